@@ -1,0 +1,1 @@
+-- area: demo (see docs/demo.md)

@@ -1,0 +1,1 @@
+-- area: models (see docs/models.md)

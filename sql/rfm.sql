@@ -1,0 +1,1 @@
+-- area: rfm (see docs/rfm.md)

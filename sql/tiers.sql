@@ -1,0 +1,1 @@
+-- area: tiers (see docs/tiers.md)

@@ -1,0 +1,1 @@
+-- area: value (see docs/value.md)
