@@ -12,7 +12,7 @@ CL_HEADERS = $(wildcard src/*.h src/core/*.h)
 
 # Extension SQL: one fragment per area, concatenated in this order into the
 # install script of the current version.  Upgrade scripts live in sql/ too.
-SQL_AREAS   = datamodel sources demo rfm models value tiers
+SQL_AREAS   = datamodel sources demo rfm bgnbd pareto_nbd gamma_gamma sbg clv holdout tiers value
 SQL_PARTS   = $(foreach a,$(SQL_AREAS),$(wildcard sql/$(a).sql))
 DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
 DATA        = $(wildcard sql/$(EXTENSION)--*--*.sql)
@@ -27,6 +27,7 @@ PG_CPPFLAGS = -isystem $(shell $(PG_CONFIG) --includedir-server) -I$(srcdir)/src
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 PG_CPPFLAGS += -DCLIENTELE_VERSION=\"$(EXTVERSION)\"
 SHLIB_LINK  = -lm
+EXTRA_CLEAN = $(UNIT_BINS) results regression.diffs regression.out
 include $(PGXS)
 
 $(OBJS): $(CL_HEADERS)
@@ -39,7 +40,7 @@ endif
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) clientele.control Makefile
 	@{ echo "-- clientele $(EXTVERSION): generated from sql/*.sql by the Makefile; do not edit"; \
-	   echo "\\echo Use \"CREATE EXTENSION clientele\" to load this file. \\quit"; \
+	   printf '%s\n' '\echo Use "CREATE EXTENSION clientele" to load this file. \quit'; \
 	   for f in $(SQL_PARTS); do echo; echo "-- ==== $$f ===="; cat $$f; done; } > $@
 
 # Plain-C unit tests of src/core (no server needed), TAP output.

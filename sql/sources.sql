@@ -22,7 +22,7 @@ COMMENT ON COLUMN clientele.input_column.required IS 'Whether a source must have
 
 INSERT INTO clientele.input_column (input, ordinal, column_name, type_name, required)
 SELECT t.input, a.attnum, a.attname, a.atttypid::regtype,
-       a.attnotnull OR a.attname IN ('customer_id', 'account_id')
+       a.attnotnull OR a.attname = 'customer_id'
 FROM (VALUES ('customer'), ('account'), ('balance'), ('transaction'), ('interaction'), ('income')) AS t(input)
 JOIN pg_catalog.pg_attribute a ON a.attrelid = ('clientele.' || t.input)::regclass
 WHERE a.attnum > 0 AND NOT a.attisdropped AND NOT (t.input = 'interaction' AND a.attname = 'interaction_id');

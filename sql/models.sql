@@ -1,1 +1,0 @@
--- area: models (see docs/models.md)

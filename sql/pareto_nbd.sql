@@ -1,0 +1,1 @@
+-- area: pareto_nbd
