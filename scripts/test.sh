@@ -54,7 +54,7 @@ fi
 log "unit tests (plain C)"
 out=$(make -s unitcheck 2>&1); rc=$?
 printf '%s\n' "$out" | grep -E '^(ok|not ok|#)' | sed 's/^/  /'
-printf '%s\n' "$out" | count_tap unit
+count_tap unit < <(printf '%s\n' "$out")
 [ $rc -eq 0 ] || { fail=$((fail+1)); failed_names+=("unit: make unitcheck exited $rc"); printf '%s\n' "$out" | tail -20; }
 
 # --- pg_regress -----------------------------------------------------------------
@@ -83,7 +83,7 @@ psqlq -d postgres -c "CREATE DATABASE clientele_tap TEMPLATE clientele_template"
 if ls test/pgtap/*.sql >/dev/null 2>&1; then
 	out=$(pg_prove -v -d clientele_tap -h "$PGHOST" -p "$PGPORT" -U postgres test/pgtap/*.sql 2>&1); rc=$?
 	printf '%s\n' "$out" | grep -vE '^ok ' | sed 's/^/  /'
-	printf '%s\n' "$out" | count_tap pgtap
+	count_tap pgtap < <(printf '%s\n' "$out")
 	[ $rc -eq 0 ] || { printf '%s\n' "$out" | grep -q '^not ok' || { fail=$((fail+1)); failed_names+=("pgtap: pg_prove exited $rc"); }; }
 fi
 
@@ -93,7 +93,7 @@ for t in test/shell/*.sh; do
 	log "shell test $t"
 	out=$(bash "$t" 2>&1); rc=$?
 	printf '%s\n' "$out" | sed 's/^/  /'
-	printf '%s\n' "$out" | count_tap "$t"
+	count_tap "$t" < <(printf '%s\n' "$out")
 	[ $rc -eq 0 ] || { printf '%s\n' "$out" | grep -q '^not ok' || { fail=$((fail+1)); failed_names+=("$t exited $rc"); }; }
 done
 
