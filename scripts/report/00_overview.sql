@@ -79,12 +79,22 @@ GROUP BY channel
 ORDER BY count(*) DESC;
 
 \echo
-\echo '## 6. Planted ground truth (clientele.demo_truth): personas'
+\echo '## 6. Planted ground truth (clientele.demo_truth): personas and their activity'
+WITH act AS (
+	SELECT customer_id,
+	       count(*) FILTER (WHERE ts > :'bank_as_of'::date - interval '6 months') AS last_6m,
+	       count(*) FILTER (WHERE ts <= :'bank_as_of'::date - interval '6 months'
+	                          AND ts > :'bank_as_of'::date - interval '12 months') AS prior_6m
+	FROM clientele.in_transaction
+	WHERE customer_initiated
+	GROUP BY customer_id)
 SELECT t.persona,
        to_char(count(*), 'FM999,999,999') AS customers,
        to_char(100.0 * count(*) / sum(count(*)) OVER (), 'FM990.0') || ' %' AS share,
-       to_char(percentile_disc(0.5) WITHIN GROUP (ORDER BY t.wealth), 'FM999,999,990') AS median_wealth,
-       count(*) FILTER (WHERE t.churned_on > :'bank_as_of'::date - 365) AS churned_last_year
+       to_char(avg(coalesce(a.prior_6m, 0)), 'FM990.0') AS txns_6_to_12_months_ago,
+       to_char(avg(coalesce(a.last_6m, 0)), 'FM990.0') AS txns_last_6_months,
+       count(*) FILTER (WHERE t.churned_on > :'bank_as_of'::date - 365) AS left_in_last_12_months
 FROM clientele.demo_truth t
+LEFT JOIN act a USING (customer_id)
 GROUP BY t.persona
 ORDER BY count(*) DESC;

@@ -1,6 +1,7 @@
 -- The demo bank generator: exact rows of a small bank (platform determinism)
 -- and the messages of bad input.  Everything is rolled back.
 SET client_min_messages = warning;
+\set SHOW_CONTEXT never
 -- bad input: SQLSTATE 22023, saying what is allowed
 SELECT * FROM clientele.generate_demo_bank(0, 1);
 SELECT * FROM clientele.generate_demo_bank(20000000, 1);
