@@ -1,0 +1,116 @@
+/*
+ * rfm_core.c
+ *		Plain-C helpers of the rfm area; see rfm_core.h.
+ */
+#include "rfm_core.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+bool
+rfm_fixed_from_double(double x, rfm_fixed *out)
+{
+	double		scaled;
+
+	if (!isfinite(x))
+		return false;
+	if (x != 0.0 && ilogb(x) >= RFM_FIXED_MAX_EXP)
+		return false;
+	/* exact scaling by a power of two, then round half to even once */
+	scaled = nearbyint(ldexp(x, RFM_FIXED_SHIFT));
+	*out = (rfm_fixed) scaled;
+	return true;
+}
+
+double
+rfm_fixed_to_double(rfm_fixed v)
+{
+	/* int128 -> double rounds to nearest; the scaling is exact */
+	return ldexp((double) v, -RFM_FIXED_SHIFT);
+}
+
+bool
+rfm_fixed_add(rfm_fixed *acc, rfm_fixed v)
+{
+	rfm_fixed	r;
+	const rfm_fixed limit = (rfm_fixed) 1 << (RFM_FIXED_MAX_EXP + RFM_FIXED_SHIFT);
+
+	if (__builtin_add_overflow(*acc, v, &r))
+		return false;
+	if (r >= limit || r <= -limit)
+		return false;
+	*acc = r;
+	return true;
+}
+
+static int
+cmp_int32(const void *a, const void *b)
+{
+	int32_t		x = *(const int32_t *) a;
+	int32_t		y = *(const int32_t *) b;
+
+	return (x > y) - (x < y);
+}
+
+int
+rfm_days_sort_unique(int32_t *days, int n)
+{
+	int			i,
+				k;
+
+	if (n <= 1)
+		return n;
+	if (!rfm_days_strictly_increasing(days, n))
+		qsort(days, (size_t) n, sizeof(int32_t), cmp_int32);
+	k = 1;
+	for (i = 1; i < n; i++)
+		if (days[i] != days[k - 1])
+			days[k++] = days[i];
+	return k;
+}
+
+bool
+rfm_days_strictly_increasing(const int32_t *days, int n)
+{
+	int			i;
+
+	for (i = 1; i < n; i++)
+		if (days[i] <= days[i - 1])
+			return false;
+	return true;
+}
+
+int
+rfm_days_merge(const int32_t *a, int na, const int32_t *b, int nb, int32_t *out)
+{
+	int			i = 0,
+				j = 0,
+				k = 0;
+
+	while (i < na && j < nb)
+	{
+		if (a[i] < b[j])
+			out[k++] = a[i++];
+		else if (b[j] < a[i])
+			out[k++] = b[j++];
+		else
+		{
+			out[k++] = a[i++];
+			j++;
+		}
+	}
+	while (i < na)
+		out[k++] = a[i++];
+	while (j < nb)
+		out[k++] = b[j++];
+	return k;
+}
+
+int
+rfm_ntile_score(int64_t n_below, int64_t n_total, int ntiles)
+{
+	if (ntiles < 1 || n_total < 1 || n_below < 0 || n_below >= n_total)
+		return 0;
+	/* n_below < n_total, so the result is in 1..ntiles; no overflow for sane n */
+	return 1 + (int) ((__int128) ntiles * n_below / n_total);
+}
