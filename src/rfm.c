@@ -68,7 +68,16 @@ typedef struct RfmState
 /* enough for ten thousand years of days; keeps sizes far from MaxAllocSize */
 #define RFM_MAX_DAYS (10000 * 366)
 
-#define DatumGetRfmState(d) ((RfmState *) PG_DETOAST_DATUM(d))
+/* detoast only when needed: the transition value is almost always plain */
+static inline RfmState *
+DatumGetRfmState(Datum d)
+{
+	struct varlena *p = (struct varlena *) DatumGetPointer(d);
+
+	if (unlikely(VARATT_IS_EXTENDED(p)))
+		p = pg_detoast_datum(p);
+	return (RfmState *) p;
+}
 
 /* ---------------------------------------------------------------------------
  * argument checks

@@ -6,19 +6,57 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
+/*
+ * Exact conversion from the bits of the double: value = mant * 2^(exp - 52);
+ * fixed = value * 2^RFM_FIXED_SHIFT, rounded half to even when bits fall
+ * below the grid.  Integer operations only (no libm, no int128 division).
+ */
 bool
 rfm_fixed_from_double(double x, rfm_fixed *out)
 {
-	double		scaled;
+	uint64_t	bits;
+	uint64_t	mant;
+	int			exp;
+	int			shift;
+	unsigned __int128 mag;
 
-	if (!isfinite(x))
+	memcpy(&bits, &x, sizeof(bits));
+	exp = (int) ((bits >> 52) & 0x7ff);
+	mant = bits & ((UINT64_C(1) << 52) - 1);
+	if (exp == 0x7ff)
+		return false;			/* NaN or infinity */
+	if (exp == 0)
+	{
+		if (mant == 0)
+		{
+			*out = 0;
+			return true;
+		}
+		exp = 1;				/* subnormal */
+	}
+	else
+		mant |= UINT64_C(1) << 52;
+	/* value = mant * 2^(exp - 1075) */
+	if (exp - 1023 >= RFM_FIXED_MAX_EXP)
 		return false;
-	if (x != 0.0 && ilogb(x) >= RFM_FIXED_MAX_EXP)
-		return false;
-	/* exact scaling by a power of two, then round half to even once */
-	scaled = nearbyint(ldexp(x, RFM_FIXED_SHIFT));
-	*out = (rfm_fixed) scaled;
+	shift = exp - 1075 + RFM_FIXED_SHIFT;
+	if (shift >= 0)
+		mag = (unsigned __int128) mant << shift;
+	else if (shift <= -64)
+		mag = 0;				/* below half a grid step: rounds to zero */
+	else
+	{
+		uint64_t	q = mant >> -shift;
+		uint64_t	rem = mant & ((UINT64_C(1) << -shift) - 1);
+		uint64_t	half = UINT64_C(1) << (-shift - 1);
+
+		if (rem > half || (rem == half && (q & 1)))
+			q++;
+		mag = q;
+	}
+	*out = (bits >> 63) ? -(rfm_fixed) mag : (rfm_fixed) mag;
 	return true;
 }
 

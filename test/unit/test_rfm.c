@@ -47,6 +47,26 @@ main(void)
 	near(rfm_fixed_to_double(rfm_fixed_from_double(1e-30, &v) ? v : 1), 0.0, 1e-18,
 		 "tiny amounts round to the 2^-60 grid");
 
+	/* bit-level conversion equals scaling and rounding with libm */
+	n = 0;
+	for (i = 0; i < 100000; i++)
+	{
+		uint64_t	r = xorshift();
+		double		x = (double) (int64_t) (r >> 11) * ldexp(1.0, (int) (xorshift() % 140) - 120);
+		rfm_fixed	want;
+
+		if (!rfm_fixed_from_double(x, &v))
+			continue;
+		want = (rfm_fixed) nearbyint(ldexp(x, RFM_FIXED_SHIFT));
+		n += (v != want);
+	}
+	ok(n == 0, "bit-level conversion agrees with nearbyint(ldexp(x, 60)) on 100000 values (%d differ)", n);
+	ok(rfm_fixed_from_double(ldexp(3.0, -62), &v) && v == 1, "3 * 2^-62 rounds half to even: 0.75 -> 1");
+	ok(rfm_fixed_from_double(ldexp(1.0, -61), &v) && v == 0, "2^-61 rounds half to even: 0.5 -> 0");
+	ok(rfm_fixed_from_double(ldexp(3.0, -61), &v) && v == 2, "3 * 2^-61 rounds half to even: 1.5 -> 2");
+	ok(rfm_fixed_from_double(-ldexp(3.0, -61), &v) && v == -2, "negative values round symmetrically");
+	ok(rfm_fixed_from_double(5e-324, &v) && v == 0, "subnormals round to zero");
+
 	/* order independence of sums: forward and backward give identical bits */
 	for (i = 0; i < 1000; i++)
 		amounts[i] = (double) (xorshift() % 1000000) / 100.0 * ((i % 7 == 0) ? -1 : 1) * (1 + (double) (i % 13) * 1e6);
