@@ -23,7 +23,7 @@ DROP TABLE IF EXISTS public.rfm_bench_tx;
 CREATE UNLOGGED TABLE public.rfm_bench_tx AS
 SELECT ((i * 2654435761) % $NCUST)::bigint AS customer_id,
        timestamptz '2023-01-01 00:00+00' + (i::float8 / $NTX * 730) * interval '1 day' AS ts,
-       ((i * 7919) % 100000) / 100.0 + 0.01 AS amount
+       ((i * 7919) % 100000)::float8 / 100 + 0.01 AS amount
 FROM generate_series(1::bigint, $NTX) i;
 VACUUM ANALYZE public.rfm_bench_tx;
 CREATE OR REPLACE FUNCTION pg_temp.ms(q text) RETURNS float8 LANGUAGE plpgsql AS \$\$

@@ -39,7 +39,11 @@
 /* RfmState.flags */
 #define RFM_FLAG_SORTED 0x01	/* days[0..ndays) strictly increasing */
 
-#define RFM_INITIAL_CAP 8
+/*
+ * Capacities fill power-of-two allocations exactly (palloc rounds small
+ * requests up to a power of two): 10 days in 128 bytes, 42 in 256, ...
+ */
+#define RFM_INITIAL_CAP ((int) ((128 - offsetof(RfmState, days)) / sizeof(int32)))
 
 typedef struct RfmState
 {
@@ -65,6 +69,17 @@ typedef struct RfmState
 } RfmState;
 
 #define RFM_STATE_SIZE(cap) (offsetof(RfmState, days) + sizeof(int32) * (Size) (cap))
+
+/* the next capacity: the state doubles its allocation */
+static inline int
+rfm_next_cap(int cap)
+{
+	Size		bytes = 128;
+
+	while (bytes < RFM_STATE_SIZE(cap))
+		bytes *= 2;
+	return (int) ((bytes * 2 - offsetof(RfmState, days)) / sizeof(int32));
+}
 /* enough for ten thousand years of days; keeps sizes far from MaxAllocSize */
 #define RFM_MAX_DAYS (10000 * 366)
 
@@ -298,7 +313,7 @@ rfm_state_add(RfmState *s, int32 day, rfm_fixed amount)
 		}
 		/* grow unless compaction freed at least a quarter */
 		if (s->ndays > s->cap - s->cap / 4)
-			s = rfm_state_resize(s, s->cap * 2);
+			s = rfm_state_resize(s, rfm_next_cap(s->cap));
 	}
 	if (day <= s->days[s->ndays - 1])
 		s->flags &= ~RFM_FLAG_SORTED;
