@@ -1,7 +1,7 @@
 -- rfm_summary: reference data (CDNOW), exactness in every plan, agreement
 -- with a plain-SQL reference, time zones, growth of the state.
 BEGIN;
-SELECT plan(26);
+SELECT plan(27);
 SET LOCAL client_min_messages = warning;
 SET LOCAL TimeZone = 'UTC';
 
@@ -138,6 +138,8 @@ SELECT is((SELECT (clientele.rfm_summary(d, 1, date '2040-01-01')).frequency
           9999, 'sorted input with three rows a day: 10000 purchase days');
 
 -- ---------------------------------------------------------------- errors (SQLSTATE)
+SELECT throws_ok($$SELECT clientele.rfm_summary(date '0001-01-01' + i, 1, date '20000-01-01') FROM generate_series(0, 3660001) i$$,
+	'54000', 'rfm_summary cannot hold more than 3660000 purchase days in one group', 'more than 3660000 purchase days: 54000');
 SELECT throws_ok($$SELECT clientele.rfm_summary(ts, 'NaN', now()) FROM (VALUES (now())) v(ts)$$,
 	'22023', 'amount must be a finite number, got NaN', 'NaN amount: 22023');
 SELECT throws_ok($$SELECT clientele.rfm_summary(ts, 1, NULL::timestamptz) FROM (VALUES (now())) v(ts)$$,

@@ -83,6 +83,30 @@ SELECT 'rfm1:zz'::clientele.rfm_state;
 SELECT 'rfm1:0102'::clientele.rfm_state;
 SELECT ('rfm1:02' || substr(pg_temp.rfm_partial(d, amount, '2015-02-07')::text, 8))::clientele.rfm_state FROM ex WHERE c = 3;
 SELECT (pg_temp.rfm_partial(d, amount, '2015-02-07')::text || '00000001')::clientele.rfm_state FROM ex WHERE c = 3;
+-- every consistency check of the input function (bytes patched into a valid value)
+CREATE TEMP TABLE st AS SELECT pg_temp.rfm_partial(d, amount, '2015-02-07')::text AS v FROM ex WHERE c = 3;
+SELECT overlay(v placing '07' from 8 for 2)::clientele.rfm_state FROM st;                -- kind
+SELECT overlay(v placing '0000000000000000' from 26 for 16)::clientele.rfm_state FROM st; -- unit 0
+SELECT overlay(v placing '0000000000000001' from 42 for 16)::clientele.rfm_state FROM st; -- 1 row, 3 days
+SELECT overlay(v placing '00001568' from 130 for 8)::clientele.rfm_state FROM st;        -- first day
+SELECT overlay(v placing substr(v, 154, 8) from 162 for 8)::clientele.rfm_state FROM st; -- repeated day
+SELECT overlay(pg_temp.rfm_partial(d, 1, '2000-01-01')::text placing '0000000000000001' from 42 for 16)::clientele.rfm_state
+FROM (VALUES ('2020-01-01'::date)) v(d);                                                  -- rows, no days
+SELECT clientele.rfm_summary_final(v::clientele.rfm_state) = (SELECT clientele.rfm_summary(d, amount, '2015-02-07'::date) FROM ex WHERE c = 3) AS unpatched_round_trip FROM st;
+-- states of date and timestamptz inputs do not mix
+CREATE AGGREGATE pg_temp.rfm_partial_tz(timestamptz, float8, timestamptz) (
+	SFUNC = clientele.rfm_summary_trans, STYPE = clientele.rfm_state);
+SELECT pg_temp.rfm_merge(p) FROM (
+	SELECT pg_temp.rfm_partial(d, 1, '2020-02-01') p FROM (VALUES ('2020-01-01'::date)) v(d)
+	UNION ALL
+	SELECT pg_temp.rfm_partial_tz(d, 1, '2020-02-01') FROM (VALUES ('2020-01-01'::timestamptz)) v(d)) q;
+-- support functions outside an aggregate
+SELECT clientele.rfm_summary_trans(NULL, now(), 1, now());
+SELECT clientele.rfm_summary_combine(NULL, NULL);
+-- sums beyond 2^66
+SELECT clientele.rfm_summary(d, 5e19, '2020-12-31'::date) FROM (VALUES ('2020-01-01'::date), ('2020-01-02')) v(d);
+SELECT clientele.rfm_summary(ts, 1, 'infinity'::timestamptz) FROM (VALUES ('2020-01-01'::timestamptz)) v(ts);
+
 -- different as_of in two partial states
 SELECT pg_temp.rfm_merge(p) FROM (SELECT pg_temp.rfm_partial(d, amount, e) p
 	FROM (VALUES ('2020-01-01'::date, 1::float8, '2020-02-01'::date), ('2020-01-01', 1, '2020-02-02')) v(d, amount, e) GROUP BY e) q;
