@@ -43,7 +43,10 @@
  * Capacities fill power-of-two allocations exactly (palloc rounds small
  * requests up to a power of two): 10 days in 128 bytes, 42 in 256, ...
  */
-#define RFM_INITIAL_CAP ((int) ((128 - offsetof(RfmState, days)) / sizeof(int32)))
+#define RFM_INITIAL_CAP ((int) ((128 - offsetof(RfmState, days)) / sizeof(rfm_daykey)))
+
+/* days are stored as keys day - (as_of_day - RFM_DAY_SPAN) */
+#define RFM_DAY_SPAN 65535
 
 typedef struct RfmState
 {
@@ -65,10 +68,10 @@ typedef struct RfmState
 	int32		ndays;			/* entries used in days[] */
 	int32		cap;			/* entries allocated in days[] */
 	int32		pad2;
-	int32		days[FLEXIBLE_ARRAY_MEMBER];
+	rfm_daykey	days[FLEXIBLE_ARRAY_MEMBER];	/* purchase-day keys */
 } RfmState;
 
-#define RFM_STATE_SIZE(cap) (offsetof(RfmState, days) + sizeof(int32) * (Size) (cap))
+#define RFM_STATE_SIZE(cap) (offsetof(RfmState, days) + sizeof(rfm_daykey) * (Size) (cap))
 
 /* the next capacity: the state doubles its allocation */
 static inline int
@@ -78,10 +81,10 @@ rfm_next_cap(int cap)
 
 	while (bytes < RFM_STATE_SIZE(cap))
 		bytes *= 2;
-	return (int) ((bytes * 2 - offsetof(RfmState, days)) / sizeof(int32));
+	return (int) ((bytes * 2 - offsetof(RfmState, days)) / sizeof(rfm_daykey));
 }
-/* enough for ten thousand years of days; keeps sizes far from MaxAllocSize */
-#define RFM_MAX_DAYS (10000 * 366)
+/* at most 65536 distinct keys; compaction keeps the buffer below 4/3 of that */
+#define RFM_MAX_CAP (1 << 18)
 
 /* detoast only when needed: the transition value is almost always plain */
 static inline RfmState *
@@ -225,11 +228,8 @@ rfm_state_resize(const RfmState *s, int cap)
 {
 	RfmState   *n;
 
-	if (cap > RFM_MAX_DAYS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("rfm_summary cannot hold more than %d purchase days in one group",
-						RFM_MAX_DAYS)));
+	if (cap > RFM_MAX_CAP)
+		elog(ERROR, "rfm_summary state capacity %d exceeds %d", cap, RFM_MAX_CAP);
 	n = palloc(RFM_STATE_SIZE(cap));
 	memcpy(n, s, RFM_STATE_SIZE(s->ndays));
 	SET_VARSIZE(n, RFM_STATE_SIZE(cap));
@@ -282,13 +282,24 @@ rfm_fixed_accumulate(uint64 *lo, int64 *hi, rfm_fixed v)
 static RfmState *
 rfm_state_add(RfmState *s, int32 day, rfm_fixed amount)
 {
+	rfm_daykey	key;
+
+	/* callers pass day <= as_of_day */
+	if (day < s->as_of_day - RFM_DAY_SPAN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("purchase day %s is more than %d days before as_of",
+						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum((DateADT) day))),
+						RFM_DAY_SPAN),
+				 errhint("rfm_summary covers at most 179 years of purchases before as_of; filter out older rows.")));
+	key = (rfm_daykey) (day - (s->as_of_day - RFM_DAY_SPAN));
 	s->nrows++;
 	rfm_fixed_accumulate(&s->total_lo, &s->total_hi, amount);
 	if (s->ndays == 0)
 	{
 		s->first_day = s->last_day = day;
 		rfm_fixed_split(amount, &s->first_lo, &s->first_hi);
-		s->days[s->ndays++] = day;
+		s->days[s->ndays++] = key;
 		return s;
 	}
 	if (day < s->first_day)
@@ -302,7 +313,7 @@ rfm_state_add(RfmState *s, int32 day, rfm_fixed amount)
 		s->last_day = day;
 
 	/* same day as the last one appended: nothing to record */
-	if (s->days[s->ndays - 1] == day)
+	if (s->days[s->ndays - 1] == key)
 		return s;
 	if (s->ndays == s->cap)
 	{
@@ -315,25 +326,25 @@ rfm_state_add(RfmState *s, int32 day, rfm_fixed amount)
 		if (s->ndays > s->cap - s->cap / 4)
 			s = rfm_state_resize(s, rfm_next_cap(s->cap));
 	}
-	if (day <= s->days[s->ndays - 1])
+	if (key <= s->days[s->ndays - 1])
 		s->flags &= ~RFM_FLAG_SORTED;
-	s->days[s->ndays++] = day;
+	s->days[s->ndays++] = key;
 	return s;
 }
 
 /* the sorted, de-duplicated days of s: s->days itself, or a palloc'd copy */
-static const int32 *
+static const rfm_daykey *
 rfm_state_sorted_days(const RfmState *s, int *n)
 {
-	int32	   *d;
+	rfm_daykey *d;
 
 	if (s->flags & RFM_FLAG_SORTED)
 	{
 		*n = s->ndays;
 		return s->days;
 	}
-	d = palloc(sizeof(int32) * Max(s->ndays, 1));
-	memcpy(d, s->days, sizeof(int32) * s->ndays);
+	d = palloc(sizeof(rfm_daykey) * Max(s->ndays, 1));
+	memcpy(d, s->days, sizeof(rfm_daykey) * s->ndays);
 	*n = rfm_days_sort_unique(d, s->ndays);
 	return d;
 }
@@ -460,8 +471,8 @@ clientele_rfm_combine(PG_FUNCTION_ARGS)
 	RfmState   *a;
 	RfmState   *b;
 	RfmState   *r;
-	const int32 *da;
-	const int32 *db;
+	const rfm_daykey *da;
+	const rfm_daykey *db;
 	int			na,
 				nb;
 
@@ -609,7 +620,7 @@ clientele_rfm_final(PG_FUNCTION_ARGS)
 static void
 rfm_state_send_to(StringInfo buf, const RfmState *s)
 {
-	const int32 *d;
+	const rfm_daykey *d;
 	int			n,
 				i;
 
@@ -627,8 +638,9 @@ rfm_state_send_to(StringInfo buf, const RfmState *s)
 	pq_sendint32(buf, s->first_day);
 	pq_sendint32(buf, s->last_day);
 	pq_sendint32(buf, n);
+	/* absolute calendar days on the wire */
 	for (i = 0; i < n; i++)
-		pq_sendint32(buf, d[i]);
+		pq_sendint32(buf, (int32) d[i] + s->as_of_day - RFM_DAY_SPAN);
 }
 
 static void
@@ -676,21 +688,28 @@ rfm_state_recv_from(StringInfo buf)
 	s->first_day = pq_getmsgint(buf, 4);
 	s->last_day = pq_getmsgint(buf, 4);
 	n = pq_getmsgint(buf, 4);
-	if (n < 0 || n > RFM_MAX_DAYS || (int64) (buf->len - buf->cursor) != (int64) n * 4)
+	if (n < 0 || n > RFM_DAY_SPAN + 1 || (int64) (buf->len - buf->cursor) != (int64) n * 4)
 		rfm_bad_state("The number of days does not match the length.");
+	if (s->as_of_day < PG_INT32_MIN + RFM_DAY_SPAN)
+		rfm_bad_state("The as_of day is out of range.");
 	if (n > RFM_INITIAL_CAP)
 		s = rfm_state_resize(s, n);
 	for (i = 0; i < n; i++)
 	{
-		s->days[i] = pq_getmsgint(buf, 4);
+		int32		day = (int32) pq_getmsgint(buf, 4);
+
+		if (day > s->as_of_day || day < s->as_of_day - RFM_DAY_SPAN)
+			rfm_bad_state("A day is out of range for the as_of day.");
+		if (i == 0 && day != s->first_day)
+			rfm_bad_state("The first and last days do not match the days.");
+		s->days[i] = (rfm_daykey) (day - (s->as_of_day - RFM_DAY_SPAN));
 		if (i > 0 && s->days[i] <= s->days[i - 1])
 			rfm_bad_state("The days are not strictly increasing.");
 	}
 	s->ndays = n;
 	if (s->nrows < n)
 		rfm_bad_state("Fewer rows than purchase days.");
-	if (n > 0 && (s->first_day != s->days[0] || s->last_day != s->days[n - 1] ||
-				  s->last_day > s->as_of_day))
+	if (n > 0 && s->last_day != (int32) s->days[n - 1] + s->as_of_day - RFM_DAY_SPAN)
 		rfm_bad_state("The first and last days do not match the days.");
 	if (n == 0 && s->nrows != 0)
 		rfm_bad_state("Rows counted without purchase days.");

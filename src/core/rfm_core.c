@@ -82,16 +82,16 @@ rfm_fixed_add(rfm_fixed *acc, rfm_fixed v)
 }
 
 static int
-cmp_int32(const void *a, const void *b)
+cmp_daykey(const void *a, const void *b)
 {
-	int32_t		x = *(const int32_t *) a;
-	int32_t		y = *(const int32_t *) b;
+	int			x = *(const rfm_daykey *) a;
+	int			y = *(const rfm_daykey *) b;
 
-	return (x > y) - (x < y);
+	return x - y;
 }
 
 int
-rfm_days_sort_unique(int32_t *days, int n)
+rfm_days_sort_unique(rfm_daykey *days, int n)
 {
 	int			i,
 				k;
@@ -99,7 +99,7 @@ rfm_days_sort_unique(int32_t *days, int n)
 	if (n <= 1)
 		return n;
 	if (!rfm_days_strictly_increasing(days, n))
-		qsort(days, (size_t) n, sizeof(int32_t), cmp_int32);
+		qsort(days, (size_t) n, sizeof(rfm_daykey), cmp_daykey);
 	k = 1;
 	for (i = 1; i < n; i++)
 		if (days[i] != days[k - 1])
@@ -108,7 +108,7 @@ rfm_days_sort_unique(int32_t *days, int n)
 }
 
 bool
-rfm_days_strictly_increasing(const int32_t *days, int n)
+rfm_days_strictly_increasing(const rfm_daykey *days, int n)
 {
 	int			i;
 
@@ -119,7 +119,7 @@ rfm_days_strictly_increasing(const int32_t *days, int n)
 }
 
 int
-rfm_days_merge(const int32_t *a, int na, const int32_t *b, int nb, int32_t *out)
+rfm_days_merge(const rfm_daykey *a, int na, const rfm_daykey *b, int nb, rfm_daykey *out)
 {
 	int			i = 0,
 				j = 0,

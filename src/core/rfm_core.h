@@ -50,18 +50,25 @@ rfm_fixed_join(uint64_t lo, int64_t hi)
 	return (rfm_fixed) (((unsigned __int128) (uint64_t) hi << 64) | lo);
 }
 
-/* sort days ascending and drop duplicates in place; returns the new count */
-extern int	rfm_days_sort_unique(int32_t *days, int n);
+/*
+ * A purchase day is stored as a 16-bit key, its distance from a base day
+ * fixed per group (the aggregate uses as_of - 65535): half the memory of a
+ * 32-bit day.
+ */
+typedef uint16_t rfm_daykey;
+
+/* sort keys ascending and drop duplicates in place; returns the new count */
+extern int	rfm_days_sort_unique(rfm_daykey *days, int n);
 
 /* whether days[0..n) is strictly increasing */
-extern bool rfm_days_strictly_increasing(const int32_t *days, int n);
+extern bool rfm_days_strictly_increasing(const rfm_daykey *days, int n);
 
 /*
- * Merge two strictly increasing day arrays into out (room for na + nb),
- * dropping days present in both; returns the count.
+ * Merge two strictly increasing key arrays into out (room for na + nb),
+ * dropping keys present in both; returns the count.
  */
-extern int	rfm_days_merge(const int32_t *a, int na, const int32_t *b, int nb,
-						   int32_t *out);
+extern int	rfm_days_merge(const rfm_daykey *a, int na, const rfm_daykey *b, int nb,
+						   rfm_daykey *out);
 
 /*
  * n-tile score of one value in a population of n_total values, of which

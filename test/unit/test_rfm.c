@@ -23,10 +23,11 @@ main(void)
 {
 	rfm_fixed	v,
 				acc;
-	int32_t		days[16];
-	int32_t		a[] = {1, 3, 5, 9};
-	int32_t		b[] = {2, 3, 9, 10};
-	int32_t		out[8];
+	rfm_daykey	days[16];
+	rfm_daykey	a[] = {1, 3, 5, 9};
+	rfm_daykey	b[] = {2, 3, 9, 10};
+	rfm_daykey	out[8];
+	rfm_daykey	big[] = {65535, 0, 65535, 40000, 0};
 	int			n,
 				i;
 	double		amounts[1000];
@@ -100,13 +101,15 @@ main(void)
 	ok(rfm_fixed_join(lo, hi) == v, "split/join round-trips a negative value");
 
 	/* days */
-	memcpy(days, (int32_t[]) {5, 3, 5, 1, 3, 9, 1, 2}, 8 * sizeof(int32_t));
+	memcpy(days, (rfm_daykey[]) {5, 3, 5, 1, 3, 9, 1, 2}, 8 * sizeof(rfm_daykey));
 	n = rfm_days_sort_unique(days, 8);
 	ok(n == 5 && days[0] == 1 && days[1] == 2 && days[2] == 3 && days[3] == 5 && days[4] == 9,
 	   "sort_unique sorts and drops duplicates");
 	ok(rfm_days_sort_unique(days, 0) == 0, "sort_unique of nothing");
 	ok(rfm_days_strictly_increasing(days, 5), "result is strictly increasing");
-	ok(!rfm_days_strictly_increasing((int32_t[]) {1, 1}, 2), "equal neighbours are not strictly increasing");
+	ok(!rfm_days_strictly_increasing((rfm_daykey[]) {1, 1}, 2), "equal neighbours are not strictly increasing");
+	n = rfm_days_sort_unique(big, 5);
+	ok(n == 3 && big[0] == 0 && big[1] == 40000 && big[2] == 65535, "keys sort as unsigned over the whole 16-bit range");
 	n = rfm_days_merge(a, 4, b, 4, out);
 	ok(n == 6 && out[0] == 1 && out[1] == 2 && out[2] == 3 && out[3] == 5 && out[4] == 9 && out[5] == 10,
 	   "merge is the set union");
