@@ -1,1 +1,345 @@
 -- area: rfm (see docs/rfm.md)
+-- ===========================================================================
+-- Transaction summaries (clientele.rfm_summary aggregate, lifetimes /
+-- pymc-marketing conventions) and RFM scores and named segments.
+-- ===========================================================================
+
+-- ---------------------------------------------------------------------------
+-- State type of the aggregate: a real base type (not internal), so partial
+-- states can travel between parallel workers and Citus shards.
+-- ---------------------------------------------------------------------------
+CREATE TYPE clientele.rfm_state;
+
+CREATE FUNCTION clientele.rfm_state_in(cstring) RETURNS clientele.rfm_state
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_rfm_state_in';
+COMMENT ON FUNCTION clientele.rfm_state_in(cstring) IS
+	'Input function of clientele.rfm_state: "rfm1:" and the hex of the binary form, validated.';
+
+CREATE FUNCTION clientele.rfm_state_out(clientele.rfm_state) RETURNS cstring
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_rfm_state_out';
+COMMENT ON FUNCTION clientele.rfm_state_out(clientele.rfm_state) IS
+	'Output function of clientele.rfm_state: "rfm1:" and the hex of the binary form (days sorted and de-duplicated).';
+
+CREATE FUNCTION clientele.rfm_state_recv(internal) RETURNS clientele.rfm_state
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_rfm_state_recv';
+COMMENT ON FUNCTION clientele.rfm_state_recv(internal) IS
+	'Binary input of clientele.rfm_state (network byte order), with size and consistency checks.';
+
+CREATE FUNCTION clientele.rfm_state_send(clientele.rfm_state) RETURNS bytea
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_rfm_state_send';
+COMMENT ON FUNCTION clientele.rfm_state_send(clientele.rfm_state) IS
+	'Binary output of clientele.rfm_state (network byte order).';
+
+CREATE TYPE clientele.rfm_state (
+	INPUT = clientele.rfm_state_in,
+	OUTPUT = clientele.rfm_state_out,
+	RECEIVE = clientele.rfm_state_recv,
+	SEND = clientele.rfm_state_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE clientele.rfm_state IS
+	'Partial state of clientele.rfm_summary: as_of, unit, exact 128-bit fixed-point amount sums and the set of purchase days; merges exactly.';
+
+-- ---------------------------------------------------------------------------
+-- The summary row
+-- ---------------------------------------------------------------------------
+CREATE TYPE clientele.rfm_summary AS (
+	frequency        integer,
+	recency          double precision,
+	t                double precision,
+	monetary         double precision,
+	first_at         date,
+	last_at          date,
+	periods          integer,
+	total_amount     double precision,
+	days_since_last  double precision,
+	transactions     bigint,
+	as_of            date
+);
+COMMENT ON TYPE clientele.rfm_summary IS
+	'Per-customer transaction summary (lifetimes / pymc-marketing conventions): frequency = purchase days - 1, recency = last - first purchase, t = as_of - first purchase (in units), monetary = mean amount of the repeat purchase days.';
+COMMENT ON COLUMN clientele.rfm_summary.frequency IS 'Repeat purchases: number of distinct purchase days minus one (lifetimes "frequency", x).';
+COMMENT ON COLUMN clientele.rfm_summary.recency IS 'Time from the first to the last purchase day, in units (lifetimes "recency", t_x).';
+COMMENT ON COLUMN clientele.rfm_summary.t IS 'Time from the first purchase day to the as_of day, in units (lifetimes "T").';
+COMMENT ON COLUMN clientele.rfm_summary.monetary IS 'Mean amount per repeat purchase day (first day excluded); 0 when frequency = 0 (lifetimes "monetary_value", zbar).';
+COMMENT ON COLUMN clientele.rfm_summary.first_at IS 'Calendar day of the first purchase.';
+COMMENT ON COLUMN clientele.rfm_summary.last_at IS 'Calendar day of the last purchase on or before as_of.';
+COMMENT ON COLUMN clientele.rfm_summary.periods IS 'Number of distinct purchase days (frequency + 1): the marketing-RFM frequency.';
+COMMENT ON COLUMN clientele.rfm_summary.total_amount IS 'Sum of all amounts on or before the as_of day, first day included (marketing-RFM monetary).';
+COMMENT ON COLUMN clientele.rfm_summary.days_since_last IS 'Days from the last purchase day to the as_of day (marketing-RFM recency), always in days.';
+COMMENT ON COLUMN clientele.rfm_summary.transactions IS 'Number of transactions (rows) counted, same-day ones included.';
+COMMENT ON COLUMN clientele.rfm_summary.as_of IS 'Calendar day of as_of: the end of the observation period (inclusive).';
+
+-- ---------------------------------------------------------------------------
+-- Support functions and the aggregates
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION clientele.rfm_summary_trans(clientele.rfm_state, timestamptz, double precision, timestamptz)
+RETURNS clientele.rfm_state
+LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_rfm_trans_tstz';
+COMMENT ON FUNCTION clientele.rfm_summary_trans(clientele.rfm_state, timestamptz, double precision, timestamptz) IS
+	'Transition function of rfm_summary(timestamptz, float8, timestamptz): STABLE because the calendar day of a timestamptz depends on the session TimeZone.';
+
+CREATE FUNCTION clientele.rfm_summary_trans(clientele.rfm_state, timestamptz, double precision, timestamptz, interval)
+RETURNS clientele.rfm_state
+LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_rfm_trans_tstz';
+COMMENT ON FUNCTION clientele.rfm_summary_trans(clientele.rfm_state, timestamptz, double precision, timestamptz, interval) IS
+	'Transition function of rfm_summary(timestamptz, float8, timestamptz, interval): STABLE (session TimeZone).';
+
+CREATE FUNCTION clientele.rfm_summary_trans(clientele.rfm_state, date, double precision, date)
+RETURNS clientele.rfm_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_rfm_trans_date';
+COMMENT ON FUNCTION clientele.rfm_summary_trans(clientele.rfm_state, date, double precision, date) IS
+	'Transition function of rfm_summary(date, float8, date).';
+
+CREATE FUNCTION clientele.rfm_summary_trans(clientele.rfm_state, date, double precision, date, interval)
+RETURNS clientele.rfm_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_rfm_trans_date';
+COMMENT ON FUNCTION clientele.rfm_summary_trans(clientele.rfm_state, date, double precision, date, interval) IS
+	'Transition function of rfm_summary(date, float8, date, interval).';
+
+CREATE FUNCTION clientele.rfm_summary_combine(clientele.rfm_state, clientele.rfm_state)
+RETURNS clientele.rfm_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_rfm_combine';
+COMMENT ON FUNCTION clientele.rfm_summary_combine(clientele.rfm_state, clientele.rfm_state) IS
+	'Combine function of rfm_summary: exact union of purchase days and integer sums of amounts.';
+
+CREATE FUNCTION clientele.rfm_summary_final(clientele.rfm_state)
+RETURNS clientele.rfm_summary
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_rfm_final';
+COMMENT ON FUNCTION clientele.rfm_summary_final(clientele.rfm_state) IS
+	'Final function of rfm_summary: the summary row, NULL without a purchase on or before as_of.';
+
+CREATE AGGREGATE clientele.rfm_summary(ts timestamptz, amount double precision, as_of timestamptz) (
+	SFUNC = clientele.rfm_summary_trans,
+	STYPE = clientele.rfm_state,
+	SSPACE = 256,
+	COMBINEFUNC = clientele.rfm_summary_combine,
+	FINALFUNC = clientele.rfm_summary_final,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clientele.rfm_summary(timestamptz, double precision, timestamptz) IS
+	'Per-customer summary (frequency, recency, T in days, monetary ...) of the transactions on or before the calendar day of as_of, calendar days taken in the session TimeZone (result depends on TimeZone: stable). Conventions of lifetimes summary_data_from_transaction_data.';
+
+CREATE AGGREGATE clientele.rfm_summary(ts timestamptz, amount double precision, as_of timestamptz, unit interval) (
+	SFUNC = clientele.rfm_summary_trans,
+	STYPE = clientele.rfm_state,
+	SSPACE = 256,
+	COMBINEFUNC = clientele.rfm_summary_combine,
+	FINALFUNC = clientele.rfm_summary_final,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clientele.rfm_summary(timestamptz, double precision, timestamptz, interval) IS
+	'rfm_summary with recency and T in units of unit (''7 days'' gives weeks; months count 30 days); stable (session TimeZone).';
+
+CREATE AGGREGATE clientele.rfm_summary(ts date, amount double precision, as_of date) (
+	SFUNC = clientele.rfm_summary_trans,
+	STYPE = clientele.rfm_state,
+	SSPACE = 256,
+	COMBINEFUNC = clientele.rfm_summary_combine,
+	FINALFUNC = clientele.rfm_summary_final,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clientele.rfm_summary(date, double precision, date) IS
+	'rfm_summary over purchase dates (immutable: no time zone involved); recency and T in days.';
+
+CREATE AGGREGATE clientele.rfm_summary(ts date, amount double precision, as_of date, unit interval) (
+	SFUNC = clientele.rfm_summary_trans,
+	STYPE = clientele.rfm_state,
+	SSPACE = 256,
+	COMBINEFUNC = clientele.rfm_summary_combine,
+	FINALFUNC = clientele.rfm_summary_final,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clientele.rfm_summary(date, double precision, date, interval) IS
+	'rfm_summary over purchase dates with recency and T in units of unit (immutable).';
+
+-- ---------------------------------------------------------------------------
+-- n-tile scores
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION clientele.rfm_ntile_score(n_below bigint, n_total bigint, ntiles integer) RETURNS integer
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_rfm_ntile_score';
+COMMENT ON FUNCTION clientele.rfm_ntile_score(bigint, bigint, integer) IS
+	'n-tile score 1 + floor(ntiles * n_below / n_total) of a value with n_below population values strictly worse: ties share the score of their lowest position, so scores do not depend on row order.';
+
+-- ---------------------------------------------------------------------------
+-- Segment schemes and rules (configuration, validated on write)
+-- ---------------------------------------------------------------------------
+CREATE TABLE clientele.rfm_segment_scheme (
+	scheme       text PRIMARY KEY
+		CONSTRAINT rfm_segment_scheme_name_valid CHECK (scheme ~ '^[a-z][a-z0-9_]*$'),
+	ntiles       integer NOT NULL DEFAULT 5
+		CONSTRAINT rfm_segment_scheme_ntiles_valid CHECK (ntiles BETWEEN 2 AND 10),
+	fallback     text,
+	builtin      boolean NOT NULL DEFAULT false,
+	description  text NOT NULL,
+	source       text
+);
+COMMENT ON TABLE clientele.rfm_segment_scheme IS 'RFM segment schemes: each names a set of first-match rules over r, f, m scores 1..ntiles. Banks add their own; builtin rows ship with the extension.';
+COMMENT ON COLUMN clientele.rfm_segment_scheme.scheme IS 'Scheme name (lower case).';
+COMMENT ON COLUMN clientele.rfm_segment_scheme.ntiles IS 'Scores run from 1 to ntiles (2..10).';
+COMMENT ON COLUMN clientele.rfm_segment_scheme.fallback IS 'Segment of a score no rule matches (NULL: the segment is NULL).';
+COMMENT ON COLUMN clientele.rfm_segment_scheme.builtin IS 'True for the schemes shipped with the extension (not dumped by pg_dump).';
+COMMENT ON COLUMN clientele.rfm_segment_scheme.description IS 'What the scheme is for.';
+COMMENT ON COLUMN clientele.rfm_segment_scheme.source IS 'Where the rules come from.';
+
+CREATE TABLE clientele.rfm_segment_rule (
+	scheme    text NOT NULL
+		CONSTRAINT rfm_segment_rule_scheme_fkey REFERENCES clientele.rfm_segment_scheme (scheme)
+		ON UPDATE CASCADE ON DELETE CASCADE,
+	priority  integer NOT NULL,
+	segment   text NOT NULL
+		CONSTRAINT rfm_segment_rule_segment_valid CHECK (segment <> ''),
+	r_min     smallint NOT NULL,
+	r_max     smallint NOT NULL,
+	f_min     smallint NOT NULL,
+	f_max     smallint NOT NULL,
+	m_min     smallint NOT NULL,
+	m_max     smallint NOT NULL,
+	builtin   boolean NOT NULL DEFAULT false,
+	CONSTRAINT rfm_segment_rule_pkey PRIMARY KEY (scheme, priority, r_min, f_min, m_min)
+);
+COMMENT ON TABLE clientele.rfm_segment_rule IS
+	'Rules of the RFM segment schemes: a score (r, f, m) gets the segment of the first rule (lowest priority number) whose ranges contain it. Rules of equal priority must not overlap; empty and out-of-range ranges are rejected.';
+COMMENT ON COLUMN clientele.rfm_segment_rule.scheme IS 'Scheme.';
+COMMENT ON COLUMN clientele.rfm_segment_rule.priority IS 'Evaluation order: lower first. Several rows of one priority (non-overlapping) may form one segment.';
+COMMENT ON COLUMN clientele.rfm_segment_rule.segment IS 'Segment name given by the rule.';
+COMMENT ON COLUMN clientele.rfm_segment_rule.r_min IS 'Lowest recency score matched (5 = most recent when ntiles = 5).';
+COMMENT ON COLUMN clientele.rfm_segment_rule.r_max IS 'Highest recency score matched.';
+COMMENT ON COLUMN clientele.rfm_segment_rule.f_min IS 'Lowest frequency score matched.';
+COMMENT ON COLUMN clientele.rfm_segment_rule.f_max IS 'Highest frequency score matched.';
+COMMENT ON COLUMN clientele.rfm_segment_rule.m_min IS 'Lowest monetary score matched.';
+COMMENT ON COLUMN clientele.rfm_segment_rule.m_max IS 'Highest monetary score matched.';
+COMMENT ON COLUMN clientele.rfm_segment_rule.builtin IS 'True for the rules shipped with the extension (not dumped by pg_dump).';
+
+-- Statement-level validation of both tables (they are small).
+CREATE FUNCTION clientele.rfm_segment_rule_validate() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v record;
+BEGIN
+	-- empty ranges and ranges outside 1..ntiles
+	SELECT r.*, s.ntiles INTO v
+	FROM clientele.rfm_segment_rule r JOIN clientele.rfm_segment_scheme s USING (scheme)
+	WHERE NOT (r.r_min BETWEEN 1 AND r.r_max AND r.r_max <= s.ntiles
+	       AND r.f_min BETWEEN 1 AND r.f_max AND r.f_max <= s.ntiles
+	       AND r.m_min BETWEEN 1 AND r.m_max AND r.m_max <= s.ntiles)
+	ORDER BY r.scheme, r.priority LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'RFM segment rule "%" (scheme "%", priority %) has an empty or out-of-range score range',
+			v.segment, v.scheme, v.priority
+			USING ERRCODE = 'check_violation', TABLE = 'rfm_segment_rule', SCHEMA = 'clientele',
+			      DETAIL = format('r %s..%s, f %s..%s, m %s..%s; scores of scheme "%s" run from 1 to %s.',
+			                      v.r_min, v.r_max, v.f_min, v.f_max, v.m_min, v.m_max, v.scheme, v.ntiles),
+			      HINT = 'Each range needs 1 <= min <= max <= ntiles.';
+	END IF;
+
+	-- rules of the same priority that overlap (their order would be undefined)
+	SELECT a.scheme, a.priority, a.segment AS seg_a, b.segment AS seg_b INTO v
+	FROM clientele.rfm_segment_rule a JOIN clientele.rfm_segment_rule b
+	  ON a.scheme = b.scheme AND a.priority = b.priority
+	 AND (a.r_min, a.f_min, a.m_min) < (b.r_min, b.f_min, b.m_min)
+	WHERE a.r_min <= b.r_max AND b.r_min <= a.r_max
+	  AND a.f_min <= b.f_max AND b.f_min <= a.f_max
+	  AND a.m_min <= b.m_max AND b.m_min <= a.m_max
+	ORDER BY 1, 2 LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'RFM segment rules "%" and "%" of scheme "%" overlap at the same priority %',
+			v.seg_a, v.seg_b, v.scheme, v.priority
+			USING ERRCODE = 'check_violation', TABLE = 'rfm_segment_rule', SCHEMA = 'clientele',
+			      HINT = 'Give overlapping rules different priorities (the lower one wins) or make their ranges disjoint.';
+	END IF;
+
+	RETURN NULL;
+END $$;
+COMMENT ON FUNCTION clientele.rfm_segment_rule_validate() IS
+	'Trigger function: rejects RFM segment rules with empty or out-of-range score ranges and rules overlapping at the same priority.';
+
+CREATE TRIGGER rfm_segment_rule_valid AFTER INSERT OR UPDATE ON clientele.rfm_segment_rule
+	FOR EACH STATEMENT EXECUTE FUNCTION clientele.rfm_segment_rule_validate();
+COMMENT ON TRIGGER rfm_segment_rule_valid ON clientele.rfm_segment_rule IS 'Validates the segment rules after every change.';
+CREATE TRIGGER rfm_segment_scheme_valid AFTER UPDATE OF ntiles ON clientele.rfm_segment_scheme
+	FOR EACH STATEMENT EXECUTE FUNCTION clientele.rfm_segment_rule_validate();
+COMMENT ON TRIGGER rfm_segment_scheme_valid ON clientele.rfm_segment_scheme IS 'Re-validates the rules when a scheme''s ntiles changes.';
+CREATE TRIGGER rfm_segment_rule_config_changed
+	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.rfm_segment_rule
+	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
+COMMENT ON TRIGGER rfm_segment_rule_config_changed ON clientele.rfm_segment_rule IS 'Tells every backend to recompile the segment rules.';
+CREATE TRIGGER rfm_segment_scheme_config_changed
+	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.rfm_segment_scheme
+	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
+COMMENT ON TRIGGER rfm_segment_scheme_config_changed ON clientele.rfm_segment_scheme IS 'Tells every backend to recompile the segment rules.';
+
+INSERT INTO clientele.rfm_segment_scheme (scheme, ntiles, fallback, builtin, description, source) VALUES
+	('rf_grid', 5, NULL, true,
+	 'The widely used recency x frequency grid: 10 segments covering all 25 (R, F) cells; the monetary score is ignored.',
+	 'The R-F "seg_map" (regular expressions over the two-digit RF score) reproduced in many public RFM tutorials and notebooks: [1-2][1-2] hibernating, [1-2][3-4] at risk, [1-2]5 can''t lose them, 3[1-2] about to sleep, 33 need attention, [3-4][4-5] loyal customers, 41 promising, 51 new customers, [4-5][2-3] potential loyalists, 5[4-5] champions.'),
+	('rfm_package', 5, 'Others', true,
+	 'The ten segments of the R package rfm (version 0.3.0, rfm_segment() example / vignette), evaluated first match in the listed order; scores no rule matches are "Others".',
+	 'R package rfm 0.3.0 (Aravind Hebbali, rsquaredacademy), rfm_segment() documentation example: segment_names, recency/frequency/monetary lower and upper bounds.');
+
+INSERT INTO clientele.rfm_segment_rule (scheme, priority, segment, r_min, r_max, f_min, f_max, m_min, m_max, builtin) VALUES
+	('rf_grid', 1, 'Champions',           5, 5, 4, 5, 1, 5, true),
+	('rf_grid', 1, 'Loyal Customers',     3, 4, 4, 5, 1, 5, true),
+	('rf_grid', 1, 'Potential Loyalists', 4, 5, 2, 3, 1, 5, true),
+	('rf_grid', 1, 'New Customers',       5, 5, 1, 1, 1, 5, true),
+	('rf_grid', 1, 'Promising',           4, 4, 1, 1, 1, 5, true),
+	('rf_grid', 1, 'Need Attention',      3, 3, 3, 3, 1, 5, true),
+	('rf_grid', 1, 'About To Sleep',      3, 3, 1, 2, 1, 5, true),
+	('rf_grid', 1, 'At Risk',             1, 2, 3, 4, 1, 5, true),
+	('rf_grid', 1, 'Can''t Lose Them',    1, 2, 5, 5, 1, 5, true),
+	('rf_grid', 1, 'Hibernating',         1, 2, 1, 2, 1, 5, true),
+	('rfm_package',  1, 'Champions',          4, 5, 4, 5, 4, 5, true),
+	('rfm_package',  2, 'Loyal Customers',    2, 5, 3, 5, 3, 5, true),
+	('rfm_package',  3, 'Potential Loyalist', 3, 5, 1, 3, 1, 3, true),
+	('rfm_package',  4, 'New Customers',      4, 5, 1, 1, 1, 1, true),
+	('rfm_package',  5, 'Promising',          3, 4, 1, 1, 1, 1, true),
+	('rfm_package',  6, 'Need Attention',     2, 3, 2, 3, 2, 3, true),
+	('rfm_package',  7, 'About To Sleep',     2, 3, 1, 2, 1, 2, true),
+	('rfm_package',  8, 'At Risk',            1, 2, 2, 5, 2, 5, true),
+	('rfm_package',  9, 'Can''t Lose Them',   1, 1, 4, 5, 4, 5, true),
+	('rfm_package', 10, 'Lost',               1, 2, 1, 2, 1, 2, true);
+
+SELECT pg_catalog.pg_extension_config_dump('clientele.rfm_segment_scheme', 'WHERE NOT builtin');
+SELECT pg_catalog.pg_extension_config_dump('clientele.rfm_segment_rule', 'WHERE NOT builtin');
+
+CREATE FUNCTION clientele.rfm_segment(scheme text, r integer, f integer, m integer) RETURNS text
+LANGUAGE c STABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_rfm_segment';
+COMMENT ON FUNCTION clientele.rfm_segment(text, integer, integer, integer) IS
+	'Segment of the scores (r, f, m) under a scheme of clientele.rfm_segment_rule: the first rule by priority whose ranges contain them, else the scheme''s fallback. Compiled per backend and recompiled when the rules change.';
+
+-- ---------------------------------------------------------------------------
+-- Scores and segments of the whole customer base
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION clientele.rfm_scores(p_as_of date, p_ntiles integer DEFAULT 5, p_scheme text DEFAULT 'rf_grid')
+RETURNS TABLE (customer_id bigint, summary clientele.rfm_summary, r integer, f integer, m integer, segment text)
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp AS $$
+	WITH s AS (
+		SELECT t.customer_id,
+		       clientele.rfm_summary(t.ts, t.amount::double precision, p_as_of::timestamptz) AS x
+		FROM clientele.in_transaction t
+		WHERE t.customer_initiated AND t.kind <> 'enquiry'
+		GROUP BY t.customer_id
+	), ranked AS (
+		SELECT s.customer_id, s.x,
+		       count(*) OVER () AS n,
+		       rank() OVER (ORDER BY (s.x).days_since_last DESC) - 1 AS r_below,
+		       rank() OVER (ORDER BY (s.x).periods) - 1 AS f_below,
+		       rank() OVER (ORDER BY (s.x).total_amount) - 1 AS m_below
+		FROM s WHERE s.x IS NOT NULL
+	), scored AS (
+		SELECT ranked.customer_id, ranked.x,
+		       clientele.rfm_ntile_score(r_below, n, p_ntiles) AS r,
+		       clientele.rfm_ntile_score(f_below, n, p_ntiles) AS f,
+		       clientele.rfm_ntile_score(m_below, n, p_ntiles) AS m
+		FROM ranked
+	)
+	SELECT scored.customer_id, scored.x, scored.r, scored.f, scored.m,
+	       clientele.rfm_segment(p_scheme, scored.r, scored.f, scored.m)
+	FROM scored
+	ORDER BY scored.customer_id
+$$;
+COMMENT ON FUNCTION clientele.rfm_scores(date, integer, text) IS
+	'RFM scores and segment of every customer with a customer-initiated, non-enquiry transaction on or before p_as_of (read from clientele.in_transaction): r scores days_since_last reversed (most recent = p_ntiles), f scores periods (purchase days), m scores total_amount; score = 1 + floor(p_ntiles * (customers strictly worse) / customers), so ties share a score.';

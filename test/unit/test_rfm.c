@@ -1,0 +1,127 @@
+/*
+ * test_rfm.c - unit tests of src/core/rfm_core.c (exact sums, day sets, n-tiles).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rfm_core.h"
+#include "tap.h"
+
+static uint64_t rng = 88172645463325252ULL;
+
+static uint64_t
+xorshift(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+int
+main(void)
+{
+	rfm_fixed	v,
+				acc;
+	rfm_daykey	days[16];
+	rfm_daykey	a[] = {1, 3, 5, 9};
+	rfm_daykey	b[] = {2, 3, 9, 10};
+	rfm_daykey	out[8];
+	rfm_daykey	big[] = {65535, 0, 65535, 40000, 0};
+	int			n,
+				i;
+	double		amounts[1000];
+	rfm_fixed	s1 = 0,
+				s2 = 0;
+	uint64_t	lo;
+	int64_t		hi;
+
+	/* fixed point */
+	ok(rfm_fixed_from_double(12.34, &v) && rfm_fixed_to_double(v) == 12.34, "12.34 round-trips exactly");
+	ok(rfm_fixed_from_double(-0.01, &v) && rfm_fixed_to_double(v) == -0.01, "-0.01 round-trips exactly");
+	ok(rfm_fixed_from_double(0.0, &v) && v == 0, "zero is zero");
+	ok(!rfm_fixed_from_double(NAN, &v), "NaN is rejected");
+	ok(!rfm_fixed_from_double(INFINITY, &v), "Infinity is rejected");
+	ok(!rfm_fixed_from_double(-INFINITY, &v), "-Infinity is rejected");
+	ok(!rfm_fixed_from_double(1e30, &v), "1e30 is out of range");
+	ok(rfm_fixed_from_double(1e18, &v) && rfm_fixed_to_double(v) == 1e18, "1e18 is in range and exact");
+	near(rfm_fixed_to_double(rfm_fixed_from_double(1e-30, &v) ? v : 1), 0.0, 1e-18,
+		 "tiny amounts round to the 2^-60 grid");
+
+	/* bit-level conversion equals scaling and rounding with libm */
+	n = 0;
+	for (i = 0; i < 100000; i++)
+	{
+		uint64_t	r = xorshift();
+		double		x = (double) (int64_t) (r >> 11) * ldexp(1.0, (int) (xorshift() % 140) - 120);
+		rfm_fixed	want;
+
+		if (!rfm_fixed_from_double(x, &v))
+			continue;
+		want = (rfm_fixed) nearbyint(ldexp(x, RFM_FIXED_SHIFT));
+		n += (v != want);
+	}
+	ok(n == 0, "bit-level conversion agrees with nearbyint(ldexp(x, 60)) on 100000 values (%d differ)", n);
+	ok(rfm_fixed_from_double(ldexp(3.0, -62), &v) && v == 1, "3 * 2^-62 rounds half to even: 0.75 -> 1");
+	ok(rfm_fixed_from_double(ldexp(1.0, -61), &v) && v == 0, "2^-61 rounds half to even: 0.5 -> 0");
+	ok(rfm_fixed_from_double(ldexp(3.0, -61), &v) && v == 2, "3 * 2^-61 rounds half to even: 1.5 -> 2");
+	ok(rfm_fixed_from_double(-ldexp(3.0, -61), &v) && v == -2, "negative values round symmetrically");
+	ok(rfm_fixed_from_double(5e-324, &v) && v == 0, "subnormals round to zero");
+
+	/* order independence of sums: forward and backward give identical bits */
+	for (i = 0; i < 1000; i++)
+		amounts[i] = (double) (xorshift() % 1000000) / 100.0 * ((i % 7 == 0) ? -1 : 1) * (1 + (double) (i % 13) * 1e6);
+	n = 0;
+	for (i = 0; i < 1000; i++)
+	{
+		rfm_fixed_from_double(amounts[i], &v);
+		n += rfm_fixed_add(&s1, v);
+	}
+	ok(n == 1000, "1000 amounts add without overflow");
+	for (i = 999; i >= 0; i--)
+	{
+		rfm_fixed_from_double(amounts[i], &v);
+		rfm_fixed_add(&s2, v);
+	}
+	ok(s1 == s2, "sum is independent of the order of the amounts");
+	{
+		double		f = 0;
+
+		for (i = 0; i < 1000; i++)
+			f += amounts[i];
+		ok(fabs(rfm_fixed_to_double(s1) - f) <= 1e-12 * fabs(f) + 1e-6, "exact sum agrees with the double sum");
+	}
+	acc = 0;
+	rfm_fixed_from_double(3e19, &v);
+	ok(rfm_fixed_add(&acc, v) && rfm_fixed_add(&acc, v) && !rfm_fixed_add(&acc, v) && !rfm_fixed_add(&acc, v),
+	   "overflow beyond 2^66 is detected and leaves the sum unchanged");
+	ok(rfm_fixed_to_double(acc) == 6e19, "sum before overflow is kept");
+	rfm_fixed_from_double(-123.5, &v);
+	rfm_fixed_split(v, &lo, &hi);
+	ok(rfm_fixed_join(lo, hi) == v, "split/join round-trips a negative value");
+
+	/* days */
+	memcpy(days, (rfm_daykey[]) {5, 3, 5, 1, 3, 9, 1, 2}, 8 * sizeof(rfm_daykey));
+	n = rfm_days_sort_unique(days, 8);
+	ok(n == 5 && days[0] == 1 && days[1] == 2 && days[2] == 3 && days[3] == 5 && days[4] == 9,
+	   "sort_unique sorts and drops duplicates");
+	ok(rfm_days_sort_unique(days, 0) == 0, "sort_unique of nothing");
+	ok(rfm_days_strictly_increasing(days, 5), "result is strictly increasing");
+	ok(!rfm_days_strictly_increasing((rfm_daykey[]) {1, 1}, 2), "equal neighbours are not strictly increasing");
+	n = rfm_days_sort_unique(big, 5);
+	ok(n == 3 && big[0] == 0 && big[1] == 40000 && big[2] == 65535, "keys sort as unsigned over the whole 16-bit range");
+	n = rfm_days_merge(a, 4, b, 4, out);
+	ok(n == 6 && out[0] == 1 && out[1] == 2 && out[2] == 3 && out[3] == 5 && out[4] == 9 && out[5] == 10,
+	   "merge is the set union");
+	ok(rfm_days_merge(a, 4, b, 0, out) == 4 && out[3] == 9, "merge with an empty set");
+
+	/* n-tiles */
+	ok(rfm_ntile_score(0, 10, 5) == 1, "lowest value scores 1");
+	ok(rfm_ntile_score(9, 10, 5) == 5, "highest value scores 5");
+	ok(rfm_ntile_score(2, 10, 5) == 2 && rfm_ntile_score(1, 10, 5) == 1, "two per score with 10 values");
+	ok(rfm_ntile_score(0, 1, 5) == 1, "a population of one scores 1");
+	ok(rfm_ntile_score(3, 4, 5) == 4, "four values use scores 1, 2, 3, 4");
+	ok(rfm_ntile_score(5, 5, 5) == 0 && rfm_ntile_score(-1, 5, 5) == 0 && rfm_ntile_score(0, 0, 5) == 0 &&
+	   rfm_ntile_score(0, 5, 0) == 0, "bad arguments give 0");
+	return tap_done();
+}
