@@ -154,6 +154,8 @@ typedef struct bgnbd_design
 			   *IT,
 			   *LTX,
 			   *ITX;			/* scratch: log(alpha+v), 1/(alpha+v) */
+	double	   *E3,
+			   *E4;				/* scratch: per-group scaled exponentials */
 	double		n;
 	double		penalizer;
 } bgnbd_design;
@@ -167,36 +169,130 @@ dcmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* sorted distinct values of v[0..n) in place; returns their number */
-static uint32_t
-uniq(double *v, uint32_t n)
+/*
+ * Distinct values of one column of the rows (col 1 = tx, 2 = T) into
+ * vals[] (sorted) and each row's index into them in idx[].  A small
+ * open-addressing hash of the values (they are few in a summary: whole days
+ * or weeks) keeps this linear; only the distinct values are sorted.
+ * Returns the number of distinct values, 0 when out of memory.
+ */
+typedef struct vslot
 {
-	uint32_t	i,
-				k = 0;
+	double		v;
+	uint32_t	rank;			/* UINT32_MAX: empty */
+} vslot;
 
-	qsort(v, n, sizeof(double), dcmp);
-	for (i = 0; i < n; i++)
-		if (k == 0 || v[i] != v[k - 1])
-			v[k++] = v[i];
-	return k;
+static inline uint64_t
+vhash(double v)
+{
+	uint64_t	u;
+
+	if (v == 0)
+		v = 0.0;
+	memcpy(&u, &v, sizeof(u));
+	u ^= u >> 33;
+	u *= 0xff51afd7ed558ccdULL;
+	u ^= u >> 33;
+	return u;
+}
+
+static vslot *
+vinsert(vslot *tab, uint32_t *cap, uint32_t *k, double v, int *oom)
+{
+	uint32_t	mask = *cap - 1,
+				i = (uint32_t) vhash(v) & mask;
+
+	while (tab[i].rank != UINT32_MAX)
+	{
+		if (tab[i].v == v)
+			return tab;
+		i = (i + 1) & mask;
+	}
+	tab[i].v = v;
+	tab[i].rank = 0;
+	if (++(*k) * 2 > *cap)
+	{
+		uint32_t	nc = *cap * 2,
+					j;
+		vslot	   *nt = malloc((size_t) nc * sizeof(vslot));
+
+		if (!nt)
+		{
+			*oom = 1;
+			return tab;
+		}
+		for (j = 0; j < nc; j++)
+			nt[j].rank = UINT32_MAX;
+		for (j = 0; j < *cap; j++)
+			if (tab[j].rank != UINT32_MAX)
+			{
+				uint32_t	p = (uint32_t) vhash(tab[j].v) & (nc - 1);
+
+				while (nt[p].rank != UINT32_MAX)
+					p = (p + 1) & (nc - 1);
+				nt[p] = tab[j];
+			}
+		free(tab);
+		*cap = nc;
+		return nt;
+	}
+	return tab;
 }
 
 static uint32_t
-find(const double *v, uint32_t n, double x)
+distinct_index(const cl_fitrow *rows, uint32_t n, int col, double *vals, uint32_t *idx)
 {
-	uint32_t	lo = 0,
-				hi = n;
+	uint32_t	cap = 1024,
+				k = 0,
+				i,
+				j;
+	int			oom = 0;
+	vslot	   *tab = malloc((size_t) cap * sizeof(vslot));
 
-	while (hi - lo > 1)
+	if (!tab)
+		return 0;
+	for (i = 0; i < cap; i++)
+		tab[i].rank = UINT32_MAX;
+	for (i = 0; i < n && !oom; i++)
+		tab = vinsert(tab, &cap, &k, col == 1 ? rows[i].tx : rows[i].T, &oom);
+	if (oom)
 	{
-		uint32_t	mid = (lo + hi) / 2;
-
-		if (v[mid] <= x)
-			lo = mid;
-		else
-			hi = mid;
+		free(tab);
+		return 0;
 	}
-	return lo;
+	for (i = 0, j = 0; i < cap; i++)
+		if (tab[i].rank != UINT32_MAX)
+			vals[j++] = tab[i].v;
+	qsort(vals, k, sizeof(double), dcmp);
+	/* rank of each value: binary search once per distinct value */
+	for (i = 0; i < cap; i++)
+		if (tab[i].rank != UINT32_MAX)
+		{
+			uint32_t	lo = 0,
+						hi = k;
+
+			while (hi - lo > 1)
+			{
+				uint32_t	mid = (lo + hi) / 2;
+
+				if (vals[mid] <= tab[i].v)
+					lo = mid;
+				else
+					hi = mid;
+			}
+			tab[i].rank = lo;
+		}
+	for (i = 0; i < n; i++)
+	{
+		double		v = col == 1 ? rows[i].tx : rows[i].T;
+		uint32_t	p = (uint32_t) vhash(v) & (cap - 1);
+
+		while (tab[p].v != v)
+			p = (p + 1) & (cap - 1);
+		idx[i] = tab[p].rank;
+	}
+	free(tab);
+	return k;
 }
 
 static int
@@ -218,24 +314,21 @@ design_build(bgnbd_design *d, const cl_fitrow *rows, uint32_t nrows)
 	d->IT = malloc(nb * sizeof(double));
 	d->LTX = malloc(nb * sizeof(double));
 	d->ITX = malloc(nb * sizeof(double));
+	d->E3 = malloc(nb * sizeof(double));
+	d->E4 = malloc(nb * sizeof(double));
 	if (!d->Tv || !d->txv || !d->iT || !d->itx || !d->gstart ||
-		!d->LT || !d->IT || !d->LTX || !d->ITX)
+		!d->LT || !d->IT || !d->LTX || !d->ITX || !d->E3 || !d->E4)
 		return 0;
 	for (i = 0; i < nrows; i++)
 	{
-		d->Tv[i] = rows[i].T;
-		d->txv[i] = rows[i].tx;
 		d->n += rows[i].count;
-	}
-	d->nT = uniq(d->Tv, nrows);
-	d->ntx = uniq(d->txv, nrows);
-	for (i = 0; i < nrows; i++)
-	{
-		d->iT[i] = find(d->Tv, d->nT, rows[i].T);
-		d->itx[i] = find(d->txv, d->ntx, rows[i].tx);
 		if (i == 0 || rows[i].x != rows[i - 1].x)
 			d->gstart[g++] = i;
 	}
+	d->nT = distinct_index(rows, nrows, 2, d->Tv, d->iT);
+	d->ntx = distinct_index(rows, nrows, 1, d->txv, d->itx);
+	if (nrows > 0 && (d->nT == 0 || d->ntx == 0))
+		return 0;
 	d->gstart[g] = nrows;
 	d->ngroups = g;
 	return 1;
@@ -253,6 +346,8 @@ design_free(bgnbd_design *d)
 	free(d->IT);
 	free(d->LTX);
 	free(d->ITX);
+	free(d->E3);
+	free(d->E4);
 }
 
 /* log-likelihood and its log-parameter gradient over a design */
@@ -324,35 +419,75 @@ design_loglik(bgnbd_design *d, const double *p, double *grad)
 		{
 			double		bx1 = b + x - 1.0;
 			double		cx4 = ln_a - log(bx1);
+			/* exponents a3 = -rx LT, a4 = cx4 - rx LTX; LT, LTX ascending */
+			double		hi3 = -rx * d->LT[0],
+						hi4 = cx4 - rx * d->LTX[0],
+						lo3 = -rx * d->LT[d->nT - 1],
+						lo4 = cx4 - rx * d->LTX[d->ntx - 1];
+			double		off = hi3 > hi4 ? hi3 : hi4;
+			double		emin = lo3 < lo4 ? lo3 : lo4;
 
-			for (i = lo; i < hi; i++)
+			if (off - emin < 600.0 && d->nT + d->ntx <= 2 * (hi - lo))
 			{
-				double		w = d->rows[i].count;
-				uint32_t	j = d->iT[i],
-							m = d->itx[i];
-				double		a3 = -rx * d->LT[j],
-							a4 = cx4 - rx * d->LTX[m];
-				double		dd = a3 - a4;
-				double		e = exp(-fabs(dd));
-				double		w3,
-							w4;
+				/*
+				 * Tables of exp(a3 - off), exp(a4 - off) for this x: each row
+				 * then costs one log (no underflow: exponents span < 600).
+				 */
+				for (i = 0; i < d->nT; i++)
+					d->E3[i] = exp(-rx * d->LT[i] - off);
+				for (i = 0; i < d->ntx; i++)
+					d->E4[i] = exp(cx4 - rx * d->LTX[i] - off);
+				for (i = lo; i < hi; i++)
+				{
+					double		w = d->rows[i].count;
+					uint32_t	j = d->iT[i],
+								m = d->itx[i];
+					double		e3 = d->E3[j],
+								e4 = d->E4[m],
+								sum = e3 + e4,
+								inv = 1.0 / sum,
+								w3 = e3 * inv,
+								w4 = e4 * inv;
 
-				if (dd >= 0)
-				{
-					w3 = 1.0 / (1.0 + e);
-					w4 = e * w3;
-					S += w * (a3 + log1p(e));
+					S += w * log(sum);
+					W += w;
+					A += w * (w3 * d->LT[j] + w4 * d->LTX[m]);
+					B += w * (w3 * d->IT[j] + w4 * d->ITX[m]);
+					C += w * w4;
 				}
-				else
+				S += W * off;
+			}
+			else
+			{
+				for (i = lo; i < hi; i++)
 				{
-					w4 = 1.0 / (1.0 + e);
-					w3 = e * w4;
-					S += w * (a4 + log1p(e));
+					double		w = d->rows[i].count;
+					uint32_t	j = d->iT[i],
+								m = d->itx[i];
+					double		a3 = -rx * d->LT[j],
+								a4 = cx4 - rx * d->LTX[m];
+					double		dd = a3 - a4;
+					double		e = exp(-fabs(dd));
+					double		w3,
+								w4;
+
+					if (dd >= 0)
+					{
+						w3 = 1.0 / (1.0 + e);
+						w4 = e * w3;
+						S += w * (a3 + log1p(e));
+					}
+					else
+					{
+						w4 = 1.0 / (1.0 + e);
+						w3 = e * w4;
+						S += w * (a4 + log1p(e));
+					}
+					W += w;
+					A += w * (w3 * d->LT[j] + w4 * d->LTX[m]);
+					B += w * (w3 * d->IT[j] + w4 * d->ITX[m]);
+					C += w * w4;
 				}
-				W += w;
-				A += w * (w3 * d->LT[j] + w4 * d->LTX[m]);
-				B += w * (w3 * d->IT[j] + w4 * d->ITX[m]);
-				C += w * w4;
 			}
 			ll += W * cx + S;
 			if (grad)
