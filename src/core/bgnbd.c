@@ -565,12 +565,10 @@ cl_bgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 			 cl_model_fit *fit)
 {
 	bgnbd_design d;
-	cl_optim_result res;
 	double		lp[4];
 	double		sx = 0,
 				sT = 0,
-				n = 0,
-				se[4];
+				n = 0;
 	uint32_t	i;
 	int			k;
 
@@ -598,15 +596,8 @@ cl_bgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 	lp[2] = 0.0;
 	lp[3] = 0.0;
 
-	cl_optim_minimize(bgnbd_objective, &d, 4, lp, NULL, &res);
-	for (k = 0; k < 4; k++)
-		fit->p[k] = exp(lp[k]);
-	fit->converged = res.converged;
-	fit->iterations = res.iterations;
+	cl_model_optimize(bgnbd_objective, &d, 4, lp, n, fit);
 	fit->log_likelihood = design_loglik(&d, fit->p, NULL);
-	fit->se_ok = cl_optim_log_se(bgnbd_objective, &d, 4, lp, se);
-	for (k = 0; k < 4; k++)
-		fit->se[k] = se[k] / sqrt(n);	/* Hessian of the sum, not the mean */
 	design_free(&d);
 	return cl_model_fit_check(fit, 4);
 }

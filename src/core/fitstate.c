@@ -4,6 +4,8 @@
  */
 #include "fitstate.h"
 
+#include "optim.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,4 +308,41 @@ cl_model_fit_check(cl_model_fit *fit, int nparams)
 	if (!isfinite(fit->log_likelihood))
 		fit->converged = 0;
 	return fit->converged;
+}
+
+void
+cl_model_optimize(double (*fn) (const double *x, double *grad, void *ctx),
+				  void *ctx, int n, double *lp, double ncust, cl_model_fit *fit)
+{
+	cl_optim_options opt;
+	cl_optim_result res;
+	double		se[CL_OPTIM_MAXN];
+	int			k,
+				iters,
+				edge = 0;
+
+	cl_optim_defaults(&opt);
+	opt.fallback = 0;
+	opt.max_iter = 500;
+	cl_optim_minimize(fn, ctx, n, lp, &opt, &res);
+	iters = res.iterations;
+	for (k = 0; k < n; k++)
+		if (fabs(lp[k]) > CL_FIT_LOG_BOUND - 3.0)
+			edge = 1;
+	if (!res.converged && !edge && isfinite(res.f))
+	{
+		double		f;
+
+		iters += cl_optim_nelder_mead(fn, ctx, n, lp, 0.5, 1e-12, 1000, &f);
+		cl_optim_minimize(fn, ctx, n, lp, &opt, &res);
+		iters += res.iterations;
+	}
+	fit->n = ncust;
+	fit->converged = res.converged;
+	fit->iterations = iters;
+	for (k = 0; k < n; k++)
+		fit->p[k] = exp(lp[k]);
+	fit->se_ok = cl_optim_log_se(fn, ctx, n, lp, se);
+	for (k = 0; k < n; k++)
+		fit->se[k] = se[k] / sqrt(ncust);	/* Hessian of the sum, not the mean */
 }
