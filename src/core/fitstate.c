@@ -153,6 +153,13 @@ row_less(const cl_fitrow *a, const cl_fitrow *b)
  * with the comparison inlined, insertion sort below 16 elements; about 3x
  * faster than qsort() with a comparison function on large states.
  */
+#define ROW_SWAP(a, b) \
+	do { \
+		cl_fitrow	t_ = (a); \
+		(a) = (b); \
+		(b) = t_; \
+	} while (0)
+
 static void
 rows_sort(cl_fitrow *v, size_t n)
 {
@@ -161,20 +168,19 @@ rows_sort(cl_fitrow *v, size_t n)
 		size_t		i = 0,
 					j = n - 1,
 					mid = n / 2;
-		cl_fitrow	pivot,
-					t;
+		cl_fitrow	pivot;
 
 		/* median of three into v[mid] */
 		if (row_less(&v[mid], &v[0]))
 		{
-			t = v[mid]; v[mid] = v[0]; v[0] = t;
+			ROW_SWAP(v[mid], v[0]);
 		}
 		if (row_less(&v[n - 1], &v[mid]))
 		{
-			t = v[n - 1]; v[n - 1] = v[mid]; v[mid] = t;
+			ROW_SWAP(v[n - 1], v[mid]);
 			if (row_less(&v[mid], &v[0]))
 			{
-				t = v[mid]; v[mid] = v[0]; v[0] = t;
+				ROW_SWAP(v[mid], v[0]);
 			}
 		}
 		pivot = v[mid];
@@ -187,7 +193,7 @@ rows_sort(cl_fitrow *v, size_t n)
 				j--;
 			if (i >= j)
 				break;
-			t = v[i]; v[i] = v[j]; v[j] = t;
+			ROW_SWAP(v[i], v[j]);
 			i++;
 			j--;
 		}

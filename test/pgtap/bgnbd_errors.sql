@@ -1,7 +1,7 @@
 -- BG/NBD, Gamma-Gamma and CLV: every error path with its message, NULL and
 -- NOTICE/WARNING outcomes of degenerate fits.
 BEGIN;
-SELECT plan(53);
+SELECT plan(55);
 
 CREATE TEMP TABLE p AS
 SELECT ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.bgnbd_params AS bg,
@@ -132,6 +132,11 @@ SELECT throws_ok($$SELECT pg_temp.bg_from_gg(1, 2, 3)$$,
 	'22023', 'bgnbd_fit: the state was made by the gamma_gamma fit', 'transition function refuses a state of another model');
 SELECT throws_ok($$SELECT regexp_replace(bg::text, '^(.{22})..', '\1ff')::clientele.fit_state FROM st$$,
 	'22P02', 'invalid fit_state: unsupported state version', 'fit_state input: damaged version');
+SELECT throws_ok($$SELECT regexp_replace(bg::text, '^(.{54})..', '\100')::clientele.fit_state FROM st$$,
+	'22P02', 'invalid fit_state: only the compact form is accepted', 'fit_state input: hashed form');
+-- a + b = 1 puts 2F1(r, b; a + b - 1; z) at c = 0, where E[X(t)] is not defined by eq. 7
+SELECT throws_ok($$SELECT clientele.bgnbd_expected_purchases_new(ROW(0.2, 4, 0.5, 0.5, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.bgnbd_params, 10)$$,
+	'22003', 'BG/NBD expected purchases cannot be evaluated for these parameters', 'expected_purchases_new: a + b = 1');
 
 SELECT * FROM finish();
 ROLLBACK;
