@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "miscadmin.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -188,6 +189,33 @@ fit_state_combine(PG_FUNCTION_ARGS)
 	if (!cl_fitstate_merge(a, b))
 		elog(ERROR, "fit state merge overflowed");
 	PG_RETURN_POINTER(a);
+}
+
+static void *
+pg_core_alloc(size_t size)
+{
+	return palloc_extended(size, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+}
+
+static void
+pg_core_free(void *ptr)
+{
+	if (ptr)
+		pfree(ptr);
+}
+
+static void
+pg_core_interrupt(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
+void
+cl_fit_use_pg_hooks(void)
+{
+	cl_core_alloc = pg_core_alloc;
+	cl_core_free = pg_core_free;
+	cl_optim_interrupt = pg_core_interrupt;
 }
 
 cl_fitrow *

@@ -10,6 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void
+default_free(void *ptr)
+{
+	free(ptr);
+}
+
+void	   *(*cl_core_alloc) (size_t size) = malloc;
+void		(*cl_core_free) (void *ptr) = default_free;
+
 size_t
 cl_fitstate_size(uint32_t capacity)
 {
@@ -329,11 +338,13 @@ cl_model_optimize(double (*fn) (const double *x, double *grad, void *ctx),
 
 	cl_optim_defaults(&opt);
 	opt.fallback = 0;
-	opt.max_iter = 500;
+	opt.max_iter = 300;
+	opt.xbound = CL_FIT_LOG_EDGE;
+	opt.stall_iter = 30;
 	cl_optim_minimize(fn, ctx, n, lp, &opt, &res);
 	iters = res.iterations;
 	for (k = 0; k < n; k++)
-		if (fabs(lp[k]) > CL_FIT_LOG_BOUND - 3.0)
+		if (fabs(lp[k]) > CL_FIT_LOG_EDGE - 2.0)
 			edge = 1;
 	if (!res.converged && !edge && isfinite(res.f))
 	{

@@ -181,7 +181,7 @@ cl_gg_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 	ctx.nrows = nrows;
 	ctx.n = n;
 	ctx.penalizer = penalizer;
-	ctx.lnm = malloc((nrows ? nrows : 1) * sizeof(double));
+	ctx.lnm = cl_core_alloc((nrows ? nrows : 1) * sizeof(double));
 	fit->n = n;
 	if (ctx.lnm == NULL)
 	{
@@ -200,7 +200,7 @@ cl_gg_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 	fit->p[3] = NAN;
 	fit->se[3] = NAN;
 	fit->log_likelihood = gg_eval(&ctx, fit->p, NULL);
-	free(ctx.lnm);
+	cl_core_free(ctx.lnm);
 	return cl_model_fit_check(fit, 3);
 }
 
