@@ -349,8 +349,9 @@ cl_fit_warn_unconverged(const cl_model_fit *fit, const char *aggname)
 {
 	if (!fit->converged)
 		ereport(WARNING,
-				(errmsg("%s did not converge after %d iterations", aggname, fit->iterations),
-				 errdetail("The result has converged = false; its parameters are the best point found, not a maximum of the likelihood."),
+				(errmsg("%s did not converge", aggname),
+				 errdetail("The result has converged = false after %d iterations; its parameters are the best point found, not a maximum of the likelihood.",
+						   fit->iterations),
 				 errhint("The data may not identify the model (for example no repeat purchases); a penalizer can help.")));
 }
 

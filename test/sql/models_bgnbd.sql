@@ -55,6 +55,13 @@ SELECT round((gg).p::numeric, 2) AS p, round((gg).q::numeric, 2) AS q, round((gg
        abs((gg).v - 20) < 3 * (gg).se_v AS v_ok
 FROM fits;
 
+-- degenerate inputs: NULL with a NOTICE, converged = false with a WARNING
+\set VERBOSITY terse
+SELECT clientele.bgnbd_fit(x, tx, t) IS NULL AS too_few FROM (VALUES (1, 3.0, 38.0), (0, 0.0, 30.0)) v(x, tx, t);
+SELECT (clientele.bgnbd_fit(0, 0, 10 + i % 30)).converged AS no_repeat_purchases FROM generate_series(1, 200) i;
+SELECT (clientele.gamma_gamma_fit(1 + i % 3, 10.0)).converged AS constant_spend FROM generate_series(1, 200) i;
+\set VERBOSITY default
+
 -- the aggregate per group (hash and sorted grouping) and as a window function
 SELECT id % 2 AS half, (clientele.bgnbd_fit(x, tx, t)).n, (clientele.bgnbd_fit(x, tx, t)).converged
 FROM sim GROUP BY 1 ORDER BY 1;
