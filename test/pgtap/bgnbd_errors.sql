@@ -1,7 +1,7 @@
 -- BG/NBD, Gamma-Gamma and CLV: every error path with its message, NULL and
 -- NOTICE/WARNING outcomes of degenerate fits.
 BEGIN;
-SELECT plan(55);
+SELECT plan(56);
 
 CREATE TEMP TABLE p AS
 SELECT ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.bgnbd_params AS bg,
@@ -66,7 +66,9 @@ SELECT throws_ok($$SELECT clientele.bgnbd_expected_purchases(bg, 10, 2.5, 30, 38
 SELECT throws_ok($$SELECT clientele.bgnbd_expected_purchases_new(bg, 'Infinity') FROM p$$,
 	'22023', 'horizon must be a finite number, got Infinity', 'expected_purchases_new: infinite horizon');
 SELECT throws_ok($$SELECT clientele.bgnbd_purchase_pmf(bg, 10, -1) FROM p$$,
-	'22023', 'n must not be negative, got -1', 'purchase_pmf: negative n');
+	'22023', 'n must be between 0 and 10000000, got -1', 'purchase_pmf: negative n');
+SELECT throws_ok($$SELECT clientele.bgnbd_purchase_pmf(bg, 10, 10000001) FROM p$$,
+	'22023', 'n must be between 0 and 10000000, got 10000001', 'purchase_pmf: n too large');
 SELECT is((SELECT clientele.bgnbd_p_alive(bg, NULL, 1, 2) FROM p), NULL, 'predictions are STRICT');
 
 -- Gamma-Gamma
