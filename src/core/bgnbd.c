@@ -620,16 +620,38 @@ cl_bgnbd_p_alive(const double *p, double x, double tx, double T)
 
 /*
  * c/(a-1) * (1 - (A/(A+t))^rr 2F1(rr, bb; c; t/(A+t))), the common form of
- * eqs. 7 and 10; NaN when a == 1 (the caller interpolates).
+ * eqs. 7 and 10 (with bb = b + x and c = a + bb - 1); NaN when a == 1 (the
+ * caller interpolates).
+ *
+ * For a short horizon, Pfaff's transformation turns the bracket into
+ * 1 - 2F1(rr, a-1; c; w), w = -t/A, whose series minus its first term 1 has
+ * the factor (a-1) in every term: c/(a-1) [...] = -c sum_{n>=1} (rr)_n
+ * (a)_{n-1} / ((c)_n n!) w^n, with no cancellation and no singularity at
+ * a = 1.  Used while |w| (rr + 1) < 1/2, where the terms decrease.
  */
 static double
 bgnbd_bracket(double a, double rr, double bb, double c, double A, double t)
 {
 	int			sign;
-	double		lf = cl_log_hyp2f1(rr, bb, c, t / (A + t), &sign);
-	double		L,
+	double		lf,
+				L,
 				br;
 
+	if (c > 0 && (t / A) * (rr + 1.0) < 0.5)
+	{
+		double		w = -t / A,
+					term = rr / c * w,
+					sum = term;
+		int			n;
+
+		for (n = 1; n < 200 && fabs(term) > 1e-17 * fabs(sum); n++)
+		{
+			term *= (rr + n) * (a + n - 1.0) / ((c + n) * (n + 1.0)) * w;
+			sum += term;
+		}
+		return -c * sum;
+	}
+	lf = cl_log_hyp2f1(rr, bb, c, t / (A + t), &sign);
 	if (isnan(lf))
 		return NAN;
 	if (sign == 0)
