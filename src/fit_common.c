@@ -474,3 +474,14 @@ cl_check_summary(double x, double tx, double T)
 				 errmsg("recency must not exceed t"),
 				 errdetail("recency = %g, t = %g.", tx, T)));
 }
+
+void
+cl_check_monetary(double m, double x)
+{
+	cl_check_nonneg(m, "monetary");
+	if (x > 0 && m == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("monetary must be greater than zero for a repeat customer, got %g", m),
+				 errdetail("frequency = %g.", x)));
+}

@@ -96,4 +96,10 @@ extern void cl_get_params_nocache(FunctionCallInfo fcinfo, int argno, int nparam
  */
 extern void cl_check_summary(double x, double tx, double T);
 
+/*
+ * monetary (mean value of the repeat purchases): finite and >= 0, and > 0
+ * for a repeat customer (frequency x > 0).
+ */
+extern void cl_check_monetary(double m, double x);
+
 #endif							/* CL_FIT_COMMON_H */

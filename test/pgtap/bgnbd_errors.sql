@@ -1,7 +1,7 @@
 -- BG/NBD, Gamma-Gamma and CLV: every error path with its message, NULL and
 -- NOTICE/WARNING outcomes of degenerate fits.
 BEGIN;
-SELECT plan(56);
+SELECT plan(58);
 
 CREATE TEMP TABLE p AS
 SELECT ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.bgnbd_params AS bg,
@@ -75,7 +75,11 @@ SELECT is((SELECT clientele.bgnbd_p_alive(bg, NULL, 1, 2) FROM p), NULL, 'predic
 SELECT throws_ok($$SELECT clientele.gamma_gamma_fit(x, m) FROM (VALUES (2, 0.0)) v(x, m)$$,
 	'22023', 'monetary must be greater than zero for a repeat customer, got 0', 'gamma_gamma_fit: monetary 0');
 SELECT throws_ok($$SELECT clientele.gamma_gamma_fit(x, m) FROM (VALUES (2, -5.0)) v(x, m)$$,
-	'22023', 'monetary must be greater than zero for a repeat customer, got -5', 'gamma_gamma_fit: negative monetary');
+	'22023', 'monetary must not be negative, got -5', 'gamma_gamma_fit: negative monetary');
+SELECT throws_ok($$SELECT clientele.gamma_gamma_fit(x, m) FROM (VALUES (0, 'NaN'::float8)) v(x, m)$$,
+	'22023', 'monetary must be a finite number, got NaN', 'gamma_gamma_fit: NaN monetary of a one-time customer');
+SELECT throws_ok($$SELECT clientele.clv(bg, gg, 0, 0, 38, -1, 12, 0.01, 4.345) FROM p$$,
+	'22023', 'monetary must not be negative, got -1', 'clv: negative monetary of a one-time customer');
 SELECT throws_ok($$SELECT clientele.gamma_gamma_fit(x, m) FROM (VALUES (-2, 5.0)) v(x, m)$$,
 	'22023', 'frequency must not be negative, got -2', 'gamma_gamma_fit: negative frequency');
 SELECT throws_ok($$SELECT clientele.gamma_gamma_fit(x, m) FROM (VALUES (0.5, 5.0)) v(x, m)$$,
