@@ -1,0 +1,782 @@
+/*
+ * bgnbd.c
+ *		BG/NBD likelihood, fit and predictions; see bgnbd.h.
+ *
+ * Likelihood (Fader, Hardie & Lee 2005, eq. 6), in logs:
+ *   log L = lnG(r+x) - lnG(r) + r ln(alpha)
+ *         + lnG(a+b) + lnG(b+x) - lnG(b) - lnG(a+b+x)
+ *         + log( (alpha+T)^-(r+x) + [x>0] a/(b+x-1) (alpha+tx)^-(r+x) )
+ * The first two lines depend on x only: they (and their digamma
+ * derivatives) are computed once per distinct x of the sorted rows.
+ */
+#include "bgnbd.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "optim.h"
+#include "specfun.h"
+
+double
+cl_bgnbd_loglik(const double *p, double x, double tx, double T, double w,
+				double *grad)
+{
+	cl_fitrow	row;
+
+	row.x = x;
+	row.tx = tx;
+	row.T = T;
+	row.count = w;
+	return cl_bgnbd_loglik_rows(p, &row, 1, grad);
+}
+
+double
+cl_bgnbd_loglik_rows(const double *p, const cl_fitrow *rows, uint32_t nrows,
+					 double *grad)
+{
+	const double r = p[0],
+				alpha = p[1],
+				a = p[2],
+				b = p[3];
+	const double lga_r = lgamma(r),
+				lga_b = lgamma(b),
+				lga_ab = lgamma(a + b),
+				ln_alpha = log(alpha),
+				ln_a = log(a);
+	double		psi_r = 0,
+				psi_b = 0,
+				psi_ab = 0;
+	double		ll = 0.0;
+	double		g[4] = {0, 0, 0, 0};
+	double		cur_x = -1.0;
+	double		cx = 0,
+				gx[4] = {0, 0, 0, 0};
+	uint32_t	i;
+
+	if (grad)
+	{
+		psi_r = cl_digamma(r);
+		psi_b = cl_digamma(b);
+		psi_ab = cl_digamma(a + b);
+	}
+	for (i = 0; i < nrows; i++)
+	{
+		const cl_fitrow *row = &rows[i];
+		double		x = row->x,
+					w = row->count;
+		double		rx = r + x;
+		double		la3,
+					la4,
+					lse,
+					w3,
+					w4;
+		double		ln_aT = log(alpha + row->T);
+
+		if (x != cur_x)
+		{
+			/* terms that depend on x only */
+			cur_x = x;
+			cx = lgamma(rx) - lga_r + r * ln_alpha
+				+ lga_ab + lgamma(b + x) - lga_b - lgamma(a + b + x);
+			if (grad)
+			{
+				double		psi_abx = cl_digamma(a + b + x);
+
+				gx[0] = cl_digamma(rx) - psi_r + ln_alpha;
+				gx[1] = r / alpha;
+				gx[2] = psi_ab - psi_abx;
+				gx[3] = psi_ab + cl_digamma(b + x) - psi_b - psi_abx;
+			}
+		}
+		la3 = -rx * ln_aT;
+		if (x > 0)
+		{
+			double		ln_atx = log(alpha + row->tx);
+
+			la4 = ln_a - log(b + x - 1.0) - rx * ln_atx;
+			lse = cl_logsumexp2(la3, la4);
+			w4 = exp(la4 - lse);
+			w3 = exp(la3 - lse);
+			ll += w * (cx + lse);
+			if (grad)
+			{
+				g[0] += w * (gx[0] - w3 * ln_aT - w4 * ln_atx);
+				g[1] += w * (gx[1] - rx * (w3 / (alpha + row->T) + w4 / (alpha + row->tx)));
+				g[2] += w * (gx[2] + w4 / a);
+				g[3] += w * (gx[3] - w4 / (b + x - 1.0));
+			}
+		}
+		else
+		{
+			ll += w * (cx + la3);
+			if (grad)
+			{
+				g[0] += w * (gx[0] - ln_aT);
+				g[1] += w * (gx[1] - rx / (alpha + row->T));
+				g[2] += w * gx[2];
+				g[3] += w * gx[3];
+			}
+		}
+	}
+	if (grad)
+	{
+		/* d/d(log p) = p d/dp */
+		grad[0] += g[0] * r;
+		grad[1] += g[1] * alpha;
+		grad[2] += g[2] * a;
+		grad[3] += g[3] * b;
+	}
+	return ll;
+}
+
+/*
+ * The fit evaluates the likelihood many times over the same rows, so it
+ * first builds a "design": the distinct values of T and of tx (a summary has
+ * few: ages and recencies are whole days or weeks), each row's index into
+ * them, and the groups of rows sharing x.  Per evaluation, log(alpha + T)
+ * and log(alpha + tx) are then computed once per distinct value, the
+ * x-only terms once per group, and each row costs one exp and one log1p.
+ */
+typedef struct bgnbd_design
+{
+	const cl_fitrow *rows;
+	uint32_t	nrows;
+	uint32_t	nT,
+				ntx,
+				ngroups;
+	double	   *Tv,
+			   *txv;			/* distinct values */
+	uint32_t   *iT,
+			   *itx;			/* per row */
+	uint32_t   *gstart;			/* group g = rows [gstart[g], gstart[g+1]) */
+	double	   *LT,
+			   *IT,
+			   *LTX,
+			   *ITX;			/* scratch: log(alpha+v), 1/(alpha+v) */
+	double	   *E3,
+			   *E4;				/* scratch: per-group scaled exponentials */
+	double		n;
+	double		penalizer;
+} bgnbd_design;
+
+static int
+dcmp(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Distinct values of one column of the rows (col 1 = tx, 2 = T) into
+ * vals[] (sorted) and each row's index into them in idx[].  A small
+ * open-addressing hash of the values (they are few in a summary: whole days
+ * or weeks) keeps this linear; only the distinct values are sorted.
+ * Returns the number of distinct values, 0 when out of memory.
+ */
+typedef struct vslot
+{
+	double		v;
+	uint32_t	rank;			/* UINT32_MAX: empty */
+} vslot;
+
+static inline uint64_t
+vhash(double v)
+{
+	uint64_t	u;
+
+	if (v == 0)
+		v = 0.0;
+	memcpy(&u, &v, sizeof(u));
+	u ^= u >> 33;
+	u *= 0xff51afd7ed558ccdULL;
+	u ^= u >> 33;
+	return u;
+}
+
+static vslot *
+vinsert(vslot *tab, uint32_t *cap, uint32_t *k, double v, int *oom)
+{
+	uint32_t	mask = *cap - 1,
+				i = (uint32_t) vhash(v) & mask;
+
+	while (tab[i].rank != UINT32_MAX)
+	{
+		if (tab[i].v == v)
+			return tab;
+		i = (i + 1) & mask;
+	}
+	tab[i].v = v;
+	tab[i].rank = 0;
+	if (++(*k) * 2 > *cap)
+	{
+		uint32_t	nc = *cap * 2,
+					j;
+		vslot	   *nt = cl_core_alloc((size_t) nc * sizeof(vslot));
+
+		if (!nt)
+		{
+			*oom = 1;
+			return tab;
+		}
+		for (j = 0; j < nc; j++)
+			nt[j].rank = UINT32_MAX;
+		for (j = 0; j < *cap; j++)
+			if (tab[j].rank != UINT32_MAX)
+			{
+				uint32_t	p = (uint32_t) vhash(tab[j].v) & (nc - 1);
+
+				while (nt[p].rank != UINT32_MAX)
+					p = (p + 1) & (nc - 1);
+				nt[p] = tab[j];
+			}
+		cl_core_free(tab);
+		*cap = nc;
+		return nt;
+	}
+	return tab;
+}
+
+static uint32_t
+distinct_index(const cl_fitrow *rows, uint32_t n, int col, double *vals, uint32_t *idx)
+{
+	uint32_t	cap = 1024,
+				k = 0,
+				i,
+				j;
+	int			oom = 0;
+	vslot	   *tab = cl_core_alloc((size_t) cap * sizeof(vslot));
+
+	if (!tab)
+		return 0;
+	for (i = 0; i < cap; i++)
+		tab[i].rank = UINT32_MAX;
+	for (i = 0; i < n && !oom; i++)
+		tab = vinsert(tab, &cap, &k, col == 1 ? rows[i].tx : rows[i].T, &oom);
+	if (oom)
+	{
+		cl_core_free(tab);
+		return 0;
+	}
+	for (i = 0, j = 0; i < cap; i++)
+		if (tab[i].rank != UINT32_MAX)
+			vals[j++] = tab[i].v;
+	qsort(vals, k, sizeof(double), dcmp);
+	/* rank of each value: binary search once per distinct value */
+	for (i = 0; i < cap; i++)
+		if (tab[i].rank != UINT32_MAX)
+		{
+			uint32_t	lo = 0,
+						hi = k;
+
+			while (hi - lo > 1)
+			{
+				uint32_t	mid = (lo + hi) / 2;
+
+				if (vals[mid] <= tab[i].v)
+					lo = mid;
+				else
+					hi = mid;
+			}
+			tab[i].rank = lo;
+		}
+	for (i = 0; i < n; i++)
+	{
+		double		v = col == 1 ? rows[i].tx : rows[i].T;
+		uint32_t	p = (uint32_t) vhash(v) & (cap - 1);
+
+		while (tab[p].v != v)
+			p = (p + 1) & (cap - 1);
+		idx[i] = tab[p].rank;
+	}
+	cl_core_free(tab);
+	return k;
+}
+
+static int
+design_build(bgnbd_design *d, const cl_fitrow *rows, uint32_t nrows)
+{
+	uint32_t	i,
+				g = 0;
+	size_t		nb = nrows ? nrows : 1;
+
+	memset(d, 0, sizeof(*d));
+	d->rows = rows;
+	d->nrows = nrows;
+	d->Tv = cl_core_alloc(nb * sizeof(double));
+	d->txv = cl_core_alloc(nb * sizeof(double));
+	d->iT = cl_core_alloc(nb * sizeof(uint32_t));
+	d->itx = cl_core_alloc(nb * sizeof(uint32_t));
+	d->gstart = cl_core_alloc((nb + 1) * sizeof(uint32_t));
+	d->LT = cl_core_alloc(nb * sizeof(double));
+	d->IT = cl_core_alloc(nb * sizeof(double));
+	d->LTX = cl_core_alloc(nb * sizeof(double));
+	d->ITX = cl_core_alloc(nb * sizeof(double));
+	d->E3 = cl_core_alloc(nb * sizeof(double));
+	d->E4 = cl_core_alloc(nb * sizeof(double));
+	if (!d->Tv || !d->txv || !d->iT || !d->itx || !d->gstart ||
+		!d->LT || !d->IT || !d->LTX || !d->ITX || !d->E3 || !d->E4)
+		return 0;
+	for (i = 0; i < nrows; i++)
+	{
+		d->n += rows[i].count;
+		if (i == 0 || rows[i].x != rows[i - 1].x)
+			d->gstart[g++] = i;
+	}
+	d->nT = distinct_index(rows, nrows, 2, d->Tv, d->iT);
+	d->ntx = distinct_index(rows, nrows, 1, d->txv, d->itx);
+	if (nrows > 0 && (d->nT == 0 || d->ntx == 0))
+		return 0;
+	d->gstart[g] = nrows;
+	d->ngroups = g;
+	return 1;
+}
+
+static void
+design_free(bgnbd_design *d)
+{
+	cl_core_free(d->Tv);
+	cl_core_free(d->txv);
+	cl_core_free(d->iT);
+	cl_core_free(d->itx);
+	cl_core_free(d->gstart);
+	cl_core_free(d->LT);
+	cl_core_free(d->IT);
+	cl_core_free(d->LTX);
+	cl_core_free(d->ITX);
+	cl_core_free(d->E3);
+	cl_core_free(d->E4);
+}
+
+/* log-likelihood and its log-parameter gradient over a design */
+static double
+design_loglik(bgnbd_design *d, const double *p, double *grad)
+{
+	const double r = p[0],
+				alpha = p[1],
+				a = p[2],
+				b = p[3];
+	const double lga_r = lgamma(r),
+				lga_b = lgamma(b),
+				lga_ab = lgamma(a + b),
+				ln_alpha = log(alpha),
+				ln_a = log(a);
+	double		psi_r = 0,
+				psi_b = 0,
+				psi_ab = 0;
+	double		ll = 0.0,
+				g[4] = {0, 0, 0, 0};
+	uint32_t	i,
+				k;
+
+	if (grad)
+	{
+		psi_r = cl_digamma(r);
+		psi_b = cl_digamma(b);
+		psi_ab = cl_digamma(a + b);
+	}
+	for (i = 0; i < d->nT; i++)
+	{
+		d->LT[i] = log(alpha + d->Tv[i]);
+		d->IT[i] = 1.0 / (alpha + d->Tv[i]);
+	}
+	for (i = 0; i < d->ntx; i++)
+	{
+		d->LTX[i] = log(alpha + d->txv[i]);
+		d->ITX[i] = 1.0 / (alpha + d->txv[i]);
+	}
+	for (k = 0; k < d->ngroups; k++)
+	{
+		uint32_t	lo = d->gstart[k],
+					hi = d->gstart[k + 1];
+		double		x = d->rows[lo].x,
+					rx = r + x;
+		double		cx = lgamma(rx) - lga_r + r * ln_alpha
+			+ lga_ab + lgamma(b + x) - lga_b - lgamma(a + b + x);
+		double		W = 0,
+					S = 0,
+					A = 0,
+					B = 0,
+					C = 0;
+
+		if (x == 0)
+		{
+			for (i = lo; i < hi; i++)
+			{
+				double		w = d->rows[i].count;
+				uint32_t	j = d->iT[i];
+
+				W += w;
+				S += w * d->LT[j];
+				B += w * d->IT[j];
+			}
+			ll += W * cx - rx * S;
+			A = S;
+		}
+		else
+		{
+			double		bx1 = b + x - 1.0;
+			double		cx4 = ln_a - log(bx1);
+			/* exponents a3 = -rx LT, a4 = cx4 - rx LTX; LT, LTX ascending */
+			double		hi3 = -rx * d->LT[0],
+						hi4 = cx4 - rx * d->LTX[0],
+						lo3 = -rx * d->LT[d->nT - 1],
+						lo4 = cx4 - rx * d->LTX[d->ntx - 1];
+			double		off = hi3 > hi4 ? hi3 : hi4;
+			double		emin = lo3 < lo4 ? lo3 : lo4;
+
+			if (off - emin < 600.0 && d->nT + d->ntx <= 2 * (hi - lo))
+			{
+				/*
+				 * Tables of exp(a3 - off), exp(a4 - off) for this x: each row
+				 * then costs one log (no underflow: exponents span < 600).
+				 */
+				for (i = 0; i < d->nT; i++)
+					d->E3[i] = exp(-rx * d->LT[i] - off);
+				for (i = 0; i < d->ntx; i++)
+					d->E4[i] = exp(cx4 - rx * d->LTX[i] - off);
+				for (i = lo; i < hi; i++)
+				{
+					double		w = d->rows[i].count;
+					uint32_t	j = d->iT[i],
+								m = d->itx[i];
+					double		e3 = d->E3[j],
+								e4 = d->E4[m],
+								sum = e3 + e4,
+								inv = 1.0 / sum,
+								w3 = e3 * inv,
+								w4 = e4 * inv;
+
+					S += w * log(sum);
+					W += w;
+					A += w * (w3 * d->LT[j] + w4 * d->LTX[m]);
+					B += w * (w3 * d->IT[j] + w4 * d->ITX[m]);
+					C += w * w4;
+				}
+				S += W * off;
+			}
+			else
+			{
+				for (i = lo; i < hi; i++)
+				{
+					double		w = d->rows[i].count;
+					uint32_t	j = d->iT[i],
+								m = d->itx[i];
+					double		a3 = -rx * d->LT[j],
+								a4 = cx4 - rx * d->LTX[m];
+					double		dd = a3 - a4;
+					double		e = exp(-fabs(dd));
+					double		w3,
+								w4;
+
+					if (dd >= 0)
+					{
+						w3 = 1.0 / (1.0 + e);
+						w4 = e * w3;
+						S += w * (a3 + log1p(e));
+					}
+					else
+					{
+						w4 = 1.0 / (1.0 + e);
+						w3 = e * w4;
+						S += w * (a4 + log1p(e));
+					}
+					W += w;
+					A += w * (w3 * d->LT[j] + w4 * d->LTX[m]);
+					B += w * (w3 * d->IT[j] + w4 * d->ITX[m]);
+					C += w * w4;
+				}
+			}
+			ll += W * cx + S;
+			if (grad)
+			{
+				g[2] += C / a;
+				g[3] -= C / bx1;
+			}
+		}
+		if (grad)
+		{
+			double		psi_abx = cl_digamma(a + b + x);
+
+			g[0] += W * (cl_digamma(rx) - psi_r + ln_alpha) - A;
+			g[1] += W * (r / alpha) - rx * B;
+			g[2] += W * (psi_ab - psi_abx);
+			g[3] += W * (psi_ab + cl_digamma(b + x) - psi_b - psi_abx);
+		}
+	}
+	if (grad)
+	{
+		grad[0] = g[0] * r;
+		grad[1] = g[1] * alpha;
+		grad[2] = g[2] * a;
+		grad[3] = g[3] * b;
+	}
+	return ll;
+}
+
+/* -LL/n + penalizer * |log p|^2 over log parameters */
+static double
+bgnbd_objective(const double *lp, double *grad, void *vctx)
+{
+	bgnbd_design *d = vctx;
+	double		p[4],
+				g[4],
+				ll,
+				f;
+	int			i;
+
+	for (i = 0; i < 4; i++)
+	{
+		if (!(fabs(lp[i]) <= CL_FIT_LOG_BOUND))
+			return NAN;
+		p[i] = exp(lp[i]);
+	}
+	ll = design_loglik(d, p, grad ? g : NULL);
+	f = -ll / d->n;
+	for (i = 0; i < 4; i++)
+		f += d->penalizer * lp[i] * lp[i];
+	if (grad)
+		for (i = 0; i < 4; i++)
+			grad[i] = -g[i] / d->n + 2.0 * d->penalizer * lp[i];
+	return f;
+}
+
+double
+cl_bgnbd_loglik_fast(const double *p, const cl_fitrow *rows, uint32_t nrows,
+					 double *grad)
+{
+	bgnbd_design d;
+	double		ll;
+
+	if (!design_build(&d, rows, nrows))
+	{
+		design_free(&d);
+		return NAN;
+	}
+	ll = design_loglik(&d, p, grad);
+	design_free(&d);
+	return ll;
+}
+
+int
+cl_bgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
+			 cl_model_fit *fit)
+{
+	bgnbd_design d;
+	double		lp[4];
+	double		sx = 0,
+				sT = 0,
+				n = 0;
+	uint32_t	i;
+	int			k;
+
+	memset(fit, 0, sizeof(*fit));
+	for (i = 0; i < nrows; i++)
+	{
+		n += rows[i].count;
+		sx += rows[i].count * rows[i].x;
+		sT += rows[i].count * rows[i].T;
+	}
+	fit->n = n;
+	if (!design_build(&d, rows, nrows))
+	{
+		design_free(&d);
+		for (k = 0; k < 4; k++)
+			fit->p[k] = fit->se[k] = NAN;
+		fit->log_likelihood = NAN;
+		return 0;
+	}
+	d.penalizer = penalizer;
+
+	/* start: r = 1, alpha = 1 / (mean rate), a = b = 1 */
+	lp[0] = 0.0;
+	lp[1] = log((sT > 0 ? sT : n) / (sx > 0.1 * n ? sx : 0.1 * n));
+	lp[2] = 0.0;
+	lp[3] = 0.0;
+
+	cl_model_optimize(bgnbd_objective, &d, 4, lp, n, fit);
+	fit->log_likelihood = design_loglik(&d, fit->p, NULL);
+	design_free(&d);
+	return cl_model_fit_check(fit, 4);
+}
+
+double
+cl_bgnbd_p_alive(const double *p, double x, double tx, double T)
+{
+	const double r = p[0],
+				alpha = p[1],
+				a = p[2],
+				b = p[3];
+	double		lodds;
+
+	if (x == 0)
+		return 1.0;
+	/* odds of having dropped out: a/(b+x-1) ((alpha+T)/(alpha+tx))^(r+x) */
+	lodds = log(a) - log(b + x - 1.0) + (r + x) * log1p((T - tx) / (alpha + tx));
+	return exp(-cl_log1pexp(lodds));
+}
+
+/*
+ * c/(a-1) * (1 - (A/(A+t))^rr 2F1(rr, bb; c; t/(A+t))), the common form of
+ * eqs. 7 and 10 (with bb = b + x and c = a + bb - 1); NaN when a == 1 (the
+ * caller interpolates).
+ *
+ * For a short horizon, Pfaff's transformation turns the bracket into
+ * 1 - 2F1(rr, a-1; c; w), w = -t/A, whose series minus its first term 1 has
+ * the factor (a-1) in every term: c/(a-1) [...] = -c sum_{n>=1} (rr)_n
+ * (a)_{n-1} / ((c)_n n!) w^n, with no cancellation and no singularity at
+ * a = 1.  Used while |w| (rr + 1) < 1/2, where the terms decrease.
+ */
+static double
+bgnbd_bracket(double a, double rr, double bb, double c, double A, double t)
+{
+	int			sign;
+	double		lf,
+				L,
+				br;
+
+	if (c > 0 && (t / A) * (rr + 1.0) < 0.5)
+	{
+		double		w = -t / A,
+					term = rr / c * w,
+					sum = term;
+		int			n;
+
+		for (n = 1; n < 200 && fabs(term) > 1e-17 * fabs(sum); n++)
+		{
+			term *= (rr + n) * (a + n - 1.0) / ((c + n) * (n + 1.0)) * w;
+			sum += term;
+		}
+		return -c * sum;
+	}
+	lf = cl_log_hyp2f1(rr, bb, c, t / (A + t), &sign);
+	if (isnan(lf))
+		return NAN;
+	if (sign == 0)
+		return c / (a - 1.0);
+	L = -rr * log1p(t / A) + lf;
+	br = sign > 0 ? -expm1(L) : 1.0 + exp(L);
+	return c / (a - 1.0) * br;
+}
+
+/* a == 1 is a removable singularity: interpolate across it */
+#define A_ONE_EPS 1e-4
+
+static double
+bgnbd_cond_raw(const double *p, double t, double x, double tx, double T)
+{
+	const double r = p[0],
+				alpha = p[1],
+				a = p[2],
+				b = p[3];
+	double		num = bgnbd_bracket(a, r + x, b + x, a + b + x - 1.0, alpha + T, t);
+
+	return num * cl_bgnbd_p_alive(p, x, tx, T);
+}
+
+double
+cl_bgnbd_expected_cond(const double *p, double t, double x, double tx, double T)
+{
+	if (t == 0)
+		return 0.0;
+	if (fabs(p[2] - 1.0) < A_ONE_EPS)
+	{
+		double		q[4];
+		double		lo,
+					hi,
+					u = (p[2] - (1.0 - A_ONE_EPS)) / (2 * A_ONE_EPS);
+
+		memcpy(q, p, sizeof(q));
+		q[2] = 1.0 - A_ONE_EPS;
+		lo = bgnbd_cond_raw(q, t, x, tx, T);
+		q[2] = 1.0 + A_ONE_EPS;
+		hi = bgnbd_cond_raw(q, t, x, tx, T);
+		return (1.0 - u) * lo + u * hi;
+	}
+	return bgnbd_cond_raw(p, t, x, tx, T);
+}
+
+double
+cl_bgnbd_expected_new(const double *p, double t)
+{
+	const double r = p[0],
+				alpha = p[1],
+				a = p[2],
+				b = p[3];
+
+	if (t == 0)
+		return 0.0;
+	if (fabs(a - 1.0) < A_ONE_EPS)
+	{
+		double		u = (a - (1.0 - A_ONE_EPS)) / (2 * A_ONE_EPS);
+		double		a1 = 1.0 - A_ONE_EPS,
+					a2 = 1.0 + A_ONE_EPS;
+
+		return (1.0 - u) * bgnbd_bracket(a1, r, b, a1 + b - 1.0, alpha, t)
+			+ u * bgnbd_bracket(a2, r, b, a2 + b - 1.0, alpha, t);
+	}
+	return bgnbd_bracket(a, r, b, a + b - 1.0, alpha, t);
+}
+
+double
+cl_bgnbd_pmf(const double *p, double t, double n)
+{
+	const double r = p[0],
+				alpha = p[1],
+				a = p[2],
+				b = p[3];
+	double		lq,
+				l1q,
+				lbab,
+				first,
+				tail;
+
+	if (t == 0)
+		return n == 0 ? 1.0 : 0.0;
+	lq = -log1p(t / alpha);		/* log(alpha / (alpha + t)) */
+	l1q = -log1p(alpha / t);	/* log(t / (alpha + t)) */
+	lbab = cl_lbeta(a, b);
+	first = exp(cl_lbeta(a, b + n) - lbab + lgamma(r + n) - lgamma(r)
+				- lgamma(n + 1.0) + r * lq + n * l1q);
+	if (n == 0)
+		return first;
+
+	/*
+	 * tail = P(NBD(r, alpha; t) >= n) = 1 - sum_{j<n} pmf_j; summed from
+	 * below while that is accurate, else directly from n upwards.
+	 */
+	{
+		double		lpmf = r * lq;	/* log pmf_0 */
+		double		s = 0.0;
+		double		j;
+
+		for (j = 0; j < n; j++)
+		{
+			s += exp(lpmf);
+			lpmf += log(r + j) - log(j + 1.0) + l1q;
+		}
+		if (s <= 0.5)
+			tail = 1.0 - s;
+		else
+		{
+			/* lpmf is now log pmf_n */
+			double		term,
+						sum = 0.0;
+
+			for (j = n;; j++)
+			{
+				term = exp(lpmf);
+				sum += term;
+				if (term <= 1e-17 * sum && (r + j) * exp(l1q) < j + 1.0)
+					break;
+				if (j > n + 1e7)
+					break;
+				lpmf += log(r + j) - log(j + 1.0) + l1q;
+			}
+			tail = sum;
+		}
+	}
+	return first + exp(cl_lbeta(a + 1.0, b + n - 1.0) - lbab) * tail;
+}
