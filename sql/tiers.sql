@@ -112,7 +112,7 @@ CREATE FUNCTION clientele.tier_validate(scheme text, version int)
 RETURNS void
 LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'clientele_tier_validate';
 COMMENT ON FUNCTION clientele.tier_validate(text, int) IS
-	'Checks every band set of a scheme version: finite bounds, distinct ranks and labels, no empty band (lower above upper), no overlap, no gap, default bands present. ERROR (23514) naming the bands otherwise. Run by the deferred triggers of tier_band and tier_version.';
+	'Checks every band set of a scheme version: finite bounds, distinct ranks and labels, no empty band (lower above upper), no overlap, no gap, default bands present. ERROR (23514) naming the bands otherwise. Run by the deferred constraint trigger of tier_band (a version row alone is not checked, so pg_dump output restores table by table; tier_of reports a version without bands).';
 
 -- --- write-time validation ----------------------------------------------------
 
@@ -128,7 +128,7 @@ BEGIN
 	RETURN NULL;
 END $$;
 COMMENT ON FUNCTION clientele.tier_check_trigger() IS
-	'Constraint trigger function of tier_band and tier_version: validates the scheme versions a row change touched.';
+	'Constraint trigger function of tier_band: validates the scheme versions a row change touched.';
 
 CREATE CONSTRAINT TRIGGER tier_band_valid
 	AFTER INSERT OR UPDATE OR DELETE ON clientele.tier_band
@@ -136,13 +136,6 @@ CREATE CONSTRAINT TRIGGER tier_band_valid
 	FOR EACH ROW EXECUTE FUNCTION clientele.tier_check_trigger();
 COMMENT ON TRIGGER tier_band_valid ON clientele.tier_band IS
 	'Validates the edited scheme versions at commit (SET CONSTRAINTS clientele.tier_band_valid IMMEDIATE to check after each statement).';
-CREATE CONSTRAINT TRIGGER tier_version_valid
-	AFTER INSERT OR UPDATE ON clientele.tier_version
-	DEFERRABLE INITIALLY DEFERRED
-	FOR EACH ROW EXECUTE FUNCTION clientele.tier_check_trigger();
-COMMENT ON TRIGGER tier_version_valid ON clientele.tier_version IS
-	'A new version must have its default bands by the time the transaction commits.';
-
 CREATE TRIGGER tier_scheme_config_changed
 	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.tier_scheme
 	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();

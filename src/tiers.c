@@ -634,7 +634,7 @@ tier_validate_set(const char *scheme, int32 version, const TierSet *s)
 				memcmp(s->label[i], s->label[j], VARSIZE(s->label[i])) == 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_CHECK_VIOLATION),
-						 errmsg("tier scheme %s has two bands labelled \"%s\"",
+						 errmsg("two tier bands of %s are labelled \"%s\"",
 								where, text_to_cstring(s->label[i]))));
 		}
 	}
