@@ -18,6 +18,7 @@
  */
 #include "clientele.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
@@ -65,9 +66,15 @@ typedef struct TierCallCache
 {
 	uint64		generation;		/* 0: nothing resolved yet */
 	char	   *scheme;
+	int			scheme_len;
 	char	   *region;			/* NULL: none given */
+	int			region_len;
 	DateADT		as_of;
+	TimestampTz today_xact;		/* transaction whose current_date is "today" */
+	DateADT		today;
 	const TierSet *set;
+	Datum	   *labels;			/* copies of set->label in fn_mcxt */
+	FunctionCallInfo cmp;		/* for tier_key_cmp */
 	int32		version;
 	int			hint;
 } TierCallCache;
@@ -86,14 +93,29 @@ tier_numeric_cmp(Datum a, Datum b)
 	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, a, b));
 }
 
-/* banding.h callback: compare an amount (Numeric) with a bound of band i */
+/*
+ * banding.h callback of the lookup: compare the amount with a bound of band
+ * i, calling numeric_cmp through a FunctionCallInfo set up once per call site.
+ */
+typedef struct TierKeyCtx
+{
+	const TierSet *set;
+	FunctionCallInfo cmp;		/* numeric_cmp, 2 arguments, args[0] = amount */
+} TierKeyCtx;
+
 static int
 tier_key_cmp(const void *key, int band, int which, void *ctx)
 {
-	const TierSet *s = (const TierSet *) ctx;
+	TierKeyCtx *k = (TierKeyCtx *) ctx;
+	FunctionCallInfo f = k->cmp;
+	Datum		r;
 
-	return tier_numeric_cmp(PointerGetDatum(key),
-							which == CL_BOUND_LOWER ? s->lower[band] : s->upper[band]);
+	f->args[1].value = which == CL_BOUND_LOWER ? k->set->lower[band] : k->set->upper[band];
+	f->isnull = false;
+	r = numeric_cmp(f);
+	if (f->isnull)
+		elog(ERROR, "numeric_cmp returned NULL");
+	return DatumGetInt32(r);
 }
 
 static int
@@ -457,15 +479,24 @@ tier_resolve(FunctionCallInfo fcinfo)
 	scheme_t = PG_GETARG_TEXT_PP(0);
 	if (PG_NARGS() > 2 && !PG_ARGISNULL(2))
 		region_t = PG_GETARG_TEXT_PP(2);
-	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
-		as_of = PG_GETARG_DATEADT(3);
-	else
-		as_of = GetSQLCurrentDate();
-
 	if (cc == NULL)
 	{
 		cc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(TierCallCache));
 		fcinfo->flinfo->fn_extra = cc;
+	}
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+		as_of = PG_GETARG_DATEADT(3);
+	else
+	{
+		/* current_date, computed once per transaction (it is the start date) */
+		TimestampTz xs = GetCurrentTransactionStartTimestamp();
+
+		if (cc->today_xact != xs || cc->today_xact == 0)
+		{
+			cc->today = GetSQLCurrentDate();
+			cc->today_xact = xs;
+		}
+		as_of = cc->today;
 	}
 
 	cfg = cl_config_get(&tier_cache, tier_build, NULL);
@@ -473,12 +504,12 @@ tier_resolve(FunctionCallInfo fcinfo)
 	sp = VARDATA_ANY(scheme_t);
 	slen = VARSIZE_ANY_EXHDR(scheme_t);
 	if (cc->generation == cfg->generation && cc->as_of == as_of &&
-		strlen(cc->scheme) == (size_t) slen && memcmp(cc->scheme, sp, slen) == 0)
+		cc->scheme_len == slen && memcmp(cc->scheme, sp, slen) == 0)
 	{
 		if (region_t == NULL ? cc->region == NULL
 			: (cc->region != NULL &&
-			   strlen(cc->region) == (size_t) VARSIZE_ANY_EXHDR(region_t) &&
-			   memcmp(cc->region, VARDATA_ANY(region_t), VARSIZE_ANY_EXHDR(region_t)) == 0))
+			   cc->region_len == (int) VARSIZE_ANY_EXHDR(region_t) &&
+			   memcmp(cc->region, VARDATA_ANY(region_t), cc->region_len) == 0))
 			return cc;
 	}
 
@@ -498,10 +529,27 @@ tier_resolve(FunctionCallInfo fcinfo)
 			pfree(cc->region);
 		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 		cc->scheme = pstrdup(scheme);
+		cc->scheme_len = strlen(scheme);
 		cc->region = region ? pstrdup(region) : NULL;
+		cc->region_len = region ? strlen(region) : 0;
 		MemoryContextSwitchTo(old);
 		cc->as_of = as_of;
 		cc->set = set;
+
+		/*
+		 * tier_of returns these copies: they live as long as the call site,
+		 * while the compiled tables may be rebuilt in the middle of a query.
+		 * (A few bytes per re-resolution; those are rare.)
+		 */
+		{
+			int			i;
+
+			old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+			cc->labels = palloc(sizeof(Datum) * Max(set->nbands, 1));
+			for (i = 0; i < set->nbands; i++)
+				cc->labels[i] = PointerGetDatum(DatumGetTextPCopy(PointerGetDatum(set->label[i])));
+			MemoryContextSwitchTo(old);
+		}
 		cc->version = v->version;
 		cc->hint = -1;
 		cc->generation = cfg->generation;
@@ -509,17 +557,59 @@ tier_resolve(FunctionCallInfo fcinfo)
 	return cc;
 }
 
+/*
+ * A numeric stored inline in a tuple has a 1-byte header, and numeric_cmp
+ * would make a palloc'd 4-byte-header copy of it at every comparison: make
+ * that copy once, on the stack when it is small (it nearly always is).
+ */
+#define TIER_SMALL_NUMERIC 64
+
+typedef union TierNumericBuf
+{
+	char		data[TIER_SMALL_NUMERIC];
+	double		align_d;
+	int64		align_i;
+} TierNumericBuf;
+
+static inline Numeric
+tier_numeric_arg(Datum d, TierNumericBuf *buf)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(d);
+
+	if (VARATT_IS_SHORT(v) && VARSIZE_SHORT(v) - VARHDRSZ_SHORT + VARHDRSZ <= TIER_SMALL_NUMERIC)
+	{
+		Size		len = VARSIZE_SHORT(v) - VARHDRSZ_SHORT;
+
+		SET_VARSIZE(buf->data, len + VARHDRSZ);
+		memcpy(buf->data + VARHDRSZ, VARDATA_SHORT(v), len);
+		return (Numeric) buf->data;
+	}
+	return DatumGetNumeric(d);	/* detoasts when needed */
+}
+
 /* Band index of the amount (argument 1) in the resolved set, or -1. */
 static int
 tier_lookup(FunctionCallInfo fcinfo, TierCallCache **ccp)
 {
 	TierCallCache *cc = tier_resolve(fcinfo);
-	Numeric		amount = PG_GETARG_NUMERIC(1);
+	TierNumericBuf buf;
+	Numeric		amount = tier_numeric_arg(PG_GETARG_DATUM(1), &buf);
 	int			i;
 
+	TierKeyCtx	k;
+
 	tier_check_amount(amount);
-	i = cl_band_find(cc->set->bands, cc->set->nbands, tier_key_cmp, amount,
-					 (void *) cc->set, cc->hint);
+	if (cc->cmp == NULL)
+	{
+		cc->cmp = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, SizeForFunctionCallInfo(2));
+		InitFunctionCallInfoData(*cc->cmp, NULL, 2, InvalidOid, NULL, NULL);
+		cc->cmp->args[0].isnull = false;
+		cc->cmp->args[1].isnull = false;
+	}
+	cc->cmp->args[0].value = NumericGetDatum(amount);
+	k.set = cc->set;
+	k.cmp = cc->cmp;
+	i = cl_band_find(cc->set->bands, cc->set->nbands, tier_key_cmp, amount, &k, cc->hint);
 	if (i >= 0)
 		cc->hint = i;
 	*ccp = cc;
@@ -541,8 +631,6 @@ clientele_tier_of(PG_FUNCTION_ARGS)
 {
 	TierCallCache *cc;
 	int			i;
-	text	   *label;
-	text	   *result;
 
 	if (PG_ARGISNULL(1))
 	{
@@ -552,11 +640,7 @@ clientele_tier_of(PG_FUNCTION_ARGS)
 	i = tier_lookup(fcinfo, &cc);
 	if (i < 0)
 		PG_RETURN_NULL();
-	/* copy: the compiled tables may be rebuilt while the result is in use */
-	label = cc->set->label[i];
-	result = (text *) palloc(VARSIZE(label));
-	memcpy(result, label, VARSIZE(label));
-	PG_RETURN_TEXT_P(result);
+	PG_RETURN_DATUM(cc->labels[i]);
 }
 
 PG_FUNCTION_INFO_V1(clientele_tier_rank);
