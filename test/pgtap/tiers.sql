@@ -1,7 +1,7 @@
 -- tiers: tier_of / tier_rank properties, bounds compared exactly, versions,
 -- region overrides, write-time validation and every error message.
 BEGIN;
-SELECT plan(95);
+SELECT plan(97);
 SET client_min_messages = warning;
 -- check every edit at the end of its statement (the default is at commit)
 SET CONSTRAINTS clientele.tier_band_valid IMMEDIATE;
@@ -50,6 +50,19 @@ SELECT is((SELECT count(*) FROM generate_series(0, 300000, 7) g
                  CASE WHEN g::numeric / 3 < 10000 THEN '0-1万' WHEN g::numeric / 3 < 50000 THEN '1万-5万'
                       ELSE '5万-20万' END),
 	0::bigint, 'tier_of agrees with a CASE ladder on 42,858 amounts');
+
+-- the scheme may change from row to row
+SELECT is((SELECT string_agg(clientele.tier_of(s, 15000), ',' ORDER BY o)
+           FROM (VALUES (1, 'deposit_class_abc'), (2, 'suzhou_deposit_bands_2012'), (3, 'deposit_class_abc'), (4, 'service_tier')) v(o, s)),
+	'B,1万-5万,B,mid-tier 1万-5万', 'a different scheme on each row');
+-- in a parallel worker (the worker compiles its own copy of the tables)
+SELECT set_config(CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'debug_parallel_query'
+                       ELSE 'force_parallel_mode' END, 'on', true) IS NOT NULL AS parallel_forced \gset
+SELECT is((SELECT count(*) FROM generate_series(0, 30000) g
+           WHERE clientele.tier_of('deposit_class_abc', g * 10) = 'B'), 19000::bigint,
+	'tier_of in a forced parallel plan: 10000 <= 10 g < 200000 for 19000 values of g');
+SELECT set_config(CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'debug_parallel_query'
+                       ELSE 'force_parallel_mode' END, 'off', true) IS NOT NULL AS parallel_unforced \gset
 
 -- ---- bad input ----------------------------------------------------------------------------
 SELECT throws_ok($$SELECT clientele.tier_of('suzhou_deposit_bands_2012', 'NaN')$$,
