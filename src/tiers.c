@@ -587,17 +587,27 @@ tier_numeric_arg(Datum d, TierNumericBuf *buf)
 	return DatumGetNumeric(d);	/* detoasts when needed */
 }
 
-/* Band index of the amount (argument 1) in the resolved set, or -1. */
+/*
+ * Band index of the amount (argument 1) in the resolved set, or -1 when the
+ * amount is NULL or outside every band.
+ */
 static int
 tier_lookup(FunctionCallInfo fcinfo, TierCallCache **ccp)
 {
-	TierCallCache *cc = tier_resolve(fcinfo);
+	TierCallCache *cc;
 	TierNumericBuf buf;
-	Numeric		amount = tier_numeric_arg(PG_GETARG_DATUM(1), &buf);
+	Numeric		amount;
 	int			i;
-
 	TierKeyCtx	k;
 
+	*ccp = NULL;
+	if (PG_ARGISNULL(1))
+	{
+		CL_ARG_NOT_NULL(0, "scheme");
+		return -1;
+	}
+	cc = tier_resolve(fcinfo);
+	amount = tier_numeric_arg(PG_GETARG_DATUM(1), &buf);
 	tier_check_amount(amount);
 	if (cc->cmp == NULL)
 	{
@@ -630,14 +640,8 @@ Datum
 clientele_tier_of(PG_FUNCTION_ARGS)
 {
 	TierCallCache *cc;
-	int			i;
+	int			i = tier_lookup(fcinfo, &cc);
 
-	if (PG_ARGISNULL(1))
-	{
-		CL_ARG_NOT_NULL(0, "scheme");
-		PG_RETURN_NULL();
-	}
-	i = tier_lookup(fcinfo, &cc);
 	if (i < 0)
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(cc->labels[i]);
@@ -650,14 +654,8 @@ Datum
 clientele_tier_rank(PG_FUNCTION_ARGS)
 {
 	TierCallCache *cc;
-	int			i;
+	int			i = tier_lookup(fcinfo, &cc);
 
-	if (PG_ARGISNULL(1))
-	{
-		CL_ARG_NOT_NULL(0, "scheme");
-		PG_RETURN_NULL();
-	}
-	i = tier_lookup(fcinfo, &cc);
 	if (i < 0)
 		PG_RETURN_NULL();
 	PG_RETURN_INT32(cc->set->rank[i]);

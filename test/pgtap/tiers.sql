@@ -1,7 +1,7 @@
 -- tiers: tier_of / tier_rank properties, bounds compared exactly, versions,
 -- region overrides, write-time validation and every error message.
 BEGIN;
-SELECT plan(97);
+SELECT plan(99);
 SET client_min_messages = warning;
 -- check every edit at the end of its statement (the default is at commit)
 SET CONSTRAINTS clientele.tier_band_valid IMMEDIATE;
@@ -121,6 +121,11 @@ UPDATE clientele.tier_band SET upper_bound = CASE label WHEN 'low' THEN 700 ELSE
                               lower_bound = CASE label WHEN 'high' THEN 700 ELSE lower_bound END
 WHERE scheme = 'test_value' AND version = 2 AND region IS NULL AND label IN ('low', 'high');
 SELECT is(clientele.tier_of('test_value', 600), 'low', 'an edited bound takes effect in the next statement');
+SAVEPOINT relabel;
+UPDATE clientele.tier_band SET label = 'LOW' WHERE scheme = 'test_value' AND version = 2 AND region IS NULL AND label = 'low';
+SELECT is(clientele.tier_of('test_value', 600), 'LOW', 'a relabel takes effect in the next statement');
+ROLLBACK TO SAVEPOINT relabel;
+SELECT is(clientele.tier_of('test_value', 600), 'low', 'a rolled-back edit is undone for the next statement');
 
 -- deferred by default: a scheme may be inconsistent between statements of one transaction
 SET CONSTRAINTS clientele.tier_band_valid DEFERRED;
