@@ -61,6 +61,20 @@ typedef struct TierConfig
 	TierScheme *schemes;		/* sorted by name (bytewise) */
 } TierConfig;
 
+/*
+ * Copies of the labels of one band set, owned by a call site: tier_of
+ * returns them, and they must outlive a rebuild of the compiled tables in
+ * the middle of a query.  One entry per (generation, set) the call site has
+ * used, so memory stays bounded even when the scheme changes on every row.
+ */
+typedef struct TierLabels
+{
+	uint64		generation;
+	const TierSet *set;
+	Datum	   *labels;
+	struct TierLabels *next;
+} TierLabels;
+
 /* what one call site resolved last */
 typedef struct TierCallCache
 {
@@ -73,7 +87,8 @@ typedef struct TierCallCache
 	TimestampTz today_xact;		/* transaction whose current_date is "today" */
 	DateADT		today;
 	const TierSet *set;
-	Datum	   *labels;			/* copies of set->label in fn_mcxt */
+	Datum	   *labels;			/* copies of set->label (from label_copies) */
+	TierLabels *label_copies;	/* in fn_mcxt */
 	FunctionCallInfo cmp;		/* for tier_key_cmp */
 	int32		version;
 	int			hint;
@@ -190,9 +205,10 @@ band_string(const TierSet *s, int i)
 }
 
 /*
- * Read band rows (columns: region, rank, label, lower_bound, lower_inclusive,
- * upper_bound, upper_inclusive; "first" is the column number of region) of the current SPI
- * result into set "s" (rows [from, to)), copying into CurrentMemoryContext.
+ * Read rows [from, to) of an SPI result into band set "s", copying into
+ * CurrentMemoryContext.  The columns are region, rank, label, lower_bound,
+ * lower_inclusive, upper_bound, upper_inclusive; "first" is the column
+ * number of region.
  */
 static void
 tier_read_bands(TierSet *s, SPITupleTable *tt, uint64 from, uint64 to, int first)
@@ -229,8 +245,9 @@ tier_read_bands(TierSet *s, SPITupleTable *tt, uint64 from, uint64 to, int first
 	}
 }
 
+/* Text column "col" of row r as a C string in CurrentMemoryContext, or NULL. */
 static char *
-tier_get_region(SPITupleTable *tt, uint64 r, int col)
+tier_get_text(SPITupleTable *tt, uint64 r, int col)
 {
 	bool		isnull;
 	Datum		d = SPI_getbinval(tt->vals[r], tt->tupdesc, col, &isnull);
@@ -300,7 +317,7 @@ tier_build(MemoryContext cxt, void *arg)
 		bool		isnull;
 		uint64		send;
 
-		s->name = tier_get_region(tt, r, 1);
+		s->name = tier_get_text(tt, r, 1);
 		s->versions = &versions[nv];
 		for (send = r + 1; send < nrows; send++)
 			if (!tier_row_text_equals(tt, send, 1, s->name))
@@ -340,7 +357,7 @@ tier_build(MemoryContext cxt, void *arg)
 					r++;		/* a version without bands */
 					continue;
 				}
-				region = tier_get_region(tt, r, 4);
+				region = tier_get_text(tt, r, 4);
 				for (bend = r + 1; bend < vend; bend++)
 					if (!tier_row_text_equals(tt, bend, 4, region))
 						break;
@@ -460,6 +477,29 @@ tier_set_of(const TierScheme *s, const TierVersion *v, const char *region)
 	return NULL;
 }
 
+static Datum *
+tier_label_copies(TierCallCache *cc, MemoryContext mcxt, uint64 generation, const TierSet *set)
+{
+	TierLabels *l;
+	MemoryContext old;
+	int			i;
+
+	for (l = cc->label_copies; l != NULL; l = l->next)
+		if (l->generation == generation && l->set == set)
+			return l->labels;
+	old = MemoryContextSwitchTo(mcxt);
+	l = palloc(sizeof(TierLabels));
+	l->generation = generation;
+	l->set = set;
+	l->labels = palloc(sizeof(Datum) * Max(set->nbands, 1));
+	for (i = 0; i < set->nbands; i++)
+		l->labels[i] = PointerGetDatum(DatumGetTextPCopy(PointerGetDatum(set->label[i])));
+	l->next = cc->label_copies;
+	cc->label_copies = l;
+	MemoryContextSwitchTo(old);
+	return l->labels;
+}
+
 /*
  * The band set for the call's arguments, from the call site's cache when
  * the arguments and the compiled tables are unchanged.
@@ -536,20 +576,7 @@ tier_resolve(FunctionCallInfo fcinfo)
 		cc->as_of = as_of;
 		cc->set = set;
 
-		/*
-		 * tier_of returns these copies: they live as long as the call site,
-		 * while the compiled tables may be rebuilt in the middle of a query.
-		 * (A few bytes per re-resolution; those are rare.)
-		 */
-		{
-			int			i;
-
-			old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-			cc->labels = palloc(sizeof(Datum) * Max(set->nbands, 1));
-			for (i = 0; i < set->nbands; i++)
-				cc->labels[i] = PointerGetDatum(DatumGetTextPCopy(PointerGetDatum(set->label[i])));
-			MemoryContextSwitchTo(old);
-		}
+		cc->labels = tier_label_copies(cc, fcinfo->flinfo->fn_mcxt, cfg->generation, set);
 		cc->version = v->version;
 		cc->hint = -1;
 		cc->generation = cfg->generation;
@@ -804,7 +831,7 @@ clientele_tier_validate(PG_FUNCTION_ARGS)
 		TierSet		set;
 		uint64		end;
 
-		set.region = tier_get_region(tt, r, 1);
+		set.region = tier_get_text(tt, r, 1);
 		for (end = r + 1; end < n; end++)
 			if (!tier_row_text_equals(tt, end, 1, set.region))
 				break;
