@@ -19,7 +19,7 @@ CREATE TABLE clientele.tier_scheme (
 	builtin      boolean NOT NULL DEFAULT false
 );
 COMMENT ON TABLE clientele.tier_scheme IS
-	'Tier schemes: named classifications of an amount into labelled bands (bands in clientele.tier_band, versions in clientele.tier_version).';
+	'Tier schemes: named classifications of an amount into labelled bands (bands in clientele.tier_band, versions in clientele.tier_version). Shipped (builtin) schemes and their sources: suzhou_deposit_bands_2012 (0-1万, 1万-5万, 5万-20万, 20万-100万, 100万以上; source document 004, Suzhou postal savings deposit structure at the end of February 2012), deposit_class_abc (C < 1万, B 1万-20万, A >= 20万; source 004, roll-up of the same table), service_tier (ordinary / mid-tier / high-end with sub-bands and service levels; source 004); see the domain notes section 2. Each row cites its source in column source.';
 COMMENT ON COLUMN clientele.tier_scheme.scheme IS 'Scheme name (lower case, e.g. suzhou_deposit_bands_2012), the first argument of clientele.tier_of.';
 COMMENT ON COLUMN clientele.tier_scheme.basis IS 'What the amount is: balance (deposit balance), aum (total relationship balance), contribution (profit) or numeric (anything else). Documents intent; tier_of classifies the amount it is given.';
 COMMENT ON COLUMN clientele.tier_scheme.unit IS 'Unit of the bounds (currency code, or a unit such as points).';
@@ -82,7 +82,7 @@ COMMENT ON COLUMN clientele.tier_band.upper_bound IS 'Upper bound; NULL = unboun
 COMMENT ON COLUMN clientele.tier_band.upper_inclusive IS 'Whether the upper bound belongs to the band (ignored when unbounded).';
 COMMENT ON COLUMN clientele.tier_band.tier IS 'Coarser tier the band belongs to when bands are sub-bands (e.g. mid-tier); NULL = the label itself.';
 COMMENT ON COLUMN clientele.tier_band.service_level IS 'What customers of this band receive (service model, KPI), as data.';
-COMMENT ON COLUMN clientele.tier_band.builtin IS 'True for bands shipped with the extension.';
+COMMENT ON COLUMN clientele.tier_band.builtin IS 'True for bands shipped with the extension (their source: clientele.tier_scheme.source, document 004).';
 
 SELECT pg_catalog.pg_extension_config_dump('clientele.tier_scheme', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('clientele.tier_version', 'WHERE NOT builtin');

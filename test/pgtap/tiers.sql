@@ -1,7 +1,7 @@
 -- tiers: tier_of / tier_rank properties, bounds compared exactly, versions,
 -- region overrides, write-time validation and every error message.
 BEGIN;
-SELECT plan(99);
+SELECT plan(107);
 SET client_min_messages = warning;
 -- check every edit at the end of its statement (the default is at commit)
 SET CONSTRAINTS clientele.tier_band_valid IMMEDIATE;
@@ -189,19 +189,43 @@ SELECT is(pg_temp.error_of($$SELECT clientele.tier_of('deposit_class_abc', 1, NU
 	'22023: tier scheme "deposit_class_abc" version 2 has no default bands',
 	'a version whose bands are not there yet is an error when used');
 DELETE FROM clientele.tier_version WHERE scheme = 'deposit_class_abc' AND version = 2;
-SELECT throws_ok($$INSERT INTO clientele.tier_band (scheme, version, rank, label, lower_bound, upper_bound)
-	VALUES ('deposit_class_abc', 1, 9, 'N', 'NaN', NULL)$$, '23514', NULL, 'a NaN bound is rejected');
-SELECT throws_ok($$INSERT INTO clientele.tier_band (scheme, version, rank, label, lower_bound, upper_bound)
-	VALUES ('deposit_class_abc', 1, 9, 'N', 'Infinity', NULL)$$, '23514', NULL, 'an infinite bound is rejected (use NULL)');
-SELECT throws_ok($$INSERT INTO clientele.tier_scheme (scheme, basis, description, source) VALUES ('x', 'shoe size', 'd', 's')$$,
-	'23514', NULL, 'an unknown basis is rejected');
-SELECT throws_ok($$INSERT INTO clientele.tier_version (scheme, version, valid_from) VALUES ('no_such', 1, '2020-01-01')$$,
-	'23503', NULL, 'a version of an unknown scheme is rejected');
+SELECT alike(pg_temp.error_of($$INSERT INTO clientele.tier_band (scheme, version, rank, label, lower_bound, upper_bound)
+	VALUES ('deposit_class_abc', 1, 9, 'N', 'NaN', NULL)$$),
+	'23514: new row for relation "tier_band" violates check constraint "tier_band_lower_finite" / %', 'a NaN bound is rejected');
+SELECT alike(pg_temp.error_of($$INSERT INTO clientele.tier_band (scheme, version, rank, label, lower_bound, upper_bound)
+	VALUES ('deposit_class_abc', 1, 9, 'N', 0, 'Infinity')$$),
+	'23514: new row for relation "tier_band" violates check constraint "tier_band_upper_finite" / %', 'an infinite bound is rejected (use NULL)');
+SELECT alike(pg_temp.error_of($$INSERT INTO clientele.tier_scheme (scheme, basis, description, source) VALUES ('x', 'shoe size', 'd', 's')$$),
+	'23514: new row for relation "tier_scheme" violates check constraint "tier_scheme_basis_valid" / %', 'an unknown basis is rejected');
+SELECT alike(pg_temp.error_of($$INSERT INTO clientele.tier_scheme (scheme, basis, description, source) VALUES ('Bad Name', 'numeric', 'd', 's')$$),
+	'23514: new row for relation "tier_scheme" violates check constraint "tier_scheme_name_valid" / %', 'a scheme name must be lower-case identifier-like');
+SELECT alike(pg_temp.error_of($$INSERT INTO clientele.tier_version (scheme, version, valid_from) VALUES ('deposit_class_abc', 5, 'infinity')$$),
+	'23514: new row for relation "tier_version" violates check constraint "tier_version_valid_from_finite" / %', 'valid_from must be a finite date');
+SELECT alike(pg_temp.error_of($$INSERT INTO clientele.tier_version (scheme, version, valid_from) VALUES ('no_such', 1, '2020-01-01')$$),
+	'23503: insert or update on table "tier_version" violates foreign key constraint "tier_version_scheme_fkey" / %',
+	'a version of an unknown scheme is rejected');
+SELECT alike(pg_temp.error_of($$INSERT INTO clientele.tier_band (scheme, version, rank, label, lower_bound, upper_bound)
+	VALUES ('deposit_class_abc', 7, 1, 'x', 0, NULL)$$),
+	'23503: insert or update on table "tier_band" violates foreign key constraint "tier_band_version_fkey" / %',
+	'a band of an unknown version is rejected');
 SELECT is(clientele.tier_of('deposit_class_abc', 15000), 'B', 'the rejected edits left the scheme unchanged');
+INSERT INTO clientele.tier_scheme (scheme, basis, description, source) VALUES ('empty_scheme', 'numeric', 'no versions yet', 'pgTAP');
+SELECT is(pg_temp.error_of($$SELECT clientele.tier_of('empty_scheme', 1)$$),
+	'22023: tier scheme "empty_scheme" has no version', 'a scheme without any version');
+DELETE FROM clientele.tier_scheme WHERE scheme = 'empty_scheme';
+SELECT throws_ok($$SELECT clientele.tier_version(NULL)$$, '22004', 'scheme must not be NULL', 'tier_version: NULL scheme');
+SELECT throws_ok($$SELECT clientele.tier_validate('deposit_class_abc', NULL)$$, '22004', 'version must not be NULL', 'tier_validate: NULL version');
+SELECT lives_ok($$SELECT clientele.tier_validate('deposit_class_abc', 99)$$, 'tier_validate of a version that does not exist (deleted) passes');
 SELECT lives_ok($$DELETE FROM clientele.tier_scheme WHERE scheme = 'test_value'$$, 'deleting a scheme deletes its versions and bands');
 SELECT is(pg_temp.error_of($$SELECT clientele.tier_of('test_value', 1)$$),
 	'22023: unknown tier scheme "test_value" / Known tier schemes: deposit_class_abc, service_tier, suzhou_deposit_bands_2012.',
 	'a deleted scheme is unknown in the next statement');
+
+SAVEPOINT no_schemes;
+DELETE FROM clientele.tier_scheme;
+SELECT is(pg_temp.error_of($$SELECT clientele.tier_of('deposit_class_abc', 1)$$),
+	'22023: unknown tier scheme "deposit_class_abc" / No tier scheme is defined.', 'with no scheme at all, the error says so');
+ROLLBACK TO SAVEPOINT no_schemes;
 
 -- ---- distribution report --------------------------------------------------------------------
 CREATE TEMP TABLE amounts (amount numeric, other text);
