@@ -25,7 +25,7 @@ COMMENT ON COLUMN clientele.tier_scheme.basis IS 'What the amount is: balance (d
 COMMENT ON COLUMN clientele.tier_scheme.unit IS 'Unit of the bounds (currency code, or a unit such as points).';
 COMMENT ON COLUMN clientele.tier_scheme.description IS 'What the scheme is for.';
 COMMENT ON COLUMN clientele.tier_scheme.source IS 'Where the thresholds come from (document and line, policy, committee decision).';
-COMMENT ON COLUMN clientele.tier_scheme.builtin IS 'True for schemes shipped with the extension (not dumped by pg_dump).';
+COMMENT ON COLUMN clientele.tier_scheme.builtin IS 'True for schemes shipped with the extension (read-only, not dumped by pg_dump).';
 
 CREATE TABLE clientele.tier_version (
 	scheme      text NOT NULL
@@ -46,7 +46,7 @@ COMMENT ON COLUMN clientele.tier_version.scheme IS 'Tier scheme.';
 COMMENT ON COLUMN clientele.tier_version.version IS 'Version number (positive).';
 COMMENT ON COLUMN clientele.tier_version.valid_from IS 'First day on which this version applies (tier_of picks the latest version with valid_from <= as_of).';
 COMMENT ON COLUMN clientele.tier_version.note IS 'What changed in this version.';
-COMMENT ON COLUMN clientele.tier_version.builtin IS 'True for versions shipped with the extension.';
+COMMENT ON COLUMN clientele.tier_version.builtin IS 'True for versions shipped with the extension (read-only, not dumped).';
 
 CREATE TABLE clientele.tier_band (
 	scheme           text NOT NULL,
@@ -82,7 +82,7 @@ COMMENT ON COLUMN clientele.tier_band.upper_bound IS 'Upper bound; NULL = unboun
 COMMENT ON COLUMN clientele.tier_band.upper_inclusive IS 'Whether the upper bound belongs to the band (ignored when unbounded).';
 COMMENT ON COLUMN clientele.tier_band.tier IS 'Coarser tier the band belongs to when bands are sub-bands (e.g. mid-tier); NULL = the label itself.';
 COMMENT ON COLUMN clientele.tier_band.service_level IS 'What customers of this band receive (service model, KPI), as data.';
-COMMENT ON COLUMN clientele.tier_band.builtin IS 'True for bands shipped with the extension (their source: clientele.tier_scheme.source, document 004).';
+COMMENT ON COLUMN clientele.tier_band.builtin IS 'True for bands shipped with the extension (read-only, not dumped; their source: clientele.tier_scheme.source, document 004).';
 
 SELECT pg_catalog.pg_extension_config_dump('clientele.tier_scheme', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('clientele.tier_version', 'WHERE NOT builtin');
@@ -148,6 +148,35 @@ CREATE TRIGGER tier_band_config_changed
 	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.tier_band
 	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
 COMMENT ON TRIGGER tier_band_config_changed ON clientele.tier_band IS 'Recompile the tier schemes in every backend after a change.';
+
+-- Shipped rows are read-only: pg_dump keeps only a bank's own rows (builtin =
+-- false), so an edit of a shipped row would silently vanish in a restore.
+-- Banks add a version, a region override or their own scheme instead.
+-- Upgrade scripts may SET LOCAL clientele.allow_builtin_changes = on.
+CREATE FUNCTION clientele.tier_builtin_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF coalesce(current_setting('clientele.allow_builtin_changes', true), '') = 'on' THEN
+		RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+	END IF;
+	RAISE EXCEPTION 'shipped rows of clientele.% cannot be changed or deleted', TG_TABLE_NAME
+		USING ERRCODE = 'insufficient_privilege',
+		      DETAIL = format('The row %s ships with the extension (builtin); pg_dump keeps only rows a bank added.', OLD),
+		      HINT = CASE WHEN TG_TABLE_NAME = 'regulatory_threshold'
+		                  THEN 'Add a row for the criterion with a later valid_from.'
+		                  ELSE 'Add a version (clientele.tier_version), a region override or a scheme of your own.' END;
+END $$;
+COMMENT ON FUNCTION clientele.tier_builtin_guard() IS
+	'Trigger function: rejects UPDATE and DELETE of shipped (builtin) rows of the tier and regulatory tables, which pg_dump would not keep.';
+CREATE TRIGGER tier_scheme_builtin_guard BEFORE UPDATE OR DELETE ON clientele.tier_scheme
+	FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION clientele.tier_builtin_guard();
+COMMENT ON TRIGGER tier_scheme_builtin_guard ON clientele.tier_scheme IS 'Shipped schemes are read-only.';
+CREATE TRIGGER tier_version_builtin_guard BEFORE UPDATE OR DELETE ON clientele.tier_version
+	FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION clientele.tier_builtin_guard();
+COMMENT ON TRIGGER tier_version_builtin_guard ON clientele.tier_version IS 'Shipped versions are read-only.';
+CREATE TRIGGER tier_band_builtin_guard BEFORE UPDATE OR DELETE ON clientele.tier_band
+	FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION clientele.tier_builtin_guard();
+COMMENT ON TRIGGER tier_band_builtin_guard ON clientele.tier_band IS 'Shipped bands are read-only.';
 
 -- --- shipped schemes ---------------------------------------------------------
 -- Source document 004 (Suzhou postal savings, deposit structure at the end of
@@ -301,28 +330,33 @@ COMMENT ON FUNCTION clientele.tier_distribution(text, regclass, name, text, date
 -- household income > 300,000 in each.  >= and > exactly as written.
 
 CREATE TABLE clientele.regulatory_threshold (
-	criterion    text PRIMARY KEY
+	criterion    text NOT NULL
 		CONSTRAINT regulatory_threshold_criterion_valid CHECK (criterion IN (
 			'private_banking_net_financial_assets', 'hnw_single_subscription', 'hnw_net_financial_assets',
 			'hnw_personal_income', 'hnw_household_income')),
+	valid_from   date NOT NULL
+		CONSTRAINT regulatory_threshold_valid_from_not_infinity CHECK (valid_from < 'infinity'),
 	threshold    numeric NOT NULL
 		CONSTRAINT regulatory_threshold_finite CHECK (threshold::text NOT IN ('NaN', 'Infinity', '-Infinity')),
 	inclusive    boolean NOT NULL,
 	description  text NOT NULL,
 	source       text NOT NULL,
-	builtin      boolean NOT NULL DEFAULT false
+	builtin      boolean NOT NULL DEFAULT false,
+	CONSTRAINT regulatory_threshold_pkey PRIMARY KEY (criterion, valid_from)
 );
 COMMENT ON TABLE clientele.regulatory_threshold IS
-	'Thresholds of the regulatory private-banking and high-net-worth classes (clientele.regulatory_class): one row per criterion; inclusive true means >=, false means >.';
+	'Thresholds of the regulatory private-banking and high-net-worth classes (clientele.regulatory_class), source 003:84: per criterion, the row with the latest valid_from on or before the date asked applies; inclusive true means >=, false means >. The shipped rows (valid from -infinity) are read-only: a change of regulation is a new row with a later valid_from.';
 COMMENT ON COLUMN clientele.regulatory_threshold.criterion IS 'Which criterion (fixed list).';
+COMMENT ON COLUMN clientele.regulatory_threshold.valid_from IS 'First day the row applies (-infinity for the shipped rows).';
 COMMENT ON COLUMN clientele.regulatory_threshold.threshold IS 'Threshold in CNY.';
 COMMENT ON COLUMN clientele.regulatory_threshold.inclusive IS 'true: met at amount >= threshold; false: met only at amount > threshold.';
 COMMENT ON COLUMN clientele.regulatory_threshold.description IS 'The criterion in words.';
 COMMENT ON COLUMN clientele.regulatory_threshold.source IS 'Where it comes from.';
-COMMENT ON COLUMN clientele.regulatory_threshold.builtin IS 'True while the shipped value is unchanged by the bank (a bank''s change should set it false so pg_dump keeps it).';
+COMMENT ON COLUMN clientele.regulatory_threshold.builtin IS 'True for the rows shipped with the extension (read-only, not dumped).';
 SELECT pg_catalog.pg_extension_config_dump('clientele.regulatory_threshold', 'WHERE NOT builtin');
 
-INSERT INTO clientele.regulatory_threshold (criterion, threshold, inclusive, description, source, builtin) VALUES
+INSERT INTO clientele.regulatory_threshold (criterion, valid_from, threshold, inclusive, description, source, builtin)
+SELECT criterion, '-infinity', threshold, inclusive, description, source, builtin FROM (VALUES
 	('private_banking_net_financial_assets', 6000000, true,
 	 'Private banking customer: personal net financial assets >= CNY 6,000,000.', 'Source 003:84; domain notes section 2.', true),
 	('hnw_single_subscription', 1000000, true,
@@ -332,14 +366,19 @@ INSERT INTO clientele.regulatory_threshold (criterion, threshold, inclusive, des
 	('hnw_personal_income', 200000, false,
 	 'High net worth: personal annual income > CNY 200,000 in each of the last 3 years.', 'Source 003:84; domain notes section 2.', true),
 	('hnw_household_income', 300000, false,
-	 'High net worth: household annual income > CNY 300,000 in each of the last 3 years.', 'Source 003:84; domain notes section 2.', true);
+	 'High net worth: household annual income > CNY 300,000 in each of the last 3 years.', 'Source 003:84; domain notes section 2.', true)
+) AS t(criterion, threshold, inclusive, description, source, builtin);
+CREATE TRIGGER regulatory_threshold_builtin_guard BEFORE UPDATE OR DELETE ON clientele.regulatory_threshold
+	FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION clientele.tier_builtin_guard();
+COMMENT ON TRIGGER regulatory_threshold_builtin_guard ON clientele.regulatory_threshold IS 'Shipped thresholds are read-only.';
 
 CREATE FUNCTION clientele.regulatory_class(
 	net_financial_assets numeric,
 	max_single_subscription numeric DEFAULT NULL,
 	income_3y numeric[] DEFAULT NULL,
 	household_income_3y numeric[] DEFAULT NULL,
-	household_net_financial_assets numeric DEFAULT NULL)
+	household_net_financial_assets numeric DEFAULT NULL,
+	as_of date DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -388,9 +427,13 @@ BEGIN
 		bool_or(inclusive) FILTER (WHERE criterion = 'hnw_personal_income') AS inc_incl,
 		max(threshold) FILTER (WHERE criterion = 'hnw_household_income') AS hh,
 		bool_or(inclusive) FILTER (WHERE criterion = 'hnw_household_income') AS hh_incl
-	INTO t FROM clientele.regulatory_threshold;
+	INTO t
+	FROM (SELECT DISTINCT ON (r.criterion) r.criterion, r.threshold, r.inclusive
+	      FROM clientele.regulatory_threshold r
+	      WHERE r.valid_from <= coalesce(as_of, current_date)
+	      ORDER BY r.criterion, r.valid_from DESC) AS current_rows;
 	IF t.pb IS NULL OR t.sub IS NULL OR t.nfa IS NULL OR t.inc IS NULL OR t.hh IS NULL THEN
-		RAISE EXCEPTION 'clientele.regulatory_threshold is incomplete'
+		RAISE EXCEPTION 'clientele.regulatory_threshold has no row for some criterion on %', coalesce(as_of, current_date)
 			USING ERRCODE = 'invalid_parameter_value',
 			      HINT = 'It needs one row for each criterion: private_banking_net_financial_assets, hnw_single_subscription, hnw_net_financial_assets, hnw_personal_income, hnw_household_income.';
 	END IF;
@@ -411,5 +454,5 @@ BEGIN
 	END IF;
 	RETURN NULL;
 END $$;
-COMMENT ON FUNCTION clientele.regulatory_class(numeric, numeric, numeric[], numeric[], numeric) IS
-	'Regulatory customer class (source 003:84): private_banking when net financial assets >= 6,000,000; else high_net_worth when any of: single wealth-product subscription >= 1,000,000, personal or household net financial assets > 1,000,000, personal income > 200,000 in each of the last 3 years, household income > 300,000 in each; else NULL. Thresholds and >=/> are rows of clientele.regulatory_threshold. NULL inputs are unknown (criterion not met); income arrays hold exactly 3 years.';
+COMMENT ON FUNCTION clientele.regulatory_class(numeric, numeric, numeric[], numeric[], numeric, date) IS
+	'Regulatory customer class (source 003:84): private_banking when net financial assets >= 6,000,000; else high_net_worth when any of: single wealth-product subscription >= 1,000,000, personal or household net financial assets > 1,000,000, personal income > 200,000 in each of the last 3 years, household income > 300,000 in each; else NULL. Thresholds and >=/> are rows of clientele.regulatory_threshold (those valid on as_of, default current_date). NULL inputs are unknown (criterion not met); income arrays hold exactly 3 years.';

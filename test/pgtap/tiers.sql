@@ -1,7 +1,7 @@
 -- tiers: tier_of / tier_rank properties, bounds compared exactly, versions,
 -- region overrides, write-time validation and every error message.
 BEGIN;
-SELECT plan(107);
+SELECT plan(115);
 SET client_min_messages = warning;
 -- check every edit at the end of its statement (the default is at commit)
 SET CONSTRAINTS clientele.tier_band_valid IMMEDIATE;
@@ -141,88 +141,117 @@ ROLLBACK TO SAVEPOINT deferred_bad;
 SET CONSTRAINTS clientele.tier_band_valid IMMEDIATE;
 
 -- ---- write-time validation: the error names the bands -------------------------------------
+-- on a bank-owned copy of deposit_class_abc (shipped rows are read-only)
+WITH s AS (
+	INSERT INTO clientele.tier_scheme (scheme, basis, unit, description, source)
+	SELECT 'abc', basis, unit, description, 'pgTAP copy of deposit_class_abc' FROM clientele.tier_scheme WHERE scheme = 'deposit_class_abc'
+), v AS (
+	INSERT INTO clientele.tier_version (scheme, version, valid_from) VALUES ('abc', 1, '2012-02-29')
+)
+INSERT INTO clientele.tier_band (scheme, version, rank, label, lower_bound, lower_inclusive, upper_bound, upper_inclusive)
+SELECT 'abc', 1, rank, label, lower_bound, lower_inclusive, upper_bound, upper_inclusive
+FROM clientele.tier_band WHERE scheme = 'deposit_class_abc';
 SELECT is(pg_temp.error_of($$INSERT INTO clientele.tier_band (scheme, version, rank, label, lower_bound, upper_bound)
-	VALUES ('deposit_class_abc', 1, 4, 'X', 5000, 20000)$$),
-	'23514: tier bands "C" [0, 10000) and "X" [5000, 20000) of scheme "deposit_class_abc" version 1 overlap',
+	VALUES ('abc', 1, 4, 'X', 5000, 20000)$$),
+	'23514: tier bands "C" [0, 10000) and "X" [5000, 20000) of scheme "abc" version 1 overlap',
 	'overlapping bands are rejected, naming both');
 SELECT is(pg_temp.error_of($$UPDATE clientele.tier_band SET upper_inclusive = true
-	WHERE scheme = 'deposit_class_abc' AND label = 'C'$$),
-	'23514: tier bands "C" [0, 10000] and "B" [10000, 200000) of scheme "deposit_class_abc" version 1 overlap',
+	WHERE scheme = 'abc' AND label = 'C'$$),
+	'23514: tier bands "C" [0, 10000] and "B" [10000, 200000) of scheme "abc" version 1 overlap',
 	'two bands both including 10000 overlap');
 SELECT is(pg_temp.error_of($$UPDATE clientele.tier_band SET upper_bound = 9000
-	WHERE scheme = 'deposit_class_abc' AND label = 'C'$$),
-	'23514: tier bands "C" [0, 9000) and "B" [10000, 200000) of scheme "deposit_class_abc" version 1 leave a gap between them',
+	WHERE scheme = 'abc' AND label = 'C'$$),
+	'23514: tier bands "C" [0, 9000) and "B" [10000, 200000) of scheme "abc" version 1 leave a gap between them',
 	'a gap inside the covered range is rejected, naming the bands around it');
 SELECT is(pg_temp.error_of($$UPDATE clientele.tier_band SET lower_inclusive = false
-	WHERE scheme = 'deposit_class_abc' AND label = 'B'$$),
-	'23514: tier bands "C" [0, 10000) and "B" (10000, 200000) of scheme "deposit_class_abc" version 1 leave a gap between them',
+	WHERE scheme = 'abc' AND label = 'B'$$),
+	'23514: tier bands "C" [0, 10000) and "B" (10000, 200000) of scheme "abc" version 1 leave a gap between them',
 	'leaving out the single point 10000 is a gap');
 SELECT is(pg_temp.error_of($$UPDATE clientele.tier_band SET lower_bound = 300000, upper_bound = 250000
-	WHERE scheme = 'deposit_class_abc' AND label = 'A'$$),
-	'23514: tier band "A" [300000, 250000) of scheme "deposit_class_abc" version 1 is empty: its lower bound is above its upper bound',
+	WHERE scheme = 'abc' AND label = 'A'$$),
+	'23514: tier band "A" [300000, 250000) of scheme "abc" version 1 is empty: its lower bound is above its upper bound',
 	'lower > upper is rejected, naming the band');
 SELECT is(pg_temp.error_of($$UPDATE clientele.tier_band SET upper_bound = 0
-	WHERE scheme = 'deposit_class_abc' AND label = 'C'$$),
-	'23514: tier band "C" [0, 0) of scheme "deposit_class_abc" version 1 is empty: its lower bound is above its upper bound',
+	WHERE scheme = 'abc' AND label = 'C'$$),
+	'23514: tier band "C" [0, 0) of scheme "abc" version 1 is empty: its lower bound is above its upper bound',
 	'a band [x, x) is empty');
 SELECT is(pg_temp.error_of($$UPDATE clientele.tier_band SET rank = 1
-	WHERE scheme = 'deposit_class_abc' AND label = 'A'$$),
-	'23514: tier bands "C" and "A" of scheme "deposit_class_abc" version 1 have the same rank 1',
+	WHERE scheme = 'abc' AND label = 'A'$$),
+	'23514: tier bands "C" and "A" of scheme "abc" version 1 have the same rank 1',
 	'duplicate ranks are rejected, naming the bands');
 SELECT is(pg_temp.error_of($$UPDATE clientele.tier_band SET label = 'B'
-	WHERE scheme = 'deposit_class_abc' AND label = 'A'$$),
-	'23514: two tier bands of scheme "deposit_class_abc" version 1 are labelled "B"',
+	WHERE scheme = 'abc' AND label = 'A'$$),
+	'23514: two tier bands of scheme "abc" version 1 are labelled "B"',
 	'duplicate labels are rejected');
 SELECT is(pg_temp.error_of($$UPDATE clientele.tier_band SET upper_bound = NULL
-	WHERE scheme = 'deposit_class_abc' AND label = 'B'$$),
-	'23514: tier bands "B" [10000, infinity) and "A" [200000, infinity) of scheme "deposit_class_abc" version 1 overlap',
+	WHERE scheme = 'abc' AND label = 'B'$$),
+	'23514: tier bands "B" [10000, infinity) and "A" [200000, infinity) of scheme "abc" version 1 overlap',
 	'an unbounded band followed by another overlaps it');
 SELECT is(pg_temp.error_of($$INSERT INTO clientele.tier_band (scheme, version, region, rank, label, lower_bound, upper_bound)
-	VALUES ('deposit_class_abc', 1, 'east', 1, 'C', 0, 10000), ('deposit_class_abc', 1, 'east', 2, 'A', 20000, NULL)$$),
-	'23514: tier bands "C" [0, 10000) and "A" [20000, infinity) of scheme "deposit_class_abc" version 1 (region "east") leave a gap between them',
+	VALUES ('abc', 1, 'east', 1, 'C', 0, 10000), ('abc', 1, 'east', 2, 'A', 20000, NULL)$$),
+	'23514: tier bands "C" [0, 10000) and "A" [20000, infinity) of scheme "abc" version 1 (region "east") leave a gap between them',
 	'region overrides are validated too, and the error names the region');
-SELECT is(pg_temp.error_of($$DELETE FROM clientele.tier_band WHERE scheme = 'deposit_class_abc' AND region IS NULL$$),
-	'23514: tier scheme "deposit_class_abc" version 1 has no default bands',
+SELECT is(pg_temp.error_of($$DELETE FROM clientele.tier_band WHERE scheme = 'abc' AND region IS NULL$$),
+	'23514: tier scheme "abc" version 1 has no default bands',
 	'deleting every default band of a version is rejected');
-INSERT INTO clientele.tier_version (scheme, version, valid_from) VALUES ('deposit_class_abc', 2, '2030-01-01');
-SELECT is(pg_temp.error_of($$SELECT clientele.tier_of('deposit_class_abc', 1, NULL, '2030-01-01')$$),
-	'22023: tier scheme "deposit_class_abc" version 2 has no default bands',
+INSERT INTO clientele.tier_version (scheme, version, valid_from) VALUES ('abc', 2, '2030-01-01');
+SELECT is(pg_temp.error_of($$SELECT clientele.tier_of('abc', 1, NULL, '2030-01-01')$$),
+	'22023: tier scheme "abc" version 2 has no default bands',
 	'a version whose bands are not there yet is an error when used');
-DELETE FROM clientele.tier_version WHERE scheme = 'deposit_class_abc' AND version = 2;
+DELETE FROM clientele.tier_version WHERE scheme = 'abc' AND version = 2;
 SELECT alike(pg_temp.error_of($$INSERT INTO clientele.tier_band (scheme, version, rank, label, lower_bound, upper_bound)
-	VALUES ('deposit_class_abc', 1, 9, 'N', 'NaN', NULL)$$),
+	VALUES ('abc', 1, 9, 'N', 'NaN', NULL)$$),
 	'23514: new row for relation "tier_band" violates check constraint "tier_band_lower_finite" / %', 'a NaN bound is rejected');
 SELECT alike(pg_temp.error_of($$INSERT INTO clientele.tier_band (scheme, version, rank, label, lower_bound, upper_bound)
-	VALUES ('deposit_class_abc', 1, 9, 'N', 0, 'Infinity')$$),
+	VALUES ('abc', 1, 9, 'N', 0, 'Infinity')$$),
 	'23514: new row for relation "tier_band" violates check constraint "tier_band_upper_finite" / %', 'an infinite bound is rejected (use NULL)');
 SELECT alike(pg_temp.error_of($$INSERT INTO clientele.tier_scheme (scheme, basis, description, source) VALUES ('x', 'shoe size', 'd', 's')$$),
 	'23514: new row for relation "tier_scheme" violates check constraint "tier_scheme_basis_valid" / %', 'an unknown basis is rejected');
 SELECT alike(pg_temp.error_of($$INSERT INTO clientele.tier_scheme (scheme, basis, description, source) VALUES ('Bad Name', 'numeric', 'd', 's')$$),
 	'23514: new row for relation "tier_scheme" violates check constraint "tier_scheme_name_valid" / %', 'a scheme name must be lower-case identifier-like');
-SELECT alike(pg_temp.error_of($$INSERT INTO clientele.tier_version (scheme, version, valid_from) VALUES ('deposit_class_abc', 5, 'infinity')$$),
+SELECT alike(pg_temp.error_of($$INSERT INTO clientele.tier_version (scheme, version, valid_from) VALUES ('abc', 5, 'infinity')$$),
 	'23514: new row for relation "tier_version" violates check constraint "tier_version_valid_from_finite" / %', 'valid_from must be a finite date');
 SELECT alike(pg_temp.error_of($$INSERT INTO clientele.tier_version (scheme, version, valid_from) VALUES ('no_such', 1, '2020-01-01')$$),
 	'23503: insert or update on table "tier_version" violates foreign key constraint "tier_version_scheme_fkey" / %',
 	'a version of an unknown scheme is rejected');
 SELECT alike(pg_temp.error_of($$INSERT INTO clientele.tier_band (scheme, version, rank, label, lower_bound, upper_bound)
-	VALUES ('deposit_class_abc', 7, 1, 'x', 0, NULL)$$),
+	VALUES ('abc', 7, 1, 'x', 0, NULL)$$),
 	'23503: insert or update on table "tier_band" violates foreign key constraint "tier_band_version_fkey" / %',
 	'a band of an unknown version is rejected');
-SELECT is(clientele.tier_of('deposit_class_abc', 15000), 'B', 'the rejected edits left the scheme unchanged');
+SELECT is(clientele.tier_of('abc', 15000), 'B', 'the rejected edits left the scheme unchanged');
 INSERT INTO clientele.tier_scheme (scheme, basis, description, source) VALUES ('empty_scheme', 'numeric', 'no versions yet', 'pgTAP');
 SELECT is(pg_temp.error_of($$SELECT clientele.tier_of('empty_scheme', 1)$$),
 	'22023: tier scheme "empty_scheme" has no version', 'a scheme without any version');
 DELETE FROM clientele.tier_scheme WHERE scheme = 'empty_scheme';
 SELECT throws_ok($$SELECT clientele.tier_version(NULL)$$, '22004', 'scheme must not be NULL', 'tier_version: NULL scheme');
-SELECT throws_ok($$SELECT clientele.tier_validate('deposit_class_abc', NULL)$$, '22004', 'version must not be NULL', 'tier_validate: NULL version');
-SELECT lives_ok($$SELECT clientele.tier_validate('deposit_class_abc', 99)$$, 'tier_validate of a version that does not exist (deleted) passes');
+SELECT throws_ok($$SELECT clientele.tier_validate('abc', NULL)$$, '22004', 'version must not be NULL', 'tier_validate: NULL version');
+SELECT lives_ok($$SELECT clientele.tier_validate('abc', 99)$$, 'tier_validate of a version that does not exist (deleted) passes');
+DELETE FROM clientele.tier_scheme WHERE scheme = 'abc';
+
+-- ---- shipped rows are read-only (pg_dump keeps only a bank's rows) -------------------------
+SELECT is(pg_temp.error_of($$UPDATE clientele.tier_band SET upper_bound = 20000 WHERE scheme = 'deposit_class_abc' AND label = 'C'$$),
+	'42501: shipped rows of clientele.tier_band cannot be changed or deleted / The row (deposit_class_abc,1,,1,C,0,t,10000,f,,,t) ships with the extension (builtin); pg_dump keeps only rows a bank added.',
+	'a shipped band cannot be edited');
+SELECT throws_ok($$DELETE FROM clientele.tier_scheme WHERE scheme = 'service_tier'$$, '42501',
+	'shipped rows of clientele.tier_scheme cannot be changed or deleted', 'a shipped scheme cannot be deleted');
+SELECT throws_ok($$UPDATE clientele.tier_version SET valid_from = '2000-01-01' WHERE scheme = 'service_tier'$$, '42501',
+	'shipped rows of clientele.tier_version cannot be changed or deleted', 'a shipped version cannot be edited');
+SELECT throws_ok($$UPDATE clientele.regulatory_threshold SET threshold = 1 WHERE criterion = 'hnw_personal_income'$$, '42501',
+	'shipped rows of clientele.regulatory_threshold cannot be changed or deleted', 'a shipped threshold cannot be edited');
+SAVEPOINT upgrade_script;
+SET LOCAL clientele.allow_builtin_changes = on;
+UPDATE clientele.tier_band SET label = 'C*' WHERE scheme = 'deposit_class_abc' AND label = 'C';
+SELECT is(clientele.tier_of('deposit_class_abc', 5), 'C*', 'an upgrade script may change shipped rows (clientele.allow_builtin_changes)');
+ROLLBACK TO SAVEPOINT upgrade_script;
+SELECT is(current_setting('clientele.allow_builtin_changes', true), '', 'the escape hatch was local to the rolled-back step');
+
 SELECT lives_ok($$DELETE FROM clientele.tier_scheme WHERE scheme = 'test_value'$$, 'deleting a scheme deletes its versions and bands');
 SELECT is(pg_temp.error_of($$SELECT clientele.tier_of('test_value', 1)$$),
 	'22023: unknown tier scheme "test_value" / Known tier schemes: deposit_class_abc, service_tier, suzhou_deposit_bands_2012.',
 	'a deleted scheme is unknown in the next statement');
 
 SAVEPOINT no_schemes;
-DELETE FROM clientele.tier_scheme;
+TRUNCATE clientele.tier_scheme CASCADE;
 SELECT is(pg_temp.error_of($$SELECT clientele.tier_of('deposit_class_abc', 1)$$),
 	'22023: unknown tier scheme "deposit_class_abc" / No tier scheme is defined.', 'with no scheme at all, the error says so');
 ROLLBACK TO SAVEPOINT no_schemes;
@@ -278,11 +307,17 @@ SELECT is(pg_temp.error_of($$SELECT clientele.regulatory_class(0, -1)$$),
 	'22023: max_single_subscription must not be negative, got -1', 'negative subscription: 22023');
 SELECT is(pg_temp.error_of($$SELECT clientele.regulatory_class(0, 0, NULL, ARRAY[1, 'NaN', 3]::numeric[])$$),
 	'22023: household_income_3y must hold finite numbers, got {1,NaN,3}', 'NaN income: 22023');
-UPDATE clientele.regulatory_threshold SET inclusive = true WHERE criterion = 'hnw_net_financial_assets';
-SELECT is(clientele.regulatory_class(1000000), 'high_net_worth', 'the comparison operator is data: > changed to >= takes effect');
-DELETE FROM clientele.regulatory_threshold WHERE criterion = 'hnw_household_income';
-SELECT is(pg_temp.error_of($$SELECT clientele.regulatory_class(1)$$),
-	'22023: clientele.regulatory_threshold is incomplete', 'a missing threshold is an error, not a silent NULL');
+INSERT INTO clientele.regulatory_threshold (criterion, valid_from, threshold, inclusive, description, source)
+VALUES ('hnw_net_financial_assets', '2030-01-01', 1000000, true, 'test: >= from 2030', 'pgTAP');
+SELECT is(clientele.regulatory_class(1000000, as_of => '2030-01-01'), 'high_net_worth',
+	'thresholds are data: a row with a later valid_from (>= instead of >) applies from that day');
+SELECT is(clientele.regulatory_class(1000000, as_of => '2029-12-31'), NULL, '... and not before');
+SELECT is(clientele.regulatory_class(1000000), NULL, 'as_of defaults to current_date');
+SAVEPOINT no_thresholds;
+TRUNCATE clientele.regulatory_threshold;
+SELECT is(pg_temp.error_of($$SELECT clientele.regulatory_class(1, as_of => '2024-01-01')$$),
+	'22023: clientele.regulatory_threshold has no row for some criterion on 2024-01-01', 'a missing threshold is an error, not a silent NULL');
+ROLLBACK TO SAVEPOINT no_thresholds;
 
 SELECT * FROM finish();
 ROLLBACK;
