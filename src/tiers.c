@@ -807,8 +807,18 @@ clientele_tier_validate(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	/*
+	 * Serialize the checks of one scheme: two transactions that each leave
+	 * it valid could together leave it invalid (one deletes some bands,
+	 * the other the rest).  The lock on the scheme row waits for the other
+	 * transaction to end; the queries below (read_only = false: each takes
+	 * a new snapshot under READ COMMITTED) then see what it committed.
+	 */
+	if (SPI_execute_with_args("SELECT 1 FROM clientele.tier_scheme WHERE scheme = $1 FOR NO KEY UPDATE",
+							  1, argtypes, values, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "locking the row of clientele.tier_scheme failed");
 	if (SPI_execute_with_args("SELECT 1 FROM clientele.tier_version WHERE scheme = $1 AND version = $2",
-							  2, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+							  2, argtypes, values, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "reading clientele.tier_version failed");
 	version_exists = SPI_processed > 0;
 	if (!version_exists)
@@ -821,7 +831,7 @@ clientele_tier_validate(PG_FUNCTION_ARGS)
 							  "FROM clientele.tier_band WHERE scheme = $1 AND version = $2 "
 							  "ORDER BY region COLLATE \"C\" NULLS FIRST, lower_bound NULLS FIRST, "
 							  "lower_inclusive DESC, rank",
-							  2, argtypes, values, NULL, true, 0) != SPI_OK_SELECT)
+							  2, argtypes, values, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "reading clientele.tier_band failed");
 	tt = SPI_tuptable;
 	n = SPI_processed;

@@ -33,6 +33,14 @@ SELECT dblink_exec('b', \$b\$CREATE FUNCTION pg_temp.try(p_sql text) RETURNS tex
 	BEGIN EXECUTE p_sql INTO r; RETURN coalesce(r, 'NULL');
 	EXCEPTION WHEN OTHERS THEN RETURN 'ERROR: ' || SQLERRM; END \$f\$\$b\$);
 \o
+-- commit B's open transaction: 'COMMIT' or B's error
+CREATE FUNCTION pg_temp.b_commit() RETURNS text LANGUAGE plpgsql AS \$\$
+BEGIN
+	RETURN dblink_exec('b', 'COMMIT');
+EXCEPTION WHEN OTHERS THEN
+	PERFORM dblink_exec('b', 'ROLLBACK');
+	RETURN 'ERROR: ' || SQLERRM;
+END \$\$;
 CREATE FUNCTION pg_temp.b(p_sql text) RETURNS text LANGUAGE sql AS
 	\$\$ SELECT r FROM dblink('b', format('SELECT pg_temp.try(%L)', p_sql)) AS t(r text) \$\$;
 SELECT 'warm', pg_temp.b(\$\$SELECT clientele.tier_of('bank_abc', 15000)\$\$), 'B';
@@ -57,6 +65,13 @@ INSERT INTO clientele.tier_band (scheme, version, region, rank, label, lower_bou
 	('deposit_class_abc', 1, 'shanghai', 1, 'C', 0, 50000), ('deposit_class_abc', 1, 'shanghai', 2, 'B2', 50000, 500000),
 	('deposit_class_abc', 1, 'shanghai', 3, 'A', 500000, NULL);
 SELECT 'region_added', pg_temp.b(\$\$SELECT clientele.tier_of('deposit_class_abc', 20000, 'shanghai')\$\$), 'C';
+-- two transactions that each leave bank_abc valid but together delete all its default bands
+SELECT 'b_deletes_c', dblink_exec('b', 'BEGIN; DELETE FROM clientele.tier_band WHERE scheme = ''bank_abc'' AND label = ''C''') , 'DELETE 1';
+BEGIN;
+DELETE FROM clientele.tier_band WHERE scheme = 'bank_abc' AND label IN ('B2', 'A');
+COMMIT;
+SELECT 'b_commit_rejected', pg_temp.b_commit(), 'ERROR: tier scheme "bank_abc" version 1 has no default bands';
+SELECT 'a_deleted_b2_and_a', pg_temp.b(\$\$SELECT string_agg(label, ',') FROM clientele.tier_band WHERE scheme = 'bank_abc'\$\$), 'C';
 INSERT INTO clientele.tier_scheme (scheme, basis, description, source) VALUES ('bank_points', 'numeric', 'loyalty points', 'test');
 SELECT 'scheme_added', pg_temp.b(\$\$SELECT clientele.tier_version('bank_points')::text\$\$), 'ERROR: tier scheme "bank_points" has no version';
 DELETE FROM clientele.tier_scheme WHERE scheme = 'bank_points';
@@ -88,7 +103,8 @@ ok "$?" "0" "pg_dump output of a database with bank tier schemes restores withou
 sed 's/^/#   /' /tmp/tiers_restore.$$ | head -5; rm -f /tmp/tiers_restore.$$
 ok "$(q "${db}_restored" "SELECT clientele.tier_of('bank_points', 1000)")" "silver" "a bank scheme works after restore"
 ok "$(q "${db}_restored" "SELECT clientele.tier_of('deposit_class_abc', 20000, 'shanghai')")" "C" "a region override of a shipped scheme survives restore"
-ok "$(q "${db}_restored" "SELECT clientele.tier_of('bank_abc', 250000)")" "B2" "a bank scheme's committed edits survive restore"
+ok "$(q "${db}_restored" "SELECT coalesce(clientele.tier_of('bank_abc', 250000), 'none') || ',' || clientele.tier_of('bank_abc', 5)")" "none,C" \
+	"a bank scheme's committed edits survive restore"
 ok "$(q "${db}_restored" "SELECT clientele.regulatory_class(7000000, as_of => '2025-06-30') || ',' || clientele.regulatory_class(7000000, as_of => '2024-06-30')")" \
 	"high_net_worth,private_banking" "a bank's threshold row (valid from 2025) survives restore; the shipped ones still apply before"
 ok "$(q "${db}_restored" "SELECT count(*) FROM clientele.tier_band WHERE scheme = 'suzhou_deposit_bands_2012'")" "5" \
