@@ -251,6 +251,11 @@ DECLARE
 	v_type regtype;
 	v_bad text;
 BEGIN
+	IF p_scheme IS NULL OR p_amounts IS NULL OR p_column IS NULL THEN
+		RAISE EXCEPTION '% must not be NULL',
+			CASE WHEN p_scheme IS NULL THEN 'p_scheme' WHEN p_amounts IS NULL THEN 'p_amounts' ELSE 'p_column' END
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
 	SELECT a.atttypid::regtype INTO v_type FROM pg_catalog.pg_attribute a
 	WHERE a.attrelid = p_amounts AND a.attname = p_column AND a.attnum > 0 AND NOT a.attisdropped;
 	IF v_type IS NULL THEN

@@ -1,7 +1,7 @@
 -- tiers: tier_of / tier_rank properties, bounds compared exactly, versions,
 -- region overrides, write-time validation and every error message.
 BEGIN;
-SELECT plan(115);
+SELECT plan(119);
 SET client_min_messages = warning;
 -- check every edit at the end of its statement (the default is at commit)
 SET CONSTRAINTS clientele.tier_band_valid IMMEDIATE;
@@ -278,6 +278,14 @@ SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('deposit_
 	'42703: relation amounts has no column "balance"', 'distribution: unknown column');
 SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', 'amounts', 'other')$$),
 	'22023: column "other" of amounts is of type text, not numeric', 'distribution: a column that is not numeric');
+SELECT throws_ok($$SELECT * FROM clientele.tier_distribution(NULL, 'amounts')$$, '22004', 'p_scheme must not be NULL',
+	'distribution: NULL scheme');
+SELECT throws_ok($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', NULL)$$, '22004', 'p_amounts must not be NULL',
+	'distribution: NULL relation');
+SELECT throws_ok($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', 'amounts', NULL)$$, '22004', 'p_column must not be NULL',
+	'distribution: NULL column');
+SELECT throws_ok($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', 'no_such_table')$$, '42P01', NULL,
+	'distribution: a relation that does not exist');
 SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('nope', 'amounts')$$),
 	'22023: unknown tier scheme "nope" / Known tier schemes: deposit_class_abc, service_tier, suzhou_deposit_bands_2012.',
 	'distribution: unknown scheme');
