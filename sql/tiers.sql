@@ -241,6 +241,19 @@ $$;
 COMMENT ON FUNCTION clientele.tier_bands(text, text, date) IS
 	'The bands of a tier scheme in force on p_as_of (NULL: current_date) for p_region (its override if it has one, else the default bands), ordered by rank; tier is the coarser tier (the label when not a sub-band).';
 
+CREATE FUNCTION clientele.tier_band_within(
+	lower_bound numeric, lower_inclusive boolean, upper_bound numeric, upper_inclusive boolean,
+	outer_lower numeric, outer_lower_inclusive boolean, outer_upper numeric, outer_upper_inclusive boolean)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT (outer_lower IS NULL OR (lower_bound IS NOT NULL AND (lower_bound > outer_lower
+	            OR (lower_bound = outer_lower AND (outer_lower_inclusive OR NOT lower_inclusive)))))
+	   AND (outer_upper IS NULL OR (upper_bound IS NOT NULL AND (upper_bound < outer_upper
+	            OR (upper_bound = outer_upper AND (outer_upper_inclusive OR NOT upper_inclusive)))))
+$$;
+COMMENT ON FUNCTION clientele.tier_band_within(numeric, boolean, numeric, boolean, numeric, boolean, numeric, boolean) IS
+	'Whether the band (lower_bound, upper_bound) lies entirely within the outer band, inclusivity honoured; NULL bounds are unbounded. The roll-up rule of tier_distribution.';
+
 CREATE FUNCTION clientele.tier_distribution(
 	p_scheme text, p_amounts regclass, p_column name DEFAULT 'amount',
 	p_region text DEFAULT NULL, p_as_of date DEFAULT NULL, p_rollup text DEFAULT NULL)
@@ -271,10 +284,8 @@ BEGIN
 		SELECT string_agg(format('"%s"', f.label), ', ' ORDER BY f.rank) INTO v_bad
 		FROM clientele.tier_bands(p_scheme, p_region, p_as_of) f
 		WHERE (SELECT count(*) FROM clientele.tier_bands(p_rollup, p_region, p_as_of) c
-		       WHERE (c.lower_bound IS NULL OR (f.lower_bound IS NOT NULL AND (f.lower_bound > c.lower_bound
-		                  OR (f.lower_bound = c.lower_bound AND (c.lower_inclusive OR NOT f.lower_inclusive)))))
-		         AND (c.upper_bound IS NULL OR (f.upper_bound IS NOT NULL AND (f.upper_bound < c.upper_bound
-		                  OR (f.upper_bound = c.upper_bound AND (c.upper_inclusive OR NOT f.upper_inclusive)))))) <> 1;
+		       WHERE clientele.tier_band_within(f.lower_bound, f.lower_inclusive, f.upper_bound, f.upper_inclusive,
+		                                        c.lower_bound, c.lower_inclusive, c.upper_bound, c.upper_inclusive)) <> 1;
 		IF v_bad IS NOT NULL THEN
 			RAISE EXCEPTION 'tier scheme "%" does not roll up into "%"', p_scheme, p_rollup
 				USING ERRCODE = 'invalid_parameter_value',
@@ -297,10 +308,8 @@ BEGIN
 			       CASE WHEN $4 IS NULL THEN f.upper_bound ELSE c.upper_bound END AS upper_bound
 			FROM fine f
 			LEFT JOIN clientele.tier_bands($4, $2, $3) c ON $4 IS NOT NULL
-			     AND (c.lower_bound IS NULL OR (f.lower_bound IS NOT NULL AND (f.lower_bound > c.lower_bound
-			          OR (f.lower_bound = c.lower_bound AND (c.lower_inclusive OR NOT f.lower_inclusive)))))
-			     AND (c.upper_bound IS NULL OR (f.upper_bound IS NOT NULL AND (f.upper_bound < c.upper_bound
-			          OR (f.upper_bound = c.upper_bound AND (c.upper_inclusive OR NOT f.upper_inclusive)))))
+			     AND clientele.tier_band_within(f.lower_bound, f.lower_inclusive, f.upper_bound, f.upper_inclusive,
+			                                    c.lower_bound, c.lower_inclusive, c.upper_bound, c.upper_inclusive)
 			WHERE $4 IS NULL OR c.rank IS NOT NULL
 		),
 		bands AS (

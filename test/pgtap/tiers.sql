@@ -1,7 +1,7 @@
 -- tiers: tier_of / tier_rank properties, bounds compared exactly, versions,
 -- region overrides, write-time validation and every error message.
 BEGIN;
-SELECT plan(119);
+SELECT plan(120);
 SET client_min_messages = warning;
 -- check every edit at the end of its statement (the default is at commit)
 SET CONSTRAINTS clientele.tier_band_valid IMMEDIATE;
@@ -271,6 +271,13 @@ SELECT results_eq(
 	$$SELECT label, amount, count FROM clientele.tier_distribution('service_tier', 'amounts', p_rollup => 'deposit_class_abc') WHERE rank IS NOT NULL$$,
 	$$SELECT label, amount, count FROM clientele.tier_distribution('deposit_class_abc', 'amounts') WHERE rank IS NOT NULL$$,
 	'rolling service tiers up into A/B/C equals classifying by A/B/C directly');
+SELECT ok(clientele.tier_band_within(10000, true, 50000, false, 10000, true, 200000, false)
+	AND clientele.tier_band_within(0, true, NULL, false, NULL, false, NULL, false)
+	AND NOT clientele.tier_band_within(10000, true, 50000, false, 10000, false, 200000, false)
+	AND NOT clientele.tier_band_within(10000, true, 50000, true, 0, true, 50000, false)
+	AND NOT clientele.tier_band_within(0, true, NULL, false, 0, true, 1e30, true)
+	AND clientele.tier_band_within(10000, false, 50000, true, 10000, false, 50000, true),
+	'tier_band_within honours inclusive and unbounded ends');
 SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', 'amounts', p_rollup => 'suzhou_deposit_bands_2012')$$),
 	'22023: tier scheme "deposit_class_abc" does not roll up into "suzhou_deposit_bands_2012" / Bands "B", "A" of "deposit_class_abc" lie in no single band of "suzhou_deposit_bands_2012".',
 	'a roll-up into a finer scheme is rejected, naming the bands');
