@@ -1,0 +1,93 @@
+/*
+ * value_core.h
+ *		Plain-C maths of the value area (no PostgreSQL headers): exact
+ *		conversion of a numeric's on-disk digits to integer cents, the
+ *		time-weighted average daily balance, and the concentration measures
+ *		(Gini coefficient, share of the top fraction).
+ */
+#ifndef CL_VALUE_CORE_H
+#define CL_VALUE_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum ClNumStatus
+{
+	CL_NUM_OK = 0,
+	CL_NUM_NAN,
+	CL_NUM_PINF,
+	CL_NUM_NINF,
+	CL_NUM_OVERFLOW,			/* |value| in cents does not fit in int64 */
+	CL_NUM_BAD					/* malformed body */
+} ClNumStatus;
+
+/*
+ * Converts the body of a PostgreSQL numeric (the bytes after the varlena
+ * header: 16-bit header word(s) then base-10000 digits, the on-disk format
+ * that pg_upgrade keeps stable) to integer cents, rounding half away from
+ * zero at the third decimal, as numeric round(x, 2) does.
+ */
+extern ClNumStatus cl_numeric_to_cents(const unsigned char *body, size_t len,
+									   int64_t *cents);
+
+/* One end-of-day balance snapshot: day number and balance in cents. */
+typedef struct ClSnap
+{
+	int32_t		day;
+	int64_t		cents;
+} ClSnap;
+
+typedef enum ClAdbStatus
+{
+	CL_ADB_OK = 0,
+	CL_ADB_DUPLICATE,			/* two snapshots on the same day */
+	CL_ADB_OVERFLOW
+} ClAdbStatus;
+
+/*
+ * Time-weighted average daily balance over the inclusive day range
+ * [from, to].  pts are the snapshots with from <= day <= to in any order
+ * (sorted in place unless sorted != 0); the carry snapshot (has_carry) is the
+ * latest one before from and holds from "from" until the first snapshot in
+ * the window.  A balance holds until the next snapshot; days before the
+ * first known snapshot count as 0.  The balance-days sum is exact (128-bit
+ * integer); *adb_cents receives the average rounded half away from zero to
+ * the cent.  On CL_ADB_DUPLICATE *dup_day names the day.
+ */
+extern ClAdbStatus cl_adb_compute(ClSnap *pts, size_t n, int sorted,
+								  int has_carry, int64_t carry_cents,
+								  int32_t from, int32_t to,
+								  int64_t *adb_cents, int32_t *dup_day);
+
+/* qsort comparator of ClSnap by day */
+extern int	cl_snap_cmp(const void *a, const void *b);
+
+typedef enum ClConcStatus
+{
+	CL_CONC_OK = 0,
+	CL_CONC_EMPTY,				/* no values */
+	CL_CONC_NONPOSITIVE_TOTAL	/* the total is <= 0 with some value != 0 */
+} ClConcStatus;
+
+/*
+ * Gini coefficient of x[0..n-1] (sorted ascending in place):
+ *	 G = sum_{i=1..n} (2i - n - 1) x_(i) / (n * sum x)
+ * with x_(i) the i-th smallest.  All zeros give 0.  Negative values are used
+ * as they are (G may then exceed 1); a total <= 0 is CL_CONC_NONPOSITIVE_TOTAL.
+ */
+extern ClConcStatus cl_gini(double *x, size_t n, double *result);
+
+/*
+ * Share of the total held by the top fraction f (0 <= f <= 1) of the values
+ * (x sorted ascending in place), read off the Lorenz curve with linear
+ * interpolation: with k = f * n and m = floor(k), the sum of the m largest
+ * values plus (k - m) times the (m+1)-th largest, divided by the total.
+ * All zeros (perfect equality) give f; a total <= 0 otherwise is
+ * CL_CONC_NONPOSITIVE_TOTAL.
+ */
+extern ClConcStatus cl_top_share(double *x, size_t n, double f, double *result);
+
+/* sort helper used by both (ascending) */
+extern void cl_sort_doubles(double *x, size_t n);
+
+#endif							/* CL_VALUE_CORE_H */
