@@ -513,7 +513,7 @@ BEGIN
 	), base AS (
 		SELECT pc.customer_id, pc.contribution,
 		       round(pc.contribution * v_basis / v_days, 2) AS annualised,
-		       greatest(0, p_to - c.opened_on) AS tenure,
+		       greatest(0, least(p_to, coalesce(c.closed_on, p_to)) - c.opened_on) AS tenure,
 		       coalesce(h.n, 0) AS held_n,
 		       coalesce(x.r, 0) AS act
 		FROM pc
@@ -543,7 +543,7 @@ BEGIN
 	ORDER BY r.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.value_classes(date, date) IS
-	'Per customer over the period: contribution (clientele.profit_contribution), annualised contribution (x day_count_basis / days), profitability decile (1 = most profitable tenth, source 000:255), profit class high / medium / low / negative (annualised against profit_high_min and profit_medium_min, source 000:263, 003:226-230), value index = percentile rank of contribution (0..1), loyalty index = weighted mean of the percentile ranks of tenure (days since opened), products held (distinct product types open at the period end) and activity regularity (share of the last activity_months calendar months with a customer-initiated transaction), and the loyalty x value quadrant (source 000:377-395): A high loyalty & high value, B low loyalty & high value, C high loyalty & low value, D low & low (cuts value_index_cut, loyalty_index_cut).';
+	'Per customer over the period: contribution (clientele.profit_contribution), annualised contribution (x day_count_basis / days), profitability decile (1 = most profitable tenth, source 000:255), profit class high / medium / low / negative (annualised against profit_high_min and profit_medium_min, source 000:263, 003:226-230), value index = percentile rank of contribution (0..1), loyalty index = weighted mean of the percentile ranks of tenure (days from opening to the period end or closing), products held (distinct product types open at the period end) and activity regularity (share of the last activity_months calendar months with a customer-initiated transaction), and the loyalty x value quadrant (source 000:377-395): A high loyalty & high value, B low loyalty & high value, C high loyalty & low value, D low & low (cuts value_index_cut, loyalty_index_cut).';
 
 CREATE FUNCTION clientele.profit_deciles(p_from date, p_to date)
 RETURNS TABLE (decile integer, customers bigint, contribution numeric, contribution_share numeric,
