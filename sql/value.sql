@@ -11,11 +11,11 @@
 CREATE FUNCTION clientele.adb_trans(internal, date, numeric, date, date) RETURNS internal
 LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_trans';
 COMMENT ON FUNCTION clientele.adb_trans(internal, date, numeric, date, date) IS
-	'Internal: transition function of avg_daily_balance (keeps the snapshots in the window and the latest one before it).';
+	'Internal: transition function of avg_daily_balance (keeps the snapshots in the window as runs of consecutive days, and the latest one before it).';
 CREATE FUNCTION clientele.adb_combine(internal, internal) RETURNS internal
 LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_combine';
 COMMENT ON FUNCTION clientele.adb_combine(internal, internal) IS
-	'Internal: exact combine function of avg_daily_balance (concatenates the snapshots of two partial states).';
+	'Internal: exact combine function of avg_daily_balance (concatenates the runs of two partial states).';
 CREATE FUNCTION clientele.adb_serial(internal) RETURNS bytea
 LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_serial';
 COMMENT ON FUNCTION clientele.adb_serial(internal) IS 'Internal: serialises an avg_daily_balance state for parallel workers.';
@@ -29,7 +29,7 @@ COMMENT ON FUNCTION clientele.adb_final(internal) IS 'Internal: final function o
 CREATE AGGREGATE clientele.avg_daily_balance(day date, balance numeric, window_from date, window_to date) (
 	SFUNC = clientele.adb_trans,
 	STYPE = internal,
-	SSPACE = 4096,
+	SSPACE = 256,
 	FINALFUNC = clientele.adb_final,
 	COMBINEFUNC = clientele.adb_combine,
 	SERIALFUNC = clientele.adb_serial,

@@ -82,7 +82,7 @@ typedef struct AdbState
 {
 	AdbHeader	h;
 	int64		cap;
-	ClSnap	   *pts;
+	ClSeg	   *segs;			/* runs of consecutive-day snapshots */
 } AdbState;
 
 static inline int64
@@ -173,8 +173,8 @@ adb_new(MemoryContext cxt, int32 from, int32 to)
 PG_FUNCTION_INFO_V1(clientele_adb_trans);
 
 /*
- * Transition: keeps the snapshots inside [from, to] and the latest one
- * before from; rows after to, and rows with a NULL day or balance, are
+ * Transition: keeps the snapshots inside [from, to] as runs of consecutive
+ * days (one run per account for daily data) and the latest one before from; rows after to, and rows with a NULL day or balance, are
  * ignored.
  */
 Datum
@@ -217,17 +217,18 @@ clientele_adb_trans(PG_FUNCTION_ARGS)
 		adb_add_carry(&st->h, day, cents);
 		PG_RETURN_POINTER(st);
 	}
+	/* daily data: the snapshot of the next day extends the current run */
+	if (st->h.n > 0 && cl_seg_extend(&st->segs[st->h.n - 1], day, cents))
+		PG_RETURN_POINTER(st);
 	if (st->h.n >= st->cap)
-		st->pts = value_grow(st->pts, sizeof(ClSnap), &st->cap, st->h.n + 1, aggcxt);
-	if (st->h.n > 0 && day <= st->pts[st->h.n - 1].day)
+		st->segs = value_grow(st->segs, sizeof(ClSeg), &st->cap, st->h.n + 1, aggcxt);
+	if (st->h.n > 0 && day <= st->segs[st->h.n - 1].last)
 		st->h.sorted = false;
-	st->pts[st->h.n].day = day;
-	st->pts[st->h.n].cents = cents;
-	st->h.n++;
+	st->segs[st->h.n++] = cl_seg_one(day, cents);
 	PG_RETURN_POINTER(st);
 }
 
-/* appends the snapshots of b to a (a in the aggregate context) */
+/* appends the runs of b to a (a in the aggregate context) */
 static void
 adb_merge(AdbState *a, const AdbState *b, MemoryContext cxt)
 {
@@ -237,11 +238,11 @@ adb_merge(AdbState *a, const AdbState *b, MemoryContext cxt)
 	if (b->h.n == 0)
 		return;
 	if (a->h.n + b->h.n > a->cap)
-		a->pts = value_grow(a->pts, sizeof(ClSnap), &a->cap, a->h.n + b->h.n, cxt);
-	if (a->h.n > 0 && b->pts[0].day <= a->pts[a->h.n - 1].day)
+		a->segs = value_grow(a->segs, sizeof(ClSeg), &a->cap, a->h.n + b->h.n, cxt);
+	if (a->h.n > 0 && b->segs[0].first <= a->segs[a->h.n - 1].last)
 		a->h.sorted = false;
 	a->h.sorted = a->h.sorted && b->h.sorted;
-	memcpy(a->pts + a->h.n, b->pts, b->h.n * sizeof(ClSnap));
+	memcpy(a->segs + a->h.n, b->segs, b->h.n * sizeof(ClSeg));
 	a->h.n += b->h.n;
 }
 
@@ -268,7 +269,7 @@ Datum
 clientele_adb_serial(PG_FUNCTION_ARGS)
 {
 	AdbState   *st = (AdbState *) PG_GETARG_POINTER(0);
-	Size		body = sizeof(AdbHeader) + st->h.n * sizeof(ClSnap);
+	Size		body = sizeof(AdbHeader) + st->h.n * sizeof(ClSeg);
 	bytea	   *out;
 
 	if (body > MaxAllocSize - VARHDRSZ)
@@ -279,7 +280,7 @@ clientele_adb_serial(PG_FUNCTION_ARGS)
 	SET_VARSIZE(out, VARHDRSZ + body);
 	memcpy(VARDATA(out), &st->h, sizeof(AdbHeader));
 	if (st->h.n > 0)
-		memcpy(VARDATA(out) + sizeof(AdbHeader), st->pts, st->h.n * sizeof(ClSnap));
+		memcpy(VARDATA(out) + sizeof(AdbHeader), st->segs, st->h.n * sizeof(ClSeg));
 	PG_RETURN_BYTEA_P(out);
 }
 
@@ -297,15 +298,15 @@ clientele_adb_deserial(PG_FUNCTION_ARGS)
 	if (len < sizeof(AdbHeader))
 		elog(ERROR, "avg_daily_balance state of %zu bytes is too short", len);
 	memcpy(&st->h, VARDATA_ANY(in), sizeof(AdbHeader));
-	if (st->h.n < 0 || (Size) st->h.n != (len - sizeof(AdbHeader)) / sizeof(ClSnap) ||
-		(len - sizeof(AdbHeader)) % sizeof(ClSnap) != 0)
-		elog(ERROR, "avg_daily_balance state of %zu bytes does not hold " INT64_FORMAT " snapshots",
+	if (st->h.n < 0 || (Size) st->h.n != (len - sizeof(AdbHeader)) / sizeof(ClSeg) ||
+		(len - sizeof(AdbHeader)) % sizeof(ClSeg) != 0)
+		elog(ERROR, "avg_daily_balance state of %zu bytes does not hold " INT64_FORMAT " runs",
 			 len, st->h.n);
 	st->cap = st->h.n;
 	if (st->h.n > 0)
 	{
-		st->pts = palloc_extended(st->h.n * sizeof(ClSnap), MCXT_ALLOC_HUGE);
-		memcpy(st->pts, VARDATA_ANY(in) + sizeof(AdbHeader), st->h.n * sizeof(ClSnap));
+		st->segs = palloc_extended(st->h.n * sizeof(ClSeg), MCXT_ALLOC_HUGE);
+		memcpy(st->segs, VARDATA_ANY(in) + sizeof(AdbHeader), st->h.n * sizeof(ClSeg));
 	}
 	PG_RETURN_POINTER(st);
 }
@@ -324,7 +325,7 @@ clientele_adb_final(PG_FUNCTION_ARGS)
 
 	if (st == NULL)
 		PG_RETURN_NULL();
-	switch (cl_adb_compute(st->pts, (size_t) st->h.n, st->h.sorted,
+	switch (cl_adb_compute(st->segs, (size_t) st->h.n, st->h.sorted,
 						   st->h.has_carry, st->h.carry_cents,
 						   st->h.from, st->h.to, &cents, &dup))
 	{

@@ -116,17 +116,17 @@ cl_numeric_to_cents(const unsigned char *body, size_t len, int64_t *cents)
 	return CL_NUM_OK;
 }
 
-int
-cl_snap_cmp(const void *a, const void *b)
+static int
+seg_cmp(const void *a, const void *b)
 {
-	int32_t		x = ((const ClSnap *) a)->day;
-	int32_t		y = ((const ClSnap *) b)->day;
+	int32_t		x = ((const ClSeg *) a)->first;
+	int32_t		y = ((const ClSeg *) b)->first;
 
 	return (x > y) - (x < y);
 }
 
 ClAdbStatus
-cl_adb_compute(ClSnap *pts, size_t n, int sorted,
+cl_adb_compute(ClSeg *segs, size_t n, int sorted,
 			   int has_carry, int64_t carry_cents,
 			   int32_t from, int32_t to,
 			   int64_t *adb_cents, int32_t *dup_day)
@@ -136,23 +136,25 @@ cl_adb_compute(ClSnap *pts, size_t n, int sorted,
 	cl_int128	r;
 	cl_int128	ndays = (cl_int128) to - from + 1;
 	int64_t		cur = has_carry ? carry_cents : 0;
-	int64_t		prev = from;
+	int64_t		next = from;		/* first day not yet accounted for */
 	size_t		i;
 
 	if (!sorted && n > 1)
-		qsort(pts, n, sizeof(ClSnap), cl_snap_cmp);
+		qsort(segs, n, sizeof(ClSeg), seg_cmp);
 	for (i = 0; i < n; i++)
 	{
-		if (i > 0 && pts[i].day == pts[i - 1].day)
+		if (segs[i].first < next)
 		{
-			*dup_day = pts[i].day;
+			/* runs cover every day of their range: the first day is in both */
+			*dup_day = segs[i].first;
 			return CL_ADB_DUPLICATE;
 		}
-		sum += (cl_int128) cur * (pts[i].day - prev);
-		cur = pts[i].cents;
-		prev = pts[i].day;
+		sum += (cl_int128) cur * (segs[i].first - next);
+		sum += segs[i].sum;
+		cur = segs[i].last_cents;
+		next = (int64_t) segs[i].last + 1;
 	}
-	sum += (cl_int128) cur * ((int64_t) to + 1 - prev);
+	sum += (cl_int128) cur * ((int64_t) to + 1 - next);
 
 	/* round half away from zero */
 	q = sum / ndays;

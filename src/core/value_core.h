@@ -30,12 +30,51 @@ typedef enum ClNumStatus
 extern ClNumStatus cl_numeric_to_cents(const unsigned char *body, size_t len,
 									   int64_t *cents);
 
-/* One end-of-day balance snapshot: day number and balance in cents. */
-typedef struct ClSnap
+/*
+ * A run of snapshots on consecutive days first..last (one snapshot per day):
+ * sum is the sum of their balances in cents (the balance-days of the run),
+ * last_cents the balance of the last day, which holds until the next run.
+ * Daily snapshot data collapses to one run per account; sparse data gives one
+ * run per snapshot.  Runs never hide a snapshot of another run (they cover
+ * consecutive days only), so runs from parallel workers merge exactly.
+ */
+typedef struct ClSeg
 {
-	int32_t		day;
-	int64_t		cents;
-} ClSnap;
+	int32_t		first;
+	int32_t		last;
+	int64_t		sum;
+	int64_t		last_cents;
+} ClSeg;
+
+/* A one-snapshot run. */
+static inline ClSeg
+cl_seg_one(int32_t day, int64_t cents)
+{
+	ClSeg		s;
+
+	s.first = day;
+	s.last = day;
+	s.sum = cents;
+	s.last_cents = cents;
+	return s;
+}
+
+/*
+ * Extends run *s with the snapshot of the next day; returns 0 (and leaves *s
+ * alone) when day is not s->last + 1 or the run sum would overflow.
+ */
+static inline int
+cl_seg_extend(ClSeg *s, int32_t day, int64_t cents)
+{
+	int64_t		sum;
+
+	if (day != s->last + 1 || __builtin_add_overflow(s->sum, cents, &sum))
+		return 0;
+	s->last = day;
+	s->sum = sum;
+	s->last_cents = cents;
+	return 1;
+}
 
 typedef enum ClAdbStatus
 {
@@ -46,21 +85,19 @@ typedef enum ClAdbStatus
 
 /*
  * Time-weighted average daily balance over the inclusive day range
- * [from, to].  pts are the snapshots with from <= day <= to in any order
- * (sorted in place unless sorted != 0); the carry snapshot (has_carry) is the
- * latest one before from and holds from "from" until the first snapshot in
- * the window.  A balance holds until the next snapshot; days before the
- * first known snapshot count as 0.  The balance-days sum is exact (128-bit
- * integer); *adb_cents receives the average rounded half away from zero to
- * the cent.  On CL_ADB_DUPLICATE *dup_day names the day.
+ * [from, to].  segs are the runs of snapshots with from <= day <= to in any
+ * order (sorted in place by first day unless sorted != 0); the carry
+ * snapshot (has_carry) is the latest one before from and holds from "from"
+ * until the first run.  A balance holds until the next snapshot; days before
+ * the first known snapshot count as 0.  The balance-days sum is exact
+ * (128-bit integer); *adb_cents receives the average rounded half away from
+ * zero to the cent.  On CL_ADB_DUPLICATE *dup_day names a day with two
+ * snapshots.
  */
-extern ClAdbStatus cl_adb_compute(ClSnap *pts, size_t n, int sorted,
+extern ClAdbStatus cl_adb_compute(ClSeg *segs, size_t n, int sorted,
 								  int has_carry, int64_t carry_cents,
 								  int32_t from, int32_t to,
 								  int64_t *adb_cents, int32_t *dup_day);
-
-/* qsort comparator of ClSnap by day */
-extern int	cl_snap_cmp(const void *a, const void *b);
 
 typedef enum ClConcStatus
 {

@@ -133,6 +133,36 @@ test_numeric(void)
 	}
 }
 
+/* folds snapshots (in the given order) into runs as the aggregate does */
+static size_t
+fold(const int32_t *days, const int64_t *cents, size_t n, ClSeg *out, int *sorted)
+{
+	size_t		k = 0;
+	size_t		i;
+
+	*sorted = 1;
+	for (i = 0; i < n; i++)
+	{
+		if (k > 0 && cl_seg_extend(&out[k - 1], days[i], cents[i]))
+			continue;
+		if (k > 0 && days[i] <= out[k - 1].last)
+			*sorted = 0;
+		out[k++] = cl_seg_one(days[i], cents[i]);
+	}
+	return k;
+}
+
+static ClAdbStatus
+adb_of(const int32_t *days, const int64_t *cents, size_t n, int has_carry, int64_t carry,
+	   int32_t from, int32_t to, int64_t *adb, int32_t *dup)
+{
+	ClSeg		segs[2000];
+	int			sorted;
+	size_t		k = fold(days, cents, n, segs, &sorted);
+
+	return cl_adb_compute(segs, k, sorted, has_carry, carry, from, to, adb, dup);
+}
+
 static void
 test_adb(void)
 {
@@ -141,60 +171,96 @@ test_adb(void)
 
 	{
 		/* window 1..10; 100.00 from day 3, 200.00 from day 8: (5*10000 + 3*20000)/10 */
-		ClSnap		p[] = {{8, 20000}, {3, 10000}};
+		int32_t		d[] = {8, 3};
+		int64_t		c[] = {20000, 10000};
 
-		ok(cl_adb_compute(p, 2, 0, 0, 0, 1, 10, &adb, &dup) == CL_ADB_OK && adb == 11000,
+		ok(adb_of(d, c, 2, 0, 0, 1, 10, &adb, &dup) == CL_ADB_OK && adb == 11000,
 		   "sparse snapshots, unsorted input, days before the first count as 0");
 	}
 	{
 		/* carry 50.00 from before the window; 100.00 from day 6 of 1..10 */
-		ClSnap		p[] = {{6, 10000}};
+		int32_t		d[] = {6};
+		int64_t		c[] = {10000};
 
-		ok(cl_adb_compute(p, 1, 1, 1, 5000, 1, 10, &adb, &dup) == CL_ADB_OK && adb == 7500,
+		ok(adb_of(d, c, 1, 1, 5000, 1, 10, &adb, &dup) == CL_ADB_OK && adb == 7500,
 		   "carried snapshot holds until the first in-window snapshot");
 	}
+	ok(cl_adb_compute(NULL, 0, 1, 1, 12345, 1, 31, &adb, &dup) == CL_ADB_OK && adb == 12345,
+	   "only a carry: the average is the carried balance");
+	ok(cl_adb_compute(NULL, 0, 1, 0, 0, 1, 31, &adb, &dup) == CL_ADB_OK && adb == 0,
+	   "no snapshot at all: 0");
 	{
-		ok(cl_adb_compute(NULL, 0, 1, 1, 12345, 1, 31, &adb, &dup) == CL_ADB_OK && adb == 12345,
-		   "only a carry: the average is the carried balance");
-		ok(cl_adb_compute(NULL, 0, 1, 0, 0, 1, 31, &adb, &dup) == CL_ADB_OK && adb == 0,
-		   "no snapshot at all: 0");
-	}
-	{
-		/* 1 cent on 1 of 3 days: 0.333 -> 0; 2 cents on 2 of 3 days -> 1.333 -> 1; 1 cent on 2 of 4 -> 0.5 -> 1 */
-		ClSnap		p[] = {{3, 1}};
-		ClSnap		q[] = {{2, 1}};
-		ClSnap		r[] = {{2, -1}};
+		int32_t		d3[] = {3};
+		int32_t		d2[] = {2};
+		int64_t		one[] = {1};
+		int64_t		minus[] = {-1};
 
-		ok(cl_adb_compute(p, 1, 1, 0, 0, 1, 3, &adb, &dup) == CL_ADB_OK && adb == 0, "1/3 cent rounds to 0");
-		ok(cl_adb_compute(q, 1, 1, 0, 0, 1, 4, &adb, &dup) == CL_ADB_OK && adb == 1, "0.75 cent rounds to 1");
-		ok(cl_adb_compute(r, 1, 1, 0, 0, 1, 4, &adb, &dup) == CL_ADB_OK && adb == -1, "-0.75 cent rounds to -1");
+		ok(adb_of(d3, one, 1, 0, 0, 1, 3, &adb, &dup) == CL_ADB_OK && adb == 0, "1/3 cent rounds to 0");
+		ok(adb_of(d2, one, 1, 0, 0, 1, 4, &adb, &dup) == CL_ADB_OK && adb == 1, "0.75 cent rounds to 1");
+		ok(adb_of(d2, minus, 1, 0, 0, 1, 4, &adb, &dup) == CL_ADB_OK && adb == -1, "-0.75 cent rounds to -1");
 	}
 	{
-		ClSnap		p[] = {{1, 5}, {1, 5}};	/* 5 cents on 1 of 2 days -> 2.5 -> 3 */
-		ClSnap		q[] = {{2, 5}};
+		int32_t		d[] = {2};
+		int64_t		c[] = {5};
+		int32_t		dd[] = {1, 1};
+		int64_t		cc[] = {5, 5};
 
-		ok(cl_adb_compute(q, 1, 1, 0, 0, 1, 2, &adb, &dup) == CL_ADB_OK && adb == 3, "half a cent rounds away from zero");
-		ok(cl_adb_compute(p, 2, 1, 0, 0, 1, 2, &adb, &dup) == CL_ADB_DUPLICATE && dup == 1, "duplicate day detected");
+		ok(adb_of(d, c, 1, 0, 0, 1, 2, &adb, &dup) == CL_ADB_OK && adb == 3, "half a cent rounds away from zero");
+		ok(adb_of(dd, cc, 2, 0, 0, 1, 2, &adb, &dup) == CL_ADB_DUPLICATE && dup == 1, "duplicate day detected");
 	}
 	{
-		/* daily snapshots of INT64_MAX/2 for 1000 days: needs 128-bit sums */
-		ClSnap	   *p = malloc(1000 * sizeof(ClSnap));
+		/* daily 1..10 then a repeat of day 5: the run 1..10 hides day 5 */
+		int32_t		d[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 5};
+		int64_t		c[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+		ClSeg		segs[4];
+		int			sorted;
+
+		ok(fold(d, c, 11, segs, &sorted) == 2 && !sorted, "daily snapshots collapse into one run");
+		ok(adb_of(d, c, 11, 0, 0, 1, 10, &adb, &dup) == CL_ADB_DUPLICATE && dup == 5,
+		   "a duplicate inside a run is detected");
+	}
+	{
+		/* daily data split as parallel workers would see it: 1..4 and 9..12 in one, 5..8 in the other */
+		int32_t		w1[] = {1, 2, 3, 4, 9, 10, 11, 12};
+		int32_t		w2[] = {5, 6, 7, 8};
+		int64_t		c1[] = {100, 200, 300, 400, 900, 1000, 1100, 1200};
+		int64_t		c2[] = {500, 600, 700, 800};
+		ClSeg		segs[8];
+		int			s1;
+		int			s2;
+		size_t		k = fold(w1, c1, 8, segs, &s1);
+
+		k += fold(w2, c2, 4, segs + k, &s2);
+		/* sum 100..1200 = 7800 over 12 days = 650 */
+		ok(k == 3 && cl_adb_compute(segs, k, 0, 0, 0, 1, 12, &adb, &dup) == CL_ADB_OK && adb == 650,
+		   "runs from two workers merge exactly");
+	}
+	{
+		/* daily snapshots of INT64_MAX/2 for 1000 days: runs split instead of overflowing */
+		int32_t    *d = malloc(1000 * sizeof(int32_t));
+		int64_t    *c = malloc(1000 * sizeof(int64_t));
+		ClSeg	   *segs = malloc(1000 * sizeof(ClSeg));
+		int			sorted;
 		int			i;
+		size_t		k;
 
 		for (i = 0; i < 1000; i++)
 		{
-			p[i].day = i;
-			p[i].cents = INT64_MAX / 2;
+			d[i] = i;
+			c[i] = INT64_MAX / 2;
 		}
-		ok(cl_adb_compute(p, 1000, 1, 0, 0, 0, 999, &adb, &dup) == CL_ADB_OK && adb == INT64_MAX / 2,
-		   "huge balances do not overflow the balance-days sum");
-		free(p);
+		k = fold(d, c, 1000, segs, &sorted);
+		ok(k == 500 && sorted && cl_adb_compute(segs, k, sorted, 0, 0, 0, 999, &adb, &dup) == CL_ADB_OK &&
+		   adb == INT64_MAX / 2, "huge balances: runs split, the 128-bit sum does not overflow");
+		free(d);
+		free(c);
+		free(segs);
 	}
 	{
-		/* one day window equals that day's balance */
-		ClSnap		p[] = {{7, 999}};
+		int32_t		d[] = {7};
+		int64_t		c[] = {999};
 
-		ok(cl_adb_compute(p, 1, 1, 1, 1, 7, 7, &adb, &dup) == CL_ADB_OK && adb == 999, "one-day window");
+		ok(adb_of(d, c, 1, 1, 1, 7, 7, &adb, &dup) == CL_ADB_OK && adb == 999, "one-day window");
 	}
 }
 

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# bench/value.sh: performance of the value aggregates against baselines measured
+# in the same run (run by `make bench` through scripts/bench.sh, or by hand with
+# PGHOST/PGPORT/PGUSER and BENCH_DB set).
+#   1. avg_daily_balance over one year of daily snapshots of 100k accounts
+#      (36.5M rows) vs plain avg(balance), both GROUP BY account (goal <= 1.5x);
+#   2. gini() vs the sort-based SQL Gini (row_number window) and vs
+#      percentile_cont(0.5) (another sort-based aggregate), over 1M values.
+# BENCH_SCALE (default 1) scales the number of accounts and values, e.g.
+# BENCH_SCALE=0.02 for a quick run.  Each timing is the best of BENCH_REPS (3).
+set -euo pipefail
+SCALE=${BENCH_SCALE:-1}
+REPS=${BENCH_REPS:-3}
+DB=${BENCH_DB:?BENCH_DB must name a database with the clientele extension}
+PSQL=${PSQL:-psql}
+q() { "$PSQL" -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+
+ACCOUNTS=$(awk -v s="$SCALE" 'BEGIN { n = int(100000 * s + 0.5); if (n < 10) n = 10; print n }')
+VALUES_N=$(awk -v s="$SCALE" 'BEGIN { n = int(1000000 * s + 0.5); if (n < 1000) n = 1000; print n }')
+echo "# bench/value.sh: BENCH_SCALE=$SCALE, $ACCOUNTS accounts x 366 days, $VALUES_N values, best of $REPS"
+
+q <<SQL
+DROP TABLE IF EXISTS bench_value_snap, bench_value_vals;
+CREATE UNLOGGED TABLE bench_value_snap AS
+SELECT a AS account_id, date '2024-01-01' + d AS as_of,
+       round(((hashint4(a * 367 + d) & 1048575) / 10.0)::numeric, 2)::numeric(18, 2) AS balance
+FROM generate_series(0, 365) d, generate_series(1, $ACCOUNTS) a
+ORDER BY d, a;  -- loaded day by day, as a bank's daily snapshot job would
+CREATE UNLOGGED TABLE bench_value_vals AS
+SELECT ((hashint4(i) & 1048575)::float8 / 100.0) ^ 2 AS v FROM generate_series(1, $VALUES_N) i;
+VACUUM ANALYZE bench_value_snap;
+VACUUM ANALYZE bench_value_vals;
+SQL
+
+bench_sql() {
+	cat <<SQL
+CREATE OR REPLACE FUNCTION pg_temp.best_ms(p_sql text, p_reps int) RETURNS numeric LANGUAGE plpgsql AS \$f\$
+DECLARE t0 timestamptz; best numeric; ms numeric;
+BEGIN
+	FOR i IN 1 .. p_reps LOOP
+		t0 := clock_timestamp();
+		EXECUTE p_sql;
+		ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
+		best := least(coalesce(best, ms), ms);
+	END LOOP;
+	RETURN round(best, 1);
+END \$f\$;
+SET work_mem = '256MB';
+SET max_parallel_workers_per_gather = 0;
+SELECT 'avg_daily_balance vs avg(balance), GROUP BY account (serial)', b, c, round(c / b, 2)
+FROM (SELECT pg_temp.best_ms('SELECT count(x) FROM (SELECT account_id, avg(balance) AS x FROM bench_value_snap GROUP BY account_id) s', $REPS) b,
+             pg_temp.best_ms('SELECT count(x) FROM (SELECT account_id, clientele.avg_daily_balance(as_of, balance, ''2024-01-01'', ''2024-12-31'') AS x FROM bench_value_snap GROUP BY account_id) s', $REPS) c) t;
+RESET max_parallel_workers_per_gather;
+SELECT 'avg_daily_balance vs avg(balance), GROUP BY account (parallel allowed)', b, c, round(c / b, 2)
+FROM (SELECT pg_temp.best_ms('SELECT count(x) FROM (SELECT account_id, avg(balance) AS x FROM bench_value_snap GROUP BY account_id) s', $REPS) b,
+             pg_temp.best_ms('SELECT count(x) FROM (SELECT account_id, clientele.avg_daily_balance(as_of, balance, ''2024-01-01'', ''2024-12-31'') AS x FROM bench_value_snap GROUP BY account_id) s', $REPS) c) t;
+SELECT 'gini vs sort-based SQL Gini', b, c, round(c / b, 2)
+FROM (SELECT pg_temp.best_ms('SELECT sum((2 * i - n - 1) * v) / (n * sum(v)) FROM (SELECT v, row_number() OVER (ORDER BY v) AS i, count(*) OVER () AS n FROM bench_value_vals) s GROUP BY n', $REPS) b,
+             pg_temp.best_ms('SELECT clientele.gini(v) FROM bench_value_vals', $REPS) c) t;
+SELECT 'gini vs percentile_cont(0.5)', b, c, round(c / b, 2)
+FROM (SELECT pg_temp.best_ms('SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM bench_value_vals', $REPS) b,
+             pg_temp.best_ms('SELECT clientele.gini(v) FROM bench_value_vals', $REPS) c) t;
+SELECT 'top_share(v, 0.2) vs percentile_cont(0.8)', b, c, round(c / b, 2)
+FROM (SELECT pg_temp.best_ms('SELECT percentile_cont(0.8) WITHIN GROUP (ORDER BY v) FROM bench_value_vals', $REPS) b,
+             pg_temp.best_ms('SELECT clientele.top_share(v, 0.2) FROM bench_value_vals', $REPS) c) t;
+SQL
+}
+
+printf '%-72s %12s %12s %7s\n' "# measure" "baseline ms" "value ms" "ratio"
+bench_sql | q -F '|' | while IFS='|' read -r label b c r; do
+	printf '%-72s %12s %12s %7s\n' "$label" "$b" "$c" "$r"
+done
+q -c "DROP TABLE bench_value_snap, bench_value_vals"
+echo "# goals: avg_daily_balance <= 1.5x avg(balance); gini reported against sort-based baselines"
