@@ -35,7 +35,7 @@ value_aggcontext(FunctionCallInfo fcinfo, const char *fname)
 static inline void *
 value_grow(void *arr, Size elem, int64 *cap, int64 need, MemoryContext cxt)
 {
-	int64		newcap = Max(*cap * 2, Max(need, 64));
+	int64		newcap = Max(*cap * 2, Max(need, 4));
 
 	if ((Size) newcap * elem > MaxAllocHugeSize)
 		ereport(ERROR,
