@@ -358,10 +358,11 @@ BEGIN
 		FROM clientele.in_account a JOIN counting c USING (product_type)
 		WHERE a.opened_on <= p_as_of AND (a.closed_on IS NULL OR a.closed_on > p_as_of)
 	), latest AS (
-		SELECT DISTINCT ON (b.account_id) b.account_id, b.balance
+		-- a one-day window: the latest snapshot on or before the date (hash-aggregatable, parallel safe)
+		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_as_of, p_as_of) AS balance
 		FROM clientele.in_balance b
-		WHERE b.as_of <= p_as_of AND b.account_id IN (SELECT o.account_id FROM open_accounts o)
-		ORDER BY b.account_id, b.as_of DESC
+		WHERE b.as_of <= p_as_of
+		GROUP BY b.account_id
 	), per_customer AS (
 		SELECT o.customer_id,
 		       sum(greatest(l.balance, 0)) FILTER (WHERE o.category = 'deposit') AS dep,
@@ -506,10 +507,11 @@ BEGIN
 		WHERE a.opened_on <= p_to AND (a.closed_on IS NULL OR a.closed_on > p_to)
 		GROUP BY a.customer_id
 	), active AS (
-		SELECT t.customer_id, count(DISTINCT date_trunc('month', t.ts))::float8 / v_months AS r
-		FROM clientele.in_transaction t
-		WHERE t.customer_initiated AND t.ts >= v_act_from::timestamptz AND t.ts < (p_to + 1)::timestamptz
-		GROUP BY t.customer_id
+		SELECT m.customer_id, count(*)::float8 / v_months AS r
+		FROM (SELECT DISTINCT t.customer_id, date_trunc('month', t.ts) AS month
+		      FROM clientele.in_transaction t
+		      WHERE t.customer_initiated AND t.ts >= v_act_from::timestamptz AND t.ts < (p_to + 1)::timestamptz) m
+		GROUP BY m.customer_id
 	), base AS (
 		SELECT pc.customer_id, pc.contribution,
 		       round(pc.contribution * v_basis / v_days, 2) AS annualised,

@@ -30,7 +30,16 @@ FROM report_value_pc;
 
 \echo
 \echo 'Profitability deciles (1 = most profitable tenth):'
-SELECT * FROM clientele.profit_deciles(:'value_from', :'value_to');
+-- as clientele.profit_deciles(), from the contribution computed above
+WITH v AS (
+	SELECT ntile(10) OVER (ORDER BY contribution DESC, customer_id) AS decile, contribution FROM report_value_pc
+), g AS (
+	SELECT decile, count(*) AS customers, sum(contribution) AS contribution FROM v GROUP BY decile
+)
+SELECT decile, customers, contribution,
+       round(contribution / nullif(sum(contribution) OVER (), 0), 3) AS share,
+       round(sum(contribution) OVER (ORDER BY decile) / nullif(sum(contribution) OVER (), 0), 3) AS cumulative_share
+FROM g ORDER BY decile;
 
 \echo
 \echo 'Profit classes and the loyalty x value quadrant (A best, D worst):'
