@@ -228,22 +228,38 @@ clientele_adb_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-/* appends the runs of b to a (a in the aggregate context) */
+/*
+ * Merges the runs of b into a (a in the aggregate context): both lists are
+ * brought into day order and merged, joining runs that meet, so daily data
+ * split across parallel workers combines back into one run per account.
+ */
 static void
-adb_merge(AdbState *a, const AdbState *b, MemoryContext cxt)
+adb_merge(AdbState *a, AdbState *b, MemoryContext cxt)
 {
+	ClSeg	   *out;
+	int64		total;
+
 	adb_check_window(b->h.from, b->h.to, &a->h);
 	if (b->h.has_carry)
 		adb_add_carry(&a->h, b->h.carry_day, b->h.carry_cents);
 	if (b->h.n == 0)
 		return;
-	if (a->h.n + b->h.n > a->cap)
-		a->segs = value_grow(a->segs, sizeof(ClSeg), &a->cap, a->h.n + b->h.n, cxt);
-	if (a->h.n > 0 && b->segs[0].first <= a->segs[a->h.n - 1].last)
-		a->h.sorted = false;
-	a->h.sorted = a->h.sorted && b->h.sorted;
-	memcpy(a->segs + a->h.n, b->segs, b->h.n * sizeof(ClSeg));
-	a->h.n += b->h.n;
+	if (!a->h.sorted)
+		cl_seg_sort(a->segs, (size_t) a->h.n);
+	if (!b->h.sorted)
+		cl_seg_sort(b->segs, (size_t) b->h.n);
+	total = a->h.n + b->h.n;
+	if ((Size) total * sizeof(ClSeg) > MaxAllocHugeSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many rows in one aggregate group")));
+	out = MemoryContextAllocHuge(cxt, (Size) total * sizeof(ClSeg));
+	a->h.n = (int64) cl_seg_merge(a->segs, (size_t) a->h.n, b->segs, (size_t) b->h.n, out);
+	if (a->segs != NULL)
+		pfree(a->segs);
+	a->segs = out;
+	a->cap = total;
+	a->h.sorted = true;
 }
 
 PG_FUNCTION_INFO_V1(clientele_adb_combine);

@@ -125,6 +125,42 @@ seg_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+void
+cl_seg_sort(ClSeg *segs, size_t n)
+{
+	if (n > 1)
+		qsort(segs, n, sizeof(ClSeg), seg_cmp);
+}
+
+size_t
+cl_seg_merge(const ClSeg *a, size_t na, const ClSeg *b, size_t nb, ClSeg *out)
+{
+	size_t		i = 0;
+	size_t		j = 0;
+	size_t		k = 0;
+
+	while (i < na || j < nb)
+	{
+		const ClSeg *next;
+		int64_t		sum;
+
+		if (j >= nb || (i < na && a[i].first <= b[j].first))
+			next = &a[i++];
+		else
+			next = &b[j++];
+		if (k > 0 && (int64_t) out[k - 1].last + 1 == next->first &&
+			!__builtin_add_overflow(out[k - 1].sum, next->sum, &sum))
+		{
+			out[k - 1].last = next->last;
+			out[k - 1].sum = sum;
+			out[k - 1].last_cents = next->last_cents;
+			continue;
+		}
+		out[k++] = *next;
+	}
+	return k;
+}
+
 ClAdbStatus
 cl_adb_compute(ClSeg *segs, size_t n, int sorted,
 			   int has_carry, int64_t carry_cents,

@@ -76,6 +76,19 @@ cl_seg_extend(ClSeg *s, int32_t day, int64_t cents)
 	return 1;
 }
 
+/* Sorts runs by first day. */
+extern void cl_seg_sort(ClSeg *segs, size_t n);
+
+/*
+ * Merges two lists of runs, each sorted by first day, into out (room for
+ * na + nb runs), joining a run onto the previous one when it starts the day
+ * after it ends (unless the sum would overflow).  Overlapping runs (two
+ * snapshots on one day) are kept for cl_adb_compute to report.  Returns the
+ * number of runs written.
+ */
+extern size_t cl_seg_merge(const ClSeg *a, size_t na, const ClSeg *b, size_t nb,
+						   ClSeg *out);
+
 typedef enum ClAdbStatus
 {
 	CL_ADB_OK = 0,

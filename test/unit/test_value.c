@@ -236,6 +236,44 @@ test_adb(void)
 		   "runs from two workers merge exactly");
 	}
 	{
+		/* the same two workers, merged as the combine function does: one run, same answer */
+		int32_t		w1[] = {1, 2, 3, 4, 9, 10, 11, 12};
+		int32_t		w2[] = {5, 6, 7, 8};
+		int64_t		c1[] = {100, 200, 300, 400, 900, 1000, 1100, 1200};
+		int64_t		c2[] = {500, 600, 700, 800};
+		ClSeg		a[8];
+		ClSeg		b[8];
+		ClSeg		m[16];
+		int			s1;
+		int			s2;
+		size_t		na = fold(w1, c1, 8, a, &s1);
+		size_t		nb = fold(w2, c2, 4, b, &s2);
+		size_t		k = cl_seg_merge(a, na, b, nb, m);
+
+		ok(k == 1 && m[0].first == 1 && m[0].last == 12 && m[0].sum == 7800 && m[0].last_cents == 1200,
+		   "merging runs of two workers joins them into one run");
+		ok(cl_adb_compute(m, k, 1, 0, 0, 1, 12, &adb, &dup) == CL_ADB_OK && adb == 650, "merged runs give the same average");
+	}
+	{
+		/* merging with an overlap keeps both runs; the duplicate is reported */
+		ClSeg		a[] = {{1, 5, 5, 1}};
+		ClSeg		b[] = {{3, 3, 1, 1}};
+		ClSeg		m[2];
+		size_t		k = cl_seg_merge(a, 1, b, 1, m);
+
+		ok(k == 2 && cl_adb_compute(m, k, 1, 0, 0, 1, 10, &adb, &dup) == CL_ADB_DUPLICATE && dup == 3,
+		   "an overlap survives the merge and is reported");
+	}
+	{
+		/* sparse runs interleave in order */
+		ClSeg		a[] = {{1, 1, 10, 10}, {7, 7, 70, 70}};
+		ClSeg		b[] = {{4, 4, 40, 40}};
+		ClSeg		m[3];
+
+		ok(cl_seg_merge(a, 2, b, 1, m) == 3 && m[0].first == 1 && m[1].first == 4 && m[2].first == 7,
+		   "sparse runs merge in day order");
+	}
+	{
 		/* daily snapshots of INT64_MAX/2 for 1000 days: runs split instead of overflowing */
 		int32_t    *d = malloc(1000 * sizeof(int32_t));
 		int64_t    *c = malloc(1000 * sizeof(int64_t));
