@@ -9,10 +9,11 @@
 #   2. gini() vs the sort-based SQL Gini (row_number window) and vs
 #      percentile_cont(0.5) (another sort-based aggregate), over 1M values.
 # BENCH_SCALE (default 1) scales the number of accounts and values, e.g.
-# BENCH_SCALE=0.02 for a quick run.  Each timing is the best of BENCH_REPS (3).
+# BENCH_SCALE=0.02 for a quick run.  Each timing is the best of BENCH_REPS (5)
+# runs, baseline and candidate alternating.
 set -euo pipefail
 SCALE=${BENCH_SCALE:-1}
-REPS=${BENCH_REPS:-3}
+REPS=${BENCH_REPS:-5}
 DB=${BENCH_DB:?BENCH_DB must name a database with the clientele extension}
 PSQL=${PSQL:-psql}
 q() { "$PSQL" -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
@@ -38,44 +39,51 @@ SQL
 
 bench_sql() {
 	cat <<SQL
-CREATE OR REPLACE FUNCTION pg_temp.best_ms(p_sql text, p_reps int) RETURNS numeric LANGUAGE plpgsql AS \$f\$
-DECLARE t0 timestamptz; best numeric; ms numeric;
+CREATE OR REPLACE FUNCTION pg_temp.pair_ms(p_base text, p_cand text, p_reps int, OUT base numeric, OUT cand numeric)
+LANGUAGE plpgsql AS \$f\$
+DECLARE t0 timestamptz; ms numeric;
 BEGIN
+	-- alternate baseline and candidate so that load from other processes hits both alike
 	FOR i IN 1 .. p_reps LOOP
 		t0 := clock_timestamp();
-		EXECUTE p_sql;
+		EXECUTE p_base;
 		ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
-		best := least(coalesce(best, ms), ms);
+		base := least(coalesce(base, ms), ms);
+		t0 := clock_timestamp();
+		EXECUTE p_cand;
+		ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
+		cand := least(coalesce(cand, ms), ms);
 	END LOOP;
-	RETURN round(best, 1);
+	base := round(base, 1);
+	cand := round(cand, 1);
 END \$f\$;
 SET work_mem = '256MB';
 SET max_parallel_workers_per_gather = 0;
 SELECT 'avg_daily_balance vs avg(balance), day-major table, serial', b, c, round(c / b, 2)
-FROM (SELECT pg_temp.best_ms('SELECT count(x) FROM (SELECT account_id, avg(balance) AS x FROM bench_value_snap GROUP BY account_id) s', $REPS) b,
-             pg_temp.best_ms('SELECT count(x) FROM (SELECT account_id, clientele.avg_daily_balance(as_of, balance, ''2024-01-01'', ''2024-12-31'') AS x FROM bench_value_snap GROUP BY account_id) s', $REPS) c) t;
+FROM (SELECT base AS b, cand AS c FROM pg_temp.pair_ms('SELECT count(x) FROM (SELECT account_id, avg(balance) AS x FROM bench_value_snap GROUP BY account_id) s',
+             'SELECT count(x) FROM (SELECT account_id, clientele.avg_daily_balance(as_of, balance, ''2024-01-01'', ''2024-12-31'') AS x FROM bench_value_snap GROUP BY account_id) s', $REPS)) t;
 SET max_parallel_workers_per_gather = 2;
 SELECT 'avg_daily_balance vs avg(balance), day-major table, parallel', b, c, round(c / b, 2)
-FROM (SELECT pg_temp.best_ms('SELECT count(x) FROM (SELECT account_id, avg(balance) AS x FROM bench_value_snap GROUP BY account_id) s', $REPS) b,
-             pg_temp.best_ms('SELECT count(x) FROM (SELECT account_id, clientele.avg_daily_balance(as_of, balance, ''2024-01-01'', ''2024-12-31'') AS x FROM bench_value_snap GROUP BY account_id) s', $REPS) c) t;
+FROM (SELECT base AS b, cand AS c FROM pg_temp.pair_ms('SELECT count(x) FROM (SELECT account_id, avg(balance) AS x FROM bench_value_snap GROUP BY account_id) s',
+             'SELECT count(x) FROM (SELECT account_id, clientele.avg_daily_balance(as_of, balance, ''2024-01-01'', ''2024-12-31'') AS x FROM bench_value_snap GROUP BY account_id) s', $REPS)) t;
 SET max_parallel_workers_per_gather = 0;
 SELECT 'avg_daily_balance vs avg(balance), account-major table, serial', b, c, round(c / b, 2)
-FROM (SELECT pg_temp.best_ms('SELECT count(x) FROM (SELECT account_id, avg(balance) AS x FROM bench_value_snap_acct GROUP BY account_id) s', $REPS) b,
-             pg_temp.best_ms('SELECT count(x) FROM (SELECT account_id, clientele.avg_daily_balance(as_of, balance, ''2024-01-01'', ''2024-12-31'') AS x FROM bench_value_snap_acct GROUP BY account_id) s', $REPS) c) t;
+FROM (SELECT base AS b, cand AS c FROM pg_temp.pair_ms('SELECT count(x) FROM (SELECT account_id, avg(balance) AS x FROM bench_value_snap_acct GROUP BY account_id) s',
+             'SELECT count(x) FROM (SELECT account_id, clientele.avg_daily_balance(as_of, balance, ''2024-01-01'', ''2024-12-31'') AS x FROM bench_value_snap_acct GROUP BY account_id) s', $REPS)) t;
 SET max_parallel_workers_per_gather = 2;
 SELECT 'avg_daily_balance vs avg(balance), account-major table, parallel', b, c, round(c / b, 2)
-FROM (SELECT pg_temp.best_ms('SELECT count(x) FROM (SELECT account_id, avg(balance) AS x FROM bench_value_snap_acct GROUP BY account_id) s', $REPS) b,
-             pg_temp.best_ms('SELECT count(x) FROM (SELECT account_id, clientele.avg_daily_balance(as_of, balance, ''2024-01-01'', ''2024-12-31'') AS x FROM bench_value_snap_acct GROUP BY account_id) s', $REPS) c) t;
+FROM (SELECT base AS b, cand AS c FROM pg_temp.pair_ms('SELECT count(x) FROM (SELECT account_id, avg(balance) AS x FROM bench_value_snap_acct GROUP BY account_id) s',
+             'SELECT count(x) FROM (SELECT account_id, clientele.avg_daily_balance(as_of, balance, ''2024-01-01'', ''2024-12-31'') AS x FROM bench_value_snap_acct GROUP BY account_id) s', $REPS)) t;
 RESET max_parallel_workers_per_gather;
 SELECT 'gini vs sort-based SQL Gini', b, c, round(c / b, 2)
-FROM (SELECT pg_temp.best_ms('SELECT sum((2 * i - n - 1) * v) / (n * sum(v)) FROM (SELECT v, row_number() OVER (ORDER BY v) AS i, count(*) OVER () AS n FROM bench_value_vals) s GROUP BY n', $REPS) b,
-             pg_temp.best_ms('SELECT clientele.gini(v) FROM bench_value_vals', $REPS) c) t;
+FROM (SELECT base AS b, cand AS c FROM pg_temp.pair_ms('SELECT sum((2 * i - n - 1) * v) / (n * sum(v)) FROM (SELECT v, row_number() OVER (ORDER BY v) AS i, count(*) OVER () AS n FROM bench_value_vals) s GROUP BY n',
+             'SELECT clientele.gini(v) FROM bench_value_vals', $REPS)) t;
 SELECT 'gini vs percentile_cont(0.5)', b, c, round(c / b, 2)
-FROM (SELECT pg_temp.best_ms('SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM bench_value_vals', $REPS) b,
-             pg_temp.best_ms('SELECT clientele.gini(v) FROM bench_value_vals', $REPS) c) t;
+FROM (SELECT base AS b, cand AS c FROM pg_temp.pair_ms('SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM bench_value_vals',
+             'SELECT clientele.gini(v) FROM bench_value_vals', $REPS)) t;
 SELECT 'top_share(v, 0.2) vs percentile_cont(0.8)', b, c, round(c / b, 2)
-FROM (SELECT pg_temp.best_ms('SELECT percentile_cont(0.8) WITHIN GROUP (ORDER BY v) FROM bench_value_vals', $REPS) b,
-             pg_temp.best_ms('SELECT clientele.top_share(v, 0.2) FROM bench_value_vals', $REPS) c) t;
+FROM (SELECT base AS b, cand AS c FROM pg_temp.pair_ms('SELECT percentile_cont(0.8) WITHIN GROUP (ORDER BY v) FROM bench_value_vals',
+             'SELECT clientele.top_share(v, 0.2) FROM bench_value_vals', $REPS)) t;
 SQL
 }
 
