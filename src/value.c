@@ -351,9 +351,8 @@ clientele_adb_final(PG_FUNCTION_ARGS)
 			adb_duplicate_error(dup);
 			break;
 		case CL_ADB_OVERFLOW:
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("avg_daily_balance is out of range")));
+			/* the average lies between the smallest and largest balance */
+			elog(ERROR, "avg_daily_balance average out of range");
 	}
 	/* sorting in place keeps the multiset: later calls see the same state */
 	st->h.sorted = true;
