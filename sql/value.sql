@@ -167,7 +167,7 @@ COMMENT ON TRIGGER value_param_check ON clientele.value_param IS 'Validates each
 
 -- The effective value of a parameter: the bank's value, else the default.
 CREATE FUNCTION clientele.value_setting(p_name text) RETURNS numeric
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	v numeric;
 BEGIN
@@ -182,7 +182,7 @@ BEGIN
 	RETURN v;
 END $$;
 COMMENT ON FUNCTION clientele.value_setting(text) IS
-	'Effective value of a value parameter: clientele.value_param if set, else the default of clientele.value_param_spec; ERROR 22023 listing the parameters for an unknown name.';
+	'Effective value of a value parameter: clientele.value_param if set, else the default of clientele.value_param_spec; ERROR 22023 listing the parameters for an unknown name; NULL for NULL.';
 
 -- Cross-parameter rules, checked once per statement.
 CREATE FUNCTION clientele.value_param_check_all() RETURNS trigger
@@ -243,6 +243,26 @@ INSERT INTO clientele.value_rate_default (product_type, ftp_spread, fee_rate, pd
 	('loan',         0.0250, 0,      0.020, 0.45),
 	('mortgage',     0.0120, 0,      0.005, 0.25),
 	('credit_card',  0.0900, 0.0100, 0.040, 0.80);
+
+-- The shipped specification and defaults are read-only (an upgrade script
+-- changes them with ALTER TABLE ... DISABLE TRIGGER): the bank's values go
+-- to clientele.value_param / clientele.value_product_rate, which pg_dump keeps.
+CREATE FUNCTION clientele.value_read_only() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	RAISE EXCEPTION 'clientele.% is read-only', TG_TABLE_NAME
+		USING ERRCODE = 'insufficient_privilege',
+		      HINT = CASE TG_TABLE_NAME
+		                 WHEN 'value_param_spec' THEN 'Set a parameter in clientele.value_param.'
+		                 ELSE 'Set the rates of a product type in clientele.value_product_rate.' END;
+END $$;
+COMMENT ON FUNCTION clientele.value_read_only() IS 'Trigger function: rejects writes to the shipped value specification and default tables.';
+CREATE TRIGGER value_param_spec_read_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.value_param_spec
+	FOR EACH STATEMENT EXECUTE FUNCTION clientele.value_read_only();
+COMMENT ON TRIGGER value_param_spec_read_only ON clientele.value_param_spec IS 'The parameter specification ships with the extension and is read-only.';
+CREATE TRIGGER value_rate_default_read_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.value_rate_default
+	FOR EACH STATEMENT EXECUTE FUNCTION clientele.value_read_only();
+COMMENT ON TRIGGER value_rate_default_read_only ON clientele.value_rate_default IS 'The default rates ship with the extension and are read-only.';
 
 CREATE TABLE clientele.value_product_rate (
 	product_type  text PRIMARY KEY

@@ -85,6 +85,9 @@ INSERT INTO clientele.value_product_rate (product_type, ftp_spread) VALUES ('sav
 INSERT INTO clientele.value_product_rate (product_type, ftp_spread) VALUES ('savings', 'NaN');
 INSERT INTO clientele.value_product_rate (product_type, pd) VALUES ('loan', 2);
 INSERT INTO clientele.value_product_rate (product_type) VALUES ('bitcoin');
+UPDATE clientele.value_param_spec SET default_value = 0 WHERE name = 'day_count_basis';
+DELETE FROM clientele.value_rate_default;
+SELECT clientele.value_setting(NULL) IS NULL AS null_name_gives_null;
 SELECT count(*) AS stored_after_rejections FROM clientele.value_param;
 -- a valid change takes effect
 INSERT INTO clientele.value_param (name, value, note) VALUES ('fixed_cost_per_customer_month', 3.65, 'test');
