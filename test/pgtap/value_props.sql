@@ -1,7 +1,7 @@
 -- value area: properties of avg_daily_balance, gini and top_share; exactness under
 -- forced parallel plans; a running (window) aggregate; CDNOW concentration.
 BEGIN;
-SELECT plan(15);
+SELECT plan(18);
 SET LOCAL extra_float_digits = 3;
 
 -- sparse snapshots of 300 accounts over 2023-2024, balances with up to 4 decimals
@@ -15,10 +15,16 @@ WHERE hashint4(a * 7919 + (d::date - date '2023-01-01')) % 9 = 0;
 CREATE TABLE value_long AS
 SELECT d::date AS day, ((hashint4(d::date - date '2000-01-01') % 100000) / 100.0)::numeric AS balance
 FROM generate_series(date '2000-01-01', date '2019-12-31', interval '3 day') d;
+-- one daily history of 30 years (every day present): runs split by the workers must join again
+CREATE TABLE value_daily AS
+SELECT d::date AS day, ((hashint4(d::date - date '1990-01-01') % 1000000) / 100.0)::numeric(18, 2) AS balance
+FROM generate_series(date '1990-01-01', date '2019-12-31', interval '1 day') d;
 CREATE TABLE value_vals AS
 SELECT ((hashint4(i) % 100000)::float8 / 10.0) ^ 2 / 1000.0 AS v FROM generate_series(1, 50000) i;
 CREATE INDEX ON value_snap (account_id, day);
-ANALYZE value_snap; ANALYZE value_long; ANALYZE value_vals;
+CREATE TABLE value_daily_dup AS
+SELECT * FROM value_daily UNION ALL SELECT date '2005-06-15', 1.00;
+ANALYZE value_snap; ANALYZE value_long; ANALYZE value_vals; ANALYZE value_daily; ANALYZE value_daily_dup;
 
 -- reference ADB: expand to days, the latest snapshot on or before each day (0 when none)
 CREATE FUNCTION pg_temp.ref_adb(p_from date, p_to date) RETURNS TABLE (account_id int, adb numeric) LANGUAGE sql AS $$
@@ -66,6 +72,14 @@ SELECT matches(pg_temp.plan_of($$SELECT clientele.avg_daily_balance(day, balance
                'Partial Aggregate', 'one long history: partial aggregate');
 SELECT is((SELECT clientele.avg_daily_balance(day, balance, '2005-02-03', '2016-11-30') FROM value_long),
           (SELECT long_adb FROM serial_once), 'one history split across workers: parallel = serial (carry and points merged exactly)');
+SELECT matches(pg_temp.plan_of($$SELECT clientele.avg_daily_balance(day, balance, '1990-01-01', '2019-12-31') FROM value_daily$$),
+               'Partial Aggregate', 'daily history: partial aggregate');
+SELECT is((SELECT clientele.avg_daily_balance(day, balance, '1990-01-01', '2019-12-31') FROM value_daily),
+          (SELECT round(avg(balance), 2) FROM value_daily),
+          'daily history split across workers: equals round(avg(balance), 2) over the complete days');
+SELECT throws_ok($$SELECT clientele.avg_daily_balance(day, balance, '1990-01-01', '2019-12-31') FROM value_daily_dup$$,
+                 '22023', 'avg_daily_balance got two balance snapshots for day 2005-06-15',
+                 'a duplicate day is caught when the two snapshots reach different workers');
 SELECT matches(pg_temp.plan_of($$SELECT clientele.gini(v), clientele.top_share(v, 0.2) FROM value_vals$$),
                'Partial Aggregate', 'gini/top_share get a partial aggregate');
 SELECT is((SELECT clientele.gini(v) FROM value_vals), (SELECT g FROM serial_once), 'gini: parallel = serial, bit for bit');
