@@ -281,22 +281,24 @@ clientele_adb_combine(PG_FUNCTION_ARGS)
 
 PG_FUNCTION_INFO_V1(clientele_adb_serial);
 
+/* header, then the runs in the compact form of cl_seg_pack() */
 Datum
 clientele_adb_serial(PG_FUNCTION_ARGS)
 {
 	AdbState   *st = (AdbState *) PG_GETARG_POINTER(0);
-	Size		body = sizeof(AdbHeader) + st->h.n * sizeof(ClSeg);
+	Size		maxbody = sizeof(AdbHeader) + st->h.n * sizeof(ClSeg);
+	Size		body;
 	bytea	   *out;
 
-	if (body > MaxAllocSize - VARHDRSZ)
+	if (maxbody > MaxAllocSize - VARHDRSZ)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("avg_daily_balance state is too large to pass between parallel workers")));
-	out = palloc(VARHDRSZ + body);
-	SET_VARSIZE(out, VARHDRSZ + body);
+	out = palloc(VARHDRSZ + maxbody);
 	memcpy(VARDATA(out), &st->h, sizeof(AdbHeader));
-	if (st->h.n > 0)
-		memcpy(VARDATA(out) + sizeof(AdbHeader), st->segs, st->h.n * sizeof(ClSeg));
+	body = sizeof(AdbHeader) +
+		cl_seg_pack(st->segs, (size_t) st->h.n, (unsigned char *) VARDATA(out) + sizeof(AdbHeader));
+	SET_VARSIZE(out, VARHDRSZ + body);
 	PG_RETURN_BYTEA_P(out);
 }
 
@@ -314,15 +316,18 @@ clientele_adb_deserial(PG_FUNCTION_ARGS)
 	if (len < sizeof(AdbHeader))
 		elog(ERROR, "avg_daily_balance state of %zu bytes is too short", len);
 	memcpy(&st->h, VARDATA_ANY(in), sizeof(AdbHeader));
-	if (st->h.n < 0 || (Size) st->h.n != (len - sizeof(AdbHeader)) / sizeof(ClSeg) ||
-		(len - sizeof(AdbHeader)) % sizeof(ClSeg) != 0)
-		elog(ERROR, "avg_daily_balance state of %zu bytes does not hold " INT64_FORMAT " runs",
+	/* each run takes 16 or 24 bytes */
+	if (st->h.n < 0 || (Size) st->h.n > (len - sizeof(AdbHeader)) / 16)
+		elog(ERROR, "avg_daily_balance state of %zu bytes cannot hold " INT64_FORMAT " runs",
 			 len, st->h.n);
 	st->cap = st->h.n;
 	if (st->h.n > 0)
 	{
 		st->segs = palloc_extended(st->h.n * sizeof(ClSeg), MCXT_ALLOC_HUGE);
-		memcpy(st->segs, VARDATA_ANY(in) + sizeof(AdbHeader), st->h.n * sizeof(ClSeg));
+		if (!cl_seg_unpack((const unsigned char *) VARDATA_ANY(in) + sizeof(AdbHeader),
+						   len - sizeof(AdbHeader), st->segs, (size_t) st->h.n))
+			elog(ERROR, "avg_daily_balance state of %zu bytes does not hold " INT64_FORMAT " runs",
+				 len, st->h.n);
 	}
 	PG_RETURN_POINTER(st);
 }

@@ -161,6 +161,62 @@ cl_seg_merge(const ClSeg *a, size_t na, const ClSeg *b, size_t nb, ClSeg *out)
 	return k;
 }
 
+size_t
+cl_seg_pack(const ClSeg *segs, size_t n, unsigned char *out)
+{
+	unsigned char *p = out;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		int32_t		span = segs[i].last - segs[i].first;
+
+		memcpy(p, &segs[i].first, 4);
+		memcpy(p + 4, &span, 4);
+		memcpy(p + 8, &segs[i].sum, 8);
+		p += 16;
+		if (span > 0)
+		{
+			memcpy(p, &segs[i].last_cents, 8);
+			p += 8;
+		}
+	}
+	return (size_t) (p - out);
+}
+
+int
+cl_seg_unpack(const unsigned char *in, size_t len, ClSeg *segs, size_t n)
+{
+	const unsigned char *p = in;
+	const unsigned char *end = in + len;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		int32_t		span;
+
+		if (end - p < 16)
+			return 0;
+		memcpy(&segs[i].first, p, 4);
+		memcpy(&span, p + 4, 4);
+		memcpy(&segs[i].sum, p + 8, 8);
+		p += 16;
+		if (span < 0 || (int64_t) segs[i].first + span > INT32_MAX)
+			return 0;
+		segs[i].last = segs[i].first + span;
+		if (span > 0)
+		{
+			if (end - p < 8)
+				return 0;
+			memcpy(&segs[i].last_cents, p, 8);
+			p += 8;
+		}
+		else
+			segs[i].last_cents = segs[i].sum;
+	}
+	return p == end;
+}
+
 ClAdbStatus
 cl_adb_compute(ClSeg *segs, size_t n, int sorted,
 			   int has_carry, int64_t carry_cents,

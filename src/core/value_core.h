@@ -89,6 +89,17 @@ extern void cl_seg_sort(ClSeg *segs, size_t n);
 extern size_t cl_seg_merge(const ClSeg *a, size_t na, const ClSeg *b, size_t nb,
 						   ClSeg *out);
 
+/*
+ * Compact byte form of runs for passing between parallel workers: per run
+ * int32 first, int32 span (last - first), int64 sum, and int64 last_cents
+ * only when span > 0 (a one-day run's sum is its balance): 16 or 24 bytes.
+ * cl_seg_pack writes at most n * sizeof(ClSeg) bytes and returns how many;
+ * cl_seg_unpack reads exactly n runs from len bytes and returns 0 when the
+ * bytes do not hold exactly that (malformed), 1 otherwise.
+ */
+extern size_t cl_seg_pack(const ClSeg *segs, size_t n, unsigned char *out);
+extern int	cl_seg_unpack(const unsigned char *in, size_t len, ClSeg *segs, size_t n);
+
 typedef enum ClAdbStatus
 {
 	CL_ADB_OK = 0,

@@ -274,6 +274,18 @@ test_adb(void)
 		   "sparse runs merge in day order");
 	}
 	{
+		/* pack / unpack round trip, and malformed input */
+		ClSeg		a[] = {{1, 1, 10, 10}, {3, 9, 700, 100}, {-5, -5, -1, -1}};
+		ClSeg		b[3];
+		unsigned char buf[3 * sizeof(ClSeg)];
+		size_t		len = cl_seg_pack(a, 3, buf);
+
+		ok(len == 16 + 24 + 16, "one-day runs pack into 16 bytes, longer ones into 24");
+		ok(cl_seg_unpack(buf, len, b, 3) && memcmp(a, b, sizeof(a)) == 0, "pack / unpack round trip");
+		ok(!cl_seg_unpack(buf, len - 1, b, 3), "truncated bytes are rejected");
+		ok(!cl_seg_unpack(buf, len, b, 2), "trailing bytes are rejected");
+	}
+	{
 		/* daily snapshots of INT64_MAX/2 for 1000 days: runs split instead of overflowing */
 		int32_t    *d = malloc(1000 * sizeof(int32_t));
 		int64_t    *c = malloc(1000 * sizeof(int64_t));
