@@ -1,1 +1,588 @@
 -- area: value (see docs/value.md)
+-- ===========================================================================
+-- Customer value: time-weighted average daily balance, AUM, profit
+-- contribution, concentration (Gini, top share), profitability deciles and
+-- classes, and the loyalty x value quadrant.  Domain notes section 1.
+-- ===========================================================================
+
+-- ---------------------------------------------------------------------------
+-- avg_daily_balance(day, balance, from, to)
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION clientele.adb_trans(internal, date, numeric, date, date) RETURNS internal
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_trans';
+COMMENT ON FUNCTION clientele.adb_trans(internal, date, numeric, date, date) IS
+	'Internal: transition function of avg_daily_balance (keeps the snapshots in the window as runs of consecutive days, and the latest one before it).';
+CREATE FUNCTION clientele.adb_combine(internal, internal) RETURNS internal
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_combine';
+COMMENT ON FUNCTION clientele.adb_combine(internal, internal) IS
+	'Internal: exact combine function of avg_daily_balance (concatenates the runs of two partial states).';
+CREATE FUNCTION clientele.adb_serial(internal) RETURNS bytea
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_serial';
+COMMENT ON FUNCTION clientele.adb_serial(internal) IS 'Internal: serialises an avg_daily_balance state for parallel workers.';
+CREATE FUNCTION clientele.adb_deserial(bytea, internal) RETURNS internal
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_deserial';
+COMMENT ON FUNCTION clientele.adb_deserial(bytea, internal) IS 'Internal: deserialises an avg_daily_balance state (sizes checked).';
+CREATE FUNCTION clientele.adb_final(internal) RETURNS numeric
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_final';
+COMMENT ON FUNCTION clientele.adb_final(internal) IS 'Internal: final function of avg_daily_balance (exact balance-days sum / days, rounded half away from zero to the cent).';
+
+CREATE AGGREGATE clientele.avg_daily_balance(day date, balance numeric, window_from date, window_to date) (
+	SFUNC = clientele.adb_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = clientele.adb_final,
+	COMBINEFUNC = clientele.adb_combine,
+	SERIALFUNC = clientele.adb_serial,
+	DESERIALFUNC = clientele.adb_deserial,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clientele.avg_daily_balance(date, numeric, date, date) IS
+	'Time-weighted average daily balance (日均余额) of one account over the inclusive window [window_from, window_to] from sparse end-of-day snapshots: a balance holds until the next snapshot, the last snapshot before window_from carries into the window, days before the first known snapshot count as 0. Balances are taken to the cent (half away from zero); the balance-days sum is exact; the result is rounded half away from zero to the cent. One snapshot per day per group (else ERROR 22023); NULL day or balance rows are ignored; empty input gives NULL. Source: domain notes section 1 (001:273, 004).';
+
+-- ---------------------------------------------------------------------------
+-- gini(value), top_share(value, fraction)
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION clientele.gini_trans(internal, float8) RETURNS internal
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_gini_trans';
+COMMENT ON FUNCTION clientele.gini_trans(internal, float8) IS 'Internal: transition function of gini (stores the values).';
+CREATE FUNCTION clientele.top_share_trans(internal, float8, float8) RETURNS internal
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_top_share_trans';
+COMMENT ON FUNCTION clientele.top_share_trans(internal, float8, float8) IS 'Internal: transition function of top_share (stores the values and the fraction).';
+CREATE FUNCTION clientele.conc_combine(internal, internal) RETURNS internal
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_conc_combine';
+COMMENT ON FUNCTION clientele.conc_combine(internal, internal) IS 'Internal: exact combine function of gini and top_share (concatenates the values).';
+CREATE FUNCTION clientele.conc_serial(internal) RETURNS bytea
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_conc_serial';
+COMMENT ON FUNCTION clientele.conc_serial(internal) IS 'Internal: serialises a gini/top_share state for parallel workers.';
+CREATE FUNCTION clientele.conc_deserial(bytea, internal) RETURNS internal
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_conc_deserial';
+COMMENT ON FUNCTION clientele.conc_deserial(bytea, internal) IS 'Internal: deserialises a gini/top_share state (sizes checked).';
+CREATE FUNCTION clientele.gini_final(internal) RETURNS float8
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_gini_final';
+COMMENT ON FUNCTION clientele.gini_final(internal) IS 'Internal: final function of gini.';
+CREATE FUNCTION clientele.top_share_final(internal) RETURNS float8
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_top_share_final';
+COMMENT ON FUNCTION clientele.top_share_final(internal) IS 'Internal: final function of top_share.';
+
+CREATE AGGREGATE clientele.gini(value float8) (
+	SFUNC = clientele.gini_trans,
+	STYPE = internal,
+	FINALFUNC = clientele.gini_final,
+	COMBINEFUNC = clientele.conc_combine,
+	SERIALFUNC = clientele.conc_serial,
+	DESERIALFUNC = clientele.conc_deserial,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clientele.gini(float8) IS
+	'Gini coefficient G = sum_i (2i - n - 1) x_(i) / (n sum x), x_(i) the i-th smallest value (0 = equal, (n-1)/n = one holder). Negative values are used as they are (G may exceed 1); all zeros give 0; a total <= 0 otherwise, or no rows, gives NULL; NULL values are ignored; NaN/Infinity: ERROR 22023.';
+
+CREATE AGGREGATE clientele.top_share(value float8, fraction float8) (
+	SFUNC = clientele.top_share_trans,
+	STYPE = internal,
+	FINALFUNC = clientele.top_share_final,
+	COMBINEFUNC = clientele.conc_combine,
+	SERIALFUNC = clientele.conc_serial,
+	DESERIALFUNC = clientele.conc_deserial,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clientele.top_share(float8, float8) IS
+	'Share of the total held by the top fraction (0..1, same for every row) of the values, read off the Lorenz curve with linear interpolation (k = fraction * n: the floor(k) largest plus the fractional part of the next). top_share(profit, 0.2) is the 80/20 check (source 001:283). All zeros give the fraction; a total <= 0 otherwise, or no rows, gives NULL.';
+
+-- ---------------------------------------------------------------------------
+-- Configuration: parameters (defaults shipped read-only, overrides by the bank)
+-- ---------------------------------------------------------------------------
+CREATE TABLE clientele.value_param_spec (
+	name           text PRIMARY KEY,
+	default_value  numeric NOT NULL,
+	min_value      numeric NOT NULL,
+	max_value      numeric NOT NULL,
+	integral       boolean NOT NULL DEFAULT false,
+	description    text NOT NULL
+);
+COMMENT ON TABLE clientele.value_param_spec IS
+	'Read-only specification of the value parameters: default and allowed range. The sources give no numbers: every default is an illustrative assumption, to be set by the bank in clientele.value_param.';
+COMMENT ON COLUMN clientele.value_param_spec.name IS 'Parameter name.';
+COMMENT ON COLUMN clientele.value_param_spec.default_value IS 'Value used when clientele.value_param has no row for the name.';
+COMMENT ON COLUMN clientele.value_param_spec.min_value IS 'Smallest allowed value (inclusive).';
+COMMENT ON COLUMN clientele.value_param_spec.max_value IS 'Largest allowed value (inclusive).';
+COMMENT ON COLUMN clientele.value_param_spec.integral IS 'Whether the value must be a whole number.';
+COMMENT ON COLUMN clientele.value_param_spec.description IS 'Meaning and unit.';
+
+INSERT INTO clientele.value_param_spec (name, default_value, min_value, max_value, integral, description) VALUES
+	('day_count_basis',               365,  360,   366,   true,  'Days per year of the accrual convention: income = ADB x annual rate x days / basis (ACT/365 by default; 360 for ACT/360).'),
+	('fixed_cost_per_customer_month', 5.00, 0,     1e9,   false, 'Fixed cost of serving one customer for one month, in currency units (prorated by the days the relationship is open: months = days x 12 / basis).'),
+	('cost_per_txn_counter',          3.00, 0,     1e6,   false, 'Cost of one counter (teller) transaction.'),
+	('cost_per_txn_atm',              0.80, 0,     1e6,   false, 'Cost of one ATM transaction.'),
+	('cost_per_txn_online',           0.10, 0,     1e6,   false, 'Cost of one online-banking transaction.'),
+	('cost_per_txn_mobile',           0.05, 0,     1e6,   false, 'Cost of one mobile-banking transaction.'),
+	('cost_per_txn_phone',            1.00, 0,     1e6,   false, 'Cost of one phone-banking transaction.'),
+	('cost_per_txn_pos',              0.20, 0,     1e6,   false, 'Cost of one point-of-sale transaction.'),
+	('profit_high_min',               1000, -1e12, 1e12,  false, 'Annualised contribution at or above which a customer is "high" profit.'),
+	('profit_medium_min',             100,  0,     1e12,  false, 'Annualised contribution at or above which a customer is "medium" profit (below: "low"; below 0: "negative").'),
+	('value_index_cut',               0.5,  0,     1,     false, 'Value index (contribution percentile) at or above which value is "high" in the loyalty x value quadrant.'),
+	('loyalty_index_cut',             0.5,  0,     1,     false, 'Loyalty index at or above which loyalty is "high" in the loyalty x value quadrant.'),
+	('loyalty_weight_tenure',         1,    0,     1000,  false, 'Weight of the tenure percentile in the loyalty index.'),
+	('loyalty_weight_products',       1,    0,     1000,  false, 'Weight of the products-held percentile in the loyalty index.'),
+	('loyalty_weight_activity',       1,    0,     1000,  false, 'Weight of the activity-regularity percentile in the loyalty index.'),
+	('activity_months',               12,   1,     120,   true,  'Months (ending with the month of the period end) over which activity regularity is measured: the share of months with a customer-initiated transaction.');
+
+CREATE TABLE clientele.value_param (
+	name   text PRIMARY KEY
+		CONSTRAINT value_param_name_fkey REFERENCES clientele.value_param_spec (name),
+	value  numeric NOT NULL,
+	note   text
+);
+COMMENT ON TABLE clientele.value_param IS
+	'The bank''s values of the value parameters (overrides of clientele.value_param_spec.default_value); validated on write.';
+COMMENT ON COLUMN clientele.value_param.name IS 'Parameter name, from clientele.value_param_spec.';
+COMMENT ON COLUMN clientele.value_param.value IS 'Value, within the range of the specification.';
+COMMENT ON COLUMN clientele.value_param.note IS 'Why / source of the value.';
+SELECT pg_catalog.pg_extension_config_dump('clientele.value_param', '');
+
+CREATE FUNCTION clientele.value_param_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	s clientele.value_param_spec;
+BEGIN
+	SELECT * INTO s FROM clientele.value_param_spec WHERE name = NEW.name;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'unknown value parameter "%"', NEW.name
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'Parameters are: ' || (SELECT string_agg(name, ', ' ORDER BY name) FROM clientele.value_param_spec) || '.';
+	END IF;
+	IF NEW.value IS NULL OR NEW.value = 'NaN'::numeric OR NEW.value < s.min_value OR NEW.value > s.max_value THEN
+		RAISE EXCEPTION 'value parameter "%" must lie between % and %, got %', NEW.name, s.min_value, s.max_value, NEW.value
+			USING ERRCODE = 'invalid_parameter_value', DETAIL = s.description;
+	END IF;
+	IF s.integral AND NEW.value <> trunc(NEW.value) THEN
+		RAISE EXCEPTION 'value parameter "%" must be a whole number, got %', NEW.name, NEW.value
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	RETURN NEW;
+END $$;
+COMMENT ON FUNCTION clientele.value_param_check() IS 'Trigger function: rejects an unknown value parameter or a value outside its range before it is stored.';
+CREATE TRIGGER value_param_check BEFORE INSERT OR UPDATE ON clientele.value_param
+	FOR EACH ROW EXECUTE FUNCTION clientele.value_param_check();
+COMMENT ON TRIGGER value_param_check ON clientele.value_param IS 'Validates each parameter value on write.';
+
+-- The effective value of a parameter: the bank's value, else the default.
+CREATE FUNCTION clientele.value_setting(p_name text) RETURNS numeric
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v numeric;
+BEGIN
+	SELECT coalesce(p.value, s.default_value) INTO v
+	FROM clientele.value_param_spec s LEFT JOIN clientele.value_param p USING (name)
+	WHERE s.name = p_name;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'unknown value parameter "%"', p_name
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'Parameters are: ' || (SELECT string_agg(name, ', ' ORDER BY name) FROM clientele.value_param_spec) || '.';
+	END IF;
+	RETURN v;
+END $$;
+COMMENT ON FUNCTION clientele.value_setting(text) IS
+	'Effective value of a value parameter: clientele.value_param if set, else the default of clientele.value_param_spec; ERROR 22023 listing the parameters for an unknown name; NULL for NULL.';
+
+-- Cross-parameter rules, checked once per statement.
+CREATE FUNCTION clientele.value_param_check_all() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_high numeric := clientele.value_setting('profit_high_min');
+	v_medium numeric := clientele.value_setting('profit_medium_min');
+BEGIN
+	IF v_high <= v_medium THEN
+		RAISE EXCEPTION 'profit_high_min (%) must be greater than profit_medium_min (%)', v_high, v_medium
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF clientele.value_setting('loyalty_weight_tenure') + clientele.value_setting('loyalty_weight_products')
+	   + clientele.value_setting('loyalty_weight_activity') <= 0 THEN
+		RAISE EXCEPTION 'the loyalty weights must not all be 0'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	RETURN NULL;
+END $$;
+COMMENT ON FUNCTION clientele.value_param_check_all() IS 'Trigger function: rejects parameter sets that break a cross-parameter rule (high > medium threshold, some loyalty weight > 0).';
+CREATE TRIGGER value_param_check_all AFTER INSERT OR UPDATE OR DELETE ON clientele.value_param
+	FOR EACH STATEMENT EXECUTE FUNCTION clientele.value_param_check_all();
+COMMENT ON TRIGGER value_param_check_all ON clientele.value_param IS 'Validates the cross-parameter rules after each statement.';
+CREATE TRIGGER value_param_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.value_param
+	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
+COMMENT ON TRIGGER value_param_config_changed ON clientele.value_param IS 'Tells every backend to recompile a cached copy.';
+
+CREATE VIEW clientele.value_settings AS
+SELECT s.name, coalesce(p.value, s.default_value) AS value, p.name IS NOT NULL AS set_by_bank,
+       s.default_value, s.min_value, s.max_value, s.description, p.note
+FROM clientele.value_param_spec s LEFT JOIN clientele.value_param p USING (name);
+COMMENT ON VIEW clientele.value_settings IS 'Every value parameter with its effective value, whether the bank set it, its default and range.';
+
+-- ---------------------------------------------------------------------------
+-- Configuration: rates per product type (FTP spread, fee rate, PD, LGD)
+-- ---------------------------------------------------------------------------
+CREATE TABLE clientele.value_rate_default (
+	product_type  text PRIMARY KEY,
+	ftp_spread    numeric NOT NULL,
+	fee_rate      numeric NOT NULL,
+	pd            numeric NOT NULL,
+	lgd           numeric NOT NULL
+);
+COMMENT ON TABLE clientele.value_rate_default IS
+	'Read-only illustrative default rates for the built-in product types (the sources give no numbers): used when clientele.value_product_rate has no row for a product type.';
+COMMENT ON COLUMN clientele.value_rate_default.product_type IS 'Built-in product type.';
+COMMENT ON COLUMN clientele.value_rate_default.ftp_spread IS 'Annual FTP spread (deposits, investments) or net interest margin (credit products) on the average daily balance.';
+COMMENT ON COLUMN clientele.value_rate_default.fee_rate IS 'Annual fee income (中间业务收入) as a rate on the average daily balance.';
+COMMENT ON COLUMN clientele.value_rate_default.pd IS 'Annual probability of default (credit products).';
+COMMENT ON COLUMN clientele.value_rate_default.lgd IS 'Loss given default (credit products).';
+INSERT INTO clientele.value_rate_default (product_type, ftp_spread, fee_rate, pd, lgd) VALUES
+	('current',      0.0200, 0,      0,     0),
+	('savings',      0.0150, 0,      0,     0),
+	('time_deposit', 0.0080, 0,      0,     0),
+	('wealth',       0,      0.0060, 0,     0),
+	('fund',         0,      0.0100, 0,     0),
+	('insurance',    0,      0.0080, 0,     0),
+	('loan',         0.0250, 0,      0.020, 0.45),
+	('mortgage',     0.0120, 0,      0.005, 0.25),
+	('credit_card',  0.0900, 0.0100, 0.040, 0.80);
+
+-- The shipped specification and defaults are read-only (an upgrade script
+-- changes them with ALTER TABLE ... DISABLE TRIGGER): the bank's values go
+-- to clientele.value_param / clientele.value_product_rate, which pg_dump keeps.
+CREATE FUNCTION clientele.value_read_only() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	RAISE EXCEPTION 'clientele.% is read-only', TG_TABLE_NAME
+		USING ERRCODE = 'insufficient_privilege',
+		      HINT = CASE TG_TABLE_NAME
+		                 WHEN 'value_param_spec' THEN 'Set a parameter in clientele.value_param.'
+		                 ELSE 'Set the rates of a product type in clientele.value_product_rate.' END;
+END $$;
+COMMENT ON FUNCTION clientele.value_read_only() IS 'Trigger function: rejects writes to the shipped value specification and default tables.';
+CREATE TRIGGER value_param_spec_read_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.value_param_spec
+	FOR EACH STATEMENT EXECUTE FUNCTION clientele.value_read_only();
+COMMENT ON TRIGGER value_param_spec_read_only ON clientele.value_param_spec IS 'The parameter specification ships with the extension and is read-only.';
+CREATE TRIGGER value_rate_default_read_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.value_rate_default
+	FOR EACH STATEMENT EXECUTE FUNCTION clientele.value_read_only();
+COMMENT ON TRIGGER value_rate_default_read_only ON clientele.value_rate_default IS 'The default rates ship with the extension and are read-only.';
+
+CREATE TABLE clientele.value_product_rate (
+	product_type  text PRIMARY KEY
+		CONSTRAINT value_product_rate_product_type_fkey REFERENCES clientele.product_type (product_type),
+	ftp_spread    numeric NOT NULL DEFAULT 0
+		CONSTRAINT value_product_rate_ftp_spread_range CHECK (ftp_spread BETWEEN -1 AND 1),
+	fee_rate      numeric NOT NULL DEFAULT 0
+		CONSTRAINT value_product_rate_fee_rate_range CHECK (fee_rate BETWEEN 0 AND 1),
+	pd            numeric NOT NULL DEFAULT 0
+		CONSTRAINT value_product_rate_pd_range CHECK (pd BETWEEN 0 AND 1),
+	lgd           numeric NOT NULL DEFAULT 0
+		CONSTRAINT value_product_rate_lgd_range CHECK (lgd BETWEEN 0 AND 1),
+	note          text
+);
+COMMENT ON TABLE clientele.value_product_rate IS
+	'The bank''s rates per product type for computed profit contribution; a row replaces the default of clientele.value_rate_default for its product type. Validated on write (ranges; PD and LGD only on credit products).';
+COMMENT ON COLUMN clientele.value_product_rate.product_type IS 'Product type, from clientele.product_type.';
+COMMENT ON COLUMN clientele.value_product_rate.ftp_spread IS 'Annual FTP spread (deposits, investments; may be negative) or net interest margin (credit products), -1..1.';
+COMMENT ON COLUMN clientele.value_product_rate.fee_rate IS 'Annual fee income as a rate on the average daily balance, 0..1.';
+COMMENT ON COLUMN clientele.value_product_rate.pd IS 'Annual probability of default, 0..1 (credit products only).';
+COMMENT ON COLUMN clientele.value_product_rate.lgd IS 'Loss given default, 0..1 (credit products only).';
+COMMENT ON COLUMN clientele.value_product_rate.note IS 'Why / source of the rates.';
+SELECT pg_catalog.pg_extension_config_dump('clientele.value_product_rate', '');
+
+CREATE FUNCTION clientele.value_product_rate_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_category text;
+BEGIN
+	SELECT category INTO v_category FROM clientele.product_type WHERE product_type = NEW.product_type;
+	IF FOUND AND v_category <> 'credit' AND (NEW.pd <> 0 OR NEW.lgd <> 0) THEN
+		RAISE EXCEPTION 'product type "%" is not a credit product: its pd and lgd must be 0', NEW.product_type
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'Expected credit loss applies to credit products (loans, mortgages, cards); deposits carry no credit risk for the bank.';
+	END IF;
+	RETURN NEW;
+END $$;
+COMMENT ON FUNCTION clientele.value_product_rate_check() IS 'Trigger function: rejects PD/LGD on a product type that is not a credit product.';
+CREATE TRIGGER value_product_rate_check BEFORE INSERT OR UPDATE ON clientele.value_product_rate
+	FOR EACH ROW EXECUTE FUNCTION clientele.value_product_rate_check();
+COMMENT ON TRIGGER value_product_rate_check ON clientele.value_product_rate IS 'Validates each rate row on write.';
+CREATE TRIGGER value_product_rate_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.value_product_rate
+	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
+COMMENT ON TRIGGER value_product_rate_config_changed ON clientele.value_product_rate IS 'Tells every backend to recompile a cached copy.';
+
+CREATE VIEW clientele.value_rates AS
+SELECT t.product_type, t.category,
+       coalesce(r.ftp_spread, d.ftp_spread, 0) AS ftp_spread,
+       coalesce(r.fee_rate, d.fee_rate, 0) AS fee_rate,
+       coalesce(r.pd, d.pd, 0) AS pd,
+       coalesce(r.lgd, d.lgd, 0) AS lgd,
+       CASE WHEN r.product_type IS NOT NULL THEN 'bank' WHEN d.product_type IS NOT NULL THEN 'default' ELSE 'none' END AS rate_source
+FROM clientele.product_type t
+LEFT JOIN clientele.value_product_rate r USING (product_type)
+LEFT JOIN clientele.value_rate_default d USING (product_type);
+COMMENT ON VIEW clientele.value_rates IS
+	'Effective rates per product type: the bank''s row of clientele.value_product_rate, else the illustrative default, else 0 (rate_source says which).';
+
+-- ---------------------------------------------------------------------------
+-- Shared argument checks
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION clientele.value_check_period(p_from date, p_to date) RETURNS integer
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF p_from IS NULL OR p_to IS NULL THEN
+		RAISE EXCEPTION 'period bounds must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT isfinite(p_from) OR NOT isfinite(p_to) THEN
+		RAISE EXCEPTION 'period bounds must be finite dates, got % .. %', p_from, p_to
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF p_from > p_to THEN
+		RAISE EXCEPTION 'period start % is after its end %', p_from, p_to
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	RETURN p_to - p_from + 1;
+END $$;
+COMMENT ON FUNCTION clientele.value_check_period(date, date) IS
+	'Internal: checks an inclusive period (not NULL, finite, start <= end) and returns its number of days.';
+
+-- ---------------------------------------------------------------------------
+-- AUM / total relationship balance as of a date
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION clientele.aum(p_as_of date, p_product_types text[] DEFAULT NULL)
+RETURNS TABLE (customer_id bigint, aum numeric, deposits numeric, investments numeric, insurance numeric,
+               accounts integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_unknown text;
+BEGIN
+	PERFORM clientele.value_check_period(p_as_of, p_as_of);
+	IF p_product_types IS NOT NULL THEN
+		IF cardinality(p_product_types) = 0 OR array_position(p_product_types, NULL) IS NOT NULL THEN
+			RAISE EXCEPTION 'product type list must be NULL (the catalogue''s counts_in_aum) or non-empty without NULLs'
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		SELECT string_agg(format('"%s"', u), ', ') INTO v_unknown
+		FROM unnest(p_product_types) u
+		WHERE NOT EXISTS (SELECT 1 FROM clientele.product_type t WHERE t.product_type = u);
+		IF v_unknown IS NOT NULL THEN
+			RAISE EXCEPTION 'unknown product type %', v_unknown
+				USING ERRCODE = 'invalid_parameter_value',
+				      HINT = 'Product types are: ' || (SELECT string_agg(product_type, ', ' ORDER BY product_type) FROM clientele.product_type) || '.';
+		END IF;
+	END IF;
+	RETURN QUERY
+	WITH counting AS (
+		SELECT t.product_type, t.category
+		FROM clientele.product_type t
+		WHERE CASE WHEN p_product_types IS NULL THEN t.counts_in_aum ELSE t.product_type = ANY (p_product_types) END
+	), open_accounts AS (
+		SELECT a.account_id, a.customer_id, c.category
+		FROM clientele.in_account a JOIN counting c USING (product_type)
+		WHERE a.opened_on <= p_as_of AND (a.closed_on IS NULL OR a.closed_on > p_as_of)
+	), latest AS (
+		-- a one-day window: the latest snapshot on or before the date (hash-aggregatable, parallel safe)
+		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_as_of, p_as_of) AS balance
+		FROM clientele.in_balance b
+		WHERE b.as_of <= p_as_of
+		GROUP BY b.account_id
+	), per_customer AS (
+		SELECT o.customer_id,
+		       sum(greatest(l.balance, 0)) FILTER (WHERE o.category = 'deposit') AS dep,
+		       sum(greatest(l.balance, 0)) FILTER (WHERE o.category IN ('investment', 'credit')) AS inv,
+		       sum(greatest(l.balance, 0)) FILTER (WHERE o.category = 'insurance') AS ins,
+		       count(*)::integer AS n
+		FROM open_accounts o LEFT JOIN latest l USING (account_id)
+		GROUP BY o.customer_id
+	)
+	SELECT c.customer_id,
+	       coalesce(p.dep, 0) + coalesce(p.inv, 0) + coalesce(p.ins, 0),
+	       coalesce(p.dep, 0), coalesce(p.inv, 0), coalesce(p.ins, 0), coalesce(p.n, 0)
+	FROM clientele.in_customer c LEFT JOIN per_customer p USING (customer_id)
+	WHERE c.opened_on <= p_as_of AND (c.closed_on IS NULL OR c.closed_on > p_as_of)
+	ORDER BY c.customer_id;
+END $$;
+COMMENT ON FUNCTION clientele.aum(date, text[]) IS
+	'Assets under management / total relationship balance (全面理财总值, source 003:194) per customer as of a date: the latest end-of-day balance on or before the date of every account open on that date whose product type counts (clientele.product_type.counts_in_aum, or the explicit list), negative balances (overdrafts) counted as 0. Every customer open on the date appears (0 when nothing counts). Credit products in an explicit list are added to investments.';
+
+-- ---------------------------------------------------------------------------
+-- Profit contribution per customer and period
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION clientele.profit_contribution(p_from date, p_to date)
+RETURNS TABLE (customer_id bigint, source text, active_days integer, avg_balance numeric,
+               ftp_income numeric, fee_income numeric, loan_interest numeric,
+               expected_loss numeric, cost numeric, contribution numeric)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_days integer := clientele.value_check_period(p_from, p_to);
+	v_basis numeric := clientele.value_setting('day_count_basis');
+	v_fixed numeric := clientele.value_setting('fixed_cost_per_customer_month');
+	v_counter numeric := clientele.value_setting('cost_per_txn_counter');
+	v_atm numeric := clientele.value_setting('cost_per_txn_atm');
+	v_online numeric := clientele.value_setting('cost_per_txn_online');
+	v_mobile numeric := clientele.value_setting('cost_per_txn_mobile');
+	v_phone numeric := clientele.value_setting('cost_per_txn_phone');
+	v_pos numeric := clientele.value_setting('cost_per_txn_pos');
+BEGIN
+	RETURN QUERY
+	WITH acct AS (
+		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_from, p_to) AS adb
+		FROM clientele.in_balance b
+		WHERE b.as_of <= p_to
+		GROUP BY b.account_id
+	), acct_value AS (
+		SELECT a.customer_id, x.adb, r.category, r.ftp_spread, r.fee_rate, r.pd, r.lgd
+		FROM acct x
+		JOIN clientele.in_account a USING (account_id)
+		JOIN clientele.value_rates r USING (product_type)
+	), computed AS (
+		SELECT v.customer_id,
+		       sum(v.adb) FILTER (WHERE v.category <> 'credit') AS avg_balance,
+		       sum(v.adb * v.ftp_spread) FILTER (WHERE v.category <> 'credit') * v_days / v_basis AS ftp,
+		       sum(v.adb * v.fee_rate) * v_days / v_basis AS fee,
+		       sum(v.adb * v.ftp_spread) FILTER (WHERE v.category = 'credit') * v_days / v_basis AS loan,
+		       sum(v.adb * v.pd * v.lgd) FILTER (WHERE v.category = 'credit') * v_days / v_basis AS ecl
+		FROM acct_value v
+		GROUP BY v.customer_id
+	), txn_cost AS (
+		SELECT t0.customer_id,
+		       sum(t0.n * CASE t0.channel
+		                      WHEN 'counter' THEN v_counter WHEN 'atm' THEN v_atm
+		                      WHEN 'online' THEN v_online WHEN 'mobile' THEN v_mobile
+		                      WHEN 'phone' THEN v_phone WHEN 'pos' THEN v_pos
+		                      ELSE 0 END) AS c
+		FROM (SELECT t.customer_id, t.channel, count(*) AS n
+		      FROM clientele.in_transaction t
+		      WHERE t.ts >= p_from::timestamptz AND t.ts < (p_to + 1)::timestamptz
+		      GROUP BY 1, 2) t0
+		GROUP BY t0.customer_id
+	), supplied AS (
+		-- bank-supplied monthly lines, prorated by the days of each month inside the period
+		SELECT i.customer_id,
+		       sum(i.ftp_income * f.share) AS ftp, sum(i.fee_income * f.share) AS fee,
+		       sum(i.loan_interest * f.share) AS loan, sum(i.cost * f.share) AS cost
+		FROM clientele.in_income i
+		CROSS JOIN LATERAL (
+			SELECT ((least(p_to, (i.month + interval '1 month')::date - 1) - greatest(p_from, i.month) + 1)::numeric
+			        / ((i.month + interval '1 month')::date - i.month)) AS share) f
+		WHERE i.month <= p_to AND (i.month + interval '1 month')::date > p_from
+		GROUP BY i.customer_id
+	), customers AS (
+		SELECT c.customer_id,
+		       greatest(0, least(p_to, coalesce(c.closed_on, p_to)) - greatest(p_from, c.opened_on) + 1) AS days
+		FROM clientele.in_customer c
+		WHERE c.opened_on <= p_to AND (c.closed_on IS NULL OR c.closed_on >= p_from)
+		UNION
+		SELECT s.customer_id, 0 FROM supplied s
+		WHERE NOT EXISTS (SELECT 1 FROM clientele.in_customer c WHERE c.customer_id = s.customer_id
+		                  AND c.opened_on <= p_to AND (c.closed_on IS NULL OR c.closed_on >= p_from))
+	), lines AS (
+		SELECT k.customer_id,
+		       CASE WHEN s.customer_id IS NOT NULL THEN 'income' ELSE 'computed' END AS src,
+		       k.days,
+		       coalesce(m.avg_balance, 0) AS avg_balance,
+		       round(coalesce(CASE WHEN s.customer_id IS NOT NULL THEN s.ftp ELSE m.ftp END, 0), 2) AS ftp,
+		       round(coalesce(CASE WHEN s.customer_id IS NOT NULL THEN s.fee ELSE m.fee END, 0), 2) AS fee,
+		       round(coalesce(CASE WHEN s.customer_id IS NOT NULL THEN s.loan ELSE m.loan END, 0), 2) AS loan,
+		       round(coalesce(m.ecl, 0), 2) AS ecl,
+		       round(CASE WHEN s.customer_id IS NOT NULL THEN s.cost
+		                  ELSE v_fixed * 12 * k.days / v_basis + coalesce(tc.c, 0) END, 2) AS cost
+		FROM customers k
+		LEFT JOIN supplied s USING (customer_id)
+		LEFT JOIN computed m USING (customer_id)
+		LEFT JOIN txn_cost tc USING (customer_id)
+	)
+	SELECT l.customer_id, l.src, l.days, l.avg_balance, l.ftp, l.fee, l.loan, l.ecl, l.cost,
+	       l.ftp + l.fee + l.loan - l.ecl - l.cost
+	FROM lines l
+	ORDER BY l.customer_id;
+END $$;
+COMMENT ON FUNCTION clientele.profit_contribution(date, date) IS
+	'Profit contribution (贡献度) per customer over the inclusive period: ftp_income + fee_income + loan_interest - expected_loss - cost, each rounded to the cent; negative contribution is reported as such. source = income: the bank''s monthly lines from clientele.in_income (prorated by the days of each month inside the period) when the customer has any for the period; source = computed otherwise: account average daily balance x FTP spread (deposits, investments) / net interest margin (credit) / fee rate x days / day_count_basis, cost = fixed cost per customer-month x active months + per-transaction cost by channel. expected_loss = ADB x PD x LGD x days / basis on credit products in both cases (income lines are before expected loss). Rates: clientele.value_rates; parameters: clientele.value_settings. avg_balance is the summed ADB of non-credit accounts.';
+
+-- ---------------------------------------------------------------------------
+-- Value classes: deciles, profit classes, loyalty x value quadrant
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION clientele.value_classes(p_from date, p_to date)
+RETURNS TABLE (customer_id bigint, contribution numeric, annualised numeric, decile integer, profit_class text,
+               value_index float8, tenure_days integer, products_held integer, activity_regularity float8,
+               loyalty_index float8, quadrant text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_days integer := clientele.value_check_period(p_from, p_to);
+	v_basis numeric := clientele.value_setting('day_count_basis');
+	v_high numeric := clientele.value_setting('profit_high_min');
+	v_medium numeric := clientele.value_setting('profit_medium_min');
+	v_vcut float8 := clientele.value_setting('value_index_cut');
+	v_lcut float8 := clientele.value_setting('loyalty_index_cut');
+	v_wt float8 := clientele.value_setting('loyalty_weight_tenure');
+	v_wp float8 := clientele.value_setting('loyalty_weight_products');
+	v_wa float8 := clientele.value_setting('loyalty_weight_activity');
+	v_months integer := clientele.value_setting('activity_months');
+	v_act_from date := (date_trunc('month', p_to) - (v_months - 1) * interval '1 month')::date;
+BEGIN
+	RETURN QUERY
+	WITH pc AS (
+		SELECT p.customer_id, p.contribution FROM clientele.profit_contribution(p_from, p_to) p
+	), held AS (
+		SELECT a.customer_id, count(DISTINCT a.product_type)::integer AS n
+		FROM clientele.in_account a
+		WHERE a.opened_on <= p_to AND (a.closed_on IS NULL OR a.closed_on > p_to)
+		GROUP BY a.customer_id
+	), active AS (
+		SELECT m.customer_id, count(*)::float8 / v_months AS r
+		FROM (SELECT DISTINCT t.customer_id, date_trunc('month', t.ts) AS month
+		      FROM clientele.in_transaction t
+		      WHERE t.customer_initiated AND t.ts >= v_act_from::timestamptz AND t.ts < (p_to + 1)::timestamptz) m
+		GROUP BY m.customer_id
+	), base AS (
+		SELECT pc.customer_id, pc.contribution,
+		       round(pc.contribution * v_basis / v_days, 2) AS annualised,
+		       greatest(0, least(p_to, coalesce(c.closed_on, p_to)) - c.opened_on) AS tenure,
+		       coalesce(h.n, 0) AS held_n,
+		       coalesce(x.r, 0) AS act
+		FROM pc
+		LEFT JOIN clientele.in_customer c USING (customer_id)
+		LEFT JOIN held h USING (customer_id)
+		LEFT JOIN active x USING (customer_id)
+	), ranked AS (
+		SELECT b.*,
+		       ntile(10) OVER (ORDER BY b.contribution DESC, b.customer_id) AS dec,
+		       percent_rank() OVER (ORDER BY b.contribution) AS vi,
+		       (v_wt * percent_rank() OVER (ORDER BY b.tenure)
+		        + v_wp * percent_rank() OVER (ORDER BY b.held_n)
+		        + v_wa * percent_rank() OVER (ORDER BY b.act)) / (v_wt + v_wp + v_wa) AS li
+		FROM base b
+	)
+	SELECT r.customer_id, r.contribution, r.annualised, r.dec,
+	       CASE WHEN r.annualised < 0 THEN 'negative'
+	            WHEN r.annualised >= v_high THEN 'high'
+	            WHEN r.annualised >= v_medium THEN 'medium'
+	            ELSE 'low' END,
+	       r.vi, r.tenure, r.held_n, r.act, r.li,
+	       CASE WHEN r.vi >= v_vcut AND r.li >= v_lcut THEN 'A'
+	            WHEN r.vi >= v_vcut THEN 'B'
+	            WHEN r.li >= v_lcut THEN 'C'
+	            ELSE 'D' END
+	FROM ranked r
+	ORDER BY r.customer_id;
+END $$;
+COMMENT ON FUNCTION clientele.value_classes(date, date) IS
+	'Per customer over the period: contribution (clientele.profit_contribution), annualised contribution (x day_count_basis / days), profitability decile (1 = most profitable tenth, source 000:255), profit class high / medium / low / negative (annualised against profit_high_min and profit_medium_min, source 000:263, 003:226-230), value index = percentile rank of contribution (0..1), loyalty index = weighted mean of the percentile ranks of tenure (days from opening to the period end or closing), products held (distinct product types open at the period end) and activity regularity (share of the last activity_months calendar months with a customer-initiated transaction), and the loyalty x value quadrant (source 000:377-395): A high loyalty & high value, B low loyalty & high value, C high loyalty & low value, D low & low (cuts value_index_cut, loyalty_index_cut).';
+
+CREATE FUNCTION clientele.profit_deciles(p_from date, p_to date)
+RETURNS TABLE (decile integer, customers bigint, contribution numeric, contribution_share numeric,
+               cumulative_share numeric, min_contribution numeric, max_contribution numeric)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+	WITH v AS (
+		SELECT ntile(10) OVER (ORDER BY p.contribution DESC, p.customer_id) AS d, p.contribution
+		FROM clientele.profit_contribution(p_from, p_to) p
+	), g AS (
+		SELECT v.d, count(*) AS n, sum(v.contribution) AS s, min(v.contribution) AS lo, max(v.contribution) AS hi
+		FROM v GROUP BY v.d
+	)
+	SELECT g.d, g.n, g.s,
+	       round(g.s / nullif(sum(g.s) OVER (), 0), 3),
+	       round(sum(g.s) OVER (ORDER BY g.d) / nullif(sum(g.s) OVER (), 0), 3),
+	       g.lo, g.hi
+	FROM g ORDER BY g.d;
+$$;
+COMMENT ON FUNCTION clientele.profit_deciles(date, date) IS
+	'Profitability deciles (source 000:255) of clientele.profit_contribution over the period: customers, total contribution, share of the total and cumulative share (3 decimals; NULL when the total is 0), range. Decile 1 is the most profitable tenth; with negative contributions the cumulative share can exceed 1 before falling back to 1.';

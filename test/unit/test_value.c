@@ -1,0 +1,398 @@
+/*
+ * test_value.c - unit tests of src/core/value_core.c (numeric to cents,
+ * average daily balance, Gini, top share).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "value_core.h"
+
+/* encodes a numeric body: short (long_fmt = 0) or long header */
+static size_t
+enc(unsigned char *buf, int long_fmt, int neg, int weight, int dscale,
+	const uint16_t *d, int nd)
+{
+	uint16_t	h;
+	size_t		off;
+
+	if (!long_fmt)
+	{
+		h = 0x8000 | (neg ? 0x2000 : 0) | (uint16_t) (dscale << 7) |
+			(weight < 0 ? 0x0040 : 0) | (uint16_t) (weight & 0x3F);
+		memcpy(buf, &h, 2);
+		off = 2;
+	}
+	else
+	{
+		int16_t		w = (int16_t) weight;
+
+		h = (neg ? 0x4000 : 0) | (uint16_t) dscale;
+		memcpy(buf, &h, 2);
+		memcpy(buf + 2, &w, 2);
+		off = 4;
+	}
+	memcpy(buf + off, d, 2 * (size_t) nd);
+	return off + 2 * (size_t) nd;
+}
+
+static int64_t
+cents_of(int long_fmt, int neg, int weight, int dscale, const uint16_t *d, int nd, ClNumStatus *st)
+{
+	unsigned char buf[64];
+	size_t		len = enc(buf, long_fmt, neg, weight, dscale, d, nd);
+	int64_t		c = 0;
+
+	*st = cl_numeric_to_cents(buf, len, &c);
+	return c;
+}
+
+static void
+test_numeric(void)
+{
+	ClNumStatus st;
+	int			f;
+
+	for (f = 0; f <= 1; f++)
+	{
+		const char *fmt = f ? "long" : "short";
+
+		{
+			uint16_t	d[] = {1234, 5678};	/* 1234.5678 -> 123457 */
+
+			ok(cents_of(f, 0, 0, 4, d, 2, &st) == 123457 && st == CL_NUM_OK, "%s 1234.5678 rounds up to 123457 cents", fmt);
+			ok(cents_of(f, 1, 0, 4, d, 2, &st) == -123457, "%s -1234.5678 rounds away from zero", fmt);
+		}
+		{
+			uint16_t	d[] = {12, 3449};	/* 12.3449 -> 1234 */
+
+			ok(cents_of(f, 0, 0, 4, d, 2, &st) == 1234, "%s 12.3449 rounds down", fmt);
+		}
+		{
+			uint16_t	d[] = {12, 3450};	/* 12.345 -> 1235 */
+
+			ok(cents_of(f, 0, 0, 3, d, 2, &st) == 1235, "%s 12.345 ties away from zero", fmt);
+			ok(cents_of(f, 1, 0, 3, d, 2, &st) == -1235, "%s -12.345 ties away from zero", fmt);
+		}
+		{
+			uint16_t	d[] = {5};		/* 50000 (weight 1, trailing group stripped) */
+
+			ok(cents_of(f, 0, 1, 0, d, 1, &st) == 5000000, "%s 50000 with stripped zero group", fmt);
+		}
+		{
+			uint16_t	d[] = {50};		/* 0.005 -> 1 cent */
+
+			ok(cents_of(f, 0, -1, 3, d, 1, &st) == 1, "%s 0.005 -> 1 cent", fmt);
+		}
+		{
+			uint16_t	d[] = {49};		/* 0.0049 -> 0 */
+
+			ok(cents_of(f, 0, -1, 4, d, 1, &st) == 0, "%s 0.0049 -> 0", fmt);
+		}
+		{
+			uint16_t	d[] = {9999};	/* 0.00009999 (weight -2) -> 0 */
+
+			ok(cents_of(f, 0, -2, 8, d, 1, &st) == 0 && st == CL_NUM_OK, "%s weight -2 is below a cent", fmt);
+		}
+		ok(cents_of(f, 0, 0, 0, NULL, 0, &st) == 0 && st == CL_NUM_OK, "%s zero", fmt);
+		{
+			/* 92233720368547758.07 = INT64_MAX cents */
+			uint16_t	d[] = {9, 2233, 7203, 6854, 7758, 700};
+
+			ok(cents_of(f, 0, 4, 2, d, 6, &st) == INT64_MAX && st == CL_NUM_OK, "%s INT64_MAX cents fits", fmt);
+		}
+		{
+			uint16_t	d[] = {9, 2233, 7203, 6854, 7758, 800};
+
+			cents_of(f, 0, 4, 2, d, 6, &st);
+			ok(st == CL_NUM_OVERFLOW, "%s one cent more overflows", fmt);
+		}
+		{
+			uint16_t	d[] = {1};		/* 1e100 */
+
+			cents_of(f, 0, 25, 0, d, 1, &st);
+			ok(st == CL_NUM_OVERFLOW, "%s 1e100 overflows", fmt);
+		}
+	}
+	{
+		unsigned char b[2];
+		uint16_t	h;
+		int64_t		c;
+
+		h = 0xC000;
+		memcpy(b, &h, 2);
+		ok(cl_numeric_to_cents(b, 2, &c) == CL_NUM_NAN, "NaN detected");
+		h = 0xD000;
+		memcpy(b, &h, 2);
+		ok(cl_numeric_to_cents(b, 2, &c) == CL_NUM_PINF, "+Infinity detected");
+		h = 0xF000;
+		memcpy(b, &h, 2);
+		ok(cl_numeric_to_cents(b, 2, &c) == CL_NUM_NINF, "-Infinity detected");
+		ok(cl_numeric_to_cents(b, 1, &c) == CL_NUM_BAD, "truncated body rejected");
+	}
+}
+
+/* folds snapshots (in the given order) into runs as the aggregate does */
+static size_t
+fold(const int32_t *days, const int64_t *cents, size_t n, ClSeg *out, int *sorted)
+{
+	size_t		k = 0;
+	size_t		i;
+
+	*sorted = 1;
+	for (i = 0; i < n; i++)
+	{
+		if (k > 0 && cl_seg_extend(&out[k - 1], days[i], cents[i]))
+			continue;
+		if (k > 0 && days[i] <= out[k - 1].last)
+			*sorted = 0;
+		out[k++] = cl_seg_one(days[i], cents[i]);
+	}
+	return k;
+}
+
+static ClAdbStatus
+adb_of(const int32_t *days, const int64_t *cents, size_t n, int has_carry, int64_t carry,
+	   int32_t from, int32_t to, int64_t *adb, int32_t *dup)
+{
+	ClSeg		segs[2000];
+	int			sorted;
+	size_t		k = fold(days, cents, n, segs, &sorted);
+
+	return cl_adb_compute(segs, k, sorted, has_carry, carry, from, to, adb, dup);
+}
+
+static void
+test_adb(void)
+{
+	int64_t		adb = 0;
+	int32_t		dup = 0;
+
+	{
+		/* window 1..10; 100.00 from day 3, 200.00 from day 8: (5*10000 + 3*20000)/10 */
+		int32_t		d[] = {8, 3};
+		int64_t		c[] = {20000, 10000};
+
+		ok(adb_of(d, c, 2, 0, 0, 1, 10, &adb, &dup) == CL_ADB_OK && adb == 11000,
+		   "sparse snapshots, unsorted input, days before the first count as 0");
+	}
+	{
+		/* carry 50.00 from before the window; 100.00 from day 6 of 1..10 */
+		int32_t		d[] = {6};
+		int64_t		c[] = {10000};
+
+		ok(adb_of(d, c, 1, 1, 5000, 1, 10, &adb, &dup) == CL_ADB_OK && adb == 7500,
+		   "carried snapshot holds until the first in-window snapshot");
+	}
+	ok(cl_adb_compute(NULL, 0, 1, 1, 12345, 1, 31, &adb, &dup) == CL_ADB_OK && adb == 12345,
+	   "only a carry: the average is the carried balance");
+	ok(cl_adb_compute(NULL, 0, 1, 0, 0, 1, 31, &adb, &dup) == CL_ADB_OK && adb == 0,
+	   "no snapshot at all: 0");
+	{
+		int32_t		d3[] = {3};
+		int32_t		d2[] = {2};
+		int64_t		one[] = {1};
+		int64_t		minus[] = {-1};
+
+		ok(adb_of(d3, one, 1, 0, 0, 1, 3, &adb, &dup) == CL_ADB_OK && adb == 0, "1/3 cent rounds to 0");
+		ok(adb_of(d2, one, 1, 0, 0, 1, 4, &adb, &dup) == CL_ADB_OK && adb == 1, "0.75 cent rounds to 1");
+		ok(adb_of(d2, minus, 1, 0, 0, 1, 4, &adb, &dup) == CL_ADB_OK && adb == -1, "-0.75 cent rounds to -1");
+	}
+	{
+		int32_t		d[] = {2};
+		int64_t		c[] = {5};
+		int32_t		dd[] = {1, 1};
+		int64_t		cc[] = {5, 5};
+
+		ok(adb_of(d, c, 1, 0, 0, 1, 2, &adb, &dup) == CL_ADB_OK && adb == 3, "half a cent rounds away from zero");
+		ok(adb_of(dd, cc, 2, 0, 0, 1, 2, &adb, &dup) == CL_ADB_DUPLICATE && dup == 1, "duplicate day detected");
+	}
+	{
+		/* daily 1..10 then a repeat of day 5: the run 1..10 hides day 5 */
+		int32_t		d[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 5};
+		int64_t		c[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+		ClSeg		segs[4];
+		int			sorted;
+
+		ok(fold(d, c, 11, segs, &sorted) == 2 && !sorted, "daily snapshots collapse into one run");
+		ok(adb_of(d, c, 11, 0, 0, 1, 10, &adb, &dup) == CL_ADB_DUPLICATE && dup == 5,
+		   "a duplicate inside a run is detected");
+	}
+	{
+		/* daily data split as parallel workers would see it: 1..4 and 9..12 in one, 5..8 in the other */
+		int32_t		w1[] = {1, 2, 3, 4, 9, 10, 11, 12};
+		int32_t		w2[] = {5, 6, 7, 8};
+		int64_t		c1[] = {100, 200, 300, 400, 900, 1000, 1100, 1200};
+		int64_t		c2[] = {500, 600, 700, 800};
+		ClSeg		segs[8];
+		int			s1;
+		int			s2;
+		size_t		k = fold(w1, c1, 8, segs, &s1);
+
+		k += fold(w2, c2, 4, segs + k, &s2);
+		/* sum 100..1200 = 7800 over 12 days = 650 */
+		ok(k == 3 && cl_adb_compute(segs, k, 0, 0, 0, 1, 12, &adb, &dup) == CL_ADB_OK && adb == 650,
+		   "runs from two workers merge exactly");
+	}
+	{
+		/* the same two workers, merged as the combine function does: one run, same answer */
+		int32_t		w1[] = {1, 2, 3, 4, 9, 10, 11, 12};
+		int32_t		w2[] = {5, 6, 7, 8};
+		int64_t		c1[] = {100, 200, 300, 400, 900, 1000, 1100, 1200};
+		int64_t		c2[] = {500, 600, 700, 800};
+		ClSeg		a[8];
+		ClSeg		b[8];
+		ClSeg		m[16];
+		int			s1;
+		int			s2;
+		size_t		na = fold(w1, c1, 8, a, &s1);
+		size_t		nb = fold(w2, c2, 4, b, &s2);
+		size_t		k = cl_seg_merge(a, na, b, nb, m);
+
+		ok(k == 1 && m[0].first == 1 && m[0].last == 12 && m[0].sum == 7800 && m[0].last_cents == 1200,
+		   "merging runs of two workers joins them into one run");
+		ok(cl_adb_compute(m, k, 1, 0, 0, 1, 12, &adb, &dup) == CL_ADB_OK && adb == 650, "merged runs give the same average");
+	}
+	{
+		/* merging with an overlap keeps both runs; the duplicate is reported */
+		ClSeg		a[] = {{1, 5, 5, 1}};
+		ClSeg		b[] = {{3, 3, 1, 1}};
+		ClSeg		m[2];
+		size_t		k = cl_seg_merge(a, 1, b, 1, m);
+
+		ok(k == 2 && cl_adb_compute(m, k, 1, 0, 0, 1, 10, &adb, &dup) == CL_ADB_DUPLICATE && dup == 3,
+		   "an overlap survives the merge and is reported");
+	}
+	{
+		/* sparse runs interleave in order */
+		ClSeg		a[] = {{1, 1, 10, 10}, {7, 7, 70, 70}};
+		ClSeg		b[] = {{4, 4, 40, 40}};
+		ClSeg		m[3];
+
+		ok(cl_seg_merge(a, 2, b, 1, m) == 3 && m[0].first == 1 && m[1].first == 4 && m[2].first == 7,
+		   "sparse runs merge in day order");
+	}
+	{
+		/* pack / unpack round trip, and malformed input */
+		ClSeg		a[] = {{1, 1, 10, 10}, {3, 9, 700, 100}, {-5, -5, -1, -1}};
+		ClSeg		b[3];
+		unsigned char buf[3 * sizeof(ClSeg)];
+		size_t		len = cl_seg_pack(a, 3, buf);
+
+		ok(len == 16 + 24 + 16, "one-day runs pack into 16 bytes, longer ones into 24");
+		ok(cl_seg_unpack(buf, len, b, 3) && memcmp(a, b, sizeof(a)) == 0, "pack / unpack round trip");
+		ok(!cl_seg_unpack(buf, len - 1, b, 3), "truncated bytes are rejected");
+		ok(!cl_seg_unpack(buf, len, b, 2), "trailing bytes are rejected");
+	}
+	{
+		/* daily snapshots of INT64_MAX/2 for 1000 days: runs split instead of overflowing */
+		int32_t    *d = malloc(1000 * sizeof(int32_t));
+		int64_t    *c = malloc(1000 * sizeof(int64_t));
+		ClSeg	   *segs = malloc(1000 * sizeof(ClSeg));
+		int			sorted;
+		int			i;
+		size_t		k;
+
+		for (i = 0; i < 1000; i++)
+		{
+			d[i] = i;
+			c[i] = INT64_MAX / 2;
+		}
+		k = fold(d, c, 1000, segs, &sorted);
+		ok(k == 500 && sorted && cl_adb_compute(segs, k, sorted, 0, 0, 0, 999, &adb, &dup) == CL_ADB_OK &&
+		   adb == INT64_MAX / 2, "huge balances: runs split, the 128-bit sum does not overflow");
+		free(d);
+		free(c);
+		free(segs);
+	}
+	{
+		int32_t		d[] = {7};
+		int64_t		c[] = {999};
+
+		ok(adb_of(d, c, 1, 1, 1, 7, 7, &adb, &dup) == CL_ADB_OK && adb == 999, "one-day window");
+	}
+}
+
+static void
+test_concentration(void)
+{
+	double		g = -1;
+
+	{
+		double		x[] = {1, 0, 0, 0};
+
+		ok(cl_gini(x, 4, &g) == CL_CONC_OK, "gini ok");
+		near(g, 0.75, 1e-15, "one holder of four: (n-1)/n");
+	}
+	{
+		double		x[] = {3, 3, 3};
+
+		cl_gini(x, 3, &g);
+		near(g, 0.0, 1e-15, "equal values: 0");
+	}
+	{
+		double		x[] = {1, 2, 3, 4, 5};
+
+		/* sum (2i-6) x_i = -4-4+0+8+20 = 20 ; / (5*15) */
+		cl_gini(x, 5, &g);
+		near(g, 20.0 / 75.0, 1e-15, "1..5 by the formula");
+	}
+	{
+		double		x[] = {0, 0};
+
+		ok(cl_gini(x, 2, &g) == CL_CONC_OK && g == 0, "all zeros: 0");
+	}
+	{
+		double		x[] = {-5, 2};
+
+		ok(cl_gini(x, 2, &g) == CL_CONC_NONPOSITIVE_TOTAL, "negative total is undefined");
+	}
+	{
+		double		x[] = {-1, 3};
+
+		/* (-1)(-1) + (1)(3) = 4 ; / (2 * 2) = 1 */
+		cl_gini(x, 2, &g);
+		near(g, 1.0, 1e-15, "negative value used as is");
+	}
+	ok(cl_gini(NULL, 0, &g) == CL_CONC_EMPTY, "empty input");
+	{
+		double		x[] = {10, 20, 30, 40};
+
+		cl_top_share(x, 4, 0.25, &g);
+		near(g, 0.4, 1e-15, "top quarter of 10..40 holds 40%");
+		cl_top_share(x, 4, 0.5, &g);
+		near(g, 0.7, 1e-15, "top half holds 70%");
+		cl_top_share(x, 4, 0.375, &g);
+		near(g, 0.55, 1e-15, "interpolates: 40 + 0.5*30 of 100");
+		cl_top_share(x, 4, 0, &g);
+		near(g, 0, 1e-15, "fraction 0 holds 0");
+		cl_top_share(x, 4, 1, &g);
+		near(g, 1, 1e-15, "fraction 1 holds all");
+	}
+	{
+		double		x[] = {0, 0, 0};
+
+		cl_top_share(x, 3, 0.2, &g);
+		near(g, 0.2, 1e-15, "all zeros: the diagonal");
+	}
+	{
+		/* 80/20: 20 customers of 100 hold 80 */
+		double		x[100];
+		int			i;
+
+		for (i = 0; i < 100; i++)
+			x[i] = i < 20 ? 4.0 : 0.25;
+		cl_top_share(x, 100, 0.2, &g);
+		near(g, 0.8, 1e-12, "a Pareto 80/20 population");
+	}
+}
+
+int
+main(void)
+{
+	test_numeric();
+	test_adb();
+	test_concentration();
+	return tap_done();
+}
