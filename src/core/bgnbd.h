@@ -1,0 +1,64 @@
+/*
+ * bgnbd.h
+ *		BG/NBD model (Fader, Hardie & Lee 2005, "Counting your customers the
+ *		easy way", Marketing Science 24(2)): likelihood with analytic
+ *		gradient, maximum-likelihood fit, and predictions.  Plain C, no
+ *		PostgreSQL headers.
+ *
+ * Parameters p[4] = {r, alpha, a, b}, all > 0.  Data per customer: x =
+ * number of repeat purchases (integer >= 0), tx = time of the last purchase
+ * (recency, 0 <= tx <= T), T = age (time since the first purchase), in any
+ * one time unit (alpha is in that unit).
+ */
+#ifndef CL_BGNBD_H
+#define CL_BGNBD_H
+
+#include "fitstate.h"
+
+typedef struct cl_model_fit
+{
+	double		p[4];			/* parameters (natural scale) */
+	double		se[4];			/* standard errors (NaN if not available) */
+	double		log_likelihood; /* unpenalised, summed over customers */
+	double		n;				/* customers (sum of counts) */
+	int			converged;
+	int			iterations;
+	int			se_ok;			/* Hessian was positive definite */
+} cl_model_fit;
+
+/*
+ * Log-likelihood of one customer; when grad != NULL adds d/d(log p_i) of it
+ * times weight w into grad[0..3] (for the fit: log-parameter gradient).
+ */
+extern double cl_bgnbd_loglik(const double *p, double x, double tx, double T,
+							  double w, double *grad);
+
+/*
+ * Sum of count * log-likelihood over rows sorted by x (cl_fitstate_rows
+ * output); grad (may be NULL) receives the gradient in log parameters.
+ */
+extern double cl_bgnbd_loglik_rows(const double *p, const cl_fitrow *rows,
+								   uint32_t nrows, double *grad);
+
+/*
+ * Maximum-likelihood fit over rows sorted by x, minimising
+ * -LL/n + penalizer * sum(log(p)^2) on log parameters.  Fills *fit.
+ * Returns fit->converged.
+ */
+extern int	cl_bgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
+						 cl_model_fit *fit);
+
+/* P(alive | x, tx, T) */
+extern double cl_bgnbd_p_alive(const double *p, double x, double tx, double T);
+
+/* E[X(T, T + t) | x, tx, T]: expected purchases in the next t (eq. 10) */
+extern double cl_bgnbd_expected_cond(const double *p, double t, double x,
+									 double tx, double T);
+
+/* E[X(t)] for a new customer (eq. 7) */
+extern double cl_bgnbd_expected_new(const double *p, double t);
+
+/* P(X(t) = n) for a new customer (eq. 8) */
+extern double cl_bgnbd_pmf(const double *p, double t, double n);
+
+#endif							/* CL_BGNBD_H */

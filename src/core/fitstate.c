@@ -1,0 +1,213 @@
+/*
+ * fitstate.c
+ *		Compressed distinct-row fit state; see fitstate.h.
+ */
+#include "fitstate.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t
+cl_fitstate_size(uint32_t capacity)
+{
+	return offsetof(cl_fitstate, slots) + (size_t) capacity * sizeof(cl_fitrow);
+}
+
+void
+cl_fitstate_init(cl_fitstate *st, uint32_t model, uint32_t capacity,
+				 double penalizer)
+{
+	memset(st, 0, cl_fitstate_size(capacity));
+	st->magic = CL_FITSTATE_MAGIC;
+	st->version = CL_FITSTATE_VERSION;
+	st->model = model;
+	st->capacity = capacity;
+	st->penalizer = penalizer;
+}
+
+int
+cl_fitstate_needs_grow(const cl_fitstate *st)
+{
+	return st->compact || (uint64_t) (st->nentries + 1) * 2 > st->capacity;
+}
+
+static inline uint64_t
+mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static inline uint64_t
+dbits(double v)
+{
+	uint64_t	u;
+
+	memcpy(&u, &v, sizeof(u));
+	return u;
+}
+
+static inline uint64_t
+row_hash(double x, double tx, double T)
+{
+	return mix64(dbits(x) ^ mix64(dbits(tx) ^ mix64(dbits(T))));
+}
+
+int
+cl_fitstate_add(cl_fitstate *st, double x, double tx, double T, double count)
+{
+	uint32_t	mask,
+				i;
+
+	if (st->compact || st->capacity == 0)
+		return 0;
+	/* one representation of zero, so that -0.0 and 0.0 compress together */
+	if (x == 0)
+		x = 0.0;
+	if (tx == 0)
+		tx = 0.0;
+	if (T == 0)
+		T = 0.0;
+	mask = st->capacity - 1;
+	i = (uint32_t) row_hash(x, tx, T) & mask;
+	for (;;)
+	{
+		cl_fitrow  *s = &st->slots[i];
+
+		if (s->count == 0)
+		{
+			if ((uint64_t) (st->nentries + 1) * 2 > st->capacity)
+				return 0;
+			s->x = x;
+			s->tx = tx;
+			s->T = T;
+			s->count = count;
+			st->nentries++;
+			break;
+		}
+		if (s->x == x && s->tx == tx && s->T == T)
+		{
+			s->count += count;
+			break;
+		}
+		i = (i + 1) & mask;
+	}
+	st->nrows += count;
+	return 1;
+}
+
+int
+cl_fitstate_merge(cl_fitstate *dst, const cl_fitstate *src)
+{
+	uint32_t	i,
+				n = src->compact ? src->nentries : src->capacity;
+
+	for (i = 0; i < n; i++)
+	{
+		const cl_fitrow *s = &src->slots[i];
+
+		if (s->count == 0)
+			continue;
+		if (!cl_fitstate_add(dst, s->x, s->tx, s->T, s->count))
+			return 0;
+	}
+	/* add() counted the rows of src; it does not know src's ignored rows */
+	dst->nignored += src->nignored;
+	return 1;
+}
+
+static int
+row_cmp(const void *pa, const void *pb)
+{
+	const cl_fitrow *a = pa,
+			   *b = pb;
+
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
+	if (a->tx != b->tx)
+		return a->tx < b->tx ? -1 : 1;
+	if (a->T != b->T)
+		return a->T < b->T ? -1 : 1;
+	return 0;
+}
+
+uint32_t
+cl_fitstate_rows(const cl_fitstate *src, cl_fitrow *out)
+{
+	uint32_t	i,
+				k = 0;
+
+	if (src->compact)
+	{
+		memcpy(out, src->slots, (size_t) src->nentries * sizeof(cl_fitrow));
+		return src->nentries;
+	}
+	for (i = 0; i < src->capacity; i++)
+		if (src->slots[i].count != 0)
+			out[k++] = src->slots[i];
+	qsort(out, k, sizeof(cl_fitrow), row_cmp);
+	return k;
+}
+
+const char *
+cl_fitstate_check(const cl_fitstate *st, size_t size)
+{
+	uint32_t	i,
+				n,
+				used = 0;
+	double		total = 0;
+
+	if (size < offsetof(cl_fitstate, slots))
+		return "state is too short";
+	if (st->magic != CL_FITSTATE_MAGIC)
+		return "bad magic number";
+	if (st->version != CL_FITSTATE_VERSION)
+		return "unsupported state version";
+	if (st->model < CL_MODEL_BGNBD || st->model > CL_MODEL_SBG)
+		return "unknown model";
+	if (st->compact > 1)
+		return "bad compact flag";
+	if (st->capacity > CL_FITSTATE_MAX_CAPACITY)
+		return "capacity too large";
+	if (!st->compact && (st->capacity == 0 || (st->capacity & (st->capacity - 1)) != 0))
+		return "hashed state capacity is not a power of two";
+	if (st->compact && st->capacity != st->nentries)
+		return "compact state capacity differs from its entry count";
+	if (size != cl_fitstate_size(st->capacity))
+		return "state size does not match its capacity";
+	if (st->nentries > st->capacity)
+		return "more entries than slots";
+	if (!isfinite(st->penalizer) || st->penalizer < 0 ||
+		!isfinite(st->nrows) || st->nrows < 0 ||
+		!isfinite(st->nignored) || st->nignored < 0)
+		return "bad totals";
+	n = st->compact ? st->nentries : st->capacity;
+	for (i = 0; i < n; i++)
+	{
+		const cl_fitrow *s = &st->slots[i];
+
+		if (s->count == 0)
+		{
+			if (st->compact)
+				return "empty entry in a compact state";
+			continue;
+		}
+		if (!(s->count > 0) || !isfinite(s->count) || s->count != floor(s->count) ||
+			!isfinite(s->x) || !isfinite(s->tx) || !isfinite(s->T))
+			return "bad entry";
+		if (st->compact && i > 0 && row_cmp(&st->slots[i - 1], s) >= 0)
+			return "compact entries are not sorted and distinct";
+		used++;
+		total += s->count;
+	}
+	if (used != st->nentries)
+		return "entry count does not match the entries";
+	if (total != st->nrows)
+		return "row count does not match the entries";
+	return NULL;
+}

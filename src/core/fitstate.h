@@ -1,0 +1,96 @@
+/*
+ * fitstate.h
+ *		Compressed fit state shared by the model fit aggregates (plain C, no
+ *		PostgreSQL headers): the distinct (x, tx, T) rows of the input with
+ *		their counts, so that fitting a million customers costs the number of
+ *		distinct rows.
+ *
+ * The state is one flat block (it is the body of the SQL type
+ * clientele.fit_state, a varlena: the first 4 bytes are left for the varlena
+ * header).  While accumulating it is an open-addressing hash table with
+ * linear probing ("hashed"); cl_fitstate_compact() turns it into the sorted
+ * array of distinct rows ("compact") used by the likelihoods and stored in
+ * text form.  Merging two states adds counts exactly.
+ *
+ * Meaning of (x, tx, T) is the model's: BG/NBD and Pareto/NBD use
+ * (frequency, recency, T); Gamma-Gamma uses (frequency, monetary, 0).
+ */
+#ifndef CL_FITSTATE_H
+#define CL_FITSTATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CL_FITSTATE_MAGIC 0x434c4653	/* "CLFS" */
+#define CL_FITSTATE_VERSION 1
+
+/* model tags: a state made by one aggregate is refused by another */
+#define CL_MODEL_BGNBD 1
+#define CL_MODEL_GAMMA_GAMMA 2
+#define CL_MODEL_PARETO_NBD 3
+#define CL_MODEL_SBG 4
+
+typedef struct cl_fitrow
+{
+	double		x;
+	double		tx;
+	double		T;
+	double		count;			/* number of input rows; 0 marks an empty slot */
+} cl_fitrow;
+
+typedef struct cl_fitstate
+{
+	char		vl_len_[4];		/* varlena header (written by the SQL layer) */
+	uint32_t	magic;
+	uint32_t	version;
+	uint32_t	model;
+	uint32_t	capacity;		/* slots (power of 2 when hashed) */
+	uint32_t	nentries;		/* distinct rows stored */
+	uint32_t	compact;		/* 1: slots[0..nentries) sorted, no gaps */
+	uint32_t	pad;
+	double		penalizer;		/* constant across the input */
+	double		nrows;			/* input rows counted (sum of counts) */
+	double		nignored;		/* input rows ignored by the model */
+	cl_fitrow	slots[];
+} cl_fitstate;
+
+/* largest capacity (keeps the state under 1 GB) */
+#define CL_FITSTATE_MAX_CAPACITY (1U << 24)
+
+/* bytes needed for a state with this many slots */
+extern size_t cl_fitstate_size(uint32_t capacity);
+
+/* initialise an empty hashed state (capacity a power of 2) in buf */
+extern void cl_fitstate_init(cl_fitstate *st, uint32_t model, uint32_t capacity,
+							 double penalizer);
+
+/* would one more distinct row push the load factor over 1/2? */
+extern int	cl_fitstate_needs_grow(const cl_fitstate *st);
+
+/*
+ * Add count rows (x, tx, T) to a hashed state; -0.0 is stored as 0.0.
+ * Returns 1, or 0 when the table is full (grow first).
+ */
+extern int	cl_fitstate_add(cl_fitstate *st, double x, double tx, double T,
+							double count);
+
+/*
+ * Copy every row of src (hashed or compact) into dst (hashed, initialised,
+ * large enough); also adds src's nrows/nignored.  Returns 0 if dst is full.
+ */
+extern int	cl_fitstate_merge(cl_fitstate *dst, const cl_fitstate *src);
+
+/*
+ * Write src's distinct rows sorted by (x, tx, T) into out (room for
+ * src->nentries rows).  Returns the number of rows.
+ */
+extern uint32_t cl_fitstate_rows(const cl_fitstate *src, cl_fitrow *out);
+
+/*
+ * Check a state of size bytes read from outside (text input): magic,
+ * version, sizes, finite values, positive counts, sortedness when compact.
+ * Returns NULL when valid, else a static message.
+ */
+extern const char *cl_fitstate_check(const cl_fitstate *st, size_t size);
+
+#endif							/* CL_FITSTATE_H */

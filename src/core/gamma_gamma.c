@@ -1,0 +1,158 @@
+/*
+ * gamma_gamma.c
+ *		Gamma-Gamma spend model: likelihood, fit, expected spend; see
+ *		gamma_gamma.h.
+ */
+#include "gamma_gamma.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "optim.h"
+#include "specfun.h"
+
+double
+cl_gg_loglik_rows(const double *pp, const cl_fitrow *rows, uint32_t nrows,
+				  double *grad)
+{
+	const double p = pp[0],
+				q = pp[1],
+				v = pp[2];
+	const double lgq = lgamma(q),
+				lnv = log(v);
+	double		psiq = grad ? cl_digamma(q) : 0.0;
+	double		ll = 0.0,
+				g[3] = {0, 0, 0};
+	double		cur_x = -1.0,
+				cx = 0.0,
+				psi_pxq = 0.0,
+				psi_px = 0.0,
+				lnx = 0.0;
+	uint32_t	i;
+
+	for (i = 0; i < nrows; i++)
+	{
+		const double x = rows[i].x,
+					m = rows[i].tx,
+					w = rows[i].count;
+		double		px = p * x,
+					lnm = log(m),
+					lnxmv = log(x * m + v);
+
+		if (x != cur_x)
+		{
+			cur_x = x;
+			lnx = log(x);
+			cx = lgamma(px + q) - lgamma(px) - lgq + q * lnv + px * lnx;
+			if (grad)
+			{
+				psi_pxq = cl_digamma(px + q);
+				psi_px = cl_digamma(px);
+			}
+		}
+		ll += w * (cx + (px - 1.0) * lnm - (px + q) * lnxmv);
+		if (grad)
+		{
+			g[0] += w * x * (psi_pxq - psi_px + lnm + lnx - lnxmv);
+			g[1] += w * (psi_pxq - psiq + lnv - lnxmv);
+			g[2] += w * (q / v - (px + q) / (x * m + v));
+		}
+	}
+	if (grad)
+	{
+		grad[0] += g[0] * p;
+		grad[1] += g[1] * q;
+		grad[2] += g[2] * v;
+	}
+	return ll;
+}
+
+typedef struct gg_ctx
+{
+	const cl_fitrow *rows;
+	uint32_t	nrows;
+	double		n;
+	double		penalizer;
+} gg_ctx;
+
+static double
+gg_objective(const double *lp, double *grad, void *vctx)
+{
+	gg_ctx	   *ctx = vctx;
+	double		p[3],
+				g[3] = {0, 0, 0},
+				ll,
+				f;
+	int			i;
+
+	for (i = 0; i < 3; i++)
+	{
+		if (!(lp[i] > -700 && lp[i] < 700))
+			return NAN;
+		p[i] = exp(lp[i]);
+	}
+	ll = cl_gg_loglik_rows(p, ctx->rows, ctx->nrows, grad ? g : NULL);
+	f = -ll / ctx->n;
+	for (i = 0; i < 3; i++)
+		f += ctx->penalizer * lp[i] * lp[i];
+	if (grad)
+		for (i = 0; i < 3; i++)
+			grad[i] = -g[i] / ctx->n + 2.0 * ctx->penalizer * lp[i];
+	return f;
+}
+
+int
+cl_gg_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
+		  cl_model_fit *fit)
+{
+	gg_ctx		ctx;
+	cl_optim_result res;
+	double		lp[3],
+				se[3];
+	double		n = 0,
+				sm = 0;
+	uint32_t	i;
+	int			k;
+
+	memset(fit, 0, sizeof(*fit));
+	for (i = 0; i < nrows; i++)
+	{
+		n += rows[i].count;
+		sm += rows[i].count * rows[i].tx;
+	}
+	ctx.rows = rows;
+	ctx.nrows = nrows;
+	ctx.n = n;
+	ctx.penalizer = penalizer;
+	fit->n = n;
+
+	/* start: p = 1, q = 1, v = mean spend (the scale of the data) */
+	lp[0] = 0.0;
+	lp[1] = 0.0;
+	lp[2] = log(sm / n);
+	cl_optim_minimize(gg_objective, &ctx, 3, lp, NULL, &res);
+	for (k = 0; k < 3; k++)
+		fit->p[k] = exp(lp[k]);
+	fit->p[3] = NAN;
+	fit->converged = res.converged;
+	fit->iterations = res.iterations;
+	fit->log_likelihood = cl_gg_loglik_rows(fit->p, rows, nrows, NULL);
+	fit->se_ok = cl_optim_log_se(gg_objective, &ctx, 3, lp, se);
+	for (k = 0; k < 3; k++)
+		fit->se[k] = se[k] / sqrt(n);
+	fit->se[3] = NAN;
+	return fit->converged;
+}
+
+double
+cl_gg_expected_spend(const double *pp, double x, double m)
+{
+	const double p = pp[0],
+				q = pp[1],
+				v = pp[2];
+	double		den = p * x + q - 1.0;
+
+	if (!(den > 0))
+		return NAN;
+	return p * (v + x * m) / den;
+}

@@ -1,0 +1,39 @@
+/*
+ * gamma_gamma.h
+ *		Gamma-Gamma spend model (Fader, Hardie & Lee 2005, "RFM and CLV: using
+ *		iso-value curves for customer base analysis", JMR 42(4); Fader &
+ *		Hardie, "The Gamma-Gamma model of monetary value", note 025, 2013).
+ *		Plain C, no PostgreSQL headers.
+ *
+ * Parameters p[3] = {p, q, gamma (v)}, all > 0.  Data per repeat customer:
+ * x = number of repeat transactions (> 0), m = their mean value (> 0).
+ * Rows are cl_fitrow with (x, tx = m, T = 0).
+ */
+#ifndef CL_GAMMA_GAMMA_H
+#define CL_GAMMA_GAMMA_H
+
+#include "bgnbd.h"				/* cl_model_fit */
+#include "fitstate.h"
+
+/*
+ * Sum of count * log-likelihood of the mean spends (lifetimes' form, which
+ * includes the Jacobian of the mean):
+ *   lnG(px+q) - lnG(px) - lnG(q) + q ln v + (px-1) ln m + px ln x
+ *   - (px+q) ln(xm + v)
+ * grad (may be NULL) receives the gradient in log parameters.
+ */
+extern double cl_gg_loglik_rows(const double *p, const cl_fitrow *rows,
+								uint32_t nrows, double *grad);
+
+/* ML fit (-LL/n + penalizer * |log p|^2 on log parameters); see bgnbd.h */
+extern int	cl_gg_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
+					  cl_model_fit *fit);
+
+/*
+ * E[M | x, m] = (p (v + x m)) / (p x + q - 1), the conditional expected mean
+ * spend; for x = 0 the population mean p v / (q - 1).  NaN when the
+ * expectation is infinite (p x + q <= 1).
+ */
+extern double cl_gg_expected_spend(const double *p, double x, double m);
+
+#endif							/* CL_GAMMA_GAMMA_H */
