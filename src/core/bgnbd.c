@@ -151,7 +151,7 @@ bgnbd_objective(const double *lp, double *grad, void *vctx)
 
 	for (i = 0; i < 4; i++)
 	{
-		if (!(lp[i] > -700 && lp[i] < 700))
+		if (!(fabs(lp[i]) <= CL_FIT_LOG_BOUND))
 			return NAN;
 		p[i] = exp(lp[i]);
 	}
@@ -207,7 +207,7 @@ cl_bgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 	fit->se_ok = cl_optim_log_se(bgnbd_objective, &ctx, 4, lp, se);
 	for (k = 0; k < 4; k++)
 		fit->se[k] = se[k] / sqrt(n);	/* Hessian of the sum, not the mean */
-	return fit->converged;
+	return cl_model_fit_check(fit, 4);
 }
 
 double

@@ -15,16 +15,6 @@
 
 #include "fitstate.h"
 
-typedef struct cl_model_fit
-{
-	double		p[4];			/* parameters (natural scale) */
-	double		se[4];			/* standard errors (NaN if not available) */
-	double		log_likelihood; /* unpenalised, summed over customers */
-	double		n;				/* customers (sum of counts) */
-	int			converged;
-	int			iterations;
-	int			se_ok;			/* Hessian was positive definite */
-} cl_model_fit;
 
 /*
  * Log-likelihood of one customer; when grad != NULL adds d/d(log p_i) of it

@@ -211,3 +211,18 @@ cl_fitstate_check(const cl_fitstate *st, size_t size)
 		return "row count does not match the entries";
 	return NULL;
 }
+
+int
+cl_model_fit_check(cl_model_fit *fit, int nparams)
+{
+	int			i;
+
+	if (!fit->se_ok)
+		fit->converged = 0;
+	for (i = 0; i < nparams; i++)
+		if (!(fabs(log(fit->p[i])) <= CL_FIT_LOG_EDGE))
+			fit->converged = 0;
+	if (!isfinite(fit->log_likelihood))
+		fit->converged = 0;
+	return fit->converged;
+}

@@ -93,4 +93,34 @@ extern uint32_t cl_fitstate_rows(const cl_fitstate *src, cl_fitrow *out);
  */
 extern const char *cl_fitstate_check(const cl_fitstate *st, size_t size);
 
+/*
+ * Result of a model fit (shared by every model; up to 4 parameters).
+ */
+typedef struct cl_model_fit
+{
+	double		p[4];			/* parameters (natural scale) */
+	double		se[4];			/* standard errors (NaN if not available) */
+	double		log_likelihood; /* unpenalised, summed over customers */
+	double		n;				/* customers (sum of counts) */
+	int			converged;
+	int			iterations;
+	int			se_ok;			/* Hessian was positive definite */
+} cl_model_fit;
+
+/*
+ * Log-parameters beyond +-CL_FIT_LOG_BOUND are outside every model's
+ * objective (NaN there: lgamma differences of huge arguments lose all
+ * precision); a fit ending beyond +-CL_FIT_LOG_EDGE (1e-8 .. 1e8) is a
+ * parameter running off to the boundary, not a maximum.
+ */
+#define CL_FIT_LOG_BOUND 20.0
+#define CL_FIT_LOG_EDGE 18.42
+
+/*
+ * Final honesty check of a fit: converged only if the optimiser's gradient
+ * test passed, the Hessian was positive definite (se_ok) and every
+ * parameter is inside [1e-8, 1e8].  Returns fit->converged.
+ */
+extern int	cl_model_fit_check(cl_model_fit *fit, int nparams);
+
 #endif							/* CL_FITSTATE_H */

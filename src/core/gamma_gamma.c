@@ -87,7 +87,7 @@ gg_objective(const double *lp, double *grad, void *vctx)
 
 	for (i = 0; i < 3; i++)
 	{
-		if (!(lp[i] > -700 && lp[i] < 700))
+		if (!(fabs(lp[i]) <= CL_FIT_LOG_BOUND))
 			return NAN;
 		p[i] = exp(lp[i]);
 	}
@@ -141,7 +141,7 @@ cl_gg_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 	for (k = 0; k < 3; k++)
 		fit->se[k] = se[k] / sqrt(n);
 	fit->se[3] = NAN;
-	return fit->converged;
+	return cl_model_fit_check(fit, 3);
 }
 
 double
@@ -155,4 +155,25 @@ cl_gg_expected_spend(const double *pp, double x, double m)
 	if (!(den > 0))
 		return NAN;
 	return p * (v + x * m) / den;
+}
+
+double
+cl_clv(const double *bg, const double *gg, double x, double tx, double T,
+	   double m, int months, double discount, double units_per_month)
+{
+	double		spend = cl_gg_expected_spend(gg, x, m);
+	double		prev = 0.0,
+				clv = 0.0;
+	int			i;
+
+	if (isnan(spend))
+		return NAN;
+	for (i = 1; i <= months; i++)
+	{
+		double		cum = cl_bgnbd_expected_cond(bg, i * units_per_month, x, tx, T);
+
+		clv += spend * (cum - prev) / pow(1.0 + discount, i);
+		prev = cum;
+	}
+	return clv;
 }

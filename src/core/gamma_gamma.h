@@ -36,4 +36,16 @@ extern int	cl_gg_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
  */
 extern double cl_gg_expected_spend(const double *p, double x, double m);
 
+/*
+ * Customer lifetime value with the lifetimes convention: for each month
+ * i = 1..months, the BG/NBD expected purchases between (i-1) and i months
+ * (one month = units_per_month time units of the BG/NBD fit) times the
+ * Gamma-Gamma expected spend E[M | x, m], discounted by (1 + discount)^i.
+ * bg = {r, alpha, a, b}, gg = {p, q, v}.  NaN when a term cannot be
+ * evaluated.
+ */
+extern double cl_clv(const double *bg, const double *gg, double x, double tx,
+					 double T, double m, int months, double discount,
+					 double units_per_month);
+
 #endif							/* CL_GAMMA_GAMMA_H */

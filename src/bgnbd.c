@@ -1,0 +1,148 @@
+/*
+ * bgnbd.c
+ *		SQL interface of the BG/NBD model: the fit aggregate
+ *		clientele.bgnbd_fit(frequency, recency, t [, penalizer]) and the
+ *		prediction functions over a clientele.bgnbd_params composite.
+ *		The maths is in src/core/bgnbd.c.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "fmgr.h"
+
+#include "bgnbd.h"
+#include "clientele.h"
+#include "fit_common.h"
+
+PG_FUNCTION_INFO_V1(bgnbd_fit_trans);
+PG_FUNCTION_INFO_V1(bgnbd_fit_final);
+PG_FUNCTION_INFO_V1(bgnbd_p_alive);
+PG_FUNCTION_INFO_V1(bgnbd_expected_purchases);
+PG_FUNCTION_INFO_V1(bgnbd_expected_purchases_new);
+PG_FUNCTION_INFO_V1(bgnbd_purchase_pmf);
+
+static const char *const bgnbd_names[4] = {"r", "alpha", "a", "b"};
+
+#define BGNBD_PARAMS(n, p) cl_get_params(fcinfo, (n), 4, bgnbd_names, "BG/NBD", (p))
+
+/* a prediction that could not be computed is an error, never a silent NaN */
+static inline double
+bgnbd_result(double v, const char *what)
+{
+	if (!isfinite(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("BG/NBD %s cannot be evaluated for these parameters", what)));
+	return v;
+}
+
+/*
+ * bgnbd_fit_trans(state, frequency, recency, t [, penalizer]): rows with a
+ * NULL frequency, recency or t are skipped; recency is ignored (taken as 0)
+ * when frequency is 0, as the likelihood does not depend on it.
+ */
+Datum
+bgnbd_fit_trans(PG_FUNCTION_ARGS)
+{
+	double		x,
+				tx,
+				T,
+				pen = 0.0;
+
+	if (PG_NARGS() > 4)
+	{
+		CL_ARG_NOT_NULL(4, "penalizer");
+		pen = PG_GETARG_FLOAT8(4);
+	}
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	x = PG_GETARG_FLOAT8(1);
+	tx = PG_GETARG_FLOAT8(2);
+	T = PG_GETARG_FLOAT8(3);
+	cl_check_summary(x, tx, T);
+	if (x == 0)
+		tx = 0;
+	return cl_fit_state_accum(fcinfo, CL_MODEL_BGNBD, "bgnbd_fit", x, tx, T, pen);
+}
+
+Datum
+bgnbd_fit_final(PG_FUNCTION_ARGS)
+{
+	cl_fitstate *st = PG_GETARG_FITSTATE(0);
+	cl_fitrow  *rows;
+	uint32		nrows;
+	cl_model_fit fit;
+
+	if (!cl_fit_enough_rows(st, 4, "bgnbd_fit"))
+		PG_RETURN_NULL();
+	rows = cl_fit_state_rows(st, &nrows);
+	cl_bgnbd_fit(rows, nrows, st->penalizer, &fit);
+	cl_fit_warn_unconverged(&fit, "bgnbd_fit");
+	pfree(rows);
+	return cl_fit_result(fcinfo, &fit, 4);
+}
+
+/* bgnbd_p_alive(params, frequency, recency, t) */
+Datum
+bgnbd_p_alive(PG_FUNCTION_ARGS)
+{
+	double		p[4];
+	double		x = PG_GETARG_FLOAT8(1),
+				tx = PG_GETARG_FLOAT8(2),
+				T = PG_GETARG_FLOAT8(3);
+
+	BGNBD_PARAMS(0, p);
+	cl_check_summary(x, tx, T);
+	PG_RETURN_FLOAT8(bgnbd_result(cl_bgnbd_p_alive(p, x, tx, T), "P(alive)"));
+}
+
+/* bgnbd_expected_purchases(params, horizon, frequency, recency, t) */
+Datum
+bgnbd_expected_purchases(PG_FUNCTION_ARGS)
+{
+	double		p[4];
+	double		h = PG_GETARG_FLOAT8(1),
+				x = PG_GETARG_FLOAT8(2),
+				tx = PG_GETARG_FLOAT8(3),
+				T = PG_GETARG_FLOAT8(4);
+
+	BGNBD_PARAMS(0, p);
+	cl_check_nonneg(h, "horizon");
+	cl_check_summary(x, tx, T);
+	PG_RETURN_FLOAT8(bgnbd_result(cl_bgnbd_expected_cond(p, h, x, tx, T),
+								  "expected purchases"));
+}
+
+/* bgnbd_expected_purchases_new(params, horizon) */
+Datum
+bgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
+{
+	double		p[4];
+	double		h = PG_GETARG_FLOAT8(1);
+
+	BGNBD_PARAMS(0, p);
+	cl_check_nonneg(h, "horizon");
+	PG_RETURN_FLOAT8(bgnbd_result(cl_bgnbd_expected_new(p, h), "expected purchases"));
+}
+
+/* bgnbd_purchase_pmf(params, horizon, n) = P(X(horizon) = n) */
+Datum
+bgnbd_purchase_pmf(PG_FUNCTION_ARGS)
+{
+	double		p[4];
+	double		h = PG_GETARG_FLOAT8(1);
+	int32		n = PG_GETARG_INT32(2);
+
+	BGNBD_PARAMS(0, p);
+	cl_check_nonneg(h, "horizon");
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("n must not be negative, got %d", n)));
+	PG_RETURN_FLOAT8(bgnbd_result(cl_bgnbd_pmf(p, h, (double) n), "purchase probability"));
+}

@@ -1,0 +1,73 @@
+/*
+ * clv.c
+ *		clientele.clv(): customer lifetime value from a BG/NBD fit (how many
+ *		purchases) and a Gamma-Gamma fit (how much per purchase), with the
+ *		lifetimes convention (see docs/models.md).  Maths in
+ *		src/core/gamma_gamma.c (cl_clv).
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "fmgr.h"
+
+#include "clientele.h"
+#include "fit_common.h"
+#include "gamma_gamma.h"
+
+PG_FUNCTION_INFO_V1(clv);
+
+#define CLV_MAX_MONTHS 1200
+
+static const char *const bg_names[4] = {"r", "alpha", "a", "b"};
+static const char *const gg_names[3] = {"p", "q", "v"};
+
+/*
+ * clv(bgnbd_params, gamma_gamma_params, frequency, recency, t, monetary,
+ *     months, discount_rate, units_per_month)
+ *
+ * The two parameter composites are cached separately in fn_extra by
+ * cl_get_params, which keys on one composite only: read the Gamma-Gamma
+ * one without the cache (it is three attribute fetches).
+ */
+Datum
+clv(PG_FUNCTION_ARGS)
+{
+	double		bg[4],
+				gg[3];
+	double		x = PG_GETARG_FLOAT8(2),
+				tx = PG_GETARG_FLOAT8(3),
+				T = PG_GETARG_FLOAT8(4),
+				m = PG_GETARG_FLOAT8(5);
+	int32		months = PG_GETARG_INT32(6);
+	double		d = PG_GETARG_FLOAT8(7),
+				u = PG_GETARG_FLOAT8(8),
+				v;
+
+	cl_get_params(fcinfo, 0, 4, bg_names, "BG/NBD", bg);
+	cl_get_params_nocache(fcinfo, 1, 3, gg_names, "Gamma-Gamma", gg);
+	cl_check_summary(x, tx, T);
+	if (x > 0)
+	{
+		cl_check_finite(m, "monetary");
+		if (m <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("monetary must be greater than zero for a repeat customer, got %g", m),
+					 errdetail("frequency = %g.", x)));
+	}
+	if (months < 0 || months > CLV_MAX_MONTHS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("months must be between 0 and %d, got %d", CLV_MAX_MONTHS, months)));
+	cl_check_nonneg(d, "discount_rate");
+	cl_check_positive(u, "units_per_month");
+	v = cl_clv(bg, gg, x, tx, T, m, months, d, u);
+	if (!isfinite(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the customer lifetime value cannot be evaluated for these parameters"),
+				 errdetail("The Gamma-Gamma expected spend is infinite when p * frequency + q <= 1 (p = %g, q = %g, frequency = %g).",
+						   gg[0], gg[1], x)));
+	PG_RETURN_FLOAT8(v);
+}

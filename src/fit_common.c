@@ -1,0 +1,441 @@
+/*
+ * fit_common.c
+ *		fmgr helpers shared by the model fit aggregates; see fit_common.h.
+ */
+#include "fit_common.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
+
+#include "clientele.h"
+#include "optim.h"
+
+#define FIT_STATE_INITIAL 64
+#define FIT_STATE_TEXT_PREFIX "clfs1:"
+
+PG_FUNCTION_INFO_V1(fit_state_in);
+PG_FUNCTION_INFO_V1(fit_state_out);
+PG_FUNCTION_INFO_V1(fit_state_combine);
+
+static const char *
+model_name(uint32 model)
+{
+	switch (model)
+	{
+		case CL_MODEL_BGNBD:
+			return "bgnbd";
+		case CL_MODEL_GAMMA_GAMMA:
+			return "gamma_gamma";
+		case CL_MODEL_PARETO_NBD:
+			return "pareto_nbd";
+		case CL_MODEL_SBG:
+			return "sbg";
+	}
+	return "unknown";
+}
+
+static void
+check_agg_context(FunctionCallInfo fcinfo, const char *what)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s can only be called as part of an aggregate", what)));
+}
+
+/* a new hashed state of the given capacity, in the current memory context */
+static cl_fitstate *
+state_new(uint32 model, uint32 capacity, double penalizer)
+{
+	Size		sz = cl_fitstate_size(capacity);
+	cl_fitstate *st = palloc(sz);
+
+	cl_fitstate_init(st, model, capacity, penalizer);
+	SET_VARSIZE(st, sz);
+	return st;
+}
+
+/*
+ * Make room for one more distinct row: a hashed copy of twice the size (or
+ * the same size for a compact state), allocated in the current (per-tuple)
+ * context; nodeAgg copies the returned state into the aggregate context and
+ * frees the old one.
+ */
+static cl_fitstate *
+state_grow(cl_fitstate *st, const char *aggname)
+{
+	uint32		cap = FIT_STATE_INITIAL;
+	cl_fitstate *ns;
+
+	while ((uint64) (st->nentries + 1) * 2 > cap)
+	{
+		if (cap >= CL_FITSTATE_MAX_CAPACITY)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("%s: too many distinct input rows (more than %u)",
+							aggname, CL_FITSTATE_MAX_CAPACITY / 2),
+					 errhint("Round recency and T (e.g. to days or weeks) so that customers share rows.")));
+		cap *= 2;
+	}
+	ns = state_new(st->model, cap, st->penalizer);
+	if (!cl_fitstate_merge(ns, st))
+		elog(ERROR, "fit state merge overflowed");
+	ns->nrows = st->nrows;
+	ns->nignored = st->nignored;
+	return ns;
+}
+
+static cl_fitstate *
+state_for_update(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
+				 double penalizer)
+{
+	cl_fitstate *st;
+
+	check_agg_context(fcinfo, aggname);
+	cl_check_nonneg(penalizer, "penalizer");
+	if (PG_ARGISNULL(0))
+		return state_new(model, FIT_STATE_INITIAL, penalizer);
+	st = PG_GETARG_FITSTATE(0);
+	if (st->model != model)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the state was made by the %s fit", aggname,
+						model_name(st->model))));
+	if (st->penalizer != penalizer)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the penalizer must be the same for every row", aggname),
+				 errdetail("It was %g, then %g.", st->penalizer, penalizer)));
+	return st;
+}
+
+Datum
+cl_fit_state_accum(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
+				   double x, double tx, double T, double penalizer)
+{
+	cl_fitstate *st = state_for_update(fcinfo, model, aggname, penalizer);
+
+	if (cl_fitstate_needs_grow(st))
+		st = state_grow(st, aggname);
+	if (!cl_fitstate_add(st, x, tx, T, 1.0))
+		elog(ERROR, "fit state is full after growing");
+	PG_RETURN_POINTER(st);
+}
+
+Datum
+cl_fit_state_ignore(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
+					double penalizer)
+{
+	cl_fitstate *st = state_for_update(fcinfo, model, aggname, penalizer);
+
+	st->nignored += 1;
+	PG_RETURN_POINTER(st);
+}
+
+/*
+ * fit_state_combine(a, b): merge b's rows into a (counts add up exactly).
+ * STRICT: nodeAgg takes the other state when one is NULL.
+ */
+Datum
+fit_state_combine(PG_FUNCTION_ARGS)
+{
+	cl_fitstate *a,
+			   *b;
+
+	check_agg_context(fcinfo, "fit_state_combine");
+	a = PG_GETARG_FITSTATE(0);
+	b = PG_GETARG_FITSTATE(1);
+	if (a->model != b->model || a->penalizer != b->penalizer)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine fit states of different models or penalizers"),
+				 errdetail("%s (penalizer %g) and %s (penalizer %g).",
+						   model_name(a->model), a->penalizer,
+						   model_name(b->model), b->penalizer)));
+	if (a->compact || (uint64) (a->nentries + b->nentries) * 2 > a->capacity)
+	{
+		/* grow once to fit both (an upper bound on the distinct rows) */
+		uint32		cap = FIT_STATE_INITIAL;
+		cl_fitstate *ns;
+		uint64		need = (uint64) (a->nentries + b->nentries) * 2;
+
+		while (cap < need)
+		{
+			if (cap >= CL_FITSTATE_MAX_CAPACITY)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("fit_state_combine: too many distinct input rows (more than %u)",
+								CL_FITSTATE_MAX_CAPACITY / 2),
+						 errhint("Round recency and T (e.g. to days or weeks) so that customers share rows.")));
+			cap *= 2;
+		}
+		ns = state_new(a->model, cap, a->penalizer);
+		if (!cl_fitstate_merge(ns, a))
+			elog(ERROR, "fit state merge overflowed");
+		a = ns;
+	}
+	if (!cl_fitstate_merge(a, b))
+		elog(ERROR, "fit state merge overflowed");
+	PG_RETURN_POINTER(a);
+}
+
+cl_fitrow *
+cl_fit_state_rows(const cl_fitstate *st, uint32 *nrows)
+{
+	cl_fitrow  *rows = palloc(sizeof(cl_fitrow) * Max(st->nentries, 1));
+
+	*nrows = cl_fitstate_rows(st, rows);
+	return rows;
+}
+
+/* ---- text I/O: "clfs1:" + hex of the compact binary state ---------------- */
+
+static int
+hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+Datum
+fit_state_in(PG_FUNCTION_ARGS)
+{
+	char	   *s = PG_GETARG_CSTRING(0);
+	size_t		plen = strlen(FIT_STATE_TEXT_PREFIX);
+	size_t		len = strlen(s);
+	size_t		nbytes,
+				i;
+	char	   *buf;
+	const char *err;
+	cl_fitstate *st;
+
+	if (len < plen || strncmp(s, FIT_STATE_TEXT_PREFIX, plen) != 0 || (len - plen) % 2 != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type fit_state"),
+				 errdetail("A fit state is written \"%s\" followed by an even number of hex digits.",
+						   FIT_STATE_TEXT_PREFIX)));
+	nbytes = (len - plen) / 2;
+	if (nbytes < offsetof(cl_fitstate, slots) || nbytes > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid fit_state: %zu bytes", nbytes)));
+	buf = palloc0(nbytes);
+	for (i = 0; i < nbytes; i++)
+	{
+		int			hi = hexdigit(s[plen + 2 * i]),
+					lo = hexdigit(s[plen + 2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid input syntax for type fit_state"),
+					 errdetail("\"%c%c\" is not a hex byte.", s[plen + 2 * i], s[plen + 2 * i + 1])));
+		buf[i] = (char) (hi * 16 + lo);
+	}
+	st = (cl_fitstate *) buf;
+	SET_VARSIZE(st, nbytes);
+	err = cl_fitstate_check(st, nbytes);
+	if (err == NULL && !st->compact)
+		err = "only the compact form is accepted";
+	if (err)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid fit_state: %s", err)));
+	PG_RETURN_POINTER(st);
+}
+
+Datum
+fit_state_out(PG_FUNCTION_ARGS)
+{
+	cl_fitstate *st = PG_GETARG_FITSTATE(0);
+	uint32		n = st->nentries;
+	Size		sz = cl_fitstate_size(n);
+	cl_fitstate *c = palloc0(sz);
+	const unsigned char *p;
+	char	   *out,
+			   *o;
+	Size		i;
+	static const char hexd[] = "0123456789abcdef";
+
+	/* header, then the sorted distinct rows */
+	memcpy(c, st, offsetof(cl_fitstate, slots));
+	cl_fitstate_rows(st, c->slots);
+	c->capacity = n;
+	c->compact = 1;
+	SET_VARSIZE(c, sz);
+
+	out = palloc(strlen(FIT_STATE_TEXT_PREFIX) + 2 * sz + 1);
+	strcpy(out, FIT_STATE_TEXT_PREFIX);
+	o = out + strlen(FIT_STATE_TEXT_PREFIX);
+	p = (const unsigned char *) c;
+	for (i = 0; i < sz; i++)
+	{
+		unsigned char b = p[i];
+
+		/* the varlena header is rewritten on input: write zeros */
+		if (i < VARHDRSZ)
+			b = 0;
+		*o++ = hexd[b >> 4];
+		*o++ = hexd[b & 15];
+	}
+	*o = '\0';
+	PG_RETURN_CSTRING(out);
+}
+
+/* ---- results ------------------------------------------------------------ */
+
+bool
+cl_fit_enough_rows(const cl_fitstate *st, int nparams, const char *aggname)
+{
+	if (st->nrows < nparams)
+	{
+		ereport(NOTICE,
+				(errmsg("%s: %.0f customers are fewer than the %d parameters, the result is NULL",
+						aggname, st->nrows, nparams),
+				 st->nignored > 0 ?
+				 errdetail("%.0f rows were not used by the model.", st->nignored) : 0));
+		return false;
+	}
+	return true;
+}
+
+void
+cl_fit_warn_unconverged(const cl_model_fit *fit, const char *aggname)
+{
+	if (!fit->converged)
+		ereport(WARNING,
+				(errmsg("%s did not converge after %d iterations", aggname, fit->iterations),
+				 errdetail("The result has converged = false; its parameters are the best point found, not a maximum of the likelihood."),
+				 errhint("The data may not identify the model (for example no repeat purchases); a penalizer can help.")));
+}
+
+Datum
+cl_fit_result(FunctionCallInfo fcinfo, const cl_model_fit *fit, int nparams)
+{
+	TupleDesc	tupdesc;
+	Datum		values[4 + 4 + 4];
+	bool		nulls[4 + 4 + 4];
+	int			i,
+				k = 0;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "fit final function must return a composite type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	if (tupdesc->natts != 2 * nparams + 4)
+		elog(ERROR, "fit result type has %d columns, expected %d",
+			 tupdesc->natts, 2 * nparams + 4);
+	memset(nulls, 0, sizeof(nulls));
+	for (i = 0; i < nparams; i++)
+	{
+		values[k] = Float8GetDatum(fit->p[i]);
+		nulls[k++] = !isfinite(fit->p[i]);
+	}
+	values[k] = Float8GetDatum(fit->log_likelihood);
+	nulls[k++] = !isfinite(fit->log_likelihood);
+	values[k++] = Int64GetDatum((int64) fit->n);
+	values[k++] = BoolGetDatum(fit->converged != 0);
+	values[k++] = Int32GetDatum(fit->iterations);
+	for (i = 0; i < nparams; i++)
+	{
+		values[k] = Float8GetDatum(fit->se[i]);
+		nulls[k++] = !fit->se_ok || !isfinite(fit->se[i]);
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/* ---- reading params composites ------------------------------------------ */
+
+typedef struct params_cache
+{
+	uint32		len;
+	double		p[CL_OPTIM_MAXN];
+	char		data[FLEXIBLE_ARRAY_MEMBER];
+} params_cache;
+
+static void
+read_params(HeapTupleHeader th, int nparams, const char *const *names,
+			const char *model, double *p)
+{
+	int			i;
+
+	for (i = 0; i < nparams; i++)
+	{
+		bool		isnull;
+		Datum		d = GetAttributeByNum(th, i + 1, &isnull);
+
+		if (isnull)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s parameter %s must not be NULL", model, names[i]),
+					 errhint("Pass the result of the %s fit aggregate.", model)));
+		p[i] = DatumGetFloat8(d);
+		if (!isfinite(p[i]) || p[i] <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s parameter %s must be a positive finite number, got %g",
+							model, names[i], p[i])));
+	}
+}
+
+void
+cl_get_params_nocache(FunctionCallInfo fcinfo, int argno, int nparams,
+					  const char *const *names, const char *model, double *p)
+{
+	read_params(PG_GETARG_HEAPTUPLEHEADER(argno), nparams, names, model, p);
+}
+
+void
+cl_get_params(FunctionCallInfo fcinfo, int argno, int nparams,
+			  const char *const *names, const char *model, double *p)
+{
+	HeapTupleHeader th = PG_GETARG_HEAPTUPLEHEADER(argno);
+	uint32		len = HeapTupleHeaderGetDatumLength(th);
+	params_cache *cache = (params_cache *) fcinfo->flinfo->fn_extra;
+
+	Assert(nparams <= CL_OPTIM_MAXN);
+	if (cache && cache->len == len && memcmp(cache->data, th, len) == 0)
+	{
+		memcpy(p, cache->p, sizeof(double) * nparams);
+		return;
+	}
+	read_params(th, nparams, names, model, p);
+	if (cache == NULL || cache->len < len)
+	{
+		if (cache)
+			pfree(cache);
+		cache = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
+								   offsetof(params_cache, data) + len);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	cache->len = len;
+	memcpy(cache->data, th, len);
+	memcpy(cache->p, p, sizeof(double) * nparams);
+}
+
+void
+cl_check_summary(double x, double tx, double T)
+{
+	cl_check_nonneg(x, "frequency");
+	cl_check_nonneg(tx, "recency");
+	cl_check_nonneg(T, "t");
+	if (x != floor(x))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("frequency must be a whole number of repeat purchases, got %g", x)));
+	if (tx > T)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("recency must not exceed t"),
+				 errdetail("recency = %g, t = %g.", tx, T)));
+}

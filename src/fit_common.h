@@ -1,0 +1,87 @@
+/*
+ * fit_common.h
+ *		fmgr helpers shared by the model fit aggregates and the prediction
+ *		functions (BG/NBD, Gamma-Gamma; Pareto/NBD and sBG reuse them):
+ *
+ *	- the SQL type clientele.fit_state: a varlena holding a cl_fitstate
+ *	  (src/core/fitstate.h), the compressed distinct (x, tx, T) rows with
+ *	  counts, updated in place by the transition functions;
+ *	- the generic combine function clientele.fit_state_combine;
+ *	- building the result composite (params..., log_likelihood, n, converged,
+ *	  iterations, se_...) from a cl_model_fit;
+ *	- reading (and validating) the parameters of a params composite, cached
+ *	  per call site.
+ */
+#ifndef CL_FIT_COMMON_H
+#define CL_FIT_COMMON_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+
+#include "bgnbd.h"				/* cl_model_fit */
+#include "fitstate.h"
+
+/* detoasted (4-byte header, aligned) fit state argument */
+#define PG_GETARG_FITSTATE(n) ((cl_fitstate *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+/*
+ * Transition step: add one row (x, tx, T) to the state in argument 0 (NULL:
+ * a new state for this model and penalizer).  Must be called as an
+ * aggregate transition function; updates the state in place and grows it
+ * when needed.  aggname names the aggregate in error messages.
+ */
+extern Datum cl_fit_state_accum(FunctionCallInfo fcinfo, uint32 model,
+								const char *aggname, double x, double tx,
+								double T, double penalizer);
+
+/*
+ * Count one input row that the model ignores (e.g. frequency 0 in
+ * Gamma-Gamma), creating the state if needed.
+ */
+extern Datum cl_fit_state_ignore(FunctionCallInfo fcinfo, uint32 model,
+								 const char *aggname, double penalizer);
+
+/* the distinct rows of a state, sorted by (x, tx, T), palloc'd */
+extern cl_fitrow *cl_fit_state_rows(const cl_fitstate *st, uint32 *nrows);
+
+/*
+ * Result composite of a fit aggregate's final function, of the form
+ * (p_1..p_k, log_likelihood, n bigint, converged, iterations, se_1..se_k);
+ * se are NULL when the Hessian was not positive definite.
+ */
+extern Datum cl_fit_result(FunctionCallInfo fcinfo, const cl_model_fit *fit,
+						   int nparams);
+
+/*
+ * Common end of a fit final function: NOTICE and false when there are
+ * fewer customers than parameters (the caller returns NULL).
+ */
+extern bool cl_fit_enough_rows(const cl_fitstate *st, int nparams,
+							   const char *aggname);
+
+/* WARNING when the fit did not converge (the result says converged = false) */
+extern void cl_fit_warn_unconverged(const cl_model_fit *fit, const char *aggname);
+
+/*
+ * Read parameters 1..nparams (names[]) of the params composite in argument
+ * argno into p[]; ERROR 22023 when one is NULL, not finite or <= 0.
+ * The decoded values are cached in fn_extra for repeated identical
+ * composites (the usual case: one fitted row joined to many customers).
+ */
+extern void cl_get_params(FunctionCallInfo fcinfo, int argno, int nparams,
+						  const char *const *names, const char *model,
+						  double *p);
+
+/* the same without the fn_extra cache (for a second composite argument) */
+extern void cl_get_params_nocache(FunctionCallInfo fcinfo, int argno, int nparams,
+								  const char *const *names, const char *model,
+								  double *p);
+
+/*
+ * Argument checks of the (frequency, recency, T) summary: finite,
+ * non-negative, frequency an integer, recency <= T.
+ */
+extern void cl_check_summary(double x, double tx, double T);
+
+#endif							/* CL_FIT_COMMON_H */

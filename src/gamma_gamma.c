@@ -1,0 +1,116 @@
+/*
+ * gamma_gamma.c
+ *		SQL interface of the Gamma-Gamma spend model: the fit aggregate
+ *		clientele.gamma_gamma_fit(frequency, monetary [, penalizer]) over
+ *		repeat customers, and clientele.gamma_gamma_expected_spend().
+ *		The maths is in src/core/gamma_gamma.c.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "fmgr.h"
+
+#include "clientele.h"
+#include "fit_common.h"
+#include "gamma_gamma.h"
+
+PG_FUNCTION_INFO_V1(gamma_gamma_fit_trans);
+PG_FUNCTION_INFO_V1(gamma_gamma_fit_final);
+PG_FUNCTION_INFO_V1(gamma_gamma_expected_spend);
+
+static const char *const gg_names[3] = {"p", "q", "v"};
+
+/* frequency: a finite whole number >= 0 */
+static inline void
+check_frequency(double x)
+{
+	cl_check_nonneg(x, "frequency");
+	if (x != floor(x))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("frequency must be a whole number of repeat purchases, got %g", x)));
+}
+
+/* monetary of a repeat customer: finite and > 0 */
+static inline void
+check_monetary(double m, double x)
+{
+	cl_check_finite(m, "monetary");
+	if (m <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("monetary must be greater than zero for a repeat customer, got %g", m),
+				 errdetail("frequency = %g.", x)));
+}
+
+/*
+ * gamma_gamma_fit_trans(state, frequency, monetary [, penalizer]): rows
+ * with frequency 0 are counted as ignored (the model is fitted on repeat
+ * customers); rows with a NULL are skipped.
+ */
+Datum
+gamma_gamma_fit_trans(PG_FUNCTION_ARGS)
+{
+	double		x,
+				m,
+				pen = 0.0;
+
+	if (PG_NARGS() > 3)
+	{
+		CL_ARG_NOT_NULL(3, "penalizer");
+		pen = PG_GETARG_FLOAT8(3);
+	}
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	x = PG_GETARG_FLOAT8(1);
+	m = PG_GETARG_FLOAT8(2);
+	check_frequency(x);
+	if (x == 0)
+		return cl_fit_state_ignore(fcinfo, CL_MODEL_GAMMA_GAMMA, "gamma_gamma_fit", pen);
+	check_monetary(m, x);
+	return cl_fit_state_accum(fcinfo, CL_MODEL_GAMMA_GAMMA, "gamma_gamma_fit", x, m, 0.0, pen);
+}
+
+Datum
+gamma_gamma_fit_final(PG_FUNCTION_ARGS)
+{
+	cl_fitstate *st = PG_GETARG_FITSTATE(0);
+	cl_fitrow  *rows;
+	uint32		nrows;
+	cl_model_fit fit;
+
+	if (!cl_fit_enough_rows(st, 3, "gamma_gamma_fit"))
+		PG_RETURN_NULL();
+	rows = cl_fit_state_rows(st, &nrows);
+	cl_gg_fit(rows, nrows, st->penalizer, &fit);
+	cl_fit_warn_unconverged(&fit, "gamma_gamma_fit");
+	pfree(rows);
+	return cl_fit_result(fcinfo, &fit, 3);
+}
+
+/* gamma_gamma_expected_spend(params, frequency, monetary) */
+Datum
+gamma_gamma_expected_spend(PG_FUNCTION_ARGS)
+{
+	double		p[3];
+	double		x = PG_GETARG_FLOAT8(1),
+				m = PG_GETARG_FLOAT8(2),
+				e;
+
+	cl_get_params(fcinfo, 0, 3, gg_names, "Gamma-Gamma", p);
+	check_frequency(x);
+	if (x > 0)
+		check_monetary(m, x);
+	e = cl_gg_expected_spend(p, x, m);
+	if (!isfinite(e))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the expected spend is infinite when p * frequency + q <= 1"),
+				 errdetail("p = %g, q = %g, frequency = %g.", p[0], p[1], x)));
+	PG_RETURN_FLOAT8(e);
+}
