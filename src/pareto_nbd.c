@@ -1,100 +1,159 @@
 /*
  * pareto_nbd.c
- *		fmgr glue of the Pareto/NBD model: the predictions
+ *		SQL interface of the Pareto/NBD model: the fit aggregate
+ *		clientele.pareto_nbd_fit(frequency, recency, t [, penalizer]) over the
+ *		shared compressed fit state, and the predictions
  *		pareto_nbd_p_alive, pareto_nbd_expected_purchases,
- *		pareto_nbd_expected_purchases_new, pareto_nbd_purchase_pmf, and the
- *		final function of the pareto_nbd_fit aggregate.
- *
- * The maths is in src/core/pareto_nbd.c.
+ *		pareto_nbd_expected_purchases_new and pareto_nbd_purchase_pmf.
+ *		The maths is in src/core/pareto_nbd.c.
  */
-#include "clientele.h"
+#include "postgres.h"
 
-#include "model_glue.h"
+#include <math.h>
+
+#include "fmgr.h"
+
+#include "clientele.h"
+#include "fit_common.h"
 #include "pareto_nbd.h"
 
-#define PNBD_NPARAMS 4
+PG_FUNCTION_INFO_V1(pareto_nbd_fit_trans);
+PG_FUNCTION_INFO_V1(pareto_nbd_fit_final);
+PG_FUNCTION_INFO_V1(pareto_nbd_p_alive);
+PG_FUNCTION_INFO_V1(pareto_nbd_expected_purchases);
+PG_FUNCTION_INFO_V1(pareto_nbd_expected_purchases_new);
+PG_FUNCTION_INFO_V1(pareto_nbd_purchase_pmf);
 
-static void
-pnbd_get_params(HeapTupleHeader params, double *p)
-{
-	static const char *const names[PNBD_NPARAMS] = {"r", "alpha", "s", "beta"};
+static const char *const pnbd_names[4] = {"r", "alpha", "s", "beta"};
 
-	mg_get_params(params, names, PNBD_NPARAMS, p);
-}
+#define PNBD_PARAMS(n, p) cl_get_params(fcinfo, (n), 4, pnbd_names, "Pareto/NBD", (p))
 
-/* a prediction that came out NaN/Inf is an error, never a silent result */
+/* a prediction that could not be computed is an error, never a silent NaN */
 static inline double
-pnbd_check_result(double v, const char *fn)
+pnbd_result(double v, const char *what)
 {
 	if (!isfinite(v))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s could not be evaluated for these parameters and arguments", fn)));
+				 errmsg("Pareto/NBD %s cannot be evaluated for these parameters", what)));
 	return v;
 }
 
-PG_FUNCTION_INFO_V1(clientele_pareto_nbd_p_alive);
+/*
+ * pareto_nbd_fit_trans(state, frequency, recency, t [, penalizer]): rows
+ * with a NULL frequency, recency or t are skipped; recency is taken as 0
+ * when frequency is 0 (no repeat purchase: the last purchase is the first).
+ */
+Datum
+pareto_nbd_fit_trans(PG_FUNCTION_ARGS)
+{
+	double		x,
+				tx,
+				T,
+				pen = 0.0;
+
+	if (PG_NARGS() > 4)
+	{
+		CL_ARG_NOT_NULL(4, "penalizer");
+		pen = PG_GETARG_FLOAT8(4);
+	}
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	x = PG_GETARG_FLOAT8(1);
+	tx = PG_GETARG_FLOAT8(2);
+	T = PG_GETARG_FLOAT8(3);
+	cl_check_summary(x, tx, T);
+	if (x == 0)
+		tx = 0;
+	return cl_fit_state_accum(fcinfo, CL_MODEL_PARETO_NBD, "pareto_nbd_fit", x, tx, T, pen);
+}
+
+Datum
+pareto_nbd_fit_final(PG_FUNCTION_ARGS)
+{
+	cl_fitstate *st = PG_GETARG_FITSTATE(0);
+	cl_fitrow  *rows;
+	uint32		nrows;
+	cl_model_fit fit;
+
+	if (!cl_fit_enough_rows(st, 4, "pareto_nbd_fit"))
+		PG_RETURN_NULL();
+	rows = cl_fit_state_rows(st, &nrows);
+	if (cl_pnbd_fit(rows, nrows, st->penalizer, &fit) != 0)
+		elog(ERROR, "pareto_nbd_fit: no customers after the row check");
+	cl_fit_warn_unconverged(&fit, "pareto_nbd_fit");
+	pfree(rows);
+	return cl_fit_result(fcinfo, &fit, 4);
+}
+
+/* the summary checks, with recency taken as 0 when frequency is 0 */
+static inline double
+pnbd_summary(double x, double tx, double T)
+{
+	cl_check_summary(x, tx, T);
+	return x == 0 ? 0.0 : tx;
+}
 
 /* pareto_nbd_p_alive(params, frequency, recency, t) */
 Datum
-clientele_pareto_nbd_p_alive(PG_FUNCTION_ARGS)
+pareto_nbd_p_alive(PG_FUNCTION_ARGS)
 {
-	double		p[PNBD_NPARAMS];
+	double		p[4];
 	double		x = PG_GETARG_FLOAT8(1),
-				t_x = PG_GETARG_FLOAT8(2),
+				tx = PG_GETARG_FLOAT8(2),
 				T = PG_GETARG_FLOAT8(3);
 
-	mg_check_rft(x, t_x, T);
-	pnbd_get_params(PG_GETARG_HEAPTUPLEHEADER(0), p);
-	PG_RETURN_FLOAT8(pnbd_check_result(pnbd_p_alive(p, x, t_x, T), "pareto_nbd_p_alive"));
+	PNBD_PARAMS(0, p);
+	tx = pnbd_summary(x, tx, T);
+	PG_RETURN_FLOAT8(pnbd_result(cl_pnbd_p_alive(p, x, tx, T), "P(alive)"));
 }
-
-PG_FUNCTION_INFO_V1(clientele_pareto_nbd_expected_purchases);
 
 /* pareto_nbd_expected_purchases(params, horizon, frequency, recency, t) */
 Datum
-clientele_pareto_nbd_expected_purchases(PG_FUNCTION_ARGS)
+pareto_nbd_expected_purchases(PG_FUNCTION_ARGS)
 {
-	double		p[PNBD_NPARAMS];
-	double		h = cl_check_nonneg(PG_GETARG_FLOAT8(1), "horizon");
-	double		x = PG_GETARG_FLOAT8(2),
-				t_x = PG_GETARG_FLOAT8(3),
+	double		p[4];
+	double		h = PG_GETARG_FLOAT8(1),
+				x = PG_GETARG_FLOAT8(2),
+				tx = PG_GETARG_FLOAT8(3),
 				T = PG_GETARG_FLOAT8(4);
 
-	mg_check_rft(x, t_x, T);
-	pnbd_get_params(PG_GETARG_HEAPTUPLEHEADER(0), p);
-	PG_RETURN_FLOAT8(pnbd_check_result(pnbd_expected_purchases(p, h, x, t_x, T),
-									   "pareto_nbd_expected_purchases"));
+	PNBD_PARAMS(0, p);
+	cl_check_nonneg(h, "horizon");
+	tx = pnbd_summary(x, tx, T);
+	PG_RETURN_FLOAT8(pnbd_result(cl_pnbd_expected_purchases(p, h, x, tx, T),
+								 "expected purchases"));
 }
-
-PG_FUNCTION_INFO_V1(clientele_pareto_nbd_expected_purchases_new);
 
 /* pareto_nbd_expected_purchases_new(params, horizon) */
 Datum
-clientele_pareto_nbd_expected_purchases_new(PG_FUNCTION_ARGS)
+pareto_nbd_expected_purchases_new(PG_FUNCTION_ARGS)
 {
-	double		p[PNBD_NPARAMS];
-	double		h = cl_check_nonneg(PG_GETARG_FLOAT8(1), "horizon");
+	double		p[4];
+	double		h = PG_GETARG_FLOAT8(1);
 
-	pnbd_get_params(PG_GETARG_HEAPTUPLEHEADER(0), p);
-	PG_RETURN_FLOAT8(pnbd_check_result(pnbd_expected_purchases_new(p, h),
-									   "pareto_nbd_expected_purchases_new"));
+	PNBD_PARAMS(0, p);
+	cl_check_nonneg(h, "horizon");
+	PG_RETURN_FLOAT8(pnbd_result(cl_pnbd_expected_purchases_new(p, h), "expected purchases"));
 }
-
-PG_FUNCTION_INFO_V1(clientele_pareto_nbd_purchase_pmf);
 
 /* pareto_nbd_purchase_pmf(params, horizon, n) = P(X(horizon) = n) */
 Datum
-clientele_pareto_nbd_purchase_pmf(PG_FUNCTION_ARGS)
+pareto_nbd_purchase_pmf(PG_FUNCTION_ARGS)
 {
-	double		p[PNBD_NPARAMS];
-	double		h = cl_check_nonneg(PG_GETARG_FLOAT8(1), "horizon");
+	double		p[4];
+	double		h = PG_GETARG_FLOAT8(1);
 	int32		n = PG_GETARG_INT32(2);
 
+	PNBD_PARAMS(0, p);
+	cl_check_nonneg(h, "horizon");
 	if (n < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("n must not be negative, got %d", n)));
-	pnbd_get_params(PG_GETARG_HEAPTUPLEHEADER(0), p);
-	PG_RETURN_FLOAT8(pnbd_check_result(pnbd_purchase_pmf(p, h, n), "pareto_nbd_purchase_pmf"));
+	PG_RETURN_FLOAT8(pnbd_result(cl_pnbd_purchase_pmf(p, h, (double) n), "purchase probability"));
 }

@@ -193,7 +193,7 @@ pnbd_log_integral(double r, double alpha, double s, double beta, double x,
 }
 
 double
-pnbd_loglik_one(const double p[4], double x, double t_x, double T,
+cl_pnbd_loglik_one(const double p[4], double x, double t_x, double T,
 				double *grad, double *p_alive)
 {
 	double		r = p[0],
@@ -229,7 +229,7 @@ pnbd_loglik_one(const double p[4], double x, double t_x, double T,
 }
 
 double
-pnbd_loglik_2f1(const double p[4], double x, double t_x, double T)
+cl_pnbd_loglik_2f1(const double p[4], double x, double t_x, double T)
 {
 	double		r = p[0],
 				alpha = p[1],
@@ -251,7 +251,7 @@ pnbd_loglik_2f1(const double p[4], double x, double t_x, double T)
 }
 
 double
-pnbd_loglik(const double p[4], const pnbd_cell *cells, size_t ncells, double *grad)
+cl_pnbd_loglik(const double p[4], const cl_fitrow *cells, size_t ncells, double *grad)
 {
 	double		ll = 0.0;
 	double		g[4];
@@ -260,7 +260,7 @@ pnbd_loglik(const double p[4], const pnbd_cell *cells, size_t ncells, double *gr
 		grad[0] = grad[1] = grad[2] = grad[3] = 0.0;
 	for (size_t i = 0; i < ncells; i++)
 	{
-		ll += cells[i].count * pnbd_loglik_one(p, cells[i].x, cells[i].t_x, cells[i].T,
+		ll += cells[i].count * cl_pnbd_loglik_one(p, cells[i].x, cells[i].tx, cells[i].T,
 											   grad != NULL ? g : NULL, NULL);
 		if (grad != NULL)
 			for (int k = 0; k < 4; k++)
@@ -275,11 +275,11 @@ pnbd_loglik(const double p[4], const pnbd_cell *cells, size_t ncells, double *gr
 /* ---- predictions --------------------------------------------------------- */
 
 double
-pnbd_p_alive(const double p[4], double x, double t_x, double T)
+cl_pnbd_p_alive(const double p[4], double x, double t_x, double T)
 {
 	double		pa;
 
-	(void) pnbd_loglik_one(p, x, t_x, T, NULL, &pa);
+	(void) cl_pnbd_loglik_one(p, x, t_x, T, NULL, &pa);
 	return pa;
 }
 
@@ -293,19 +293,19 @@ one_minus_exp_over(double a, double L)
 }
 
 double
-pnbd_expected_purchases(const double p[4], double t, double x, double t_x, double T)
+cl_pnbd_expected_purchases(const double p[4], double t, double x, double t_x, double T)
 {
 	double		r = p[0],
 				alpha = p[1],
 				s = p[2],
 				beta = p[3];
 
-	return pnbd_p_alive(p, x, t_x, T) * (r + x) / (alpha + T) * (beta + T)
+	return cl_pnbd_p_alive(p, x, t_x, T) * (r + x) / (alpha + T) * (beta + T)
 		* one_minus_exp_over(s - 1, log1p(t / (beta + T)));
 }
 
 double
-pnbd_expected_purchases_new(const double p[4], double t)
+cl_pnbd_expected_purchases_new(const double p[4], double t)
 {
 	double		r = p[0],
 				alpha = p[1],
@@ -347,7 +347,7 @@ pmf_fn(double tau, void *vctx, double *out)
 }
 
 double
-pnbd_purchase_pmf(const double p[4], double t, double n)
+cl_pnbd_purchase_pmf(const double p[4], double t, double n)
 {
 	pmf_ctx		c = {p[0], p[1], p[2], p[3], n};
 	double		alive = exp(nbd_log_pmf(p[0], p[1], n, t) - p[2] * log1p(t / p[3]));
@@ -359,7 +359,7 @@ pnbd_purchase_pmf(const double p[4], double t, double n)
 }
 
 double
-pnbd_purchase_pmf_2f1(const double p[4], double t, double n)
+cl_pnbd_purchase_pmf_2f1(const double p[4], double t, double n)
 {
 	double		r = p[0],
 				alpha = p[1],
@@ -388,7 +388,7 @@ pnbd_purchase_pmf_2f1(const double p[4], double t, double n)
 
 typedef struct pnbd_obj_ctx
 {
-	const pnbd_cell *cells;
+	const cl_fitrow *cells;
 	size_t		ncells;
 	double		penalty;		/* penalizer * number of customers */
 } pnbd_obj_ctx;
@@ -410,7 +410,7 @@ pnbd_objective(const double *x, double *grad, void *vctx)
 		p[k] = exp(x[k]);
 		pen += x[k] * x[k];
 	}
-	ll = pnbd_loglik(p, c->cells, c->ncells, grad);
+	ll = cl_pnbd_loglik(p, c->cells, c->ncells, grad);
 	if (grad != NULL)
 		for (int k = 0; k < 4; k++)
 			grad[k] = -grad[k] + 2.0 * c->penalty * x[k];
@@ -418,7 +418,7 @@ pnbd_objective(const double *x, double *grad, void *vctx)
 }
 
 int
-pnbd_fit(const pnbd_cell *cells, size_t ncells, double penalizer, pnbd_fit_result *res)
+cl_pnbd_fit(const cl_fitrow *cells, size_t ncells, double penalizer, cl_model_fit *fit)
 {
 	pnbd_obj_ctx ctx = {cells, ncells, 0.0};
 	double		x[4] = {0.0, 0.0, 0.0, 0.0};
@@ -432,16 +432,18 @@ pnbd_fit(const pnbd_cell *cells, size_t ncells, double penalizer, pnbd_fit_resul
 	ctx.penalty = penalizer * n;
 	cl_optim_minimize(pnbd_objective, &ctx, 4, x, NULL, &ores);
 	for (int k = 0; k < 4; k++)
-		res->p[k] = exp(x[k]);
-	res->log_likelihood = pnbd_loglik(res->p, cells, ncells, NULL);
-	res->iterations = ores.iterations;
-	if (!cl_optim_log_se(pnbd_objective, &ctx, 4, x, res->se))
+		fit->p[k] = exp(x[k]);
+	fit->n = n;
+	fit->log_likelihood = cl_pnbd_loglik(fit->p, cells, ncells, NULL);
+	fit->iterations = ores.iterations;
+	fit->se_ok = cl_optim_log_se(pnbd_objective, &ctx, 4, x, fit->se);
+	if (!fit->se_ok)
 		for (int k = 0; k < 4; k++)
-			res->se[k] = NAN;
-	/* an interior, identified maximum: see sbg_fit */
-	res->converged = ores.converged && isfinite(res->log_likelihood);
+			fit->se[k] = NAN;
+	/* an interior, identified maximum: see MODEL_MAX_LOG_SE */
+	fit->converged = ores.converged && isfinite(fit->log_likelihood);
 	for (int k = 0; k < 4; k++)
-		if (!(res->se[k] / res->p[k] < MODEL_MAX_LOG_SE))
-			res->converged = 0;
+		if (!(fit->se[k] / fit->p[k] < MODEL_MAX_LOG_SE))
+			fit->converged = 0;
 	return 0;
 }

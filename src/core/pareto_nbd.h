@@ -25,7 +25,7 @@
  * u = (m + tau)^-(r+s+x) that absorbs its power-law decay, which avoids both
  * 2F1 near z = 1 and the cancellation between the two 2F1 terms, and gives
  * the analytic gradient (derivatives under the integral sign) on the same
- * nodes.  The 2F1 form (pnbd_loglik_2f1) is kept as an independent check.
+ * nodes.  The 2F1 form (cl_pnbd_loglik_2f1) is kept as an independent check.
  *
  * Plain C, no PostgreSQL headers.
  */
@@ -34,51 +34,51 @@
 
 #include <stddef.h>
 
-/* One distinct (x, t_x, T) with the number of customers that have it. */
-typedef struct pnbd_cell
-{
-	double		x;
-	double		t_x;
-	double		T;
-	double		count;
-} pnbd_cell;
+#include "bgnbd.h"				/* cl_model_fit */
+#include "fitstate.h"
+
+/*
+ * The data of a fit are the distinct rows of the shared compressed fit state
+ * (fitstate.h): cl_fitrow {x, tx, T, count} = (frequency, recency, T, number
+ * of customers).
+ */
 
 /*
  * Log-likelihood of one customer; grad (may be NULL) gets the gradient with
  * respect to the natural parameters (r, alpha, s, beta); *p_alive (may be
  * NULL) gets P(alive at T | x, t_x, T).
  */
-extern double pnbd_loglik_one(const double p[4], double x, double t_x, double T,
+extern double cl_pnbd_loglik_one(const double p[4], double x, double t_x, double T,
 							  double *grad, double *p_alive);
 
 /* The same log-likelihood through the 2F1 form of the literature (check). */
-extern double pnbd_loglik_2f1(const double p[4], double x, double t_x, double T);
+extern double cl_pnbd_loglik_2f1(const double p[4], double x, double t_x, double T);
 
 /*
  * Sum over cells of count * log-likelihood; grad (may be NULL) gets the
  * gradient with respect to (log r, log alpha, log s, log beta).
  */
-extern double pnbd_loglik(const double p[4], const pnbd_cell *cells, size_t ncells,
+extern double cl_pnbd_loglik(const double p[4], const cl_fitrow *cells, size_t ncells,
 						  double *grad);
 
 /* P(alive at T | x, t_x, T) */
-extern double pnbd_p_alive(const double p[4], double x, double t_x, double T);
+extern double cl_pnbd_p_alive(const double p[4], double x, double t_x, double T);
 
 /* E[X(T, T + t] | x, t_x, T]: expected purchases in the next t time units */
-extern double pnbd_expected_purchases(const double p[4], double t, double x,
+extern double cl_pnbd_expected_purchases(const double p[4], double t, double x,
 									  double t_x, double T);
 
 /* E[X(t)] for a new customer (unconditional) */
-extern double pnbd_expected_purchases_new(const double p[4], double t);
+extern double cl_pnbd_expected_purchases_new(const double p[4], double t);
 
 /*
  * P(X(t) = n) for a new customer: NBD term times P(alive at t) plus the
  * integral over death times in (0, t) (adaptive quadrature).
  */
-extern double pnbd_purchase_pmf(const double p[4], double t, double n);
+extern double cl_pnbd_purchase_pmf(const double p[4], double t, double n);
 
 /* The closed form of Fader & Hardie (2006) through 2F1 (check). */
-extern double pnbd_purchase_pmf_2f1(const double p[4], double t, double n);
+extern double cl_pnbd_purchase_pmf_2f1(const double p[4], double t, double n);
 
 /*
  * A fit counts as converged only at an identified interior maximum: the
@@ -88,23 +88,23 @@ extern double pnbd_purchase_pmf_2f1(const double p[4], double t, double n);
 #define MODEL_MAX_LOG_SE 10.0
 #endif
 
-/* Result of a fit. */
-typedef struct pnbd_fit_result
-{
-	double		p[4];			/* r, alpha, s, beta */
-	double		se[4];			/* NaN when the Hessian is not positive definite */
-	double		log_likelihood;
-	int			iterations;
-	int			converged;
-} pnbd_fit_result;
+/*
+ * A fit counts as converged only at an identified interior maximum: the
+ * standard error of every log-parameter (se / param) must be below this
+ * (NaN standard errors, i.e. a Hessian that is not positive definite, fail).
+ */
+#ifndef MODEL_MAX_LOG_SE
+#define MODEL_MAX_LOG_SE 10.0
+#endif
 
 /*
  * Maximum-likelihood fit on log-parameters from r = alpha = s = beta = 1,
- * with an optional L2 penalty penalizer * n * sum(log(param)^2) (n the
- * number of customers; the lifetimes convention).  Returns 0, or -1 when
- * there are no customers.
+ * minimising -LL/n + penalizer * sum(log(param)^2) (the lifetimes
+ * convention, shared with the BG/NBD fit).  Fills *fit (cl_model_fit of
+ * bgnbd.h: p = {r, alpha, s, beta}).  Returns 0, or -1 when there are no
+ * customers.
  */
-extern int	pnbd_fit(const pnbd_cell *cells, size_t ncells, double penalizer,
-					 pnbd_fit_result *res);
+extern int	cl_pnbd_fit(const cl_fitrow *cells, size_t ncells, double penalizer,
+					 cl_model_fit *fit);
 
 #endif							/* CL_PARETO_NBD_H */

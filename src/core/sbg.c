@@ -11,7 +11,7 @@
 #include "specfun.h"
 
 double
-sbg_log_survival(double alpha, double beta, double t)
+cl_sbg_log_survival(double alpha, double beta, double t)
 {
 	if (t <= 0)
 		return 0.0;
@@ -19,20 +19,20 @@ sbg_log_survival(double alpha, double beta, double t)
 }
 
 double
-sbg_log_churn_pmf(double alpha, double beta, double t)
+cl_sbg_log_churn_pmf(double alpha, double beta, double t)
 {
 	/* P(T = t) = S(t - 1) * alpha / (alpha + beta + t - 1) */
-	return sbg_log_survival(alpha, beta, t - 1) + log(alpha) - log(alpha + beta + t - 1);
+	return cl_sbg_log_survival(alpha, beta, t - 1) + log(alpha) - log(alpha + beta + t - 1);
 }
 
 double
-sbg_retention_rate(double alpha, double beta, double t)
+cl_sbg_retention_rate(double alpha, double beta, double t)
 {
 	return (beta + t - 1) / (alpha + beta + t - 1);
 }
 
 double
-sbg_derl(double alpha, double beta, double discount, double renewals)
+cl_sbg_derl(double alpha, double beta, double discount, double renewals)
 {
 	double		n = renewals + 1;
 	double		f = cl_hyp2f1(1.0, beta + n, alpha + beta + n, 1.0 / (1.0 + discount));
@@ -41,7 +41,7 @@ sbg_derl(double alpha, double beta, double discount, double renewals)
 }
 
 double
-sbg_loglik(double alpha, double beta, const sbg_cell *cells, size_t ncells,
+cl_sbg_loglik(double alpha, double beta, const cl_sbg_cell *cells, size_t ncells,
 		   double *grad)
 {
 	double		ll = 0.0,
@@ -90,7 +90,7 @@ sbg_loglik(double alpha, double beta, const sbg_cell *cells, size_t ncells,
 }
 
 double
-sbg_customers(const sbg_cell *cells, size_t ncells)
+cl_sbg_customers(const cl_sbg_cell *cells, size_t ncells)
 {
 	double		n = 0.0;
 
@@ -103,7 +103,7 @@ sbg_customers(const sbg_cell *cells, size_t ncells)
 
 typedef struct sbg_obj_ctx
 {
-	const sbg_cell *cells;
+	const cl_sbg_cell *cells;
 	size_t		ncells;
 	double		penalty;		/* penalizer * number of customers */
 } sbg_obj_ctx;
@@ -117,7 +117,7 @@ sbg_objective(const double *x, double *grad, void *vctx)
 
 	if (!(fabs(x[0]) < 700.0 && fabs(x[1]) < 700.0))
 		return NAN;				/* the line search backs off */
-	ll = sbg_loglik(exp(x[0]), exp(x[1]), c->cells, c->ncells, grad);
+	ll = cl_sbg_loglik(exp(x[0]), exp(x[1]), c->cells, c->ncells, grad);
 
 	if (grad != NULL)
 		for (int k = 0; k < 2; k++)
@@ -126,29 +126,27 @@ sbg_objective(const double *x, double *grad, void *vctx)
 }
 
 int
-sbg_fit(const sbg_cell *cells, size_t ncells, double penalizer, sbg_fit_result *res)
+cl_sbg_fit(const cl_sbg_cell *cells, size_t ncells, double penalizer, cl_model_fit *fit)
 {
 	sbg_obj_ctx ctx = {cells, ncells, 0.0};
 	double		x[2] = {0.0, 0.0};	/* alpha = beta = 1 */
-	double		se[2];
 	cl_optim_result ores;
-	double		n = sbg_customers(cells, ncells);
+	double		n = cl_sbg_customers(cells, ncells);
 
 	if (!(n > 0))
 		return -1;
 	ctx.penalty = penalizer * n;
 	cl_optim_minimize(sbg_objective, &ctx, 2, x, NULL, &ores);
-	res->alpha = exp(x[0]);
-	res->beta = exp(x[1]);
-	res->log_likelihood = sbg_loglik(res->alpha, res->beta, cells, ncells, NULL);
-	res->iterations = ores.iterations;
-	if (cl_optim_log_se(sbg_objective, &ctx, 2, x, se))
-	{
-		res->se_alpha = se[0];
-		res->se_beta = se[1];
-	}
-	else
-		res->se_alpha = res->se_beta = NAN;
+	fit->p[0] = exp(x[0]);
+	fit->p[1] = exp(x[1]);
+	fit->p[2] = fit->p[3] = fit->se[2] = fit->se[3] = NAN;
+	fit->n = n;
+	fit->log_likelihood = cl_sbg_loglik(fit->p[0], fit->p[1], cells, ncells, NULL);
+	fit->iterations = ores.iterations;
+	fit->se_ok = cl_optim_log_se(sbg_objective, &ctx, 2, x, fit->se);
+	if (!fit->se_ok)
+		fit->se[0] = fit->se[1] = NAN;
+
 	/*
 	 * Converged means an interior, identified maximum: the optimiser's
 	 * gradient test passed, and the Hessian is positive definite with
@@ -156,7 +154,8 @@ sbg_fit(const sbg_cell *cells, size_t ncells, double penalizer, sbg_fit_result *
 	 * parameter running off to 0 or infinity, e.g. no churn at all, also
 	 * flattens the gradient).
 	 */
-	res->converged = ores.converged && isfinite(res->log_likelihood)
-		&& se[0] / res->alpha < MODEL_MAX_LOG_SE && se[1] / res->beta < MODEL_MAX_LOG_SE;
+	fit->converged = ores.converged && isfinite(fit->log_likelihood)
+		&& fit->se[0] / fit->p[0] < MODEL_MAX_LOG_SE
+		&& fit->se[1] / fit->p[1] < MODEL_MAX_LOG_SE;
 	return 0;
 }

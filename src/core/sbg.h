@@ -21,25 +21,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bgnbd.h"				/* cl_model_fit */
+
 /*
  * One cell of compressed data: "churned" customers who churned in period
  * "period" (period >= 1), and "alive" customers still active after "period"
  * periods (right-censored; period >= 0).  A cohort's survivor curve
  * n_0 .. n_k becomes cells (t, n_{t-1} - n_t, 0) for t = 1..k plus (k, 0, n_k).
  */
-typedef struct sbg_cell
+typedef struct cl_sbg_cell
 {
 	int64_t		period;
 	double		churned;
 	double		alive;
-} sbg_cell;
+} cl_sbg_cell;
 
 /* log S(t) and log P(T = t) (t >= 1) */
-extern double sbg_log_survival(double alpha, double beta, double t);
-extern double sbg_log_churn_pmf(double alpha, double beta, double t);
+extern double cl_sbg_log_survival(double alpha, double beta, double t);
+extern double cl_sbg_log_churn_pmf(double alpha, double beta, double t);
 
 /* retention rate r(t) = (beta + t - 1) / (alpha + beta + t - 1), t >= 1 */
-extern double sbg_retention_rate(double alpha, double beta, double t);
+extern double cl_sbg_retention_rate(double alpha, double beta, double t);
 
 /*
  * Discounted expected residual lifetime (Fader & Hardie 2010, eq. 6) of a
@@ -52,13 +54,13 @@ extern double sbg_retention_rate(double alpha, double beta, double t);
  * i.e. sum over k >= 0 of S(n + k) / S(n - 1) / (1 + d)^k.  Multiply by the
  * margin per period to get the residual value.  NaN on a failed 2F1.
  */
-extern double sbg_derl(double alpha, double beta, double discount, double renewals);
+extern double cl_sbg_derl(double alpha, double beta, double discount, double renewals);
 
 /*
  * Log-likelihood of the cells at (alpha, beta); if grad is not NULL it gets
  * the gradient with respect to (log alpha, log beta).
  */
-extern double sbg_loglik(double alpha, double beta, const sbg_cell *cells,
+extern double cl_sbg_loglik(double alpha, double beta, const cl_sbg_cell *cells,
 						 size_t ncells, double *grad);
 
 /*
@@ -70,28 +72,17 @@ extern double sbg_loglik(double alpha, double beta, const sbg_cell *cells,
 #define MODEL_MAX_LOG_SE 10.0
 #endif
 
-/* Result of a fit. */
-typedef struct sbg_fit_result
-{
-	double		alpha;
-	double		beta;
-	double		log_likelihood;
-	double		se_alpha;		/* NaN when the Hessian is not positive definite */
-	double		se_beta;
-	int			iterations;
-	int			converged;
-} sbg_fit_result;
-
 /*
- * Maximum-likelihood fit on log-parameters (optionally with an L2 penalty
- * "penalizer" * sum(log(param)^2), as lifetimes does).  Returns 0 on
- * success (res->converged says whether the optimiser converged), -1 when
- * there are no customers.
+ * Maximum-likelihood fit on log-parameters from alpha = beta = 1,
+ * minimising -LL/n + penalizer * sum(log(param)^2) (the lifetimes
+ * convention, shared with the other fits).  Fills *fit (cl_model_fit of
+ * bgnbd.h: p = {alpha, beta}); fit->converged only at an identified interior
+ * maximum.  Returns 0, or -1 when there are no customers.
  */
-extern int	sbg_fit(const sbg_cell *cells, size_t ncells, double penalizer,
-					sbg_fit_result *res);
+extern int	cl_sbg_fit(const cl_sbg_cell *cells, size_t ncells, double penalizer,
+					cl_model_fit *fit);
 
 /* Total number of customers in the cells. */
-extern double sbg_customers(const sbg_cell *cells, size_t ncells);
+extern double cl_sbg_customers(const cl_sbg_cell *cells, size_t ncells);
 
 #endif							/* CL_SBG_H */

@@ -46,8 +46,10 @@ SELECT clientele.sbg_fit('{1,0}'::bigint[]) IS NULL AS one_customer;
 SELECT clientele.sbg_fit(periods, churned) IS NULL AS empty FROM (SELECT 1, true WHERE false) AS e(periods, churned);
 
 -- no churn at all: alpha runs off to 0, so converged = false with a WARNING
-\set VERBOSITY terse
+-- (shown by its SQLSTATE 01000: the message counts optimiser iterations)
+\set VERBOSITY sqlstate
 SELECT p.converged, p.n FROM clientele.sbg_fit('{100,100,100}'::bigint[]) AS p;
+\set VERBOSITY terse
 -- a penalizer keeps it finite
 SELECT p.converged, round(p.alpha::numeric, 3) AS alpha, round(p.beta::numeric, 3) AS beta
 FROM clientele.sbg_fit('{100,100,100}'::bigint[], 0.1) AS p;

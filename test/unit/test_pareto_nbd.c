@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "pareto_nbd.h"
-#include "sim.h"
+#include "models_sim.h"
 #include "tap.h"
 
 /* lifetimes' documented estimates on CDNOW (weeks) */
@@ -40,8 +40,8 @@ test_likelihood_forms(void)
 
 		for (size_t i = 0; i < NCASES; i++)
 		{
-			double		a = pnbd_loglik_one(params[k], cases[i][0], cases[i][1], cases[i][2], NULL, NULL),
-						b = pnbd_loglik_2f1(params[k], cases[i][0], cases[i][1], cases[i][2]);
+			double		a = cl_pnbd_loglik_one(params[k], cases[i][0], cases[i][1], cases[i][2], NULL, NULL),
+						b = cl_pnbd_loglik_2f1(params[k], cases[i][0], cases[i][1], cases[i][2]);
 
 			if (!(fabs(a - b) <= 1e-9 * fmax(1.0, fabs(b))))
 			{
@@ -62,7 +62,7 @@ test_gradient(void)
 	{
 		double		g[4];
 
-		pnbd_loglik_one(P_CDNOW, cases[i][0], cases[i][1], cases[i][2], g, NULL);
+		cl_pnbd_loglik_one(P_CDNOW, cases[i][0], cases[i][1], cases[i][2], g, NULL);
 		for (int k = 0; k < 4; k++)
 		{
 			double		p[4],
@@ -73,9 +73,9 @@ test_gradient(void)
 
 			memcpy(p, P_CDNOW, sizeof(p));
 			p[k] += h;
-			fp = pnbd_loglik_one(p, cases[i][0], cases[i][1], cases[i][2], NULL, NULL);
+			fp = cl_pnbd_loglik_one(p, cases[i][0], cases[i][1], cases[i][2], NULL, NULL);
 			p[k] -= 2 * h;
-			fm = pnbd_loglik_one(p, cases[i][0], cases[i][1], cases[i][2], NULL, NULL);
+			fm = cl_pnbd_loglik_one(p, cases[i][0], cases[i][1], cases[i][2], NULL, NULL);
 			fd = (fp - fm) / (2 * h);
 			if (fabs(fd - g[k]) > 1e-6 * fmax(1.0, fabs(fd)))
 			{
@@ -96,34 +96,34 @@ test_predictions(void)
 	int			good = 1;
 
 	/* P(alive) limits */
-	near(pnbd_p_alive(P_CDNOW, 5, 30, 30), 1.0, 1e-15, "P(alive) = 1 when the last purchase is at T");
-	ok(pnbd_p_alive(P_CDNOW, 5, 10, 38) < pnbd_p_alive(P_CDNOW, 5, 30, 38),
+	near(cl_pnbd_p_alive(P_CDNOW, 5, 30, 30), 1.0, 1e-15, "P(alive) = 1 when the last purchase is at T");
+	ok(cl_pnbd_p_alive(P_CDNOW, 5, 10, 38) < cl_pnbd_p_alive(P_CDNOW, 5, 30, 38),
 	   "P(alive) rises with recency");
 	/* E[X(t)] for a new customer: closed form limits */
-	near(pnbd_expected_purchases_new(P_CDNOW, 0), 0.0, 0.0, "E[X(0)] = 0");
-	rel_near(pnbd_expected_purchases_new(P_CDNOW, 1e-6) / 1e-6, P_CDNOW[0] / P_CDNOW[1], 1e-5,
+	near(cl_pnbd_expected_purchases_new(P_CDNOW, 0), 0.0, 0.0, "E[X(0)] = 0");
+	rel_near(cl_pnbd_expected_purchases_new(P_CDNOW, 1e-6) / 1e-6, P_CDNOW[0] / P_CDNOW[1], 1e-5,
 			 "E[X(t)] ~ t r / alpha for small t");
 	/* s = 1 branch (limit of (1 - (b/(b+t))^(s-1)) / (s-1) = log((b+t)/b)) */
 	{
 		double		q[4] = {0.5, 10.0, 1.0, 12.0},
 					q1[4] = {0.5, 10.0, 1.0 + 1e-7, 12.0};
 
-		rel_near(pnbd_expected_purchases_new(q, 39), 0.5 / 10.0 * 12.0 * log(51.0 / 12.0), 1e-12,
+		rel_near(cl_pnbd_expected_purchases_new(q, 39), 0.5 / 10.0 * 12.0 * log(51.0 / 12.0), 1e-12,
 				 "E[X(t)] at s = 1 is r beta / alpha log((beta+t)/beta)");
-		rel_near(pnbd_expected_purchases_new(q1, 39), pnbd_expected_purchases_new(q, 39), 1e-6,
+		rel_near(cl_pnbd_expected_purchases_new(q1, 39), cl_pnbd_expected_purchases_new(q, 39), 1e-6,
 				 "E[X(t)] is continuous at s = 1");
 	}
 	/* conditional expectation of a just-arrived customer = unconditional */
-	rel_near(pnbd_expected_purchases(P_CDNOW, 39, 0, 0, 0), pnbd_expected_purchases_new(P_CDNOW, 39), 1e-12,
+	rel_near(cl_pnbd_expected_purchases(P_CDNOW, 39, 0, 0, 0), cl_pnbd_expected_purchases_new(P_CDNOW, 39), 1e-12,
 			 "E[X | x = 0, t_x = 0, T = 0] = E[X(t)] of a new customer");
 
 	/* pmf: closed form, normalisation and mean */
 	for (int n = 0; n <= 6; n++)
 	{
-		double		a = pnbd_purchase_pmf(P_CDNOW, 39, n),
-					b = pnbd_purchase_pmf_2f1(P_CDNOW, 39, n),
-					c = pnbd_purchase_pmf(p2, 20, n),
-					d = pnbd_purchase_pmf_2f1(p2, 20, n);
+		double		a = cl_pnbd_purchase_pmf(P_CDNOW, 39, n),
+					b = cl_pnbd_purchase_pmf_2f1(P_CDNOW, 39, n),
+					c = cl_pnbd_purchase_pmf(p2, 20, n),
+					d = cl_pnbd_purchase_pmf_2f1(p2, 20, n);
 
 		if (fabs(a - b) > 1e-10 || fabs(c - d) > 1e-10)
 		{
@@ -134,62 +134,22 @@ test_predictions(void)
 	ok(good, "pmf: quadrature = closed 2F1 form of Fader & Hardie (2006), n = 0..6, alpha < beta and alpha > beta");
 	for (int n = 0; n < 400; n++)
 	{
-		double		v = pnbd_purchase_pmf(P_CDNOW, 39, n);
+		double		v = cl_pnbd_purchase_pmf(P_CDNOW, 39, n);
 
 		s += v;
 		m += n * v;
 	}
 	near(s, 1.0, 1e-9, "pmf sums to 1");
-	rel_near(m, pnbd_expected_purchases_new(P_CDNOW, 39), 1e-8, "pmf mean = E[X(t)]");
-}
-
-/* CDNOW summary from $CLIENTELE_DATASETS/cdnow; returns the number of rows */
-static int
-read_cdnow(pnbd_cell *cells, int max)
-{
-	const char *dir = getenv("CLIENTELE_DATASETS");
-	char		path[1024],
-				line[256];
-	FILE	   *f;
-	int			n = 0;
-
-	if (dir == NULL || dir[0] == '\0')
-		return 0;
-	snprintf(path, sizeof(path), "%s/cdnow/cdnow_customers_summary_with_transactions.csv", dir);
-	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	if (fgets(line, sizeof(line), f) == NULL)
-	{
-		fclose(f);
-		return 0;
-	}
-	while (n < max && fgets(line, sizeof(line), f))
-	{
-		int			id;
-		double		x,
-					tx,
-					T,
-					z;
-
-		if (sscanf(line, "%d,%lf,%lf,%lf,%lf", &id, &x, &tx, &T, &z) == 5)
-		{
-			cells[n].x = x;
-			cells[n].t_x = tx;
-			cells[n].T = T;
-			cells[n].count = 1;
-			n++;
-		}
-	}
-	fclose(f);
-	return n;
+	rel_near(m, cl_pnbd_expected_purchases_new(P_CDNOW, 39), 1e-8, "pmf mean = E[X(t)]");
 }
 
 static void
 test_cdnow(void)
 {
-	static pnbd_cell cells[3000];
-	int			n = read_cdnow(cells, 3000);
-	pnbd_fit_result r;
+	cdnow_row  *rows = NULL;
+	int			n = cdnow_read(&rows);
+	cl_fitrow  *cells = malloc(sizeof(cl_fitrow) * (n > 0 ? n : 1));
+	cl_model_fit r;
 	int			rc;
 	static const char *const names[4] = {"r", "alpha", "s", "beta"};
 
@@ -197,9 +157,18 @@ test_cdnow(void)
 	{
 		for (int k = 0; k < 6; k++)
 			ok(1, "# SKIP CDNOW summary not found ($CLIENTELE_DATASETS/cdnow)");
+		free(rows);
+		free(cells);
 		return;
 	}
-	rc = pnbd_fit(cells, n, 0.0, &r);
+	for (int i = 0; i < n; i++)
+	{
+		cells[i].x = rows[i].x;
+		cells[i].tx = rows[i].tx;
+		cells[i].T = rows[i].T;
+		cells[i].count = 1;
+	}
+	rc = cl_pnbd_fit(cells, n, 0.0, &r);
 	ok(rc == 0 && r.converged, "CDNOW: fit converged in %d iterations", r.iterations);
 	for (int k = 0; k < 4; k++)
 	{
@@ -209,6 +178,8 @@ test_cdnow(void)
 		rel_near(r.p[k], P_CDNOW[k], 0.01, buf);
 	}
 	near(r.log_likelihood, -9594.97, 0.05, "CDNOW: log-likelihood -9594.97 (lifetimes: about -9595)");
+	free(rows);
+	free(cells);
 }
 
 /* simulated customers with known parameters */
@@ -217,18 +188,17 @@ test_recovery(void)
 {
 	const double truth[4] = {0.8, 8.0, 0.9, 12.0};
 	const int	ncust = 6000;
-	pnbd_cell  *cells = malloc(sizeof(pnbd_cell) * ncust);
-	sim_rng		g;
-	pnbd_fit_result r;
+	cl_fitrow  *cells = malloc(sizeof(cl_fitrow) * ncust);
+	cl_model_fit r;
 	int			within = 1;
 
-	sim_seed(&g, 19870101);
+	sim_seed(7919);
 	for (int i = 0; i < ncust; i++)
 	{
-		double		lambda = sim_gamma(&g, truth[0]) / truth[1],
-					mu = sim_gamma(&g, truth[2]) / truth[3],
-					T = 52.0 + floor(sim_unif(&g) * 53.0),	/* 52..104 weeks */
-					death = sim_exp(&g, mu),
+		double		lambda = sim_gamma(truth[0], truth[1]),
+					mu = sim_gamma(truth[2], truth[3]),
+					T = 52.0 + floor(sim_unif() * 53.0),	/* 52..104 weeks */
+					death = sim_exp(mu),
 					end = fmin(death, T),
 					t = 0.0,
 					x = 0,
@@ -236,18 +206,18 @@ test_recovery(void)
 
 		for (;;)
 		{
-			t += sim_exp(&g, lambda);
+			t += sim_exp(lambda);
 			if (t > end)
 				break;
 			x++;
 			tx = t;
 		}
 		cells[i].x = x;
-		cells[i].t_x = round(tx * 7.0) / 7.0;	/* days, as a summary would */
+		cells[i].tx = round(tx * 7.0) / 7.0;	/* days, as a summary would */
 		cells[i].T = T;
 		cells[i].count = 1;
 	}
-	ok(pnbd_fit(cells, ncust, 0.0, &r) == 0 && r.converged, "simulated: fit converged");
+	ok(cl_pnbd_fit(cells, ncust, 0.0, &r) == 0 && r.converged, "simulated: fit converged");
 	for (int k = 0; k < 4; k++)
 		if (!(fabs(r.p[k] - truth[k]) < 3 * r.se[k]))
 		{
