@@ -78,6 +78,7 @@ bgnbd_fit_final(PG_FUNCTION_ARGS)
 	uint32		nrows;
 	cl_model_fit fit;
 
+	cl_fit_state_check_model(st, CL_MODEL_BGNBD, "bgnbd_fit");
 	if (!cl_fit_enough_rows(st, 4, "bgnbd_fit"))
 		PG_RETURN_NULL();
 	rows = cl_fit_state_rows(st, &nrows);

@@ -90,6 +90,16 @@ state_grow(cl_fitstate *st, const char *aggname)
 	return ns;
 }
 
+void
+cl_fit_state_check_model(const cl_fitstate *st, uint32 model, const char *aggname)
+{
+	if (st->model != model)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the state was made by the %s fit", aggname,
+						model_name(st->model))));
+}
+
 static cl_fitstate *
 state_for_update(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
 				 double penalizer)
@@ -101,11 +111,7 @@ state_for_update(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
 	if (PG_ARGISNULL(0))
 		return state_new(model, FIT_STATE_INITIAL, penalizer);
 	st = PG_GETARG_FITSTATE(0);
-	if (st->model != model)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: the state was made by the %s fit", aggname,
-						model_name(st->model))));
+	cl_fit_state_check_model(st, model, aggname);
 	if (st->penalizer != penalizer)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

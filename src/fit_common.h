@@ -42,6 +42,10 @@ extern Datum cl_fit_state_accum(FunctionCallInfo fcinfo, uint32 model,
 extern Datum cl_fit_state_ignore(FunctionCallInfo fcinfo, uint32 model,
 								 const char *aggname, double penalizer);
 
+/* ERROR 22023 unless the state was made by this model's transition function */
+extern void cl_fit_state_check_model(const cl_fitstate *st, uint32 model,
+									 const char *aggname);
+
 /* the distinct rows of a state, sorted by (x, tx, T), palloc'd */
 extern cl_fitrow *cl_fit_state_rows(const cl_fitstate *st, uint32 *nrows);
 

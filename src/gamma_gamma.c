@@ -84,6 +84,7 @@ gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 	uint32		nrows;
 	cl_model_fit fit;
 
+	cl_fit_state_check_model(st, CL_MODEL_GAMMA_GAMMA, "gamma_gamma_fit");
 	if (!cl_fit_enough_rows(st, 3, "gamma_gamma_fit"))
 		PG_RETURN_NULL();
 	rows = cl_fit_state_rows(st, &nrows);
