@@ -80,6 +80,7 @@ pareto_nbd_fit_final(PG_FUNCTION_ARGS)
 	uint32		nrows;
 	cl_model_fit fit;
 
+	cl_fit_state_check_model(st, CL_MODEL_PARETO_NBD, "pareto_nbd_fit");
 	if (!cl_fit_enough_rows(st, 4, "pareto_nbd_fit"))
 		PG_RETURN_NULL();
 	rows = cl_fit_state_rows(st, &nrows);

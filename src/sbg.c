@@ -173,6 +173,7 @@ sbg_fit_final(PG_FUNCTION_ARGS)
 	uint32		nrows;
 	cl_sbg_cell   *cells;
 
+	cl_fit_state_check_model(st, CL_MODEL_SBG, "sbg_fit");
 	if (!cl_fit_enough_rows(st, SBG_NPARAMS, "sbg_fit"))
 		PG_RETURN_NULL();
 	rows = cl_fit_state_rows(st, &nrows);

@@ -14,6 +14,7 @@
 
 #define GK_MAXDIM 5
 #define GK_MAXDEPTH 40
+#define GK_MAXINTERVALS 200	/* subintervals per integral */
 
 typedef void (*gk_fn) (double y, void *ctx, double *out);
 
@@ -38,10 +39,13 @@ static const double gk_wg[4] = {
 /*
  * Adds the integral of f over [a, b] to out[0..dim-1]; the error test uses
  * component 0 (relative to "scale", the magnitude of the whole integral).
+ * *budget counts the subintervals still allowed: when it runs out the
+ * current estimates are accepted, so extreme parameters (met by the
+ * optimiser far from the optimum) cannot make the recursion explode.
  */
 static void
 gk_adapt(gk_fn f, void *ctx, int dim, double a, double b, double reltol,
-		 double scale, int depth, double *out)
+		 double scale, int depth, int *budget, double *out)
 {
 	double		c = 0.5 * (a + b),
 				h = 0.5 * (b - a);
@@ -75,27 +79,26 @@ gk_adapt(gk_fn f, void *ctx, int dim, double a, double b, double reltol,
 	err = fabs(h * (k[0] - g[0]));
 	if (scale <= 0 || !isfinite(scale))
 		scale = fabs(h * k[0]);
-	if (err <= reltol * scale || depth >= GK_MAXDEPTH || !isfinite(err))
+	if (err <= reltol * scale || depth >= GK_MAXDEPTH || *budget < 2 || !isfinite(err))
 	{
 		for (int d = 0; d < dim; d++)
 			out[d] += h * k[d];
 		return;
 	}
-	gk_adapt(f, ctx, dim, a, c, reltol, scale, depth + 1, out);
-	gk_adapt(f, ctx, dim, c, b, reltol, scale, depth + 1, out);
+	*budget -= 2;
+	gk_adapt(f, ctx, dim, a, c, reltol, scale, depth + 1, budget, out);
+	gk_adapt(f, ctx, dim, c, b, reltol, scale, depth + 1, budget, out);
 }
 
-/* integral over [a, b]: a first pass gives the scale of the error test */
+/* integral over [a, b]; the whole-interval estimate sets the error scale */
 static void
 gk_integrate(gk_fn f, void *ctx, int dim, double a, double b, double reltol, double *out)
 {
-	double		first[GK_MAXDIM] = {0};
+	int			budget = GK_MAXINTERVALS;
 
 	for (int d = 0; d < dim; d++)
 		out[d] = 0.0;
-	/* the 15-point estimate of the whole interval sets the scale */
-	gk_adapt(f, ctx, 1, a, b, INFINITY, 0.0, GK_MAXDEPTH, first);
-	gk_adapt(f, ctx, dim, a, b, reltol, fabs(first[0]), 0, out);
+	gk_adapt(f, ctx, dim, a, b, reltol, 0.0, 0, &budget, out);
 }
 
 /* ---- the death-time integral of the likelihood ------------------------------ */
@@ -120,6 +123,7 @@ typedef struct pnbd_int_ctx
 				lot,			/* log(o + t_x) */
 				omq;			/* 1 - ((m+t_x)/(m+T))^K */
 	int			m_is_alpha;
+	int			dim;			/* 1: value only; 5: with the moments */
 } pnbd_int_ctx;
 
 static void
@@ -127,18 +131,29 @@ pnbd_int_fn(double y, void *vctx, double *out)
 {
 	pnbd_int_ctx *c = (pnbd_int_ctx *) vctx;
 	double		L = -log1p(-y * c->omq) / c->K;	/* log((m+tau)/(m+t_x)) */
-	double		tau = c->t_x + exp(c->lmt) * expm1(L);
-	double		lm = c->lmt + L;
-	double		lo = log(c->o + tau);
+	double		mt = exp(c->lmt + L);	/* m + tau */
+	double		ot = (c->o - c->m) + mt;	/* o + tau */
+	double		lo = log(ot);
 	double		h = exp(c->e * (L - (lo - c->lot)));
-	double		la = c->m_is_alpha ? lm : lo;
-	double		lb = c->m_is_alpha ? lo : lm;
+	double		lm = c->lmt + L;
 
 	out[0] = h;
-	out[1] = h * la;
-	out[2] = h * exp(-la);
-	out[3] = h * lb;
-	out[4] = h * exp(-lb);
+	if (c->dim == 1)
+		return;
+	if (c->m_is_alpha)
+	{
+		out[1] = h * lm;
+		out[2] = h / mt;
+		out[3] = h * lo;
+		out[4] = h / ot;
+	}
+	else
+	{
+		out[1] = h * lo;
+		out[2] = h / ot;
+		out[3] = h * lm;
+		out[4] = h / mt;
+	}
 }
 
 /*
@@ -178,7 +193,8 @@ pnbd_log_integral(double r, double alpha, double s, double beta, double x,
 	D = log1p((T - t_x) / (c.m + t_x));
 	c.omq = -expm1(-c.K * D);
 
-	gk_integrate(pnbd_int_fn, &c, mom != NULL ? 5 : 1, 0.0, 1.0, 1e-13, res);
+	c.dim = mom != NULL ? 5 : 1;
+	gk_integrate(pnbd_int_fn, &c, c.dim, 0.0, 1.0, 1e-13, res);
 
 	if (mom != NULL)
 	{
