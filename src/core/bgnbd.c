@@ -130,21 +130,399 @@ cl_bgnbd_loglik_rows(const double *p, const cl_fitrow *rows, uint32_t nrows,
 	return ll;
 }
 
-typedef struct bgnbd_ctx
+/*
+ * The fit evaluates the likelihood many times over the same rows, so it
+ * first builds a "design": the distinct values of T and of tx (a summary has
+ * few: ages and recencies are whole days or weeks), each row's index into
+ * them, and the groups of rows sharing x.  Per evaluation, log(alpha + T)
+ * and log(alpha + tx) are then computed once per distinct value, the
+ * x-only terms once per group, and each row costs one exp and one log1p.
+ */
+typedef struct bgnbd_design
 {
 	const cl_fitrow *rows;
 	uint32_t	nrows;
+	uint32_t	nT,
+				ntx,
+				ngroups;
+	double	   *Tv,
+			   *txv;			/* distinct values */
+	uint32_t   *iT,
+			   *itx;			/* per row */
+	uint32_t   *gstart;			/* group g = rows [gstart[g], gstart[g+1]) */
+	double	   *LT,
+			   *IT,
+			   *LTX,
+			   *ITX;			/* scratch: log(alpha+v), 1/(alpha+v) */
+	double	   *E3,
+			   *E4;				/* scratch: per-group scaled exponentials */
 	double		n;
 	double		penalizer;
-} bgnbd_ctx;
+} bgnbd_design;
+
+static int
+dcmp(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Distinct values of one column of the rows (col 1 = tx, 2 = T) into
+ * vals[] (sorted) and each row's index into them in idx[].  A small
+ * open-addressing hash of the values (they are few in a summary: whole days
+ * or weeks) keeps this linear; only the distinct values are sorted.
+ * Returns the number of distinct values, 0 when out of memory.
+ */
+typedef struct vslot
+{
+	double		v;
+	uint32_t	rank;			/* UINT32_MAX: empty */
+} vslot;
+
+static inline uint64_t
+vhash(double v)
+{
+	uint64_t	u;
+
+	if (v == 0)
+		v = 0.0;
+	memcpy(&u, &v, sizeof(u));
+	u ^= u >> 33;
+	u *= 0xff51afd7ed558ccdULL;
+	u ^= u >> 33;
+	return u;
+}
+
+static vslot *
+vinsert(vslot *tab, uint32_t *cap, uint32_t *k, double v, int *oom)
+{
+	uint32_t	mask = *cap - 1,
+				i = (uint32_t) vhash(v) & mask;
+
+	while (tab[i].rank != UINT32_MAX)
+	{
+		if (tab[i].v == v)
+			return tab;
+		i = (i + 1) & mask;
+	}
+	tab[i].v = v;
+	tab[i].rank = 0;
+	if (++(*k) * 2 > *cap)
+	{
+		uint32_t	nc = *cap * 2,
+					j;
+		vslot	   *nt = malloc((size_t) nc * sizeof(vslot));
+
+		if (!nt)
+		{
+			*oom = 1;
+			return tab;
+		}
+		for (j = 0; j < nc; j++)
+			nt[j].rank = UINT32_MAX;
+		for (j = 0; j < *cap; j++)
+			if (tab[j].rank != UINT32_MAX)
+			{
+				uint32_t	p = (uint32_t) vhash(tab[j].v) & (nc - 1);
+
+				while (nt[p].rank != UINT32_MAX)
+					p = (p + 1) & (nc - 1);
+				nt[p] = tab[j];
+			}
+		free(tab);
+		*cap = nc;
+		return nt;
+	}
+	return tab;
+}
+
+static uint32_t
+distinct_index(const cl_fitrow *rows, uint32_t n, int col, double *vals, uint32_t *idx)
+{
+	uint32_t	cap = 1024,
+				k = 0,
+				i,
+				j;
+	int			oom = 0;
+	vslot	   *tab = malloc((size_t) cap * sizeof(vslot));
+
+	if (!tab)
+		return 0;
+	for (i = 0; i < cap; i++)
+		tab[i].rank = UINT32_MAX;
+	for (i = 0; i < n && !oom; i++)
+		tab = vinsert(tab, &cap, &k, col == 1 ? rows[i].tx : rows[i].T, &oom);
+	if (oom)
+	{
+		free(tab);
+		return 0;
+	}
+	for (i = 0, j = 0; i < cap; i++)
+		if (tab[i].rank != UINT32_MAX)
+			vals[j++] = tab[i].v;
+	qsort(vals, k, sizeof(double), dcmp);
+	/* rank of each value: binary search once per distinct value */
+	for (i = 0; i < cap; i++)
+		if (tab[i].rank != UINT32_MAX)
+		{
+			uint32_t	lo = 0,
+						hi = k;
+
+			while (hi - lo > 1)
+			{
+				uint32_t	mid = (lo + hi) / 2;
+
+				if (vals[mid] <= tab[i].v)
+					lo = mid;
+				else
+					hi = mid;
+			}
+			tab[i].rank = lo;
+		}
+	for (i = 0; i < n; i++)
+	{
+		double		v = col == 1 ? rows[i].tx : rows[i].T;
+		uint32_t	p = (uint32_t) vhash(v) & (cap - 1);
+
+		while (tab[p].v != v)
+			p = (p + 1) & (cap - 1);
+		idx[i] = tab[p].rank;
+	}
+	free(tab);
+	return k;
+}
+
+static int
+design_build(bgnbd_design *d, const cl_fitrow *rows, uint32_t nrows)
+{
+	uint32_t	i,
+				g = 0;
+	size_t		nb = nrows ? nrows : 1;
+
+	memset(d, 0, sizeof(*d));
+	d->rows = rows;
+	d->nrows = nrows;
+	d->Tv = malloc(nb * sizeof(double));
+	d->txv = malloc(nb * sizeof(double));
+	d->iT = malloc(nb * sizeof(uint32_t));
+	d->itx = malloc(nb * sizeof(uint32_t));
+	d->gstart = malloc((nb + 1) * sizeof(uint32_t));
+	d->LT = malloc(nb * sizeof(double));
+	d->IT = malloc(nb * sizeof(double));
+	d->LTX = malloc(nb * sizeof(double));
+	d->ITX = malloc(nb * sizeof(double));
+	d->E3 = malloc(nb * sizeof(double));
+	d->E4 = malloc(nb * sizeof(double));
+	if (!d->Tv || !d->txv || !d->iT || !d->itx || !d->gstart ||
+		!d->LT || !d->IT || !d->LTX || !d->ITX || !d->E3 || !d->E4)
+		return 0;
+	for (i = 0; i < nrows; i++)
+	{
+		d->n += rows[i].count;
+		if (i == 0 || rows[i].x != rows[i - 1].x)
+			d->gstart[g++] = i;
+	}
+	d->nT = distinct_index(rows, nrows, 2, d->Tv, d->iT);
+	d->ntx = distinct_index(rows, nrows, 1, d->txv, d->itx);
+	if (nrows > 0 && (d->nT == 0 || d->ntx == 0))
+		return 0;
+	d->gstart[g] = nrows;
+	d->ngroups = g;
+	return 1;
+}
+
+static void
+design_free(bgnbd_design *d)
+{
+	free(d->Tv);
+	free(d->txv);
+	free(d->iT);
+	free(d->itx);
+	free(d->gstart);
+	free(d->LT);
+	free(d->IT);
+	free(d->LTX);
+	free(d->ITX);
+	free(d->E3);
+	free(d->E4);
+}
+
+/* log-likelihood and its log-parameter gradient over a design */
+static double
+design_loglik(bgnbd_design *d, const double *p, double *grad)
+{
+	const double r = p[0],
+				alpha = p[1],
+				a = p[2],
+				b = p[3];
+	const double lga_r = lgamma(r),
+				lga_b = lgamma(b),
+				lga_ab = lgamma(a + b),
+				ln_alpha = log(alpha),
+				ln_a = log(a);
+	double		psi_r = 0,
+				psi_b = 0,
+				psi_ab = 0;
+	double		ll = 0.0,
+				g[4] = {0, 0, 0, 0};
+	uint32_t	i,
+				k;
+
+	if (grad)
+	{
+		psi_r = cl_digamma(r);
+		psi_b = cl_digamma(b);
+		psi_ab = cl_digamma(a + b);
+	}
+	for (i = 0; i < d->nT; i++)
+	{
+		d->LT[i] = log(alpha + d->Tv[i]);
+		d->IT[i] = 1.0 / (alpha + d->Tv[i]);
+	}
+	for (i = 0; i < d->ntx; i++)
+	{
+		d->LTX[i] = log(alpha + d->txv[i]);
+		d->ITX[i] = 1.0 / (alpha + d->txv[i]);
+	}
+	for (k = 0; k < d->ngroups; k++)
+	{
+		uint32_t	lo = d->gstart[k],
+					hi = d->gstart[k + 1];
+		double		x = d->rows[lo].x,
+					rx = r + x;
+		double		cx = lgamma(rx) - lga_r + r * ln_alpha
+			+ lga_ab + lgamma(b + x) - lga_b - lgamma(a + b + x);
+		double		W = 0,
+					S = 0,
+					A = 0,
+					B = 0,
+					C = 0;
+
+		if (x == 0)
+		{
+			for (i = lo; i < hi; i++)
+			{
+				double		w = d->rows[i].count;
+				uint32_t	j = d->iT[i];
+
+				W += w;
+				S += w * d->LT[j];
+				B += w * d->IT[j];
+			}
+			ll += W * cx - rx * S;
+			A = S;
+		}
+		else
+		{
+			double		bx1 = b + x - 1.0;
+			double		cx4 = ln_a - log(bx1);
+			/* exponents a3 = -rx LT, a4 = cx4 - rx LTX; LT, LTX ascending */
+			double		hi3 = -rx * d->LT[0],
+						hi4 = cx4 - rx * d->LTX[0],
+						lo3 = -rx * d->LT[d->nT - 1],
+						lo4 = cx4 - rx * d->LTX[d->ntx - 1];
+			double		off = hi3 > hi4 ? hi3 : hi4;
+			double		emin = lo3 < lo4 ? lo3 : lo4;
+
+			if (off - emin < 600.0 && d->nT + d->ntx <= 2 * (hi - lo))
+			{
+				/*
+				 * Tables of exp(a3 - off), exp(a4 - off) for this x: each row
+				 * then costs one log (no underflow: exponents span < 600).
+				 */
+				for (i = 0; i < d->nT; i++)
+					d->E3[i] = exp(-rx * d->LT[i] - off);
+				for (i = 0; i < d->ntx; i++)
+					d->E4[i] = exp(cx4 - rx * d->LTX[i] - off);
+				for (i = lo; i < hi; i++)
+				{
+					double		w = d->rows[i].count;
+					uint32_t	j = d->iT[i],
+								m = d->itx[i];
+					double		e3 = d->E3[j],
+								e4 = d->E4[m],
+								sum = e3 + e4,
+								inv = 1.0 / sum,
+								w3 = e3 * inv,
+								w4 = e4 * inv;
+
+					S += w * log(sum);
+					W += w;
+					A += w * (w3 * d->LT[j] + w4 * d->LTX[m]);
+					B += w * (w3 * d->IT[j] + w4 * d->ITX[m]);
+					C += w * w4;
+				}
+				S += W * off;
+			}
+			else
+			{
+				for (i = lo; i < hi; i++)
+				{
+					double		w = d->rows[i].count;
+					uint32_t	j = d->iT[i],
+								m = d->itx[i];
+					double		a3 = -rx * d->LT[j],
+								a4 = cx4 - rx * d->LTX[m];
+					double		dd = a3 - a4;
+					double		e = exp(-fabs(dd));
+					double		w3,
+								w4;
+
+					if (dd >= 0)
+					{
+						w3 = 1.0 / (1.0 + e);
+						w4 = e * w3;
+						S += w * (a3 + log1p(e));
+					}
+					else
+					{
+						w4 = 1.0 / (1.0 + e);
+						w3 = e * w4;
+						S += w * (a4 + log1p(e));
+					}
+					W += w;
+					A += w * (w3 * d->LT[j] + w4 * d->LTX[m]);
+					B += w * (w3 * d->IT[j] + w4 * d->ITX[m]);
+					C += w * w4;
+				}
+			}
+			ll += W * cx + S;
+			if (grad)
+			{
+				g[2] += C / a;
+				g[3] -= C / bx1;
+			}
+		}
+		if (grad)
+		{
+			double		psi_abx = cl_digamma(a + b + x);
+
+			g[0] += W * (cl_digamma(rx) - psi_r + ln_alpha) - A;
+			g[1] += W * (r / alpha) - rx * B;
+			g[2] += W * (psi_ab - psi_abx);
+			g[3] += W * (psi_ab + cl_digamma(b + x) - psi_b - psi_abx);
+		}
+	}
+	if (grad)
+	{
+		grad[0] = g[0] * r;
+		grad[1] = g[1] * alpha;
+		grad[2] = g[2] * a;
+		grad[3] = g[3] * b;
+	}
+	return ll;
+}
 
 /* -LL/n + penalizer * |log p|^2 over log parameters */
 static double
 bgnbd_objective(const double *lp, double *grad, void *vctx)
 {
-	bgnbd_ctx  *ctx = vctx;
+	bgnbd_design *d = vctx;
 	double		p[4],
-				g[4] = {0, 0, 0, 0},
+				g[4],
 				ll,
 				f;
 	int			i;
@@ -155,27 +533,42 @@ bgnbd_objective(const double *lp, double *grad, void *vctx)
 			return NAN;
 		p[i] = exp(lp[i]);
 	}
-	ll = cl_bgnbd_loglik_rows(p, ctx->rows, ctx->nrows, grad ? g : NULL);
-	f = -ll / ctx->n;
+	ll = design_loglik(d, p, grad ? g : NULL);
+	f = -ll / d->n;
 	for (i = 0; i < 4; i++)
-		f += ctx->penalizer * lp[i] * lp[i];
+		f += d->penalizer * lp[i] * lp[i];
 	if (grad)
 		for (i = 0; i < 4; i++)
-			grad[i] = -g[i] / ctx->n + 2.0 * ctx->penalizer * lp[i];
+			grad[i] = -g[i] / d->n + 2.0 * d->penalizer * lp[i];
 	return f;
+}
+
+double
+cl_bgnbd_loglik_fast(const double *p, const cl_fitrow *rows, uint32_t nrows,
+					 double *grad)
+{
+	bgnbd_design d;
+	double		ll;
+
+	if (!design_build(&d, rows, nrows))
+	{
+		design_free(&d);
+		return NAN;
+	}
+	ll = design_loglik(&d, p, grad);
+	design_free(&d);
+	return ll;
 }
 
 int
 cl_bgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 			 cl_model_fit *fit)
 {
-	bgnbd_ctx	ctx;
-	cl_optim_result res;
+	bgnbd_design d;
 	double		lp[4];
 	double		sx = 0,
 				sT = 0,
-				n = 0,
-				se[4];
+				n = 0;
 	uint32_t	i;
 	int			k;
 
@@ -186,11 +579,16 @@ cl_bgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 		sx += rows[i].count * rows[i].x;
 		sT += rows[i].count * rows[i].T;
 	}
-	ctx.rows = rows;
-	ctx.nrows = nrows;
-	ctx.n = n;
-	ctx.penalizer = penalizer;
 	fit->n = n;
+	if (!design_build(&d, rows, nrows))
+	{
+		design_free(&d);
+		for (k = 0; k < 4; k++)
+			fit->p[k] = fit->se[k] = NAN;
+		fit->log_likelihood = NAN;
+		return 0;
+	}
+	d.penalizer = penalizer;
 
 	/* start: r = 1, alpha = 1 / (mean rate), a = b = 1 */
 	lp[0] = 0.0;
@@ -198,15 +596,9 @@ cl_bgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 	lp[2] = 0.0;
 	lp[3] = 0.0;
 
-	cl_optim_minimize(bgnbd_objective, &ctx, 4, lp, NULL, &res);
-	for (k = 0; k < 4; k++)
-		fit->p[k] = exp(lp[k]);
-	fit->converged = res.converged;
-	fit->iterations = res.iterations;
-	fit->log_likelihood = cl_bgnbd_loglik_rows(fit->p, rows, nrows, NULL);
-	fit->se_ok = cl_optim_log_se(bgnbd_objective, &ctx, 4, lp, se);
-	for (k = 0; k < 4; k++)
-		fit->se[k] = se[k] / sqrt(n);	/* Hessian of the sum, not the mean */
+	cl_model_optimize(bgnbd_objective, &d, 4, lp, n, fit);
+	fit->log_likelihood = design_loglik(&d, fit->p, NULL);
+	design_free(&d);
 	return cl_model_fit_check(fit, 4);
 }
 

@@ -31,9 +31,17 @@ extern double cl_bgnbd_loglik_rows(const double *p, const cl_fitrow *rows,
 								   uint32_t nrows, double *grad);
 
 /*
+ * The same sum computed the way the fit does (distinct T and tx values,
+ * groups of x; rows sorted by x), for tests; NaN when out of memory.
+ */
+extern double cl_bgnbd_loglik_fast(const double *p, const cl_fitrow *rows,
+								   uint32_t nrows, double *grad);
+
+/*
  * Maximum-likelihood fit over rows sorted by x, minimising
  * -LL/n + penalizer * sum(log(p)^2) on log parameters.  Fills *fit.
- * Returns fit->converged.
+ * Returns fit->converged (see cl_model_fit_check); on out-of-memory the
+ * result is NaN and not converged.
  */
 extern int	cl_bgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 						 cl_model_fit *fit);

@@ -123,4 +123,19 @@ typedef struct cl_model_fit
  */
 extern int	cl_model_fit_check(cl_model_fit *fit, int nparams);
 
+/*
+ * The common optimisation of a model fit over log-parameters lp[0..n)
+ * (in: start, out: estimate) of an objective that is the mean negative
+ * log-likelihood over ncust customers (plus penalty), NaN beyond
+ * |lp| > CL_FIT_LOG_BOUND: BFGS; if it fails away from the boundary,
+ * Nelder-Mead and BFGS again (a parameter running to the boundary is not
+ * helped by a restart); then the standard errors of exp(lp) from the
+ * Hessian of the total (ncust * objective).  Fills fit->p, se, se_ok,
+ * converged, iterations, n; the caller sets log_likelihood and then calls
+ * cl_model_fit_check().  (fn is a cl_objective, see optim.h.)
+ */
+extern void cl_model_optimize(double (*fn) (const double *x, double *grad, void *ctx),
+							  void *ctx, int n, double *lp, double ncust,
+							  cl_model_fit *fit);
+
 #endif							/* CL_FITSTATE_H */

@@ -6,6 +6,7 @@
 #include "gamma_gamma.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "optim.h"
@@ -73,7 +74,66 @@ typedef struct gg_ctx
 	uint32_t	nrows;
 	double		n;
 	double		penalizer;
+	double	   *lnm;			/* log(m) of each row, computed once */
 } gg_ctx;
+
+/*
+ * cl_gg_loglik_rows for the fit: log(m) precomputed, x-only terms once per
+ * group of equal x (rows sorted by x), one log per row and evaluation.
+ */
+static double
+gg_eval(const gg_ctx *ctx, const double *pp, double *grad)
+{
+	const double p = pp[0],
+				q = pp[1],
+				v = pp[2];
+	const double lgq = lgamma(q),
+				lnv = log(v);
+	double		psiq = grad ? cl_digamma(q) : 0.0;
+	double		ll = 0.0,
+				g[3] = {0, 0, 0};
+	uint32_t	i = 0;
+
+	while (i < ctx->nrows)
+	{
+		double		x = ctx->rows[i].x,
+					px = p * x,
+					lnx = log(x);
+		double		W = 0,
+					SM = 0,
+					SL = 0,
+					SI = 0;
+
+		for (; i < ctx->nrows && ctx->rows[i].x == x; i++)
+		{
+			double		w = ctx->rows[i].count,
+						u = x * ctx->rows[i].tx + v;
+
+			W += w;
+			SM += w * ctx->lnm[i];
+			SL += w * log(u);
+			if (grad)
+				SI += w / u;
+		}
+		ll += W * (lgamma(px + q) - lgamma(px) - lgq + q * lnv + px * lnx)
+			+ (px - 1.0) * SM - (px + q) * SL;
+		if (grad)
+		{
+			double		psi_pxq = cl_digamma(px + q);
+
+			g[0] += x * (W * (psi_pxq - cl_digamma(px) + lnx) + SM - SL);
+			g[1] += W * (psi_pxq - psiq + lnv) - SL;
+			g[2] += W * q / v - (px + q) * SI;
+		}
+	}
+	if (grad)
+	{
+		grad[0] = g[0] * p;
+		grad[1] = g[1] * q;
+		grad[2] = g[2] * v;
+	}
+	return ll;
+}
 
 static double
 gg_objective(const double *lp, double *grad, void *vctx)
@@ -91,7 +151,7 @@ gg_objective(const double *lp, double *grad, void *vctx)
 			return NAN;
 		p[i] = exp(lp[i]);
 	}
-	ll = cl_gg_loglik_rows(p, ctx->rows, ctx->nrows, grad ? g : NULL);
+	ll = gg_eval(ctx, p, grad ? g : NULL);
 	f = -ll / ctx->n;
 	for (i = 0; i < 3; i++)
 		f += ctx->penalizer * lp[i] * lp[i];
@@ -106,13 +166,10 @@ cl_gg_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 		  cl_model_fit *fit)
 {
 	gg_ctx		ctx;
-	cl_optim_result res;
-	double		lp[3],
-				se[3];
+	double		lp[3];
 	double		n = 0,
 				sm = 0;
 	uint32_t	i;
-	int			k;
 
 	memset(fit, 0, sizeof(*fit));
 	for (i = 0; i < nrows; i++)
@@ -124,23 +181,26 @@ cl_gg_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 	ctx.nrows = nrows;
 	ctx.n = n;
 	ctx.penalizer = penalizer;
+	ctx.lnm = malloc((nrows ? nrows : 1) * sizeof(double));
 	fit->n = n;
+	if (ctx.lnm == NULL)
+	{
+		fit->p[0] = fit->p[1] = fit->p[2] = fit->p[3] = NAN;
+		fit->log_likelihood = NAN;
+		return 0;
+	}
+	for (i = 0; i < nrows; i++)
+		ctx.lnm[i] = log(rows[i].tx);
 
 	/* start: p = 1, q = 1, v = mean spend (the scale of the data) */
 	lp[0] = 0.0;
 	lp[1] = 0.0;
 	lp[2] = log(sm / n);
-	cl_optim_minimize(gg_objective, &ctx, 3, lp, NULL, &res);
-	for (k = 0; k < 3; k++)
-		fit->p[k] = exp(lp[k]);
+	cl_model_optimize(gg_objective, &ctx, 3, lp, n, fit);
 	fit->p[3] = NAN;
-	fit->converged = res.converged;
-	fit->iterations = res.iterations;
-	fit->log_likelihood = cl_gg_loglik_rows(fit->p, rows, nrows, NULL);
-	fit->se_ok = cl_optim_log_se(gg_objective, &ctx, 3, lp, se);
-	for (k = 0; k < 3; k++)
-		fit->se[k] = se[k] / sqrt(n);
 	fit->se[3] = NAN;
+	fit->log_likelihood = gg_eval(&ctx, fit->p, NULL);
+	free(ctx.lnm);
 	return cl_model_fit_check(fit, 3);
 }
 

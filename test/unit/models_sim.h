@@ -43,7 +43,7 @@ sim_exp(double rate)
 }
 
 /* Gamma(shape, rate) by Marsaglia & Tsang (2000) */
-static double
+static inline double
 sim_gamma(double shape, double rate)
 {
 	double		d,
@@ -89,7 +89,7 @@ typedef struct cdnow_row
  * datasets folder).  Returns the number of rows (malloc'd into *rows), 0 if
  * the file is absent.
  */
-static int
+static inline int
 cdnow_read(cdnow_row **rows)
 {
 	const char *dir = getenv("CLIENTELE_DATASETS");

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# bench/models.sh: BG/NBD + Gamma-Gamma fit and prediction performance
+# (issue 4).  Run by `make bench` (scripts/bench.sh sets PGHOST, PGPORT,
+# PGUSER and BENCH_DB with the extension installed) or by hand:
+#   BENCH_DB=mydb BENCH_SCALE=0.1 bash bench/models.sh
+# BENCH_SCALE scales the 1,000,000 customers of the issue (default 1).
+#
+# Prints, in one run:
+#   1. fit time of bgnbd_fit (and gamma_gamma_fit) over the customer summary
+#      vs the GROUP BY scan of the transactions that produced that summary
+#      (rfm_summary is another area; this baseline is the equivalent plain
+#      SQL GROUP BY) - goal <= 0.5x;
+#   2. prediction throughput (rows/s) of p_alive, expected_purchases and clv
+#      vs a plain arithmetic expression over the same rows;
+#   3. the size of the fit state (distinct rows) vs the input rows.
+set -euo pipefail
+DB=${BENCH_DB:?BENCH_DB must name a database with the clientele extension}
+SCALE=${BENCH_SCALE:-1}
+N=$(awk -v s="$SCALE" 'BEGIN { n = int(1000000 * s); if (n < 1000) n = 1000; print n }')
+PSQL=(psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB")
+# serial plans for both sides of every ratio (set BENCH_PARALLEL=1 to let the
+# planner choose): parallel timings on a small shared machine are noise
+[ -n "${BENCH_PARALLEL:-}" ] || export PGOPTIONS="${PGOPTIONS:-} -c max_parallel_workers_per_gather=0"
+export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
+
+now() { date +%s.%N; }
+# run SQL, print elapsed seconds (best of $2 runs, default 3)
+timeit() {
+	local best="" i t0 t1 e
+	for ((i = 0; i < ${2:-3}; i++)); do
+		t0=$(now); "${PSQL[@]}" -c "$1" >/dev/null; t1=$(now)
+		e=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
+		if [ -z "$best" ] || awk -v e="$e" -v b="$best" 'BEGIN { exit !(e < b) }'; then best=$e; fi
+	done
+	echo "$best"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
+
+echo "# bench/models.sh: $N customers (BENCH_SCALE=$SCALE), database $DB, ${BENCH_PARALLEL:+parallel}${BENCH_PARALLEL:-serial} plans"
+echo "# generating transactions (purchase days over 78 weeks, BG/NBD-like)..."
+"${PSQL[@]}" <<SQL
+SET client_min_messages = warning;
+DROP TABLE IF EXISTS bench_models_txn, bench_models_summary;
+SELECT setseed(0.42);
+-- customer i: first purchase day f in 0..272 (39 weeks), rate lambda ~ Gamma(0.5, 10 weeks) approx.
+-- (exponential of exponential mixture), purchases on random days until day 546 or dropout
+CREATE UNLOGGED TABLE bench_models_txn AS
+WITH c AS (
+	SELECT i AS customer_id, floor(random() * 273)::int AS first_day,
+	       (-ln(random()) * -ln(random()) * 0.05 / 7)::float8 AS lambda_per_day,
+	       random() * 0.5 AS p_drop
+	FROM generate_series(1, $N) i
+)
+SELECT customer_id, first_day AS day, (10 + random() * 90)::numeric(10, 2) AS amount FROM c
+UNION ALL
+SELECT customer_id, d, (10 + random() * 90)::numeric(10, 2)
+FROM c, LATERAL (
+	SELECT first_day + ceil(sum(-ln(random()) / greatest(lambda_per_day, 1e-6)) OVER (ORDER BY k))::int AS d, k
+	FROM generate_series(1, least(30, 1 + floor(-ln(random()) / greatest(p_drop, 0.02) ))::int) k
+) s
+WHERE d <= 546;
+ANALYZE bench_models_txn;
+SQL
+ROWS=$("${PSQL[@]}" -c "SELECT count(*) FROM bench_models_txn")
+echo "# $ROWS transactions"
+
+# the (frequency, recency, T, monetary) summary the fits need (monetary here
+# is the mean over all purchase lines, a stand-in: only its cost matters)
+RFT_SQL="SELECT customer_id, (count(DISTINCT day) - 1)::float8 AS frequency,
+	((max(day) - min(day)) / 7.0)::float8 AS recency, ((546 - min(day)) / 7.0)::float8 AS t,
+	avg(amount)::float8 AS monetary
+FROM bench_models_txn GROUP BY customer_id"
+"${PSQL[@]}" -c "CREATE UNLOGGED TABLE bench_models_summary AS $RFT_SQL" -c "ANALYZE bench_models_summary"
+
+echo
+echo "## 1. fit time vs the summary scan that produced its input"
+t_scan=$(timeit "SELECT count(*) FROM ($RFT_SQL) s")
+t_fit=$(timeit "SELECT (clientele.bgnbd_fit(frequency, recency, t)).converged FROM bench_models_summary")
+t_gg=$(timeit "SELECT (clientele.gamma_gamma_fit(frequency, monetary)).converged FROM bench_models_summary")
+echo "summary GROUP BY scan ($ROWS transactions): ${t_scan} s"
+echo "bgnbd_fit over $N customers:               ${t_fit} s   ratio fit/scan = $(ratio "$t_fit" "$t_scan") (goal <= 0.5)"
+echo "gamma_gamma_fit over $N customers:         ${t_gg} s   ratio fit/scan = $(ratio "$t_gg" "$t_scan")"
+"${PSQL[@]}" -c "SELECT 'bgnbd: ' || round(r::numeric, 4) || ' ' || round(alpha::numeric, 3) || ' ' || round(a::numeric, 4) || ' ' || round(b::numeric, 4)
+	|| ' LL ' || round(log_likelihood::numeric, 1) || ' converged ' || converged || ' iterations ' || iterations
+	FROM (SELECT (clientele.bgnbd_fit(frequency, recency, t)).* FROM bench_models_summary) f"
+
+echo
+echo "## 2. prediction throughput vs plain arithmetic over the same rows"
+"${PSQL[@]}" -c "DROP TABLE IF EXISTS bench_models_params" \
+	-c "CREATE UNLOGGED TABLE bench_models_params AS SELECT (SELECT clientele.bgnbd_fit(frequency, recency, t) FROM bench_models_summary) AS bg, (SELECT clientele.gamma_gamma_fit(frequency, monetary) FROM bench_models_summary) AS gg"
+t_arith=$(timeit "SELECT sum(frequency * 0.5 + recency / (t + 1.0)) FROM bench_models_summary")
+t_alive=$(timeit "SELECT sum(clientele.bgnbd_p_alive(p.bg, frequency, recency, t)) FROM bench_models_summary, bench_models_params p")
+t_exp=$(timeit "SELECT sum(clientele.bgnbd_expected_purchases(p.bg, 39, frequency, recency, t)) FROM bench_models_summary, bench_models_params p")
+t_clv=$(timeit "SELECT sum(clientele.clv(p.bg, p.gg, frequency, recency, t, monetary, 12, 0.01, 4.345)) FROM bench_models_summary, bench_models_params p" 1)
+echo "plain arithmetic:           $(rate "$N" "$t_arith") rows/s"
+echo "bgnbd_p_alive:              $(rate "$N" "$t_alive") rows/s   ratio time/arithmetic = $(ratio "$t_alive" "$t_arith")"
+echo "bgnbd_expected_purchases:   $(rate "$N" "$t_exp") rows/s   ratio time/arithmetic = $(ratio "$t_exp" "$t_arith")"
+echo "clv (12 months):            $(rate "$N" "$t_clv") rows/s   ratio time/arithmetic = $(ratio "$t_clv" "$t_arith")"
+
+echo
+echo "## 3. memory of the fit state"
+"${PSQL[@]}" <<'SQL'
+CREATE AGGREGATE pg_temp.bg_state(float8, float8, float8) (SFUNC = clientele.bgnbd_fit_trans, STYPE = clientele.fit_state);
+SELECT format('input rows %s, distinct (frequency, recency, T) rows %s, fit state %s (%s bytes per input row)',
+	n, d, pg_size_pretty(sz::bigint), round(sz::numeric / n, 2))
+FROM (SELECT count(*) AS n,
+             (SELECT count(*) FROM (SELECT DISTINCT frequency, recency, t FROM bench_models_summary) s) AS d,
+             pg_column_size(pg_temp.bg_state(frequency, recency, t)) AS sz
+      FROM bench_models_summary) s;
+SQL
+[ -n "${BENCH_KEEP:-}" ] || "${PSQL[@]}" -c "DROP TABLE bench_models_txn, bench_models_summary, bench_models_params"
