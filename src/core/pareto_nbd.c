@@ -406,10 +406,14 @@ typedef struct pnbd_obj_ctx
 {
 	const cl_fitrow *cells;
 	size_t		ncells;
-	double		penalty;		/* penalizer * number of customers */
+	double		ncust;
+	double		penalizer;
 } pnbd_obj_ctx;
 
-/* negative log-likelihood (+ L2 penalty) in the log-parameters */
+/*
+ * Mean negative log-likelihood (+ L2 penalty) in the log-parameters, NaN
+ * beyond CL_FIT_LOG_BOUND (the shared convention of cl_model_optimize).
+ */
 static double
 pnbd_objective(const double *x, double *grad, void *vctx)
 {
@@ -420,8 +424,7 @@ pnbd_objective(const double *x, double *grad, void *vctx)
 
 	for (int k = 0; k < 4; k++)
 	{
-		/* keep exp() finite: the line search backs off from NaN/Inf */
-		if (!(fabs(x[k]) < 700.0))
+		if (!(fabs(x[k]) <= CL_FIT_LOG_BOUND))
 			return NAN;
 		p[k] = exp(x[k]);
 		pen += x[k] * x[k];
@@ -429,35 +432,24 @@ pnbd_objective(const double *x, double *grad, void *vctx)
 	ll = cl_pnbd_loglik(p, c->cells, c->ncells, grad);
 	if (grad != NULL)
 		for (int k = 0; k < 4; k++)
-			grad[k] = -grad[k] + 2.0 * c->penalty * x[k];
-	return -ll + c->penalty * pen;
+			grad[k] = -grad[k] / c->ncust + 2.0 * c->penalizer * x[k];
+	return -ll / c->ncust + c->penalizer * pen;
 }
 
 int
 cl_pnbd_fit(const cl_fitrow *cells, size_t ncells, double penalizer, cl_model_fit *fit)
 {
-	pnbd_obj_ctx ctx = {cells, ncells, 0.0};
+	pnbd_obj_ctx ctx = {cells, ncells, 0.0, penalizer};
 	double		x[4] = {0.0, 0.0, 0.0, 0.0};
-	cl_optim_result ores;
-	double		n = 0.0;
 
 	for (size_t i = 0; i < ncells; i++)
-		n += cells[i].count;
-	if (!(n > 0))
+		ctx.ncust += cells[i].count;
+	if (!(ctx.ncust > 0))
 		return -1;
-	ctx.penalty = penalizer * n;
-	cl_optim_minimize(pnbd_objective, &ctx, 4, x, NULL, &ores);
-	for (int k = 0; k < 4; k++)
-		fit->p[k] = exp(x[k]);
-	fit->n = n;
+	cl_model_optimize(pnbd_objective, &ctx, 4, x, ctx.ncust, fit);
 	fit->log_likelihood = cl_pnbd_loglik(fit->p, cells, ncells, NULL);
-	fit->iterations = ores.iterations;
-	fit->se_ok = cl_optim_log_se(pnbd_objective, &ctx, 4, x, fit->se);
-	if (!fit->se_ok)
-		for (int k = 0; k < 4; k++)
-			fit->se[k] = NAN;
-	/* an interior, identified maximum: see MODEL_MAX_LOG_SE */
-	fit->converged = ores.converged && isfinite(fit->log_likelihood);
+	cl_model_fit_check(fit, 4);
+	/* also an identified maximum: see MODEL_MAX_LOG_SE */
 	for (int k = 0; k < 4; k++)
 		if (!(fit->se[k] / fit->p[k] < MODEL_MAX_LOG_SE))
 			fit->converged = 0;

@@ -34,8 +34,7 @@
 
 #include <stddef.h>
 
-#include "bgnbd.h"				/* cl_model_fit */
-#include "fitstate.h"
+#include "fitstate.h"			/* cl_fitrow, cl_model_fit */
 
 /*
  * The data of a fit are the distinct rows of the shared compressed fit state
@@ -101,7 +100,7 @@ extern double cl_pnbd_purchase_pmf_2f1(const double p[4], double t, double n);
  * Maximum-likelihood fit on log-parameters from r = alpha = s = beta = 1,
  * minimising -LL/n + penalizer * sum(log(param)^2) (the lifetimes
  * convention, shared with the BG/NBD fit).  Fills *fit (cl_model_fit of
- * bgnbd.h: p = {r, alpha, s, beta}).  Returns 0, or -1 when there are no
+ * fitstate.h: p = {r, alpha, s, beta}).  Returns 0, or -1 when there are no
  * customers.
  */
 extern int	cl_pnbd_fit(const cl_fitrow *cells, size_t ncells, double penalizer,

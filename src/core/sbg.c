@@ -7,6 +7,7 @@
 
 #include <math.h>
 
+#include "fitstate.h"
 #include "optim.h"
 #include "specfun.h"
 
@@ -105,57 +106,49 @@ typedef struct sbg_obj_ctx
 {
 	const cl_sbg_cell *cells;
 	size_t		ncells;
-	double		penalty;		/* penalizer * number of customers */
+	double		ncust;
+	double		penalizer;
 } sbg_obj_ctx;
 
-/* negative log-likelihood (+ L2 penalty) in the log-parameters */
+/*
+ * Mean negative log-likelihood (+ L2 penalty) in the log-parameters, NaN
+ * beyond CL_FIT_LOG_BOUND (the shared convention of cl_model_optimize).
+ */
 static double
 sbg_objective(const double *x, double *grad, void *vctx)
 {
 	sbg_obj_ctx *c = (sbg_obj_ctx *) vctx;
 	double		ll;
 
-	if (!(fabs(x[0]) < 700.0 && fabs(x[1]) < 700.0))
-		return NAN;				/* the line search backs off */
+	if (!(fabs(x[0]) <= CL_FIT_LOG_BOUND && fabs(x[1]) <= CL_FIT_LOG_BOUND))
+		return NAN;
 	ll = cl_sbg_loglik(exp(x[0]), exp(x[1]), c->cells, c->ncells, grad);
-
 	if (grad != NULL)
 		for (int k = 0; k < 2; k++)
-			grad[k] = -grad[k] + 2.0 * c->penalty * x[k];
-	return -ll + c->penalty * (x[0] * x[0] + x[1] * x[1]);
+			grad[k] = -grad[k] / c->ncust + 2.0 * c->penalizer * x[k];
+	return -ll / c->ncust + c->penalizer * (x[0] * x[0] + x[1] * x[1]);
 }
 
 int
 cl_sbg_fit(const cl_sbg_cell *cells, size_t ncells, double penalizer, cl_model_fit *fit)
 {
-	sbg_obj_ctx ctx = {cells, ncells, 0.0};
+	sbg_obj_ctx ctx = {cells, ncells, 0.0, penalizer};
 	double		x[2] = {0.0, 0.0};	/* alpha = beta = 1 */
-	cl_optim_result ores;
-	double		n = cl_sbg_customers(cells, ncells);
 
-	if (!(n > 0))
+	ctx.ncust = cl_sbg_customers(cells, ncells);
+	if (!(ctx.ncust > 0))
 		return -1;
-	ctx.penalty = penalizer * n;
-	cl_optim_minimize(sbg_objective, &ctx, 2, x, NULL, &ores);
-	fit->p[0] = exp(x[0]);
-	fit->p[1] = exp(x[1]);
+	cl_model_optimize(sbg_objective, &ctx, 2, x, ctx.ncust, fit);
 	fit->p[2] = fit->p[3] = fit->se[2] = fit->se[3] = NAN;
-	fit->n = n;
 	fit->log_likelihood = cl_sbg_loglik(fit->p[0], fit->p[1], cells, ncells, NULL);
-	fit->iterations = ores.iterations;
-	fit->se_ok = cl_optim_log_se(sbg_objective, &ctx, 2, x, fit->se);
-	if (!fit->se_ok)
-		fit->se[0] = fit->se[1] = NAN;
+	cl_model_fit_check(fit, 2);
 
 	/*
-	 * Converged means an interior, identified maximum: the optimiser's
-	 * gradient test passed, and the Hessian is positive definite with
-	 * standard errors of the log-parameters below MODEL_MAX_LOG_SE (a
-	 * parameter running off to 0 or infinity, e.g. no churn at all, also
-	 * flattens the gradient).
+	 * Also an identified maximum: a flat ridge (e.g. one period of data,
+	 * which fixes only alpha / (alpha + beta)) passes the gradient test with
+	 * huge standard errors.
 	 */
-	fit->converged = ores.converged && isfinite(fit->log_likelihood)
-		&& fit->se[0] / fit->p[0] < MODEL_MAX_LOG_SE
-		&& fit->se[1] / fit->p[1] < MODEL_MAX_LOG_SE;
+	if (!(fit->se[0] / fit->p[0] < MODEL_MAX_LOG_SE && fit->se[1] / fit->p[1] < MODEL_MAX_LOG_SE))
+		fit->converged = 0;
 	return 0;
 }

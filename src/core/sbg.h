@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bgnbd.h"				/* cl_model_fit */
+#include "fitstate.h"			/* cl_fitrow, cl_model_fit */
 
 /*
  * One cell of compressed data: "churned" customers who churned in period
@@ -76,7 +76,7 @@ extern double cl_sbg_loglik(double alpha, double beta, const cl_sbg_cell *cells,
  * Maximum-likelihood fit on log-parameters from alpha = beta = 1,
  * minimising -LL/n + penalizer * sum(log(param)^2) (the lifetimes
  * convention, shared with the other fits).  Fills *fit (cl_model_fit of
- * bgnbd.h: p = {alpha, beta}); fit->converged only at an identified interior
+ * fitstate.h: p = {alpha, beta}); fit->converged only at an identified interior
  * maximum.  Returns 0, or -1 when there are no customers.
  */
 extern int	cl_sbg_fit(const cl_sbg_cell *cells, size_t ncells, double penalizer,
