@@ -6,6 +6,7 @@
 #include "pareto_nbd.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "optim.h"
 #include "specfun.h"
@@ -208,15 +209,31 @@ pnbd_log_integral(double r, double alpha, double s, double beta, double x,
 		+ c.e * (c.lmt - c.lot) + log(res[0]);
 }
 
-double
-cl_pnbd_loglik_one(const double p[4], double x, double t_x, double T,
-				double *grad, double *p_alive)
+/*
+ * What one customer's likelihood needs besides log I: terms that depend only
+ * on x (shared by every customer of that frequency) and only on T.
+ */
+typedef struct pnbd_terms
+{
+	double		lg_rx;			/* lgamma(r + x) - lgamma(r) */
+	double		dg_rx;			/* digamma(r + x) - digamma(r) */
+	double		la_T;			/* log(alpha + T) */
+	double		lb_T;			/* log(beta + T) */
+} pnbd_terms;
+
+/*
+ * One customer's log-likelihood from log I (I the death-time integral over
+ * (t_x, T]) and, for the gradient, the means under the integrand of
+ * log(alpha+tau), 1/(alpha+tau), log(beta+tau), 1/(beta+tau).
+ */
+static double
+pnbd_row(const double p[4], double x, double T, const pnbd_terms *tm, double logI,
+		 const double *mom, double *grad, double *p_alive)
 {
 	double		r = p[0],
 				alpha = p[1],
 				s = p[2],
 				beta = p[3];
-	double		mom[4];
 	double		common,
 				L1,
 				LA,
@@ -224,10 +241,9 @@ cl_pnbd_loglik_one(const double p[4], double x, double t_x, double T,
 				p1,
 				p2;
 
-	common = cl_lgamma(r + x) - cl_lgamma(r) + r * log(alpha) + s * log(beta);
-	L1 = -(r + x) * log(alpha + T) - s * log(beta + T);
-	LA = log(s) + pnbd_log_integral(r, alpha, s, beta, x, t_x, T,
-									grad != NULL ? mom : NULL);
+	common = tm->lg_rx + r * log(alpha) + s * log(beta);
+	L1 = -(r + x) * tm->la_T - s * tm->lb_T;
+	LA = log(s) + logI;
 	tail = cl_logsumexp2(L1, LA);
 	p1 = 1.0 / (1.0 + exp(LA - L1));	/* P(alive at T) */
 	p2 = 1.0 - p1;
@@ -235,13 +251,28 @@ cl_pnbd_loglik_one(const double p[4], double x, double t_x, double T,
 		*p_alive = p1;
 	if (grad != NULL)
 	{
-		grad[0] = cl_digamma(r + x) - cl_digamma(r) + log(alpha)
-			- p1 * log(alpha + T) - p2 * mom[0];
-		grad[1] = r / alpha - p1 * (r + x) / (alpha + T) - p2 * (r + x) * mom[1];
-		grad[2] = log(beta) - p1 * log(beta + T) + p2 * (1.0 / s - mom[2]);
-		grad[3] = s / beta - p1 * s / (beta + T) - p2 * (s + 1) * mom[3];
+		grad[0] = tm->dg_rx + log(alpha) - p1 * tm->la_T - (p2 > 0 ? p2 * mom[0] : 0.0);
+		grad[1] = r / alpha - p1 * (r + x) / (alpha + T) - (p2 > 0 ? p2 * (r + x) * mom[1] : 0.0);
+		grad[2] = log(beta) - p1 * tm->lb_T + (p2 > 0 ? p2 * (1.0 / s - mom[2]) : 0.0);
+		grad[3] = s / beta - p1 * s / (beta + T) - (p2 > 0 ? p2 * (s + 1) * mom[3] : 0.0);
 	}
 	return common + tail;
+}
+
+double
+cl_pnbd_loglik_one(const double p[4], double x, double t_x, double T,
+				   double *grad, double *p_alive)
+{
+	double		mom[4] = {0.0, 0.0, 0.0, 0.0};
+	double		logI = pnbd_log_integral(p[0], p[1], p[2], p[3], x, t_x, T,
+										 grad != NULL ? mom : NULL);
+	pnbd_terms	tm;
+
+	tm.lg_rx = cl_lgamma(p[0] + x) - cl_lgamma(p[0]);
+	tm.dg_rx = grad != NULL ? cl_digamma(p[0] + x) - cl_digamma(p[0]) : 0.0;
+	tm.la_T = log(p[1] + T);
+	tm.lb_T = log(p[3] + T);
+	return pnbd_row(p, x, T, &tm, logI, mom, grad, p_alive);
 }
 
 double
@@ -266,25 +297,251 @@ cl_pnbd_loglik_2f1(const double p[4], double x, double t_x, double T)
 	return common + cl_logsumexp2(L1, log(s) - log(rsx) + lA0);
 }
 
+/*
+ * The likelihood of many customers shares work: for one frequency x the
+ * integrand does not depend on the customer, so with the distinct t_x and T
+ * values of that x as points p_0 > p_1 > ... (p_0 the largest), the tail
+ * integrals G(p_i) = Integral_{p_i}^{p_0} (and the moments) are cumulated
+ * gap by gap, and I = G(t_x) - G(T).  The difference cannot lose precision
+ * where it matters: the integrand decreases, so G(T) <= f(T) (p_0 - T) =
+ * term1 (p_0 - T) / (beta + T), small against the other term of the
+ * likelihood.  Cost per evaluation: one short quadrature per distinct point
+ * instead of one per customer.  Everything is kept in logs and means so
+ * that large x cannot overflow.
+ */
+typedef struct pnbd_group
+{
+	double		x;
+	size_t		first;			/* first point in pts[] */
+	size_t		npts;
+} pnbd_group;
+
+struct cl_pnbd_data
+{
+	const cl_fitrow *cells;
+	size_t		ncells;
+	size_t		ngroups;
+	pnbd_group *groups;
+	size_t	   *row_group;		/* group of each row */
+	size_t	   *row_tx;			/* point index of each row's t_x and T */
+	size_t	   *row_T;
+	double	   *pts;			/* per group, descending distinct points */
+	double	   *lg;				/* work: log G at each point */
+	double	   *mean;			/* work: 4 means per point */
+	double	   *lgx;			/* work: per group lgamma(r+x) - lgamma(r) */
+	double	   *dgx;			/* work: per group digamma(r+x) - digamma(r) */
+};
+
+static int
+cmp_desc(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x < y) - (x > y);
+}
+
+/* index of v in the descending array a[0..n) (v is present) */
+static size_t
+find_desc(const double *a, size_t n, double v)
+{
+	size_t		lo = 0,
+				hi = n;
+
+	while (hi - lo > 1)
+	{
+		size_t		mid = (lo + hi) / 2;
+
+		if (a[mid] >= v)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int
+cmp_x(const void *a, const void *b)
+{
+	const cl_fitrow *const *x = a;
+	const cl_fitrow *const *y = b;
+
+	return ((*x)->x > (*y)->x) - ((*x)->x < (*y)->x);
+}
+
+cl_pnbd_data *
+cl_pnbd_prepare(const cl_fitrow *cells, size_t ncells)
+{
+	cl_pnbd_data *d = calloc(1, sizeof(cl_pnbd_data));
+	const cl_fitrow **order = malloc(sizeof(cl_fitrow *) * (ncells ? ncells : 1));
+	size_t		i,
+				npts = 0;
+
+	if (d == NULL || order == NULL)
+		goto fail;
+	d->cells = cells;
+	d->ncells = ncells;
+	d->groups = malloc(sizeof(pnbd_group) * (ncells ? ncells : 1));
+	d->row_group = malloc(sizeof(size_t) * (ncells ? ncells : 1));
+	d->row_tx = malloc(sizeof(size_t) * (ncells ? ncells : 1));
+	d->row_T = malloc(sizeof(size_t) * (ncells ? ncells : 1));
+	d->pts = malloc(sizeof(double) * (2 * ncells + 1));
+	if (!d->groups || !d->row_group || !d->row_tx || !d->row_T || !d->pts)
+		goto fail;
+	for (i = 0; i < ncells; i++)
+		order[i] = &cells[i];
+	qsort(order, ncells, sizeof(cl_fitrow *), cmp_x);
+	for (i = 0; i < ncells;)
+	{
+		size_t		j = i,
+					k,
+					first = npts,
+					n;
+		pnbd_group *g = &d->groups[d->ngroups];
+
+		while (j < ncells && order[j]->x == order[i]->x)
+		{
+			d->pts[npts++] = order[j]->tx;
+			d->pts[npts++] = order[j]->T;
+			j++;
+		}
+		qsort(d->pts + first, npts - first, sizeof(double), cmp_desc);
+		n = 1;
+		for (k = first + 1; k < npts; k++)
+			if (d->pts[k] != d->pts[first + n - 1])
+				d->pts[first + n++] = d->pts[k];
+		npts = first + n;
+		g->x = order[i]->x;
+		g->first = first;
+		g->npts = n;
+		for (k = i; k < j; k++)
+		{
+			size_t		row = (size_t) (order[k] - cells);
+
+			d->row_group[row] = d->ngroups;
+			d->row_tx[row] = first + find_desc(d->pts + first, n, order[k]->tx);
+			d->row_T[row] = first + find_desc(d->pts + first, n, order[k]->T);
+		}
+		d->ngroups++;
+		i = j;
+	}
+	d->lg = malloc(sizeof(double) * (npts ? npts : 1));
+	d->mean = malloc(sizeof(double) * 4 * (npts ? npts : 1));
+	d->lgx = malloc(sizeof(double) * (d->ngroups ? d->ngroups : 1));
+	d->dgx = malloc(sizeof(double) * (d->ngroups ? d->ngroups : 1));
+	if (!d->lg || !d->mean || !d->lgx || !d->dgx)
+		goto fail;
+	free(order);
+	return d;
+fail:
+	free(order);
+	cl_pnbd_free(d);
+	return NULL;
+}
+
+void
+cl_pnbd_free(cl_pnbd_data *d)
+{
+	if (d == NULL)
+		return;
+	free(d->groups);
+	free(d->row_group);
+	free(d->row_tx);
+	free(d->row_T);
+	free(d->pts);
+	free(d->lg);
+	free(d->mean);
+	free(d->lgx);
+	free(d->dgx);
+	free(d);
+}
+
+double
+cl_pnbd_loglik_data(const double p[4], cl_pnbd_data *d, double *grad)
+{
+	double		ll = 0.0,
+				g[4];
+	int			want = grad != NULL;
+
+	/* cumulated tail integrals per frequency */
+	for (size_t gi = 0; gi < d->ngroups; gi++)
+	{
+		const pnbd_group *grp = &d->groups[gi];
+		double	   *pts = d->pts + grp->first;
+		double	   *lg = d->lg + grp->first;
+		double	   *mean = d->mean + 4 * grp->first;
+
+		d->lgx[gi] = cl_lgamma(p[0] + grp->x) - cl_lgamma(p[0]);
+		d->dgx[gi] = want ? cl_digamma(p[0] + grp->x) - cl_digamma(p[0]) : 0.0;
+		lg[0] = -INFINITY;
+		mean[0] = mean[1] = mean[2] = mean[3] = 0.0;
+		for (size_t i = 1; i < grp->npts; i++)
+		{
+			double		gm[4];
+			double		lgap = pnbd_log_integral(p[0], p[1], p[2], p[3], grp->x,
+												 pts[i], pts[i - 1], want ? gm : NULL);
+
+			lg[i] = cl_logsumexp2(lg[i - 1], lgap);
+			if (want)
+			{
+				double		w_old = exp(lg[i - 1] - lg[i]),
+							w_gap = exp(lgap - lg[i]);
+
+				for (int k = 0; k < 4; k++)
+					mean[4 * i + k] = w_old * mean[4 * (i - 1) + k] + w_gap * gm[k];
+			}
+		}
+	}
+	if (want)
+		grad[0] = grad[1] = grad[2] = grad[3] = 0.0;
+	for (size_t row = 0; row < d->ncells; row++)
+	{
+		const cl_fitrow *c = &d->cells[row];
+		size_t		a = d->row_tx[row],
+					b = d->row_T[row];
+		double		logI,
+					mom[4] = {0.0, 0.0, 0.0, 0.0};
+		pnbd_terms	tm;
+
+		tm.lg_rx = d->lgx[d->row_group[row]];
+		tm.dg_rx = d->dgx[d->row_group[row]];
+		tm.la_T = log(p[1] + c->T);
+		tm.lb_T = log(p[3] + c->T);
+		if (a == b)
+			logI = -INFINITY;
+		else
+		{
+			/* I = G(t_x) - G(T), w = G(T) / G(t_x) */
+			double		lw = d->lg[b] - d->lg[a];
+			double		w = exp(lw);
+			double		l1mw = cl_log1mexp(lw);
+
+			logI = d->lg[a] + l1mw;
+			if (want)
+				for (int k = 0; k < 4; k++)
+					mom[k] = (d->mean[4 * a + k] - (w > 0 ? w * d->mean[4 * b + k] : 0.0)) / exp(l1mw);
+		}
+		ll += c->count * pnbd_row(p, c->x, c->T, &tm, logI, mom, want ? g : NULL, NULL);
+		if (want)
+			for (int k = 0; k < 4; k++)
+				grad[k] += c->count * g[k];
+	}
+	if (want)
+		for (int k = 0; k < 4; k++)
+			grad[k] *= p[k];	/* chain rule to log-parameters */
+	return ll;
+}
+
 double
 cl_pnbd_loglik(const double p[4], const cl_fitrow *cells, size_t ncells, double *grad)
 {
-	double		ll = 0.0;
-	double		g[4];
+	cl_pnbd_data *d = cl_pnbd_prepare(cells, ncells);
+	double		ll;
 
-	if (grad != NULL)
-		grad[0] = grad[1] = grad[2] = grad[3] = 0.0;
-	for (size_t i = 0; i < ncells; i++)
-	{
-		ll += cells[i].count * cl_pnbd_loglik_one(p, cells[i].x, cells[i].tx, cells[i].T,
-											   grad != NULL ? g : NULL, NULL);
-		if (grad != NULL)
-			for (int k = 0; k < 4; k++)
-				grad[k] += cells[i].count * g[k];
-	}
-	if (grad != NULL)
-		for (int k = 0; k < 4; k++)
-			grad[k] *= p[k];	/* chain rule to log-parameters */
+	if (d == NULL)
+		return NAN;
+	ll = cl_pnbd_loglik_data(p, d, grad);
+	cl_pnbd_free(d);
 	return ll;
 }
 
@@ -404,8 +661,7 @@ cl_pnbd_purchase_pmf_2f1(const double p[4], double t, double n)
 
 typedef struct pnbd_obj_ctx
 {
-	const cl_fitrow *cells;
-	size_t		ncells;
+	cl_pnbd_data *data;
 	double		ncust;
 	double		penalizer;
 } pnbd_obj_ctx;
@@ -429,7 +685,7 @@ pnbd_objective(const double *x, double *grad, void *vctx)
 		p[k] = exp(x[k]);
 		pen += x[k] * x[k];
 	}
-	ll = cl_pnbd_loglik(p, c->cells, c->ncells, grad);
+	ll = cl_pnbd_loglik_data(p, c->data, grad);
 	if (grad != NULL)
 		for (int k = 0; k < 4; k++)
 			grad[k] = -grad[k] / c->ncust + 2.0 * c->penalizer * x[k];
@@ -439,15 +695,18 @@ pnbd_objective(const double *x, double *grad, void *vctx)
 int
 cl_pnbd_fit(const cl_fitrow *cells, size_t ncells, double penalizer, cl_model_fit *fit)
 {
-	pnbd_obj_ctx ctx = {cells, ncells, 0.0, penalizer};
+	pnbd_obj_ctx ctx = {NULL, 0.0, penalizer};
 	double		x[4] = {0.0, 0.0, 0.0, 0.0};
 
 	for (size_t i = 0; i < ncells; i++)
 		ctx.ncust += cells[i].count;
 	if (!(ctx.ncust > 0))
 		return -1;
+	if ((ctx.data = cl_pnbd_prepare(cells, ncells)) == NULL)
+		return -2;
 	cl_model_optimize(pnbd_objective, &ctx, 4, x, ctx.ncust, fit);
-	fit->log_likelihood = cl_pnbd_loglik(fit->p, cells, ncells, NULL);
+	fit->log_likelihood = cl_pnbd_loglik_data(fit->p, ctx.data, NULL);
+	cl_pnbd_free(ctx.data);
 	cl_model_fit_check(fit, 4);
 	/* also an identified maximum: see MODEL_MAX_LOG_SE */
 	for (int k = 0; k < 4; k++)

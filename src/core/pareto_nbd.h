@@ -60,6 +60,16 @@ extern double cl_pnbd_loglik_2f1(const double p[4], double x, double t_x, double
 extern double cl_pnbd_loglik(const double p[4], const cl_fitrow *cells, size_t ncells,
 						  double *grad);
 
+/*
+ * The same sum over many rows, prepared once (grouped by frequency, see
+ * pareto_nbd.c): cl_pnbd_prepare returns NULL when out of memory; the rows
+ * must outlive the data.
+ */
+typedef struct cl_pnbd_data cl_pnbd_data;
+extern cl_pnbd_data *cl_pnbd_prepare(const cl_fitrow *cells, size_t ncells);
+extern double cl_pnbd_loglik_data(const double p[4], cl_pnbd_data *data, double *grad);
+extern void cl_pnbd_free(cl_pnbd_data *data);
+
 /* P(alive at T | x, t_x, T) */
 extern double cl_pnbd_p_alive(const double p[4], double x, double t_x, double T);
 
@@ -100,8 +110,8 @@ extern double cl_pnbd_purchase_pmf_2f1(const double p[4], double t, double n);
  * Maximum-likelihood fit on log-parameters from r = alpha = s = beta = 1,
  * minimising -LL/n + penalizer * sum(log(param)^2) (the lifetimes
  * convention, shared with the BG/NBD fit).  Fills *fit (cl_model_fit of
- * fitstate.h: p = {r, alpha, s, beta}).  Returns 0, or -1 when there are no
- * customers.
+ * fitstate.h: p = {r, alpha, s, beta}).  Returns 0, -1 when there are no
+ * customers, -2 when out of memory.
  */
 extern int	cl_pnbd_fit(const cl_fitrow *cells, size_t ncells, double penalizer,
 					 cl_model_fit *fit);

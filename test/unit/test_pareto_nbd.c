@@ -87,6 +87,49 @@ test_gradient(void)
 	ok(good, "analytic gradient matches central differences on %zu customers", NCASES);
 }
 
+/* the grouped (cumulated) likelihood of many rows = the sum of single rows */
+static void
+test_grouped(void)
+{
+	cl_fitrow	rows[NCASES + 6];
+	size_t		n = 0;
+	double		g[4],
+				gsum[4] = {0, 0, 0, 0},
+				llsum = 0.0,
+				ll;
+	int			good = 1;
+
+	for (size_t i = 0; i < NCASES; i++, n++)
+	{
+		rows[n].x = cases[i][0];
+		rows[n].tx = cases[i][1];
+		rows[n].T = cases[i][2];
+		rows[n].count = 1 + (double) (i % 3);
+	}
+	/* same x as other rows, shared and nested points */
+	rows[n++] = (cl_fitrow) {2, 10.0, 38.86, 4};
+	rows[n++] = (cl_fitrow) {2, 30.43, 31.0, 1};
+	rows[n++] = (cl_fitrow) {2, 38.86, 38.86, 2};
+	rows[n++] = (cl_fitrow) {0, 0, 38.86, 7};
+	rows[n++] = (cl_fitrow) {10, 0.5, 35, 1};
+	rows[n++] = (cl_fitrow) {10, 20, 78, 1};
+	for (size_t i = 0; i < n; i++)
+	{
+		llsum += rows[i].count * cl_pnbd_loglik_one(P_CDNOW, rows[i].x, rows[i].tx, rows[i].T, g, NULL);
+		for (int k = 0; k < 4; k++)
+			gsum[k] += rows[i].count * g[k] * P_CDNOW[k];
+	}
+	ll = cl_pnbd_loglik(P_CDNOW, rows, n, g);
+	rel_near(ll, llsum, 1e-11, "grouped likelihood of 16 rows = sum of single-row likelihoods");
+	for (int k = 0; k < 4; k++)
+		if (fabs(g[k] - gsum[k]) > 1e-8 * fmax(1.0, fabs(gsum[k])))
+		{
+			good = 0;
+			printf("#   d/dlog p%d: grouped %.12g, rows %.12g\n", k, g[k], gsum[k]);
+		}
+	ok(good, "grouped gradient = sum of single-row gradients");
+}
+
 static void
 test_predictions(void)
 {
@@ -234,6 +277,7 @@ main(void)
 {
 	test_likelihood_forms();
 	test_gradient();
+	test_grouped();
 	test_predictions();
 	test_cdnow();
 	test_recovery();
