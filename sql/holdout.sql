@@ -19,7 +19,8 @@ RETURNS TABLE (
 	frequency_label  text,
 	customers        bigint,
 	actual_mean      float8,
-	predicted_mean   float8)
+	predicted_mean   float8,
+	converged        boolean)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -105,11 +106,12 @@ BEGIN
 		       CASE WHEN s.x >= $4 THEN $4 || '+' ELSE s.x::integer::text END,
 		       count(*),
 		       avg(s.holdout),
-		       avg(%3$s(f.p, ($2 - $1)::float8 / $3, s.x, s.t_x, s.t_cal))
+		       avg(%3$s(f.p, ($2 - $1)::float8 / $3, s.x, s.t_x, s.t_cal)),
+		       bool_and((f.p).converged)
 		FROM summary s CROSS JOIN fit f
 		GROUP BY 1, 2 ORDER BY 1
 	$q$, v_src, v_fit, v_pred)
 	USING calibration_end, holdout_end, v_unit, max_frequency, penalizer;
 END $$;
 COMMENT ON FUNCTION clientele.calibration_holdout(regclass, date, date, text, interval, name, name, integer, float8) IS
-	'Calibration/holdout check of a non-contractual model (''pareto_nbd'' or ''bgnbd''): from the (customer, time) rows of a relation, fits the model on the customers whose first purchase is on or before calibration_end (repeat purchase days up to calibration_end, in units of time_unit), and returns per calibration frequency (0 .. max_frequency-1, then max_frequency+) the customers, the actual mean number of repeat purchase days in (calibration_end, holdout_end] and the model''s conditional expectation.';
+	'Calibration/holdout check of a non-contractual model (''pareto_nbd'' or ''bgnbd''): from the (customer, time) rows of a relation, fits the model on the customers whose first purchase is on or before calibration_end (repeat purchase days up to calibration_end, in units of time_unit), and returns per calibration frequency (0 .. max_frequency-1, then max_frequency+) the customers, the actual mean number of repeat purchase days in (calibration_end, holdout_end], the model''s conditional expectation, and whether the fit converged.';

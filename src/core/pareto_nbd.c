@@ -113,13 +113,11 @@ gk_integrate(gk_fn f, void *ctx, int dim, double a, double b, double reltol, dou
  */
 typedef struct pnbd_int_ctx
 {
-	double		alpha,
-				beta,
-				m,
-				o,
-				e,
+	double		m,				/* scale of the substituted factor */
+				o,				/* the other scale */
+				cm,				/* exponent left on (m + tau) in h */
+				eo,				/* exponent of (o + tau) in f */
 				K,
-				t_x,
 				lmt,			/* log(m + t_x) */
 				lot,			/* log(o + t_x) */
 				omq;			/* 1 - ((m+t_x)/(m+T))^K */
@@ -135,7 +133,7 @@ pnbd_int_fn(double y, void *vctx, double *out)
 	double		mt = exp(c->lmt + L);	/* m + tau */
 	double		ot = (c->o - c->m) + mt;	/* o + tau */
 	double		lo = log(ot);
-	double		h = exp(c->e * (L - (lo - c->lot)));
+	double		h = exp(c->cm * L - c->eo * (lo - c->lot));
 	double		lm = c->lmt + L;
 
 	out[0] = h;
@@ -161,14 +159,26 @@ pnbd_int_fn(double y, void *vctx, double *out)
  * log I; mom (may be NULL) gets the means under the integrand of
  * log(alpha+tau), 1/(alpha+tau), log(beta+tau), 1/(beta+tau).
  * -Inf when T == t_x.
+ *
+ * f = (alpha+tau)^-ea (beta+tau)^-eb with ea = r+x, eb = s+1 is written
+ * (m+tau)^-(K+1) h with u = (m+tau)^-K substituted: either m carries both
+ * exponents (K = ea+eb-1, h = ((m+tau)/(o+tau))^eo: flat when alpha ~ beta)
+ * or only its own (K = e_m - 1, h = (o+tau)^-eo: flat when the other factor
+ * hardly varies over the interval).  Of the four choices the one whose h
+ * varies least over (t_x, T] is used.
  */
 static double
 pnbd_log_integral(double r, double alpha, double s, double beta, double x,
 				  double t_x, double T, double *mom)
 {
 	pnbd_int_ctx c;
-	double		D,
-				res[5];
+	double		res[5],
+				ea = r + x,
+				eb = s + 1,
+				Da,
+				Db,
+				D,
+				best = INFINITY;
 
 	if (!(T > t_x))
 	{
@@ -181,17 +191,43 @@ pnbd_log_integral(double r, double alpha, double s, double beta, double x,
 		}
 		return -INFINITY;
 	}
-	c.alpha = alpha;
-	c.beta = beta;
-	c.t_x = t_x;
-	c.K = r + s + x;
-	c.m_is_alpha = (r + x >= s + 1);
+	Da = log1p((T - t_x) / (alpha + t_x));	/* log((alpha+T)/(alpha+t_x)) */
+	Db = log1p((T - t_x) / (beta + t_x));
+	/* default: alpha carries both exponents (K = r+s+x > 0 always) */
+	c.m_is_alpha = 1;
+	c.K = ea + eb - 1;
+	c.cm = eb;
+	c.eo = eb;
+	for (int option = 0; option < 4; option++)
+	{
+		int			m_alpha = option % 2 == 0;
+		int			both = option < 2;
+		double		em = m_alpha ? ea : eb,
+					eo = m_alpha ? eb : ea,
+					Dm = m_alpha ? Da : Db,
+					Do = m_alpha ? Db : Da,
+					K = both ? em + eo - 1 : em - 1,
+					cm = K + 1 - em,
+					v;
+
+		if (!(K > 0.25))
+			continue;
+		/* variation of log h over the interval (log h is monotone in tau) */
+		v = fabs(cm * Dm - eo * Do);
+		if (v < best)
+		{
+			best = v;
+			c.m_is_alpha = m_alpha;
+			c.K = K;
+			c.cm = cm;
+			c.eo = eo;
+		}
+	}
 	c.m = c.m_is_alpha ? alpha : beta;
 	c.o = c.m_is_alpha ? beta : alpha;
-	c.e = c.m_is_alpha ? s + 1 : r + x;
 	c.lmt = log(c.m + t_x);
 	c.lot = log(c.o + t_x);
-	D = log1p((T - t_x) / (c.m + t_x));
+	D = c.m_is_alpha ? Da : Db;
 	c.omq = -expm1(-c.K * D);
 
 	c.dim = mom != NULL ? 5 : 1;
@@ -206,7 +242,7 @@ pnbd_log_integral(double r, double alpha, double s, double beta, double x,
 	}
 	/* I = u(t_x) (1 - q) / K * h(t_x) * Integral (h / h(t_x)) dy */
 	return -c.K * c.lmt + cl_log1mexp(-c.K * D) - log(c.K)
-		+ c.e * (c.lmt - c.lot) + log(res[0]);
+		+ c.cm * c.lmt - c.eo * c.lot + log(res[0]);
 }
 
 /*
@@ -328,6 +364,8 @@ struct cl_pnbd_data
 	double	   *pts;			/* per group, descending distinct points */
 	double	   *lg;				/* work: log G at each point */
 	double	   *mean;			/* work: 4 means per point */
+	double	   *lat;			/* work: log(alpha + point) */
+	double	   *lbt;			/* work: log(beta + point) */
 	double	   *lgx;			/* work: per group lgamma(r+x) - lgamma(r) */
 	double	   *dgx;			/* work: per group digamma(r+x) - digamma(r) */
 };
@@ -389,8 +427,14 @@ cl_pnbd_prepare(const cl_fitrow *cells, size_t ncells)
 	if (!d->groups || !d->row_group || !d->row_tx || !d->row_T || !d->pts)
 		goto fail;
 	for (i = 0; i < ncells; i++)
+	{
 		order[i] = &cells[i];
-	qsort(order, ncells, sizeof(cl_fitrow *), cmp_x);
+		if (i > 0 && cells[i].x < cells[i - 1].x)
+			npts = 1;			/* not sorted by x (the fit state's rows are) */
+	}
+	if (npts)
+		qsort(order, ncells, sizeof(cl_fitrow *), cmp_x);
+	npts = 0;
 	for (i = 0; i < ncells;)
 	{
 		size_t		j = i,
@@ -427,9 +471,11 @@ cl_pnbd_prepare(const cl_fitrow *cells, size_t ncells)
 	}
 	d->lg = malloc(sizeof(double) * (npts ? npts : 1));
 	d->mean = malloc(sizeof(double) * 4 * (npts ? npts : 1));
+	d->lat = malloc(sizeof(double) * (npts ? npts : 1));
+	d->lbt = malloc(sizeof(double) * (npts ? npts : 1));
 	d->lgx = malloc(sizeof(double) * (d->ngroups ? d->ngroups : 1));
 	d->dgx = malloc(sizeof(double) * (d->ngroups ? d->ngroups : 1));
-	if (!d->lg || !d->mean || !d->lgx || !d->dgx)
+	if (!d->lg || !d->mean || !d->lat || !d->lbt || !d->lgx || !d->dgx)
 		goto fail;
 	free(order);
 	return d;
@@ -451,6 +497,8 @@ cl_pnbd_free(cl_pnbd_data *d)
 	free(d->pts);
 	free(d->lg);
 	free(d->mean);
+	free(d->lat);
+	free(d->lbt);
 	free(d->lgx);
 	free(d->dgx);
 	free(d);
@@ -473,6 +521,11 @@ cl_pnbd_loglik_data(const double p[4], cl_pnbd_data *d, double *grad)
 
 		d->lgx[gi] = cl_lgamma(p[0] + grp->x) - cl_lgamma(p[0]);
 		d->dgx[gi] = want ? cl_digamma(p[0] + grp->x) - cl_digamma(p[0]) : 0.0;
+		for (size_t i = 0; i < grp->npts; i++)
+		{
+			d->lat[grp->first + i] = log(p[1] + pts[i]);
+			d->lbt[grp->first + i] = log(p[3] + pts[i]);
+		}
 		lg[0] = -INFINITY;
 		mean[0] = mean[1] = mean[2] = mean[3] = 0.0;
 		for (size_t i = 1; i < grp->npts; i++)
@@ -505,8 +558,8 @@ cl_pnbd_loglik_data(const double p[4], cl_pnbd_data *d, double *grad)
 
 		tm.lg_rx = d->lgx[d->row_group[row]];
 		tm.dg_rx = d->dgx[d->row_group[row]];
-		tm.la_T = log(p[1] + c->T);
-		tm.lb_T = log(p[3] + c->T);
+		tm.la_T = d->lat[b];
+		tm.lb_T = d->lbt[b];
 		if (a == b)
 			logI = -INFINITY;
 		else

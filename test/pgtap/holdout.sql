@@ -89,7 +89,9 @@ BEGIN
 		format('actual holdout means %s match the published ones', a::numeric(6,2)[]));
 	RETURN NEXT ok((SELECT bool_and(abs(p[i] - btyd[i]) < 0.01) FROM generate_series(1, 8) i),
 		format('Pareto/NBD conditional expectations %s match the BTYD vignette within 0.01', p::numeric(6,4)[]));
-	RETURN NEXT ok((SELECT bool_and(p[i] < p[i + 1]) FROM generate_series(1, 7) i), 'Pareto/NBD expectations rise with frequency');
+	RETURN NEXT ok((SELECT bool_and(p[i] < p[i + 1]) FROM generate_series(1, 7) i)
+	               AND (SELECT bool_and(converged) FROM clientele.calibration_holdout('test_data.cdnow_transactions', '1997-09-30', '1998-06-30', time_column => 'purchased_on')),
+		'Pareto/NBD converges and its expectations rise with frequency');
 	RETURN NEXT ok((SELECT bool_and(b[i] < b[i + 1]) FROM generate_series(1, 7) i), 'BG/NBD expectations rise with frequency');
 	-- the totals: sum of customers x mean holdout purchases
 	-- the totals: customers x mean holdout purchase days = the purchase days
