@@ -37,7 +37,7 @@ timeit() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
 
-echo "# bench/models.sh: $N customers (BENCH_SCALE=$SCALE), database $DB, ${BENCH_PARALLEL:+parallel}${BENCH_PARALLEL:-serial} plans"
+echo "# bench/models.sh: $N customers (BENCH_SCALE=$SCALE), database $DB, $(if [ -n "${BENCH_PARALLEL:-}" ]; then echo parallel; else echo serial; fi) plans"
 echo "# generating transactions (purchase days over 78 weeks, BG/NBD-like)..."
 "${PSQL[@]}" <<SQL
 SET client_min_messages = warning;

@@ -24,6 +24,9 @@ PG_FUNCTION_INFO_V1(bgnbd_purchase_pmf);
 
 static const char *const bgnbd_names[4] = {"r", "alpha", "a", "b"};
 
+/* P(X(t) = n) sums n terms: a bound keeps one call short */
+#define BGNBD_PMF_MAX_N 10000000
+
 #define BGNBD_PARAMS(n, p) cl_get_params(fcinfo, (n), 4, bgnbd_names, "BG/NBD", (p))
 
 /* a prediction that could not be computed is an error, never a silent NaN */
@@ -78,6 +81,7 @@ bgnbd_fit_final(PG_FUNCTION_ARGS)
 	uint32		nrows;
 	cl_model_fit fit;
 
+	cl_fit_use_pg_hooks();
 	cl_fit_state_check_model(st, CL_MODEL_BGNBD, "bgnbd_fit");
 	if (!cl_fit_enough_rows(st, 4, "bgnbd_fit"))
 		PG_RETURN_NULL();
@@ -141,9 +145,10 @@ bgnbd_purchase_pmf(PG_FUNCTION_ARGS)
 
 	BGNBD_PARAMS(0, p);
 	cl_check_nonneg(h, "horizon");
-	if (n < 0)
+	if (n < 0 || n > BGNBD_PMF_MAX_N)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("n must not be negative, got %d", n)));
+				 errmsg("n must be between 0 and %d, got %d", BGNBD_PMF_MAX_N, n),
+				 errdetail("The probability is a sum of n terms.")));
 	PG_RETURN_FLOAT8(bgnbd_result(cl_bgnbd_pmf(p, h, (double) n), "purchase probability"));
 }

@@ -47,15 +47,7 @@ clv(PG_FUNCTION_ARGS)
 	cl_get_params(fcinfo, 0, 4, bg_names, "BG/NBD", bg);
 	cl_get_params_nocache(fcinfo, 1, 3, gg_names, "Gamma-Gamma", gg);
 	cl_check_summary(x, tx, T);
-	if (x > 0)
-	{
-		cl_check_finite(m, "monetary");
-		if (m <= 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("monetary must be greater than zero for a repeat customer, got %g", m),
-					 errdetail("frequency = %g.", x)));
-	}
+	cl_check_monetary(m, x);
 	if (months < 0 || months > CLV_MAX_MONTHS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "miscadmin.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -190,6 +191,33 @@ fit_state_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
+static void *
+pg_core_alloc(size_t size)
+{
+	return palloc_extended(size, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+}
+
+static void
+pg_core_free(void *ptr)
+{
+	if (ptr)
+		pfree(ptr);
+}
+
+static void
+pg_core_interrupt(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
+void
+cl_fit_use_pg_hooks(void)
+{
+	cl_core_alloc = pg_core_alloc;
+	cl_core_free = pg_core_free;
+	cl_optim_interrupt = pg_core_interrupt;
+}
+
 cl_fitrow *
 cl_fit_state_rows(const cl_fitstate *st, uint32 *nrows)
 {
@@ -321,8 +349,9 @@ cl_fit_warn_unconverged(const cl_model_fit *fit, const char *aggname)
 {
 	if (!fit->converged)
 		ereport(WARNING,
-				(errmsg("%s did not converge after %d iterations", aggname, fit->iterations),
-				 errdetail("The result has converged = false; its parameters are the best point found, not a maximum of the likelihood."),
+				(errmsg("%s did not converge", aggname),
+				 errdetail("The result has converged = false after %d iterations; its parameters are the best point found, not a maximum of the likelihood.",
+						   fit->iterations),
 				 errhint("The data may not identify the model (for example no repeat purchases); a penalizer can help.")));
 }
 
@@ -444,4 +473,15 @@ cl_check_summary(double x, double tx, double T)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("recency must not exceed t"),
 				 errdetail("recency = %g, t = %g.", tx, T)));
+}
+
+void
+cl_check_monetary(double m, double x)
+{
+	cl_check_nonneg(m, "monetary");
+	if (x > 0 && m == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("monetary must be greater than zero for a repeat customer, got %g", m),
+				 errdetail("frequency = %g.", x)));
 }

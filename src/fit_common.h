@@ -46,6 +46,14 @@ extern Datum cl_fit_state_ignore(FunctionCallInfo fcinfo, uint32 model,
 extern void cl_fit_state_check_model(const cl_fitstate *st, uint32 model,
 									 const char *aggname);
 
+/*
+ * Point the core's memory hooks at palloc/pfree (in the current memory
+ * context) and its interrupt hook at CHECK_FOR_INTERRUPTS, so a fit can be
+ * cancelled and leaks nothing when it is.  Call at the start of a final
+ * function (idempotent).
+ */
+extern void cl_fit_use_pg_hooks(void);
+
 /* the distinct rows of a state, sorted by (x, tx, T), palloc'd */
 extern cl_fitrow *cl_fit_state_rows(const cl_fitstate *st, uint32 *nrows);
 
@@ -87,5 +95,11 @@ extern void cl_get_params_nocache(FunctionCallInfo fcinfo, int argno, int nparam
  * non-negative, frequency an integer, recency <= T.
  */
 extern void cl_check_summary(double x, double tx, double T);
+
+/*
+ * monetary (mean value of the repeat purchases): finite and >= 0, and > 0
+ * for a repeat customer (frequency x > 0).
+ */
+extern void cl_check_monetary(double m, double x);
 
 #endif							/* CL_FIT_COMMON_H */

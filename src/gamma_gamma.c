@@ -32,18 +32,6 @@ check_frequency(double x)
 				 errmsg("frequency must be a whole number of repeat purchases, got %g", x)));
 }
 
-/* monetary of a repeat customer: finite and > 0 */
-static inline void
-check_monetary(double m, double x)
-{
-	cl_check_finite(m, "monetary");
-	if (m <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("monetary must be greater than zero for a repeat customer, got %g", m),
-				 errdetail("frequency = %g.", x)));
-}
-
 /*
  * gamma_gamma_fit_trans(state, frequency, monetary [, penalizer]): rows
  * with frequency 0 are counted as ignored (the model is fitted on repeat
@@ -70,9 +58,9 @@ gamma_gamma_fit_trans(PG_FUNCTION_ARGS)
 	x = PG_GETARG_FLOAT8(1);
 	m = PG_GETARG_FLOAT8(2);
 	check_frequency(x);
+	cl_check_monetary(m, x);
 	if (x == 0)
 		return cl_fit_state_ignore(fcinfo, CL_MODEL_GAMMA_GAMMA, "gamma_gamma_fit", pen);
-	check_monetary(m, x);
 	return cl_fit_state_accum(fcinfo, CL_MODEL_GAMMA_GAMMA, "gamma_gamma_fit", x, m, 0.0, pen);
 }
 
@@ -84,6 +72,7 @@ gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 	uint32		nrows;
 	cl_model_fit fit;
 
+	cl_fit_use_pg_hooks();
 	cl_fit_state_check_model(st, CL_MODEL_GAMMA_GAMMA, "gamma_gamma_fit");
 	if (!cl_fit_enough_rows(st, 3, "gamma_gamma_fit"))
 		PG_RETURN_NULL();
@@ -105,8 +94,7 @@ gamma_gamma_expected_spend(PG_FUNCTION_ARGS)
 
 	cl_get_params(fcinfo, 0, 3, gg_names, "Gamma-Gamma", p);
 	check_frequency(x);
-	if (x > 0)
-		check_monetary(m, x);
+	cl_check_monetary(m, x);
 	e = cl_gg_expected_spend(p, x, m);
 	if (!isfinite(e))
 		ereport(ERROR,

@@ -27,6 +27,8 @@ SELECT f.customer_id,
        CASE WHEN f.days > 1 THEN (f.total - fa.amount) / (f.days - 1) ELSE 0 END AS monetary
 FROM f JOIN first_amount fa USING (customer_id), (SELECT max(day) AS end_day FROM models_days) e;
 
+SELECT count(*) >= 10 AS models_have_data FROM models_summary \gset
+\if :models_have_data
 -- Gamma-Gamma needs spend that varies between customers more than within;
 -- when the plain fit has no maximum (converged = false), use a lightly
 -- penalised one (L2 on the log-parameters) and say so.
@@ -101,4 +103,8 @@ FROM models_scores
 ORDER BY clv12 DESC, customer_id
 LIMIT 10;
 
-DROP TABLE models_days, models_summary, models_fit, models_scores;
+DROP TABLE models_fit, models_scores;
+\else
+\echo '(fewer than 10 customers with customer-initiated payments in clientele.in_transaction: section skipped)'
+\endif
+DROP TABLE models_days, models_summary;

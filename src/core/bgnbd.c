@@ -214,7 +214,7 @@ vinsert(vslot *tab, uint32_t *cap, uint32_t *k, double v, int *oom)
 	{
 		uint32_t	nc = *cap * 2,
 					j;
-		vslot	   *nt = malloc((size_t) nc * sizeof(vslot));
+		vslot	   *nt = cl_core_alloc((size_t) nc * sizeof(vslot));
 
 		if (!nt)
 		{
@@ -232,7 +232,7 @@ vinsert(vslot *tab, uint32_t *cap, uint32_t *k, double v, int *oom)
 					p = (p + 1) & (nc - 1);
 				nt[p] = tab[j];
 			}
-		free(tab);
+		cl_core_free(tab);
 		*cap = nc;
 		return nt;
 	}
@@ -247,7 +247,7 @@ distinct_index(const cl_fitrow *rows, uint32_t n, int col, double *vals, uint32_
 				i,
 				j;
 	int			oom = 0;
-	vslot	   *tab = malloc((size_t) cap * sizeof(vslot));
+	vslot	   *tab = cl_core_alloc((size_t) cap * sizeof(vslot));
 
 	if (!tab)
 		return 0;
@@ -257,7 +257,7 @@ distinct_index(const cl_fitrow *rows, uint32_t n, int col, double *vals, uint32_
 		tab = vinsert(tab, &cap, &k, col == 1 ? rows[i].tx : rows[i].T, &oom);
 	if (oom)
 	{
-		free(tab);
+		cl_core_free(tab);
 		return 0;
 	}
 	for (i = 0, j = 0; i < cap; i++)
@@ -291,7 +291,7 @@ distinct_index(const cl_fitrow *rows, uint32_t n, int col, double *vals, uint32_
 			p = (p + 1) & (cap - 1);
 		idx[i] = tab[p].rank;
 	}
-	free(tab);
+	cl_core_free(tab);
 	return k;
 }
 
@@ -305,17 +305,17 @@ design_build(bgnbd_design *d, const cl_fitrow *rows, uint32_t nrows)
 	memset(d, 0, sizeof(*d));
 	d->rows = rows;
 	d->nrows = nrows;
-	d->Tv = malloc(nb * sizeof(double));
-	d->txv = malloc(nb * sizeof(double));
-	d->iT = malloc(nb * sizeof(uint32_t));
-	d->itx = malloc(nb * sizeof(uint32_t));
-	d->gstart = malloc((nb + 1) * sizeof(uint32_t));
-	d->LT = malloc(nb * sizeof(double));
-	d->IT = malloc(nb * sizeof(double));
-	d->LTX = malloc(nb * sizeof(double));
-	d->ITX = malloc(nb * sizeof(double));
-	d->E3 = malloc(nb * sizeof(double));
-	d->E4 = malloc(nb * sizeof(double));
+	d->Tv = cl_core_alloc(nb * sizeof(double));
+	d->txv = cl_core_alloc(nb * sizeof(double));
+	d->iT = cl_core_alloc(nb * sizeof(uint32_t));
+	d->itx = cl_core_alloc(nb * sizeof(uint32_t));
+	d->gstart = cl_core_alloc((nb + 1) * sizeof(uint32_t));
+	d->LT = cl_core_alloc(nb * sizeof(double));
+	d->IT = cl_core_alloc(nb * sizeof(double));
+	d->LTX = cl_core_alloc(nb * sizeof(double));
+	d->ITX = cl_core_alloc(nb * sizeof(double));
+	d->E3 = cl_core_alloc(nb * sizeof(double));
+	d->E4 = cl_core_alloc(nb * sizeof(double));
 	if (!d->Tv || !d->txv || !d->iT || !d->itx || !d->gstart ||
 		!d->LT || !d->IT || !d->LTX || !d->ITX || !d->E3 || !d->E4)
 		return 0;
@@ -337,17 +337,17 @@ design_build(bgnbd_design *d, const cl_fitrow *rows, uint32_t nrows)
 static void
 design_free(bgnbd_design *d)
 {
-	free(d->Tv);
-	free(d->txv);
-	free(d->iT);
-	free(d->itx);
-	free(d->gstart);
-	free(d->LT);
-	free(d->IT);
-	free(d->LTX);
-	free(d->ITX);
-	free(d->E3);
-	free(d->E4);
+	cl_core_free(d->Tv);
+	cl_core_free(d->txv);
+	cl_core_free(d->iT);
+	cl_core_free(d->itx);
+	cl_core_free(d->gstart);
+	cl_core_free(d->LT);
+	cl_core_free(d->IT);
+	cl_core_free(d->LTX);
+	cl_core_free(d->ITX);
+	cl_core_free(d->E3);
+	cl_core_free(d->E4);
 }
 
 /* log-likelihood and its log-parameter gradient over a design */
@@ -620,16 +620,38 @@ cl_bgnbd_p_alive(const double *p, double x, double tx, double T)
 
 /*
  * c/(a-1) * (1 - (A/(A+t))^rr 2F1(rr, bb; c; t/(A+t))), the common form of
- * eqs. 7 and 10; NaN when a == 1 (the caller interpolates).
+ * eqs. 7 and 10 (with bb = b + x and c = a + bb - 1); NaN when a == 1 (the
+ * caller interpolates).
+ *
+ * For a short horizon, Pfaff's transformation turns the bracket into
+ * 1 - 2F1(rr, a-1; c; w), w = -t/A, whose series minus its first term 1 has
+ * the factor (a-1) in every term: c/(a-1) [...] = -c sum_{n>=1} (rr)_n
+ * (a)_{n-1} / ((c)_n n!) w^n, with no cancellation and no singularity at
+ * a = 1.  Used while |w| (rr + 1) < 1/2, where the terms decrease.
  */
 static double
 bgnbd_bracket(double a, double rr, double bb, double c, double A, double t)
 {
 	int			sign;
-	double		lf = cl_log_hyp2f1(rr, bb, c, t / (A + t), &sign);
-	double		L,
+	double		lf,
+				L,
 				br;
 
+	if (c > 0 && (t / A) * (rr + 1.0) < 0.5)
+	{
+		double		w = -t / A,
+					term = rr / c * w,
+					sum = term;
+		int			n;
+
+		for (n = 1; n < 200 && fabs(term) > 1e-17 * fabs(sum); n++)
+		{
+			term *= (rr + n) * (a + n - 1.0) / ((c + n) * (n + 1.0)) * w;
+			sum += term;
+		}
+		return -c * sum;
+	}
+	lf = cl_log_hyp2f1(rr, bb, c, t / (A + t), &sign);
 	if (isnan(lf))
 		return NAN;
 	if (sign == 0)

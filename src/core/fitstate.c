@@ -10,6 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void
+default_free(void *ptr)
+{
+	free(ptr);
+}
+
+void	   *(*cl_core_alloc) (size_t size) = malloc;
+void		(*cl_core_free) (void *ptr) = default_free;
+
 size_t
 cl_fitstate_size(uint32_t capacity)
 {
@@ -153,6 +162,13 @@ row_less(const cl_fitrow *a, const cl_fitrow *b)
  * with the comparison inlined, insertion sort below 16 elements; about 3x
  * faster than qsort() with a comparison function on large states.
  */
+#define ROW_SWAP(a, b) \
+	do { \
+		cl_fitrow	t_ = (a); \
+		(a) = (b); \
+		(b) = t_; \
+	} while (0)
+
 static void
 rows_sort(cl_fitrow *v, size_t n)
 {
@@ -161,20 +177,19 @@ rows_sort(cl_fitrow *v, size_t n)
 		size_t		i = 0,
 					j = n - 1,
 					mid = n / 2;
-		cl_fitrow	pivot,
-					t;
+		cl_fitrow	pivot;
 
 		/* median of three into v[mid] */
 		if (row_less(&v[mid], &v[0]))
 		{
-			t = v[mid]; v[mid] = v[0]; v[0] = t;
+			ROW_SWAP(v[mid], v[0]);
 		}
 		if (row_less(&v[n - 1], &v[mid]))
 		{
-			t = v[n - 1]; v[n - 1] = v[mid]; v[mid] = t;
+			ROW_SWAP(v[n - 1], v[mid]);
 			if (row_less(&v[mid], &v[0]))
 			{
-				t = v[mid]; v[mid] = v[0]; v[0] = t;
+				ROW_SWAP(v[mid], v[0]);
 			}
 		}
 		pivot = v[mid];
@@ -187,7 +202,7 @@ rows_sort(cl_fitrow *v, size_t n)
 				j--;
 			if (i >= j)
 				break;
-			t = v[i]; v[i] = v[j]; v[j] = t;
+			ROW_SWAP(v[i], v[j]);
 			i++;
 			j--;
 		}
@@ -323,11 +338,13 @@ cl_model_optimize(double (*fn) (const double *x, double *grad, void *ctx),
 
 	cl_optim_defaults(&opt);
 	opt.fallback = 0;
-	opt.max_iter = 500;
+	opt.max_iter = 300;
+	opt.xbound = CL_FIT_LOG_EDGE;
+	opt.stall_iter = 30;
 	cl_optim_minimize(fn, ctx, n, lp, &opt, &res);
 	iters = res.iterations;
 	for (k = 0; k < n; k++)
-		if (fabs(lp[k]) > CL_FIT_LOG_BOUND - 3.0)
+		if (fabs(lp[k]) > CL_FIT_LOG_EDGE - 2.0)
 			edge = 1;
 	if (!res.converged && !edge && isfinite(res.f))
 	{

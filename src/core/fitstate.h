@@ -57,6 +57,15 @@ typedef struct cl_fitstate
 /* largest capacity (keeps the state under 1 GB) */
 #define CL_FITSTATE_MAX_CAPACITY (1U << 24)
 
+/*
+ * Memory hooks of the core's working arrays (defaults: malloc and free;
+ * cl_core_free accepts NULL).  The SQL layer points them at palloc/pfree so
+ * that a fit interrupted by an ERROR (e.g. a query cancel, see
+ * cl_optim_interrupt in optim.h) leaks nothing.
+ */
+extern void *(*cl_core_alloc) (size_t size);
+extern void (*cl_core_free) (void *ptr);
+
 /* bytes needed for a state with this many slots */
 extern size_t cl_fitstate_size(uint32_t capacity);
 

@@ -135,6 +135,26 @@ gg_eval(const gg_ctx *ctx, const double *pp, double *grad)
 	return ll;
 }
 
+double
+cl_gg_loglik_fast(const double *p, const cl_fitrow *rows, uint32_t nrows,
+				  double *grad)
+{
+	gg_ctx		ctx;
+	double		ll;
+	uint32_t	i;
+
+	ctx.rows = rows;
+	ctx.nrows = nrows;
+	ctx.lnm = cl_core_alloc((nrows ? nrows : 1) * sizeof(double));
+	if (ctx.lnm == NULL)
+		return NAN;
+	for (i = 0; i < nrows; i++)
+		ctx.lnm[i] = log(rows[i].tx);
+	ll = gg_eval(&ctx, p, grad);
+	cl_core_free(ctx.lnm);
+	return ll;
+}
+
 static double
 gg_objective(const double *lp, double *grad, void *vctx)
 {
@@ -181,7 +201,7 @@ cl_gg_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 	ctx.nrows = nrows;
 	ctx.n = n;
 	ctx.penalizer = penalizer;
-	ctx.lnm = malloc((nrows ? nrows : 1) * sizeof(double));
+	ctx.lnm = cl_core_alloc((nrows ? nrows : 1) * sizeof(double));
 	fit->n = n;
 	if (ctx.lnm == NULL)
 	{
@@ -200,7 +220,7 @@ cl_gg_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 	fit->p[3] = NAN;
 	fit->se[3] = NAN;
 	fit->log_likelihood = gg_eval(&ctx, fit->p, NULL);
-	free(ctx.lnm);
+	cl_core_free(ctx.lnm);
 	return cl_model_fit_check(fit, 3);
 }
 

@@ -25,6 +25,13 @@
 extern double cl_gg_loglik_rows(const double *p, const cl_fitrow *rows,
 								uint32_t nrows, double *grad);
 
+/*
+ * The same sum computed the way the fit does (log m precomputed, rows
+ * sorted by x), for tests; NaN when out of memory.
+ */
+extern double cl_gg_loglik_fast(const double *p, const cl_fitrow *rows,
+								uint32_t nrows, double *grad);
+
 /* ML fit (-LL/n + penalizer * |log p|^2 on log parameters); see bgnbd.h */
 extern int	cl_gg_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 					  cl_model_fit *fit);

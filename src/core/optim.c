@@ -20,6 +20,14 @@
 #define DELTA_HZ 0.1			/* approximate Wolfe */
 #define EPS_HZ 1e-10			/* f may rise by this much (relative) */
 
+void		(*cl_optim_interrupt) (void) = NULL;
+
+#define INTERRUPT_POINT() \
+	do { \
+		if (cl_optim_interrupt) \
+			cl_optim_interrupt(); \
+	} while (0)
+
 void
 cl_optim_defaults(cl_optim_options *opt)
 {
@@ -29,6 +37,8 @@ cl_optim_defaults(cl_optim_options *opt)
 	opt->fallback = 1;
 	opt->nm_max_iter = 5000;
 	opt->nm_step = 0.5;
+	opt->xbound = 0.0;
+	opt->stall_iter = 0;
 }
 
 static double
@@ -95,6 +105,8 @@ bfgs(cl_objective fn, void *ctx, int n, double *x, double *f, double *g,
 				k;
 	int			fresh = 1;		/* H is (a multiple of) the identity */
 	int			first = 1;
+	double		f_mark = *f;	/* f at iteration k_mark, for the stall test */
+	int			k_mark = 0;
 
 	memset(H, 0, sizeof(H));
 	for (i = 0; i < n; i++)
@@ -110,6 +122,7 @@ bfgs(cl_objective fn, void *ctx, int n, double *x, double *f, double *g,
 
 		if (grad_ok(opt, *f, vmaxabs(n, g)))
 			return 1;
+		INTERRUPT_POINT();
 
 		for (i = 0; i < n; i++)
 		{
@@ -228,6 +241,19 @@ bfgs(cl_objective fn, void *ctx, int n, double *x, double *f, double *g,
 		memcpy(x, xn, n * sizeof(double));
 		memcpy(g, gn, n * sizeof(double));
 		*f = fnew;
+		if (opt->xbound > 0)
+		{
+			for (i = 0; i < n; i++)
+				if (fabs(x[i]) > opt->xbound)
+					return grad_ok(opt, *f, vmaxabs(n, g));
+		}
+		if (opt->stall_iter > 0 && k - k_mark >= opt->stall_iter)
+		{
+			if (f_mark - *f <= 1e-12 * fabs(*f))
+				return grad_ok(opt, *f, vmaxabs(n, g));
+			f_mark = *f;
+			k_mark = k;
+		}
 	}
 	return grad_ok(opt, *f, vmaxabs(n, g));
 }
@@ -263,6 +289,7 @@ cl_optim_nelder_mead(cl_objective fn, void *ctx, int n, double *x,
 		double		fr,
 					fe;
 
+		INTERRUPT_POINT();
 		for (i = 0; i <= n; i++)
 		{
 			if (F[i] < F[lo])
@@ -463,6 +490,7 @@ cl_optim_hessian(cl_objective fn, void *ctx, int n, const double *x,
 		double		fp,
 					fm;
 
+		INTERRUPT_POINT();
 		xx[i] = x[i] + h;
 		fp = fn(xx, gp, ctx);
 		xx[i] = x[i] - h;

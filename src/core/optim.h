@@ -36,6 +36,12 @@ typedef struct cl_optim_options
 	int			nm_max_iter;	/* Nelder-Mead iterations (default 5000) */
 	double		nm_step;		/* Nelder-Mead initial simplex step (default
 								 * 0.5) */
+	double		xbound;			/* BFGS stops (not converged) once some |x_i|
+								 * exceeds it: a parameter running off to the
+								 * boundary; 0 = never (default) */
+	int			stall_iter;		/* BFGS stops (not converged) when f fell by
+								 * less than 1e-12 |f| over this many
+								 * iterations; 0 = never (default) */
 } cl_optim_options;
 
 typedef struct cl_optim_result
@@ -47,6 +53,13 @@ typedef struct cl_optim_result
 	int			converged;		/* 1 when the gradient test passed */
 	int			used_fallback;	/* 1 when Nelder-Mead was needed */
 } cl_optim_result;
+
+/*
+ * Called once per iteration of every minimiser and Hessian when not NULL
+ * (default NULL): the SQL layer sets it to a function that runs
+ * CHECK_FOR_INTERRUPTS(), so long fits can be cancelled.
+ */
+extern void (*cl_optim_interrupt) (void);
 
 /* Fill *opt with the defaults above. */
 extern void cl_optim_defaults(cl_optim_options *opt);

@@ -55,6 +55,25 @@ SELECT round((gg).p::numeric, 2) AS p, round((gg).q::numeric, 2) AS q, round((gg
        abs((gg).v - 20) < 3 * (gg).se_v AS v_ok
 FROM fits;
 
+-- degenerate inputs: NULL with a NOTICE, converged = false with a WARNING
+\set VERBOSITY terse
+SELECT clientele.bgnbd_fit(x, tx, t) IS NULL AS too_few FROM (VALUES (1, 3.0, 38.0), (0, 0.0, 30.0)) v(x, tx, t);
+SELECT (clientele.bgnbd_fit(0, 0, 10 + i % 30)).converged AS no_repeat_purchases FROM generate_series(1, 200) i;
+SELECT (clientele.gamma_gamma_fit(1 + i % 3, 10.0)).converged AS constant_spend FROM generate_series(1, 200) i;
+\set VERBOSITY default
+
+-- the aggregate per group (hash and sorted grouping) and as a window function
+SELECT id % 2 AS half, (clientele.bgnbd_fit(x, tx, t)).n, (clientele.bgnbd_fit(x, tx, t)).converged
+FROM sim GROUP BY 1 ORDER BY 1;
+CREATE TEMP TABLE halves AS SELECT id % 2 AS half, clientele.bgnbd_fit(x, tx, t) AS f FROM sim GROUP BY 1;
+SET enable_hashagg = off;
+SELECT bool_and(h.f = s.f) AS sorted_grouping_same_fits
+FROM halves h JOIN (SELECT id % 2 AS half, clientele.bgnbd_fit(x, tx, t) AS f FROM sim GROUP BY 1) s USING (half);
+RESET enable_hashagg;
+SELECT bool_and(w.f = h.f) AS window_same_fits, count(*) AS rows
+FROM (SELECT id % 2 AS half, clientele.bgnbd_fit(x, tx, t) OVER (PARTITION BY id % 2) AS f FROM sim) w
+JOIN halves h USING (half);
+
 -- predictions with the published CDNOW parameters (weeks)
 CREATE TEMP TABLE pub AS
 SELECT ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.bgnbd_params AS bg,

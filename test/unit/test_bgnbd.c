@@ -143,6 +143,17 @@ main(void)
 		/* the same from mpmath (30 digits) with the same parameters */
 		rel_near(cl_bgnbd_expected_new(MLE, 78), 1.85797169665867505090, 1e-10, "E[X(78)] vs mpmath");
 		rel_near(cl_bgnbd_expected_new(MLE, 3), 0.150631923879503651464, 1e-10, "E[X(3)] vs mpmath");
+		rel_near(cl_bgnbd_expected_new(MLE, 1e-6), 5.4965708546738454e-8, 1e-12,
+				 "E[X(1e-6)] vs mpmath (short-horizon series, no cancellation)");
+		rel_near(cl_bgnbd_expected_cond(MLE, 0.001, 5, 30, 38.86), 8.5915438039484851e-5, 1e-12,
+				 "E[X(0.001) | x=5, tx=30, T=38.86] vs mpmath");
+		{
+			/* the short-horizon series and the 2F1 form meet continuously */
+			double		tt = 0.5 * MLE[1] / (MLE[0] + 1.0);
+
+			rel_near(cl_bgnbd_expected_new(MLE, tt * (1 - 1e-12)), cl_bgnbd_expected_new(MLE, tt * (1 + 1e-12)),
+					 1e-10, "E[X(t)] continuous where the method changes");
+		}
 	}
 	ok(cl_bgnbd_p_alive(FHL, 0, 0, 38.86) == 1.0, "P(alive) with no repeat purchase is 1");
 	near(cl_bgnbd_expected_cond(FHL, 0, 2, 30.43, 38.86), 0.0, 0, "E[X(0)] = 0");

@@ -58,6 +58,18 @@ main(void)
 		for (i = 0; i < 3; i++)
 			near(g[i], gn[i], 1e-6 * (1 + fabs(gn[i])), "Gamma-Gamma analytic gradient");
 	}
+	/* the fit's evaluation = the reference */
+	{
+		cl_fitrow	rows[5] = {{1, 20.5, 0, 2}, {1, 31.0, 0, 1}, {2, 35.1, 0, 1}, {7, 12.5, 0, 3}, {7, 14.0, 0, 1}};
+		double		g1[3] = {0, 0, 0},
+					g2[3];
+		double		l1 = cl_gg_loglik_rows(PUB, rows, 5, g1),
+					l2 = cl_gg_loglik_fast(PUB, rows, 5, g2);
+
+		rel_near(l2, l1, 1e-13, "Gamma-Gamma fast log-likelihood = reference");
+		for (i = 0; i < 3; i++)
+			rel_near(g2[i], g1[i], 1e-12, "Gamma-Gamma fast gradient = reference");
+	}
 	/* E[M | x, m] = p (v + x m) / (p x + q - 1) */
 	near(cl_gg_expected_spend(PUB, 2, 22.35), 6.25 * (15.44 + 2 * 22.35) / (6.25 * 2 + 3.74 - 1), 1e-12,
 		 "expected spend formula");

@@ -78,6 +78,19 @@ liar(const double *x, double *g, void *ctx)
 	return x[0] * x[0] + x[1] * x[1];
 }
 
+/* infimum at x0 -> infinity: 1e6 + exp(-x0) + x1^2 */
+static double
+runaway(const double *x, double *g, void *ctx)
+{
+	(void) ctx;
+	if (g)
+	{
+		g[0] = -exp(-x[0]);
+		g[1] = 2.0 * x[1];
+	}
+	return 1e6 + exp(-x[0]) + x[1] * x[1];
+}
+
 int
 main(void)
 {
@@ -158,6 +171,25 @@ main(void)
 		x[1] = 4.0;
 		cl_optim_minimize(liar, NULL, 2, x, &opt, &res);
 		ok(!res.converged && !res.used_fallback, "no fallback when disabled");
+	}
+	{
+		double		x[2] = {0.0, 1.0};
+
+		cl_optim_defaults(&opt);
+		opt.fallback = 0;
+		opt.gtol = 0;
+		opt.gtol_abs = 0;
+		opt.xbound = 10.0;
+		cl_optim_minimize(runaway, NULL, 2, x, &opt, &res);
+		ok(!res.converged && x[0] > 10.0 && res.iterations < 100,
+		   "xbound stops a parameter running away (x0 = %g after %d iterations)", x[0], res.iterations);
+		x[0] = 0.0;
+		x[1] = 1.0;
+		opt.xbound = 0;
+		opt.stall_iter = 20;
+		cl_optim_minimize(runaway, NULL, 2, x, &opt, &res);
+		ok(!res.converged && res.iterations < opt.max_iter,
+		   "stall_iter stops a search that no longer decreases f (%d iterations)", res.iterations);
 	}
 	{
 		double		x[3] = {-1.2, 1.0, -1.2};
