@@ -231,7 +231,30 @@ pnbd_log_integral(double r, double alpha, double s, double beta, double x,
 	c.omq = -expm1(-c.K * D);
 
 	c.dim = mom != NULL ? 5 : 1;
-	gk_integrate(pnbd_int_fn, &c, c.dim, 0.0, 1.0, 1e-13, res);
+	if (c.omq < 0.2 && best < 0.2)
+	{
+		/*
+		 * A short interval (the gaps of the grouped likelihood): the
+		 * integrand is nearly constant and its nearest singularity (y =
+		 * 1/omq) is far, so 6-point Gauss-Legendre is exact to ~1e-15.
+		 */
+		static const double gl_x[3] = {0.2386191860831969, 0.6612093864662645, 0.9324695142031521};
+		static const double gl_w[3] = {0.4679139345726910, 0.3607615730481386, 0.1713244923791704};
+		double		v1[GK_MAXDIM],
+					v2[GK_MAXDIM];
+
+		for (int d = 0; d < c.dim; d++)
+			res[d] = 0.0;
+		for (int i = 0; i < 3; i++)
+		{
+			pnbd_int_fn(0.5 - 0.5 * gl_x[i], &c, v1);
+			pnbd_int_fn(0.5 + 0.5 * gl_x[i], &c, v2);
+			for (int d = 0; d < c.dim; d++)
+				res[d] += 0.5 * gl_w[i] * (v1[d] + v2[d]);
+		}
+	}
+	else
+		gk_integrate(pnbd_int_fn, &c, c.dim, 0.0, 1.0, 1e-13, res);
 
 	if (mom != NULL)
 	{
