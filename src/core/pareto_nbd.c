@@ -274,6 +274,9 @@ pnbd_log_integral(double r, double alpha, double s, double beta, double x,
  */
 typedef struct pnbd_terms
 {
+	double		lalpha;			/* log(alpha), log(beta), log(s) */
+	double		lbeta;
+	double		ls;
 	double		lg_rx;			/* lgamma(r + x) - lgamma(r) */
 	double		dg_rx;			/* digamma(r + x) - digamma(r) */
 	double		la_T;			/* log(alpha + T) */
@@ -300,19 +303,33 @@ pnbd_row(const double p[4], double x, double T, const pnbd_terms *tm, double log
 				p1,
 				p2;
 
-	common = tm->lg_rx + r * log(alpha) + s * log(beta);
+	double		e;
+
+	common = tm->lg_rx + r * tm->lalpha + s * tm->lbeta;
 	L1 = -(r + x) * tm->la_T - s * tm->lb_T;
-	LA = log(s) + logI;
-	tail = cl_logsumexp2(L1, LA);
-	p1 = 1.0 / (1.0 + exp(LA - L1));	/* P(alive at T) */
-	p2 = 1.0 - p1;
+	LA = tm->ls + logI;
+	/* log(exp(L1) + exp(LA)) and P(alive) = exp(L1) / (exp(L1) + exp(LA)) */
+	if (LA <= L1)
+	{
+		e = exp(LA - L1);
+		tail = L1 + log1p(e);
+		p1 = 1.0 / (1.0 + e);
+		p2 = e * p1;
+	}
+	else
+	{
+		e = exp(L1 - LA);
+		tail = LA + log1p(e);
+		p2 = 1.0 / (1.0 + e);
+		p1 = e * p2;
+	}
 	if (p_alive != NULL)
 		*p_alive = p1;
 	if (grad != NULL)
 	{
-		grad[0] = tm->dg_rx + log(alpha) - p1 * tm->la_T - (p2 > 0 ? p2 * mom[0] : 0.0);
+		grad[0] = tm->dg_rx + tm->lalpha - p1 * tm->la_T - (p2 > 0 ? p2 * mom[0] : 0.0);
 		grad[1] = r / alpha - p1 * (r + x) / (alpha + T) - (p2 > 0 ? p2 * (r + x) * mom[1] : 0.0);
-		grad[2] = log(beta) - p1 * tm->lb_T + (p2 > 0 ? p2 * (1.0 / s - mom[2]) : 0.0);
+		grad[2] = tm->lbeta - p1 * tm->lb_T + (p2 > 0 ? p2 * (1.0 / s - mom[2]) : 0.0);
 		grad[3] = s / beta - p1 * s / (beta + T) - (p2 > 0 ? p2 * (s + 1) * mom[3] : 0.0);
 	}
 	return common + tail;
@@ -327,6 +344,9 @@ cl_pnbd_loglik_one(const double p[4], double x, double t_x, double T,
 										 grad != NULL ? mom : NULL);
 	pnbd_terms	tm;
 
+	tm.lalpha = log(p[1]);
+	tm.lbeta = log(p[3]);
+	tm.ls = log(p[2]);
 	tm.lg_rx = cl_lgamma(p[0] + x) - cl_lgamma(p[0]);
 	tm.dg_rx = grad != NULL ? cl_digamma(p[0] + x) - cl_digamma(p[0]) : 0.0;
 	tm.la_T = log(p[1] + T);
@@ -531,7 +551,10 @@ double
 cl_pnbd_loglik_data(const double p[4], cl_pnbd_data *d, double *grad)
 {
 	double		ll = 0.0,
-				g[4];
+				g[4],
+				lalpha = log(p[1]),
+				lbeta = log(p[3]),
+				ls = log(p[2]);
 	int			want = grad != NULL;
 
 	/* cumulated tail integrals per frequency */
@@ -579,6 +602,9 @@ cl_pnbd_loglik_data(const double p[4], cl_pnbd_data *d, double *grad)
 					mom[4] = {0.0, 0.0, 0.0, 0.0};
 		pnbd_terms	tm;
 
+		tm.lalpha = lalpha;
+		tm.lbeta = lbeta;
+		tm.ls = ls;
 		tm.lg_rx = d->lgx[d->row_group[row]];
 		tm.dg_rx = d->dgx[d->row_group[row]];
 		tm.la_T = d->lat[b];
@@ -589,13 +615,12 @@ cl_pnbd_loglik_data(const double p[4], cl_pnbd_data *d, double *grad)
 		{
 			/* I = G(t_x) - G(T), w = G(T) / G(t_x) */
 			double		lw = d->lg[b] - d->lg[a];
-			double		w = exp(lw);
-			double		l1mw = cl_log1mexp(lw);
+			double		omw = -expm1(lw);	/* 1 - w */
 
-			logI = d->lg[a] + l1mw;
+			logI = d->lg[a] + log(omw);
 			if (want)
 				for (int k = 0; k < 4; k++)
-					mom[k] = (d->mean[4 * a + k] - (w > 0 ? w * d->mean[4 * b + k] : 0.0)) / exp(l1mw);
+					mom[k] = (d->mean[4 * a + k] - (omw < 1.0 ? (1.0 - omw) * d->mean[4 * b + k] : 0.0)) / omw;
 		}
 		ll += c->count * pnbd_row(p, c->x, c->T, &tm, logI, mom, want ? g : NULL, NULL);
 		if (want)
