@@ -81,11 +81,25 @@ pareto_nbd_fit_final(PG_FUNCTION_ARGS)
 	cl_model_fit fit;
 
 	cl_fit_state_check_model(st, CL_MODEL_PARETO_NBD, "pareto_nbd_fit");
+	rows = cl_fit_state_rows(st, &nrows);
+	/* a state typed in as text passed cl_fitstate_check, not these */
+	for (uint32 i = 0; i < nrows; i++)
+		cl_check_summary(rows[i].x, rows[i].tx, rows[i].T);
 	if (!cl_fit_enough_rows(st, 4, "pareto_nbd_fit"))
 		PG_RETURN_NULL();
-	rows = cl_fit_state_rows(st, &nrows);
-	if (cl_pnbd_fit(rows, nrows, st->penalizer, &fit) != 0)
-		elog(ERROR, "pareto_nbd_fit: no customers after the row check");
+	switch (cl_pnbd_fit(rows, nrows, st->penalizer, &fit))
+	{
+		case 0:
+			break;
+		case -2:
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory"),
+					 errdetail("pareto_nbd_fit could not allocate its work arrays for %u distinct rows.", nrows)));
+			break;
+		default:
+			elog(ERROR, "pareto_nbd_fit: no customers after the row check");
+	}
 	cl_fit_warn_unconverged(&fit, "pareto_nbd_fit");
 	pfree(rows);
 	return cl_fit_result(fcinfo, &fit, 4);

@@ -59,7 +59,7 @@ sbg_fit_survivors(PG_FUNCTION_ARGS)
 	Datum	   *elems;
 	bool	   *enulls;
 	int			nelems;
-	cl_sbg_cell   *cells;
+	cl_sbg_cell *cells;
 	size_t		ncells = 0;
 
 	if (ARR_NDIM(arr) > 1)
@@ -171,7 +171,7 @@ sbg_fit_final(PG_FUNCTION_ARGS)
 	cl_fitstate *st = PG_GETARG_FITSTATE(0);
 	cl_fitrow  *rows;
 	uint32		nrows;
-	cl_sbg_cell   *cells;
+	cl_sbg_cell *cells;
 
 	cl_fit_state_check_model(st, CL_MODEL_SBG, "sbg_fit");
 	if (!cl_fit_enough_rows(st, SBG_NPARAMS, "sbg_fit"))
@@ -180,6 +180,14 @@ sbg_fit_final(PG_FUNCTION_ARGS)
 	cells = palloc(sizeof(cl_sbg_cell) * Max(nrows, 1));
 	for (uint32 i = 0; i < nrows; i++)
 	{
+		/* a state typed in as text passed cl_fitstate_check, not these */
+		if (rows[i].x < 0 || rows[i].x != floor(rows[i].x) || rows[i].x > PG_INT32_MAX
+			|| (rows[i].tx != 0 && rows[i].tx != 1) || (rows[i].tx == 1 && rows[i].x < 1)
+			|| rows[i].T != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("sbg_fit: invalid state row (%g, %g, %g)", rows[i].x, rows[i].tx, rows[i].T),
+					 errdetail("Rows are (periods, churned 0 or 1, 0) with periods >= 1 when churned.")));
 		cells[i].period = (int64) rows[i].x;
 		cells[i].churned = rows[i].tx > 0 ? rows[i].count : 0.0;
 		cells[i].alive = rows[i].tx > 0 ? 0.0 : rows[i].count;

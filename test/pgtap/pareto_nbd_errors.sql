@@ -2,7 +2,7 @@
 -- offending values; too few customers give NULL; a non-identified fit is
 -- converged = false; parallel aggregation on simulated-like data = serial.
 BEGIN;
-SELECT plan(27);
+SELECT plan(28);
 
 CREATE TEMP TABLE pp AS SELECT (0.55, 10.58, 0.61, 11.67, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.pareto_nbd_params AS p;
 
@@ -25,6 +25,9 @@ SELECT throws_ok($$SELECT clientele.pareto_nbd_fit(x, tx, t, NULL) FROM (VALUES 
 	'penalizer must not be NULL', 'NULL penalizer');
 SELECT throws_ok($$SELECT clientele.pareto_nbd_fit_final(clientele.bgnbd_fit_trans(NULL, 1, 1, 4))$$, '0A000',
 	NULL, 'transition functions refuse to run outside an aggregate');
+
+SELECT throws_ok($$SELECT clientele.pareto_nbd_fit_final('clfs1:0000000053464c43010000000300000002000000020000000100000000000000000000000000000000000000000000400000000000000000000000000000f03f000000000000f03f0000000000000000000000000000f03f000000000000084000000000000000000000000000000000000000000000f03f'::clientele.fit_state)$$, '22023',
+	'recency must not exceed t', 'a hand-made state with recency > t is refused');
 
 -- predictions
 SELECT throws_ok($$SELECT clientele.pareto_nbd_p_alive(p, 2, 40, 38.86) FROM pp$$, '22023',

@@ -1,7 +1,7 @@
 -- sBG: errors (SQLSTATE and message), parallel aggregation = serial,
 -- properties of the predictions.
 BEGIN;
-SELECT plan(24);
+SELECT plan(25);
 
 -- ---- bad input ---------------------------------------------------------------
 SELECT throws_ok($$SELECT clientele.sbg_fit('{1000,631,700}'::bigint[])$$, '22023',
@@ -28,6 +28,10 @@ SELECT throws_ok($$SELECT clientele.sbg_retention_rate((1, '-Infinity', NULL, NU
 	'22023', 'sBG parameter beta must be a positive finite number, got -Infinity', 'beta = -Infinity');
 SELECT throws_ok($$SELECT clientele.sbg_derl((1, 1, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.sbg_params, 'Infinity')$$,
 	'22023', 'discount rate must be a finite number, got Infinity', 'infinite discount rate');
+
+-- a state typed in as text is checked row by row
+SELECT throws_ok($$SELECT clientele.sbg_fit_final('clfs1:0000000053464c43010000000400000002000000020000000100000000000000000000000000000000000000000000400000000000000000000000000000f03f000000000000e03f0000000000000000000000000000f03f000000000000084000000000000000000000000000000000000000000000f03f'::clientele.fit_state)$$, '22023',
+	'sbg_fit: invalid state row (1, 0.5, 0)', 'a hand-made state with churned = 0.5 is refused');
 
 -- ---- parallel aggregation gives the serial result ------------------------------
 -- two latent classes of churn probability, staggered observation windows
