@@ -21,11 +21,15 @@
  *	        + s * Integral_{t_x}^{T} (alpha+tau)^-(r+x) (beta+tau)^-(s+1) dtau ]
  *
  * The integral equals the 2F1 expression A_0 / (r+s+x) of the note; it is
- * evaluated here by adaptive Gauss-Kronrod quadrature after the substitution
- * u = (m + tau)^-(r+s+x) that absorbs its power-law decay, which avoids both
- * 2F1 near z = 1 and the cancellation between the two 2F1 terms, and gives
- * the analytic gradient (derivatives under the integral sign) on the same
- * nodes.  The 2F1 form (cl_pnbd_loglik_2f1) is kept as an independent check.
+ * evaluated here by quadrature after a substitution u = (m + tau)^-K that
+ * absorbs the power-law decay (m, K chosen so that what is left varies
+ * least): adaptive Gauss-Kronrod, or 6-point Gauss-Legendre on short flat
+ * intervals.  This avoids both 2F1 near z = 1 and the cancellation between
+ * the two 2F1 terms, and gives the analytic gradient (derivatives under the
+ * integral sign) on the same nodes.  Over many customers the integrals of
+ * one frequency are cumulated over the distinct t_x / T points
+ * (cl_pnbd_loglik_data).  The 2F1 form (cl_pnbd_loglik_2f1) is kept as an
+ * independent check.
  *
  * Plain C, no PostgreSQL headers.
  */
