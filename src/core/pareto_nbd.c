@@ -1,0 +1,817 @@
+/*
+ * pareto_nbd.c
+ *		Pareto/NBD likelihood with analytic gradient, and its predictions.
+ *		See pareto_nbd.h for the formulas and the sources.
+ */
+#include "pareto_nbd.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "optim.h"
+#include "specfun.h"
+
+/* ---- adaptive Gauss-Kronrod (7, 15) quadrature of a vector integrand -------- */
+
+#define GK_MAXDIM 5
+#define GK_MAXDEPTH 40
+#define GK_MAXINTERVALS 200	/* subintervals per integral */
+
+typedef void (*gk_fn) (double y, void *ctx, double *out);
+
+static const double gk_x[8] = {
+	0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
+	0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
+	0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
+	0.207784955007898467600689403773245, 0.0
+};
+static const double gk_wk[8] = {
+	0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
+	0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
+	0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
+	0.204432940075298892414161999234649, 0.209482141084727828012999174891714
+};
+/* 7-point Gauss weights at gk_x[1], [3], [5], [7] */
+static const double gk_wg[4] = {
+	0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
+	0.381830050505118944950369775488975, 0.417959183673469387755102040816327
+};
+
+/*
+ * Adds the integral of f over [a, b] to out[0..dim-1]; the error test uses
+ * component 0 (relative to "scale", the magnitude of the whole integral).
+ * *budget counts the subintervals still allowed: when it runs out the
+ * current estimates are accepted, so extreme parameters (met by the
+ * optimiser far from the optimum) cannot make the recursion explode.
+ */
+static void
+gk_adapt(gk_fn f, void *ctx, int dim, double a, double b, double reltol,
+		 double scale, int depth, int *budget, double *out)
+{
+	double		c = 0.5 * (a + b),
+				h = 0.5 * (b - a);
+	double		k[GK_MAXDIM] = {0},
+				g[GK_MAXDIM] = {0},
+				v1[GK_MAXDIM],
+				v2[GK_MAXDIM];
+	double		err;
+
+	for (int i = 0; i < 8; i++)
+	{
+		if (i == 7)
+		{
+			f(c, ctx, v1);
+			for (int d = 0; d < dim; d++)
+			{
+				k[d] += gk_wk[7] * v1[d];
+				g[d] += gk_wg[3] * v1[d];
+			}
+			continue;
+		}
+		f(c - h * gk_x[i], ctx, v1);
+		f(c + h * gk_x[i], ctx, v2);
+		for (int d = 0; d < dim; d++)
+		{
+			k[d] += gk_wk[i] * (v1[d] + v2[d]);
+			if (i % 2 == 1)
+				g[d] += gk_wg[i / 2] * (v1[d] + v2[d]);
+		}
+	}
+	err = fabs(h * (k[0] - g[0]));
+	if (scale <= 0 || !isfinite(scale))
+		scale = fabs(h * k[0]);
+	if (err <= reltol * scale || depth >= GK_MAXDEPTH || *budget < 2 || !isfinite(err))
+	{
+		for (int d = 0; d < dim; d++)
+			out[d] += h * k[d];
+		return;
+	}
+	*budget -= 2;
+	gk_adapt(f, ctx, dim, a, c, reltol, scale, depth + 1, budget, out);
+	gk_adapt(f, ctx, dim, c, b, reltol, scale, depth + 1, budget, out);
+}
+
+/* integral over [a, b]; the whole-interval estimate sets the error scale */
+static void
+gk_integrate(gk_fn f, void *ctx, int dim, double a, double b, double reltol, double *out)
+{
+	int			budget = GK_MAXINTERVALS;
+
+	for (int d = 0; d < dim; d++)
+		out[d] = 0.0;
+	gk_adapt(f, ctx, dim, a, b, reltol, 0.0, 0, &budget, out);
+}
+
+/* ---- the death-time integral of the likelihood ------------------------------ */
+
+/*
+ * I = Integral_{t_x}^{T} (alpha+tau)^-(r+x) (beta+tau)^-(s+1) dtau.
+ * With K = r+s+x, m = alpha (when r+x >= s+1; else m = beta) and
+ * u = (m+tau)^-K this is (1/K) Integral h du, where
+ * h = ((m+tau)/(o+tau))^e, o the other scale, e the other exponent, a
+ * bounded, slowly varying function; u is mapped to y in [0, 1].
+ */
+typedef struct pnbd_int_ctx
+{
+	double		m,				/* scale of the substituted factor */
+				o,				/* the other scale */
+				cm,				/* exponent left on (m + tau) in h */
+				eo,				/* exponent of (o + tau) in f */
+				K,
+				lmt,			/* log(m + t_x) */
+				lot,			/* log(o + t_x) */
+				omq;			/* 1 - ((m+t_x)/(m+T))^K */
+	int			m_is_alpha;
+	int			dim;			/* 1: value only; 5: with the moments */
+} pnbd_int_ctx;
+
+static void
+pnbd_int_fn(double y, void *vctx, double *out)
+{
+	pnbd_int_ctx *c = (pnbd_int_ctx *) vctx;
+	double		L = -log1p(-y * c->omq) / c->K;	/* log((m+tau)/(m+t_x)) */
+	double		mt = exp(c->lmt + L);	/* m + tau */
+	double		ot = (c->o - c->m) + mt;	/* o + tau */
+	double		lo = log(ot);
+	double		h = exp(c->cm * L - c->eo * (lo - c->lot));
+	double		lm = c->lmt + L;
+
+	out[0] = h;
+	if (c->dim == 1)
+		return;
+	if (c->m_is_alpha)
+	{
+		out[1] = h * lm;
+		out[2] = h / mt;
+		out[3] = h * lo;
+		out[4] = h / ot;
+	}
+	else
+	{
+		out[1] = h * lo;
+		out[2] = h / ot;
+		out[3] = h * lm;
+		out[4] = h / mt;
+	}
+}
+
+/*
+ * log I; mom (may be NULL) gets the means under the integrand of
+ * log(alpha+tau), 1/(alpha+tau), log(beta+tau), 1/(beta+tau).
+ * -Inf when T == t_x.
+ *
+ * f = (alpha+tau)^-ea (beta+tau)^-eb with ea = r+x, eb = s+1 is written
+ * (m+tau)^-(K+1) h with u = (m+tau)^-K substituted: either m carries both
+ * exponents (K = ea+eb-1, h = ((m+tau)/(o+tau))^eo: flat when alpha ~ beta)
+ * or only its own (K = e_m - 1, h = (o+tau)^-eo: flat when the other factor
+ * hardly varies over the interval).  Of the four choices the one whose h
+ * varies least over (t_x, T] is used.
+ */
+static double
+pnbd_log_integral(double r, double alpha, double s, double beta, double x,
+				  double t_x, double T, double *mom)
+{
+	pnbd_int_ctx c;
+	double		res[5],
+				ea = r + x,
+				eb = s + 1,
+				Da,
+				Db,
+				D,
+				best = INFINITY;
+
+	if (!(T > t_x))
+	{
+		if (mom != NULL)
+		{
+			mom[0] = log(alpha + T);
+			mom[1] = 1.0 / (alpha + T);
+			mom[2] = log(beta + T);
+			mom[3] = 1.0 / (beta + T);
+		}
+		return -INFINITY;
+	}
+	Da = log1p((T - t_x) / (alpha + t_x));	/* log((alpha+T)/(alpha+t_x)) */
+	Db = log1p((T - t_x) / (beta + t_x));
+	/* default: alpha carries both exponents (K = r+s+x > 0 always) */
+	c.m_is_alpha = 1;
+	c.K = ea + eb - 1;
+	c.cm = eb;
+	c.eo = eb;
+	for (int option = 0; option < 4; option++)
+	{
+		int			m_alpha = option % 2 == 0;
+		int			both = option < 2;
+		double		em = m_alpha ? ea : eb,
+					eo = m_alpha ? eb : ea,
+					Dm = m_alpha ? Da : Db,
+					Do = m_alpha ? Db : Da,
+					K = both ? em + eo - 1 : em - 1,
+					cm = K + 1 - em,
+					v;
+
+		if (!(K > 0.25))
+			continue;
+		/* variation of log h over the interval (log h is monotone in tau) */
+		v = fabs(cm * Dm - eo * Do);
+		if (v < best)
+		{
+			best = v;
+			c.m_is_alpha = m_alpha;
+			c.K = K;
+			c.cm = cm;
+			c.eo = eo;
+		}
+	}
+	c.m = c.m_is_alpha ? alpha : beta;
+	c.o = c.m_is_alpha ? beta : alpha;
+	c.lmt = log(c.m + t_x);
+	c.lot = log(c.o + t_x);
+	D = c.m_is_alpha ? Da : Db;
+	c.omq = -expm1(-c.K * D);
+
+	c.dim = mom != NULL ? 5 : 1;
+	if (c.omq < 0.2 && best < 0.2)
+	{
+		/*
+		 * A short interval (the gaps of the grouped likelihood): the
+		 * integrand is nearly constant and its nearest singularity (y =
+		 * 1/omq) is far, so 6-point Gauss-Legendre is exact to ~1e-15.
+		 */
+		static const double gl_x[3] = {0.2386191860831969, 0.6612093864662645, 0.9324695142031521};
+		static const double gl_w[3] = {0.4679139345726910, 0.3607615730481386, 0.1713244923791704};
+		double		v1[GK_MAXDIM],
+					v2[GK_MAXDIM];
+
+		for (int d = 0; d < c.dim; d++)
+			res[d] = 0.0;
+		for (int i = 0; i < 3; i++)
+		{
+			pnbd_int_fn(0.5 - 0.5 * gl_x[i], &c, v1);
+			pnbd_int_fn(0.5 + 0.5 * gl_x[i], &c, v2);
+			for (int d = 0; d < c.dim; d++)
+				res[d] += 0.5 * gl_w[i] * (v1[d] + v2[d]);
+		}
+	}
+	else
+		gk_integrate(pnbd_int_fn, &c, c.dim, 0.0, 1.0, 1e-13, res);
+
+	if (mom != NULL)
+	{
+		mom[0] = res[1] / res[0];
+		mom[1] = res[2] / res[0];
+		mom[2] = res[3] / res[0];
+		mom[3] = res[4] / res[0];
+	}
+	/* I = u(t_x) (1 - q) / K * h(t_x) * Integral (h / h(t_x)) dy */
+	return -c.K * c.lmt + cl_log1mexp(-c.K * D) - log(c.K)
+		+ c.cm * c.lmt - c.eo * c.lot + log(res[0]);
+}
+
+/*
+ * What one customer's likelihood needs besides log I: terms that depend only
+ * on x (shared by every customer of that frequency) and only on T.
+ */
+typedef struct pnbd_terms
+{
+	double		lalpha;			/* log(alpha), log(beta), log(s) */
+	double		lbeta;
+	double		ls;
+	double		lg_rx;			/* lgamma(r + x) - lgamma(r) */
+	double		dg_rx;			/* digamma(r + x) - digamma(r) */
+	double		la_T;			/* log(alpha + T) */
+	double		lb_T;			/* log(beta + T) */
+} pnbd_terms;
+
+/*
+ * One customer's log-likelihood from log I (I the death-time integral over
+ * (t_x, T]) and, for the gradient, the means under the integrand of
+ * log(alpha+tau), 1/(alpha+tau), log(beta+tau), 1/(beta+tau).
+ */
+static double
+pnbd_row(const double p[4], double x, double T, const pnbd_terms *tm, double logI,
+		 const double *mom, double *grad, double *p_alive)
+{
+	double		r = p[0],
+				alpha = p[1],
+				s = p[2],
+				beta = p[3];
+	double		common,
+				L1,
+				LA,
+				tail,
+				p1,
+				p2;
+
+	double		e;
+
+	common = tm->lg_rx + r * tm->lalpha + s * tm->lbeta;
+	L1 = -(r + x) * tm->la_T - s * tm->lb_T;
+	LA = tm->ls + logI;
+	/* log(exp(L1) + exp(LA)) and P(alive) = exp(L1) / (exp(L1) + exp(LA)) */
+	if (LA <= L1)
+	{
+		e = exp(LA - L1);
+		tail = L1 + log1p(e);
+		p1 = 1.0 / (1.0 + e);
+		p2 = e * p1;
+	}
+	else
+	{
+		e = exp(L1 - LA);
+		tail = LA + log1p(e);
+		p2 = 1.0 / (1.0 + e);
+		p1 = e * p2;
+	}
+	if (p_alive != NULL)
+		*p_alive = p1;
+	if (grad != NULL)
+	{
+		grad[0] = tm->dg_rx + tm->lalpha - p1 * tm->la_T - (p2 > 0 ? p2 * mom[0] : 0.0);
+		grad[1] = r / alpha - p1 * (r + x) / (alpha + T) - (p2 > 0 ? p2 * (r + x) * mom[1] : 0.0);
+		grad[2] = tm->lbeta - p1 * tm->lb_T + (p2 > 0 ? p2 * (1.0 / s - mom[2]) : 0.0);
+		grad[3] = s / beta - p1 * s / (beta + T) - (p2 > 0 ? p2 * (s + 1) * mom[3] : 0.0);
+	}
+	return common + tail;
+}
+
+double
+cl_pnbd_loglik_one(const double p[4], double x, double t_x, double T,
+				   double *grad, double *p_alive)
+{
+	double		mom[4] = {0.0, 0.0, 0.0, 0.0};
+	double		logI = pnbd_log_integral(p[0], p[1], p[2], p[3], x, t_x, T,
+										 grad != NULL ? mom : NULL);
+	pnbd_terms	tm;
+
+	tm.lalpha = log(p[1]);
+	tm.lbeta = log(p[3]);
+	tm.ls = log(p[2]);
+	tm.lg_rx = cl_lgamma(p[0] + x) - cl_lgamma(p[0]);
+	tm.dg_rx = grad != NULL ? cl_digamma(p[0] + x) - cl_digamma(p[0]) : 0.0;
+	tm.la_T = log(p[1] + T);
+	tm.lb_T = log(p[3] + T);
+	return pnbd_row(p, x, T, &tm, logI, mom, grad, p_alive);
+}
+
+double
+cl_pnbd_loglik_2f1(const double p[4], double x, double t_x, double T)
+{
+	double		r = p[0],
+				alpha = p[1],
+				s = p[2],
+				beta = p[3];
+	double		rsx = r + s + x;
+	double		mx = alpha >= beta ? alpha : beta;
+	double		b = alpha >= beta ? s + 1 : r + x;
+	double		d = fabs(alpha - beta);
+	int			sg1,
+				sg2;
+	double		l1 = cl_log_hyp2f1(rsx, b, rsx + 1, d / (mx + t_x), &sg1) - rsx * log(mx + t_x);
+	double		l2 = cl_log_hyp2f1(rsx, b, rsx + 1, d / (mx + T), &sg2) - rsx * log(mx + T);
+	double		lA0 = cl_logdiffexp(l1, l2);
+	double		common = cl_lgamma(r + x) - cl_lgamma(r) + r * log(alpha) + s * log(beta);
+	double		L1 = -(r + x) * log(alpha + T) - s * log(beta + T);
+
+	return common + cl_logsumexp2(L1, log(s) - log(rsx) + lA0);
+}
+
+/*
+ * The likelihood of many customers shares work: for one frequency x the
+ * integrand does not depend on the customer, so with the distinct t_x and T
+ * values of that x as points p_0 > p_1 > ... (p_0 the largest), the tail
+ * integrals G(p_i) = Integral_{p_i}^{p_0} (and the moments) are cumulated
+ * gap by gap, and I = G(t_x) - G(T).  The difference cannot lose precision
+ * where it matters: the integrand decreases, so G(T) <= f(T) (p_0 - T) =
+ * term1 (p_0 - T) / (beta + T), small against the other term of the
+ * likelihood.  Cost per evaluation: one short quadrature per distinct point
+ * instead of one per customer.  Everything is kept in logs and means so
+ * that large x cannot overflow.
+ */
+typedef struct pnbd_group
+{
+	double		x;
+	size_t		first;			/* first point in pts[] */
+	size_t		npts;
+} pnbd_group;
+
+struct cl_pnbd_data
+{
+	const cl_fitrow *cells;
+	size_t		ncells;
+	size_t		ngroups;
+	pnbd_group *groups;
+	size_t	   *row_group;		/* group of each row */
+	size_t	   *row_tx;			/* point index of each row's t_x and T */
+	size_t	   *row_T;
+	double	   *pts;			/* per group, descending distinct points */
+	double	   *lg;				/* work: log G at each point */
+	double	   *mean;			/* work: 4 means per point */
+	double	   *lat;			/* work: log(alpha + point) */
+	double	   *lbt;			/* work: log(beta + point) */
+	double	   *lgx;			/* work: per group lgamma(r+x) - lgamma(r) */
+	double	   *dgx;			/* work: per group digamma(r+x) - digamma(r) */
+};
+
+static int
+cmp_desc(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x < y) - (x > y);
+}
+
+/* index of v in the descending array a[0..n) (v is present) */
+static size_t
+find_desc(const double *a, size_t n, double v)
+{
+	size_t		lo = 0,
+				hi = n;
+
+	while (hi - lo > 1)
+	{
+		size_t		mid = (lo + hi) / 2;
+
+		if (a[mid] >= v)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int
+cmp_x(const void *a, const void *b)
+{
+	const cl_fitrow *const *x = a;
+	const cl_fitrow *const *y = b;
+
+	return ((*x)->x > (*y)->x) - ((*x)->x < (*y)->x);
+}
+
+cl_pnbd_data *
+cl_pnbd_prepare(const cl_fitrow *cells, size_t ncells)
+{
+	cl_pnbd_data *d = calloc(1, sizeof(cl_pnbd_data));
+	const cl_fitrow **order = malloc(sizeof(cl_fitrow *) * (ncells ? ncells : 1));
+	size_t		i,
+				npts = 0;
+
+	if (d == NULL || order == NULL)
+		goto fail;
+	d->cells = cells;
+	d->ncells = ncells;
+	d->groups = malloc(sizeof(pnbd_group) * (ncells ? ncells : 1));
+	d->row_group = malloc(sizeof(size_t) * (ncells ? ncells : 1));
+	d->row_tx = malloc(sizeof(size_t) * (ncells ? ncells : 1));
+	d->row_T = malloc(sizeof(size_t) * (ncells ? ncells : 1));
+	d->pts = malloc(sizeof(double) * (2 * ncells + 1));
+	if (!d->groups || !d->row_group || !d->row_tx || !d->row_T || !d->pts)
+		goto fail;
+	for (i = 0; i < ncells; i++)
+	{
+		order[i] = &cells[i];
+		if (i > 0 && cells[i].x < cells[i - 1].x)
+			npts = 1;			/* not sorted by x (the fit state's rows are) */
+	}
+	if (npts)
+		qsort(order, ncells, sizeof(cl_fitrow *), cmp_x);
+	npts = 0;
+	for (i = 0; i < ncells;)
+	{
+		size_t		j = i,
+					k,
+					first = npts,
+					n;
+		pnbd_group *g = &d->groups[d->ngroups];
+
+		while (j < ncells && order[j]->x == order[i]->x)
+		{
+			d->pts[npts++] = order[j]->tx;
+			d->pts[npts++] = order[j]->T;
+			j++;
+		}
+		qsort(d->pts + first, npts - first, sizeof(double), cmp_desc);
+		n = 1;
+		for (k = first + 1; k < npts; k++)
+			if (d->pts[k] != d->pts[first + n - 1])
+				d->pts[first + n++] = d->pts[k];
+		npts = first + n;
+		g->x = order[i]->x;
+		g->first = first;
+		g->npts = n;
+		for (k = i; k < j; k++)
+		{
+			size_t		row = (size_t) (order[k] - cells);
+
+			d->row_group[row] = d->ngroups;
+			d->row_tx[row] = first + find_desc(d->pts + first, n, order[k]->tx);
+			d->row_T[row] = first + find_desc(d->pts + first, n, order[k]->T);
+		}
+		d->ngroups++;
+		i = j;
+	}
+	d->lg = malloc(sizeof(double) * (npts ? npts : 1));
+	d->mean = malloc(sizeof(double) * 4 * (npts ? npts : 1));
+	d->lat = malloc(sizeof(double) * (npts ? npts : 1));
+	d->lbt = malloc(sizeof(double) * (npts ? npts : 1));
+	d->lgx = malloc(sizeof(double) * (d->ngroups ? d->ngroups : 1));
+	d->dgx = malloc(sizeof(double) * (d->ngroups ? d->ngroups : 1));
+	if (!d->lg || !d->mean || !d->lat || !d->lbt || !d->lgx || !d->dgx)
+		goto fail;
+	free(order);
+	return d;
+fail:
+	free(order);
+	cl_pnbd_free(d);
+	return NULL;
+}
+
+void
+cl_pnbd_free(cl_pnbd_data *d)
+{
+	if (d == NULL)
+		return;
+	free(d->groups);
+	free(d->row_group);
+	free(d->row_tx);
+	free(d->row_T);
+	free(d->pts);
+	free(d->lg);
+	free(d->mean);
+	free(d->lat);
+	free(d->lbt);
+	free(d->lgx);
+	free(d->dgx);
+	free(d);
+}
+
+double
+cl_pnbd_loglik_data(const double p[4], cl_pnbd_data *d, double *grad)
+{
+	double		ll = 0.0,
+				g[4],
+				lalpha = log(p[1]),
+				lbeta = log(p[3]),
+				ls = log(p[2]);
+	int			want = grad != NULL;
+
+	/* cumulated tail integrals per frequency */
+	for (size_t gi = 0; gi < d->ngroups; gi++)
+	{
+		const pnbd_group *grp = &d->groups[gi];
+		double	   *pts = d->pts + grp->first;
+		double	   *lg = d->lg + grp->first;
+		double	   *mean = d->mean + 4 * grp->first;
+
+		d->lgx[gi] = cl_lgamma(p[0] + grp->x) - cl_lgamma(p[0]);
+		d->dgx[gi] = want ? cl_digamma(p[0] + grp->x) - cl_digamma(p[0]) : 0.0;
+		for (size_t i = 0; i < grp->npts; i++)
+		{
+			d->lat[grp->first + i] = log(p[1] + pts[i]);
+			d->lbt[grp->first + i] = log(p[3] + pts[i]);
+		}
+		lg[0] = -INFINITY;
+		mean[0] = mean[1] = mean[2] = mean[3] = 0.0;
+		for (size_t i = 1; i < grp->npts; i++)
+		{
+			double		gm[4];
+			double		lgap = pnbd_log_integral(p[0], p[1], p[2], p[3], grp->x,
+												 pts[i], pts[i - 1], want ? gm : NULL);
+
+			lg[i] = cl_logsumexp2(lg[i - 1], lgap);
+			if (want)
+			{
+				double		w_old = exp(lg[i - 1] - lg[i]),
+							w_gap = exp(lgap - lg[i]);
+
+				for (int k = 0; k < 4; k++)
+					mean[4 * i + k] = w_old * mean[4 * (i - 1) + k] + w_gap * gm[k];
+			}
+		}
+	}
+	if (want)
+		grad[0] = grad[1] = grad[2] = grad[3] = 0.0;
+	for (size_t row = 0; row < d->ncells; row++)
+	{
+		const cl_fitrow *c = &d->cells[row];
+		size_t		a = d->row_tx[row],
+					b = d->row_T[row];
+		double		logI,
+					mom[4] = {0.0, 0.0, 0.0, 0.0};
+		pnbd_terms	tm;
+
+		tm.lalpha = lalpha;
+		tm.lbeta = lbeta;
+		tm.ls = ls;
+		tm.lg_rx = d->lgx[d->row_group[row]];
+		tm.dg_rx = d->dgx[d->row_group[row]];
+		tm.la_T = d->lat[b];
+		tm.lb_T = d->lbt[b];
+		if (a == b)
+			logI = -INFINITY;
+		else
+		{
+			/* I = G(t_x) - G(T), w = G(T) / G(t_x) */
+			double		lw = d->lg[b] - d->lg[a];
+			double		omw = -expm1(lw);	/* 1 - w */
+
+			logI = d->lg[a] + log(omw);
+			if (want)
+				for (int k = 0; k < 4; k++)
+					mom[k] = (d->mean[4 * a + k] - (omw < 1.0 ? (1.0 - omw) * d->mean[4 * b + k] : 0.0)) / omw;
+		}
+		ll += c->count * pnbd_row(p, c->x, c->T, &tm, logI, mom, want ? g : NULL, NULL);
+		if (want)
+			for (int k = 0; k < 4; k++)
+				grad[k] += c->count * g[k];
+	}
+	if (want)
+		for (int k = 0; k < 4; k++)
+			grad[k] *= p[k];	/* chain rule to log-parameters */
+	return ll;
+}
+
+double
+cl_pnbd_loglik(const double p[4], const cl_fitrow *cells, size_t ncells, double *grad)
+{
+	cl_pnbd_data *d = cl_pnbd_prepare(cells, ncells);
+	double		ll;
+
+	if (d == NULL)
+		return NAN;
+	ll = cl_pnbd_loglik_data(p, d, grad);
+	cl_pnbd_free(d);
+	return ll;
+}
+
+/* ---- predictions --------------------------------------------------------- */
+
+double
+cl_pnbd_p_alive(const double p[4], double x, double t_x, double T)
+{
+	double		pa;
+
+	(void) cl_pnbd_loglik_one(p, x, t_x, T, NULL, &pa);
+	return pa;
+}
+
+/* (1 - exp(-a L)) / a, with its limit L at a = 0 */
+static double
+one_minus_exp_over(double a, double L)
+{
+	if (fabs(a * L) < 1e-8)
+		return L * (1.0 - 0.5 * a * L);
+	return -expm1(-a * L) / a;
+}
+
+double
+cl_pnbd_expected_purchases(const double p[4], double t, double x, double t_x, double T)
+{
+	double		r = p[0],
+				alpha = p[1],
+				s = p[2],
+				beta = p[3];
+
+	return cl_pnbd_p_alive(p, x, t_x, T) * (r + x) / (alpha + T) * (beta + T)
+		* one_minus_exp_over(s - 1, log1p(t / (beta + T)));
+}
+
+double
+cl_pnbd_expected_purchases_new(const double p[4], double t)
+{
+	double		r = p[0],
+				alpha = p[1],
+				s = p[2],
+				beta = p[3];
+
+	return r / alpha * beta * one_minus_exp_over(s - 1, log1p(t / beta));
+}
+
+/* log of the NBD probability of n purchases in time tau */
+static double
+nbd_log_pmf(double r, double alpha, double n, double tau)
+{
+	double		l = cl_lgamma(r + n) - cl_lgamma(r) - cl_lgamma(n + 1)
+		- r * log1p(tau / alpha);
+
+	if (n > 0)
+		l += n * (log(tau) - log(alpha + tau));
+	return l;
+}
+
+typedef struct pmf_ctx
+{
+	double		r,
+				alpha,
+				s,
+				beta,
+				n;
+} pmf_ctx;
+
+/* density of death at tau times P(n purchases in (0, tau]) */
+static void
+pmf_fn(double tau, void *vctx, double *out)
+{
+	pmf_ctx    *c = (pmf_ctx *) vctx;
+
+	out[0] = exp(log(c->s) + c->s * log(c->beta) - (c->s + 1) * log(c->beta + tau)
+				 + nbd_log_pmf(c->r, c->alpha, c->n, tau));
+}
+
+double
+cl_pnbd_purchase_pmf(const double p[4], double t, double n)
+{
+	pmf_ctx		c = {p[0], p[1], p[2], p[3], n};
+	double		alive = exp(nbd_log_pmf(p[0], p[1], n, t) - p[2] * log1p(t / p[3]));
+	double		dead = 0.0;
+
+	if (t > 0)
+		gk_integrate(pmf_fn, &c, 1, 0.0, t, 1e-12, &dead);
+	return alive + dead;
+}
+
+double
+cl_pnbd_purchase_pmf_2f1(const double p[4], double t, double n)
+{
+	double		r = p[0],
+				alpha = p[1],
+				s = p[2],
+				beta = p[3];
+	double		mx = alpha >= beta ? alpha : beta;
+	double		b = alpha >= beta ? s + 1 : r + n;
+	double		d = fabs(alpha - beta);
+	double		c = r + s + n + 1;
+	double		first = exp(nbd_log_pmf(r, alpha, n, t) - s * log1p(t / beta));
+	double		lcoef = r * log(alpha) + s * log(beta) + cl_lbeta(r + n, s + 1) - cl_lbeta(r, s);
+	double		B1 = cl_hyp2f1(r + s, b, c, d / mx) * exp(-(r + s) * log(mx));
+	double		sum = 0.0;
+
+	for (int j = 0; j <= (int) n; j++)
+	{
+		double		lterm = cl_lpochhammer(r + s, j) - cl_lgamma(j + 1.0)
+			+ (j > 0 ? j * log(t) : 0.0) - (r + s + j) * log(mx + t);
+
+		sum += exp(lterm) * cl_hyp2f1(r + s + j, b, c, d / (mx + t));
+	}
+	return first + exp(lcoef) * (B1 - sum);
+}
+
+/* ---- maximum-likelihood fit ---------------------------------------------- */
+
+typedef struct pnbd_obj_ctx
+{
+	cl_pnbd_data *data;
+	double		ncust;
+	double		penalizer;
+} pnbd_obj_ctx;
+
+/*
+ * Mean negative log-likelihood (+ L2 penalty) in the log-parameters, NaN
+ * beyond CL_FIT_LOG_BOUND (the shared convention of cl_model_optimize).
+ */
+static double
+pnbd_objective(const double *x, double *grad, void *vctx)
+{
+	pnbd_obj_ctx *c = (pnbd_obj_ctx *) vctx;
+	double		p[4],
+				ll,
+				pen = 0.0;
+
+	for (int k = 0; k < 4; k++)
+	{
+		if (!(fabs(x[k]) <= CL_FIT_LOG_BOUND))
+			return NAN;
+		p[k] = exp(x[k]);
+		pen += x[k] * x[k];
+	}
+	ll = cl_pnbd_loglik_data(p, c->data, grad);
+	if (grad != NULL)
+		for (int k = 0; k < 4; k++)
+			grad[k] = -grad[k] / c->ncust + 2.0 * c->penalizer * x[k];
+	return -ll / c->ncust + c->penalizer * pen;
+}
+
+int
+cl_pnbd_fit(const cl_fitrow *cells, size_t ncells, double penalizer, cl_model_fit *fit)
+{
+	pnbd_obj_ctx ctx = {NULL, 0.0, penalizer};
+	double		x[4] = {0.0, 0.0, 0.0, 0.0};
+
+	for (size_t i = 0; i < ncells; i++)
+		ctx.ncust += cells[i].count;
+	if (!(ctx.ncust > 0))
+		return -1;
+	if ((ctx.data = cl_pnbd_prepare(cells, ncells)) == NULL)
+		return -2;
+	cl_model_optimize(pnbd_objective, &ctx, 4, x, ctx.ncust, fit);
+	fit->log_likelihood = cl_pnbd_loglik_data(fit->p, ctx.data, NULL);
+	cl_pnbd_free(ctx.data);
+	cl_model_fit_check(fit, 4);
+	/* also an identified maximum: see MODEL_MAX_LOG_SE */
+	for (int k = 0; k < 4; k++)
+		if (!(fit->se[k] / fit->p[k] < MODEL_MAX_LOG_SE))
+			fit->converged = 0;
+	return 0;
+}

@@ -1,0 +1,88 @@
+/*
+ * sbg.h
+ *		Shifted-beta-geometric (sBG) model of contractual retention
+ *		(Fader & Hardie 2007, "How to Project Customer Retention", J. Interactive
+ *		Marketing 21(1); Fader & Hardie 2010, "Customer-Base Valuation in a
+ *		Contractual Setting: The Perils of Ignoring Heterogeneity", Marketing
+ *		Science 29(1)).
+ *
+ * Each customer renews at the end of every period with a constant probability
+ * 1 - theta until they churn; theta ~ Beta(alpha, beta) across customers.
+ *
+ *	P(T = t) = B(alpha + 1, beta + t - 1) / B(alpha, beta)		t = 1, 2, ...
+ *	S(t)     = B(alpha, beta + t) / B(alpha, beta)				t = 0, 1, ...
+ *	r(t)     = S(t) / S(t-1) = (beta + t - 1) / (alpha + beta + t - 1)
+ *
+ * Plain C, no PostgreSQL headers.
+ */
+#ifndef CL_SBG_H
+#define CL_SBG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fitstate.h"			/* cl_fitrow, cl_model_fit */
+
+/*
+ * One cell of compressed data: "churned" customers who churned in period
+ * "period" (period >= 1), and "alive" customers still active after "period"
+ * periods (right-censored; period >= 0).  A cohort's survivor curve
+ * n_0 .. n_k becomes cells (t, n_{t-1} - n_t, 0) for t = 1..k plus (k, 0, n_k).
+ */
+typedef struct cl_sbg_cell
+{
+	int64_t		period;
+	double		churned;
+	double		alive;
+} cl_sbg_cell;
+
+/* log S(t) and log P(T = t) (t >= 1) */
+extern double cl_sbg_log_survival(double alpha, double beta, double t);
+extern double cl_sbg_log_churn_pmf(double alpha, double beta, double t);
+
+/* retention rate r(t) = (beta + t - 1) / (alpha + beta + t - 1), t >= 1 */
+extern double cl_sbg_retention_rate(double alpha, double beta, double t);
+
+/*
+ * Discounted expected residual lifetime (Fader & Hardie 2010, eq. 6) of a
+ * customer who has made "renewals" renewals (n - 1 in the paper), evaluated
+ * just before the next renewal decision, with discount rate d > 0 per period:
+ *
+ *	DERL = (beta + n - 1) / (alpha + beta + n - 1)
+ *	       * 2F1(1, beta + n; alpha + beta + n; 1 / (1 + d))
+ *
+ * i.e. sum over k >= 0 of S(n + k) / S(n - 1) / (1 + d)^k.  Multiply by the
+ * margin per period to get the residual value.  NaN on a failed 2F1.
+ */
+extern double cl_sbg_derl(double alpha, double beta, double discount, double renewals);
+
+/*
+ * Log-likelihood of the cells at (alpha, beta); if grad is not NULL it gets
+ * the gradient with respect to (log alpha, log beta).
+ */
+extern double cl_sbg_loglik(double alpha, double beta, const cl_sbg_cell *cells,
+						 size_t ncells, double *grad);
+
+/*
+ * A fit counts as converged only at an identified interior maximum: the
+ * standard error of every log-parameter (se / param) must be below this
+ * (NaN standard errors, i.e. a Hessian that is not positive definite, fail).
+ */
+#ifndef MODEL_MAX_LOG_SE
+#define MODEL_MAX_LOG_SE 10.0
+#endif
+
+/*
+ * Maximum-likelihood fit on log-parameters from alpha = beta = 1,
+ * minimising -LL/n + penalizer * sum(log(param)^2) (the lifetimes
+ * convention, shared with the other fits).  Fills *fit (cl_model_fit of
+ * fitstate.h: p = {alpha, beta}); fit->converged only at an identified interior
+ * maximum.  Returns 0, or -1 when there are no customers.
+ */
+extern int	cl_sbg_fit(const cl_sbg_cell *cells, size_t ncells, double penalizer,
+					cl_model_fit *fit);
+
+/* Total number of customers in the cells. */
+extern double cl_sbg_customers(const cl_sbg_cell *cells, size_t ncells);
+
+#endif							/* CL_SBG_H */

@@ -1,0 +1,96 @@
+-- sBG: errors (SQLSTATE and message), parallel aggregation = serial,
+-- properties of the predictions.
+BEGIN;
+SELECT plan(25);
+
+-- ---- bad input ---------------------------------------------------------------
+SELECT throws_ok($$SELECT clientele.sbg_fit('{1000,631,700}'::bigint[])$$, '22023',
+	'survivors must not increase, got 700 at position 3 after 631', 'increasing survivors');
+SELECT throws_ok($$SELECT clientele.sbg_fit('{1000,-5}'::bigint[])$$, '22023',
+	'survivors must not be negative, got -5 at position 2', 'negative survivors');
+SELECT throws_ok($$SELECT clientele.sbg_fit('{1000,NULL,3}'::bigint[])$$, '22023',
+	'survivors must not contain NULL, got NULL at position 2', 'NULL survivor');
+SELECT throws_ok($$SELECT clientele.sbg_fit('{{1,2},{3,4}}'::bigint[])$$, '22023',
+	'survivors must be a one-dimensional array, got 2 dimensions', '2-D survivors');
+SELECT throws_ok($$SELECT clientele.sbg_fit('{10,5}'::bigint[], 'NaN')$$, '22023',
+	'penalizer must be a finite number, got NaN', 'NaN penalizer');
+SELECT throws_ok($$SELECT clientele.sbg_fit(p, c) FROM (VALUES (0, true)) v(p, c)$$, '22023',
+	'a customer who churned must have periods >= 1, got 0', 'churned in period 0');
+SELECT throws_ok($$SELECT clientele.sbg_fit(p, c, 0.1) FROM (VALUES (-1, false)) v(p, c)$$, '22023',
+	'periods must not be negative, got -1', 'negative period');
+SELECT throws_ok($$SELECT clientele.sbg_fit(p, c, pen) FROM (VALUES (1, false, 0.1), (2, true, 0.2)) v(p, c, pen)$$, '22023',
+	'sbg_fit: the penalizer must be the same for every row', 'penalizer changes between rows');
+SELECT throws_ok($$SELECT clientele.sbg_fit(p, c, NULL) FROM (VALUES (1, false)) v(p, c)$$, '22004',
+	'penalizer must not be NULL', 'NULL penalizer in the aggregate');
+SELECT throws_ok($$SELECT clientele.sbg_survival((0, 1, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.sbg_params, 1)$$,
+	'22023', 'sBG parameter alpha must be a positive finite number, got 0', 'alpha = 0');
+SELECT throws_ok($$SELECT clientele.sbg_retention_rate((1, '-Infinity', NULL, NULL, NULL, NULL, NULL, NULL)::clientele.sbg_params, 1)$$,
+	'22023', 'sBG parameter beta must be a positive finite number, got -Infinity', 'beta = -Infinity');
+SELECT throws_ok($$SELECT clientele.sbg_derl((1, 1, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.sbg_params, 'Infinity')$$,
+	'22023', 'discount rate must be a finite number, got Infinity', 'infinite discount rate');
+
+-- a state typed in as text is checked row by row
+SELECT throws_ok($$SELECT clientele.sbg_fit_final('clfs1:0000000053464c43010000000400000002000000020000000100000000000000000000000000000000000000000000400000000000000000000000000000f03f000000000000e03f0000000000000000000000000000f03f000000000000084000000000000000000000000000000000000000000000f03f'::clientele.fit_state)$$, '22023',
+	'sbg_fit: invalid state row (1, 0.5, 0)', 'a hand-made state with churned = 0.5 is refused');
+
+-- ---- parallel aggregation gives the serial result ------------------------------
+-- two latent classes of churn probability, staggered observation windows
+SELECT setseed(0.42);
+CREATE TABLE public.sbg_people AS
+SELECT least(w, churn_at) AS periods, churn_at <= w AS churned
+FROM (SELECT 1 + floor(random() * 12)::int AS w,
+             1 + floor(ln(random()) / ln(1 - CASE WHEN random() < 0.4 THEN 0.35 ELSE 0.08 END))::int AS churn_at
+      FROM generate_series(1, 60000)) s;
+ANALYZE sbg_people;
+CREATE TEMP TABLE sbg_serial AS SELECT clientele.sbg_fit(periods, churned) AS f FROM sbg_people;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SET LOCAL max_parallel_workers_per_gather = 2;
+SELECT ok(EXISTS (SELECT 1 FROM (SELECT clientele.sbg_fit(periods, churned) FROM sbg_people) x),
+	'aggregate runs');
+CREATE TEMP TABLE sbg_plan (line text);
+DO $$
+DECLARE r record;
+BEGIN
+	FOR r IN EXPLAIN SELECT clientele.sbg_fit(periods, churned) FROM sbg_people LOOP
+		INSERT INTO sbg_plan VALUES (r."QUERY PLAN");
+	END LOOP;
+END $$;
+SELECT ok(EXISTS (SELECT 1 FROM sbg_plan WHERE line LIKE '%Partial Aggregate%'),
+	'the planner uses a partial (parallel) aggregate');
+SELECT is((SELECT (clientele.sbg_fit(periods, churned)).n FROM sbg_people), 60000::bigint,
+	'parallel fit counts every customer');
+SELECT ok((SELECT abs((p.f).alpha - (s.f).alpha) < 1e-9 AND abs((p.f).beta - (s.f).beta) < 1e-9
+           FROM (SELECT clientele.sbg_fit(periods, churned) AS f FROM sbg_people) p, sbg_serial s),
+	'parallel fit = serial fit');
+SELECT ok((SELECT (f).converged FROM sbg_serial), 'the simulated fit converges');
+-- a two-class mixture is heterogeneous: retention must rise with tenure
+SELECT ok((SELECT clientele.sbg_retention_rate(f, 10) > clientele.sbg_retention_rate(f, 1) FROM sbg_serial),
+	'retention rises with tenure on heterogeneous data');
+-- the fitted model reproduces the observed share still active after 1 period
+SELECT ok((SELECT abs(clientele.sbg_survival(s.f, 1) - 
+                      (SELECT 1 - avg((churned AND periods = 1)::int) FROM sbg_people)) < 0.01
+           FROM sbg_serial s),
+	'S(1) matches the observed first-period survival within 0.01');
+
+-- ---- prediction identities ------------------------------------------------------
+SELECT is(clientele.sbg_survival((0.704, 1.182, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.sbg_params, 0), 1::float8,
+	'S(0) = 1');
+SELECT ok(abs(clientele.sbg_survival(p, 3) - clientele.sbg_retention_rate(p, 1) * clientele.sbg_retention_rate(p, 2)
+              * clientele.sbg_retention_rate(p, 3)) < 1e-14, 'S(3) = r(1) r(2) r(3)')
+FROM (SELECT (0.704, 1.182, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.sbg_params AS p) x;
+SELECT ok(abs(clientele.sbg_survival(p, 2) - clientele.sbg_survival(p, 3) - clientele.sbg_churn_probability(p, 3)) < 1e-14,
+	'P(T = 3) = S(2) - S(3)')
+FROM (SELECT (0.704, 1.182, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.sbg_params AS p) x;
+-- DERL = the discounted sum of conditional survival, summed here in SQL
+SELECT ok(abs(clientele.sbg_derl(p, 0.1, 2)
+              - (SELECT sum(clientele.sbg_survival(p, 3 + k) / clientele.sbg_survival(p, 2) / 1.1 ^ k) FROM generate_series(0, 600) k)) < 1e-9,
+	'DERL(renewals = 2) = sum of S(3+k)/S(2)/1.1^k')
+FROM (SELECT (0.668, 3.806, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.sbg_params AS p) x;
+SELECT ok(clientele.sbg_derl(p, 0.1, 5) > clientele.sbg_derl(p, 0.1, 0),
+	'DERL grows with tenure (sorting)')
+FROM (SELECT (0.704, 1.182, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.sbg_params AS p) x;
+
+SELECT * FROM finish();
+ROLLBACK;
