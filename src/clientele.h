@@ -14,6 +14,7 @@
 
 #include "fmgr.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
 
 /* Reject NaN and +/-Infinity; "what" names the argument in the message. */
 static inline double
@@ -59,5 +60,26 @@ cl_check_positive(double v, const char *what)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), \
 					 errmsg("%s must not be NULL", (what)))); \
 	} while (0)
+
+/* A date that must be finite; "what" names the argument. */
+static inline DateADT
+cl_check_finite_date(DateADT d, const char *what)
+{
+	if (DATE_NOT_FINITE(d))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite date, got %s", what,
+						DATE_IS_NOBEGIN(d) ? "-infinity" : "infinity")));
+	return d;
+}
+
+/*
+ * Text form of binary aggregate states: prefix + lower-case hex of the bytes.
+ * cl_hex_text() writes it; cl_hex_parse() reads it back into a palloc'd
+ * buffer (length in *nbytes), raising 22P02 naming typname when the prefix,
+ * the length or a digit is wrong.  The caller validates the bytes.
+ */
+extern char *cl_hex_text(const char *prefix, const unsigned char *bytes, size_t n);
+extern char *cl_hex_parse(const char *str, const char *prefix, const char *typname, size_t *nbytes);
 
 #endif							/* CLIENTELE_H */

@@ -229,54 +229,20 @@ cl_fit_state_rows(const cl_fitstate *st, uint32 *nrows)
 
 /* ---- text I/O: "clfs1:" + hex of the compact binary state ---------------- */
 
-static int
-hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 Datum
 fit_state_in(PG_FUNCTION_ARGS)
 {
 	char	   *s = PG_GETARG_CSTRING(0);
-	size_t		plen = strlen(FIT_STATE_TEXT_PREFIX);
-	size_t		len = strlen(s);
-	size_t		nbytes,
-				i;
+	size_t		nbytes;
 	char	   *buf;
 	const char *err;
 	cl_fitstate *st;
 
-	if (len < plen || strncmp(s, FIT_STATE_TEXT_PREFIX, plen) != 0 || (len - plen) % 2 != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type fit_state"),
-				 errdetail("A fit state is written \"%s\" followed by an even number of hex digits.",
-						   FIT_STATE_TEXT_PREFIX)));
-	nbytes = (len - plen) / 2;
-	if (nbytes < offsetof(cl_fitstate, slots) || nbytes > MaxAllocSize)
+	buf = cl_hex_parse(s, FIT_STATE_TEXT_PREFIX, "fit_state", &nbytes);
+	if (nbytes < offsetof(cl_fitstate, slots))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid fit_state: %zu bytes", nbytes)));
-	buf = palloc0(nbytes);
-	for (i = 0; i < nbytes; i++)
-	{
-		int			hi = hexdigit(s[plen + 2 * i]),
-					lo = hexdigit(s[plen + 2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid input syntax for type fit_state"),
-					 errdetail("\"%c%c\" is not a hex byte.", s[plen + 2 * i], s[plen + 2 * i + 1])));
-		buf[i] = (char) (hi * 16 + lo);
-	}
 	st = (cl_fitstate *) buf;
 	SET_VARSIZE(st, nbytes);
 	err = cl_fitstate_check(st, nbytes);
@@ -296,11 +262,7 @@ fit_state_out(PG_FUNCTION_ARGS)
 	uint32		n = st->nentries;
 	Size		sz = cl_fitstate_size(n);
 	cl_fitstate *c = palloc0(sz);
-	const unsigned char *p;
-	char	   *out,
-			   *o;
-	Size		i;
-	static const char hexd[] = "0123456789abcdef";
+	char	   *out;
 
 	/* header, then the sorted distinct rows */
 	memcpy(c, st, offsetof(cl_fitstate, slots));
@@ -309,21 +271,9 @@ fit_state_out(PG_FUNCTION_ARGS)
 	c->compact = 1;
 	SET_VARSIZE(c, sz);
 
-	out = palloc(strlen(FIT_STATE_TEXT_PREFIX) + 2 * sz + 1);
-	strcpy(out, FIT_STATE_TEXT_PREFIX);
-	o = out + strlen(FIT_STATE_TEXT_PREFIX);
-	p = (const unsigned char *) c;
-	for (i = 0; i < sz; i++)
-	{
-		unsigned char b = p[i];
-
-		/* the varlena header is rewritten on input: write zeros */
-		if (i < VARHDRSZ)
-			b = 0;
-		*o++ = hexd[b >> 4];
-		*o++ = hexd[b & 15];
-	}
-	*o = '\0';
+	/* the varlena header is rewritten on input: write zeros */
+	memset(c, 0, VARHDRSZ);
+	out = cl_hex_text(FIT_STATE_TEXT_PREFIX, (const unsigned char *) c, sz);
 	PG_RETURN_CSTRING(out);
 }
 

@@ -191,17 +191,6 @@ rfm_tstz_day(RfmTzCache *tzc, TimestampTz ts, const char *what)
 	return date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - POSTGRES_EPOCH_JDATE;
 }
 
-static inline int32
-rfm_date_day(DateADT d, const char *what)
-{
-	if (DATE_NOT_FINITE(d))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a finite date, got %s", what,
-						DATE_IS_NOBEGIN(d) ? "-infinity" : "infinity")));
-	return (int32) d;
-}
-
 /* ---------------------------------------------------------------------------
  * state helpers
  * ------------------------------------------------------------------------- */
@@ -413,7 +402,7 @@ rfm_trans_common(FunctionCallInfo fcinfo, int kind)
 	{
 		as_of_day = kind == RFM_KIND_TIMESTAMPTZ
 			? rfm_tstz_day(tzc, (TimestampTz) as_of_raw, "as_of")
-			: rfm_date_day((DateADT) as_of_raw, "as_of");
+			: (int32) cl_check_finite_date((DateADT) as_of_raw, "as_of");
 		s = rfm_state_new(kind, as_of_raw, as_of_day, unit_days, RFM_INITIAL_CAP);
 	}
 	else if (s->as_of_raw != as_of_raw || s->unit_days != unit_days)
@@ -433,7 +422,7 @@ rfm_trans_common(FunctionCallInfo fcinfo, int kind)
 
 	day = kind == RFM_KIND_TIMESTAMPTZ
 		? rfm_tstz_day(tzc, PG_GETARG_TIMESTAMPTZ(1), "ts")
-		: rfm_date_day(PG_GETARG_DATEADT(1), "ts");
+		: (int32) cl_check_finite_date(PG_GETARG_DATEADT(1), "ts");
 
 	/* purchases after the as_of day are ignored */
 	if (day <= s->as_of_day)
@@ -740,8 +729,6 @@ clientele_rfm_state_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(rfm_state_recv_from(buf));
 }
 
-static const char rfm_hex[] = "0123456789abcdef";
-
 PG_FUNCTION_INFO_V1(clientele_rfm_state_out);
 
 /* text form: "rfm1:" and the binary form in hex */
@@ -750,36 +737,10 @@ clientele_rfm_state_out(PG_FUNCTION_ARGS)
 {
 	RfmState   *s = DatumGetRfmState(PG_GETARG_DATUM(0));
 	StringInfoData bin;
-	char	   *out,
-			   *p;
-	int			i;
 
 	initStringInfo(&bin);
 	rfm_state_send_to(&bin, s);
-	out = palloc(5 + (Size) bin.len * 2 + 1);
-	memcpy(out, "rfm1:", 5);
-	p = out + 5;
-	for (i = 0; i < bin.len; i++)
-	{
-		unsigned char c = (unsigned char) bin.data[i];
-
-		*p++ = rfm_hex[c >> 4];
-		*p++ = rfm_hex[c & 0x0f];
-	}
-	*p = '\0';
-	PG_RETURN_CSTRING(out);
-}
-
-static inline int
-rfm_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	PG_RETURN_CSTRING(cl_hex_text("rfm1:", (const unsigned char *) bin.data, (size_t) bin.len));
 }
 
 PG_FUNCTION_INFO_V1(clientele_rfm_state_in);
@@ -788,27 +749,13 @@ Datum
 clientele_rfm_state_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
-	size_t		len = strlen(str);
 	StringInfoData buf;
-	size_t		i;
+	size_t		n;
 
-	if (len < 5 || strncmp(str, "rfm1:", 5) != 0 || (len - 5) % 2 != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type clientele.rfm_state: \"%.40s\"", str),
-				 errdetail("The text form is \"rfm1:\" followed by an even number of hex digits.")));
-	initStringInfo(&buf);
-	for (i = 5; i < len; i += 2)
-	{
-		int			hi = rfm_hexval(str[i]);
-		int			lo = rfm_hexval(str[i + 1]);
-
-		if (hi < 0 || lo < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid hex digit in clientele.rfm_state value")));
-		appendStringInfoChar(&buf, (char) ((hi << 4) | lo));
-	}
+	buf.data = cl_hex_parse(str, "rfm1:", "clientele.rfm_state", &n);
+	buf.len = (int) n;
+	buf.maxlen = (int) Max(n, 1);
+	buf.cursor = 0;
 	PG_RETURN_POINTER(rfm_state_recv_from(&buf));
 }
 

@@ -47,16 +47,6 @@ value_grow(void *arr, Size elem, int64 *cap, int64 need, MemoryContext cxt)
 	return repalloc_huge(arr, (Size) newcap * elem);
 }
 
-static inline void
-value_check_finite_date(DateADT d, const char *what)
-{
-	if (DATE_NOT_FINITE(d))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a finite date, got %s", what,
-						DATE_IS_NOBEGIN(d) ? "-infinity" : "infinity")));
-}
-
 static inline char *
 value_date_str(DateADT d)
 {
@@ -193,8 +183,8 @@ clientele_adb_trans(PG_FUNCTION_ARGS)
 	to = PG_GETARG_DATEADT(4);
 	if (st == NULL)
 	{
-		value_check_finite_date(from, "avg_daily_balance from date");
-		value_check_finite_date(to, "avg_daily_balance to date");
+		cl_check_finite_date(from, "avg_daily_balance from date");
+		cl_check_finite_date(to, "avg_daily_balance to date");
 		if (from > to)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -208,7 +198,7 @@ clientele_adb_trans(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(st);
 	day = PG_GETARG_DATEADT(1);
-	value_check_finite_date(day, "avg_daily_balance day");
+	cl_check_finite_date(day, "avg_daily_balance day");
 	cents = adb_cents_of((Numeric) PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(2)));
 	if (day > to)
 		PG_RETURN_POINTER(st);

@@ -31,9 +31,9 @@ SELECT throws_ok($$SELECT clientele.bgnbd_fit_trans(NULL, 1, 2, 3)$$,
 SELECT throws_ok($$SELECT clientele.fit_state_combine('clfs1:00', 'clfs1:00')$$,
 	'22P02', 'invalid fit_state: 1 bytes', 'fit_state input: too short');
 SELECT throws_ok($$SELECT 'nonsense'::clientele.fit_state$$,
-	'22P02', 'invalid input syntax for type fit_state', 'fit_state input: bad syntax');
+	'22P02', 'invalid input syntax for type fit_state: "nonsense"', 'fit_state input: bad syntax');
 SELECT throws_ok($$SELECT ('clfs1:' || repeat('zz', 60))::clientele.fit_state$$,
-	'22P02', 'invalid input syntax for type fit_state', 'fit_state input: bad hex');
+	'22P02', 'invalid input syntax for type fit_state: "zz" is not a hex byte', 'fit_state input: bad hex');
 SELECT throws_ok($$SELECT ('clfs1:' || repeat('00', 60))::clientele.fit_state$$,
 	'22P02', 'invalid fit_state: bad magic number', 'fit_state input: bad magic number');
 
