@@ -47,6 +47,14 @@ SELECT segment, customers, (p).converged,
 FROM sbg_fits WHERE p IS NOT NULL
 ORDER BY segment = 'all customers', segment;
 
+SELECT NOT bool_and((p).converged) AS sbg_some_not_converged FROM sbg_fits WHERE p IS NOT NULL \gset
+\if :sbg_some_not_converged
+\echo 'Note: converged = f means the data do not identify the sBG model, and those parameters are not to be used.'
+\echo 'Here every closure falls inside the data window while tenure counts from opened_on (customers who left'
+\echo 'before the window are absent: left truncation, which sbg_fit does not model yet), and the demo churn hazard'
+\echo 'rises with tenure where sBG assumes it falls.'
+\endif
+
 \echo
 \echo 'Check: share still open 12 months after opening, observed (customers opened at least 12 months ago) vs the model'
 SELECT round((100 * avg((NOT churned OR periods > 12)::int))::numeric, 1) AS "observed %",
@@ -55,6 +63,8 @@ FROM sbg_people
 WHERE periods >= 12 OR churned;
 
 \echo
+SELECT coalesce((SELECT (p).converged FROM sbg_fits WHERE segment = 'all customers'), false) AS sbg_all_converged \gset
+\if :sbg_all_converged
 \echo 'Discounted expected remaining months of an open relationship (1% per month), by months already kept'
 SELECT m AS "months kept",
        round(clientele.sbg_derl(p, 0.01, m)::numeric, 1) AS "expected remaining months (discounted)",
@@ -62,6 +72,9 @@ SELECT m AS "months kept",
 FROM sbg_fits, (VALUES (0), (6), (12), (24), (60)) AS v(m)
 WHERE segment = 'all customers' AND (p).converged
 ORDER BY m;
+\else
+\echo 'Discounted expected remaining months (sbg_derl): not shown, the sBG fit over all customers did not converge.'
+\endif
 
 -- ---- calibration / holdout of the purchase models ----------------------------------
 CREATE TEMP VIEW report_payments AS
