@@ -68,6 +68,38 @@ CREATE AGGREGATE clientele.sbg_fit(periods integer, churned boolean, penalizer f
 COMMENT ON AGGREGATE clientele.sbg_fit(integer, boolean, float8) IS
 	'sbg_fit over individuals with an L2 penalty penalizer * sum(log(param)^2) on the mean negative log-likelihood (same value on every row).';
 
+CREATE FUNCTION clientele.sbg_fit_trans_entered(clientele.fit_state, integer, boolean, integer)
+RETURNS clientele.fit_state
+AS 'MODULE_PATHNAME', 'sbg_fit_trans_entered'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION clientele.sbg_fit_trans_entered(clientele.fit_state, integer, boolean, integer) IS 'Transition function of the left-truncated clientele.sbg_fit aggregate: one customer as the row (periods, churned, entered) of the shared fit state (aggregate use only).';
+
+CREATE FUNCTION clientele.sbg_fit_trans_entered(clientele.fit_state, integer, boolean, integer, float8)
+RETURNS clientele.fit_state
+AS 'MODULE_PATHNAME', 'sbg_fit_trans_entered'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION clientele.sbg_fit_trans_entered(clientele.fit_state, integer, boolean, integer, float8) IS 'Transition function of the left-truncated clientele.sbg_fit aggregate with a penalizer (aggregate use only).';
+
+CREATE AGGREGATE clientele.sbg_fit(periods integer, churned boolean, entered integer) (
+	SFUNC = clientele.sbg_fit_trans_entered,
+	STYPE = clientele.fit_state,
+	COMBINEFUNC = clientele.fit_state_combine,
+	FINALFUNC = clientele.sbg_fit_final,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clientele.sbg_fit(integer, boolean, integer) IS
+	'sbg_fit over individuals observed from a later start (left truncation): entered = periods the customer had already stayed when observation began (0 = observed from the start); each contribution is divided by S(entered). Use it when customers who left before the data window are absent from the data.';
+
+CREATE AGGREGATE clientele.sbg_fit(periods integer, churned boolean, entered integer, penalizer float8) (
+	SFUNC = clientele.sbg_fit_trans_entered,
+	STYPE = clientele.fit_state,
+	COMBINEFUNC = clientele.fit_state_combine,
+	FINALFUNC = clientele.sbg_fit_final,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clientele.sbg_fit(integer, boolean, integer, float8) IS
+	'Left-truncated sbg_fit over individuals with an L2 penalty on the log-parameters (same value on every row).';
+
 CREATE FUNCTION clientele.sbg_survival(params clientele.sbg_params, t integer)
 RETURNS float8
 AS 'MODULE_PATHNAME', 'sbg_survival'

@@ -115,12 +115,14 @@ sbg_fit_survivors(PG_FUNCTION_ARGS)
 			cells[ncells].period = t;
 			cells[ncells].churned = (double) lost;
 			cells[ncells].alive = 0;
+			cells[ncells].entered = 0;
 			ncells++;
 		}
 	}
 	cells[ncells].period = nelems - 1;
 	cells[ncells].churned = 0;
 	cells[ncells].alive = (double) DatumGetInt64(elems[nelems - 1]);
+	cells[ncells].entered = 0;
 	ncells++;
 
 	return sbg_fit_result(fcinfo, cells, ncells, penalizer);
@@ -129,22 +131,28 @@ sbg_fit_survivors(PG_FUNCTION_ARGS)
 /*
  * sbg_fit_trans(state, periods, churned [, penalizer]): one customer who
  * paid for "periods" periods and churned at the end of the last one
- * (churned) or is still active (right-censored).  Stored in the shared fit
- * state as the row (periods, churned ? 1 : 0, 0).  NULL rows are skipped.
+ * (churned) or is still active (right-censored).
+ * sbg_fit_trans_entered(state, periods, churned, entered [, penalizer]): the
+ * same for a customer first observed after "entered" renewals (left
+ * truncation: observation began when the customer had already stayed
+ * "entered" periods).  Stored in the shared fit state as the row
+ * (periods, churned ? 1 : 0, entered).  NULL rows are skipped.
  */
-Datum
-sbg_fit_trans(PG_FUNCTION_ARGS)
+static Datum
+sbg_trans_common(FunctionCallInfo fcinfo, bool has_entered)
 {
+	int			penarg = has_entered ? 4 : 3;
 	int32		period;
+	int32		entered = 0;
 	bool		churned;
 	double		pen = 0.0;
 
-	if (PG_NARGS() > 3)
+	if (PG_NARGS() > penarg)
 	{
-		CL_ARG_NOT_NULL(3, "penalizer");
-		pen = PG_GETARG_FLOAT8(3);
+		CL_ARG_NOT_NULL(penarg, "penalizer");
+		pen = PG_GETARG_FLOAT8(penarg);
 	}
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || (has_entered && PG_ARGISNULL(3)))
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
@@ -152,6 +160,8 @@ sbg_fit_trans(PG_FUNCTION_ARGS)
 	}
 	period = PG_GETARG_INT32(1);
 	churned = PG_GETARG_BOOL(2);
+	if (has_entered)
+		entered = PG_GETARG_INT32(3);
 	if (period < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -161,8 +171,32 @@ sbg_fit_trans(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a customer who churned must have periods >= 1, got %d", period),
 				 errdetail("periods counts the periods the customer paid for; churn happens at the end of one.")));
+	if (entered < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("entered must not be negative, got %d", entered)));
+	if (entered > period || (churned && entered == period))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("entered (%d) must be %s periods (%d)", entered,
+						churned ? "less than" : "at most", period),
+				 errdetail("entered counts the periods a customer had already stayed when observation began; a customer who churned was seen before churning.")));
 	return cl_fit_state_accum(fcinfo, CL_MODEL_SBG, "sbg_fit", (double) period,
-							  churned ? 1.0 : 0.0, 0.0, pen);
+							  churned ? 1.0 : 0.0, (double) entered, pen);
+}
+
+Datum
+sbg_fit_trans(PG_FUNCTION_ARGS)
+{
+	return sbg_trans_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(sbg_fit_trans_entered);
+
+Datum
+sbg_fit_trans_entered(PG_FUNCTION_ARGS)
+{
+	return sbg_trans_common(fcinfo, true);
 }
 
 Datum
@@ -183,12 +217,14 @@ sbg_fit_final(PG_FUNCTION_ARGS)
 		/* a state typed in as text passed cl_fitstate_check, not these */
 		if (rows[i].x < 0 || rows[i].x != floor(rows[i].x) || rows[i].x > PG_INT32_MAX
 			|| (rows[i].tx != 0 && rows[i].tx != 1) || (rows[i].tx == 1 && rows[i].x < 1)
-			|| rows[i].T != 0)
+			|| rows[i].T < 0 || rows[i].T != floor(rows[i].T) || rows[i].T > rows[i].x
+			|| (rows[i].tx == 1 && rows[i].T == rows[i].x))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("sbg_fit: invalid state row (%g, %g, %g)", rows[i].x, rows[i].tx, rows[i].T),
-					 errdetail("Rows are (periods, churned 0 or 1, 0) with periods >= 1 when churned.")));
+					 errdetail("Rows are (periods, churned 0 or 1, entered) with periods >= 1 when churned and 0 <= entered <= periods (< when churned).")));
 		cells[i].period = (int64) rows[i].x;
+		cells[i].entered = (int64) rows[i].T;
 		cells[i].churned = rows[i].tx > 0 ? rows[i].count : 0.0;
 		cells[i].alive = rows[i].tx > 0 ? 0.0 : rows[i].count;
 	}

@@ -32,13 +32,41 @@ cl_sbg_retention_rate(double alpha, double beta, double t)
 	return (beta + t - 1) / (alpha + beta + t - 1);
 }
 
+/*
+ * The defining series of DERL, sum over k >= 0 of S(n + k) / S(n - 1) /
+ * (1 + d)^k, whose terms are products of retention rates r(n) .. r(n + k):
+ * the fallback where the 2F1 form cannot be evaluated (very large alpha and
+ * beta, i.e. almost no heterogeneity, where the series is nearly geometric).
+ * Terms fall at least as fast as 1 / (1 + d), so the loop ends.
+ */
+static double
+sbg_derl_series(double alpha, double beta, double discount, double n)
+{
+	double		sum = 0.0,
+				term = 1.0,
+				v = 1.0 / (1.0 + discount);
+
+	for (long k = 0; k < 100000000L; k++)
+	{
+		term *= cl_sbg_retention_rate(alpha, beta, n + k);
+		sum += term;
+		if (term < 1e-17 * sum)
+			break;
+		term *= v;
+	}
+	return sum;
+}
+
 double
 cl_sbg_derl(double alpha, double beta, double discount, double renewals)
 {
 	double		n = renewals + 1;
 	double		f = cl_hyp2f1(1.0, beta + n, alpha + beta + n, 1.0 / (1.0 + discount));
+	double		v = (beta + n - 1) / (alpha + beta + n - 1) * f;
 
-	return (beta + n - 1) / (alpha + beta + n - 1) * f;
+	if (!isfinite(v) && discount > 0)
+		v = sbg_derl_series(alpha, beta, discount, n);
+	return v;
 }
 
 double
@@ -78,6 +106,21 @@ cl_sbg_loglik(double alpha, double beta, const cl_sbg_cell *cells, size_t ncells
 			{
 				ga += cells[i].alive * (psi_ab - psi_abt);
 				gb += cells[i].alive * (cl_digamma(beta + t) - psi_abt - psi_b + psi_ab);
+			}
+		}
+		if (cells[i].entered > 0)
+		{
+			/* left truncation: divide by S(entered) */
+			double		t0 = (double) cells[i].entered,
+						w = cells[i].churned + cells[i].alive;
+
+			ll -= w * (cl_lbeta(alpha, beta + t0) - lb0);
+			if (grad != NULL)
+			{
+				double		psi_abt0 = cl_digamma(alpha + beta + t0);
+
+				ga -= w * (psi_ab - psi_abt0);
+				gb -= w * (cl_digamma(beta + t0) - psi_abt0 - psi_b + psi_ab);
 			}
 		}
 	}

@@ -28,12 +28,19 @@
  * "period" (period >= 1), and "alive" customers still active after "period"
  * periods (right-censored; period >= 0).  A cohort's survivor curve
  * n_0 .. n_k becomes cells (t, n_{t-1} - n_t, 0) for t = 1..k plus (k, 0, n_k).
+ *
+ * "entered" (left truncation, 0 when observed from the start) is the number
+ * of periods the customers had already renewed when observation began: only
+ * customers still active then can be in the data, so each contribution is
+ * conditioned on survival to it, divided by S(entered).  entered < period
+ * for churned customers, entered <= period for alive ones.
  */
 typedef struct cl_sbg_cell
 {
 	int64_t		period;
 	double		churned;
 	double		alive;
+	int64_t		entered;
 } cl_sbg_cell;
 
 /* log S(t) and log P(T = t) (t >= 1) */
@@ -57,8 +64,9 @@ extern double cl_sbg_retention_rate(double alpha, double beta, double t);
 extern double cl_sbg_derl(double alpha, double beta, double discount, double renewals);
 
 /*
- * Log-likelihood of the cells at (alpha, beta); if grad is not NULL it gets
- * the gradient with respect to (log alpha, log beta).
+ * Log-likelihood of the cells at (alpha, beta), conditioned on survival to
+ * each cell's "entered" period; if grad is not NULL it gets the gradient
+ * with respect to (log alpha, log beta).
  */
 extern double cl_sbg_loglik(double alpha, double beta, const cl_sbg_cell *cells,
 						 size_t ncells, double *grad);

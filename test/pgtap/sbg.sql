@@ -1,7 +1,7 @@
 -- sBG: errors (SQLSTATE and message), parallel aggregation = serial,
 -- properties of the predictions.
 BEGIN;
-SELECT plan(25);
+SELECT plan(31);
 
 -- ---- bad input ---------------------------------------------------------------
 SELECT throws_ok($$SELECT clientele.sbg_fit('{1000,631,700}'::bigint[])$$, '22023',
@@ -22,6 +22,12 @@ SELECT throws_ok($$SELECT clientele.sbg_fit(p, c, pen) FROM (VALUES (1, false, 0
 	'sbg_fit: the penalizer must be the same for every row', 'penalizer changes between rows');
 SELECT throws_ok($$SELECT clientele.sbg_fit(p, c, NULL) FROM (VALUES (1, false)) v(p, c)$$, '22004',
 	'penalizer must not be NULL', 'NULL penalizer in the aggregate');
+SELECT throws_ok($$SELECT clientele.sbg_fit(p, c, e) FROM (VALUES (5, false, -1)) v(p, c, e)$$, '22023',
+	'entered must not be negative, got -1', 'negative entered');
+SELECT throws_ok($$SELECT clientele.sbg_fit(p, c, e) FROM (VALUES (5, false, 6)) v(p, c, e)$$, '22023',
+	'entered (6) must be at most periods (5)', 'entered after the last period');
+SELECT throws_ok($$SELECT clientele.sbg_fit(p, c, e) FROM (VALUES (5, true, 5)) v(p, c, e)$$, '22023',
+	'entered (5) must be less than periods (5)', 'churned customer entered in the churn period');
 SELECT throws_ok($$SELECT clientele.sbg_survival((0, 1, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.sbg_params, 1)$$,
 	'22023', 'sBG parameter alpha must be a positive finite number, got 0', 'alpha = 0');
 SELECT throws_ok($$SELECT clientele.sbg_retention_rate((1, '-Infinity', NULL, NULL, NULL, NULL, NULL, NULL)::clientele.sbg_params, 1)$$,
@@ -91,6 +97,30 @@ FROM (SELECT (0.668, 3.806, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.sbg_p
 SELECT ok(clientele.sbg_derl(p, 0.1, 5) > clientele.sbg_derl(p, 0.1, 0),
 	'DERL grows with tenure (sorting)')
 FROM (SELECT (0.704, 1.182, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.sbg_params AS p) x;
+
+-- ---- left truncation --------------------------------------------------------------
+-- entered = 0 everywhere is the plain fit
+SELECT is((SELECT round(((clientele.sbg_fit(p, c, 0)).alpha)::numeric, 10) FROM (VALUES (1, true), (3, false), (2, true), (5, false), (4, true), (6, false)) v(p, c)),
+	(SELECT round(((clientele.sbg_fit(p, c)).alpha)::numeric, 10) FROM (VALUES (1, true), (3, false), (2, true), (5, false), (4, true), (6, false)) v(p, c)),
+	'sbg_fit(periods, churned, 0) equals sbg_fit(periods, churned)');
+-- customers joined up to 36 periods before a 24-period window; those who
+-- left before the window are never seen (md5-driven, deterministic)
+CREATE TEMP TABLE sbg_trunc AS
+SELECT entered::int AS entered, least(t, entered + 24)::int AS periods, t <= entered + 24 AS churned
+FROM (SELECT entered,
+             -- geometric churn time with theta = u1^(1/0.8) mixed: theta ~ Beta(alpha=0.8, beta=1) via inverse CDF
+             1 + floor(ln(u2) / ln(1 - least(0.999999, greatest(1e-9, power(u1, 1 / 0.8)))))::int AS t
+      FROM (SELECT ((hashint4(i)::bigint & 2147483647) % 36) AS entered,
+                   ((hashint4(i + 1000000)::bigint & 2147483647) + 1) / 2147483650.0 AS u1,
+                   ((hashint4(i + 2000000)::bigint & 2147483647) + 1) / 2147483650.0 AS u2
+            FROM generate_series(1, 40000) i) r) s
+WHERE t > entered;
+SELECT ok((SELECT (f).converged AND abs((f).alpha - 0.8) < 3 * (f).se_alpha AND abs((f).beta - 1) < 3 * (f).se_beta
+           FROM (SELECT clientele.sbg_fit(periods, churned, entered) AS f FROM sbg_trunc) q),
+	'left-truncated fit recovers Beta(0.8, 1) within 3 standard errors');
+SELECT ok((SELECT NOT (f).converged OR abs((f).beta - 1) > 3 * (f).se_beta OR abs((f).alpha - 0.8) > 3 * (f).se_alpha
+           FROM (SELECT clientele.sbg_fit(periods, churned) AS f FROM sbg_trunc) q),
+	'the same data fitted without the truncation miss the parameters');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -27,11 +27,13 @@ curve_cells(const long *surv, int k, cl_sbg_cell *cells)
 		cells[n].period = t;
 		cells[n].churned = (double) (surv[t - 1] - surv[t]);
 		cells[n].alive = 0;
+		cells[n].entered = 0;
 		n++;
 	}
 	cells[n].period = k;
 	cells[n].churned = 0;
 	cells[n].alive = (double) surv[k];
+	cells[n].entered = 0;
 	return n + 1;
 }
 
@@ -71,6 +73,13 @@ test_gradient(void)
 	cells[n].period = 3;
 	cells[n].churned = 5;
 	cells[n].alive = 7;
+	cells[n].entered = 0;
+	n++;
+	/* and left-truncated ones */
+	cells[n].period = 9;
+	cells[n].churned = 4;
+	cells[n].alive = 6;
+	cells[n].entered = 4;
 	n++;
 	cl_sbg_loglik(exp(x[0]), exp(x[1]), cells, n, g);
 	for (int k = 0; k < 2; k++)
@@ -152,6 +161,13 @@ test_derl(void)
 				 derl_direct(cases[i][0], cases[i][1], cases[i][2], (int) cases[i][3]), 1e-10, buf);
 	}
 	/* geometric (homogeneous) limit: alpha, beta large with theta = 0.2 */
+	{
+		/* nearly no heterogeneity: the geometric limit rho / (1 - rho / (1 + d)) */
+		double		rho = 2.61948e7 / (1.58e5 + 2.61948e7);
+
+		rel_near(cl_sbg_derl(1.58e5, 2.61948e7, 0.01, 0), rho / (1 - rho / 1.01), 1e-4,
+				 "DERL at alpha = 1.6e5, beta = 2.6e7 (2F1 out of reach): the geometric limit");
+	}
 	rel_near(cl_sbg_derl(2e5, 8e5, 0.1, 0), 0.8 / (1 - 0.8 / 1.1), 1e-4,
 			 "DERL of a homogeneous cohort (theta = 0.2) = (1-theta)/(1-(1-theta)/(1+d))");
 }
@@ -197,6 +213,65 @@ test_recovery(void)
 	   "simulated cohort: standard errors are informative (< 10%%)");
 }
 
+/*
+ * Left truncation: customers who joined long before observation began are
+ * seen only if they survived to it.  Simulate joins spread over 36 periods
+ * before a 24-period window; the truncated fit recovers the parameters, the
+ * naive fit (tenure counted from joining, truncation ignored) does not.
+ */
+static void
+test_truncation(void)
+{
+	const double alpha = 0.8,
+				beta = 2.5;
+	static cl_sbg_cell cells[4096];
+	cl_model_fit r,
+				naive;
+	size_t		n = 0;
+	int			kept = 0;
+	double		direct;
+
+	sim_seed(20240101);
+	for (int i = 0; i < 60000 && n < 4096; i++)
+	{
+		double		theta = sim_beta(alpha, beta);
+		int			entered = (int) (sim_unif() * 36);	/* periods done before the window */
+		int			end = entered + 24;
+		int			t;
+
+		for (t = 1; t <= end; t++)
+			if (sim_unif() < theta)
+				break;
+		if (t <= entered)
+			continue;			/* left before the window: never seen */
+		cells[n].entered = entered;
+		cells[n].period = t <= end ? t : end;
+		cells[n].churned = t <= end ? 1 : 0;
+		cells[n].alive = t <= end ? 0 : 1;
+		n++;
+		kept++;
+	}
+	ok(cl_sbg_fit(cells, n, 0.0, &r) == 0 && r.converged, "left-truncated sample (%d seen): fit converged", kept);
+	ok(fabs(r.p[0] - alpha) < 3 * r.se[0] && fabs(r.p[1] - beta) < 3 * r.se[1],
+	   "left truncation: alpha %.3f (SE %.3f), beta %.3f (SE %.3f) within 3 SE of %g, %g",
+	   r.p[0], r.se[0], r.p[1], r.se[1], alpha, beta);
+	for (size_t i = 0; i < n; i++)
+		cells[i].entered = 0;
+	cl_sbg_fit(cells, n, 0.0, &naive);
+	ok(!naive.converged || fabs(naive.p[1] - beta) > 3 * naive.se[1] || fabs(naive.p[0] - alpha) > 3 * naive.se[0],
+	   "ignoring the truncation misses the parameters (naive alpha %.3f, beta %.3f)", naive.p[0], naive.p[1]);
+
+	/* the conditioning term is exactly -w log S(entered) */
+	cells[0].period = 7;
+	cells[0].churned = 2;
+	cells[0].alive = 3;
+	cells[0].entered = 0;
+	direct = cl_sbg_loglik(0.9, 1.7, cells, 1, NULL);
+	cells[0].entered = 5;
+	near(cl_sbg_loglik(0.9, 1.7, cells, 1, NULL), direct - 5 * cl_sbg_log_survival(0.9, 1.7, 5), 1e-12,
+		 "truncated log-likelihood = plain - (churned + alive) log S(entered)");
+}
+
 static void
 test_penalizer_and_empty(void)
 {
@@ -222,6 +297,7 @@ main(void)
 	test_published(highend, 0.668, 3.806, "high end");
 	test_derl();
 	test_recovery();
+	test_truncation();
 	test_penalizer_and_empty();
 	return tap_done();
 }
