@@ -14,28 +14,7 @@
 #      vs a plain arithmetic expression over the same rows;
 #   3. the size of the fit states (distinct rows) vs the input rows.
 set -euo pipefail
-DB=${BENCH_DB:?BENCH_DB must name a database with the clientele extension}
-SCALE=${BENCH_SCALE:-1}
-N=$(awk -v s="$SCALE" 'BEGIN { n = int(1000000 * s); if (n < 1000) n = 1000; print n }')
-PSQL=(psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB")
-# serial plans for both sides of every ratio (BENCH_PARALLEL=1 lets the
-# planner choose): parallel timings on a small shared machine are noise
-[ -n "${BENCH_PARALLEL:-}" ] || export PGOPTIONS="${PGOPTIONS:-} -c max_parallel_workers_per_gather=0"
-export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
-
-now() { date +%s.%N; }
-# run SQL, print elapsed seconds (best of $2 runs, default 3)
-timeit() {
-	local best="" i t0 t1 e
-	for ((i = 0; i < ${2:-3}; i++)); do
-		t0=$(now); "${PSQL[@]}" -c "$1" >/dev/null; t1=$(now)
-		e=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
-		if [ -z "$best" ] || awk -v e="$e" -v b="$best" 'BEGIN { exit !(e < b) }'; then best=$e; fi
-	done
-	echo "$best"
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
-rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
+. "$(dirname "$0")/../scripts/bench_models_lib.sh"
 
 echo "# bench/pareto_sbg.sh: $N customers (BENCH_SCALE=$SCALE), database $DB, ${BENCH_PARALLEL:+parallel}${BENCH_PARALLEL:-serial} plans"
 echo "# generating Pareto/NBD transactions (purchase days over 78 weeks) and sBG individuals..."

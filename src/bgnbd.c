@@ -29,17 +29,6 @@ static const char *const bgnbd_names[4] = {"r", "alpha", "a", "b"};
 
 #define BGNBD_PARAMS(n, p) cl_get_params(fcinfo, (n), 4, bgnbd_names, "BG/NBD", (p))
 
-/* a prediction that could not be computed is an error, never a silent NaN */
-static inline double
-bgnbd_result(double v, const char *what)
-{
-	if (!isfinite(v))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("BG/NBD %s cannot be evaluated for these parameters", what)));
-	return v;
-}
-
 /*
  * bgnbd_fit_trans(state, frequency, recency, t [, penalizer]): rows with a
  * NULL frequency, recency or t are skipped; recency is ignored (taken as 0)
@@ -48,29 +37,7 @@ bgnbd_result(double v, const char *what)
 Datum
 bgnbd_fit_trans(PG_FUNCTION_ARGS)
 {
-	double		x,
-				tx,
-				T,
-				pen = 0.0;
-
-	if (PG_NARGS() > 4)
-	{
-		CL_ARG_NOT_NULL(4, "penalizer");
-		pen = PG_GETARG_FLOAT8(4);
-	}
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
-	x = PG_GETARG_FLOAT8(1);
-	tx = PG_GETARG_FLOAT8(2);
-	T = PG_GETARG_FLOAT8(3);
-	cl_check_summary(x, tx, T);
-	if (x == 0)
-		tx = 0;
-	return cl_fit_state_accum(fcinfo, CL_MODEL_BGNBD, "bgnbd_fit", x, tx, T, pen);
+	return cl_fit_summary_trans(fcinfo, CL_MODEL_BGNBD, "bgnbd_fit");
 }
 
 Datum
@@ -103,7 +70,7 @@ bgnbd_p_alive(PG_FUNCTION_ARGS)
 
 	BGNBD_PARAMS(0, p);
 	cl_check_summary(x, tx, T);
-	PG_RETURN_FLOAT8(bgnbd_result(cl_bgnbd_p_alive(p, x, tx, T), "P(alive)"));
+	PG_RETURN_FLOAT8(cl_fit_prediction(cl_bgnbd_p_alive(p, x, tx, T), "BG/NBD", "P(alive)"));
 }
 
 /* bgnbd_expected_purchases(params, horizon, frequency, recency, t) */
@@ -119,8 +86,8 @@ bgnbd_expected_purchases(PG_FUNCTION_ARGS)
 	BGNBD_PARAMS(0, p);
 	cl_check_nonneg(h, "horizon");
 	cl_check_summary(x, tx, T);
-	PG_RETURN_FLOAT8(bgnbd_result(cl_bgnbd_expected_cond(p, h, x, tx, T),
-								  "expected purchases"));
+	PG_RETURN_FLOAT8(cl_fit_prediction(cl_bgnbd_expected_cond(p, h, x, tx, T),
+									   "BG/NBD", "expected purchases"));
 }
 
 /* bgnbd_expected_purchases_new(params, horizon) */
@@ -132,7 +99,7 @@ bgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
 
 	BGNBD_PARAMS(0, p);
 	cl_check_nonneg(h, "horizon");
-	PG_RETURN_FLOAT8(bgnbd_result(cl_bgnbd_expected_new(p, h), "expected purchases"));
+	PG_RETURN_FLOAT8(cl_fit_prediction(cl_bgnbd_expected_new(p, h), "BG/NBD", "expected purchases"));
 }
 
 /* bgnbd_purchase_pmf(params, horizon, n) = P(X(horizon) = n) */
@@ -150,5 +117,5 @@ bgnbd_purchase_pmf(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("n must be between 0 and %d, got %d", BGNBD_PMF_MAX_N, n),
 				 errdetail("The probability is a sum of n terms.")));
-	PG_RETURN_FLOAT8(bgnbd_result(cl_bgnbd_pmf(p, h, (double) n), "purchase probability"));
+	PG_RETURN_FLOAT8(cl_fit_prediction(cl_bgnbd_pmf(p, h, (double) n), "BG/NBD", "purchase probability"));
 }

@@ -435,3 +435,41 @@ cl_check_monetary(double m, double x)
 				 errmsg("monetary must be greater than zero for a repeat customer, got %g", m),
 				 errdetail("frequency = %g.", x)));
 }
+
+Datum
+cl_fit_summary_trans(FunctionCallInfo fcinfo, uint32 model, const char *aggname)
+{
+	double		x,
+				tx,
+				T,
+				pen = 0.0;
+
+	if (PG_NARGS() > 4)
+	{
+		CL_ARG_NOT_NULL(4, "penalizer");
+		pen = PG_GETARG_FLOAT8(4);
+	}
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	x = PG_GETARG_FLOAT8(1);
+	tx = PG_GETARG_FLOAT8(2);
+	T = PG_GETARG_FLOAT8(3);
+	cl_check_summary(x, tx, T);
+	if (x == 0)
+		tx = 0;
+	return cl_fit_state_accum(fcinfo, model, aggname, x, tx, T, pen);
+}
+
+double
+cl_fit_prediction(double v, const char *model, const char *what)
+{
+	if (!isfinite(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s %s cannot be evaluated for these parameters", model, what)));
+	return v;
+}

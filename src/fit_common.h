@@ -36,6 +36,22 @@ extern Datum cl_fit_state_accum(FunctionCallInfo fcinfo, uint32 model,
 								double T, double penalizer);
 
 /*
+ * The whole transition function of a fit over (frequency, recency, t
+ * [, penalizer]) summaries (BG/NBD, Pareto/NBD): rows with a NULL value are
+ * skipped, the summary is checked (cl_check_summary), recency is taken as 0
+ * when frequency is 0 (the likelihoods do not depend on it), then the row is
+ * added with cl_fit_state_accum.
+ */
+extern Datum cl_fit_summary_trans(FunctionCallInfo fcinfo, uint32 model,
+								  const char *aggname);
+
+/*
+ * A prediction that could not be computed is an ERROR (22003 naming the
+ * model and the quantity), never a silent NaN; returns v otherwise.
+ */
+extern double cl_fit_prediction(double v, const char *model, const char *what);
+
+/*
  * Count one input row that the model ignores (e.g. frequency 0 in
  * Gamma-Gamma), creating the state if needed.
  */

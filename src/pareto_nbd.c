@@ -28,17 +28,6 @@ static const char *const pnbd_names[4] = {"r", "alpha", "s", "beta"};
 
 #define PNBD_PARAMS(n, p) cl_get_params(fcinfo, (n), 4, pnbd_names, "Pareto/NBD", (p))
 
-/* a prediction that could not be computed is an error, never a silent NaN */
-static inline double
-pnbd_result(double v, const char *what)
-{
-	if (!isfinite(v))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("Pareto/NBD %s cannot be evaluated for these parameters", what)));
-	return v;
-}
-
 /*
  * pareto_nbd_fit_trans(state, frequency, recency, t [, penalizer]): rows
  * with a NULL frequency, recency or t are skipped; recency is taken as 0
@@ -47,29 +36,7 @@ pnbd_result(double v, const char *what)
 Datum
 pareto_nbd_fit_trans(PG_FUNCTION_ARGS)
 {
-	double		x,
-				tx,
-				T,
-				pen = 0.0;
-
-	if (PG_NARGS() > 4)
-	{
-		CL_ARG_NOT_NULL(4, "penalizer");
-		pen = PG_GETARG_FLOAT8(4);
-	}
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
-	x = PG_GETARG_FLOAT8(1);
-	tx = PG_GETARG_FLOAT8(2);
-	T = PG_GETARG_FLOAT8(3);
-	cl_check_summary(x, tx, T);
-	if (x == 0)
-		tx = 0;
-	return cl_fit_state_accum(fcinfo, CL_MODEL_PARETO_NBD, "pareto_nbd_fit", x, tx, T, pen);
+	return cl_fit_summary_trans(fcinfo, CL_MODEL_PARETO_NBD, "pareto_nbd_fit");
 }
 
 Datum
@@ -124,7 +91,7 @@ pareto_nbd_p_alive(PG_FUNCTION_ARGS)
 
 	PNBD_PARAMS(0, p);
 	tx = pnbd_summary(x, tx, T);
-	PG_RETURN_FLOAT8(pnbd_result(cl_pnbd_p_alive(p, x, tx, T), "P(alive)"));
+	PG_RETURN_FLOAT8(cl_fit_prediction(cl_pnbd_p_alive(p, x, tx, T), "Pareto/NBD", "P(alive)"));
 }
 
 /* pareto_nbd_expected_purchases(params, horizon, frequency, recency, t) */
@@ -140,8 +107,8 @@ pareto_nbd_expected_purchases(PG_FUNCTION_ARGS)
 	PNBD_PARAMS(0, p);
 	cl_check_nonneg(h, "horizon");
 	tx = pnbd_summary(x, tx, T);
-	PG_RETURN_FLOAT8(pnbd_result(cl_pnbd_expected_purchases(p, h, x, tx, T),
-								 "expected purchases"));
+	PG_RETURN_FLOAT8(cl_fit_prediction(cl_pnbd_expected_purchases(p, h, x, tx, T),
+									   "Pareto/NBD", "expected purchases"));
 }
 
 /* pareto_nbd_expected_purchases_new(params, horizon) */
@@ -153,7 +120,7 @@ pareto_nbd_expected_purchases_new(PG_FUNCTION_ARGS)
 
 	PNBD_PARAMS(0, p);
 	cl_check_nonneg(h, "horizon");
-	PG_RETURN_FLOAT8(pnbd_result(cl_pnbd_expected_purchases_new(p, h), "expected purchases"));
+	PG_RETURN_FLOAT8(cl_fit_prediction(cl_pnbd_expected_purchases_new(p, h), "Pareto/NBD", "expected purchases"));
 }
 
 /* pareto_nbd_purchase_pmf(params, horizon, n) = P(X(horizon) = n) */
@@ -170,5 +137,5 @@ pareto_nbd_purchase_pmf(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("n must not be negative, got %d", n)));
-	PG_RETURN_FLOAT8(pnbd_result(cl_pnbd_purchase_pmf(p, h, (double) n), "purchase probability"));
+	PG_RETURN_FLOAT8(cl_fit_prediction(cl_pnbd_purchase_pmf(p, h, (double) n), "Pareto/NBD", "purchase probability"));
 }
