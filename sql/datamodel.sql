@@ -184,6 +184,7 @@ COMMENT ON COLUMN clientele.interaction.interaction_id IS 'Interaction id.';
 COMMENT ON COLUMN clientele.interaction.customer_id IS 'Customer.';
 COMMENT ON COLUMN clientele.interaction.ts IS 'When it happened.';
 COMMENT ON COLUMN clientele.interaction.kind IS 'complaint, address_change, rm_contact, referral, campaign_response, service_request, service_failure or satisfaction_survey.';
+COMMENT ON SEQUENCE clientele.interaction_interaction_id_seq IS 'Identity of clientele.interaction.interaction_id.';
 COMMENT ON COLUMN clientele.interaction.detail IS 'Free text (e.g. survey score, complaint subject).';
 
 CREATE TABLE clientele.income (

@@ -93,7 +93,7 @@ COMMENT ON FUNCTION clientele.demo_income(bigint, bigint, bigint, date) IS
 CREATE FUNCTION clientele.generate_demo_bank(customers integer, seed integer,
 	as_of date DEFAULT '2025-12-31', replace boolean DEFAULT false)
 RETURNS TABLE (table_name text, row_count bigint)
-LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	c_max_customers constant integer := 10000000;
 	c_batch constant integer := 25000;

@@ -42,7 +42,7 @@ SELECT pg_catalog.pg_extension_config_dump('clientele.source_config', '');
 
 -- Builds the SELECT list of an input view over a relation, checking each column.
 CREATE FUNCTION clientele.source_select_list(p_input text, p_relation regclass) RETURNS text
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	c record;
 	v_att record;
@@ -87,7 +87,7 @@ COMMENT ON FUNCTION clientele.source_select_list(text, regclass) IS
 	'Internal: validates that a relation provides the columns of an input and returns the SELECT list of its input view.';
 
 CREATE FUNCTION clientele.use_source(p_input text, p_relation regclass) RETURNS void
-LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	v_relation regclass := coalesce(p_relation, ('clientele.' || quote_ident(p_input))::regclass);
 	v_list text;
@@ -108,7 +108,7 @@ COMMENT ON FUNCTION clientele.use_source(text, regclass) IS
 	'Points input view clientele.in_<input> at an existing table or view with the same columns (validated first: an error names a missing or mistyped column). NULL restores the canonical table.';
 
 CREATE FUNCTION clientele.reapply_sources() RETURNS integer
-LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	r record;
 	n int := 0;

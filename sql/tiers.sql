@@ -110,7 +110,7 @@ COMMENT ON FUNCTION clientele.tier_version(text, date) IS
 
 CREATE FUNCTION clientele.tier_validate(scheme text, version int)
 RETURNS void
-LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'clientele_tier_validate';
+LANGUAGE c VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'clientele_tier_validate';
 COMMENT ON FUNCTION clientele.tier_validate(text, int) IS
 	'Checks every band set of a scheme version: finite bounds, distinct ranks and labels, no empty band (lower above upper), no overlap, no gap, default bands present. ERROR (23514) naming the bands otherwise. Locks the scheme row (FOR NO KEY UPDATE) so that concurrent edits of one scheme are checked one after the other. Run by the deferred constraint trigger of tier_band (a version row alone is not checked, so pg_dump output restores table by table; tier_of reports a version without bands).';
 
