@@ -40,23 +40,19 @@ bgnbd_fit_trans(PG_FUNCTION_ARGS)
 	return cl_fit_summary_trans(fcinfo, CL_MODEL_BGNBD, "bgnbd_fit");
 }
 
+/* cl_fit_rows_fn adapter: the core returns whether it converged, and reports
+ * failures (out of memory included) as converged = false with NaN results */
+static int
+bgnbd_fit_rows(const cl_fitrow *rows, uint32 nrows, double penalizer, cl_model_fit *fit)
+{
+	(void) cl_bgnbd_fit(rows, nrows, penalizer, fit);
+	return 0;
+}
+
 Datum
 bgnbd_fit_final(PG_FUNCTION_ARGS)
 {
-	cl_fitstate *st = PG_GETARG_FITSTATE(0);
-	cl_fitrow  *rows;
-	uint32		nrows;
-	cl_model_fit fit;
-
-	cl_fit_use_pg_hooks();
-	cl_fit_state_check_model(st, CL_MODEL_BGNBD, "bgnbd_fit");
-	if (!cl_fit_enough_rows(st, 4, "bgnbd_fit"))
-		PG_RETURN_NULL();
-	rows = cl_fit_state_rows(st, &nrows);
-	cl_bgnbd_fit(rows, nrows, st->penalizer, &fit);
-	cl_fit_warn_unconverged(&fit, "bgnbd_fit");
-	pfree(rows);
-	return cl_fit_result(fcinfo, &fit, 4);
+	return cl_fit_final(fcinfo, CL_MODEL_BGNBD, "bgnbd_fit", 4, cl_fit_check_summary_row, bgnbd_fit_rows);
 }
 
 /* bgnbd_p_alive(params, frequency, recency, t) */

@@ -473,3 +473,44 @@ cl_fit_prediction(double v, const char *model, const char *what)
 				 errmsg("%s %s cannot be evaluated for these parameters", model, what)));
 	return v;
 }
+
+void
+cl_fit_check_summary_row(const cl_fitrow *row)
+{
+	cl_check_summary(row->x, row->tx, row->T);
+}
+
+Datum
+cl_fit_final(FunctionCallInfo fcinfo, uint32 model, const char *aggname, int nparams,
+			 cl_fit_row_check check_row, cl_fit_rows_fn fit_rows)
+{
+	cl_fitstate *st = PG_GETARG_FITSTATE(0);
+	cl_fitrow  *rows;
+	uint32		nrows;
+	cl_model_fit fit;
+
+	cl_fit_use_pg_hooks();
+	cl_fit_state_check_model(st, model, aggname);
+	rows = cl_fit_state_rows(st, &nrows);
+	if (check_row != NULL)
+		for (uint32 i = 0; i < nrows; i++)
+			check_row(&rows[i]);
+	if (!cl_fit_enough_rows(st, nparams, aggname))
+		PG_RETURN_NULL();
+	switch (fit_rows(rows, nrows, st->penalizer, &fit))
+	{
+		case 0:
+			break;
+		case -2:
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory"),
+					 errdetail("%s could not allocate its work arrays for %u distinct rows.", aggname, nrows)));
+			break;
+		default:
+			elog(ERROR, "%s: no customers after the row checks", aggname);
+	}
+	cl_fit_warn_unconverged(&fit, aggname);
+	pfree(rows);
+	return cl_fit_result(fcinfo, &fit, nparams);
+}

@@ -46,6 +46,22 @@ extern Datum cl_fit_summary_trans(FunctionCallInfo fcinfo, uint32 model,
 								  const char *aggname);
 
 /*
+ * The whole final function of a fit aggregate: check the state's model,
+ * check every distinct row with check_row (a state typed in as text passed
+ * only the generic checks), NULL with a NOTICE when there are fewer
+ * customers than parameters, run fit (0: done, -2: out of memory, other: no
+ * customers), WARNING when not converged, and the result composite.
+ */
+typedef void (*cl_fit_row_check) (const cl_fitrow *row);
+typedef int (*cl_fit_rows_fn) (const cl_fitrow *rows, uint32 nrows, double penalizer,
+							   cl_model_fit *fit);
+extern Datum cl_fit_final(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
+						  int nparams, cl_fit_row_check check_row, cl_fit_rows_fn fit);
+
+/* cl_fit_row_check of the (frequency, recency, t) models: cl_check_summary */
+extern void cl_fit_check_summary_row(const cl_fitrow *row);
+
+/*
  * A prediction that could not be computed is an ERROR (22003 naming the
  * model and the quantity), never a silent NaN; returns v otherwise.
  */

@@ -64,23 +64,27 @@ gamma_gamma_fit_trans(PG_FUNCTION_ARGS)
 	return cl_fit_state_accum(fcinfo, CL_MODEL_GAMMA_GAMMA, "gamma_gamma_fit", x, m, 0.0, pen);
 }
 
+/* rows of the state are (frequency > 0, monetary, 0) */
+static void
+gg_check_row(const cl_fitrow *row)
+{
+	check_frequency(row->x);
+	cl_check_monetary(row->tx, row->x);
+}
+
+/* cl_fit_rows_fn adapter: the core returns whether it converged, and reports
+ * failures (out of memory included) as converged = false with NaN results */
+static int
+gg_fit_rows(const cl_fitrow *rows, uint32 nrows, double penalizer, cl_model_fit *fit)
+{
+	(void) cl_gg_fit(rows, nrows, penalizer, fit);
+	return 0;
+}
+
 Datum
 gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 {
-	cl_fitstate *st = PG_GETARG_FITSTATE(0);
-	cl_fitrow  *rows;
-	uint32		nrows;
-	cl_model_fit fit;
-
-	cl_fit_use_pg_hooks();
-	cl_fit_state_check_model(st, CL_MODEL_GAMMA_GAMMA, "gamma_gamma_fit");
-	if (!cl_fit_enough_rows(st, 3, "gamma_gamma_fit"))
-		PG_RETURN_NULL();
-	rows = cl_fit_state_rows(st, &nrows);
-	cl_gg_fit(rows, nrows, st->penalizer, &fit);
-	cl_fit_warn_unconverged(&fit, "gamma_gamma_fit");
-	pfree(rows);
-	return cl_fit_result(fcinfo, &fit, 3);
+	return cl_fit_final(fcinfo, CL_MODEL_GAMMA_GAMMA, "gamma_gamma_fit", 3, gg_check_row, gg_fit_rows);
 }
 
 /* gamma_gamma_expected_spend(params, frequency, monetary) */

@@ -39,37 +39,17 @@ pareto_nbd_fit_trans(PG_FUNCTION_ARGS)
 	return cl_fit_summary_trans(fcinfo, CL_MODEL_PARETO_NBD, "pareto_nbd_fit");
 }
 
+/* cl_fit_rows_fn adapter (the core takes a size_t count) */
+static int
+pnbd_fit_rows(const cl_fitrow *rows, uint32 nrows, double penalizer, cl_model_fit *fit)
+{
+	return cl_pnbd_fit(rows, (size_t) nrows, penalizer, fit);
+}
+
 Datum
 pareto_nbd_fit_final(PG_FUNCTION_ARGS)
 {
-	cl_fitstate *st = PG_GETARG_FITSTATE(0);
-	cl_fitrow  *rows;
-	uint32		nrows;
-	cl_model_fit fit;
-
-	cl_fit_state_check_model(st, CL_MODEL_PARETO_NBD, "pareto_nbd_fit");
-	rows = cl_fit_state_rows(st, &nrows);
-	/* a state typed in as text passed cl_fitstate_check, not these */
-	for (uint32 i = 0; i < nrows; i++)
-		cl_check_summary(rows[i].x, rows[i].tx, rows[i].T);
-	if (!cl_fit_enough_rows(st, 4, "pareto_nbd_fit"))
-		PG_RETURN_NULL();
-	switch (cl_pnbd_fit(rows, nrows, st->penalizer, &fit))
-	{
-		case 0:
-			break;
-		case -2:
-			ereport(ERROR,
-					(errcode(ERRCODE_OUT_OF_MEMORY),
-					 errmsg("out of memory"),
-					 errdetail("pareto_nbd_fit could not allocate its work arrays for %u distinct rows.", nrows)));
-			break;
-		default:
-			elog(ERROR, "pareto_nbd_fit: no customers after the row check");
-	}
-	cl_fit_warn_unconverged(&fit, "pareto_nbd_fit");
-	pfree(rows);
-	return cl_fit_result(fcinfo, &fit, 4);
+	return cl_fit_final(fcinfo, CL_MODEL_PARETO_NBD, "pareto_nbd_fit", 4, cl_fit_check_summary_row, pnbd_fit_rows);
 }
 
 /* the summary checks, with recency taken as 0 when frequency is 0 */
