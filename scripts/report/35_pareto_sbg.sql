@@ -46,8 +46,8 @@ RESET client_min_messages;
 \echo
 \echo 'Monthly retention of the relationship, sBG fit by customer type (standard errors in parentheses)'
 SELECT segment, customers, (p).converged,
-       format('%s (%s)', round((p).alpha::numeric, 3), round((p).se_alpha::numeric, 3)) AS alpha,
-       format('%s (%s)', round((p).beta::numeric, 2), round((p).se_beta::numeric, 2)) AS beta,
+       format('%s (%s)', round((p).alpha::numeric, 3), coalesce(round((p).se_alpha::numeric, 3)::text, 'no SE')) AS alpha,
+       format('%s (%s)', round((p).beta::numeric, 2), coalesce(round((p).se_beta::numeric, 2)::text, 'no SE')) AS beta,
        round((100 * clientele.sbg_retention_rate(p, 1))::numeric, 2) AS "retention month 1 %",
        round((100 * clientele.sbg_retention_rate(p, 24))::numeric, 2) AS "month 24 %",
        round((100 * clientele.sbg_survival(p, 12))::numeric, 1) AS "still open after 12 m %",
