@@ -152,20 +152,31 @@ cl_logsumexp2(double a, double b)
 	return m + log1p(exp(-fabs(a - b)));
 }
 
-double
-cl_logsumexp(const double *x, int n)
+/* the largest of x[0..n-1]; NaN if any is NaN, -inf for n <= 0 */
+static double
+lse_max(const double *x, int n)
 {
 	double		m = -INFINITY;
-	double		s = 0.0;
-	int			i;
 
-	for (i = 0; i < n; i++)
+	for (int i = 0; i < n; i++)
 	{
 		if (isnan(x[i]))
 			return NAN;
 		if (x[i] > m)
 			m = x[i];
 	}
+	return m;
+}
+
+double
+cl_logsumexp(const double *x, int n)
+{
+	double		m = lse_max(x, n);
+	double		s = 0.0;
+	int			i;
+
+	if (isnan(m))
+		return NAN;
 	if (n <= 0 || m == -INFINITY)
 		return -INFINITY;
 	if (isinf(m))
@@ -178,18 +189,13 @@ cl_logsumexp(const double *x, int n)
 double
 cl_logsumexp_signed(const double *x, const int *s, int n, int *sign)
 {
-	double		m = -INFINITY;
+	double		m = lse_max(x, n);
 	double		sum = 0.0;
 	int			i;
 
 	*sign = 0;
-	for (i = 0; i < n; i++)
-	{
-		if (isnan(x[i]))
-			return NAN;
-		if (x[i] > m)
-			m = x[i];
-	}
+	if (isnan(m))
+		return NAN;
 	if (n <= 0 || m == -INFINITY)
 		return -INFINITY;
 	if (isinf(m))

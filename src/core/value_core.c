@@ -294,25 +294,48 @@ sorted_total(const double *x, size_t n, int *allzero)
 	return t;
 }
 
+/*
+ * Common start of gini and top_share: sort x and sum it.  Returns false when
+ * that already decides the answer (*status: empty input; all zero, with
+ * *result = if_all_zero; a non-positive total), true with *total otherwise.
+ */
+static int
+conc_prepare(double *x, size_t n, double if_all_zero, long double *total,
+			 double *result, ClConcStatus *status)
+{
+	int			allzero;
+
+	*status = CL_CONC_OK;
+	if (n == 0)
+	{
+		*status = CL_CONC_EMPTY;
+		return 0;
+	}
+	cl_sort_doubles(x, n);
+	*total = sorted_total(x, n, &allzero);
+	if (allzero)
+	{
+		*result = if_all_zero;
+		return 0;
+	}
+	if (*total <= 0)
+	{
+		*status = CL_CONC_NONPOSITIVE_TOTAL;
+		return 0;
+	}
+	return 1;
+}
+
 ClConcStatus
 cl_gini(double *x, size_t n, double *result)
 {
 	long double total;
 	long double num = 0;
-	int			allzero;
+	ClConcStatus st;
 	size_t		i;
 
-	if (n == 0)
-		return CL_CONC_EMPTY;
-	cl_sort_doubles(x, n);
-	total = sorted_total(x, n, &allzero);
-	if (allzero)
-	{
-		*result = 0;
-		return CL_CONC_OK;
-	}
-	if (total <= 0)
-		return CL_CONC_NONPOSITIVE_TOTAL;
+	if (!conc_prepare(x, n, 0.0, &total, result, &st))
+		return st;
 	for (i = 0; i < n; i++)
 		num += (2.0L * (long double) (i + 1) - (long double) n - 1.0L) * x[i];
 	*result = (double) (num / ((long double) n * total));
@@ -327,19 +350,11 @@ cl_top_share(double *x, size_t n, double f, double *result)
 	long double k = (long double) f * (long double) n;
 	size_t		m;
 	size_t		i;
-	int			allzero;
+	ClConcStatus st;
 
-	if (n == 0)
-		return CL_CONC_EMPTY;
-	cl_sort_doubles(x, n);
-	total = sorted_total(x, n, &allzero);
-	if (allzero)
-	{
-		*result = f;			/* perfect equality: the diagonal */
-		return CL_CONC_OK;
-	}
-	if (total <= 0)
-		return CL_CONC_NONPOSITIVE_TOTAL;
+	/* all zero is perfect equality: the diagonal, share f */
+	if (!conc_prepare(x, n, f, &total, result, &st))
+		return st;
 	m = (size_t) k;
 	if (m > n)
 		m = n;
