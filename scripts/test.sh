@@ -3,7 +3,7 @@
 # cluster (shared_preload_libraries = 'pg_cron'), run every suite and print
 # "N passed, N failed".  Exits non-zero on any failure.
 #   unit      plain-C TAP tests of src/core (test/unit/test_*.c)
-#   regress   pg_regress, exact output (test/sql/*.sql vs test/expected/*.out)
+#   regress   pg_regress, exact output (test/sql/*.sql vs expected/*.out)
 #   pgtap     pgTAP suites through pg_prove (test/pgtap/*.sql)
 #   shell     other end-to-end tests (test/shell/*.sh), each prints TAP
 # Set CLIENTELE_TEST_KEEP=1 to leave the cluster running afterwards.

@@ -215,12 +215,3 @@ SELECT pg_catalog.pg_extension_config_dump('clientele.balance', '');
 SELECT pg_catalog.pg_extension_config_dump('clientele.transaction', '');
 SELECT pg_catalog.pg_extension_config_dump('clientele.interaction', '');
 SELECT pg_catalog.pg_extension_config_dump('clientele.income', '');
-
-CREATE FUNCTION clientele.version() RETURNS text
-LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_version';
-COMMENT ON FUNCTION clientele.version() IS 'Version of the loaded clientele shared library.';
-
-CREATE FUNCTION clientele.config_changed() RETURNS trigger
-LANGUAGE c AS 'MODULE_PATHNAME', 'clientele_config_changed';
-COMMENT ON FUNCTION clientele.config_changed() IS
-	'Statement trigger of every configuration table: tells all backends to recompile their cached copy at commit.';

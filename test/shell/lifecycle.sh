@@ -19,7 +19,7 @@ ok "$(q lc_src "SELECT count(*) FROM pg_available_extension_versions WHERE name 
 	AND NOT EXISTS (SELECT 1 FROM pg_extension_update_paths('clientele') p WHERE p.source = version AND p.target = '$default' AND p.path IS NOT NULL)")" \
 	"0" "every packaged version has an update path to $default"
 ok "$(q lc_src "SELECT count(*) FROM pg_available_extension_versions WHERE name = 'clientele'")" \
-	"$(ls "$(dirname "$0")/../../sql"/clientele--*--*.sql 2>/dev/null | wc -l | awk '{print $1 + 1}')" \
+	"$(ls "$("${PG_CONFIG:-pg_config}" --sharedir)/extension"/clientele--*--*.sql 2>/dev/null | wc -l | awk '{print $1 + 1}')" \
 	"one packaged version per upgrade script, plus the first"
 
 # bank data and configuration survive pg_dump / restore
