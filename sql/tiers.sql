@@ -84,10 +84,6 @@ COMMENT ON COLUMN clientele.tier_band.tier IS 'Coarser tier the band belongs to 
 COMMENT ON COLUMN clientele.tier_band.service_level IS 'What customers of this band receive (service model, KPI), as data.';
 COMMENT ON COLUMN clientele.tier_band.builtin IS 'True for bands shipped with the extension (read-only, not dumped; their source: clientele.tier_scheme.source, document 004).';
 
-SELECT pg_catalog.pg_extension_config_dump('clientele.tier_scheme', 'WHERE NOT builtin');
-SELECT pg_catalog.pg_extension_config_dump('clientele.tier_version', 'WHERE NOT builtin');
-SELECT pg_catalog.pg_extension_config_dump('clientele.tier_band', 'WHERE NOT builtin');
-
 -- --- C functions ------------------------------------------------------------
 
 CREATE FUNCTION clientele.tier_of(scheme text, amount numeric, region text DEFAULT NULL, as_of date DEFAULT NULL)
@@ -130,53 +126,18 @@ END $$;
 COMMENT ON FUNCTION clientele.tier_check_trigger() IS
 	'Constraint trigger function of tier_band: validates the scheme versions a row change touched.';
 
-CREATE CONSTRAINT TRIGGER tier_band_valid
-	AFTER INSERT OR UPDATE OR DELETE ON clientele.tier_band
-	DEFERRABLE INITIALLY DEFERRED
-	FOR EACH ROW EXECUTE FUNCTION clientele.tier_check_trigger();
-COMMENT ON TRIGGER tier_band_valid ON clientele.tier_band IS
-	'Validates the edited scheme versions at commit (SET CONSTRAINTS clientele.tier_band_valid IMMEDIATE to check after each statement).';
-CREATE TRIGGER tier_scheme_config_changed
-	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.tier_scheme
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
-COMMENT ON TRIGGER tier_scheme_config_changed ON clientele.tier_scheme IS 'Recompile the tier schemes in every backend after a change.';
-CREATE TRIGGER tier_version_config_changed
-	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.tier_version
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
-COMMENT ON TRIGGER tier_version_config_changed ON clientele.tier_version IS 'Recompile the tier schemes in every backend after a change.';
-CREATE TRIGGER tier_band_config_changed
-	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.tier_band
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
-COMMENT ON TRIGGER tier_band_config_changed ON clientele.tier_band IS 'Recompile the tier schemes in every backend after a change.';
-
--- Shipped rows are read-only: pg_dump keeps only a bank's own rows (builtin =
--- false), so an edit of a shipped row would silently vanish in a restore.
--- Banks add a version, a region override or their own scheme instead.
--- Upgrade scripts may SET LOCAL clientele.allow_builtin_changes = on.
-CREATE FUNCTION clientele.tier_builtin_guard() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-	IF coalesce(current_setting('clientele.allow_builtin_changes', true), '') = 'on' THEN
-		RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-	END IF;
-	RAISE EXCEPTION 'shipped rows of clientele.% cannot be changed or deleted', TG_TABLE_NAME
-		USING ERRCODE = 'insufficient_privilege',
-		      DETAIL = format('The row %s ships with the extension (builtin); pg_dump keeps only rows a bank added.', OLD),
-		      HINT = CASE WHEN TG_TABLE_NAME = 'regulatory_threshold'
-		                  THEN 'Add a row for the criterion with a later valid_from.'
-		                  ELSE 'Add a version (clientele.tier_version), a region override or a scheme of your own.' END;
-END $$;
-COMMENT ON FUNCTION clientele.tier_builtin_guard() IS
-	'Trigger function: rejects UPDATE and DELETE of shipped (builtin) rows of the tier and regulatory tables, which pg_dump would not keep.';
-CREATE TRIGGER tier_scheme_builtin_guard BEFORE UPDATE OR DELETE ON clientele.tier_scheme
-	FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION clientele.tier_builtin_guard();
-COMMENT ON TRIGGER tier_scheme_builtin_guard ON clientele.tier_scheme IS 'Shipped schemes are read-only.';
-CREATE TRIGGER tier_version_builtin_guard BEFORE UPDATE OR DELETE ON clientele.tier_version
-	FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION clientele.tier_builtin_guard();
-COMMENT ON TRIGGER tier_version_builtin_guard ON clientele.tier_version IS 'Shipped versions are read-only.';
-CREATE TRIGGER tier_band_builtin_guard BEFORE UPDATE OR DELETE ON clientele.tier_band
-	FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION clientele.tier_builtin_guard();
-COMMENT ON TRIGGER tier_band_builtin_guard ON clientele.tier_band IS 'Shipped bands are read-only.';
+-- The config-table recipe (sql/common.sql): tier_band validated at commit;
+-- shipped rows (builtin) read-only and not dumped, so an edit of one would
+-- not silently vanish in a restore: banks add a version, a region override
+-- or a scheme of their own instead; every change recompiles the schemes.
+SELECT clientele.config_table_register('clientele.tier_scheme',
+	'Add a scheme of your own (a copy with builtin = false), or a version or a region override of this one.',
+	p_what => 'tier schemes');
+SELECT clientele.config_table_register('clientele.tier_version',
+	'Add a version with a later valid_from (builtin = false) instead.', p_what => 'tier schemes');
+SELECT clientele.config_table_register('clientele.tier_band',
+	'Add a version (clientele.tier_version) or a region override with bands of your own (builtin = false) instead.',
+	'clientele.tier_check_trigger()', 'tier schemes');
 
 -- --- shipped schemes ---------------------------------------------------------
 -- Source document 004 (Suzhou postal savings, deposit structure at the end of
@@ -367,7 +328,6 @@ COMMENT ON COLUMN clientele.regulatory_threshold.inclusive IS 'true: met at amou
 COMMENT ON COLUMN clientele.regulatory_threshold.description IS 'The criterion in words.';
 COMMENT ON COLUMN clientele.regulatory_threshold.source IS 'Where it comes from.';
 COMMENT ON COLUMN clientele.regulatory_threshold.builtin IS 'True for the rows shipped with the extension (read-only, not dumped).';
-SELECT pg_catalog.pg_extension_config_dump('clientele.regulatory_threshold', 'WHERE NOT builtin');
 
 INSERT INTO clientele.regulatory_threshold (criterion, valid_from, threshold, inclusive, description, source, builtin)
 SELECT criterion, '-infinity', threshold, inclusive, description, source, builtin FROM (VALUES
@@ -382,9 +342,8 @@ SELECT criterion, '-infinity', threshold, inclusive, description, source, builti
 	('hnw_household_income', 300000, false,
 	 'High net worth: household annual income > CNY 300,000 in each of the last 3 years.', 'Source 003:84; domain notes section 2.', true)
 ) AS t(criterion, threshold, inclusive, description, source, builtin);
-CREATE TRIGGER regulatory_threshold_builtin_guard BEFORE UPDATE OR DELETE ON clientele.regulatory_threshold
-	FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION clientele.tier_builtin_guard();
-COMMENT ON TRIGGER regulatory_threshold_builtin_guard ON clientele.regulatory_threshold IS 'Shipped thresholds are read-only.';
+SELECT clientele.config_table_register('clientele.regulatory_threshold',
+	'Add a row for the criterion with a later valid_from (builtin = false).', p_what => 'regulatory thresholds');
 
 CREATE FUNCTION clientele.regulatory_class(
 	net_financial_assets numeric,

@@ -44,6 +44,7 @@ typedef struct ClConfigCache
 	Oid			relids[CL_CONFIG_MAX_TABLES];
 	bool		valid;
 	bool		registered;
+	uint64		invalidations;	/* bumped by every invalidation */
 	MemoryContext cxt;
 	void	   *data;
 	struct ClConfigCache *next;
