@@ -191,33 +191,6 @@ fit_state_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
-static void *
-pg_core_alloc(size_t size)
-{
-	return palloc_extended(size, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
-}
-
-static void
-pg_core_free(void *ptr)
-{
-	if (ptr)
-		pfree(ptr);
-}
-
-static void
-pg_core_interrupt(void)
-{
-	CHECK_FOR_INTERRUPTS();
-}
-
-void
-cl_fit_use_pg_hooks(void)
-{
-	cl_core_alloc = pg_core_alloc;
-	cl_core_free = pg_core_free;
-	cl_optim_interrupt = pg_core_interrupt;
-}
-
 cl_fitrow *
 cl_fit_state_rows(const cl_fitstate *st, uint32 *nrows)
 {
@@ -302,7 +275,10 @@ cl_fit_warn_unconverged(const cl_model_fit *fit, const char *aggname)
 				(errmsg("%s did not converge", aggname),
 				 errdetail("The result has converged = false after %d iterations; its parameters are the best point found, not a maximum of the likelihood.",
 						   fit->iterations),
-				 errhint("The data may not identify the model (for example no repeat purchases); a penalizer can help.")));
+				 errhint("The data may not identify the model (for example no repeat purchases); a penalizer can help. "
+						 "If this warning repeats once per result column, the fit ran once per column: "
+						 "fit once in a sub-select, SELECT (f).* FROM (SELECT %s(...) AS f FROM ...) s, not (%s(...)).*.",
+						 aggname, aggname)));
 }
 
 Datum
@@ -489,7 +465,6 @@ cl_fit_final(FunctionCallInfo fcinfo, uint32 model, const char *aggname, int npa
 	uint32		nrows;
 	cl_model_fit fit;
 
-	cl_fit_use_pg_hooks();
 	cl_fit_state_check_model(st, model, aggname);
 	rows = cl_fit_state_rows(st, &nrows);
 	if (check_row != NULL)

@@ -7,9 +7,50 @@
  */
 #include "clientele.h"
 
+#include "miscadmin.h"
 #include "utils/memutils.h"
 
+#include "fitstate.h"
+#include "optim.h"
+
 PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+static void *
+clientele_core_alloc(size_t size)
+{
+	return palloc_extended(size, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+}
+
+static void
+clientele_core_free(void *ptr)
+{
+	if (ptr)
+		pfree(ptr);
+}
+
+static void
+clientele_core_interrupt(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
+/*
+ * Library load: the plain-C core (src/core) allocates through
+ * cl_core_alloc / cl_core_free and polls cl_optim_interrupt in its long
+ * loops.  Point them at palloc / pfree (in the memory context current at the
+ * call, so an ERROR or a query cancel in the middle of a fit frees
+ * everything with the context) and at CHECK_FOR_INTERRUPTS, once for every
+ * model, before any function of the library runs.
+ */
+void
+_PG_init(void)
+{
+	cl_core_alloc = clientele_core_alloc;
+	cl_core_free = clientele_core_free;
+	cl_optim_interrupt = clientele_core_interrupt;
+}
 
 PG_FUNCTION_INFO_V1(clientele_version);
 

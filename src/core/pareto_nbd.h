@@ -67,7 +67,8 @@ extern double cl_pnbd_loglik(const double p[4], const cl_fitrow *cells, size_t n
 /*
  * The same sum over many rows, prepared once (grouped by frequency, see
  * pareto_nbd.c): cl_pnbd_prepare returns NULL when out of memory; the rows
- * must outlive the data.
+ * must outlive the data.  Memory comes from cl_core_alloc (fitstate.h: palloc
+ * in the server, so a fit cancelled half-way leaks nothing).
  */
 typedef struct cl_pnbd_data cl_pnbd_data;
 extern cl_pnbd_data *cl_pnbd_prepare(const cl_fitrow *cells, size_t ncells);
