@@ -90,7 +90,7 @@ CREATE FUNCTION clientele.tier_of(scheme text, amount numeric, region text DEFAU
 RETURNS text
 LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_tier_of';
 COMMENT ON FUNCTION clientele.tier_of(text, numeric, text, date) IS
-	'Label of the band of the tier scheme that contains amount, using the scheme version valid on as_of (NULL: current_date) and the bands of region when it has an override; NULL when the amount is NULL or outside every band. Bounds are compared exactly (numeric).';
+	'Label of the band of the tier scheme that contains amount, using the scheme version valid on as_of (NULL: current_date) and the bands of region when it has an override; NULL when the amount is NULL or outside every band (the shipped schemes start at 0: a negative amount has no tier; clientele.tier_bands shows the range a scheme covers). Bounds are compared exactly (numeric). NaN / infinite amounts, unknown schemes and dates before the first version: ERROR 22023.';
 
 CREATE FUNCTION clientele.tier_rank(scheme text, amount numeric, region text DEFAULT NULL, as_of date DEFAULT NULL)
 RETURNS int
@@ -220,10 +220,14 @@ CREATE FUNCTION clientele.tier_distribution(
 	p_region text DEFAULT NULL, p_as_of date DEFAULT NULL, p_rollup text DEFAULT NULL)
 RETURNS TABLE (rank int, label text, lower_bound numeric, upper_bound numeric,
                amount numeric, amount_share numeric, count bigint, count_share numeric, average numeric)
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	v_type regtype;
 	v_bad text;
+	v_state text;
+	v_msg text;
+	v_detail text;
+	v_hint text;
 BEGIN
 	IF p_scheme IS NULL OR p_amounts IS NULL OR p_column IS NULL THEN
 		RAISE EXCEPTION '% must not be NULL',
@@ -240,6 +244,11 @@ BEGIN
 		RAISE EXCEPTION 'column "%" of % is of type %, not numeric', p_column, p_amounts, v_type
 			USING ERRCODE = 'invalid_parameter_value', HINT = 'Cast it in a view, e.g. CREATE VIEW v AS SELECT x::numeric AS amount FROM t.';
 	END IF;
+	-- unknown schemes, a date before the first version: said here, not from inside the report query
+	PERFORM clientele.tier_version(p_scheme, p_as_of);
+	IF p_rollup IS NOT NULL THEN
+		PERFORM clientele.tier_version(p_rollup, p_as_of);
+	END IF;
 	-- bands of the roll-up scheme that contain each band of p_scheme
 	IF p_rollup IS NOT NULL THEN
 		SELECT string_agg(format('"%s"', f.label), ', ' ORDER BY f.rank) INTO v_bad
@@ -253,6 +262,7 @@ BEGIN
 				      DETAIL = format('Bands %s of "%s" lie in no single band of "%s".', v_bad, p_scheme, p_rollup);
 		END IF;
 	END IF;
+	BEGIN
 	RETURN QUERY EXECUTE format($q$
 		WITH per_band AS (
 			SELECT clientele.tier_rank($1, %1$I::numeric, $2, $3) AS rank,
@@ -293,9 +303,24 @@ BEGIN
 		FROM agg a, totals t
 		ORDER BY a.rank NULLS LAST
 	$q$, p_column, p_amounts) USING p_scheme, p_region, p_as_of, p_rollup;
+	EXCEPTION WHEN OTHERS THEN
+		-- e.g. a NaN amount: re-raised without the 40-line report query as CONTEXT
+		GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT,
+			v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;
+		v_msg := format('%s (column "%s" of %s)', v_msg, p_column, p_amounts);
+		IF v_detail <> '' AND v_hint <> '' THEN
+			RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_msg, DETAIL = v_detail, HINT = v_hint;
+		ELSIF v_detail <> '' THEN
+			RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_msg, DETAIL = v_detail;
+		ELSIF v_hint <> '' THEN
+			RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_msg, HINT = v_hint;
+		ELSE
+			RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_msg;
+		END IF;
+	END;
 END $$;
 COMMENT ON FUNCTION clientele.tier_distribution(text, regclass, name, text, date, text) IS
-	'Distribution report of the amounts in column p_column of table or view p_amounts over the bands of tier scheme p_scheme: per band (by rank) the amount, amount share, count, count share and average; a row with NULL rank for amounts outside every band. With p_rollup, the bands of p_scheme are rolled up into the bands of scheme p_rollup that contain them (ERROR if a band straddles two). Shares are exact fractions (numeric).';
+	'Distribution report of the amounts in column p_column of table or view p_amounts over the bands of tier scheme p_scheme: per band (by rank) the amount, amount share, count, count share and average; a row with NULL rank for amounts outside every band. With p_rollup, the bands of p_scheme are rolled up into the bands of scheme p_rollup that contain them (ERROR if a band straddles two). Shares are exact fractions (numeric). Errors about the data (a NaN or infinite amount) name the column and carry no query text. PARALLEL UNSAFE: it catches errors of its report query (a subtransaction).';
 
 -- --- regulatory high-net-worth and private-banking classes ----------------------
 -- Source 003:84 (domain notes section 2): private banking = net financial
@@ -428,4 +453,4 @@ BEGIN
 	RETURN NULL;
 END $$;
 COMMENT ON FUNCTION clientele.regulatory_class(numeric, numeric, numeric[], numeric[], numeric, date) IS
-	'Regulatory customer class (source 003:84): private_banking when net financial assets >= 6,000,000; else high_net_worth when any of: single wealth-product subscription >= 1,000,000, personal or household net financial assets > 1,000,000, personal income > 200,000 in each of the last 3 years, household income > 300,000 in each; else NULL. Thresholds and >=/> are rows of clientele.regulatory_threshold (those valid on as_of, default current_date). NULL inputs are unknown (criterion not met); income arrays hold exactly 3 years.';
+	'Regulatory customer class (source 003:84): private_banking when net financial assets >= 6,000,000; else high_net_worth when any of: single wealth-product subscription >= 1,000,000, personal or household net financial assets > 1,000,000, personal income > 200,000 in each of the last 3 years, household income > 300,000 in each; else NULL. Thresholds and >=/> are rows of clientele.regulatory_threshold (those valid on as_of, default current_date). NULL inputs are unknown (criterion not met); income arrays hold exactly 3 years. NULL means no class: no criterion is met (negative net financial assets, e.g. -5, meet none).';

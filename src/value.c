@@ -27,11 +27,7 @@
 static inline MemoryContext
 value_aggcontext(FunctionCallInfo fcinfo, const char *fname)
 {
-	MemoryContext aggcxt;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "%s called in non-aggregate context", fname);
-	return aggcxt;
+	return cl_agg_context(fcinfo);
 }
 
 /* doubles the capacity of an array of elem-size items in the aggregate context */

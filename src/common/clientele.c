@@ -8,6 +8,7 @@
 #include "clientele.h"
 
 #include "miscadmin.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
 #include "fitstate.h"
@@ -62,6 +63,24 @@ Datum
 clientele_version(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_TEXT_P(cstring_to_text(CLIENTELE_VERSION));
+}
+
+MemoryContext
+cl_agg_context(FunctionCallInfo fcinfo)
+{
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+	{
+		char	   *name = (fcinfo->flinfo && OidIsValid(fcinfo->flinfo->fn_oid)) ?
+			get_func_name(fcinfo->flinfo->fn_oid) : NULL;
+
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("function %s can only be called as part of an aggregate",
+						name ? name : "(unknown)")));
+	}
+	return aggcxt;
 }
 
 static inline int

@@ -74,6 +74,13 @@ cl_check_finite_date(DateADT d, const char *what)
 }
 
 /*
+ * The aggregate memory context of a transition / combine / final function,
+ * or the one error (0A000) when it is called directly.  The message names
+ * the function that was called.
+ */
+extern MemoryContext cl_agg_context(FunctionCallInfo fcinfo);
+
+/*
  * Text form of binary aggregate states: prefix + lower-case hex of the bytes.
  * cl_hex_text() writes it; cl_hex_parse() reads it back into a palloc'd
  * buffer (length in *nbytes), raising 22P02 naming typname when the prefix,

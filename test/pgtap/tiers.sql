@@ -1,7 +1,7 @@
 -- tiers: tier_of / tier_rank properties, bounds compared exactly, versions,
 -- region overrides, write-time validation and every error message.
 BEGIN;
-SELECT plan(123);
+SELECT plan(133);
 SET client_min_messages = warning;
 -- check every edit at the end of its statement (the default is at commit)
 SET CONSTRAINTS clientele.tier_band_valid IMMEDIATE;
@@ -326,6 +326,40 @@ SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('deposit_
 	'42703: relation amounts has no column "balance"', 'distribution: unknown column');
 SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', 'amounts', 'other')$$),
 	'22023: column "other" of amounts is of type text, not numeric', 'distribution: a column that is not numeric');
+CREATE FUNCTION pg_temp.context_lines_of(p_sql text) RETURNS int LANGUAGE plpgsql AS $f$
+DECLARE v_context text;
+BEGIN
+	EXECUTE p_sql;
+	RETURN -1;
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS v_context = PG_EXCEPTION_CONTEXT;
+	RETURN coalesce(array_length(string_to_array(v_context, E'\n'), 1), 0);
+END $f$;
+INSERT INTO amounts VALUES ('NaN');
+SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', 'amounts')$$),
+	'22023: amount must be a finite number, got NaN (column "amount" of amounts)',
+	'distribution: a NaN amount is an error naming the column');
+SELECT cmp_ok(pg_temp.context_lines_of($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', 'amounts')$$), '<=', 4,
+	'distribution: the error about the data carries no 40-line report query as context (<= 4 lines, 2 of them this test''s EXECUTE)');
+DELETE FROM amounts WHERE amount = 'NaN';
+SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('no_such', 'amounts')$$),
+	'22023: unknown tier scheme "no_such" / Known tier schemes: deposit_class_abc, service_tier, suzhou_deposit_bands_2012.',
+	'distribution: an unknown scheme lists the known ones');
+SELECT cmp_ok(pg_temp.context_lines_of($$SELECT * FROM clientele.tier_distribution('no_such', 'amounts')$$), '<=', 4,
+	'distribution: ... with a short context');
+SELECT cmp_ok(pg_temp.context_lines_of($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', 'amounts', p_rollup => 'no_such')$$), '<=', 4,
+	'distribution: an unknown roll-up scheme, with a short context');
+SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', 'amounts', p_as_of => '2000-01-01')$$),
+	'22023: tier scheme "deposit_class_abc" has no version valid on 2000-01-01 / Its versions are valid from 2012-02-29 onwards.',
+	'distribution: a date before the first version is said up front');
+SELECT is(clientele.tier_of('suzhou_deposit_bands_2012', -500), NULL,
+	'tier_of: a negative amount is below every shipped band (they start at 0): NULL, as documented');
+SELECT is((SELECT min(lower_bound) FROM clientele.tier_bands('suzhou_deposit_bands_2012')), 0::numeric,
+	'tier_bands shows why: the lowest shipped band starts at 0');
+SELECT is(clientele.regulatory_class(-5), NULL, 'regulatory_class: negative net financial assets meet no criterion: NULL, as documented');
+SELECT ok(obj_description('clientele.tier_of(text, numeric, text, date)'::regprocedure, 'pg_proc') ~ 'negative amount has no tier'
+	AND obj_description('clientele.regulatory_class(numeric, numeric, numeric[], numeric[], numeric, date)'::regprocedure, 'pg_proc') ~ 'negative net financial assets',
+	'the comments of tier_of and regulatory_class say when and why they return NULL');
 SELECT throws_ok($$SELECT * FROM clientele.tier_distribution(NULL, 'amounts')$$, '22004', 'p_scheme must not be NULL',
 	'distribution: NULL scheme');
 SELECT throws_ok($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', NULL)$$, '22004', 'p_amounts must not be NULL',
