@@ -117,12 +117,12 @@ COMMENT ON FUNCTION clientele.config_table_register(regclass, text, regprocedure
 CREATE TYPE clientele.fit_state;
 
 CREATE FUNCTION clientele.fit_state_in(cstring) RETURNS clientele.fit_state
-AS 'MODULE_PATHNAME', 'fit_state_in'
+AS 'MODULE_PATHNAME', 'clientele_fit_state_in'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.fit_state_in(cstring) IS 'Input function of clientele.fit_state: "clfs1:" followed by the hex of a compact state (as written by the output function; checked on the way in).';
 
 CREATE FUNCTION clientele.fit_state_out(clientele.fit_state) RETURNS cstring
-AS 'MODULE_PATHNAME', 'fit_state_out'
+AS 'MODULE_PATHNAME', 'clientele_fit_state_out'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.fit_state_out(clientele.fit_state) IS 'Output function of clientele.fit_state: "clfs1:" followed by the hex of the compact (sorted, distinct rows) state; native byte order.';
 
@@ -137,7 +137,7 @@ COMMENT ON TYPE clientele.fit_state IS 'Transition state of the model fit aggreg
 
 CREATE FUNCTION clientele.fit_state_combine(clientele.fit_state, clientele.fit_state)
 RETURNS clientele.fit_state
-AS 'MODULE_PATHNAME', 'fit_state_combine'
+AS 'MODULE_PATHNAME', 'clientele_fit_state_combine'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.fit_state_combine(clientele.fit_state, clientele.fit_state) IS 'Combine function of the model fit aggregates: adds the row counts of the second state to the first (aggregate use only).';
 

@@ -16,7 +16,7 @@
 
 PG_MODULE_MAGIC;
 
-void		_PG_init(void);
+extern PGDLLEXPORT void _PG_init(void);
 
 static void *
 clientele_core_alloc(size_t size)

@@ -4,7 +4,7 @@
  *		through relcache invalidations queued by clientele.config_changed().
  *		See config_cache.h for the pattern.
  */
-#include "postgres.h"
+#include "clientele.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"

@@ -95,3 +95,16 @@ REVOKE ALL ON FUNCTION clientele.config_table_register(regclass, text, regproced
 COMMENT ON FUNCTION clientele.config_table_register(regclass, text, regprocedure, text, text) IS
 	'For the extension''s own scripts: makes p_table a configuration table of the one recipe. p_rows: mixed (the table has a column builtin boolean NOT NULL DEFAULT false, true on shipped rows), shipped (every row ships with the extension) or bank (every row is the bank''s). Installs the <table>_protect_builtin (row) and <table>_protect_builtin_truncate triggers (clientele.protect_builtin, hint p_hint; not for bank tables), the <table>_config_changed statement trigger (clientele.config_changed), with p_validate the deferred constraint trigger <table>_valid, and registers the table with pg_extension_config_dump (WHERE NOT builtin for mixed rows, every row for bank tables, none for shipped tables). p_what names the configuration in trigger comments. Idempotent (upgrade scripts call it again).';
 
+
+-- C entry points prefixed clientele_ (src/common/entry_points.c; the 0.1.0
+-- symbols stay exported for a 0.1.0 install loading this library).
+CREATE OR REPLACE FUNCTION clientele.fit_state_combine(clientele.fit_state, clientele.fit_state)
+RETURNS clientele.fit_state
+AS 'MODULE_PATHNAME', 'clientele_fit_state_combine'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION clientele.fit_state_in(cstring) RETURNS clientele.fit_state
+AS 'MODULE_PATHNAME', 'clientele_fit_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION clientele.fit_state_out(clientele.fit_state) RETURNS cstring
+AS 'MODULE_PATHNAME', 'clientele_fit_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
