@@ -770,29 +770,24 @@ typedef struct pnbd_obj_ctx
 } pnbd_obj_ctx;
 
 /*
- * Mean negative log-likelihood (+ L2 penalty) in the log-parameters, NaN
- * beyond CL_FIT_LOG_BOUND (the shared convention of cl_model_optimize).
+ * The shared penalised objective (cl_fit_objective) in the log-parameters,
+ * NaN beyond CL_FIT_LOG_BOUND (the convention of cl_model_optimize).
  */
 static double
 pnbd_objective(const double *x, double *grad, void *vctx)
 {
 	pnbd_obj_ctx *c = (pnbd_obj_ctx *) vctx;
 	double		p[4],
-				ll,
-				pen = 0.0;
+				ll;
 
 	for (int k = 0; k < 4; k++)
 	{
 		if (!(fabs(x[k]) <= CL_FIT_LOG_BOUND))
 			return NAN;
 		p[k] = exp(x[k]);
-		pen += x[k] * x[k];
 	}
 	ll = cl_pnbd_loglik_data(p, c->data, grad);
-	if (grad != NULL)
-		for (int k = 0; k < 4; k++)
-			grad[k] = -grad[k] / c->ncust + 2.0 * c->penalizer * x[k];
-	return -ll / c->ncust + c->penalizer * pen;
+	return cl_fit_objective(ll, grad, x, 4, c->ncust, c->penalizer, grad);
 }
 
 int
@@ -811,9 +806,5 @@ cl_pnbd_fit(const cl_fitrow *cells, size_t ncells, double penalizer, cl_model_fi
 	fit->log_likelihood = cl_pnbd_loglik_data(fit->p, ctx.data, NULL);
 	cl_pnbd_free(ctx.data);
 	cl_model_fit_check(fit, 4);
-	/* also an identified maximum: see MODEL_MAX_LOG_SE */
-	for (int k = 0; k < 4; k++)
-		if (!(fit->se[k] / fit->p[k] < MODEL_MAX_LOG_SE))
-			fit->converged = 0;
 	return 0;
 }

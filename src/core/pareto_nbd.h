@@ -95,23 +95,6 @@ extern double cl_pnbd_purchase_pmf(const double p[4], double t, double n);
 extern double cl_pnbd_purchase_pmf_2f1(const double p[4], double t, double n);
 
 /*
- * A fit counts as converged only at an identified interior maximum: the
- * standard error of every log-parameter (se / param) must be below this.
- */
-#ifndef MODEL_MAX_LOG_SE
-#define MODEL_MAX_LOG_SE 10.0
-#endif
-
-/*
- * A fit counts as converged only at an identified interior maximum: the
- * standard error of every log-parameter (se / param) must be below this
- * (NaN standard errors, i.e. a Hessian that is not positive definite, fail).
- */
-#ifndef MODEL_MAX_LOG_SE
-#define MODEL_MAX_LOG_SE 10.0
-#endif
-
-/*
  * Maximum-likelihood fit on log-parameters from r = alpha = s = beta = 1,
  * minimising -LL/n + penalizer * sum(log(param)^2) (the lifetimes
  * convention, shared with the BG/NBD fit).  Fills *fit (cl_model_fit of
