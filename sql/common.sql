@@ -62,8 +62,12 @@ BEGIN
 	END IF;
 	v_has_builtin := coalesce(v_has_builtin, false);
 
+	-- DROP + CREATE rather than CREATE OR REPLACE TRIGGER (PostgreSQL 14+): idempotent everywhere
+	EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', v_name OPERATOR(pg_catalog.||) '_protect_builtin', p_table);
+	EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', v_name OPERATOR(pg_catalog.||) '_protect_builtin_truncate', p_table);
+	EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', v_name OPERATOR(pg_catalog.||) '_config_changed', p_table);
 	IF p_rows OPERATOR(pg_catalog.<>) 'bank' THEN
-		EXECUTE pg_catalog.format('CREATE OR REPLACE TRIGGER %I BEFORE INSERT OR UPDATE OR DELETE ON %s '
+		EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OR DELETE ON %s '
 			'FOR EACH ROW EXECUTE FUNCTION clientele.protect_builtin(%L)',
 			v_name OPERATOR(pg_catalog.||) '_protect_builtin', p_table,
 			coalesce(p_hint, 'Copy the row with builtin = false and change the copy.'));
@@ -71,7 +75,7 @@ BEGIN
 			v_name OPERATOR(pg_catalog.||) '_protect_builtin', p_table,
 			CASE WHEN v_has_builtin THEN 'Rows shipped with the extension (builtin) are written only by its scripts; pg_dump keeps the other rows.'
 			     ELSE 'The table ships with the extension: its rows are written only by the extension''s scripts.' END);
-		EXECUTE pg_catalog.format('CREATE OR REPLACE TRIGGER %I BEFORE TRUNCATE ON %s '
+		EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE TRUNCATE ON %s '
 			'FOR EACH STATEMENT EXECUTE FUNCTION clientele.protect_builtin(%L)',
 			v_name OPERATOR(pg_catalog.||) '_protect_builtin_truncate', p_table,
 			coalesce(p_hint, 'Copy the row with builtin = false and change the copy.'));
@@ -79,14 +83,13 @@ BEGIN
 			v_name OPERATOR(pg_catalog.||) '_protect_builtin_truncate', p_table,
 			'TRUNCATE would remove rows shipped with the extension: refused when there are any.');
 	END IF;
-	EXECUTE pg_catalog.format('CREATE OR REPLACE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s '
+	EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s '
 		'FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed()',
 		v_name OPERATOR(pg_catalog.||) '_config_changed', p_table);
 	EXECUTE pg_catalog.format('COMMENT ON TRIGGER %I ON %s IS %L',
 		v_name OPERATOR(pg_catalog.||) '_config_changed', p_table,
 		'Tells every backend to recompile its cached copy of the ' OPERATOR(pg_catalog.||) v_what OPERATOR(pg_catalog.||) ' after a change.');
 	IF p_validate IS NOT NULL THEN
-		-- constraint triggers have no OR REPLACE
 		EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', v_name OPERATOR(pg_catalog.||) '_valid', p_table);
 		EXECUTE pg_catalog.format('CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %s '
 			'DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION %s()',
