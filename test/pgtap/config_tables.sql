@@ -134,10 +134,11 @@ SELECT throws_ok($$SELECT clientele.config_table_register('clientele.tier_scheme
 SELECT is(has_function_privilege('public', 'clientele.config_table_register(regclass, text, regprocedure, text, text, boolean)', 'EXECUTE'), false,
 	'register is not executable by PUBLIC');
 SELECT is((SELECT string_agg(c.relname, ', ' ORDER BY c.relname) FROM pg_class c
-           WHERE c.relnamespace = 'clientele'::regnamespace AND c.relname LIKE 'value%'
+           WHERE c.relnamespace = 'clientele'::regnamespace
+             AND c.relname ~ '^(value_|tier_|rfm_segment_|product_type$|regulatory_threshold$)'
              AND EXISTS (SELECT FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgfoid = 'clientele.config_changed'::regproc)),
-	'value_param, value_param_spec',
-	'config_changed fires only on tables a C cache reads: the value settings (value_setting), not the rates (read by SQL)');
+	'rfm_segment_rule, rfm_segment_scheme, tier_band, tier_scheme, tier_version, value_param, value_param_spec',
+	'config_changed fires only on tables a C cache reads (tier schemes, RFM rules, value settings), not on those read by SQL (rates, product catalogue, regulatory thresholds)');
 
 SELECT * FROM finish();
 ROLLBACK;
