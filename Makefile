@@ -74,8 +74,9 @@ test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/t
 unitcheck: $(UNIT_BINS)
 	@for b in $(UNIT_BINS); do echo "# $$b"; ./$$b || exit 1; done
 
+# make test: everything; make test T="upgrade regress": only those suites / shell tests
 test:
-	bash scripts/test.sh
+	bash scripts/test.sh $(T)
 
 demo:
 	bash scripts/demo.sh

@@ -7,9 +7,19 @@
 #   pgtap     pgTAP suites through pg_prove (test/pgtap/*.sql)
 #   shell     other end-to-end tests (test/shell/*.sh), each prints TAP
 # Set CLIENTELE_TEST_KEEP=1 to leave the cluster running afterwards.
+# Arguments (or `make test T="..."`) select what runs: suite names (unit,
+# regress, pgtap, shell) and/or shell test names (e.g. `upgrade` for
+# test/shell/upgrade.sh); none = everything.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+ONLY=" $* "
+want() { # want SUITE [SHELL_TEST]: is this suite (or shell test) selected?
+	[ "$ONLY" = "  " ] && return 0
+	case "$ONLY" in *" $1 "*) return 0;; esac
+	[ -n "${2:-}" ] && case "$ONLY" in *" $2 "*) return 0;; esac
+	return 1
+}
 
 ensure_deps
 build_install || die "build failed"
@@ -51,13 +61,16 @@ else
 fi
 
 # --- unit tests ----------------------------------------------------------------
+if want unit; then
 log "unit tests (plain C)"
 out=$(make -s unitcheck 2>&1); rc=$?
 printf '%s\n' "$out" | grep -E '^(ok|not ok|#)' | sed 's/^/  /'
 count_tap unit < <(printf '%s\n' "$out")
 [ $rc -eq 0 ] || { fail=$((fail+1)); failed_names+=("unit: make unitcheck exited $rc"); printf '%s\n' "$out" | tail -20; }
+fi
 
 # --- pg_regress -----------------------------------------------------------------
+if want regress; then
 log "pg_regress"
 psqlq -d postgres -c "CREATE DATABASE clientele_regress TEMPLATE clientele_template"
 tests=$(cd test/sql && ls *.sql 2>/dev/null | sed 's/\.sql$//' | sort)
@@ -76,8 +89,10 @@ if [ -f tmp/regress/regression.diffs ] && [ -s tmp/regress/regression.diffs ]; t
 	echo "---- regression.diffs ----"; cat tmp/regress/regression.diffs; echo "--------------------------"
 fi
 [ $rc -eq 0 ] || [ -s tmp/regress/regression.diffs ] || { fail=$((fail+1)); failed_names+=("regress: pg_regress exited $rc"); }
+fi
 
 # --- pgTAP ------------------------------------------------------------------------
+if want pgtap; then
 log "pgTAP (pg_prove)"
 psqlq -d postgres -c "CREATE DATABASE clientele_tap TEMPLATE clientele_template"
 if ls test/pgtap/*.sql >/dev/null 2>&1; then
@@ -86,10 +101,12 @@ if ls test/pgtap/*.sql >/dev/null 2>&1; then
 	count_tap pgtap < <(printf '%s\n' "$out")
 	[ $rc -eq 0 ] || { printf '%s\n' "$out" | grep -q '^not ok' || { fail=$((fail+1)); failed_names+=("pgtap: pg_prove exited $rc"); }; }
 fi
+fi
 
 # --- shell tests ------------------------------------------------------------------
 for t in test/shell/*.sh; do
 	[ -f "$t" ] || continue
+	want shell "$(basename "$t" .sh)" || continue
 	log "shell test $t"
 	out=$(bash "$t" 2>&1); rc=$?
 	printf '%s\n' "$out" | sed 's/^/  /'
