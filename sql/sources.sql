@@ -524,11 +524,15 @@ BEGIN
 	ON CONFLICT (input) DO UPDATE SET relation = EXCLUDED.relation, set_at = EXCLUDED.set_at, set_by = EXCLUDED.set_by;
 	PERFORM clientele.sync_keys(p_input);
 	-- cheap checks on a sample
-	FOR r IN SELECT * FROM clientele.check_sources(10000, p_input) WHERE status <> 'ok' LOOP
-		RAISE WARNING 'input "%": % % (in a sample of 10000 rows)%', p_input, r.rows, r.detail,
-			CASE WHEN r.examples IS NOT NULL THEN ', e.g. ' || r.examples ELSE '' END
-			USING HINT = 'Run SELECT * FROM clientele.check_sources() for the full report.';
-	END LOOP;
+	BEGIN
+		FOR r IN SELECT * FROM clientele.check_sources(10000, p_input) WHERE status <> 'ok' LOOP
+			RAISE WARNING 'input "%": % % (in a sample of 10000 rows)%', p_input, r.rows, r.detail,
+				CASE WHEN r.examples IS NOT NULL THEN ', e.g. ' || r.examples ELSE '' END
+				USING HINT = 'Run SELECT * FROM clientele.check_sources() for the full report.';
+		END LOOP;
+	EXCEPTION WHEN OTHERS THEN
+		RAISE WARNING 'input "%": could not check a sample of %: %', p_input, p_relation, SQLERRM;
+	END;
 	-- consistent source sets
 	SELECT string_agg(format('%s (%s rows)', i.input, i.n), ', ' ORDER BY i.input) INTO v_canonical
 	FROM (SELECT x.input, clientele.source_canonical_rows(x.input) AS n
