@@ -200,9 +200,10 @@ BEGIN
 	v_reg := to_regclass(clientele.source_quote(v_relation));
 	IF v_reg IS NULL THEN
 		-- the source is gone: every query of the input fails, naming it
-		SELECT string_agg(format('NULL::%s', type_name), ', ' ORDER BY ordinal) INTO v_expr
+		-- (columns computed from the function's output, so that no constant-folded qual can skip the call)
+		SELECT string_agg(format('(NULLIF(m.m, m.m))::text::%s', type_name), ', ' ORDER BY ordinal) INTO v_expr
 		FROM clientele.input_column WHERE input OPERATOR(pg_catalog.=) p_input;
-		RETURN format('SELECT %s FROM clientele.source_missing(%L, %L)', v_expr, p_input, v_relation);
+		RETURN format('SELECT %s FROM clientele.source_missing(%L, %L) m', v_expr, p_input, v_relation);
 	END IF;
 	IF NOT clientele.source_trusted((SELECT relowner FROM pg_class WHERE oid OPERATOR(pg_catalog.=) v_reg)) THEN
 		RAISE EXCEPTION 'source % of input "%" is owned by role %, which is not trusted', v_reg, p_input,

@@ -149,9 +149,10 @@ BEGIN
 	v_reg := to_regclass(clientele.source_quote(v_relation));
 	IF v_reg IS NULL THEN
 		-- the source is gone: every query of the input fails, naming it
-		SELECT string_agg(format('NULL::%s', type_name), ', ' ORDER BY ordinal) INTO v_expr
+		-- (columns computed from the function's output, so that no constant-folded qual can skip the call)
+		SELECT string_agg(format('(NULLIF(m.m, m.m))::text::%s', type_name), ', ' ORDER BY ordinal) INTO v_expr
 		FROM clientele.input_column WHERE input OPERATOR(pg_catalog.=) p_input;
-		RETURN format('SELECT %s FROM clientele.source_missing(%L, %L)', v_expr, p_input, v_relation);
+		RETURN format('SELECT %s FROM clientele.source_missing(%L, %L) m', v_expr, p_input, v_relation);
 	END IF;
 	IF NOT clientele.source_trusted((SELECT relowner FROM pg_class WHERE oid OPERATOR(pg_catalog.=) v_reg)) THEN
 		RAISE EXCEPTION 'source % of input "%" is owned by role %, which is not trusted', v_reg, p_input,
@@ -473,11 +474,15 @@ BEGIN
 	ON CONFLICT (input) DO UPDATE SET relation = EXCLUDED.relation, set_at = EXCLUDED.set_at, set_by = EXCLUDED.set_by;
 	PERFORM clientele.sync_keys(p_input);
 	-- cheap checks on a sample
-	FOR r IN SELECT * FROM clientele.check_sources(10000, p_input) WHERE status <> 'ok' LOOP
-		RAISE WARNING 'input "%": % % (in a sample of 10000 rows)%', p_input, r.rows, r.detail,
-			CASE WHEN r.examples IS NOT NULL THEN ', e.g. ' || r.examples ELSE '' END
-			USING HINT = 'Run SELECT * FROM clientele.check_sources() for the full report.';
-	END LOOP;
+	BEGIN
+		FOR r IN SELECT * FROM clientele.check_sources(10000, p_input) WHERE status <> 'ok' LOOP
+			RAISE WARNING 'input "%": % % (in a sample of 10000 rows)%', p_input, r.rows, r.detail,
+				CASE WHEN r.examples IS NOT NULL THEN ', e.g. ' || r.examples ELSE '' END
+				USING HINT = 'Run SELECT * FROM clientele.check_sources() for the full report.';
+		END LOOP;
+	EXCEPTION WHEN OTHERS THEN
+		RAISE WARNING 'input "%": could not check a sample of %: %', p_input, p_relation, SQLERRM;
+	END;
 	-- consistent source sets
 	SELECT string_agg(format('%s (%s rows)', i.input, i.n), ', ' ORDER BY i.input) INTO v_canonical
 	FROM (SELECT x.input, clientele.source_canonical_rows(x.input) AS n
