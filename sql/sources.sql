@@ -781,3 +781,42 @@ COMMENT ON FUNCTION clientele.check_sources_status(bigint) IS
 REVOKE ALL ON FUNCTION clientele.source_compile(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.sources_changed() FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.sources_on_drop() FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- No silent drops: analyses that cannot use some input rows say so
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION clientele.report_dropped(p_analysis text, p_input text, p_reason text, p_rows bigint) RETURNS boolean
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF coalesce(p_rows, 0) = 0 THEN
+		RETURN true;
+	END IF;
+	IF coalesce(current_setting('clientele.strict_inputs', true), '') IN ('on', 'true', '1', 'yes') THEN
+		RAISE EXCEPTION '%: % rows of input "%" cannot be used: %', p_analysis, p_rows, p_input, p_reason
+			USING ERRCODE = 'data_exception',
+			      HINT = 'Fix the source or its mapping (SELECT * FROM clientele.check_sources()), or SET clientele.strict_inputs = off to go on without them.';
+	END IF;
+	RAISE WARNING '%: % rows of input "%" left out: %', p_analysis, p_rows, p_input, p_reason
+		USING HINT = 'SELECT * FROM clientele.check_sources() lists them; SET clientele.strict_inputs = on makes this an error.';
+	RETURN true;
+END $$;
+COMMENT ON FUNCTION clientele.report_dropped(text, text, text, bigint) IS
+	'Says that an analysis left input rows out: a WARNING with the count, or, when the setting clientele.strict_inputs is on, an ERROR (22000). Returns true (usable in a query).';
+
+CREATE FUNCTION clientele.report_account_drops(p_analysis text) RETURNS void
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_null bigint;
+	v_unknown bigint;
+	v_codes text;
+BEGIN
+	SELECT count(*) FILTER (WHERE a.account_id IS NULL OR a.customer_id IS NULL),
+	       count(*) FILTER (WHERE a.account_id IS NOT NULL AND a.customer_id IS NOT NULL AND p.product_type IS NULL),
+	       string_agg(DISTINCT a.product_type, ', ') FILTER (WHERE p.product_type IS NULL)
+	INTO v_null, v_unknown, v_codes
+	FROM clientele.in_account a LEFT JOIN clientele.product_type p ON p.product_type OPERATOR(pg_catalog.=) a.product_type;
+	PERFORM clientele.report_dropped(p_analysis, 'account', 'a NULL account_id or customer_id', v_null);
+	PERFORM clientele.report_dropped(p_analysis, 'account', format('product type not in clientele.product_type (%s)', left(coalesce(v_codes, 'NULL'), 200)), v_unknown);
+END $$;
+COMMENT ON FUNCTION clientele.report_account_drops(text) IS
+	'Internal: reports (clientele.report_dropped) the accounts an account-based analysis (aum, profit_contribution) cannot use: NULL keys, product types outside the catalogue.';

@@ -2,7 +2,7 @@
 -- owners, the querying role's privileges and row-level policies hold, code maps,
 -- column shapes, the key map, and a report line for every check class.
 BEGIN;
-SELECT plan(67);
+SELECT plan(73);
 SET LOCAL client_min_messages = error;
 
 CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
@@ -231,6 +231,37 @@ SELECT is(pg_temp.err('SELECT count(*) FROM clientele.check_sources(0)'), '22023
 SELECT is(pg_temp.err($$SELECT count(*) FROM clientele.check_sources(NULL, 'ledger')$$), '22023: unknown input "ledger"', 'input name checked');
 SELECT clientele.use_source(i, NULL) FROM (VALUES ('customer'), ('account'), ('balance'), ('transaction'), ('income')) v(i);
 SELECT is(clientele.check_sources_status(), 0, 'check_sources_status: 0 on the empty canonical tables');
+
+-- ---------------------------------------------------------------- 5. no silent drops
+CREATE TABLE bank.c5 (customer_id bigint, customer_type text, opened_on date);
+INSERT INTO bank.c5 VALUES (1, 'individual', '2020-01-01'), (2, 'individual', '2020-01-01');
+CREATE TABLE bank.a5 (account_id bigint, customer_id bigint, product_type text, opened_on date, status text);
+INSERT INTO bank.a5 VALUES (10, 1, 'SAV', '2020-01-01', 'active'), (11, 2, 'savings', '2020-01-01', 'active');
+CREATE TABLE bank.b5 (account_id bigint, as_of date, balance numeric);
+INSERT INTO bank.b5 VALUES (10, '2024-01-01', 100), (11, '2024-01-01', 200);
+CREATE TABLE bank.t5 (txn_id bigint, customer_id bigint, ts timestamptz, amount numeric, direction text, channel text,
+	kind text, customer_initiated boolean);
+INSERT INTO bank.t5 VALUES (1, 1, '2024-01-01', 5, 'in', 'atm', 'deposit', true), (2, NULL, '2024-01-02', 5, 'in', 'atm', 'deposit', true),
+	(3, 2, '2024-01-03', 5, 'in', 'BR', 'payment', true);
+SELECT clientele.use_source('customer', 'bank.c5'), clientele.use_source('account', 'bank.a5'),
+	clientele.use_source('balance', 'bank.b5'), clientele.use_source('transaction', 'bank.t5');
+SELECT is((SELECT string_agg(customer_id::text, ',' ORDER BY customer_id) FROM clientele.rfm_scores('2024-06-30')), '1,2',
+	'rfm_scores leaves out transactions without a customer (no "customer NULL" row)');
+SET LOCAL clientele.strict_inputs = on;
+SELECT is(pg_temp.err($$SELECT count(*) FROM clientele.rfm_scores('2024-06-30')$$),
+	'22000: rfm_scores: 1 rows of input "transaction" cannot be used: a NULL customer_id', 'strict_inputs: rfm_scores fails on a NULL customer');
+SELECT is(pg_temp.err($$SELECT count(*) FROM clientele.aum('2024-06-30')$$),
+	'22000: aum: 1 rows of input "account" cannot be used: product type not in clientele.product_type (SAV)', 'strict_inputs: aum fails on an unknown product type');
+SELECT clientele.map_code('account', 'product_type', 'SAV', 'savings');
+SELECT is(pg_temp.err($$SELECT count(*) FROM clientele.profit_contribution('2024-01-01', '2024-06-30')$$),
+	'22000: profit_contribution: 1 rows of input "transaction" cannot be used: a NULL customer_id, or a channel outside counter, atm, online, mobile, phone, pos (not costed)',
+	'strict_inputs: profit_contribution fails on transactions it cannot cost');
+SELECT clientele.map_code('transaction', 'channel', 'BR', 'counter');
+DELETE FROM bank.t5 WHERE customer_id IS NULL;
+SELECT is(pg_temp.err($$SELECT count(*) FROM clientele.profit_contribution('2024-01-01', '2024-06-30')$$), 'no error',
+	'strict_inputs: clean inputs pass');
+SET LOCAL clientele.strict_inputs = off;
+SELECT is((SELECT aum FROM clientele.aum('2024-06-30') WHERE customer_id = 1), 100.00::numeric, 'the translated product code counts in AUM');
 
 -- ---------------------------------------------------------------- use_schema
 CREATE SCHEMA core2;
