@@ -597,12 +597,17 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp 
 DECLARE
 	r record;
 	n int := 0;
+	v_level text;
 BEGIN
 	FOR r IN SELECT input, relation FROM clientele.source_config ORDER BY input LOOP
 		IF to_regclass(clientele.source_quote(r.relation)) IS NULL THEN
 			RAISE WARNING 'input "%" reads relation %, which does not exist', r.input, r.relation;
 		ELSE
+			-- a re-application: the sample and mixed-set warnings were given when the mapping was made
+			v_level := current_setting('client_min_messages');
+			PERFORM set_config('client_min_messages', 'error', true);
 			PERFORM clientele.use_source(r.input, to_regclass(clientele.source_quote(r.relation)));
+			PERFORM set_config('client_min_messages', v_level, true);
 			n := n + 1;
 		END IF;
 	END LOOP;

@@ -7,7 +7,6 @@ DECLARE
 	v_unknown text;
 BEGIN
 	PERFORM clientele.value_check_period(p_as_of, p_as_of);
-	PERFORM clientele.report_account_drops('aum');
 	IF p_product_types IS NOT NULL THEN
 		IF cardinality(p_product_types) = 0 OR array_position(p_product_types, NULL) IS NOT NULL THEN
 			RAISE EXCEPTION 'product type list must be NULL (the catalogue''s counts_in_aum) or non-empty without NULLs'
@@ -22,6 +21,7 @@ BEGIN
 				      HINT = 'Product types are: ' || (SELECT string_agg(product_type, ', ' ORDER BY product_type) FROM clientele.product_type) || '.';
 		END IF;
 	END IF;
+	PERFORM clientele.report_account_drops('aum');
 	RETURN QUERY
 	WITH counting AS (
 		SELECT t.product_type, t.category
