@@ -277,6 +277,8 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	i text;
 BEGIN
+	-- one compilation at a time (a parallel pg_restore loads the configuration tables concurrently)
+	PERFORM pg_advisory_xact_lock(7164040592227803136);
 	FOR i IN SELECT DISTINCT input FROM clientele.input_column ORDER BY 1 LOOP
 		PERFORM clientele.source_compile(i);
 	END LOOP;

@@ -13,7 +13,7 @@ n=0; failed=0
 ok() { n=$((n+1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else failed=1; echo "not ok $n - $3"; echo "#   got '$1', want '$2'"; fi; }
 q() { "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2" 2>&1; }
 tmp=$(mktemp -d /tmp/clientele-owndata.XXXXXX)
-dbs="od_src od_dst od_plain od_tour"
+dbs="od_src od_dst od_par od_plain od_tour"
 cleanup() { for d in $dbs; do q postgres "DROP DATABASE IF EXISTS $d" >/dev/null; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 for d in $dbs; do q postgres "DROP DATABASE IF EXISTS $d" >/dev/null; done
@@ -73,6 +73,10 @@ ok "$(q od_dst "$txn_sql")" "$want_txn" "restored: in_transaction reads the same
 ok "$(q od_dst "$sum_sql")" "$want_aum" "restored: aum gives the same result"
 ok "$(q od_dst "SELECT count(*) FROM clientele.key_map")" "$(q od_src "SELECT count(*) FROM clientele.key_map")" "restored: the key map"
 ok "$(q od_dst "SELECT clientele.sync_keys()")" "0" "restored: the key map already knows every bank number (ids kept)"
+q postgres "CREATE DATABASE od_par" >/dev/null
+"$BIN/pg_restore" --exit-on-error -j 3 -d od_par "$tmp/od.dump" 2>"$tmp/restore.err"
+ok "$?|$(q od_par "$txn_sql")" "0|$want_txn" "pg_restore -j 3 (configuration tables loaded in parallel): the same mapping"
+sed 's/^/#   /' "$tmp/restore.err" | head -5
 q postgres "CREATE DATABASE od_plain" >/dev/null
 "$BIN/pg_dump" -d od_src 2>/dev/null | "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -d od_plain >/dev/null 2>"$tmp/plain.err"
 ok "$?" "0" "a plain pg_dump restores through psql with ON_ERROR_STOP"
