@@ -175,6 +175,20 @@ $$;
 COMMENT ON FUNCTION clientele.source_trusted(oid) IS
 	'Internal: whether a role may own a source relation (a superuser, the extension owner or a member of clientele_admin): anything else could run its own code with the rights of whoever queries an input view.';
 
+CREATE FUNCTION clientele.source_check_owner(p_input text, p_relation regclass) RETURNS void
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_owner oid := (SELECT relowner FROM pg_class WHERE oid OPERATOR(pg_catalog.=) p_relation);
+BEGIN
+	IF NOT clientele.source_trusted(v_owner) THEN
+		RAISE EXCEPTION 'source % of input "%" is owned by role %, which is not trusted', p_relation, p_input, v_owner::regrole
+			USING ERRCODE = 'insufficient_privilege',
+			      DETAIL = 'Functions in a view run with the rights of whoever queries it; only relations owned by a superuser, the extension owner or a member of clientele_admin are accepted.',
+			      HINT = 'Have a trusted role own the relation (ALTER TABLE/VIEW ... OWNER TO), or create a view over it owned by one.';
+	END IF;
+END $$;
+COMMENT ON FUNCTION clientele.source_check_owner(text, regclass) IS 'Internal: raises 42501 naming the owner unless clientele.source_trusted accepts the owner of the relation.';
+
 -- The body of clientele.source_<input>(): the SELECT over the source.
 CREATE FUNCTION clientele.source_body(p_input text) RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
@@ -205,13 +219,7 @@ BEGIN
 		FROM clientele.input_column WHERE input OPERATOR(pg_catalog.=) p_input;
 		RETURN format('SELECT %s FROM clientele.source_missing(%L, %L) m', v_expr, p_input, v_relation);
 	END IF;
-	IF NOT clientele.source_trusted((SELECT relowner FROM pg_class WHERE oid OPERATOR(pg_catalog.=) v_reg)) THEN
-		RAISE EXCEPTION 'source % of input "%" is owned by role %, which is not trusted', v_reg, p_input,
-			(SELECT relowner::regrole FROM pg_class WHERE oid OPERATOR(pg_catalog.=) v_reg)
-			USING ERRCODE = 'insufficient_privilege',
-			      DETAIL = 'Functions in a view run with the rights of whoever queries it; only relations owned by a superuser, the extension owner or a member of clientele_admin are accepted.',
-			      HINT = 'Have a trusted role own the relation (ALTER TABLE/VIEW ... OWNER TO), or create a view over it owned by one.';
-	END IF;
+	PERFORM clientele.source_check_owner(p_input, v_reg);
 	FOR c IN SELECT * FROM clientele.input_column WHERE input OPERATOR(pg_catalog.=) p_input ORDER BY ordinal LOOP
 		SELECT * INTO sc FROM clientele.source_column
 		WHERE input OPERATOR(pg_catalog.=) p_input AND column_name OPERATOR(pg_catalog.=) c.column_name;
@@ -471,12 +479,7 @@ BEGIN
 		RAISE EXCEPTION 'relation % of the extension cannot be a source', p_relation
 			USING ERRCODE = 'invalid_parameter_value', HINT = 'Keep sources in a schema of their own.';
 	END IF;
-	IF NOT clientele.source_trusted(v_rel.relowner) THEN
-		RAISE EXCEPTION 'source % of input "%" is owned by role %, which is not trusted', p_relation, p_input, v_rel.relowner::regrole
-			USING ERRCODE = 'insufficient_privilege',
-			      DETAIL = 'Functions in a view run with the rights of whoever queries it; only relations owned by a superuser, the extension owner or a member of clientele_admin are accepted.',
-			      HINT = 'Have a trusted role own the relation (ALTER TABLE/VIEW ... OWNER TO), or create a view over it owned by one.';
-	END IF;
+	PERFORM clientele.source_check_owner(p_input, p_relation);
 	-- every input column: from a same-named source column, a mapped shape, or absent (optional only)
 	FOR c IN SELECT * FROM clientele.input_column WHERE input = p_input ORDER BY ordinal LOOP
 		SELECT * INTO sc FROM clientele.source_column WHERE input = p_input AND column_name = c.column_name;
@@ -709,6 +712,7 @@ DECLARE
 	v_src text;
 	v_n bigint;
 	v_ex text;
+	v_known text;
 	v_mapped boolean := EXISTS (SELECT 1 FROM clientele.source_config);
 BEGIN
 	IF p_input IS NOT NULL THEN
@@ -740,22 +744,18 @@ BEGIN
 		-- codes outside the vocabulary
 		FOR k IN SELECT DISTINCT v.column_name FROM clientele.input_vocabulary v WHERE v.input = i
 		         UNION SELECT 'product_type'::name WHERE i = 'account' ORDER BY 1 LOOP
+			v_known := CASE WHEN i = 'account' AND k.column_name = 'product_type'
+			                THEN 'SELECT 1 FROM clientele.product_type p WHERE p.product_type OPERATOR(pg_catalog.=) x.product_type'
+			                ELSE format('SELECT 1 FROM clientele.input_vocabulary v WHERE v.input OPERATOR(pg_catalog.=) %L AND v.column_name OPERATOR(pg_catalog.=) %L AND v.code OPERATOR(pg_catalog.=) x.%I::text',
+			                            i, k.column_name, k.column_name) END;
 			EXECUTE format('SELECT count(*), string_agg(format(''%%s (%%s)'', v, n), '', '' ORDER BY n DESC, v) FILTER (WHERE r <= 5)
 			                FROM (SELECT x.%1$I::text AS v, count(*) AS n, row_number() OVER (ORDER BY count(*) DESC, x.%1$I::text) AS r
 			                      FROM %2$s WHERE x.%1$I IS NOT NULL AND NOT EXISTS (%3$s) GROUP BY 1) u',
-			               k.column_name, v_src,
-			               CASE WHEN i = 'account' AND k.column_name = 'product_type'
-			                    THEN 'SELECT 1 FROM clientele.product_type p WHERE p.product_type OPERATOR(pg_catalog.=) x.product_type'
-			                    ELSE format('SELECT 1 FROM clientele.input_vocabulary v WHERE v.input OPERATOR(pg_catalog.=) %L AND v.column_name OPERATOR(pg_catalog.=) %L AND v.code OPERATOR(pg_catalog.=) x.%I::text',
-			                                i, k.column_name, k.column_name) END)
+			               k.column_name, v_src, v_known)
 			INTO v_n, v_ex;
 			-- v_n counted distinct codes: count the rows
 			IF v_n > 0 THEN
-				EXECUTE format('SELECT count(*) FROM %s WHERE x.%I IS NOT NULL AND NOT EXISTS (%s)', v_src, k.column_name,
-				               CASE WHEN i = 'account' AND k.column_name = 'product_type'
-				                    THEN 'SELECT 1 FROM clientele.product_type p WHERE p.product_type OPERATOR(pg_catalog.=) x.product_type'
-				                    ELSE format('SELECT 1 FROM clientele.input_vocabulary v WHERE v.input OPERATOR(pg_catalog.=) %L AND v.column_name OPERATOR(pg_catalog.=) %L AND v.code OPERATOR(pg_catalog.=) x.%I::text',
-				                                i, k.column_name, k.column_name) END)
+				EXECUTE format('SELECT count(*) FROM %s WHERE x.%I IS NOT NULL AND NOT EXISTS (%s)', v_src, k.column_name, v_known)
 				INTO v_n;
 			END IF;
 			RETURN QUERY SELECT i, 'unknown_code:' || k.column_name, CASE WHEN v_n > 0 THEN 'error' ELSE 'ok' END, v_n, v_ex,
