@@ -641,11 +641,34 @@ EXCEPTION WHEN OTHERS THEN
 END $$;
 COMMENT ON FUNCTION clientele.sources_on_drop() IS
 	'sql_drop event trigger function: when a mapped source is dropped, recompiles its input so queries fail with an error naming the input and the relation, and warns. Never makes a DROP fail.';
+-- A renamed or moved source: the same, at the end of the ALTER.
+CREATE FUNCTION clientele.sources_on_alter() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	r record;
+BEGIN
+	FOR r IN SELECT s.input, s.relation FROM clientele.source_config s
+	         WHERE to_regclass(clientele.source_quote(s.relation)) IS NULL
+	           AND pg_get_functiondef(to_regprocedure(format('clientele.%I()', 'source_' || s.input))) NOT LIKE '%clientele.source_missing(%'
+	         ORDER BY s.input LOOP
+		PERFORM clientele.source_compile(r.input);
+		RAISE WARNING 'input "%" read relation %, which is no longer there (renamed or moved): analyses reading clientele.in_% fail until clientele.use_source(''%'', ...) is run again',
+			r.input, r.relation, r.input, r.input;
+	END LOOP;
+EXCEPTION WHEN OTHERS THEN
+	RAISE WARNING 'clientele could not check its sources after this command: %', SQLERRM;
+END $$;
+COMMENT ON FUNCTION clientele.sources_on_alter() IS
+	'ddl_command_end event trigger function (ALTER TABLE / VIEW / MATERIALIZED VIEW / FOREIGN TABLE): when a mapped source was renamed or moved to another schema, recompiles its input so queries fail with an error naming the input and the relation, and warns. Never makes a command fail.';
 DO $$
 BEGIN
 	IF (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) CURRENT_USER) THEN
 		CREATE EVENT TRIGGER clientele_sources_on_drop ON sql_drop EXECUTE FUNCTION clientele.sources_on_drop();
 		COMMENT ON EVENT TRIGGER clientele_sources_on_drop IS 'Recompiles an input whose source relation was dropped (clientele.sources_on_drop).';
+		CREATE EVENT TRIGGER clientele_sources_on_alter ON ddl_command_end
+			WHEN TAG IN ('ALTER TABLE', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE')
+			EXECUTE FUNCTION clientele.sources_on_alter();
+		COMMENT ON EVENT TRIGGER clientele_sources_on_alter IS 'Recompiles an input whose source relation was renamed or moved (clientele.sources_on_alter).';
 	END IF;
 END $$;
 
@@ -788,6 +811,7 @@ COMMENT ON FUNCTION clientele.check_sources_status(bigint) IS
 REVOKE ALL ON FUNCTION clientele.source_compile(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.sources_changed() FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.sources_on_drop() FROM PUBLIC;
+REVOKE ALL ON FUNCTION clientele.sources_on_alter() FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
 -- No silent drops: analyses that cannot use some input rows say so

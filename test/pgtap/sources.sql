@@ -2,7 +2,7 @@
 -- owners, the querying role's privileges and row-level policies hold, code maps,
 -- column shapes, the key map, and a report line for every check class.
 BEGIN;
-SELECT plan(73);
+SELECT plan(74);
 SET LOCAL client_min_messages = error;
 
 CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
@@ -65,6 +65,11 @@ SELECT is(pg_temp.err($$SELECT clientele.use_source('transaction', 'core.t')$$),
 SELECT is((SELECT sum(amount) FROM clientele.in_transaction), 12::numeric, 'the re-created source is read');
 ALTER TABLE core.t ALTER COLUMN amount TYPE numeric(12, 3);
 SELECT is((SELECT sum(amount) FROM clientele.in_transaction), 12.000::numeric, 'a source''s column type can change without re-mapping');
+ALTER TABLE core.t RENAME TO t_old;
+SELECT is(pg_temp.err('SELECT count(*) FROM clientele.in_transaction'),
+	'42P01: input "transaction" reads relation core.t, which does not exist', 'a renamed source: the error names the input and the relation');
+ALTER TABLE core.t_old RENAME TO t;
+SELECT clientele.use_source('transaction', 'core.t');
 CREATE VIEW core.v AS SELECT * FROM core.t;
 SELECT clientele.use_source('transaction', 'core.v');
 SELECT is(pg_temp.err('DROP VIEW core.v'), 'no error', 'a mapped view can be dropped without CASCADE');
