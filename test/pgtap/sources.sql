@@ -2,7 +2,7 @@
 -- owners, the querying role's privileges and row-level policies hold, code maps,
 -- column shapes, the key map, and a report line for every check class.
 BEGIN;
-SELECT plan(74);
+SELECT plan(79);
 SET LOCAL client_min_messages = error;
 
 CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
@@ -184,6 +184,18 @@ SELECT clientele.map_column('transaction', 'customer_initiated', 'constant', NUL
 SELECT is(pg_temp.err($$SELECT clientele.map_column('transaction', 'amount', 'abs', 'chan'); SELECT clientele.use_source('transaction', 'bank.txn')$$),
 	'42804: column "chan" of relation bank.txn has type text, but shape abs needs a number', 'abs needs a number');
 SELECT clientele.map_column('transaction', 'amount', 'abs', 'amt');
+
+SELECT is(pg_temp.err($$SELECT clientele.map_code('transaction', 'channel', NULL, 'atm')$$),
+	'22023: source code must not be NULL', 'a NULL source code is refused');
+SELECT clientele.map_code('transaction', 'channel', 'TEL', 'phone');
+SELECT clientele.map_code('transaction', 'channel', 'TEL', NULL);
+SELECT is((SELECT count(*) FROM clientele.code_map WHERE source_code = 'TEL'), 0::bigint, 'map_code with a NULL code removes the translation');
+SELECT clientele.map_column('transaction', 'counterparty_bank', 'constant', NULL, 'x');
+SELECT clientele.map_column('transaction', 'counterparty_bank', NULL);
+SELECT is((SELECT count(*) FROM clientele.source_column WHERE column_name = 'counterparty_bank'), 0::bigint, 'map_column with a NULL shape removes the column map');
+SELECT is(pg_temp.err($$SELECT clientele.sync_keys('ledger')$$), '22023: unknown input "ledger"', 'sync_keys checks the input name');
+SELECT is(pg_temp.err($$SELECT count(*) FROM clientele.use_schema('no_such_schema')$$), '3F000: schema "no_such_schema" does not exist',
+	'use_schema: an unknown schema');
 
 -- ---------------------------------------------------------------- 4. every check class has a report line
 SELECT is(pg_temp.line('transaction', 'mixed_sources'), NULL, 'no mixed_sources line while the canonical tables are empty');
