@@ -4,6 +4,7 @@
 -- last 6 months 2024-12-31..2025-06-30, 6 before 2024-07-01..2024-12-30.
 \set VERBOSITY terse
 SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
 BEGIN;
 TRUNCATE clientele.customer, clientele.lifecycle_history, clientele.lifecycle_recorded CASCADE;
 CREATE SEQUENCE pg_temp.txn_ids;
