@@ -185,27 +185,22 @@ BEGIN
 		-- time deposits that matured in the last 3 months and were paid out
 		SELECT m.customer_id,
 		       count(*)::integer AS matured,
-		       count(*) FILTER (WHERE NOT EXISTS (
-		           SELECT FROM clientele.in_account r
-		           WHERE r.customer_id = m.customer_id
-		             AND r.product_type = 'time_deposit'
-		             AND r.account_id <> m.account_id
-		             AND r.opened_on <= as_of
-		             AND r.opened_on >= m.maturity_date - 14
-		             AND r.opened_on <= m.maturity_date + 14))::integer AS not_rolled,
-		       max(m.maturity_date) FILTER (WHERE NOT EXISTS (
-		           SELECT FROM clientele.in_account r
-		           WHERE r.customer_id = m.customer_id
-		             AND r.product_type = 'time_deposit'
-		             AND r.account_id <> m.account_id
-		             AND r.opened_on <= as_of
-		             AND r.opened_on >= m.maturity_date - 14
-		             AND r.opened_on <= m.maturity_date + 14)) AS not_rolled_on
-		FROM clientele.in_account m
-		WHERE m.product_type = 'time_deposit'
-		  AND m.maturity_date > d3 AND m.maturity_date <= as_of
-		  AND m.closed_on <= as_of
-		  AND m.opened_on <= as_of
+		       count(*) FILTER (WHERE NOT m.rolled)::integer AS not_rolled,
+		       max(m.maturity_date) FILTER (WHERE NOT m.rolled) AS not_rolled_on
+		FROM (
+			SELECT a.customer_id, a.maturity_date,
+			       EXISTS (SELECT FROM clientele.in_account r
+			               WHERE r.customer_id = a.customer_id
+			                 AND r.product_type = 'time_deposit'
+			                 AND r.account_id <> a.account_id
+			                 AND r.opened_on <= as_of
+			                 AND r.opened_on >= a.maturity_date - 14
+			                 AND r.opened_on <= a.maturity_date + 14) AS rolled
+			FROM clientele.in_account a
+			WHERE a.product_type = 'time_deposit'
+			  AND a.maturity_date > d3 AND a.maturity_date <= as_of
+			  AND a.closed_on <= as_of
+			  AND a.opened_on <= as_of) m
 		GROUP BY m.customer_id
 	), bal AS (
 		-- one pass over the balances of the accounts that count in AUM: three windows per account
