@@ -151,7 +151,7 @@ SELECT throws_ok($$INSERT INTO clientele.churn_signal_setting (code, threshold) 
 	'threshold of churn signal "balance_down" must lie between 0.01 and 1, got 1.5', 'threshold out of range');
 SELECT throws_ok($$INSERT INTO clientele.churn_signal_setting (code, threshold) VALUES ('complaint', 1.5)$$, '22023', NULL, 'fractional count');
 SELECT throws_ok($$INSERT INTO clientele.churn_signal_setting (code, min_base) VALUES ('frequency_down', -3)$$, '22023', NULL, 'negative min_base');
-SELECT throws_ok($$UPDATE clientele.churn_signal SET points = 99 WHERE code = 'complaint'$$, '42501', NULL, 'signal definitions are read-only');
+SELECT throws_ok($$UPDATE clientele.churn_signal SET points = 99 WHERE code = 'complaint'$$, '42501', 'clientele.churn_signal is read-only', 'signal definitions are read-only');
 SELECT throws_ok($$TRUNCATE clientele.churn_signal CASCADE$$, '42501', NULL, 'and cannot be truncated');
 
 -- --- history
