@@ -1,7 +1,7 @@
 -- lifecycle, signals and features: point in time, demo-bank sanity, config
 -- validation, every error path, privileges.
 BEGIN;
-SELECT plan(70);
+SELECT plan(72);
 SET LOCAL timezone = 'UTC';
 SET LOCAL client_min_messages = warning;
 
@@ -138,10 +138,14 @@ SELECT throws_ok($$SELECT clientele.lifecycle_classify(ROW(1, '2025-01-01', NULL
 SELECT throws_ok($$SELECT clientele.lifecycle_classify(ROW(1, NULL, NULL, NULL, NULL, '2020-01-01', false, NULL, '2020-01-01', 1827,
 	1, 1, 1, 1, 1, '2024-12-01', 1, 1, 2, 2, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, NULL)::clientele.customer_features)$$,
 	'22004', 'feature as_of must not be NULL', 'lifecycle_classify: NULL as_of');
-SELECT is((clientele.activity_gap('{2025-03-01,2025-01-01,2025-03-01,NULL}', '2024-06-01')).gap_days, 214,
-	'activity_gap: unordered days with duplicates and NULLs, gap from last_before');
-SELECT is(clientele.activity_gap('{2025-03-01}', NULL), ROW(NULL::int, NULL::date, NULL::date), 'activity_gap: no predecessor');
-SELECT throws_ok($$SELECT clientele.activity_gap('{infinity}', NULL)$$, '22023', NULL, 'activity_gap: infinite day');
+SELECT is((clientele.activity_gap(set_bit(set_bit(repeat('0', 90)::varbit, 59, 1), 0, 1), '2025-01-01', '2024-06-01')).gap_days, 214,
+	'activity_gap: the first gap runs from last_before');
+SELECT is(clientele.activity_gap(set_bit(set_bit(set_bit(repeat('0', 90)::varbit, 0, 1), 30, 1), 60, 1), '2025-01-01', NULL),
+	ROW(30, '2025-01-31'::date, '2025-03-02'::date), 'activity_gap: the latest of equal gaps');
+SELECT is(clientele.activity_gap(set_bit(repeat('0', 90)::varbit, 5, 1), '2025-01-01', NULL), ROW(NULL::int, NULL::date, NULL::date),
+	'activity_gap: no predecessor');
+SELECT throws_ok($$SELECT clientele.activity_gap(B'1', 'infinity', NULL)$$, '22023', 'first_day must be a finite date, got infinity', 'activity_gap: infinite first_day');
+SELECT throws_ok($$SELECT clientele.activity_gap(B'1', '2025-01-01', '2025-01-01')$$, '22023', 'last_before must be before first_day', 'activity_gap: last_before inside the window');
 
 -- --- the per-customer signals
 SELECT is((SELECT count(*) FROM clientele.churn_signals_of(NULL)), 0::bigint, 'churn_signals_of: NULL features fire nothing');
