@@ -134,7 +134,7 @@ COMMENT ON COLUMN clientele.customer_features.aum_prev_3m IS 'AUM over the 3 mon
 COMMENT ON COLUMN clientele.customer_features.aum_3m_ago IS 'AUM on the day as_of - 3 months: the latest balance on or before that day of each counting account open on it, floored at 0, summed.';
 COMMENT ON COLUMN clientele.customer_features.transfer_out_3m IS 'Amount of outgoing customer-initiated transfers (kind transfer, direction out) in the last 3 months.';
 COMMENT ON COLUMN clientele.customer_features.transfer_out_prev_3m IS 'The same in the 3 months before.';
-COMMENT ON COLUMN clientele.customer_features.other_bank_out_3m IS 'Amount of outgoing transactions with a counterparty bank (counterparty_bank not NULL, direction out) in the last 3 months.';
+COMMENT ON COLUMN clientele.customer_features.other_bank_out_3m IS 'Amount of outgoing transfers to another bank (kind transfer, direction out, counterparty_bank not NULL) in the last 3 months, customer-initiated or not.';
 COMMENT ON COLUMN clientele.customer_features.address_changes_3m IS 'Interactions of kind address_change in the last 3 months.';
 COMMENT ON COLUMN clientele.customer_features.complaints_6m IS 'Interactions of kind complaint or service_failure in the last 6 months.';
 COMMENT ON COLUMN clientele.customer_features.rm_contacts_6m IS 'Interactions of kind rm_contact in the last 6 months.';
@@ -251,7 +251,7 @@ BEGIN
 		       sum(t.amount) FILTER (WHERE t.customer_initiated AND t.kind = 'transfer' AND t.direction = 'out'
 		                        AND t.ts >= t6
 		                        AND t.ts < t3) AS tr_prev_3m,
-		       sum(t.amount) FILTER (WHERE t.counterparty_bank IS NOT NULL AND t.direction = 'out'
+		       sum(t.amount) FILTER (WHERE t.counterparty_bank IS NOT NULL AND t.kind = 'transfer' AND t.direction = 'out'
 		                        AND t.ts >= t3) AS ob_3m
 		FROM clientele.in_transaction t
 		WHERE t.ts < ts_end
