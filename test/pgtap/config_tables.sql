@@ -31,7 +31,7 @@ SELECT is((SELECT string_agg(t.relname, ', ') FROM config_tables t
            WHERE (SELECT count(*) FROM pg_trigger g WHERE g.tgrelid = t.tab
                   AND g.tgname IN (t.relname || '_protect_builtin', t.relname || '_protect_builtin_truncate')
                   AND g.tgfoid = 'clientele.protect_builtin'::regproc) <> 2
-             AND t.relname NOT IN ('value_param', 'value_product_rate')), NULL,
+             AND t.relname NOT IN ('value_param', 'value_product_rate', 'churn_signal_setting')), NULL,
 	'every configuration table with shipped rows carries both protect_builtin triggers');
 SELECT is((SELECT string_agg(t.relname, ', ') FROM config_tables t
            WHERE t.mixed AND NOT EXISTS (
@@ -39,8 +39,8 @@ SELECT is((SELECT string_agg(t.relname, ', ') FROM config_tables t
                WHERE e.extname = 'clientele' AND x.o = t.tab AND x.cond = 'WHERE NOT builtin')), NULL,
 	'pg_dump keeps exactly the bank''s rows of every table with shipped rows (WHERE NOT builtin)');
 SELECT is((SELECT string_agg(t.relname, ', ' ORDER BY t.relname) FROM config_tables t WHERE NOT t.mixed),
-	'value_param, value_param_spec, value_rate_default',
-	'the tables without a builtin column are value tables (entirely shipped or entirely the bank''s)');
+	'churn_signal, churn_signal_setting, value_param, value_param_spec, value_rate_default',
+	'the tables without a builtin column are the value and signal tables (entirely shipped or entirely the bank''s)');
 SELECT is((SELECT string_agg(t.relname, ', ' ORDER BY t.relname) FROM config_tables t
            WHERE EXISTS (SELECT FROM pg_trigger g WHERE g.tgrelid = t.tab AND g.tgname ~ '(guard|read_only)$')), NULL,
 	'no table keeps a 0.1.0 guard or read-only trigger');
