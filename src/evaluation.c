@@ -942,7 +942,7 @@ clientele_logistic_final(PG_FUNCTION_ARGS)
 	if (st == CL_LOGIT_SINGULAR)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("logistic_fit: the features are collinear"),
+				 errmsg("the features of logistic_fit are collinear"),
 				 errdetail(res.singular_feature <= 1
 						   ? "The information matrix is singular at the intercept."
 						   : "features[%d] is constant or a linear combination of the intercept and the features before it.",
@@ -1124,6 +1124,6 @@ clientele_logistic_predict(PG_FUNCTION_ARGS)
 	if (isnan(eta))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("logistic_predict: the linear predictor overflows")));
+				 errmsg("the linear predictor of logistic_predict overflows")));
 	PG_RETURN_FLOAT8(1.0 / (1.0 + exp(-eta)));
 }
