@@ -141,7 +141,7 @@ CREATE FUNCTION clientele.churn_check_horizon(as_of date, horizon interval) RETU
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	v_end date;
-	v_newest date;
+	v_msg text;
 BEGIN
 	IF horizon IS NULL THEN
 		RAISE EXCEPTION 'horizon must not be NULL' USING ERRCODE = 'null_value_not_allowed';
@@ -155,17 +155,19 @@ BEGIN
 	IF v_end <= as_of THEN
 		RAISE EXCEPTION 'horizon % ends on the day of as_of', horizon USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	v_newest := clientele.check_as_of(v_end);
-	IF v_newest IS NULL OR v_newest < v_end THEN
-		RAISE EXCEPTION 'the horizon ends on %, after the newest input row (%)', v_end, coalesce(v_newest::text, 'none')
+	BEGIN
+		PERFORM clientele.check_as_of(v_end);
+	EXCEPTION WHEN invalid_parameter_value THEN
+		GET STACKED DIAGNOSTICS v_msg = MESSAGE_TEXT;
+		RAISE EXCEPTION 'the horizon ends on %, after the inputs end', v_end
 			USING ERRCODE = 'invalid_parameter_value',
-			      DETAIL = 'What happened after as_of is only known up to the newest input row.',
+			      DETAIL = 'What happened after as_of is only known up to the newest input row: ' || v_msg || '.',
 			      HINT = 'Pick an earlier as_of or a shorter horizon.';
-	END IF;
+	END;
 	RETURN v_end;
 END $$;
 COMMENT ON FUNCTION clientele.churn_check_horizon(date, interval) IS
-	'Checks a label window (as_of, as_of + horizon]: as_of passes clientele.check_as_of, the horizon is positive and at most 10 years, and the inputs reach its end (ERROR 22023 with a hint otherwise). Returns the end date.';
+	'Checks a label window (as_of, as_of + horizon]: as_of passes clientele.check_as_of, the horizon is positive and at most 10 years, and its end passes clientele.check_as_of too (the inputs reach it, within the setting clientele.as_of_max_lag_days); ERROR 22023 with a hint otherwise. Returns the end date.';
 
 -- ---------------------------------------------------------------------------
 -- scores
@@ -278,6 +280,8 @@ DECLARE
 	v_fit clientele.logistic_model;
 	v_auc float8;
 	v_version integer;
+	v_n bigint;
+	v_pos bigint;
 	v_names text[] := clientele.churn_model_feature_names();
 	r clientele.churn_model;
 BEGIN
@@ -312,9 +316,19 @@ BEGIN
 	INTO v_means, v_scales
 	FROM (SELECT i, avg(t.v[i]) AS mu, stddev_pop(t.v[i]) AS sd
 	      FROM clientele_churn_training t, generate_series(1, cardinality(v_names)) i GROUP BY i) s;
-	IF v_means IS NULL THEN
-		RAISE EXCEPTION 'no customer to train on as of %', as_of
-			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'Every customer opened on or before as_of had churned by then.';
+
+	SELECT count(*), count(*) FILTER (WHERE t.label) INTO v_n, v_pos FROM clientele_churn_training t;
+	IF v_pos = 0 OR v_pos = v_n THEN
+		RAISE EXCEPTION 'the training data as of % has one class only', as_of
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = format('%s customers: %s churned or dormant on %s, %s not.', v_n, v_pos, v_end, v_n - v_pos),
+			      HINT = 'Pick an as_of or a horizon with churn in it.';
+	END IF;
+	IF v_n < cardinality(v_names) + 1 THEN
+		RAISE EXCEPTION 'the training data as of % has fewer customers than parameters', as_of
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = format('%s customers (%s churned or dormant on %s, %s not) for %s features plus the intercept.',
+			                      v_n, v_pos, v_end, v_n - v_pos, cardinality(v_names));
 	END IF;
 
 	SELECT (q.fit).* INTO v_fit
