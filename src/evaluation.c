@@ -134,6 +134,47 @@ bad_state(const char *typname, const char *detail)
 			 errdetail("%s", detail)));
 }
 
+/*
+ * The four I/O functions of a state type X: clientele_X_state_send/recv
+ * (binary form) and _out/_in (prefix and hex of the binary form), over
+ * X_to_wire(state) -> bytea and X_from_wire(bytes, length) -> state, which
+ * checks every invariant.
+ */
+#define STATE_IO_FUNCTIONS(X, PREFIX, TYPNAME) \
+PG_FUNCTION_INFO_V1(clientele_##X##_state_send); \
+Datum \
+clientele_##X##_state_send(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_BYTEA_P(X##_to_wire(state_bytes(PG_GETARG_DATUM(0)))); \
+} \
+PG_FUNCTION_INFO_V1(clientele_##X##_state_recv); \
+Datum \
+clientele_##X##_state_recv(PG_FUNCTION_ARGS) \
+{ \
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0); \
+	char	   *s = X##_from_wire(buf->data + buf->cursor, buf->len - buf->cursor); \
+\
+	buf->cursor = buf->len; \
+	PG_RETURN_POINTER(s); \
+} \
+PG_FUNCTION_INFO_V1(clientele_##X##_state_out); \
+Datum \
+clientele_##X##_state_out(PG_FUNCTION_ARGS) \
+{ \
+	bytea	   *w = X##_to_wire(state_bytes(PG_GETARG_DATUM(0))); \
+\
+	PG_RETURN_CSTRING(cl_hex_text(PREFIX, (const unsigned char *) VARDATA(w), VARSIZE(w) - VARHDRSZ)); \
+} \
+PG_FUNCTION_INFO_V1(clientele_##X##_state_in); \
+Datum \
+clientele_##X##_state_in(PG_FUNCTION_ARGS) \
+{ \
+	size_t		n; \
+	char	   *b = cl_hex_parse(PG_GETARG_CSTRING(0), PREFIX, TYPNAME, &n); \
+\
+	PG_RETURN_POINTER(X##_from_wire(b, n)); \
+}
+
 /* ===========================================================================
  * clientele.rank_state
  *
@@ -545,44 +586,7 @@ rank_from_wire(const char *buf, Size len)
 	return s;
 }
 
-PG_FUNCTION_INFO_V1(clientele_rank_state_send);
-Datum
-clientele_rank_state_send(PG_FUNCTION_ARGS)
-{
-	bytea	   *w = rank_to_wire(state_bytes(PG_GETARG_DATUM(0)));
-
-	PG_RETURN_BYTEA_P(w);
-}
-
-PG_FUNCTION_INFO_V1(clientele_rank_state_recv);
-Datum
-clientele_rank_state_recv(PG_FUNCTION_ARGS)
-{
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	char	   *s = rank_from_wire(buf->data + buf->cursor, buf->len - buf->cursor);
-
-	buf->cursor = buf->len;
-	PG_RETURN_POINTER(s);
-}
-
-PG_FUNCTION_INFO_V1(clientele_rank_state_out);
-Datum
-clientele_rank_state_out(PG_FUNCTION_ARGS)
-{
-	bytea	   *w = rank_to_wire(state_bytes(PG_GETARG_DATUM(0)));
-
-	PG_RETURN_CSTRING(cl_hex_text(RANK_PREFIX, (const unsigned char *) VARDATA(w), VARSIZE(w) - VARHDRSZ));
-}
-
-PG_FUNCTION_INFO_V1(clientele_rank_state_in);
-Datum
-clientele_rank_state_in(PG_FUNCTION_ARGS)
-{
-	size_t		n;
-	char	   *b = cl_hex_parse(PG_GETARG_CSTRING(0), RANK_PREFIX, RANK_TYPNAME, &n);
-
-	PG_RETURN_POINTER(rank_from_wire(b, n));
-}
+STATE_IO_FUNCTIONS(rank, RANK_PREFIX, RANK_TYPNAME)
 
 /* ===========================================================================
  * clientele.logistic_state
@@ -969,7 +973,7 @@ clientele_logistic_final(PG_FUNCTION_ARGS)
 }
 
 static bytea *
-logit_to_wire(const char *s)
+logistic_to_wire(char *s)
 {
 	int			p = L_P(s);
 	int64		n = L_N(s);
@@ -983,7 +987,7 @@ logit_to_wire(const char *s)
 }
 
 static char *
-logit_from_wire(const char *buf, Size len)
+logistic_from_wire(const char *buf, Size len)
 {
 	char	   *s;
 	int			p,
@@ -1038,42 +1042,7 @@ logit_from_wire(const char *buf, Size len)
 	return s;
 }
 
-PG_FUNCTION_INFO_V1(clientele_logistic_state_send);
-Datum
-clientele_logistic_state_send(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(logit_to_wire(state_bytes(PG_GETARG_DATUM(0))));
-}
-
-PG_FUNCTION_INFO_V1(clientele_logistic_state_recv);
-Datum
-clientele_logistic_state_recv(PG_FUNCTION_ARGS)
-{
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	char	   *s = logit_from_wire(buf->data + buf->cursor, buf->len - buf->cursor);
-
-	buf->cursor = buf->len;
-	PG_RETURN_POINTER(s);
-}
-
-PG_FUNCTION_INFO_V1(clientele_logistic_state_out);
-Datum
-clientele_logistic_state_out(PG_FUNCTION_ARGS)
-{
-	bytea	   *w = logit_to_wire(state_bytes(PG_GETARG_DATUM(0)));
-
-	PG_RETURN_CSTRING(cl_hex_text(LOGIT_PREFIX, (const unsigned char *) VARDATA(w), VARSIZE(w) - VARHDRSZ));
-}
-
-PG_FUNCTION_INFO_V1(clientele_logistic_state_in);
-Datum
-clientele_logistic_state_in(PG_FUNCTION_ARGS)
-{
-	size_t		n;
-	char	   *b = cl_hex_parse(PG_GETARG_CSTRING(0), LOGIT_PREFIX, LOGIT_TYPNAME, &n);
-
-	PG_RETURN_POINTER(logit_from_wire(b, n));
-}
+STATE_IO_FUNCTIONS(logistic, LOGIT_PREFIX, LOGIT_TYPNAME)
 
 PG_FUNCTION_INFO_V1(clientele_logistic_predict);
 
