@@ -149,13 +149,19 @@ DECLARE
 	d3 date;      -- as_of - 3 months: last day of the window before the last 3 months
 	d6 date;
 	d12 date;
-	ts_end timestamptz;
+	ts_end timestamptz;   -- start of the day after as_of
+	t3 timestamptz;       -- start of the last 3 months
+	t6 timestamptz;       -- start of the last 6 months
+	t12 timestamptz;      -- start of the last 12 months
 BEGIN
 	PERFORM clientele.check_as_of(as_of);
 	d3 := (as_of - interval '3 months')::date;
 	d6 := (as_of - interval '6 months')::date;
 	d12 := (as_of - interval '12 months')::date;
 	ts_end := (as_of + 1)::timestamptz;
+	t3 := (d3 + 1)::timestamptz;
+	t6 := (d6 + 1)::timestamptz;
+	t12 := (d12 + 1)::timestamptz;
 	RETURN QUERY
 	WITH cust AS (
 		SELECT c.customer_id, c.relationship_manager, c.region, c.branch, c.opened_on,
@@ -179,81 +185,72 @@ BEGIN
 		-- time deposits that matured in the last 3 months and were paid out
 		SELECT m.customer_id,
 		       count(*)::integer AS matured,
-		       count(*) FILTER (WHERE NOT EXISTS (
-		           SELECT FROM clientele.in_account r
-		           WHERE r.customer_id = m.customer_id
-		             AND r.product_type = 'time_deposit'
-		             AND r.account_id <> m.account_id
-		             AND r.opened_on <= as_of
-		             AND r.opened_on >= m.maturity_date - 14
-		             AND r.opened_on <= m.maturity_date + 14))::integer AS not_rolled,
-		       max(m.maturity_date) FILTER (WHERE NOT EXISTS (
-		           SELECT FROM clientele.in_account r
-		           WHERE r.customer_id = m.customer_id
-		             AND r.product_type = 'time_deposit'
-		             AND r.account_id <> m.account_id
-		             AND r.opened_on <= as_of
-		             AND r.opened_on >= m.maturity_date - 14
-		             AND r.opened_on <= m.maturity_date + 14)) AS not_rolled_on
-		FROM clientele.in_account m
-		WHERE m.product_type = 'time_deposit'
-		  AND m.maturity_date > d3 AND m.maturity_date <= as_of
-		  AND m.closed_on <= as_of
-		  AND m.opened_on <= as_of
+		       count(*) FILTER (WHERE NOT m.rolled)::integer AS not_rolled,
+		       max(m.maturity_date) FILTER (WHERE NOT m.rolled) AS not_rolled_on
+		FROM (
+			SELECT a.customer_id, a.maturity_date,
+			       EXISTS (SELECT FROM clientele.in_account r
+			               WHERE r.customer_id = a.customer_id
+			                 AND r.product_type = 'time_deposit'
+			                 AND r.account_id <> a.account_id
+			                 AND r.opened_on <= as_of
+			                 AND r.opened_on >= a.maturity_date - 14
+			                 AND r.opened_on <= a.maturity_date + 14) AS rolled
+			FROM clientele.in_account a
+			WHERE a.product_type = 'time_deposit'
+			  AND a.maturity_date > d3 AND a.maturity_date <= as_of
+			  AND a.closed_on <= as_of
+			  AND a.opened_on <= as_of) m
 		GROUP BY m.customer_id
-	), counting AS (
-		SELECT a.account_id, a.customer_id, a.opened_on, a.closed_on
-		FROM clientele.in_account a
-		JOIN clientele.product_type p ON p.product_type = a.product_type
-		WHERE p.counts_in_aum AND a.opened_on <= as_of
 	), bal AS (
-		-- one pass over the balances: three windows per account
-		SELECT b.account_id,
+		-- one pass over the balances of the accounts that count in AUM: three windows per account
+		SELECT a.customer_id,
+		       a.opened_on <= d3 AND (a.closed_on IS NULL OR a.closed_on > d3) AS open_3m_ago,
 		       clientele.avg_daily_balance(b.as_of, b.balance, d3 + 1, as_of) AS adb_3m,
 		       clientele.avg_daily_balance(b.as_of, b.balance, d6 + 1, d3) AS adb_prev_3m,
 		       clientele.avg_daily_balance(b.as_of, b.balance, d3, d3) AS bal_3m_ago
 		FROM clientele.in_balance b
-		WHERE b.as_of <= as_of
-		  AND b.account_id IN (SELECT k.account_id FROM counting k)
-		GROUP BY b.account_id
+		JOIN clientele.in_account a ON a.account_id = b.account_id
+		JOIN clientele.product_type p ON p.product_type = a.product_type
+		WHERE b.as_of <= as_of AND p.counts_in_aum AND a.opened_on <= as_of
+		GROUP BY b.account_id, a.customer_id, a.opened_on, a.closed_on
 	), aum AS (
-		SELECT k.customer_id,
+		SELECT x.customer_id,
 		       sum(greatest(x.adb_3m, 0)) AS aum_3m,
 		       sum(greatest(x.adb_prev_3m, 0)) AS aum_prev_3m,
-		       sum(greatest(x.bal_3m_ago, 0)) FILTER (WHERE k.opened_on <= d3
-		           AND (k.closed_on IS NULL OR k.closed_on > d3)) AS aum_3m_ago
-		FROM counting k JOIN bal x ON x.account_id = k.account_id
-		GROUP BY k.customer_id
+		       sum(greatest(x.bal_3m_ago, 0)) FILTER (WHERE x.open_3m_ago) AS aum_3m_ago
+		FROM bal x
+		GROUP BY x.customer_id
 	), txn AS (
 		-- one pass over the transactions
 		SELECT t.customer_id,
 		       max(t.ts) FILTER (WHERE t.customer_initiated) AS last_ts,
-		       count(*) FILTER (WHERE t.customer_initiated AND t.ts >= (d3 + 1)::timestamptz)::integer AS n_3m,
-		       count(*) FILTER (WHERE t.customer_initiated AND t.ts >= (d6 + 1)::timestamptz
-		                        AND t.ts < (d3 + 1)::timestamptz)::integer AS n_prev_3m,
-		       count(*) FILTER (WHERE t.customer_initiated AND t.ts >= (d6 + 1)::timestamptz)::integer AS n_6m,
-		       count(*) FILTER (WHERE t.customer_initiated AND t.ts >= (d12 + 1)::timestamptz
-		                        AND t.ts < (d6 + 1)::timestamptz)::integer AS n_prev_6m,
-		       max(t.ts) FILTER (WHERE t.customer_initiated AND t.ts < (d12 + 1)::timestamptz) AS before_12m_ts,
-		       array_agg(t.ts::date) FILTER (WHERE t.customer_initiated AND t.ts >= (d12 + 1)::timestamptz) AS days_12m,
+		       count(*) FILTER (WHERE t.customer_initiated AND t.ts >= t3)::integer AS n_3m,
+		       count(*) FILTER (WHERE t.customer_initiated AND t.ts >= t6
+		                        AND t.ts < t3)::integer AS n_prev_3m,
+		       count(*) FILTER (WHERE t.customer_initiated AND t.ts >= t6)::integer AS n_6m,
+		       count(*) FILTER (WHERE t.customer_initiated AND t.ts >= t12
+		                        AND t.ts < t6)::integer AS n_prev_6m,
+		       max(t.ts) FILTER (WHERE t.customer_initiated AND t.ts < t12) AS before_12m_ts,
+		       array_agg(t.ts::date) FILTER (WHERE t.customer_initiated AND t.ts >= t12) AS days_12m,
 		       sum(t.amount) FILTER (WHERE t.customer_initiated AND t.kind = 'transfer' AND t.direction = 'out'
-		                        AND t.ts >= (d3 + 1)::timestamptz) AS tr_3m,
+		                        AND t.ts >= t3) AS tr_3m,
 		       sum(t.amount) FILTER (WHERE t.customer_initiated AND t.kind = 'transfer' AND t.direction = 'out'
-		                        AND t.ts >= (d6 + 1)::timestamptz
-		                        AND t.ts < (d3 + 1)::timestamptz) AS tr_prev_3m,
+		                        AND t.ts >= t6
+		                        AND t.ts < t3) AS tr_prev_3m,
 		       sum(t.amount) FILTER (WHERE t.counterparty_bank IS NOT NULL AND t.direction = 'out'
-		                        AND t.ts >= (d3 + 1)::timestamptz) AS ob_3m
+		                        AND t.ts >= t3) AS ob_3m
 		FROM clientele.in_transaction t
 		WHERE t.ts < ts_end
 		GROUP BY t.customer_id
 	), inter AS (
 		SELECT i.customer_id,
 		       count(*) FILTER (WHERE i.kind = 'address_change'
-		                        AND i.ts >= (d3 + 1)::timestamptz)::integer AS addr_3m,
+		                        AND i.ts >= t3)::integer AS addr_3m,
 		       count(*) FILTER (WHERE i.kind IN ('complaint', 'service_failure'))::integer AS compl_6m,
 		       count(*) FILTER (WHERE i.kind = 'rm_contact')::integer AS rm_6m
 		FROM clientele.in_interaction i
-		WHERE i.ts < ts_end AND i.ts >= (d6 + 1)::timestamptz
+		WHERE i.ts < ts_end AND i.ts >= t6
 		GROUP BY i.customer_id
 	)
 	SELECT c.customer_id, as_of, c.relationship_manager, c.region, c.branch, c.opened_on,

@@ -122,12 +122,10 @@ BEGIN
 	RAISE EXCEPTION 'shipped rows of clientele.% cannot be changed or deleted', TG_TABLE_NAME
 		USING ERRCODE = 'insufficient_privilege',
 		      DETAIL = format('The row %s ships with the extension (builtin); pg_dump keeps only rows a bank added.', OLD),
-		      HINT = CASE TG_TABLE_NAME
-		                 WHEN 'lifecycle_rules' THEN 'Add a rule set of your own (a copy with other thresholds) and mark it in_use.'
-		                 ELSE 'Set the points, thresholds or enabled flag of a signal in clientele.churn_signal_setting.' END;
+		      HINT = 'Add a rule set of your own (a copy with other thresholds) and mark it in_use.';
 END $$;
 COMMENT ON FUNCTION clientele.lifecycle_builtin_guard() IS
-	'Trigger function: rejects UPDATE and DELETE of shipped (builtin) lifecycle rule sets and signal definitions, which pg_dump would not keep.';
+	'Trigger function: rejects UPDATE and DELETE of the shipped (builtin) lifecycle rule set, which pg_dump would not keep.';
 CREATE TRIGGER lifecycle_rules_builtin_guard BEFORE UPDATE OR DELETE ON clientele.lifecycle_rules
 	FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION clientele.lifecycle_builtin_guard();
 COMMENT ON TRIGGER lifecycle_rules_builtin_guard ON clientele.lifecycle_rules IS 'The shipped rule set is read-only.';

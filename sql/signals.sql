@@ -48,20 +48,23 @@ INSERT INTO clientele.churn_signal (code, description, points, threshold, min_ba
 	('deposit_matured_not_rolled', 'At least threshold (default 1) time deposits matured in the last 3 months, were paid out, and no time deposit was opened within 14 days of the maturity.', 15, 1, 0, 1, 100, true, 'domain notes section 4 (002:319, 000:947): a time deposit maturing and not rolled over'),
 	('single_product', 'The customer holds at least 1 and at most threshold (default 1, i.e. exactly one) open products.', 5, 1, 0, 1, 100, true, 'domain notes section 4 (004 card case): single-product customers');
 
-CREATE TRIGGER churn_signal_read_only BEFORE INSERT OR UPDATE OR DELETE ON clientele.churn_signal
-	FOR EACH ROW WHEN (coalesce(current_setting('clientele.allow_builtin_changes', true), '') <> 'on')
-	EXECUTE FUNCTION clientele.lifecycle_builtin_guard();
-COMMENT ON TRIGGER churn_signal_read_only ON clientele.churn_signal IS 'The signal definitions ship with the extension and are read-only (a bank''s values: clientele.churn_signal_setting).';
-CREATE FUNCTION clientele.churn_signal_truncate_guard() RETURNS trigger
+-- The definitions are read-only (the evaluation of each code is built in);
+-- an upgrade script may SET LOCAL clientele.allow_builtin_changes = on.
+CREATE FUNCTION clientele.churn_signal_read_only() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-	RAISE EXCEPTION 'clientele.churn_signal is read-only' USING ERRCODE = 'insufficient_privilege',
-		HINT = 'Set the points, thresholds or enabled flag of a signal in clientele.churn_signal_setting.';
+	IF coalesce(current_setting('clientele.allow_builtin_changes', true), '') = 'on' THEN
+		RETURN NULL;
+	END IF;
+	RAISE EXCEPTION 'clientele.churn_signal is read-only'
+		USING ERRCODE = 'insufficient_privilege',
+		      DETAIL = 'The signal definitions ship with the extension: the evaluation of each code is built into clientele.churn_signals.',
+		      HINT = 'Set the points, threshold, min_base or enabled flag of a signal in clientele.churn_signal_setting.';
 END $$;
-COMMENT ON FUNCTION clientele.churn_signal_truncate_guard() IS 'Trigger function: rejects TRUNCATE of the shipped signal definitions.';
-CREATE TRIGGER churn_signal_no_truncate BEFORE TRUNCATE ON clientele.churn_signal
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.churn_signal_truncate_guard();
-COMMENT ON TRIGGER churn_signal_no_truncate ON clientele.churn_signal IS 'The signal definitions cannot be truncated.';
+COMMENT ON FUNCTION clientele.churn_signal_read_only() IS 'Trigger function: rejects writes to the shipped signal definitions.';
+CREATE TRIGGER churn_signal_read_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.churn_signal
+	FOR EACH STATEMENT EXECUTE FUNCTION clientele.churn_signal_read_only();
+COMMENT ON TRIGGER churn_signal_read_only ON clientele.churn_signal IS 'The signal definitions ship with the extension and are read-only (a bank''s values: clientele.churn_signal_setting).';
 
 CREATE TABLE clientele.churn_signal_setting (
 	code       text PRIMARY KEY
@@ -203,6 +206,6 @@ COMMENT ON FUNCTION clientele.churn_signals(date) IS
 REVOKE ALL ON TABLE clientele.churn_signal, clientele.churn_signal_setting, clientele.churn_signal_settings FROM PUBLIC;
 GRANT SELECT ON TABLE clientele.churn_signal, clientele.churn_signal_setting, clientele.churn_signal_settings TO clientele_analyst, clientele_admin;
 GRANT INSERT, UPDATE, DELETE ON TABLE clientele.churn_signal_setting TO clientele_admin;
-REVOKE ALL ON FUNCTION clientele.churn_signal_setting_check(), clientele.churn_signal_truncate_guard() FROM PUBLIC;
+REVOKE ALL ON FUNCTION clientele.churn_signal_setting_check(), clientele.churn_signal_read_only() FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.churn_signals(date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clientele.churn_signals(date) TO clientele_analyst, clientele_admin;

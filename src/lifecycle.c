@@ -45,26 +45,16 @@ static ClConfigCache lc_cache = CL_CONFIG_CACHE("lifecycle rules", lc_tables);
 	"decline_txn_drop::float8, growth_aum_rise::float8 " \
 	"FROM clientele.lifecycle_rules ORDER BY rules COLLATE \"C\""
 
-static int32
-lc_int(SPITupleTable *tt, uint64 r, int col)
+/* a column of the rule-set query (NOT NULL in the table) */
+static Datum
+lc_col(SPITupleTable *tt, uint64 r, int col)
 {
 	bool		isnull;
 	Datum		d = SPI_getbinval(tt->vals[r], tt->tupdesc, col, &isnull);
 
 	if (isnull)
 		elog(ERROR, "NULL in clientele.lifecycle_rules column %d", col);
-	return DatumGetInt32(d);
-}
-
-static double
-lc_float(SPITupleTable *tt, uint64 r, int col)
-{
-	bool		isnull;
-	Datum		d = SPI_getbinval(tt->vals[r], tt->tupdesc, col, &isnull);
-
-	if (isnull)
-		elog(ERROR, "NULL in clientele.lifecycle_rules column %d", col);
-	return DatumGetFloat8(d);
+	return d;
 }
 
 static void *
@@ -99,17 +89,17 @@ lc_build(MemoryContext cxt, void *arg)
 		if (strcmp(s->name, "standard") == 0 &&
 			DatumGetBool(SPI_getbinval(tt->vals[r], tt->tupdesc, 3, &isnull)))
 			standard = cfg->nsets;
-		x->new_days = lc_int(tt, r, 4);
-		x->growing_tenure_days = lc_int(tt, r, 5);
-		x->churn_inactive_months = lc_int(tt, r, 6);
-		x->dormant_inactive_months = lc_int(tt, r, 7);
-		x->reactivation_gap_months = lc_int(tt, r, 8);
-		x->reactivation_recent_months = lc_int(tt, r, 9);
-		x->reactivation_window_months = lc_int(tt, r, 10);
-		x->decline_min_txn = lc_int(tt, r, 11);
-		x->decline_aum_drop = lc_float(tt, r, 12);
-		x->decline_txn_drop = lc_float(tt, r, 13);
-		x->growth_aum_rise = lc_float(tt, r, 14);
+		x->new_days = DatumGetInt32(lc_col(tt, r, 4));
+		x->growing_tenure_days = DatumGetInt32(lc_col(tt, r, 5));
+		x->churn_inactive_months = DatumGetInt32(lc_col(tt, r, 6));
+		x->dormant_inactive_months = DatumGetInt32(lc_col(tt, r, 7));
+		x->reactivation_gap_months = DatumGetInt32(lc_col(tt, r, 8));
+		x->reactivation_recent_months = DatumGetInt32(lc_col(tt, r, 9));
+		x->reactivation_window_months = DatumGetInt32(lc_col(tt, r, 10));
+		x->decline_min_txn = DatumGetInt32(lc_col(tt, r, 11));
+		x->decline_aum_drop = DatumGetFloat8(lc_col(tt, r, 12));
+		x->decline_txn_drop = DatumGetFloat8(lc_col(tt, r, 13));
+		x->growth_aum_rise = DatumGetFloat8(lc_col(tt, r, 14));
 		cfg->nsets++;
 	}
 	if (cfg->in_use < 0)
