@@ -14,7 +14,7 @@ CREATE FUNCTION clientele.churn_scorecard_score(points numeric, scale numeric DE
 RETURNS numeric
 LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_churn_scorecard_score';
 COMMENT ON FUNCTION clientele.churn_scorecard_score(numeric, numeric) IS
-	'Scorecard churn score of a customer with the given sum of signal points: 100 (1 - exp(-points / scale)), rounded to 2 decimals; 0 points give 0, scale points 63.21, 2 scale 86.47, 100 only when rounding reaches it (points > 10.6 scale). Monotone, so the ranking is that of the points. ERROR 22023 for negative or non-finite points or a scale <= 0.';
+	'Scorecard churn score of a customer with the given sum of signal points: 100 (1 - exp(-points / scale)), rounded to 2 decimals; 0 points give 0, scale points 63.21, 2 scale 86.47, 100 only when rounding reaches it (points >= 9.9 scale). Monotone, so the ranking is that of the points. ERROR 22023 for negative or non-finite points or a scale <= 0.';
 
 -- the scale in use: setting clientele.churn_scorecard_scale (default 50)
 CREATE FUNCTION clientele.churn_scorecard_scale() RETURNS numeric

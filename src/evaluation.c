@@ -32,6 +32,8 @@
 #include "port/pg_bswap.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/expandeddatum.h"
+#include "utils/memutils.h"
 
 #include "evaluation.h"
 
@@ -115,14 +117,133 @@ put_f8(char *p, double d)
 	memcpy(p, &v, 8);
 }
 
+/* ---------------------------------------------------------------------------
+ * Growing transition values.  A state below STATE_EXPANDED_MIN bytes is a
+ * plain varlena that the aggregate copies when it grows (cheap); a larger one
+ * lives in an expanded object (its own memory context, a child of the
+ * aggregate's), so that growing it is a repalloc and the aggregate adopts it
+ * without copying.  Flattened (stored, sent to a worker), it is the plain
+ * varlena with the capacity cut to the count.
+ * ------------------------------------------------------------------------- */
+#define STATE_EXPANDED_MIN ((Size) 64 * 1024)
+
+typedef struct GrowOps
+{
+	Size		(*used) (const char *s);	/* bytes in use */
+	void		(*trim) (char *flat);	/* capacity field := count */
+} GrowOps;
+
+typedef struct GrowState
+{
+	ExpandedObjectHeader hdr;
+	const GrowOps *ops;
+	char	   *buf;			/* the state bytes; VARSIZE = allocated */
+} GrowState;
+
+static Size
+grow_get_flat_size(ExpandedObjectHeader *eohptr)
+{
+	GrowState  *g = (GrowState *) eohptr;
+
+	return g->ops->used(g->buf);
+}
+
+static void
+grow_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	GrowState  *g = (GrowState *) eohptr;
+
+	memcpy(result, g->buf, allocated_size);
+	SET_VARSIZE(result, allocated_size);
+	g->ops->trim((char *) result);
+}
+
+static const ExpandedObjectMethods grow_methods = {grow_get_flat_size, grow_flatten_into};
+
+/* the bytes of a state datum (plain, compressed or expanded), read-only */
 static inline char *
 state_bytes(Datum d)
 {
 	struct varlena *p = (struct varlena *) DatumGetPointer(d);
 
+	if (VARATT_IS_EXTERNAL_EXPANDED(p))
+		return ((GrowState *) DatumGetEOHP(d))->buf;
 	if (unlikely(VARATT_IS_EXTENDED(p)))
 		p = pg_detoast_datum(p);
 	return (char *) p;
+}
+
+/*
+ * Argument 0 of a transition or combine function, to update in place: the
+ * bytes of the aggregate's own value, and its expanded object if it has one.
+ */
+static char *
+state_arg_rw(FunctionCallInfo fcinfo, GrowState **g)
+{
+	Datum		d = PG_GETARG_DATUM(0);
+	struct varlena *p = (struct varlena *) DatumGetPointer(d);
+
+	*g = NULL;
+	if (VARATT_IS_EXTERNAL_EXPANDED_RW(p))
+	{
+		*g = (GrowState *) DatumGetEOHP(d);
+		return (*g)->buf;
+	}
+	if (VARATT_IS_EXTERNAL_EXPANDED(p))
+	{
+		/* read-only: work on a copy */
+		char	   *src = ((GrowState *) DatumGetEOHP(d))->buf;
+		char	   *c = palloc(VARSIZE(src));
+
+		memcpy(c, src, VARSIZE(src));
+		return c;
+	}
+	return state_bytes(d);
+}
+
+/*
+ * s with room for bytes in all (the caller sets the capacity field): in
+ * place when s is expanded, moved into a new expanded object (a child of the
+ * aggregate's context) when large, else a plain copy whose spare capacity is
+ * zeroed (it travels with the value).
+ */
+static char *
+state_grow(FunctionCallInfo fcinfo, char *s, GrowState **g, Size bytes, const GrowOps *ops)
+{
+	Size		old = VARSIZE(s);
+	MemoryContext aggctx;
+	char	   *r;
+
+	if (*g != NULL)
+	{
+		/* the spare capacity of an expanded state is never copied out: not zeroed */
+		r = repalloc((*g)->buf, bytes);
+		SET_VARSIZE(r, bytes);
+		(*g)->buf = r;
+		return r;
+	}
+	if (bytes >= STATE_EXPANDED_MIN && AggCheckCallContext(fcinfo, &aggctx))
+	{
+		MemoryContext cxt = AllocSetContextCreate(aggctx, "clientele aggregate state",
+												  ALLOCSET_DEFAULT_SIZES);
+
+		*g = (GrowState *) MemoryContextAlloc(cxt, sizeof(GrowState));
+		EOH_init_header(&(*g)->hdr, &grow_methods, cxt);
+		(*g)->ops = ops;
+		r = MemoryContextAlloc(cxt, bytes);
+		(*g)->buf = r;
+	}
+	else
+		r = palloc0(bytes);
+	memcpy(r, s, Min(old, bytes));
+	SET_VARSIZE(r, bytes);
+	return r;
+}
+
+static inline Datum
+state_result(char *s, GrowState *g)
+{
+	return g != NULL ? EOHPGetRWDatum(&g->hdr) : PointerGetDatum(s);
 }
 
 static void
@@ -295,10 +416,36 @@ rank_resize(const char *s, int64 cap)
 	return r;
 }
 
+static Size
+rank_used(const char *s)
+{
+	return RANK_HDR + (Size) R_N(s) * RANK_PT;
+}
+
+static void
+rank_trim(char *flat)
+{
+	put_i64(flat + 16, R_N(flat));
+}
+
+static const GrowOps rank_ops = {rank_used, rank_trim};
+
+/* the aggregate's state s with room for cap points (see state_grow) */
+static char *
+rank_grow(FunctionCallInfo fcinfo, char *s, GrowState **g, int64 cap)
+{
+	if (cap > RANK_MAX_CAP)
+		(void) rank_resize(s, cap);	/* raises the limit error */
+	s = state_grow(fcinfo, s, g, RANK_HDR + (Size) cap * RANK_PT, &rank_ops);
+	put_i64(s + 16, cap);
+	return s;
+}
+
 static Datum
 rank_trans_common(FunctionCallInfo fcinfo, bool has_fraction)
 {
-	char	   *s = PG_ARGISNULL(0) ? NULL : state_bytes(PG_GETARG_DATUM(0));
+	GrowState  *g = NULL;
+	char	   *s = PG_ARGISNULL(0) ? NULL : state_arg_rw(fcinfo, &g);
 	double		score,
 				fraction = 0;
 	bool		label;
@@ -332,7 +479,7 @@ rank_trans_common(FunctionCallInfo fcinfo, bool has_fraction)
 	{
 		if (s == NULL)
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(s);
+		return state_result(s, g);
 	}
 	score = cl_check_finite(PG_GETARG_FLOAT8(1), "score");
 	if (score == 0)
@@ -349,7 +496,7 @@ rank_trans_common(FunctionCallInfo fcinfo, bool has_fraction)
 		n = R_N(s);
 		if (n > cap / 2)
 		{
-			s = rank_resize(s, cap * 2 <= RANK_MAX_CAP || n >= RANK_MAX_CAP ? cap * 2 : RANK_MAX_CAP);
+			s = rank_grow(fcinfo, s, &g, cap * 2 <= RANK_MAX_CAP || n >= RANK_MAX_CAP ? cap * 2 : RANK_MAX_CAP);
 			cap = R_CAP(s);
 		}
 	}
@@ -364,7 +511,7 @@ rank_trans_common(FunctionCallInfo fcinfo, bool has_fraction)
 	/* appending a score above the last one keeps a compact buffer compact */
 	if (n > 0 && !(score > get_f8(R_PT(s, n - 1))))
 		R_FLAGS(s) &= ~RANK_COMPACT;
-	PG_RETURN_POINTER(s);
+	return state_result(s, g);
 }
 
 PG_FUNCTION_INFO_V1(clientele_rank_trans);
@@ -393,6 +540,7 @@ clientele_rank_combine(PG_FUNCTION_ARGS)
 	int64		na,
 				nb,
 				cap;
+	GrowState  *g = NULL;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		ereport(ERROR,
@@ -407,7 +555,7 @@ clientele_rank_combine(PG_FUNCTION_ARGS)
 	b = state_bytes(PG_GETARG_DATUM(1));
 	if (PG_ARGISNULL(0))
 		PG_RETURN_POINTER(rank_resize(b, Max(R_N(b), 1)));
-	a = state_bytes(PG_GETARG_DATUM(0));
+	a = state_arg_rw(fcinfo, &g);
 	if ((R_FLAGS(a) & RANK_FRACTION) != (R_FLAGS(b) & RANK_FRACTION) ||
 		R_FRACTION(a) != R_FRACTION(b))
 		ereport(ERROR,
@@ -424,7 +572,7 @@ clientele_rank_combine(PG_FUNCTION_ARGS)
 		cap = Max(RANK_INITIAL_CAP, cap);
 		while (cap < na + nb && cap < RANK_MAX_CAP)
 			cap *= 2;
-		r = rank_resize(a, Min(cap, RANK_MAX_CAP));
+		r = rank_grow(fcinfo, a, &g, Min(cap, RANK_MAX_CAP));
 		if (na + nb > R_CAP(r))
 		{
 			/* compact b too and merge through a scratch copy */
@@ -434,7 +582,7 @@ clientele_rank_combine(PG_FUNCTION_ARGS)
 			nb = R_N(bc);
 			b = bc;
 			if (na + nb > R_CAP(r))
-				r = rank_resize(r, na + nb);
+				r = rank_grow(fcinfo, r, &g, na + nb);
 		}
 	}
 	else
@@ -445,7 +593,7 @@ clientele_rank_combine(PG_FUNCTION_ARGS)
 	put_i64(r + 32, R_NEG(r) + R_NEG(b));
 	if (nb > 0)
 		R_FLAGS(r) &= ~RANK_COMPACT;
-	PG_RETURN_POINTER(r);
+	return state_result(r, g);
 }
 
 /* a compact copy of the state (final functions must not change their input) */
@@ -659,10 +807,38 @@ logit_resize(const char *s, int64 cap)
 	return r;
 }
 
+static Size
+logit_used(const char *s)
+{
+	return LOGIT_HDR + (Size) L_N(s) * L_STRIDE(L_P(s));
+}
+
+static void
+logit_trim(char *flat)
+{
+	put_i64(flat + 24, L_N(flat));
+}
+
+static const GrowOps logit_ops = {logit_used, logit_trim};
+
+/* the aggregate's state s with room for cap rows (see state_grow) */
+static char *
+logit_grow(FunctionCallInfo fcinfo, char *s, GrowState **g, int64 cap)
+{
+	int			p = L_P(s);
+
+	if (cap > L_MAX_ROWS(p))
+		(void) logit_resize(s, cap);	/* raises the limit error */
+	s = state_grow(fcinfo, s, g, LOGIT_HDR + (Size) cap * L_STRIDE(p), &logit_ops);
+	put_i64(s + 24, cap);
+	return s;
+}
+
 static Datum
 logit_trans_common(FunctionCallInfo fcinfo, bool has_l2)
 {
-	char	   *s = PG_ARGISNULL(0) ? NULL : state_bytes(PG_GETARG_DATUM(0));
+	GrowState  *g = NULL;
+	char	   *s = PG_ARGISNULL(0) ? NULL : state_arg_rw(fcinfo, &g);
 	double		l2 = 0;
 	bool		label;
 	ArrayType  *arr;
@@ -696,7 +872,7 @@ logit_trans_common(FunctionCallInfo fcinfo, bool has_l2)
 	{
 		if (s == NULL)
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(s);
+		return state_result(s, g);
 	}
 	label = PG_GETARG_BOOL(1);
 	arr = PG_GETARG_ARRAYTYPE_P(2);
@@ -729,7 +905,7 @@ logit_trans_common(FunctionCallInfo fcinfo, bool has_l2)
 	}
 	n = L_N(s);
 	if (n == L_CAP(s))
-		s = logit_resize(s, n * 2 <= L_MAX_ROWS(p) || n >= L_MAX_ROWS(p) ? n * 2 : L_MAX_ROWS(p));
+		s = logit_grow(fcinfo, s, &g, n * 2 <= L_MAX_ROWS(p) || n >= L_MAX_ROWS(p) ? n * 2 : L_MAX_ROWS(p));
 	row = L_ROW(s, p, n);
 	put_f8(row, label ? 1.0 : 0.0);
 	if (nullbitmap == NULL)
@@ -751,7 +927,7 @@ logit_trans_common(FunctionCallInfo fcinfo, bool has_l2)
 	put_i64(s + 16, n + 1);
 	if (label)
 		put_i64(s + 32, L_POS(s) + 1);
-	PG_RETURN_POINTER(s);
+	return state_result(s, g);
 }
 
 PG_FUNCTION_INFO_V1(clientele_logistic_trans);
@@ -779,6 +955,7 @@ clientele_logistic_combine(PG_FUNCTION_ARGS)
 				nb,
 				cap;
 	int			p;
+	GrowState  *g = NULL;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		ereport(ERROR,
@@ -793,7 +970,7 @@ clientele_logistic_combine(PG_FUNCTION_ARGS)
 	b = state_bytes(PG_GETARG_DATUM(1));
 	if (PG_ARGISNULL(0))
 		PG_RETURN_POINTER(logit_resize(b, Max(L_N(b), 1)));
-	a = state_bytes(PG_GETARG_DATUM(0));
+	a = state_arg_rw(fcinfo, &g);
 	p = L_P(a);
 	if (L_P(b) != p)
 		ereport(ERROR,
@@ -813,12 +990,12 @@ clientele_logistic_combine(PG_FUNCTION_ARGS)
 		cap = Max(L_CAP(a), 64);
 		while (cap < na + nb && cap < L_MAX_ROWS(p))
 			cap *= 2;
-		r = logit_resize(a, Max(Min(cap, L_MAX_ROWS(p)), na + nb));
+		r = logit_grow(fcinfo, a, &g, Max(Min(cap, L_MAX_ROWS(p)), na + nb));
 	}
 	memcpy(L_ROW(r, p, na), L_ROW(b, p, 0), (Size) nb * L_STRIDE(p));
 	put_i64(r + 16, na + nb);
 	put_i64(r + 32, L_POS(r) + L_POS(b));
-	PG_RETURN_POINTER(r);
+	return state_result(r, g);
 }
 
 typedef struct logit_rows

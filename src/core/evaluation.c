@@ -3,7 +3,6 @@
  *		Exact ranking metrics and logistic regression (see evaluation.h).
  */
 #include "evaluation.h"
-#include "specfun.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -186,6 +185,7 @@ typedef struct logit_work
 	int			q;				/* parameters = p + 1 */
 	const double *mean;
 	const double *scale;
+	const double *inv_scale;	/* 1 / scale */
 	const double *lam;			/* penalty per parameter (0 for the intercept) */
 	double	   *buf;			/* p + 1: row decoding */
 	double	   *z;				/* q: standardised row, z[0] = 1 */
@@ -222,15 +222,18 @@ logit_eval(logit_work *w, const double *b, long double *ll)
 		double		eta = b[0];
 		double		mu,
 					wt,
-					resid;
+					resid,
+					e;
 
 		for (j = 1; j < q; j++)
 		{
-			w->z[j] = (r[j] - w->mean[j]) / w->scale[j];
+			w->z[j] = (r[j] - w->mean[j]) * w->inv_scale[j];
 			eta += b[j] * w->z[j];
 		}
-		sum += (long double) (y * eta - cl_log1pexp(eta));
-		mu = 1.0 / (1.0 + exp(-eta));
+		/* one exponential for both log(1 + e^eta) and the probability */
+		e = exp(-fabs(eta));
+		sum += (long double) (y * eta - (eta > 0 ? eta : 0.0) - log1p(e));
+		mu = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
 		wt = mu * (1.0 - mu);
 		resid = y - mu;
 		for (j = 0; j < q; j++)
@@ -279,6 +282,7 @@ cl_logit_fit(cl_logit_row_fn get_row, void *ctx, size_t n, int p, double l2, int
 			   *hl,
 			   *col,
 			   *cov,
+			   *inv_scale,
 			   *buf,
 			   *z,
 			   *h;
@@ -294,7 +298,7 @@ cl_logit_fit(cl_logit_row_fn get_row, void *ctx, size_t n, int p, double l2, int
 	char	   *mem;
 	size_t		bytes;
 
-	bytes = sizeof(double) * (8 * (size_t) q + 4 * qq) + sizeof(long double) * 2 * (size_t) q;
+	bytes = sizeof(double) * (9 * (size_t) q + 4 * qq) + sizeof(long double) * 2 * (size_t) q;
 	mem = alloc(bytes);
 	if (mem == NULL)
 		return CL_LOGIT_NOMEM;
@@ -312,6 +316,7 @@ cl_logit_fit(cl_logit_row_fn get_row, void *ctx, size_t n, int p, double l2, int
 	hl = h + qq;
 	col = hl + qq;
 	cov = col + qq;
+	inv_scale = cov + qq;
 
 	out->iterations = 0;
 	out->converged = 0;
@@ -345,12 +350,14 @@ cl_logit_fit(cl_logit_row_fn get_row, void *ctx, size_t n, int p, double l2, int
 	out->passes = 1;
 	mean[0] = 0;
 	scale[0] = 1;
+	inv_scale[0] = 1;
 	lam[0] = 0;
 	for (j = 1; j < q; j++)
 	{
 		double		sd = n > 0 ? sqrt((double) (m2[j] / (long double) n)) : 0;
 
 		scale[j] = (sd > 0 && isfinite(sd)) ? sd : 1.0;
+		inv_scale[j] = 1.0 / scale[j];
 		lam[j] = l2 / (scale[j] * scale[j]);
 	}
 
@@ -361,6 +368,7 @@ cl_logit_fit(cl_logit_row_fn get_row, void *ctx, size_t n, int p, double l2, int
 	w.q = q;
 	w.mean = mean;
 	w.scale = scale;
+	w.inv_scale = inv_scale;
 	w.lam = lam;
 	w.buf = buf;
 	w.z = z;
