@@ -44,7 +44,7 @@ INSERT INTO clientele.churn_signal (code, description, points, threshold, min_ba
 	('address_change', 'At least threshold (default 1) address changes in the last 3 months.', 10, 1, 0, 1, 1000, true, 'domain notes section 4 (000:951): change of (billing) address'),
 	('complaint', 'At least threshold (default 1) complaints or service failures in the last 6 months.', 15, 1, 0, 1, 1000, true, 'domain notes section 4 (000:951, failed service request): complaints, falling satisfaction'),
 	('no_rm_contact', 'The customer has a relationship manager and fewer than threshold (default 1) rm_contact interactions in the last 6 months.', 5, 1, 0, 1, 1000, true, 'domain notes section 4 (000:951): customer no longer contacts the relationship manager'),
-	('outflow_other_bank', 'Outgoing transactions to another bank (counterparty_bank set) in the last 3 months amount to threshold (default 0.20) or more of the AUM on the day 3 months ago, which was positive and at least min_base.', 20, 0.20, 0, 0.01, 100, false, 'domain notes section 4 (001:301): large outflows to other banks'),
+	('outflow_other_bank', 'Outgoing transfers to another bank (counterparty_bank set) in the last 3 months amount to threshold (default 0.20) or more of the AUM on the day 3 months ago, which was positive and at least min_base.', 20, 0.20, 0, 0.01, 100, false, 'domain notes section 4 (001:301): large outflows to other banks'),
 	('deposit_matured_not_rolled', 'At least threshold (default 1) time deposits matured in the last 3 months, were paid out, and no time deposit was opened within 14 days of the maturity.', 15, 1, 0, 1, 100, true, 'domain notes section 4 (002:319, 000:947): a time deposit maturing and not rolled over'),
 	('single_product', 'The customer holds at least 1 and at most threshold (default 1, i.e. exactly one) open products.', 5, 1, 0, 1, 100, true, 'domain notes section 4 (004 card case): single-product customers');
 
@@ -140,7 +140,7 @@ CREATE FUNCTION clientele.churn_signals_of(features clientele.customer_features)
 RETURNS TABLE (signal text, points numeric, evidence jsonb)
 LANGUAGE c STABLE STRICT PARALLEL SAFE ROWS 2 AS 'MODULE_PATHNAME', 'clientele_churn_signals_of';
 COMMENT ON FUNCTION clientele.churn_signals_of(clientele.customer_features) IS
-	'The churn warning signals one customer fires, from its row of clientele.customer_features: one row per enabled signal of clientele.churn_signal_settings that fires, with its points and the numbers behind it (evidence), in the order of clientele.churn_signal. A customer closed on or before the features'' as_of, or without an open account, fires none. Settings compiled per backend, recompiled after every committed change. Comparisons are exact (numeric). ERROR 22023 for a negative, NaN or infinite feature.';
+	'The churn warning signals one customer fires, from its row of clientele.customer_features: one row per enabled signal of clientele.churn_signal_settings that fires, with its points and the numbers behind it (evidence), in a fixed order (balance_down first, single_product last). A customer closed on or before the features'' as_of, or without an open account, fires none. Settings compiled per backend, recompiled after every committed change. Comparisons are exact (numeric). ERROR 22023 for a negative, NaN or infinite feature.';
 
 CREATE FUNCTION clientele.churn_signals(as_of date)
 RETURNS TABLE (customer_id bigint, signal text, points numeric, evidence jsonb)

@@ -70,7 +70,8 @@ SELECT pg_temp.cust(121, '2020-01-01', NULL, 'rm_anna'), pg_temp.acct(1210, 121,
 INSERT INTO clientele.interaction (customer_id, ts, kind) VALUES (121, '2025-03-01 09:00', 'rm_contact'),
 	(121, '2025-01-10 09:00', 'service_failure'), (121, '2024-12-30 09:00', 'complaint');
 SELECT pg_temp.cust(122, '2020-01-01'), pg_temp.acct(1220, 122, 'savings', '2020-01-01'), pg_temp.acct(1221, 122, 'loan', '2020-01-01'),
-       pg_temp.txn(122, '2025-01-15'), pg_temp.txn(122, '2025-05-01', 'transfer', 'out', 2500, 'other bank'); -- 25 % out
+       pg_temp.txn(122, '2025-01-15'), pg_temp.txn(122, '2025-05-01', 'transfer', 'out', 2500, 'other bank'), -- 25 % out
+       pg_temp.txn(122, '2025-05-03', 'payment', 'out', 99999, 'other bank', false);  -- a payment, not a transfer
 INSERT INTO clientele.balance VALUES (1220, '2024-01-01', 10000), (1221, '2024-01-01', 50000);
 SELECT pg_temp.cust(123, '2020-01-01'), pg_temp.acct(1230, 123, 'savings', '2020-01-01'),
        pg_temp.acct(1231, 123, 'time_deposit', '2024-05-15', '2025-05-15', '2025-05-15'),
