@@ -3,7 +3,7 @@
 -- order invariance, state round trips (text and binary), optimality of the
 -- logistic fit (zero gradient), and the non-aggregate-context errors.
 BEGIN;
-SELECT plan(25);
+SELECT plan(28);
 SET LOCAL extra_float_digits = 3;
 
 -- 6000 rows, scores rounded to 2 decimals (many ties), labels correlated with the score
@@ -132,6 +132,20 @@ BEGIN
 END $$;
 SELECT is((SELECT rs::text FROM st_in), (SELECT rs::text FROM st_out), 'rank_state: binary round trip');
 SELECT is((SELECT ls::text FROM st_in), (SELECT ls::text FROM st_out), 'logistic_state: binary round trip');
+
+-- large states (expanded in memory) in a window and in many groups
+SET LOCAL max_parallel_workers_per_gather = 0;
+SELECT is((SELECT a FROM (SELECT i, clientele.auc(score + i * 1e-7, label) OVER (ORDER BY i) AS a FROM public.ev_tap) w WHERE i = 4000),
+          (SELECT clientele.auc(score + i * 1e-7, label) FROM public.ev_tap WHERE i <= 4000),
+          'a running (window) auc over 4000 distinct scores equals the aggregate over the prefix');
+CREATE TEMP TABLE lg_groups AS SELECT i % 7 AS g, clientele.logistic_fit(y, ARRAY[x1, x2, x3]) AS f FROM public.lg_tap GROUP BY i % 7;
+SET LOCAL enable_hashagg = off;
+SELECT is((SELECT count(*) FROM lg_groups h JOIN (SELECT i % 7 AS g, clientele.logistic_fit(y, ARRAY[x1, x2, x3]) AS f FROM public.lg_tap GROUP BY i % 7) s USING (g)
+           WHERE (h.f).n = (s.f).n
+             AND (SELECT max(abs(a - b)) FROM unnest((h.f).coefficients, (s.f).coefficients) u(a, b)) < 1e-9), 7::bigint,
+          'logistic_fit per group: hashed and sorted grouping agree (row order differs: to 1e-9)');
+RESET enable_hashagg;
+SELECT is((SELECT sum((f).n) FROM lg_groups), 8000::numeric, 'logistic_fit per group: every row in one group');
 
 -- support functions outside an aggregate
 SELECT throws_ok($$SELECT clientele.logistic_trans(NULL, true, '{1}')$$, '0A000',
