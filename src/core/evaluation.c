@@ -299,10 +299,11 @@ cl_logit_fit(cl_logit_row_fn get_row, void *ctx, size_t n, int p, double l2, int
 	size_t		bytes;
 
 	bytes = sizeof(double) * (9 * (size_t) q + 4 * qq) + sizeof(long double) * 2 * (size_t) q;
-	mem = alloc(bytes);
+	/* long double needs 16-byte alignment; allocators may give 8 */
+	mem = alloc(bytes + 16);
 	if (mem == NULL)
 		return CL_LOGIT_NOMEM;
-	g = (long double *) mem;
+	g = (long double *) (((uintptr_t) mem + 15) & ~(uintptr_t) 15);
 	m2 = g + q;
 	mean = (double *) (m2 + q);
 	scale = mean + q;
