@@ -69,8 +69,7 @@ COMMENT ON COLUMN clientele.lifecycle_rules.decline_aum_drop IS 'declining: AUM 
 COMMENT ON COLUMN clientele.lifecycle_rules.decline_txn_drop IS 'declining: customer-initiated transactions fell by at least this fraction (default 0.50) ...';
 COMMENT ON COLUMN clientele.lifecycle_rules.decline_min_txn IS '... with at least this many in the earlier window (default 3).';
 COMMENT ON COLUMN clientele.lifecycle_rules.growth_aum_rise IS 'growing: AUM rose by at least this fraction (default 0.20; or from 0 to more) while transactions did not fall.';
-COMMENT ON COLUMN clientele.lifecycle_rules.builtin IS 'True for the shipped rule set (read-only, not dumped by pg_dump).';
-SELECT pg_catalog.pg_extension_config_dump('clientele.lifecycle_rules', 'WHERE NOT builtin');
+COMMENT ON COLUMN clientele.lifecycle_rules.builtin IS 'True for the shipped rule set (written only by the extension''s scripts, not dumped by pg_dump).';
 
 INSERT INTO clientele.lifecycle_rules (rules, description, builtin) VALUES
 	('standard', 'The default rules of issue 8: churned after 24 months without activity, dormant after 6, reactivated after a gap of 6 months ended within 12, new under 90 days, declining at -30 % AUM or -50 % transactions (at least 3 before), growing at +20 % AUM or under one year.', true);
@@ -78,11 +77,6 @@ INSERT INTO clientele.lifecycle_rules (rules, description, builtin) VALUES
 CREATE FUNCTION clientele.lifecycle_rules_check() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-	IF NEW.builtin AND coalesce(current_setting('clientele.allow_builtin_changes', true), '') <> 'on' THEN
-		RAISE EXCEPTION 'rule set "%" cannot be marked builtin', NEW.rules
-			USING ERRCODE = 'insufficient_privilege',
-			      HINT = 'builtin marks the rule sets shipped with the extension; leave it false.';
-	END IF;
 	IF NEW.dormant_inactive_months >= NEW.churn_inactive_months THEN
 		RAISE EXCEPTION 'rule set "%": the dormancy window (% months) must be shorter than the churn window (% months)',
 			NEW.rules, NEW.dormant_inactive_months, NEW.churn_inactive_months
@@ -108,30 +102,15 @@ BEGIN
 	RETURN NEW;
 END $$;
 COMMENT ON FUNCTION clientele.lifecycle_rules_check() IS
-	'Trigger function: rejects a rule set whose settings contradict each other (dormancy window not shorter than the churn window, new_days above growing_tenure_days, a recent-activity window longer than the dormancy or reactivation window) or that claims to be builtin.';
+	'Trigger function: rejects a rule set whose settings contradict each other (dormancy window not shorter than the churn window, new_days above growing_tenure_days, a recent-activity window longer than the dormancy or reactivation window). Shipped rows are protected by clientele.protect_builtin.';
 CREATE TRIGGER lifecycle_rules_check BEFORE INSERT OR UPDATE ON clientele.lifecycle_rules
 	FOR EACH ROW EXECUTE FUNCTION clientele.lifecycle_rules_check();
 COMMENT ON TRIGGER lifecycle_rules_check ON clientele.lifecycle_rules IS 'Validates each rule set on write.';
 
-CREATE FUNCTION clientele.lifecycle_builtin_guard() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-	IF coalesce(current_setting('clientele.allow_builtin_changes', true), '') = 'on' THEN
-		RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-	END IF;
-	RAISE EXCEPTION 'shipped rows of clientele.% cannot be changed or deleted', TG_TABLE_NAME
-		USING ERRCODE = 'insufficient_privilege',
-		      DETAIL = format('The row %s ships with the extension (builtin); pg_dump keeps only rows a bank added.', OLD),
-		      HINT = 'Add a rule set of your own (a copy with other thresholds) and mark it in_use.';
-END $$;
-COMMENT ON FUNCTION clientele.lifecycle_builtin_guard() IS
-	'Trigger function: rejects UPDATE and DELETE of the shipped (builtin) lifecycle rule set, which pg_dump would not keep.';
-CREATE TRIGGER lifecycle_rules_builtin_guard BEFORE UPDATE OR DELETE ON clientele.lifecycle_rules
-	FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION clientele.lifecycle_builtin_guard();
-COMMENT ON TRIGGER lifecycle_rules_builtin_guard ON clientele.lifecycle_rules IS 'The shipped rule set is read-only.';
-CREATE TRIGGER lifecycle_rules_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.lifecycle_rules
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
-COMMENT ON TRIGGER lifecycle_rules_config_changed ON clientele.lifecycle_rules IS 'Recompile the lifecycle rules in every backend after a change.';
+-- the one config-table recipe: shipped rows protected, caches invalidated, the bank's rows dumped
+SELECT clientele.config_table_register('clientele.lifecycle_rules',
+	'Add a rule set of your own (a copy with other thresholds, builtin = false) and mark it in_use.',
+	p_what => 'lifecycle rules');
 
 -- --- classifier (C) -----------------------------------------------------------
 
@@ -293,7 +272,7 @@ COMMENT ON FUNCTION clientele.lifecycle_transitions(date, date) IS
 REVOKE ALL ON TABLE clientele.lifecycle_rules, clientele.lifecycle_recorded, clientele.lifecycle_history FROM PUBLIC;
 GRANT SELECT ON TABLE clientele.lifecycle_rules, clientele.lifecycle_recorded, clientele.lifecycle_history TO clientele_analyst;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE clientele.lifecycle_rules, clientele.lifecycle_recorded, clientele.lifecycle_history TO clientele_admin;
-REVOKE ALL ON FUNCTION clientele.lifecycle_rules_check(), clientele.lifecycle_builtin_guard() FROM PUBLIC;
+REVOKE ALL ON FUNCTION clientele.lifecycle_rules_check() FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.lifecycle_classify(clientele.customer_features, text), clientele.lifecycle(date, text),
 	clientele.record_lifecycle(date, text), clientele.lifecycle_transitions(date, date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clientele.lifecycle_classify(clientele.customer_features, text), clientele.lifecycle(date, text),

@@ -18,8 +18,7 @@ CREATE TABLE clientele.churn_signal (
 	threshold_min  numeric NOT NULL,
 	threshold_max  numeric NOT NULL,
 	integral       boolean NOT NULL DEFAULT false,
-	source         text NOT NULL,
-	builtin        boolean NOT NULL DEFAULT true
+	source         text NOT NULL
 );
 COMMENT ON TABLE clientele.churn_signal IS
 	'The churn warning signals clientele.churn_signals evaluates, with their documented default points, threshold and minimum base (read-only: the evaluation of each code is built in; a bank sets its own values in clientele.churn_signal_setting). The defaults are illustrative assumptions except where the description cites a number from the sources.';
@@ -33,7 +32,6 @@ COMMENT ON COLUMN clientele.churn_signal.threshold_min IS 'Smallest allowed thre
 COMMENT ON COLUMN clientele.churn_signal.threshold_max IS 'Largest allowed threshold.';
 COMMENT ON COLUMN clientele.churn_signal.integral IS 'Whether the threshold is a count (whole number).';
 COMMENT ON COLUMN clientele.churn_signal.source IS 'Where the signal comes from (domain notes section 4).';
-COMMENT ON COLUMN clientele.churn_signal.builtin IS 'True for the shipped signals (all of them).';
 
 INSERT INTO clientele.churn_signal (code, description, points, threshold, min_base, threshold_min, threshold_max, integral, source) VALUES
 	('balance_down', 'AUM (average daily balance of AUM products) of the last 3 months fell by threshold (default 0.30 = 30 %) or more against the 3 months before, which was positive and at least min_base.', 25, 0.30, 0, 0.01, 1, false, 'domain notes section 4 (000:953): contribution falling, balance decreasing'),
@@ -48,26 +46,10 @@ INSERT INTO clientele.churn_signal (code, description, points, threshold, min_ba
 	('deposit_matured_not_rolled', 'At least threshold (default 1) time deposits matured in the last 3 months, were paid out, and no time deposit was opened within 14 days of the maturity.', 15, 1, 0, 1, 100, true, 'domain notes section 4 (002:319, 000:947): a time deposit maturing and not rolled over'),
 	('single_product', 'The customer holds at least 1 and at most threshold (default 1, i.e. exactly one) open products.', 5, 1, 0, 1, 100, true, 'domain notes section 4 (004 card case): single-product customers');
 
--- The definitions are read-only (the evaluation of each code is built in);
--- an upgrade script may SET LOCAL clientele.allow_builtin_changes = on.
-CREATE FUNCTION clientele.churn_signal_read_only() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-	IF coalesce(current_setting('clientele.allow_builtin_changes', true), '') = 'on' THEN
-		RETURN NULL;
-	END IF;
-	RAISE EXCEPTION 'clientele.churn_signal is read-only'
-		USING ERRCODE = 'insufficient_privilege',
-		      DETAIL = 'The signal definitions ship with the extension: the evaluation of each code is built into clientele.churn_signals.',
-		      HINT = 'Set the points, threshold, min_base or enabled flag of a signal in clientele.churn_signal_setting.';
-END $$;
-COMMENT ON FUNCTION clientele.churn_signal_read_only() IS 'Trigger function: rejects writes to the shipped signal definitions.';
-CREATE TRIGGER churn_signal_read_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.churn_signal
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.churn_signal_read_only();
-COMMENT ON TRIGGER churn_signal_read_only ON clientele.churn_signal IS 'The signal definitions ship with the extension and are read-only (a bank''s values: clientele.churn_signal_setting).';
-CREATE TRIGGER churn_signal_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.churn_signal
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
-COMMENT ON TRIGGER churn_signal_config_changed ON clientele.churn_signal IS 'Recompile the signal settings in every backend after a change (upgrade scripts).';
+-- every row ships with the extension (the evaluation of each code is built in)
+SELECT clientele.config_table_register('clientele.churn_signal',
+	'Set the points, threshold, min_base or enabled flag of a signal in clientele.churn_signal_setting.',
+	p_what => 'churn signal settings', p_rows => 'shipped');
 
 CREATE TABLE clientele.churn_signal_setting (
 	code       text PRIMARY KEY
@@ -86,7 +68,6 @@ COMMENT ON COLUMN clientele.churn_signal_setting.threshold IS 'Threshold (NULL: 
 COMMENT ON COLUMN clientele.churn_signal_setting.min_base IS 'Minimum base (NULL: the default).';
 COMMENT ON COLUMN clientele.churn_signal_setting.enabled IS 'Whether the signal is evaluated (NULL: the default).';
 COMMENT ON COLUMN clientele.churn_signal_setting.note IS 'Why / who decided.';
-SELECT pg_catalog.pg_extension_config_dump('clientele.churn_signal_setting', '');
 
 CREATE FUNCTION clientele.churn_signal_setting_check() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -122,9 +103,8 @@ COMMENT ON FUNCTION clientele.churn_signal_setting_check() IS
 CREATE TRIGGER churn_signal_setting_check BEFORE INSERT OR UPDATE ON clientele.churn_signal_setting
 	FOR EACH ROW EXECUTE FUNCTION clientele.churn_signal_setting_check();
 COMMENT ON TRIGGER churn_signal_setting_check ON clientele.churn_signal_setting IS 'Validates each setting on write.';
-CREATE TRIGGER churn_signal_setting_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.churn_signal_setting
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
-COMMENT ON TRIGGER churn_signal_setting_config_changed ON clientele.churn_signal_setting IS 'Tells every backend to recompile a cached copy.';
+-- every row is the bank's: caches invalidated, rows dumped
+SELECT clientele.config_table_register('clientele.churn_signal_setting', p_what => 'churn signal settings', p_rows => 'bank');
 
 CREATE VIEW clientele.churn_signal_settings AS
 SELECT s.code, s.description,
@@ -156,6 +136,6 @@ COMMENT ON FUNCTION clientele.churn_signals(date) IS
 REVOKE ALL ON TABLE clientele.churn_signal, clientele.churn_signal_setting, clientele.churn_signal_settings FROM PUBLIC;
 GRANT SELECT ON TABLE clientele.churn_signal, clientele.churn_signal_setting, clientele.churn_signal_settings TO clientele_analyst, clientele_admin;
 GRANT INSERT, UPDATE, DELETE ON TABLE clientele.churn_signal_setting TO clientele_admin;
-REVOKE ALL ON FUNCTION clientele.churn_signal_setting_check(), clientele.churn_signal_read_only() FROM PUBLIC;
+REVOKE ALL ON FUNCTION clientele.churn_signal_setting_check() FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.churn_signals(date), clientele.churn_signals_of(clientele.customer_features) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clientele.churn_signals(date), clientele.churn_signals_of(clientele.customer_features) TO clientele_analyst, clientele_admin;

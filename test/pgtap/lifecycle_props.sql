@@ -112,10 +112,11 @@ SELECT throws_ok($$INSERT INTO clientele.lifecycle_rules (rules, description, de
 SELECT throws_ok($$INSERT INTO clientele.lifecycle_rules (rules, description, reactivation_window_months) VALUES ('x', 'x', 13)$$,
 	'23514', NULL, 'a reactivation window beyond the 12 months of the features');
 SELECT throws_ok($$INSERT INTO clientele.lifecycle_rules (rules, description, builtin) VALUES ('x', 'x', true)$$,
-	'42501', NULL, 'a bank''s rule set cannot claim to be builtin');
+	'42501', 'only the extension can mark rows of clientele.lifecycle_rules builtin', 'a bank''s rule set cannot claim to be builtin');
 SELECT throws_ok($$UPDATE clientele.lifecycle_rules SET new_days = 30 WHERE rules = 'standard'$$,
-	'42501', 'shipped rows of clientele.lifecycle_rules cannot be changed or deleted', 'the shipped rule set cannot be changed');
-SELECT throws_ok($$DELETE FROM clientele.lifecycle_rules WHERE rules = 'standard'$$, '42501', NULL, 'nor deleted');
+	'42501', 'cannot update a row of clientele.lifecycle_rules shipped with the extension', 'the shipped rule set cannot be changed');
+SELECT throws_ok($$DELETE FROM clientele.lifecycle_rules WHERE rules = 'standard'$$, '42501',
+	'cannot delete a row of clientele.lifecycle_rules shipped with the extension', 'nor deleted');
 SELECT throws_ok($$UPDATE clientele.lifecycle_rules SET in_use = true WHERE rules = 'standard'$$, '42501', NULL, 'nor marked in use');
 INSERT INTO clientele.lifecycle_rules (rules, description, in_use) VALUES ('a', 'a', true);
 SELECT throws_ok($$INSERT INTO clientele.lifecycle_rules (rules, description, in_use) VALUES ('b', 'b', true)$$,
@@ -169,7 +170,8 @@ SELECT throws_ok($$INSERT INTO clientele.churn_signal_setting (code, threshold) 
 	'threshold of churn signal "balance_down" must lie between 0.01 and 1, got 1.5', 'threshold out of range');
 SELECT throws_ok($$INSERT INTO clientele.churn_signal_setting (code, threshold) VALUES ('complaint', 1.5)$$, '22023', NULL, 'fractional count');
 SELECT throws_ok($$INSERT INTO clientele.churn_signal_setting (code, min_base) VALUES ('frequency_down', -3)$$, '22023', NULL, 'negative min_base');
-SELECT throws_ok($$UPDATE clientele.churn_signal SET points = 99 WHERE code = 'complaint'$$, '42501', 'clientele.churn_signal is read-only', 'signal definitions are read-only');
+SELECT throws_ok($$UPDATE clientele.churn_signal SET points = 99 WHERE code = 'complaint'$$, '42501',
+	'table clientele.churn_signal ships with the extension and is read-only', 'signal definitions are read-only');
 SELECT throws_ok($$TRUNCATE clientele.churn_signal CASCADE$$, '42501', NULL, 'and cannot be truncated');
 
 -- --- history
