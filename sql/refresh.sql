@@ -58,6 +58,16 @@ BEGIN
 		RAISE EXCEPTION 'clientele.refresh_config must keep its row'
 			USING ERRCODE = 'insufficient_privilege', HINT = 'UPDATE the row instead.';
 	END IF;
+	IF TG_OP = 'INSERT' AND EXISTS (SELECT 1 FROM clientele.refresh_config) THEN
+		-- restoring a dump: the dumped row replaces the row of CREATE EXTENSION
+		UPDATE clientele.refresh_config
+		SET value_period_months = NEW.value_period_months, activity_months = NEW.activity_months,
+		    tier_scheme = NEW.tier_scheme, deposit_class_scheme = NEW.deposit_class_scheme,
+		    rfm_scheme = NEW.rfm_scheme, rfm_ntiles = NEW.rfm_ntiles, clv_months = NEW.clv_months,
+		    discount_rate_monthly = NEW.discount_rate_monthly, churn_method = NEW.churn_method,
+		    max_days_after_data = NEW.max_days_after_data, retention_days = NEW.retention_days;
+		RETURN NULL;
+	END IF;
 	IF NOT EXISTS (SELECT 1 FROM clientele.tier_scheme WHERE scheme = NEW.tier_scheme) THEN
 		RAISE EXCEPTION 'unknown tier scheme "%" in clientele.refresh_config.tier_scheme', NEW.tier_scheme
 			USING ERRCODE = 'invalid_parameter_value',
@@ -76,7 +86,7 @@ BEGIN
 	RETURN NEW;
 END $$;
 COMMENT ON FUNCTION clientele.refresh_config_check() IS
-	'Trigger function: validates clientele.refresh_config on write (known tier and RFM schemes; the row cannot be deleted).';
+	'Trigger function: validates clientele.refresh_config on write (known tier and RFM schemes; the row cannot be deleted; an INSERT, as in a restored dump, updates the one row).';
 CREATE TRIGGER refresh_config_check BEFORE INSERT OR UPDATE OR DELETE ON clientele.refresh_config
 	FOR EACH ROW EXECUTE FUNCTION clientele.refresh_config_check();
 COMMENT ON TRIGGER refresh_config_check ON clientele.refresh_config IS 'Validates the settings on write; the row cannot be deleted.';
@@ -705,8 +715,8 @@ COMMENT ON FUNCTION clientele.refresh_unlock() IS 'Internal: releases the sessio
 -- The entry point
 -- ---------------------------------------------------------------------------
 -- A procedure that commits may not carry a SET clause: search_path is set
--- with set_config(..., true) at the start of each transaction instead, and
--- every name below is schema-qualified.
+-- with set_config(..., true) for its own transactions (and given back to a
+-- calling transaction), and every name below is schema-qualified.
 CREATE PROCEDURE clientele.refresh(as_of date DEFAULT CURRENT_DATE, wait boolean DEFAULT false)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -722,6 +732,7 @@ DECLARE
 	v_msg text;
 	v_detail text;
 	v_hint text;
+	v_path text := pg_catalog.current_setting('search_path');
 BEGIN
 	PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
 	IF wait IS NULL THEN
@@ -768,6 +779,9 @@ BEGIN
 	IF v_session THEN
 		COMMIT;
 		PERFORM clientele.refresh_unlock();
+	ELSE
+		-- inside the caller's transaction: give it its search_path back
+		PERFORM pg_catalog.set_config('search_path', v_path, true);
 	END IF;
 	RAISE NOTICE 'refresh as of %: % customers', v_as_of, v_n;
 END $$;
