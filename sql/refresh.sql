@@ -383,6 +383,7 @@ DECLARE
 	v_act_from date;
 	v_recent_from date;
 	v_end timestamptz := (p_as_of + 1)::timestamptz;
+	v_end_month numeric := extract(year FROM p_as_of) * 12 + extract(month FROM p_as_of);
 	v_t timestamptz := clock_timestamp();
 	v_n bigint;
 	v_customers bigint;
@@ -404,24 +405,30 @@ BEGIN
 	END IF;
 
 	-- summary: one scan of transactions and of interactions per refresh
+	-- one hash aggregate (no DISTINCT aggregate, which would sort every
+	-- transaction): the months with activity are bits of two bigints
+	-- (bit i = i months before the month of as_of; activity_months <= 120)
 	CREATE TEMP TABLE clientele_rf_txn ON COMMIT DROP AS
-	SELECT t.customer_id,
-	       clientele.rfm_summary(t.ts, t.amount::float8, p_as_of::timestamptz, interval '7 days')
-	           FILTER (WHERE t.customer_initiated AND t.kind <> 'enquiry') AS weeks,
-	       clientele.rfm_summary(t.ts, t.amount::float8, p_as_of::timestamptz)
-	           FILTER (WHERE t.customer_initiated AND t.kind <> 'enquiry') AS days,
-	       count(*) FILTER (WHERE t.customer_initiated AND t.kind <> 'enquiry' AND t.ts >= v_from::timestamptz) AS n_period,
-	       max(t.ts) FILTER (WHERE t.customer_initiated) AS last_ts,
-	       bool_or(t.customer_initiated AND t.kind IN ('enquiry', 'deposit', 'withdrawal', 'transfer')
-	               AND t.ts >= v_recent_from::timestamptz) AS active,
-	       count(DISTINCT date_trunc('month', t.ts)) FILTER (WHERE t.customer_initiated AND t.ts >= v_act_from::timestamptz) AS months_active,
-	       sum(CASE t.channel WHEN 'counter' THEN v_counter WHEN 'atm' THEN v_atm
-	                          WHEN 'online' THEN v_online WHEN 'mobile' THEN v_mobile
-	                          WHEN 'phone' THEN v_phone WHEN 'pos' THEN v_pos ELSE 0 END)
-	           FILTER (WHERE t.ts >= v_from::timestamptz) AS txn_cost
-	FROM clientele.in_transaction t
-	WHERE t.ts < v_end
-	GROUP BY t.customer_id;
+	SELECT x.customer_id, x.days, x.n_period, x.last_ts, x.active, x.txn_cost,
+	       (bit_count(x.m_lo::bit(64)) + bit_count(x.m_hi::bit(64)))::integer AS months_active
+	FROM (
+		SELECT t.customer_id,
+		       clientele.rfm_summary(t.ts, t.amount::float8, p_as_of::timestamptz)
+		           FILTER (WHERE t.customer_initiated AND t.kind <> 'enquiry') AS days,
+		       count(*) FILTER (WHERE t.customer_initiated AND t.kind <> 'enquiry' AND t.ts >= v_from::timestamptz) AS n_period,
+		       max(t.ts) FILTER (WHERE t.customer_initiated) AS last_ts,
+		       bool_or(t.customer_initiated AND t.kind IN ('enquiry', 'deposit', 'withdrawal', 'transfer')
+		               AND t.ts >= v_recent_from::timestamptz) AS active,
+		       coalesce(bit_or(1::bigint << m.i) FILTER (WHERE t.customer_initiated AND t.ts >= v_act_from::timestamptz AND m.i < 63), 0) AS m_lo,
+		       coalesce(bit_or(1::bigint << (m.i - 63)) FILTER (WHERE t.customer_initiated AND t.ts >= v_act_from::timestamptz AND m.i >= 63), 0) AS m_hi,
+		       sum(CASE t.channel WHEN 'counter' THEN v_counter WHEN 'atm' THEN v_atm
+		                          WHEN 'online' THEN v_online WHEN 'mobile' THEN v_mobile
+		                          WHEN 'phone' THEN v_phone WHEN 'pos' THEN v_pos ELSE 0 END)
+		           FILTER (WHERE t.ts >= v_from::timestamptz) AS txn_cost
+		FROM clientele.in_transaction t
+		CROSS JOIN LATERAL (SELECT (v_end_month - (extract(year FROM t.ts) * 12 + extract(month FROM t.ts)))::integer AS i) m
+		WHERE t.ts < v_end
+		GROUP BY t.customer_id) x;
 
 	CREATE TEMP TABLE clientele_rf_cust ON COMMIT DROP AS
 	SELECT c.customer_id, c.customer_type, c.region, c.branch, c.relationship_manager, c.birth_date,
@@ -490,7 +497,7 @@ BEGIN
 		WHERE i.month <= p_as_of AND (i.month + interval '1 month')::date > v_from
 		GROUP BY i.customer_id
 	), lines AS (
-		SELECT k.*, tx.weeks, tx.n_period, tx.last_ts, tx.active, tx.months_active,
+		SELECT k.*, tx.days, tx.n_period, tx.last_ts, tx.active, tx.months_active,
 		       coalesce(ac.avg_deposit, 0) AS avg_deposit,
 		       coalesce(ac.dep, 0) AS dep, coalesce(ac.inv, 0) AS inv, coalesce(ac.ins, 0) AS ins,
 		       coalesce(ac.loans, 0) AS loans, coalesce(ac.accounts, 0) AS accounts, coalesce(ac.held, 0) AS held,
@@ -539,7 +546,7 @@ BEGIN
 	            WHEN r.vi >= v_vcut THEN 'B'
 	            WHEN r.li >= v_lcut THEN 'C'
 	            ELSE 'D' END,
-	       (r.weeks).frequency, (r.weeks).recency, (r.weeks).t, (r.weeks).monetary
+	       (r.days).frequency, (r.days).recency / 7, (r.days).t / 7, (r.days).monetary
 	FROM ranked r;
 	GET DIAGNOSTICS v_customers = ROW_COUNT;
 	ANALYZE pg_temp.clientele_rf_result;

@@ -122,11 +122,17 @@ COMMENT ON FUNCTION clientele.kpi_compute(date) IS
 -- The materialized views
 -- ---------------------------------------------------------------------------
 CREATE MATERIALIZED VIEW clientele.customer_scorecard AS
-SELECT r.*,
-       coalesce((SELECT array_agg(m.segment ORDER BY m.segment) FROM clientele.segment_membership m
-                 WHERE m.as_of = r.as_of AND m.customer_id = r.customer_id), '{}') AS segments
-FROM clientele.customer_result r
-WHERE r.as_of = (SELECT max(x.as_of) FROM clientele.customer_result x);
+WITH latest AS (
+	SELECT max(x.as_of) AS d FROM clientele.customer_result x
+), seg AS (
+	SELECT m.customer_id, array_agg(m.segment ORDER BY m.segment) AS segments
+	FROM clientele.segment_membership m, latest WHERE m.as_of = latest.d
+	GROUP BY m.customer_id
+)
+SELECT r.*, coalesce(seg.segments, '{}') AS segments
+FROM latest
+JOIN clientele.customer_result r ON r.as_of = latest.d
+LEFT JOIN seg ON seg.customer_id = r.customer_id;
 CREATE UNIQUE INDEX customer_scorecard_customer_idx ON clientele.customer_scorecard (customer_id);
 CREATE INDEX customer_scorecard_rm_idx ON clientele.customer_scorecard (relationship_manager);
 COMMENT ON MATERIALIZED VIEW clientele.customer_scorecard IS
