@@ -356,9 +356,12 @@ BEGIN
 	REFRESH MATERIALIZED VIEW CONCURRENTLY clientele.value_concentration;
 	REFRESH MATERIALIZED VIEW CONCURRENTLY clientele.tier_migration;
 	REFRESH MATERIALIZED VIEW CONCURRENTLY clientele.kpi_summary;
+	-- fresh statistics for the readers' plans (the per-customer views)
+	ANALYZE clientele.customer_scorecard;
+	ANALYZE clientele.churn_watchlist;
 END $$;
 COMMENT ON FUNCTION clientele.refresh_reports() IS
-	'Refreshes the reporting materialized views concurrently (readers keep the previous contents until commit). SECURITY DEFINER (refreshing needs the owner; fixed search_path); run by clientele.refresh, or after a restore.';
+	'Refreshes the reporting materialized views concurrently (readers keep the previous contents until commit) and analyses the per-customer ones. SECURITY DEFINER (refreshing needs the owner; fixed search_path); run by clientele.refresh, or after a restore.';
 
 -- ---------------------------------------------------------------------------
 -- Row-filtered paths for relationship managers (RLS does not apply to
