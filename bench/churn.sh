@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# bench/churn.sh: performance of the churn area against baselines measured in
+# the same run (run by `make bench` through scripts/bench.sh, or by hand with
+# PGHOST/PGPORT/PGUSER and BENCH_DB set).
+#   1. churn_scores(as_of, method) for every customer of a demo bank
+#      (features + lifecycle stage + signals + score + reasons) vs one scan of
+#      the transactions feeding it (count and sum over clientele.in_transaction);
+#      goal <= 3x for the scorecard;
+#   2. logistic_fit on N rows x 12 features vs count(*) over the same rows, and
+#      the passes over the stored rows the fit needed.
+# BENCH_SCALE (default 1: 1,000,000 customers and rows) scales both, e.g.
+# BENCH_SCALE=0.02 for a quick run.  Timings are the best of BENCH_REPS (3)
+# runs, baseline and candidate alternating.
+set -euo pipefail
+SCALE=${BENCH_SCALE:-1}
+REPS=${BENCH_REPS:-3}
+DB=${BENCH_DB:?BENCH_DB must name a database with the clientele extension}
+PSQL=${PSQL:-psql}
+q() { "$PSQL" -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+
+N=$(awk -v s="$SCALE" 'BEGIN { n = int(1000000 * s + 0.5); if (n < 1000) n = 1000; print n }')
+echo "# bench/churn.sh: BENCH_SCALE=$SCALE, demo bank of $N customers (as of 2025-12-31, scored as of 2025-06-30), logistic_fit on $N rows x 12 features, best of $REPS"
+
+q <<SQL >/dev/null
+SET client_min_messages = warning;
+SELECT * FROM clientele.generate_demo_bank($N, 42, replace => true);
+VACUUM ANALYZE;
+DROP TABLE IF EXISTS bench_churn_rows;
+CREATE UNLOGGED TABLE bench_churn_rows AS
+SELECT ((hashint4(i * 13 + 1) & 65535) / 65536.0) < 1 / (1 + exp(-(-1 + f[1] - 0.5 * f[2] + 0.25 * f[3]))) AS y, f
+FROM (SELECT i, ARRAY(SELECT ((hashint4(i * 16 + j) & 65535) / 32768.0 - 1)::float8 FROM generate_series(1, 12) j) AS f
+      FROM generate_series(1, $N) i) s;
+VACUUM ANALYZE bench_churn_rows;
+SELECT clientele.train_churn_model('bench', '2024-12-31', l2 => 1);
+SQL
+
+bench_sql() {
+	cat <<SQL
+CREATE OR REPLACE FUNCTION pg_temp.pair_ms(p_base text, p_cand text, p_reps int, OUT base numeric, OUT cand numeric)
+LANGUAGE plpgsql AS \$f\$
+DECLARE t0 timestamptz; ms numeric;
+BEGIN
+	FOR i IN 1 .. p_reps LOOP
+		t0 := clock_timestamp();
+		EXECUTE p_base;
+		ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
+		base := least(coalesce(base, ms), ms);
+		t0 := clock_timestamp();
+		EXECUTE p_cand;
+		ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
+		cand := least(coalesce(cand, ms), ms);
+	END LOOP;
+	base := round(base, 1);
+	cand := round(cand, 1);
+END \$f\$;
+SET client_min_messages = warning;
+SET work_mem = '256MB';
+SELECT 'churn_scores scorecard vs one transaction scan', b, c, round(c / b, 2)
+FROM (SELECT base AS b, cand AS c FROM pg_temp.pair_ms(
+	'SELECT count(*), sum(amount) FROM clientele.in_transaction WHERE ts < date ''2025-07-01''',
+	'SELECT count(*) FROM clientele.churn_scores(''2025-06-30'')', $REPS)) t;
+SELECT 'churn_scores p_alive vs one transaction scan', b, c, round(c / b, 2)
+FROM (SELECT base AS b, cand AS c FROM pg_temp.pair_ms(
+	'SELECT count(*), sum(amount) FROM clientele.in_transaction WHERE ts < date ''2025-07-01''',
+	'SELECT count(*) FROM clientele.churn_scores(''2025-06-30'', ''p_alive'')', $REPS)) t;
+SELECT 'churn_scores trained model vs one transaction scan', b, c, round(c / b, 2)
+FROM (SELECT base AS b, cand AS c FROM pg_temp.pair_ms(
+	'SELECT count(*), sum(amount) FROM clientele.in_transaction WHERE ts < date ''2025-07-01''',
+	'SELECT count(*) FROM clientele.churn_scores(''2025-06-30'', ''bench'')', $REPS)) t;
+SELECT 'customer_features alone vs one transaction scan', b, c, round(c / b, 2)
+FROM (SELECT base AS b, cand AS c FROM pg_temp.pair_ms(
+	'SELECT count(*), sum(amount) FROM clientele.in_transaction WHERE ts < date ''2025-07-01''',
+	'SELECT count(*) FROM clientele.customer_features(''2025-06-30'')', $REPS)) t;
+SET max_parallel_workers_per_gather = 0;
+SELECT 'logistic_fit 12 features vs count(*), serial', b, c, round(c / b, 2)
+FROM (SELECT base AS b, cand AS c FROM pg_temp.pair_ms(
+	'SELECT count(*) FROM bench_churn_rows',
+	'SELECT clientele.logistic_fit(y, f) FROM bench_churn_rows', $REPS)) t;
+RESET max_parallel_workers_per_gather;
+SELECT 'logistic_fit 12 features vs count(*), parallel', b, c, round(c / b, 2)
+FROM (SELECT base AS b, cand AS c FROM pg_temp.pair_ms(
+	'SELECT count(*) FROM bench_churn_rows',
+	'SELECT clientele.logistic_fit(y, f) FROM bench_churn_rows', $REPS)) t;
+SELECT 'logistic_fit: Newton iterations / passes over the stored rows', (f).iterations, (f).passes, ''
+FROM (SELECT clientele.logistic_fit(y, f) AS f FROM bench_churn_rows) s;
+SQL
+}
+
+printf '%-64s %12s %12s %7s\n' "# measure" "baseline ms" "churn ms" "ratio"
+bench_sql | q -F '|' | while IFS='|' read -r label b c r; do
+	printf '%-64s %12s %12s %7s\n' "$label" "$b" "$c" "$r"
+done
+q -c "DROP TABLE bench_churn_rows" -c "DELETE FROM clientele.churn_model WHERE name = 'bench'"
+echo "# goals: churn_scores (scorecard) <= 3x one scan of the transactions; logistic_fit reported against count(*) with its passes"

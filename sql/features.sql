@@ -1,0 +1,285 @@
+-- area: features (see docs/lifecycle.md)
+-- ===========================================================================
+-- Per-customer behavioural features as of a date, shared by the lifecycle
+-- stages, the churn warning signals and the churn scores: one row per
+-- customer, computed from the input views clientele.in_* in one aggregation
+-- pass per input, using no row dated after as_of.  Plus the as-of guard every
+-- as-of analysis of this family runs first (clientele.check_as_of).
+-- Windows (inclusive, by calendar months, m = interval 'n months'):
+--   last 3 months      [as_of - 3m + 1 day, as_of]
+--   3 months before    [as_of - 6m + 1 day, as_of - 3m]
+--   last 6 months      [as_of - 6m + 1 day, as_of]
+--   6 months before    [as_of - 12m + 1 day, as_of - 6m]
+-- A transaction's day is its ts in the session time zone (as everywhere in
+-- clientele).  Activity = customer-initiated transactions only.
+-- ===========================================================================
+
+CREATE FUNCTION clientele.check_as_of(as_of date) RETURNS date
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_setting text := current_setting('clientele.as_of_max_lag_days', true);
+	v_lag integer;
+	v_newest date;
+BEGIN
+	IF as_of IS NULL THEN
+		RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT isfinite(as_of) THEN
+		RAISE EXCEPTION 'as_of must be a finite date, got %', as_of USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF v_setting IS NULL OR v_setting = '' THEN
+		v_lag := 31;
+	ELSIF v_setting !~ '^\s*[0-9]{1,6}\s*$' THEN
+		RAISE EXCEPTION 'setting clientele.as_of_max_lag_days must be a whole number of days between 0 and 999999, got "%"', v_setting
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'SET clientele.as_of_max_lag_days = 31 (the default), or RESET it.';
+	ELSE
+		v_lag := v_setting::integer;
+	END IF;
+	-- cheapest first: the newest balance snapshot (indexed); the other inputs
+	-- are only read when that one alone would reject the date
+	SELECT max(b.as_of) INTO v_newest FROM clientele.in_balance b;
+	IF v_newest IS NOT NULL AND as_of - v_newest <= v_lag THEN
+		RETURN v_newest;
+	END IF;
+	SELECT max(d) INTO v_newest FROM (
+		SELECT v_newest AS d
+		UNION ALL SELECT max(greatest(c.opened_on, c.closed_on)) FROM clientele.in_customer c
+		UNION ALL SELECT max(greatest(a.opened_on, a.closed_on)) FROM clientele.in_account a
+		UNION ALL SELECT max(t.ts)::date FROM clientele.in_transaction t
+		UNION ALL SELECT max(i.ts)::date FROM clientele.in_interaction i) x;
+	IF v_newest IS NOT NULL AND as_of - v_newest > v_lag THEN
+		RAISE EXCEPTION 'as_of % is % days after the newest input row (%), more than % days', as_of, as_of - v_newest, v_newest, v_lag
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'An analysis as of a date the inputs have not reached would extrapolate silently (every customer would look inactive).',
+			      HINT = 'Load the inputs up to the date, pick an earlier as_of, or raise the setting clientele.as_of_max_lag_days.';
+	END IF;
+	RETURN v_newest;
+END $$;
+COMMENT ON FUNCTION clientele.check_as_of(date) IS
+	'As-of guard of the lifecycle, signal and churn analyses: ERROR 22004 for a NULL date, 22023 for an infinite one, and 22023 with a hint when as_of is more than clientele.as_of_max_lag_days (a setting, default 31) days after the newest row of the inputs (balance snapshot, customer or account opened/closed, transaction, interaction), so that a refresh run before the day''s load works while a date far beyond the data is rejected. Returns the newest input date it found (NULL for empty inputs; when the newest balance snapshot alone is close enough, that date).';
+
+-- the longest gap between customer-initiated transaction days that ended in a window
+CREATE FUNCTION clientele.activity_gap(days date[], last_before date, OUT gap_days integer, OUT gap_started_on date, OUT gap_ended_on date)
+RETURNS record
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_activity_gap';
+COMMENT ON FUNCTION clientele.activity_gap(date[], date) IS
+	'Longest gap between consecutive activity days that ended on one of the given days (in any order, duplicates and NULLs ignored): the previous activity day is the previous distinct day of the array, or last_before (the last activity day before the window, NULL if none) for the earliest. gap_days = gap_ended_on - gap_started_on; the latest gap wins a tie; all NULL when no day has a predecessor.';
+
+CREATE TYPE clientele.customer_features AS (
+	customer_id                 bigint,
+	as_of                       date,
+	relationship_manager        text,
+	region                      text,
+	branch                      text,
+	customer_opened_on          date,
+	customer_closed             boolean,
+	customer_closed_on          date,
+	first_account_opened_on     date,
+	tenure_days                 integer,
+	accounts_ever               integer,
+	accounts_open               integer,
+	accounts_open_6m_ago        integer,
+	products_open               integer,
+	products_open_6m_ago        integer,
+	last_txn_on                 date,
+	txn_3m                      integer,
+	txn_prev_3m                 integer,
+	txn_6m                      integer,
+	txn_prev_6m                 integer,
+	gap_days                    integer,
+	gap_started_on              date,
+	gap_ended_on                date,
+	aum_3m                      numeric,
+	aum_prev_3m                 numeric,
+	aum_3m_ago                  numeric,
+	transfer_out_3m             numeric,
+	transfer_out_prev_3m        numeric,
+	other_bank_out_3m           numeric,
+	address_changes_3m          integer,
+	complaints_6m               integer,
+	rm_contacts_6m              integer,
+	has_rm                      boolean,
+	td_matured_3m               integer,
+	td_not_rolled_3m            integer,
+	td_not_rolled_on            date
+);
+COMMENT ON TYPE clientele.customer_features IS 'One customer''s behavioural features as of a date (clientele.customer_features); windows as described in docs/lifecycle.md.';
+COMMENT ON COLUMN clientele.customer_features.customer_id IS 'Customer.';
+COMMENT ON COLUMN clientele.customer_features.as_of IS 'The date the features are as of (every window ends on it, inclusive).';
+COMMENT ON COLUMN clientele.customer_features.relationship_manager IS 'Relationship manager (from clientele.in_customer).';
+COMMENT ON COLUMN clientele.customer_features.region IS 'Region.';
+COMMENT ON COLUMN clientele.customer_features.branch IS 'Home branch.';
+COMMENT ON COLUMN clientele.customer_features.customer_opened_on IS 'Date the relationship began (customer.opened_on, <= as_of).';
+COMMENT ON COLUMN clientele.customer_features.customer_closed IS 'Whether the customer was closed on or before as_of (a later closing date is not known yet as of as_of).';
+COMMENT ON COLUMN clientele.customer_features.customer_closed_on IS 'Closing date when it is on or before as_of, else NULL.';
+COMMENT ON COLUMN clientele.customer_features.first_account_opened_on IS 'Opening date of the first account opened on or before as_of; NULL when none (a prospect).';
+COMMENT ON COLUMN clientele.customer_features.tenure_days IS 'as_of - first_account_opened_on (days); NULL for a prospect.';
+COMMENT ON COLUMN clientele.customer_features.accounts_ever IS 'Accounts opened on or before as_of.';
+COMMENT ON COLUMN clientele.customer_features.accounts_open IS 'Accounts open on as_of (opened on or before it, not closed on or before it).';
+COMMENT ON COLUMN clientele.customer_features.accounts_open_6m_ago IS 'Accounts open on as_of - 6 months.';
+COMMENT ON COLUMN clientele.customer_features.products_open IS 'Distinct product types among the accounts open on as_of ("open products").';
+COMMENT ON COLUMN clientele.customer_features.products_open_6m_ago IS 'Distinct product types among the accounts open on as_of - 6 months.';
+COMMENT ON COLUMN clientele.customer_features.last_txn_on IS 'Day of the last customer-initiated transaction on or before as_of; NULL when none.';
+COMMENT ON COLUMN clientele.customer_features.txn_3m IS 'Customer-initiated transactions in the last 3 months.';
+COMMENT ON COLUMN clientele.customer_features.txn_prev_3m IS 'Customer-initiated transactions in the 3 months before those.';
+COMMENT ON COLUMN clientele.customer_features.txn_6m IS 'Customer-initiated transactions in the last 6 months.';
+COMMENT ON COLUMN clientele.customer_features.txn_prev_6m IS 'Customer-initiated transactions in the 6 months before those.';
+COMMENT ON COLUMN clientele.customer_features.gap_days IS 'Longest gap (days) without a customer-initiated transaction that ended with one in the last 12 months (measured from the previous customer-initiated transaction, which may be older); NULL when no transaction of the last 12 months had a predecessor.';
+COMMENT ON COLUMN clientele.customer_features.gap_started_on IS 'Day of the transaction before that gap.';
+COMMENT ON COLUMN clientele.customer_features.gap_ended_on IS 'Day of the transaction that ended that gap.';
+COMMENT ON COLUMN clientele.customer_features.aum_3m IS 'AUM over the last 3 months: the sum over the accounts whose product type counts in AUM (product_type.counts_in_aum) of their time-weighted average daily balance (clientele.avg_daily_balance) in the window, each account''s average floored at 0.';
+COMMENT ON COLUMN clientele.customer_features.aum_prev_3m IS 'AUM over the 3 months before those (same definition).';
+COMMENT ON COLUMN clientele.customer_features.aum_3m_ago IS 'AUM on the day as_of - 3 months: the latest balance on or before that day of each counting account open on it, floored at 0, summed.';
+COMMENT ON COLUMN clientele.customer_features.transfer_out_3m IS 'Amount of outgoing customer-initiated transfers (kind transfer, direction out) in the last 3 months.';
+COMMENT ON COLUMN clientele.customer_features.transfer_out_prev_3m IS 'The same in the 3 months before.';
+COMMENT ON COLUMN clientele.customer_features.other_bank_out_3m IS 'Amount of outgoing transactions with a counterparty bank (counterparty_bank not NULL, direction out) in the last 3 months.';
+COMMENT ON COLUMN clientele.customer_features.address_changes_3m IS 'Interactions of kind address_change in the last 3 months.';
+COMMENT ON COLUMN clientele.customer_features.complaints_6m IS 'Interactions of kind complaint or service_failure in the last 6 months.';
+COMMENT ON COLUMN clientele.customer_features.rm_contacts_6m IS 'Interactions of kind rm_contact in the last 6 months.';
+COMMENT ON COLUMN clientele.customer_features.has_rm IS 'Whether the customer has a relationship manager.';
+COMMENT ON COLUMN clientele.customer_features.td_matured_3m IS 'Time deposits (product type time_deposit) whose maturity date is in the last 3 months and that were closed on or before as_of (not renewed in the same account).';
+COMMENT ON COLUMN clientele.customer_features.td_not_rolled_3m IS 'Those of td_matured_3m with no other time deposit of the customer opened within 14 days of the maturity date (before or after, on or before as_of).';
+COMMENT ON COLUMN clientele.customer_features.td_not_rolled_on IS 'Latest maturity date among td_not_rolled_3m; NULL when none.';
+
+CREATE FUNCTION clientele.customer_features(as_of date) RETURNS SETOF clientele.customer_features
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 100000 SET search_path = pg_catalog, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+	d3 date;      -- as_of - 3 months: last day of the window before the last 3 months
+	d6 date;
+	d12 date;
+	ts_end timestamptz;   -- start of the day after as_of
+	t3 timestamptz;       -- start of the last 3 months
+	t6 timestamptz;       -- start of the last 6 months
+	t12 timestamptz;      -- start of the last 12 months
+BEGIN
+	PERFORM clientele.check_as_of(as_of);
+	d3 := (as_of - interval '3 months')::date;
+	d6 := (as_of - interval '6 months')::date;
+	d12 := (as_of - interval '12 months')::date;
+	ts_end := (as_of + 1)::timestamptz;
+	t3 := (d3 + 1)::timestamptz;
+	t6 := (d6 + 1)::timestamptz;
+	t12 := (d12 + 1)::timestamptz;
+	RETURN QUERY
+	WITH cust AS (
+		SELECT c.customer_id, c.relationship_manager, c.region, c.branch, c.opened_on,
+		       CASE WHEN c.closed_on <= as_of THEN c.closed_on END AS closed_on
+		FROM clientele.in_customer c
+		WHERE c.opened_on <= as_of
+	), acct AS (
+		SELECT a.customer_id,
+		       min(a.opened_on) AS first_opened,
+		       count(*)::integer AS n_ever,
+		       count(*) FILTER (WHERE a.closed_on IS NULL OR a.closed_on > as_of)::integer AS n_open,
+		       count(*) FILTER (WHERE a.opened_on <= d6
+		                        AND (a.closed_on IS NULL OR a.closed_on > d6))::integer AS n_open_6m,
+		       count(DISTINCT a.product_type) FILTER (WHERE a.closed_on IS NULL OR a.closed_on > as_of)::integer AS p_open,
+		       count(DISTINCT a.product_type) FILTER (WHERE a.opened_on <= d6
+		                        AND (a.closed_on IS NULL OR a.closed_on > d6))::integer AS p_open_6m
+		FROM clientele.in_account a
+		WHERE a.opened_on <= as_of
+		GROUP BY a.customer_id
+	), td AS (
+		-- time deposits that matured in the last 3 months and were paid out
+		SELECT m.customer_id,
+		       count(*)::integer AS matured,
+		       count(*) FILTER (WHERE NOT m.rolled)::integer AS not_rolled,
+		       max(m.maturity_date) FILTER (WHERE NOT m.rolled) AS not_rolled_on
+		FROM (
+			SELECT a.customer_id, a.maturity_date,
+			       EXISTS (SELECT FROM clientele.in_account r
+			               WHERE r.customer_id = a.customer_id
+			                 AND r.product_type = 'time_deposit'
+			                 AND r.account_id <> a.account_id
+			                 AND r.opened_on <= as_of
+			                 AND r.opened_on >= a.maturity_date - 14
+			                 AND r.opened_on <= a.maturity_date + 14) AS rolled
+			FROM clientele.in_account a
+			WHERE a.product_type = 'time_deposit'
+			  AND a.maturity_date > d3 AND a.maturity_date <= as_of
+			  AND a.closed_on <= as_of
+			  AND a.opened_on <= as_of) m
+		GROUP BY m.customer_id
+	), bal AS (
+		-- one pass over the balances of the accounts that count in AUM: three windows per account
+		SELECT a.customer_id,
+		       a.opened_on <= d3 AND (a.closed_on IS NULL OR a.closed_on > d3) AS open_3m_ago,
+		       clientele.avg_daily_balance(b.as_of, b.balance, d3 + 1, as_of) AS adb_3m,
+		       clientele.avg_daily_balance(b.as_of, b.balance, d6 + 1, d3) AS adb_prev_3m,
+		       clientele.avg_daily_balance(b.as_of, b.balance, d3, d3) AS bal_3m_ago
+		FROM clientele.in_balance b
+		JOIN clientele.in_account a ON a.account_id = b.account_id
+		JOIN clientele.product_type p ON p.product_type = a.product_type
+		WHERE b.as_of <= as_of AND p.counts_in_aum AND a.opened_on <= as_of
+		GROUP BY b.account_id, a.customer_id, a.opened_on, a.closed_on
+	), aum AS (
+		SELECT x.customer_id,
+		       sum(greatest(x.adb_3m, 0)) AS aum_3m,
+		       sum(greatest(x.adb_prev_3m, 0)) AS aum_prev_3m,
+		       sum(greatest(x.bal_3m_ago, 0)) FILTER (WHERE x.open_3m_ago) AS aum_3m_ago
+		FROM bal x
+		GROUP BY x.customer_id
+	), txn AS (
+		-- one pass over the transactions
+		SELECT t.customer_id,
+		       max(t.ts) FILTER (WHERE t.customer_initiated) AS last_ts,
+		       count(*) FILTER (WHERE t.customer_initiated AND t.ts >= t3)::integer AS n_3m,
+		       count(*) FILTER (WHERE t.customer_initiated AND t.ts >= t6
+		                        AND t.ts < t3)::integer AS n_prev_3m,
+		       count(*) FILTER (WHERE t.customer_initiated AND t.ts >= t6)::integer AS n_6m,
+		       count(*) FILTER (WHERE t.customer_initiated AND t.ts >= t12
+		                        AND t.ts < t6)::integer AS n_prev_6m,
+		       max(t.ts) FILTER (WHERE t.customer_initiated AND t.ts < t12) AS before_12m_ts,
+		       array_agg(t.ts::date) FILTER (WHERE t.customer_initiated AND t.ts >= t12) AS days_12m,
+		       sum(t.amount) FILTER (WHERE t.customer_initiated AND t.kind = 'transfer' AND t.direction = 'out'
+		                        AND t.ts >= t3) AS tr_3m,
+		       sum(t.amount) FILTER (WHERE t.customer_initiated AND t.kind = 'transfer' AND t.direction = 'out'
+		                        AND t.ts >= t6
+		                        AND t.ts < t3) AS tr_prev_3m,
+		       sum(t.amount) FILTER (WHERE t.counterparty_bank IS NOT NULL AND t.direction = 'out'
+		                        AND t.ts >= t3) AS ob_3m
+		FROM clientele.in_transaction t
+		WHERE t.ts < ts_end
+		GROUP BY t.customer_id
+	), inter AS (
+		SELECT i.customer_id,
+		       count(*) FILTER (WHERE i.kind = 'address_change'
+		                        AND i.ts >= t3)::integer AS addr_3m,
+		       count(*) FILTER (WHERE i.kind IN ('complaint', 'service_failure'))::integer AS compl_6m,
+		       count(*) FILTER (WHERE i.kind = 'rm_contact')::integer AS rm_6m
+		FROM clientele.in_interaction i
+		WHERE i.ts < ts_end AND i.ts >= t6
+		GROUP BY i.customer_id
+	)
+	SELECT c.customer_id, as_of, c.relationship_manager, c.region, c.branch, c.opened_on,
+	       c.closed_on IS NOT NULL, c.closed_on,
+	       a.first_opened, as_of - a.first_opened,
+	       coalesce(a.n_ever, 0), coalesce(a.n_open, 0), coalesce(a.n_open_6m, 0),
+	       coalesce(a.p_open, 0), coalesce(a.p_open_6m, 0),
+	       x.last_ts::date,
+	       coalesce(x.n_3m, 0), coalesce(x.n_prev_3m, 0), coalesce(x.n_6m, 0), coalesce(x.n_prev_6m, 0),
+	       g.gap_days, g.gap_started_on, g.gap_ended_on,
+	       coalesce(m.aum_3m, 0), coalesce(m.aum_prev_3m, 0), coalesce(m.aum_3m_ago, 0),
+	       coalesce(x.tr_3m, 0), coalesce(x.tr_prev_3m, 0), coalesce(x.ob_3m, 0),
+	       coalesce(i.addr_3m, 0), coalesce(i.compl_6m, 0), coalesce(i.rm_6m, 0),
+	       c.relationship_manager IS NOT NULL,
+	       coalesce(d.matured, 0), coalesce(d.not_rolled, 0), d.not_rolled_on
+	FROM cust c
+	LEFT JOIN acct a ON a.customer_id = c.customer_id
+	LEFT JOIN txn x ON x.customer_id = c.customer_id
+	LEFT JOIN aum m ON m.customer_id = c.customer_id
+	LEFT JOIN inter i ON i.customer_id = c.customer_id
+	LEFT JOIN td d ON d.customer_id = c.customer_id
+	LEFT JOIN LATERAL clientele.activity_gap(x.days_12m, x.before_12m_ts::date) g ON true;
+END $$;
+COMMENT ON FUNCTION clientele.customer_features(date) IS
+	'Behavioural features of every customer opened on or before as_of (see the columns of type clientele.customer_features and docs/lifecycle.md), from the input views clientele.in_* with one aggregation pass per input and no row dated after as_of; a closing date after as_of is not known yet. Runs clientele.check_as_of(as_of) first. Rows in no particular order.';
+
+REVOKE ALL ON FUNCTION clientele.check_as_of(date) FROM PUBLIC;
+REVOKE ALL ON FUNCTION clientele.activity_gap(date[], date) FROM PUBLIC;
+REVOKE ALL ON FUNCTION clientele.customer_features(date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION clientele.check_as_of(date) TO clientele_admin, clientele_analyst;
+GRANT EXECUTE ON FUNCTION clientele.activity_gap(date[], date) TO clientele_admin, clientele_analyst;
+GRANT EXECUTE ON FUNCTION clientele.customer_features(date) TO clientele_admin, clientele_analyst;

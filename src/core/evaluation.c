@@ -1,0 +1,503 @@
+/*
+ * evaluation.c
+ *		Exact ranking metrics and logistic regression (see evaluation.h).
+ */
+#include "evaluation.h"
+#include "specfun.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------
+ * ranking metrics
+ * ------------------------------------------------------------------------ */
+
+static int
+point_cmp(const void *a, const void *b)
+{
+	double		x = ((const cl_eval_point *) a)->score;
+	double		y = ((const cl_eval_point *) b)->score;
+
+	return (x > y) - (x < y);
+}
+
+size_t
+cl_eval_compact(cl_eval_point *p, size_t n)
+{
+	size_t		i,
+				m;
+
+	if (n < 2)
+		return n;
+	qsort(p, n, sizeof(cl_eval_point), point_cmp);
+	m = 0;
+	for (i = 1; i < n; i++)
+	{
+		if (p[i].score == p[m].score)
+		{
+			p[m].pos += p[i].pos;
+			p[m].neg += p[i].neg;
+		}
+		else
+			p[++m] = p[i];
+	}
+	return m + 1;
+}
+
+double
+cl_eval_auc(const cl_eval_point *p, size_t n, int64_t npos, int64_t nneg)
+{
+	/* 2U = sum over scores of pos * (2 * negatives below + negatives tied) */
+	unsigned __int128 twice_u = 0;
+	unsigned __int128 below = 0;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		twice_u += (unsigned __int128) p[i].pos * (2 * below + (unsigned __int128) p[i].neg);
+		below += (unsigned __int128) p[i].neg;
+	}
+	return (double) ((long double) twice_u / (2.0L * (long double) npos * (long double) nneg));
+}
+
+double
+cl_eval_ks(const cl_eval_point *p, size_t n, int64_t npos, int64_t nneg)
+{
+	/* |cum_pos / npos - cum_neg / nneg| = |cum_pos nneg - cum_neg npos| / (npos nneg) */
+	__int128	cpos = 0,
+				cneg = 0,
+				best = 0;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		__int128	d;
+
+		cpos += p[i].pos;
+		cneg += p[i].neg;
+		d = cpos * nneg - cneg * npos;
+		if (d < 0)
+			d = -d;
+		if (d > best)
+			best = d;
+	}
+	return (double) ((long double) best / ((long double) npos * (long double) nneg));
+}
+
+double
+cl_eval_lift(const cl_eval_point *p, size_t n, int64_t npos, int64_t nneg, double fraction)
+{
+	long double total = (long double) npos + (long double) nneg;
+	long double k = (long double) fraction * total;
+	long double taken = 0,
+				captured = 0;
+	size_t		i = n;
+
+	/* from the highest score down */
+	while (i > 0 && taken < k)
+	{
+		const cl_eval_point *q = &p[--i];
+		long double size = (long double) q->pos + (long double) q->neg;
+
+		if (taken + size <= k)
+		{
+			taken += size;
+			captured += (long double) q->pos;
+		}
+		else
+		{
+			captured += (long double) q->pos * (k - taken) / size;
+			taken = k;
+		}
+	}
+	if (k <= 0)
+		return NAN;
+	return (double) ((captured / k) / ((long double) npos / total));
+}
+
+/* ------------------------------------------------------------------------
+ * linear algebra
+ * ------------------------------------------------------------------------ */
+
+int
+cl_cholesky(double *a, int n)
+{
+	int			i,
+				j,
+				k;
+
+	for (j = 0; j < n; j++)
+	{
+		double		d = a[j * n + j];
+
+		for (k = 0; k < j; k++)
+			d -= a[j * n + k] * a[j * n + k];
+		if (!(d > 0) || !isfinite(d))
+			return j + 1;
+		d = sqrt(d);
+		a[j * n + j] = d;
+		for (i = j + 1; i < n; i++)
+		{
+			double		s = a[i * n + j];
+
+			for (k = 0; k < j; k++)
+				s -= a[i * n + k] * a[j * n + k];
+			a[i * n + j] = s / d;
+		}
+	}
+	return 0;
+}
+
+void
+cl_cholesky_solve(const double *l, int n, double *b)
+{
+	int			i,
+				k;
+
+	for (i = 0; i < n; i++)
+	{
+		double		s = b[i];
+
+		for (k = 0; k < i; k++)
+			s -= l[i * n + k] * b[k];
+		b[i] = s / l[i * n + i];
+	}
+	for (i = n - 1; i >= 0; i--)
+	{
+		double		s = b[i];
+
+		for (k = i + 1; k < n; k++)
+			s -= l[k * n + i] * b[k];
+		b[i] = s / l[i * n + i];
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * logistic regression
+ * ------------------------------------------------------------------------ */
+
+typedef struct logit_work
+{
+	cl_logit_row_fn get_row;
+	void	   *ctx;
+	size_t		n;
+	int			p;				/* features */
+	int			q;				/* parameters = p + 1 */
+	const double *mean;
+	const double *scale;
+	const double *lam;			/* penalty per parameter (0 for the intercept) */
+	double	   *buf;			/* p + 1: row decoding */
+	double	   *z;				/* q: standardised row, z[0] = 1 */
+	long double *g;				/* q: gradient */
+	double	   *h;				/* q x q: negative Hessian (lower triangle) */
+	cl_logit_interrupt_fn interrupt;
+} logit_work;
+
+/*
+ * One pass at b: log-likelihood (returned in *ll), penalised objective
+ * (returned), gradient w->g and negative Hessian w->h of the penalised
+ * objective.
+ */
+static long double
+logit_eval(logit_work *w, const double *b, long double *ll)
+{
+	int			q = w->q,
+				j,
+				k;
+	size_t		i;
+	long double sum = 0;
+	long double pen = 0;
+
+	if (w->interrupt)
+		w->interrupt();
+	for (j = 0; j < q; j++)
+		w->g[j] = 0;
+	memset(w->h, 0, sizeof(double) * (size_t) q * q);
+	w->z[0] = 1.0;
+	for (i = 0; i < w->n; i++)
+	{
+		const double *r = w->get_row(w->ctx, i, w->buf);
+		double		y = r[0];
+		double		eta = b[0];
+		double		mu,
+					wt,
+					resid;
+
+		for (j = 1; j < q; j++)
+		{
+			w->z[j] = (r[j] - w->mean[j]) / w->scale[j];
+			eta += b[j] * w->z[j];
+		}
+		sum += (long double) (y * eta - cl_log1pexp(eta));
+		mu = 1.0 / (1.0 + exp(-eta));
+		wt = mu * (1.0 - mu);
+		resid = y - mu;
+		for (j = 0; j < q; j++)
+		{
+			double		wz = wt * w->z[j];
+			double	   *hrow = w->h + (size_t) j * q;
+
+			w->g[j] += (long double) (resid * w->z[j]);
+			for (k = 0; k <= j; k++)
+				hrow[k] += wz * w->z[k];
+		}
+		if ((i & 0xFFFF) == 0xFFFF && w->interrupt)
+			w->interrupt();
+	}
+	for (j = 0; j < q; j++)
+	{
+		pen += 0.5L * w->lam[j] * b[j] * b[j];
+		w->g[j] -= (long double) (w->lam[j] * b[j]);
+		w->h[(size_t) j * q + j] += w->lam[j];
+	}
+	/* symmetric copy (the solver reads the lower triangle only; keep both) */
+	for (j = 0; j < q; j++)
+		for (k = 0; k < j; k++)
+			w->h[(size_t) k * q + j] = w->h[(size_t) j * q + k];
+	*ll = sum;
+	return sum - pen;
+}
+
+cl_logit_status
+cl_logit_fit(cl_logit_row_fn get_row, void *ctx, size_t n, int p, double l2, int max_iter,
+			 cl_logit_interrupt_fn interrupt, void *(*alloc) (size_t), void (*release) (void *),
+			 cl_logit_result *out)
+{
+	int			q = p + 1,
+				j,
+				k,
+				it;
+	size_t		i;
+	logit_work	w;
+	double	   *mean,
+			   *scale,
+			   *lam,
+			   *b,
+			   *bn,
+			   *d,
+			   *hl,
+			   *col,
+			   *cov,
+			   *buf,
+			   *z,
+			   *h;
+	long double *g,
+			   *m2;
+	long double f,
+				fn,
+				ll = 0,
+				lln;
+	double		npos = 0;
+	cl_logit_status status = CL_LOGIT_OK;
+	size_t		qq = (size_t) q * q;
+	char	   *mem;
+	size_t		bytes;
+
+	bytes = sizeof(double) * (8 * (size_t) q + 4 * qq) + sizeof(long double) * 2 * (size_t) q;
+	mem = alloc(bytes);
+	if (mem == NULL)
+		return CL_LOGIT_NOMEM;
+	g = (long double *) mem;
+	m2 = g + q;
+	mean = (double *) (m2 + q);
+	scale = mean + q;
+	lam = scale + q;
+	b = lam + q;
+	bn = b + q;
+	d = bn + q;
+	buf = d + q;
+	z = buf + q;
+	h = z + q;
+	hl = h + qq;
+	col = hl + qq;
+	cov = col + qq;
+
+	out->iterations = 0;
+	out->converged = 0;
+	out->singular_feature = 0;
+	out->passes = 0;
+
+	/* pass 1: means and scales (Welford), positives */
+	for (j = 0; j < q; j++)
+	{
+		mean[j] = 0;
+		m2[j] = 0;
+	}
+	if (interrupt)
+		interrupt();
+	for (i = 0; i < n; i++)
+	{
+		const double *r = get_row(ctx, i, buf);
+		double		cnt = (double) (i + 1);
+
+		npos += r[0];
+		for (j = 1; j < q; j++)
+		{
+			double		delta = r[j] - mean[j];
+
+			mean[j] += delta / cnt;
+			m2[j] += (long double) (delta * (r[j] - mean[j]));
+		}
+		if ((i & 0xFFFF) == 0xFFFF && interrupt)
+			interrupt();
+	}
+	out->passes = 1;
+	mean[0] = 0;
+	scale[0] = 1;
+	lam[0] = 0;
+	for (j = 1; j < q; j++)
+	{
+		double		sd = n > 0 ? sqrt((double) (m2[j] / (long double) n)) : 0;
+
+		scale[j] = (sd > 0 && isfinite(sd)) ? sd : 1.0;
+		lam[j] = l2 / (scale[j] * scale[j]);
+	}
+
+	w.get_row = get_row;
+	w.ctx = ctx;
+	w.n = n;
+	w.p = p;
+	w.q = q;
+	w.mean = mean;
+	w.scale = scale;
+	w.lam = lam;
+	w.buf = buf;
+	w.z = z;
+	w.g = g;
+	w.h = h;
+	w.interrupt = interrupt;
+
+	/* start: the intercept of the null model */
+	for (j = 0; j < q; j++)
+		b[j] = 0;
+	if (npos > 0 && npos < (double) n)
+		b[0] = log(npos / ((double) n - npos));
+	f = logit_eval(&w, b, &ll);
+	out->passes++;
+
+	for (it = 1; it <= max_iter; it++)
+	{
+		double		t = 1.0,
+					step = 0;
+		int			piv;
+		int			accepted = 0;
+
+		memcpy(hl, h, sizeof(double) * qq);
+		piv = cl_cholesky(hl, q);
+		if (piv)
+		{
+			out->singular_feature = piv;
+			if (it == 1)
+			{
+				/* singular at the start (every weight > 0): collinear features */
+				status = CL_LOGIT_SINGULAR;
+				goto done;
+			}
+			/* weights underflowed on the way to infinity: separation */
+			break;
+		}
+		for (j = 0; j < q; j++)
+			d[j] = (double) g[j];
+		cl_cholesky_solve(hl, q, d);
+		for (j = 0; j < q; j++)
+			if (fabs(d[j]) > step)
+				step = fabs(d[j]);
+		out->iterations = it;
+		if (step < 1e-10)
+		{
+			/* already at the optimum: the gradient is below resolution */
+			out->converged = 1;
+			break;
+		}
+		while (t > 1e-12)
+		{
+			for (j = 0; j < q; j++)
+				bn[j] = b[j] + t * d[j];
+			fn = logit_eval(&w, bn, &lln);
+			out->passes++;
+			if (fn >= f - 1e-13L * (1 + fabsl(f)))
+			{
+				accepted = 1;
+				break;
+			}
+			t *= 0.5;
+		}
+		if (!accepted)
+		{
+			/* no ascent along the Newton direction: restore b's derivatives */
+			f = logit_eval(&w, b, &ll);
+			out->passes++;
+			out->converged = (t * step < 1e-10);
+			break;
+		}
+		memcpy(b, bn, sizeof(double) * q);
+		f = fn;
+		ll = lln;
+		if (t * step < 1e-10)
+		{
+			out->converged = 1;
+			break;
+		}
+		/* every row fitted perfectly: complete separation, no finite optimum */
+		if (-ll < 1e-10L)
+			break;
+	}
+
+	/* covariance: inverse of the negative Hessian at b (already at b) */
+	memcpy(hl, h, sizeof(double) * qq);
+	if (cl_cholesky(hl, q) == 0)
+	{
+		for (k = 0; k < q; k++)
+		{
+			for (j = 0; j < q; j++)
+				col[j] = (j == k);
+			cl_cholesky_solve(hl, q, col);
+			for (j = 0; j < q; j++)
+				cov[(size_t) j * q + k] = col[j];
+		}
+		/* raw intercept = b0 - sum b_j m_j / s_j: a = (1, -m_j / s_j) */
+		{
+			long double v = 0;
+
+			for (j = 0; j < q; j++)
+			{
+				double		aj = j == 0 ? 1.0 : -mean[j] / scale[j];
+
+				for (k = 0; k < q; k++)
+				{
+					double		ak = k == 0 ? 1.0 : -mean[k] / scale[k];
+
+					v += (long double) aj * cov[(size_t) j * q + k] * ak;
+				}
+			}
+			out->se[0] = v > 0 ? sqrt((double) v) : NAN;
+		}
+		for (j = 1; j < q; j++)
+		{
+			double		v = cov[(size_t) j * q + j];
+
+			out->se[j] = v > 0 ? sqrt(v) / scale[j] : NAN;
+		}
+	}
+	else
+		for (j = 0; j < q; j++)
+			out->se[j] = NAN;
+
+	/* coefficients on the original scale */
+	{
+		long double b0 = b[0];
+
+		for (j = 1; j < q; j++)
+		{
+			out->beta[j] = b[j] / scale[j];
+			b0 -= (long double) b[j] * mean[j] / scale[j];
+		}
+		out->beta[0] = (double) b0;
+	}
+	out->log_likelihood = (double) ll;
+
+done:
+	release(mem);
+	return status;
+}

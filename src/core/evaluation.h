@@ -1,0 +1,102 @@
+/*
+ * evaluation.h
+ *		Plain-C maths of the evaluation area (no PostgreSQL headers):
+ *		exact ranking metrics (AUC, KS, lift) over distinct scores with class
+ *		counts, and an L2-penalised logistic regression fitted by Newton/IRLS.
+ */
+#ifndef CL_EVALUATION_H
+#define CL_EVALUATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* one distinct score with the number of positive and negative rows at it */
+typedef struct cl_eval_point
+{
+	double		score;
+	int64_t		pos;
+	int64_t		neg;
+} cl_eval_point;
+
+/*
+ * Sorts p[0..n) by score and merges equal scores (counts added); returns the
+ * new number of points.  Scores must not be NaN.
+ */
+extern size_t cl_eval_compact(cl_eval_point *p, size_t n);
+
+/*
+ * The metrics take the compacted points (strictly increasing scores) and the
+ * class totals; npos > 0 and nneg > 0 (the caller returns NULL otherwise).
+ *
+ * AUC: P(score of a random positive > that of a random negative) + 1/2 P(tie)
+ * (Mann-Whitney U / (npos nneg)), summed exactly in 128-bit integers.
+ */
+extern double cl_eval_auc(const cl_eval_point *p, size_t n, int64_t npos, int64_t nneg);
+
+/* KS: max over thresholds t of |F_pos(t) - F_neg(t)|, the empirical CDFs */
+extern double cl_eval_ks(const cl_eval_point *p, size_t n, int64_t npos, int64_t nneg);
+
+/*
+ * Lift at fraction f (0 < f <= 1): positive rate among the f N rows of highest
+ * score over the overall positive rate.  A group of tied scores that straddles
+ * the cut contributes its positives pro rata (the expected value over the
+ * orders of the ties), so the result does not depend on row order.
+ */
+extern double cl_eval_lift(const cl_eval_point *p, size_t n, int64_t npos, int64_t nneg,
+						   double fraction);
+
+/* ------------------------------------------------------------------------
+ * logistic regression
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Rows: n rows of stride (p + 1) doubles, the label (0 or 1) first and then
+ * the p features; get_row returns a pointer to p + 1 doubles in native
+ * order (the caller may decode stored rows into buf).
+ */
+typedef const double *(*cl_logit_row_fn) (void *ctx, size_t i, double *buf);
+
+/* called at each pass over the rows; may not return (cancel) */
+typedef void (*cl_logit_interrupt_fn) (void);
+
+typedef enum cl_logit_status
+{
+	CL_LOGIT_OK = 0,
+	CL_LOGIT_SINGULAR,			/* X'WX + penalty not positive definite */
+	CL_LOGIT_NOMEM
+} cl_logit_status;
+
+typedef struct cl_logit_result
+{
+	double	   *beta;			/* p + 1, intercept first (caller allocated) */
+	double	   *se;				/* p + 1; NaN when not available */
+	double		log_likelihood; /* of the data, without the penalty */
+	int			iterations;		/* Newton steps taken */
+	int			passes;			/* passes over the rows (moments included) */
+	int			converged;
+	int			singular_feature;	/* on CL_LOGIT_SINGULAR: a 1-based pivot */
+} cl_logit_result;
+
+/*
+ * Maximises sum_i [y_i eta_i - log(1 + exp eta_i)] - l2/2 sum_{j>=1} beta_j^2
+ * (the intercept is not penalised) by Newton's method with step halving, on
+ * internally centred and scaled features (the result is on the original
+ * scale).  Converged: the largest Newton step, in standardised units, is below
+ * 1e-10 and the penalised log-likelihood stopped rising; at most max_iter
+ * steps.  Standard errors: square roots of the diagonal of the inverse
+ * (penalised) Hessian at the optimum.  Work memory: O(p^2), allocated with
+ * malloc-like alloc/release given by the caller.
+ */
+extern cl_logit_status cl_logit_fit(cl_logit_row_fn get_row, void *ctx, size_t n, int p,
+									 double l2, int max_iter,
+									 cl_logit_interrupt_fn interrupt,
+									 void *(*alloc) (size_t), void (*release) (void *),
+									 cl_logit_result *out);
+
+/* Cholesky of the symmetric positive definite a (n x n, row major, lower
+ * triangle used) in place; returns 0 or the 1-based failing pivot */
+extern int	cl_cholesky(double *a, int n);
+/* solves L L' x = b in place (b overwritten by x) */
+extern void cl_cholesky_solve(const double *l, int n, double *b);
+
+#endif							/* CL_EVALUATION_H */

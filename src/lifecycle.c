@@ -1,0 +1,328 @@
+/*
+ * lifecycle.c
+ *		fmgr glue of the lifecycle area: clientele.lifecycle_classify(), the
+ *		stage of one customer from a row of clientele.customer_features under
+ *		a rule set of clientele.lifecycle_rules.  The rules themselves live in
+ *		src/core/lifecycle_core.c; the rule sets are compiled once per backend
+ *		(config_cache.h) and recompiled after every committed change.
+ */
+#include "clientele.h"
+
+#include "access/htup_details.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/numeric.h"
+#include "utils/typcache.h"
+
+#include "config_cache.h"
+#include "lifecycle_core.h"
+
+PG_FUNCTION_INFO_V1(clientele_lifecycle_classify);
+
+/* --- the compiled rule sets ------------------------------------------------ */
+
+typedef struct LcRuleSet
+{
+	char	   *name;
+	ClLcRules	rules;
+} LcRuleSet;
+
+typedef struct LcConfig
+{
+	int			nsets;
+	LcRuleSet  *sets;
+	int			in_use;			/* index of the set used when none is named */
+} LcConfig;
+
+static const char *const lc_tables[] = {"lifecycle_rules"};
+static ClConfigCache lc_cache = CL_CONFIG_CACHE("lifecycle rules", lc_tables);
+
+#define LC_BUILD_QUERY \
+	"SELECT rules, in_use, builtin, new_days, growing_tenure_days, churn_inactive_months, " \
+	"dormant_inactive_months, reactivation_gap_months, reactivation_recent_months, " \
+	"reactivation_window_months, decline_min_txn, decline_aum_drop::float8, " \
+	"decline_txn_drop::float8, growth_aum_rise::float8 " \
+	"FROM clientele.lifecycle_rules ORDER BY rules COLLATE \"C\""
+
+/* a column of the rule-set query (NOT NULL in the table) */
+static Datum
+lc_col(SPITupleTable *tt, uint64 r, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tt->vals[r], tt->tupdesc, col, &isnull);
+
+	if (isnull)
+		elog(ERROR, "NULL in clientele.lifecycle_rules column %d", col);
+	return d;
+}
+
+static void *
+lc_build(MemoryContext cxt, void *arg)
+{
+	LcConfig   *cfg;
+	SPITupleTable *tt;
+	uint64		n,
+				r;
+	int			standard = -1;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute(LC_BUILD_QUERY, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading clientele.lifecycle_rules failed");
+	tt = SPI_tuptable;
+	n = SPI_processed;
+
+	MemoryContextSwitchTo(cxt);
+	cfg = palloc0(sizeof(LcConfig));
+	cfg->sets = palloc0(sizeof(LcRuleSet) * Max(n, 1));
+	cfg->in_use = -1;
+	for (r = 0; r < n; r++)
+	{
+		LcRuleSet  *s = &cfg->sets[cfg->nsets];
+		bool		isnull;
+		ClLcRules  *x = &s->rules;
+
+		s->name = TextDatumGetCString(SPI_getbinval(tt->vals[r], tt->tupdesc, 1, &isnull));
+		if (DatumGetBool(SPI_getbinval(tt->vals[r], tt->tupdesc, 2, &isnull)))
+			cfg->in_use = cfg->nsets;
+		if (strcmp(s->name, "standard") == 0 &&
+			DatumGetBool(SPI_getbinval(tt->vals[r], tt->tupdesc, 3, &isnull)))
+			standard = cfg->nsets;
+		x->new_days = DatumGetInt32(lc_col(tt, r, 4));
+		x->growing_tenure_days = DatumGetInt32(lc_col(tt, r, 5));
+		x->churn_inactive_months = DatumGetInt32(lc_col(tt, r, 6));
+		x->dormant_inactive_months = DatumGetInt32(lc_col(tt, r, 7));
+		x->reactivation_gap_months = DatumGetInt32(lc_col(tt, r, 8));
+		x->reactivation_recent_months = DatumGetInt32(lc_col(tt, r, 9));
+		x->reactivation_window_months = DatumGetInt32(lc_col(tt, r, 10));
+		x->decline_min_txn = DatumGetInt32(lc_col(tt, r, 11));
+		x->decline_aum_drop = DatumGetFloat8(lc_col(tt, r, 12));
+		x->decline_txn_drop = DatumGetFloat8(lc_col(tt, r, 13));
+		x->growth_aum_rise = DatumGetFloat8(lc_col(tt, r, 14));
+		cfg->nsets++;
+	}
+	if (cfg->in_use < 0)
+		cfg->in_use = standard;
+	SPI_finish();
+	return cfg;
+}
+
+static const LcRuleSet *
+lc_rule_set(const LcConfig *cfg, const char *name)
+{
+	int			i;
+	StringInfoData known;
+
+	if (name == NULL)
+	{
+		if (cfg->in_use < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("no lifecycle rule set is in use and the shipped set \"standard\" is missing"),
+					 errhint("Mark a rule set of clientele.lifecycle_rules in_use, or name one.")));
+		return &cfg->sets[cfg->in_use];
+	}
+	for (i = 0; i < cfg->nsets; i++)
+		if (strcmp(cfg->sets[i].name, name) == 0)
+			return &cfg->sets[i];
+	initStringInfo(&known);
+	for (i = 0; i < cfg->nsets; i++)
+		appendStringInfo(&known, "%s%s", i ? ", " : "", cfg->sets[i].name);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown lifecycle rule set \"%s\"", name),
+			 errhint("Rule sets are: %s.", known.data)));
+	return NULL;				/* keep the compiler quiet */
+}
+
+/* --- per call site cache ------------------------------------------------- */
+
+enum
+{
+	F_AS_OF, F_CLOSED, F_ACCOUNTS_EVER, F_ACCOUNTS_OPEN, F_FIRST_OPENED, F_LAST_TXN,
+	F_GAP_STARTED, F_GAP_ENDED, F_TXN_3M, F_TXN_PREV_3M, F_AUM_3M, F_AUM_PREV_3M, F_NFIELDS
+};
+
+static const char *const lc_field_names[F_NFIELDS] = {
+	"as_of", "customer_closed", "accounts_ever", "accounts_open", "first_account_opened_on",
+	"last_txn_on", "gap_started_on", "gap_ended_on", "txn_3m", "txn_prev_3m", "aum_3m", "aum_prev_3m"
+};
+
+typedef struct LcCallCache
+{
+	Oid			tupType;
+	int32		tupTypmod;
+	int			attno[F_NFIELDS];	/* 1-based */
+	TupleDesc	row_desc;		/* of the features row, in fn_mcxt */
+	TupleDesc	result_desc;
+	Datum		stage_oid[CL_LC_NSTAGES];
+} LcCallCache;
+
+static LcCallCache *
+lc_call_cache(FunctionCallInfo fcinfo, HeapTupleHeader th)
+{
+	LcCallCache *cc = (LcCallCache *) fcinfo->flinfo->fn_extra;
+	Oid			tupType = HeapTupleHeaderGetTypeId(th);
+	int32		tupTypmod = HeapTupleHeaderGetTypMod(th);
+
+	if (cc == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		TupleDesc	rd;
+		Oid			enumtype;
+		int			i;
+
+		cc = palloc0(sizeof(LcCallCache));
+		if (get_call_result_type(fcinfo, NULL, &rd) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "lifecycle_classify must return a composite");
+		cc->result_desc = BlessTupleDesc(CreateTupleDescCopy(rd));
+		enumtype = TupleDescAttr(cc->result_desc, 0)->atttypid;
+		for (i = 0; i < CL_LC_NSTAGES; i++)
+			cc->stage_oid[i] = DirectFunctionCall2(enum_in, CStringGetDatum(cl_lc_stage_name[i]),
+												   ObjectIdGetDatum(enumtype));
+		cc->tupType = InvalidOid;
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = cc;
+	}
+	if (cc->tupType != tupType || cc->tupTypmod != tupTypmod)
+	{
+		TupleDesc	td;
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		int			f,
+					a;
+
+		if (cc->row_desc)
+			FreeTupleDesc(cc->row_desc);
+		td = cc->row_desc = lookup_rowtype_tupdesc_copy(tupType, tupTypmod);
+		MemoryContextSwitchTo(old);
+
+		for (f = 0; f < F_NFIELDS; f++)
+		{
+			cc->attno[f] = 0;
+			for (a = 0; a < td->natts; a++)
+			{
+				Form_pg_attribute att = TupleDescAttr(td, a);
+
+				if (!att->attisdropped && strcmp(NameStr(att->attname), lc_field_names[f]) == 0)
+				{
+					cc->attno[f] = a + 1;
+					break;
+				}
+			}
+			if (cc->attno[f] == 0)
+				elog(ERROR, "features row has no column \"%s\"", lc_field_names[f]);
+		}
+		cc->tupType = tupType;
+		cc->tupTypmod = tupTypmod;
+	}
+	return cc;
+}
+
+static Datum
+lc_get(HeapTuple tup, LcCallCache *cc, int f, bool *isnull)
+{
+	return heap_getattr(tup, cc->attno[f], cc->row_desc, isnull);
+}
+
+static int32
+lc_get_date(HeapTuple tup, LcCallCache *cc, int f, const char *what)
+{
+	bool		isnull;
+	Datum		d = lc_get(tup, cc, f, &isnull);
+
+	if (isnull)
+		return CL_LC_NO_DATE;
+	return cl_check_finite_date(DatumGetDateADT(d), what);
+}
+
+static int
+lc_get_int(HeapTuple tup, LcCallCache *cc, int f)
+{
+	bool		isnull;
+	Datum		d = lc_get(tup, cc, f, &isnull);
+
+	if (isnull)
+		return 0;
+	if (DatumGetInt32(d) < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("feature %s must not be negative, got %d", lc_field_names[f], DatumGetInt32(d))));
+	return DatumGetInt32(d);
+}
+
+static double
+lc_get_num(HeapTuple tup, LcCallCache *cc, int f)
+{
+	bool		isnull;
+	Datum		d = lc_get(tup, cc, f, &isnull);
+
+	if (isnull)
+		return 0.0;
+	return cl_check_nonneg(DatumGetFloat8(DirectFunctionCall1(numeric_float8, d)), lc_field_names[f]);
+}
+
+/*
+ * lifecycle_classify(features clientele.customer_features, rules text)
+ *		-> clientele.lifecycle_decision
+ */
+Datum
+clientele_lifecycle_classify(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader th;
+	HeapTupleData tup;
+	LcCallCache *cc;
+	const LcConfig *cfg;
+	const LcRuleSet *set;
+	ClLcFeatures f;
+	ClLcStage	stage;
+	char		rule[128];
+	char	   *name = NULL;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+	bool		isnull;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	th = PG_GETARG_HEAPTUPLEHEADER(0);
+	cc = lc_call_cache(fcinfo, th);
+
+	if (!PG_ARGISNULL(1))
+		name = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	cfg = (const LcConfig *) cl_config_get(&lc_cache, lc_build, NULL);
+	set = lc_rule_set(cfg, name);
+
+	tup.t_len = HeapTupleHeaderGetDatumLength(th);
+	ItemPointerSetInvalid(&tup.t_self);
+	tup.t_tableOid = InvalidOid;
+	tup.t_data = th;
+
+	f.as_of = lc_get_date(&tup, cc, F_AS_OF, "as_of");
+	if (f.as_of == CL_LC_NO_DATE)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("feature as_of must not be NULL")));
+	f.closed = DatumGetBool(lc_get(&tup, cc, F_CLOSED, &isnull)) && !isnull;
+	f.accounts_ever = lc_get_int(&tup, cc, F_ACCOUNTS_EVER);
+	f.accounts_open = lc_get_int(&tup, cc, F_ACCOUNTS_OPEN);
+	f.first_opened = lc_get_date(&tup, cc, F_FIRST_OPENED, "first_account_opened_on");
+	f.last_txn = lc_get_date(&tup, cc, F_LAST_TXN, "last_txn_on");
+	f.gap_started = lc_get_date(&tup, cc, F_GAP_STARTED, "gap_started_on");
+	f.gap_ended = lc_get_date(&tup, cc, F_GAP_ENDED, "gap_ended_on");
+	f.txn_3m = lc_get_int(&tup, cc, F_TXN_3M);
+	f.txn_prev_3m = lc_get_int(&tup, cc, F_TXN_PREV_3M);
+	f.aum_3m = lc_get_num(&tup, cc, F_AUM_3M);
+	f.aum_prev_3m = lc_get_num(&tup, cc, F_AUM_PREV_3M);
+	if ((f.first_opened != CL_LC_NO_DATE && f.first_opened > f.as_of) ||
+		(f.last_txn != CL_LC_NO_DATE && f.last_txn > f.as_of) ||
+		(f.gap_ended != CL_LC_NO_DATE && f.gap_ended > f.as_of))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("features dated after their as_of"),
+				 errdetail("first_account_opened_on, last_txn_on and gap_ended_on must not be after as_of.")));
+
+	stage = cl_lc_classify(&f, &set->rules, rule, sizeof(rule));
+	values[0] = cc->stage_oid[stage];
+	values[1] = CStringGetTextDatum(rule);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cc->result_desc, values, nulls)));
+}

@@ -1,0 +1,169 @@
+/*
+ * test_evaluation.c - unit tests of src/core/evaluation.c: AUC, KS and lift
+ * against hand computations (ties included), and the logistic fit against an
+ * independent 60-digit Newton solution (test/reference/logistic_mpmath.py) on
+ * the Spector & Mazzeo (1980) data.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "evaluation.h"
+
+static const double spector[32][4] = {
+	{2.66, 20, 0, 0}, {2.89, 22, 0, 0}, {3.28, 24, 0, 0}, {2.92, 12, 0, 0},
+	{4.00, 21, 0, 1}, {2.86, 17, 0, 0}, {2.76, 17, 0, 0}, {2.87, 21, 0, 0},
+	{3.03, 25, 0, 0}, {3.92, 29, 0, 1}, {2.63, 20, 0, 0}, {3.32, 23, 0, 0},
+	{3.57, 23, 0, 0}, {3.26, 25, 0, 1}, {3.53, 26, 0, 0}, {2.74, 19, 0, 0},
+	{2.75, 25, 0, 0}, {2.83, 19, 0, 0}, {3.12, 23, 1, 0}, {3.16, 25, 1, 1},
+	{2.06, 22, 1, 0}, {3.62, 28, 1, 1}, {2.89, 14, 1, 0}, {3.51, 26, 1, 0},
+	{3.54, 24, 1, 1}, {2.83, 27, 1, 1}, {3.39, 17, 1, 1}, {2.67, 24, 1, 0},
+	{3.65, 21, 1, 1}, {4.00, 23, 1, 1}, {3.10, 21, 1, 0}, {2.39, 19, 1, 1}
+};
+
+/* rows as the aggregate stores them: label first */
+static double rows[32][4];
+static int	interrupts = 0;
+
+static const double *
+get_row(void *ctx, size_t i, double *buf)
+{
+	(void) ctx;
+	(void) buf;
+	return rows[i];
+}
+
+static void
+count_interrupt(void)
+{
+	interrupts++;
+}
+
+static const double *
+get_dup(void *ctx, size_t i, double *buf)
+{
+	(void) ctx;
+	memcpy(buf, rows[i % 32], sizeof(rows[0]));
+	/* a constant feature in column 4 */
+	buf[4] = 7.0;
+	return buf;
+}
+
+int
+main(void)
+{
+	cl_eval_point pts[16];
+	size_t		n;
+	double		beta[5],
+				se[5];
+	cl_logit_result r;
+	cl_logit_status st;
+	int			i;
+
+	/*
+	 * scores 0.1(-) 0.4(+) 0.35(-) 0.8(+) 0.35(+) 0.1(+): sorted 0.1{+,-}
+	 * 0.35{+,-} 0.4{+} 0.8{+}; npos 4, nneg 2.  Pairs (pos, neg) won: 0.1+ vs
+	 * 0.1- tie 1/2, vs 0.35- loses; 0.35+ beats 0.1-, ties 0.35-; 0.4+ and 0.8+
+	 * beat both: U = 0.5 + 1.5 + 2 + 2 = 6, AUC = 6 / 8 = 0.75.
+	 */
+	pts[0] = (cl_eval_point) {0.1, 0, 1};
+	pts[1] = (cl_eval_point) {0.4, 1, 0};
+	pts[2] = (cl_eval_point) {0.35, 0, 1};
+	pts[3] = (cl_eval_point) {0.8, 1, 0};
+	pts[4] = (cl_eval_point) {0.35, 1, 0};
+	pts[5] = (cl_eval_point) {0.1, 1, 0};
+	n = cl_eval_compact(pts, 6);
+	ok(n == 4, "compact merges tied scores (%zu points)", n);
+	ok(pts[0].score == 0.1 && pts[0].pos == 1 && pts[0].neg == 1, "compact sums the counts of a tie");
+	near(cl_eval_auc(pts, n, 4, 2), 0.75, 1e-15, "AUC with ties counted one half");
+
+	/*
+	 * KS: CDFs at 0.1: pos 1/4, neg 1/2 (diff 1/4); at 0.35: 2/4 vs 2/2 (1/2);
+	 * at 0.4: 3/4 vs 1; at 0.8: 1 vs 1.  KS = 1/2.
+	 */
+	near(cl_eval_ks(pts, n, 4, 2), 0.5, 1e-15, "KS statistic");
+
+	/*
+	 * lift at 1/3: top 2 rows of 6 = 0.8+ and 0.4+: rate 1 / (4/6) = 1.5.
+	 * lift at 1/2: 3 rows: 0.8+, 0.4+, and half of the 0.35 tie {+,-}: 2.5/3
+	 * captured, rate (2.5/3) / (4/6) = 1.25.
+	 */
+	near(cl_eval_lift(pts, n, 4, 2, 1.0 / 3.0), 1.5, 1e-14, "lift at 1/3");
+	near(cl_eval_lift(pts, n, 4, 2, 0.5), 1.25, 1e-14, "lift at 1/2 splits the boundary tie pro rata");
+	near(cl_eval_lift(pts, n, 4, 2, 1.0), 1.0, 1e-14, "lift at 1 is 1");
+
+	/* perfect and reversed ranking */
+	{
+		cl_eval_point a[2] = {{0.0, 0, 3}, {1.0, 2, 0}};
+		cl_eval_point b[2] = {{0.0, 2, 0}, {1.0, 0, 3}};
+		cl_eval_point c[1] = {{0.5, 2, 3}};
+
+		near(cl_eval_auc(a, 2, 2, 3), 1.0, 0, "AUC 1 for a perfect ranking");
+		near(cl_eval_auc(b, 2, 2, 3), 0.0, 0, "AUC 0 for a reversed ranking");
+		near(cl_eval_auc(c, 1, 2, 3), 0.5, 0, "AUC 1/2 when every score ties");
+		near(cl_eval_ks(a, 2, 2, 3), 1.0, 0, "KS 1 for a perfect ranking");
+		near(cl_eval_ks(c, 1, 2, 3), 0.0, 0, "KS 0 when every score ties");
+	}
+
+	/* large counts: no overflow in the exact sums */
+	{
+		cl_eval_point a[2] = {{0.0, 3000000000LL, 4000000000LL}, {1.0, 5000000000LL, 1000000000LL}};
+
+		/* U = 3e9*4e9/2 + 5e9*(4e9 + 1e9/2) = 6e18 + 2.25e19; / (8e9*5e9) */
+		near(cl_eval_auc(a, 2, 8000000000LL, 5000000000LL), 2.85e19 / 4e19, 1e-15, "AUC with counts above 2^32");
+	}
+
+	/* logistic regression on the Spector data vs 60-digit Newton */
+	for (i = 0; i < 32; i++)
+	{
+		rows[i][0] = spector[i][3];
+		rows[i][1] = spector[i][0];
+		rows[i][2] = spector[i][1];
+		rows[i][3] = spector[i][2];
+	}
+	r.beta = beta;
+	r.se = se;
+	st = cl_logit_fit(get_row, NULL, 32, 3, 0.0, 100, count_interrupt, malloc, free, &r);
+	ok(st == CL_LOGIT_OK && r.converged, "Spector fit converges (%d iterations, %d passes)", r.iterations, r.passes);
+	rel_near(beta[0], -13.0213468581157, 1e-9, "intercept");
+	rel_near(beta[1], 2.82611259488932, 1e-9, "GPA");
+	rel_near(beta[2], 0.0951576613179093, 1e-9, "TUCE");
+	rel_near(beta[3], 2.37868765509335, 1e-9, "PSI");
+	rel_near(se[0], 4.93132421360276, 1e-8, "SE intercept");
+	rel_near(se[1], 1.26294107562909, 1e-8, "SE GPA");
+	rel_near(se[2], 0.141554205673695, 1e-8, "SE TUCE");
+	rel_near(se[3], 1.06456425449713, 1e-8, "SE PSI");
+	rel_near(r.log_likelihood, -12.8896342221314, 1e-12, "log-likelihood");
+	ok(interrupts >= r.passes, "interrupt callback called at every pass");
+
+	st = cl_logit_fit(get_row, NULL, 32, 3, 0.5, 100, NULL, malloc, free, &r);
+	ok(st == CL_LOGIT_OK && r.converged, "penalised Spector fit converges");
+	rel_near(beta[0], -9.18957970946626, 1e-9, "l2 0.5: intercept");
+	rel_near(beta[1], 1.62863581193684, 1e-9, "l2 0.5: GPA");
+	rel_near(beta[2], 0.117857012669492, 1e-9, "l2 0.5: TUCE");
+	rel_near(beta[3], 1.49974041389536, 1e-9, "l2 0.5: PSI");
+	rel_near(se[1], 0.824153979649187, 1e-8, "l2 0.5: SE GPA");
+	rel_near(r.log_likelihood, -13.6299402498667, 1e-12, "l2 0.5: log-likelihood (without the penalty)");
+
+	/* a constant feature is collinear with the intercept */
+	st = cl_logit_fit(get_dup, NULL, 64, 4, 0.0, 100, NULL, malloc, free, &r);
+	ok(st == CL_LOGIT_SINGULAR, "constant feature: singular (pivot %d)", r.singular_feature);
+
+	/* complete separation: no finite optimum, not converged */
+	{
+		static double sep[6][2] = {{0, 1}, {0, 2}, {0, 3}, {1, 4}, {1, 5}, {1, 6}};
+
+		memcpy(rows, sep, sizeof(sep));
+		for (i = 0; i < 6; i++)
+		{
+			rows[i][0] = sep[i][0];
+			rows[i][1] = sep[i][1];
+		}
+		st = cl_logit_fit(get_row, NULL, 6, 1, 0.0, 50, NULL, malloc, free, &r);
+		ok(st == CL_LOGIT_OK && !r.converged, "complete separation is reported as not converged");
+		st = cl_logit_fit(get_row, NULL, 6, 1, 1.0, 50, NULL, malloc, free, &r);
+		ok(st == CL_LOGIT_OK && r.converged, "an L2 penalty makes the separated fit converge");
+	}
+	return tap_done();
+}
