@@ -16,7 +16,10 @@ DECLARE
 	-- routines only the admin role runs (they write or schedule)
 	c_admin_routines constant text[] := ARRAY['refresh', 'refresh_compute', 'refresh_lock', 'refresh_unlock',
 		'refresh_stage_done', 'refresh_reports', 'purge_history', 'schedule_refresh', 'unschedule_refresh',
-		'use_source', 'reapply_sources', 'generate_demo_bank', 'tier_validate'];
+		'use_source', 'reapply_sources', 'generate_demo_bank', 'tier_validate', 'record_lifecycle', 'train_churn_model',
+		'use_schema', 'map_column', 'map_code', 'sync_keys', 'check_sources', 'check_sources_status', 'bank_key'];
+	-- internal routines (triggers, compilers) no role calls directly
+	c_internal_routines constant text[] := ARRAY['source_compile', 'sources_changed', 'sources_on_drop'];
 	-- bank data: read by analysts, written by the bank's loaders (owner)
 	c_bank_tables constant text[] := ARRAY['customer', 'account', 'balance', 'transaction', 'interaction', 'income',
 		'demo_truth'];
@@ -42,6 +45,7 @@ BEGIN
 	GRANT SELECT ON ALL TABLES IN SCHEMA clientele TO clientele_analyst, clientele_admin;
 	FOR r IN SELECT p.oid::regprocedure AS proc, p.proname FROM pg_proc p
 	         WHERE p.pronamespace = 'clientele'::regnamespace LOOP
+		CONTINUE WHEN r.proname = ANY (c_internal_routines);
 		EXECUTE format('GRANT EXECUTE ON ROUTINE %s TO clientele_admin', r.proc);
 		IF NOT (r.proname = ANY (c_admin_routines)) THEN
 			EXECUTE format('GRANT EXECUTE ON ROUTINE %s TO clientele_analyst', r.proc);

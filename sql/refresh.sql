@@ -29,8 +29,6 @@ CREATE TABLE clientele.refresh_config (
 	discount_rate_monthly float8 NOT NULL DEFAULT 0.01
 		CONSTRAINT refresh_config_discount_valid CHECK (discount_rate_monthly >= 0 AND discount_rate_monthly < 1),
 	churn_method         text NOT NULL DEFAULT 'scorecard',
-	max_days_after_data  integer NOT NULL DEFAULT 31
-		CONSTRAINT refresh_config_after_data_valid CHECK (max_days_after_data BETWEEN 0 AND 3660),
 	retention_days       integer DEFAULT 1100
 		CONSTRAINT refresh_config_retention_valid CHECK (retention_days IS NULL OR retention_days >= 1)
 );
@@ -46,7 +44,6 @@ COMMENT ON COLUMN clientele.refresh_config.rfm_ntiles IS 'Number of RFM score le
 COMMENT ON COLUMN clientele.refresh_config.clv_months IS 'CLV horizon in months (source 000:231: beyond about 5 years is worth almost nothing).';
 COMMENT ON COLUMN clientele.refresh_config.discount_rate_monthly IS 'Monthly discount rate of the CLV.';
 COMMENT ON COLUMN clientele.refresh_config.churn_method IS 'Method passed to clientele.churn_scores when it is installed.';
-COMMENT ON COLUMN clientele.refresh_config.max_days_after_data IS 'A refresh as of more than this many days after the newest balance or transaction is an error (no silent extrapolation).';
 COMMENT ON COLUMN clientele.refresh_config.retention_days IS 'Result history older than this many days before the newest refresh is purged at the end of each refresh (NULL: keep everything). The newest date is always kept.';
 INSERT INTO clientele.refresh_config DEFAULT VALUES;
 SELECT pg_catalog.pg_extension_config_dump('clientele.refresh_config', '');
@@ -65,7 +62,7 @@ BEGIN
 		    tier_scheme = NEW.tier_scheme, deposit_class_scheme = NEW.deposit_class_scheme,
 		    rfm_scheme = NEW.rfm_scheme, rfm_ntiles = NEW.rfm_ntiles, clv_months = NEW.clv_months,
 		    discount_rate_monthly = NEW.discount_rate_monthly, churn_method = NEW.churn_method,
-		    max_days_after_data = NEW.max_days_after_data, retention_days = NEW.retention_days;
+		    retention_days = NEW.retention_days;
 		RETURN NULL;
 	END IF;
 	IF NOT EXISTS (SELECT 1 FROM clientele.tier_scheme WHERE scheme = NEW.tier_scheme) THEN
@@ -302,34 +299,36 @@ CREATE FUNCTION clientele.refresh_check_as_of(p_as_of date) RETURNS date
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	v_newest date;
-	v_max integer := (SELECT max_days_after_data FROM clientele.refresh_config);
+	v_setting text := current_setting('clientele.as_of_max_lag_days', true);
+	v_lag integer := CASE WHEN v_setting ~ '^\s*[0-9]{1,6}\s*$' THEN v_setting::integer ELSE 31 END;
 BEGIN
-	IF p_as_of IS NULL THEN
-		RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	IF to_regprocedure('clientele.check_as_of(date)') IS NOT NULL THEN
+		-- the guard of the lifecycle functions (area features), same setting
+		EXECUTE 'SELECT clientele.check_as_of($1)' INTO v_newest USING p_as_of;
+	ELSE
+		IF p_as_of IS NULL THEN
+			RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+		END IF;
+		IF NOT isfinite(p_as_of) THEN
+			RAISE EXCEPTION 'as_of must be a finite date, got %', p_as_of USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		v_newest := greatest((SELECT max(b.as_of) FROM clientele.in_balance b),
+		                     (SELECT max(t.ts)::date FROM clientele.in_transaction t));
+		IF p_as_of - v_newest > v_lag THEN
+			RAISE EXCEPTION 'as_of % is % days after the newest input row (%), more than % days', p_as_of, p_as_of - v_newest, v_newest, v_lag
+				USING ERRCODE = 'invalid_parameter_value',
+				      HINT = 'Load the inputs up to the date, pick an earlier as_of, or raise the setting clientele.as_of_max_lag_days.';
+		END IF;
 	END IF;
-	IF NOT isfinite(p_as_of) THEN
-		RAISE EXCEPTION 'as_of must be a finite date, got %', p_as_of USING ERRCODE = 'invalid_parameter_value';
-	END IF;
-	-- balances are indexed by day; transactions only when there are no balances
-	v_newest := (SELECT max(b.as_of) FROM clientele.in_balance b);
 	IF v_newest IS NULL THEN
-		v_newest := (SELECT max(t.ts)::date FROM clientele.in_transaction t);
-	END IF;
-	IF v_newest IS NULL THEN
-		RAISE EXCEPTION 'there is no data to refresh: clientele.in_balance and clientele.in_transaction are empty'
+		RAISE EXCEPTION 'there is no data to refresh: the input views are empty'
 			USING ERRCODE = 'no_data_found',
 			      HINT = 'Load the bank tables (or point the input views at them with clientele.use_source) first.';
-	END IF;
-	IF p_as_of > v_newest + coalesce(v_max, 31) THEN
-		RAISE EXCEPTION 'as_of % is % days after the newest data (%)', p_as_of, p_as_of - v_newest, v_newest
-			USING ERRCODE = 'invalid_parameter_value',
-			      DETAIL = format('A refresh may run at most %s days (clientele.refresh_config.max_days_after_data) after the newest balance or transaction.', v_max),
-			      HINT = format('Refresh as of %s or earlier, load the missing data, or raise max_days_after_data.', v_newest);
 	END IF;
 	RETURN v_newest;
 END $$;
 COMMENT ON FUNCTION clientele.refresh_check_as_of(date) IS
-	'Checks a refresh date: not NULL, finite, at most refresh_config.max_days_after_data days after the newest balance (or transaction); returns the newest data date. ERROR 22023 with a hint otherwise.';
+	'Checks a refresh date with the guard of the lifecycle functions (clientele.check_as_of: not NULL, finite, at most the setting clientele.as_of_max_lag_days, default 31, days after the newest input row; ERROR 22004 / 22023 with a hint) and that there is data at all (ERROR P0002); returns the newest data date.';
 
 -- ---------------------------------------------------------------------------
 -- The computation (one transaction): builds the date's rows in temporary
@@ -613,12 +612,22 @@ BEGIN
 	GET DIAGNOSTICS v_n = ROW_COUNT;
 	v_t := clientele.refresh_stage_done(p_log, 'models', v_customers, v_t);
 
-	-- lifecycle (area lifecycle, when installed)
-	IF to_regprocedure('clientele.lifecycle(date)') IS NOT NULL
-	   AND to_regprocedure('clientele.record_lifecycle(date)') IS NOT NULL THEN
-		EXECUTE 'SELECT clientele.record_lifecycle($1)' USING p_as_of;
-		EXECUTE 'UPDATE pg_temp.clientele_rf_result r SET lifecycle_stage = l.stage::text
-		         FROM clientele.lifecycle($1) l WHERE l.customer_id = r.customer_id' USING p_as_of;
+	-- lifecycle (area lifecycle, when installed): recorded in the stage
+	-- history when as_of is the newest date (dates are recorded in order)
+	IF to_regprocedure('clientele.lifecycle(date, text)') IS NOT NULL
+	   AND to_regprocedure('clientele.record_lifecycle(date, text)') IS NOT NULL THEN
+		IF NOT EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of >= p_as_of) THEN
+			EXECUTE 'SELECT clientele.record_lifecycle($1)' USING p_as_of;
+		END IF;
+		IF EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of = p_as_of) THEN
+			UPDATE clientele_rf_result r SET lifecycle_stage = h.stage::text
+			FROM clientele.lifecycle_history h
+			WHERE h.customer_id = r.customer_id AND h.valid_from <= p_as_of AND (h.valid_to IS NULL OR h.valid_to > p_as_of);
+		ELSE
+			RAISE NOTICE 'refresh: lifecycle stages as of % are computed but not recorded in the stage history (a later date is recorded already)', p_as_of;
+			EXECUTE 'UPDATE pg_temp.clientele_rf_result r SET lifecycle_stage = l.stage::text
+			         FROM clientele.lifecycle($1) l WHERE l.customer_id = r.customer_id' USING p_as_of;
+		END IF;
 		GET DIAGNOSTICS v_n = ROW_COUNT;
 		v_t := clientele.refresh_stage_done(p_log, 'lifecycle', v_n, v_t);
 	ELSE

@@ -14,19 +14,19 @@ CREATE TABLE clientele.segment_definition (
 	predicate    text NOT NULL,
 	priority     integer NOT NULL DEFAULT 100,
 	active       boolean NOT NULL DEFAULT true,
-	builtin      boolean NOT NULL DEFAULT false,
+	shipped      boolean NOT NULL DEFAULT false,
 	edited       boolean NOT NULL DEFAULT false,
 	source       text
 );
 COMMENT ON TABLE clientele.segment_definition IS
-	'User-defined segments: membership = the predicate over the columns of clientele.customer_result, computed by every refresh into clientele.segment_membership. Only clientele_admin writes. Shipped rows (builtin) may be edited (not deleted: set active = false); pg_dump keeps the bank''s rows and the edited shipped rows.';
+	'User-defined segments: membership = the predicate over the columns of clientele.customer_result, computed by every refresh into clientele.segment_membership. Only clientele_admin writes. Shipped rows (shipped) may be edited, unlike the builtin rows of the other configuration tables (segment definitions are meant to be tuned), but not deleted (set active = false); pg_dump keeps the bank''s rows and the edited shipped rows.';
 COMMENT ON COLUMN clientele.segment_definition.segment IS 'Segment name (lower case letters, digits, underscores).';
 COMMENT ON COLUMN clientele.segment_definition.family IS 'Segmentation the segment belongs to (e.g. product_preference, life_stage), for reports.';
 COMMENT ON COLUMN clientele.segment_definition.description IS 'What the segment means.';
 COMMENT ON COLUMN clientele.segment_definition.predicate IS 'One boolean expression over the columns of clientele.customer_result: column names, numbers, quoted strings, comparison / arithmetic / AND / OR / NOT / IS [NOT] NULL / IN / BETWEEN / LIKE / CASE, and the functions of clientele.segment_function. No sub-queries, statement separators, casts or comments.';
 COMMENT ON COLUMN clientele.segment_definition.priority IS 'Display order (lower first); membership does not depend on it.';
 COMMENT ON COLUMN clientele.segment_definition.active IS 'Whether refreshes compute the segment.';
-COMMENT ON COLUMN clientele.segment_definition.builtin IS 'Shipped with the extension (cannot be set by users; a shipped row cannot be deleted).';
+COMMENT ON COLUMN clientele.segment_definition.shipped IS 'Shipped with the extension (cannot be set by users; a shipped row cannot be deleted).';
 COMMENT ON COLUMN clientele.segment_definition.edited IS 'A shipped row changed by the bank (set automatically; such rows are dumped by pg_dump).';
 COMMENT ON COLUMN clientele.segment_definition.source IS 'Where the definition comes from.';
 
@@ -131,18 +131,18 @@ DECLARE
 	v_old clientele.segment_definition;
 BEGIN
 	IF TG_OP = 'DELETE' THEN
-		IF OLD.builtin AND NOT v_allowed THEN
+		IF OLD.shipped AND NOT v_allowed THEN
 			RAISE EXCEPTION 'shipped segment "%" cannot be deleted', OLD.segment
 				USING ERRCODE = 'insufficient_privilege',
 				      HINT = format('UPDATE clientele.segment_definition SET active = false WHERE segment = %L', OLD.segment);
 		END IF;
 		RETURN OLD;
 	END IF;
-	IF TG_OP = 'INSERT' AND NEW.builtin AND NOT v_allowed THEN
-		SELECT * INTO v_old FROM clientele.segment_definition WHERE segment = NEW.segment AND builtin;
+	IF TG_OP = 'INSERT' AND NEW.shipped AND NOT v_allowed THEN
+		SELECT * INTO v_old FROM clientele.segment_definition WHERE segment = NEW.segment AND shipped;
 		IF NOT FOUND THEN
-			RAISE EXCEPTION 'builtin is reserved for shipped segments (segment "%")', NEW.segment
-				USING ERRCODE = 'insufficient_privilege', HINT = 'Insert the row with builtin = false.';
+			RAISE EXCEPTION 'shipped is reserved for the segments shipped with the extension (segment "%")', NEW.segment
+				USING ERRCODE = 'insufficient_privilege', HINT = 'Insert the row with shipped = false.';
 		END IF;
 		-- restoring a dump: an edited shipped row replaces the shipped one
 		PERFORM clientele.segment_predicate_check(NEW.predicate);
@@ -153,14 +153,14 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	IF TG_OP = 'UPDATE' AND NOT v_allowed THEN
-		IF NEW.builtin IS DISTINCT FROM OLD.builtin THEN
-			RAISE EXCEPTION 'builtin of segment "%" cannot be changed', OLD.segment USING ERRCODE = 'insufficient_privilege';
+		IF NEW.shipped IS DISTINCT FROM OLD.shipped THEN
+			RAISE EXCEPTION 'shipped of segment "%" cannot be changed', OLD.segment USING ERRCODE = 'insufficient_privilege';
 		END IF;
-		IF OLD.builtin AND NEW.segment <> OLD.segment THEN
+		IF OLD.shipped AND NEW.segment <> OLD.segment THEN
 			RAISE EXCEPTION 'shipped segment "%" cannot be renamed', OLD.segment
 				USING ERRCODE = 'insufficient_privilege', HINT = 'Deactivate it and insert a copy under the new name.';
 		END IF;
-		IF OLD.builtin THEN
+		IF OLD.shipped THEN
 			NEW.edited := true;
 		END IF;
 	END IF;
@@ -175,9 +175,9 @@ BEGIN
 	RETURN NEW;
 END $$;
 COMMENT ON FUNCTION clientele.segment_definition_check() IS
-	'Trigger function: validates a segment definition on write (clientele.segment_predicate_check, the message names the segment), protects the builtin flag, marks edited shipped rows, refuses to delete a shipped row, and merges an edited shipped row on restore.';
+	'Trigger function: validates a segment definition on write (clientele.segment_predicate_check, the message names the segment), protects the shipped flag, marks edited shipped rows, refuses to delete a shipped row, and merges an edited shipped row on restore.';
 
-INSERT INTO clientele.segment_definition (segment, family, description, predicate, priority, builtin, source) VALUES
+INSERT INTO clientele.segment_definition (segment, family, description, predicate, priority, shipped, source) VALUES
 	('deposit_heavy', 'product_preference', 'Deposit-heavy: FTP income of deposits and investments is at least 60 % of gross revenue (illustrative cut; the source gives none).',
 		'deposit_revenue_share >= 0.6', 10, true, 'source 002:635 (domain notes section 2)'),
 	('loan_heavy', 'product_preference', 'Loan-heavy: net loan interest is at least 60 % of gross revenue (illustrative cut).',
@@ -200,7 +200,7 @@ INSERT INTO clientele.segment_definition (segment, family, description, predicat
 CREATE TRIGGER segment_definition_check BEFORE INSERT OR UPDATE OR DELETE ON clientele.segment_definition
 	FOR EACH ROW EXECUTE FUNCTION clientele.segment_definition_check();
 COMMENT ON TRIGGER segment_definition_check ON clientele.segment_definition IS 'Validates definitions on write and protects shipped rows.';
-SELECT pg_catalog.pg_extension_config_dump('clientele.segment_definition', 'WHERE NOT builtin OR edited');
+SELECT pg_catalog.pg_extension_config_dump('clientele.segment_definition', 'WHERE NOT shipped OR edited');
 
 CREATE TABLE clientele.segment_membership (
 	as_of        date NOT NULL,

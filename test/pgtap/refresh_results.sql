@@ -146,7 +146,7 @@ UPDATE clientele.segment_definition SET predicate = 'contribution_top_share <= 0
 SELECT ok((SELECT edited FROM clientele.segment_definition WHERE segment = 'key'), 'an edited shipped segment is marked (and dumped)');
 
 -- errors
-SELECT is(pg_temp.err($$CALL clientele.refresh('2026-06-30')$$), '22023: as_of 2026-06-30 is 181 days after the newest data (2025-12-31)',
+SELECT is(pg_temp.err($$CALL clientele.refresh('2026-06-30')$$), '22023: as_of 2026-06-30 is 181 days after the newest input row (2025-12-31), more than 31 days',
 	'an as_of beyond the data is an error');
 
 SELECT * FROM finish();
