@@ -30,6 +30,16 @@ UPGRADE_SCRIPT = $(EXTENSION)--$(PREV_VERSION)--$(EXTVERSION).sql
 DATA_built  = $(EXTENSION)--$(EXTVERSION).sql $(UPGRADE_SCRIPT)
 DATA        = $(filter-out $(addprefix sql/,$(DATA_built)),$(wildcard sql/$(EXTENSION)--*.sql))
 
+# pg_regress suites (`make installcheck` against an installed server, as
+# packagers run it; `make test` runs it the same way).  PostgreSQL 15's
+# pg_regress reads <outputdir or inputdir>/sql/<t>.sql and .../expected/<t>.out:
+# both are test/, whose expected/ links to the top-level expected/ (the
+# top-level sql/ holds the extension scripts).  Results: test/results/,
+# test/regression.diffs.  Each run re-creates the database contrib_regression
+# with the extension installed.
+REGRESS      = $(sort $(basename $(notdir $(wildcard test/sql/*.sql))))
+REGRESS_OPTS = --inputdir=test --outputdir=test --load-extension=clientele
+
 PG_CONFIG  ?= pg_config
 PGXS       := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 
@@ -40,7 +50,7 @@ PG_CPPFLAGS = -isystem $(shell $(PG_CONFIG) --includedir-server) -I$(srcdir)/src
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 PG_CPPFLAGS += -DCLIENTELE_VERSION=\"$(EXTVERSION)\"
 SHLIB_LINK  = -lm
-EXTRA_CLEAN = $(UNIT_BINS) results regression.diffs regression.out
+EXTRA_CLEAN = $(UNIT_BINS) test/results test/regression.diffs test/regression.out
 include $(PGXS)
 
 $(OBJS): $(CL_HEADERS)
@@ -74,8 +84,9 @@ test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/t
 unitcheck: $(UNIT_BINS)
 	@for b in $(UNIT_BINS); do echo "# $$b"; ./$$b || exit 1; done
 
+# make test: everything; make test T="upgrade regress": only those suites / shell tests
 test:
-	bash scripts/test.sh
+	bash scripts/test.sh $(T)
 
 demo:
 	bash scripts/demo.sh

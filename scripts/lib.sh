@@ -104,8 +104,12 @@ build_install() {
 	make -C "$ROOT" -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 }
 
-# Absolute path of the shared datasets folder, or empty when it is absent.
+# Absolute path of the shared datasets folder, or empty when it is absent
+# (CLIENTELE_DATASETS_DIR overrides ../shared/datasets, e.g. to test without).
 datasets_dir() {
-	local d="$ROOT/../shared/datasets"
+	local d="${CLIENTELE_DATASETS_DIR:-$ROOT/../shared/datasets}"
 	if [ -d "$d" ]; then (cd "$d" && pwd); fi
 }
+
+# Running under CI (CI=true, as CI services set it)?
+is_ci() { case "${CI:-}" in ""|false|0|no) return 1;; *) return 0;; esac; }

@@ -1,6 +1,7 @@
 -- BG/NBD and Gamma-Gamma acceptance on the CDNOW sample (Fader, Hardie & Lee
 -- 2005): published parameters, log-likelihood and predictions; parallel and
--- compressed fits give the same answer.  Skipped when the dataset is absent.
+-- compressed fits give the same answer.  The fits on the data are skipped when
+-- the dataset is absent; the checks of the published predictions are not.
 BEGIN;
 SELECT plan(32);
 
@@ -17,8 +18,13 @@ DECLARE
 	e float8[] := '{0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576}';
 	i int;
 BEGIN
+	-- the published predictions need the published parameters only, not the data
+	RETURN NEXT ok(abs(clientele.bgnbd_expected_purchases(pub, 39, 2, 30.43, 38.86) - 1.226) <= 0.001,
+		'E[X(39) | x=2, tx=30.43, T=38.86] = 1.226 with the published parameters');
+	RETURN NEXT ok(abs(clientele.bgnbd_p_alive(pub, 2, 30.43, 38.86) - 0.7266) <= 0.001,
+		'P(alive | x=2, tx=30.43, T=38.86) = 0.7266 with the published parameters');
 	IF NOT test_data.available('cdnow') THEN
-		RETURN NEXT skip('CDNOW dataset absent (../shared/datasets/cdnow): BG/NBD and Gamma-Gamma acceptance tests skipped', 32);
+		RETURN NEXT skip('CDNOW dataset absent (../shared/datasets/cdnow): BG/NBD and Gamma-Gamma fits on the data skipped', 30);
 		RETURN;
 	END IF;
 	f := (SELECT clientele.bgnbd_fit(c.x, c.t_x, c.t) FROM test_data.cdnow_summary c);
@@ -32,10 +38,6 @@ BEGIN
 	RETURN NEXT ok(f.se_r > 0 AND f.se_alpha > 0 AND f.se_a > 0 AND f.se_b > 0, 'standard errors are present');
 	RETURN NEXT ok(f.se_r < f.r AND f.se_alpha < f.alpha, 'standard errors are smaller than the estimates');
 
-	RETURN NEXT ok(abs(clientele.bgnbd_expected_purchases(pub, 39, 2, 30.43, 38.86) - 1.226) <= 0.001,
-		'E[X(39) | x=2, tx=30.43, T=38.86] = 1.226 with the published parameters');
-	RETURN NEXT ok(abs(clientele.bgnbd_p_alive(pub, 2, 30.43, 38.86) - 0.7266) <= 0.001,
-		'P(alive | x=2, tx=30.43, T=38.86) = 0.7266 with the published parameters');
 	RETURN NEXT ok(abs(clientele.bgnbd_expected_purchases(f, 39, 2, 30.43, 38.86) - 1.226) <= 0.001,
 		'... and 1.226 with the fitted ones');
 	FOR i IN 1..6 LOOP
