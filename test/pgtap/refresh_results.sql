@@ -2,7 +2,7 @@
 -- with the area functions they replace (single pass), point-in-time
 -- correctness, closed customers, views, segments and their validation, errors.
 BEGIN;
-SELECT plan(43);
+SELECT plan(57);
 
 CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
 LANGUAGE plpgsql AS $$
@@ -18,6 +18,8 @@ LANGUAGE sql AS $$
 $$;
 
 SET client_min_messages = warning;
+SELECT is(pg_temp.err($$CALL clientele.refresh('2025-12-31')$$),
+	'P0002: there is no data to refresh: the input views are empty', 'a refresh without any data is an error');
 DO $$ BEGIN PERFORM clientele.generate_demo_bank(500, 7); END $$;
 CALL clientele.refresh('2025-06-30');
 CALL clientele.refresh('2025-12-31');
@@ -146,6 +148,32 @@ UPDATE clientele.segment_definition SET predicate = 'contribution_top_share <= 0
 SELECT ok((SELECT edited FROM clientele.segment_definition WHERE segment = 'key'), 'an edited shipped segment is marked (and dumped)');
 
 -- errors
+SELECT is(pg_temp.err($$INSERT INTO clientele.segment_definition (segment, description, predicate, shipped) VALUES ('mine', 'x', 'aum > 0', true)$$),
+	'42501: shipped is reserved for the segments shipped with the extension (segment "mine")', 'a user cannot mark a segment as shipped');
+SELECT is(pg_temp.err($$UPDATE clientele.segment_definition SET shipped = false WHERE segment = 'active'$$),
+	'42501: shipped of segment "active" cannot be changed', 'nor un-mark a shipped one');
+SELECT is(pg_temp.err($$UPDATE clientele.segment_definition SET segment = 'busy' WHERE segment = 'active'$$),
+	'42501: shipped segment "active" cannot be renamed', 'nor rename a shipped one');
+SELECT is(pg_temp.err($$INSERT INTO clientele.segment_definition (segment, description, predicate) VALUES ('bad', 'x', '(aum > 0')$$),
+	'22023: segment "bad": segment predicate has an unmatched "("', 'an unmatched parenthesis is rejected');
+SELECT is(pg_temp.err($$INSERT INTO clientele.segment_definition (segment, description, predicate) VALUES ('bad', 'x', 'aum > 0)')$$),
+	'22023: segment "bad": segment predicate has an unmatched ")"', 'and the other one');
+SELECT is(pg_temp.err($$INSERT INTO clientele.segment_definition (segment, description, predicate) VALUES ('bad', 'x', ' ')$$),
+	'22023: segment "bad": a segment predicate must not be empty', 'an empty predicate is rejected');
+SELECT is(pg_temp.err($$INSERT INTO clientele.segment_definition (segment, description, predicate) VALUES ('bad', 'x', 'wealth > 0')$$),
+	'22023: segment "bad": unknown column or keyword "wealth" in segment predicate', 'an unknown column is rejected');
+SELECT is(pg_temp.err($$INSERT INTO clientele.segment_definition (segment, description, predicate) VALUES ('bad', 'x', 'aum > > 0')$$),
+	'22023: segment "bad": segment predicate is not a valid expression: syntax error at or near ">"', 'a syntax error is rejected');
+SELECT is(pg_temp.err($$INSERT INTO clientele.segment_definition (segment, description, predicate) VALUES ('bad', 'x', repeat('aum > 0 AND ', 400) || 'true')$$),
+	'22023: segment "bad": a segment predicate must not exceed 4000 characters, got 4804', 'an overlong predicate is rejected');
+SELECT is(pg_temp.err($$UPDATE clientele.refresh_config SET tier_scheme = 'nope'$$),
+	'22023: unknown tier scheme "nope" in clientele.refresh_config.tier_scheme', 'refresh settings are validated on write');
+SELECT is(pg_temp.err($$UPDATE clientele.refresh_config SET rfm_scheme = 'nope'$$),
+	'22023: unknown RFM scheme "nope" in clientele.refresh_config.rfm_scheme', 'including the RFM scheme');
+SELECT is(pg_temp.err($$UPDATE clientele.refresh_config SET clv_months = 0$$),
+	'23514: new row for relation "refresh_config" violates check constraint "refresh_config_clv_months_valid"', 'and the ranges');
+SELECT is(pg_temp.err($$DELETE FROM clientele.refresh_config$$),
+	'42501: clientele.refresh_config must keep its row', 'the settings row cannot be deleted');
 SELECT is(pg_temp.err($$CALL clientele.refresh('2026-06-30')$$), '22023: as_of 2026-06-30 is 181 days after the newest input row (2025-12-31), more than 31 days',
 	'an as_of beyond the data is an error');
 
