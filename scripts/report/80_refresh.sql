@@ -1,7 +1,7 @@
--- Demo report, section 60: what a reporting tool reads after CALL clientele.refresh
+-- Demo report, section 80: what a reporting tool reads after CALL clientele.refresh
 -- (the materialized views of docs/reporting.md).
 \echo
-\echo '== 60. The refreshed results: what a BI tool reads (materialized views, docs/reporting.md) =='
+\echo '== 80. The refreshed results: what a BI tool reads (materialized views, docs/reporting.md) =='
 \pset footer off
 \echo
 \echo 'Last refreshes (clientele.refresh_log)'
