@@ -9,8 +9,9 @@
 #   2. logistic_fit on N rows x 12 features vs count(*) over the same rows, and
 #      the passes over the stored rows the fit needed.
 # BENCH_SCALE (default 1: 1,000,000 customers and rows) scales both, e.g.
-# BENCH_SCALE=0.02 for a quick run.  Timings are the best of BENCH_REPS (3)
-# runs, baseline and candidate alternating.
+# BENCH_SCALE=0.02 for a quick run; BENCH_FIT_ROWS sets the logistic_fit rows
+# apart (default: as many as customers).  Timings are the best of BENCH_REPS
+# (3) runs, baseline and candidate alternating.
 set -euo pipefail
 SCALE=${BENCH_SCALE:-1}
 REPS=${BENCH_REPS:-3}
@@ -19,7 +20,8 @@ PSQL=${PSQL:-psql}
 q() { "$PSQL" -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 
 N=$(awk -v s="$SCALE" 'BEGIN { n = int(1000000 * s + 0.5); if (n < 1000) n = 1000; print n }')
-echo "# bench/churn.sh: BENCH_SCALE=$SCALE, demo bank of $N customers (as of 2025-12-31, scored as of 2025-06-30), logistic_fit on $N rows x 12 features, best of $REPS"
+FIT_ROWS=${BENCH_FIT_ROWS:-$N}
+echo "# bench/churn.sh: BENCH_SCALE=$SCALE, demo bank of $N customers (as of 2025-12-31, scored as of 2025-06-30), logistic_fit on $FIT_ROWS rows x 12 features, best of $REPS"
 
 q <<SQL >/dev/null
 SET client_min_messages = warning;
@@ -29,7 +31,7 @@ DROP TABLE IF EXISTS bench_churn_rows;
 CREATE UNLOGGED TABLE bench_churn_rows AS
 SELECT ((hashint4(i * 13 + 1) & 65535) / 65536.0) < 1 / (1 + exp(-(-1 + f[1] - 0.5 * f[2] + 0.25 * f[3]))) AS y, f
 FROM (SELECT i, ARRAY(SELECT ((hashint4(i * 16 + j) & 65535) / 32768.0 - 1)::float8 FROM generate_series(1, 12) j) AS f
-      FROM generate_series(1, $N) i) s;
+      FROM generate_series(1, $FIT_ROWS) i) s;
 VACUUM ANALYZE bench_churn_rows;
 SELECT clientele.train_churn_model('bench', '2024-12-31', l2 => 1);
 SQL

@@ -188,22 +188,16 @@ BEGIN
 	IF method = 'scorecard' THEN
 		v_scale := clientele.churn_scorecard_scale();
 		RETURN QUERY
-		WITH f AS MATERIALIZED (
-			SELECT x AS f FROM clientele.customer_features(churn_scores.as_of) x
-		), live AS (
-			SELECT (f).customer_id AS customer_id FROM f
-			WHERE ((clientele.lifecycle_classify(f)).stage) OPERATOR(pg_catalog.<>) 'churned'::clientele.lifecycle_stage
-		), sig AS (
-			SELECT s.customer_id, sum(s.points) AS total,
+		SELECT (q.f).customer_id, clientele.churn_scorecard_score(coalesce(g.total, 0), v_scale),
+		       coalesce(g.reasons, '[]'::jsonb)
+		FROM (SELECT x AS f FROM clientele.customer_features(churn_scores.as_of) x) q
+		LEFT JOIN LATERAL (
+			SELECT sum(s.points) AS total,
 			       jsonb_agg(jsonb_build_object('signal', s.signal, 'points', s.points, 'evidence', s.evidence)
 			                 ORDER BY s.points DESC, s.signal) AS reasons
-			FROM clientele.churn_signals(churn_scores.as_of) s
-			GROUP BY s.customer_id
-		)
-		SELECT l.customer_id, clientele.churn_scorecard_score(coalesce(s.total, 0), v_scale),
-		       coalesce(s.reasons, '[]'::jsonb)
-		FROM live l LEFT JOIN sig s ON s.customer_id OPERATOR(pg_catalog.=) l.customer_id
-		ORDER BY l.customer_id;
+			FROM clientele.churn_signals_of(q.f) s) g ON true
+		WHERE ((clientele.lifecycle_classify(q.f)).stage) OPERATOR(pg_catalog.<>) 'churned'::clientele.lifecycle_stage
+		ORDER BY 1;
 		RETURN;
 	END IF;
 
@@ -263,7 +257,7 @@ BEGIN
 	ORDER BY 1;
 END $$;
 COMMENT ON FUNCTION clientele.churn_scores(date, text) IS
-	'Churn score 0..100 with reasons for every customer opened on or before as_of and not churned then (lifecycle stage other than churned; no row dated after as_of). method: ''scorecard'' (the sum of the fired signals'' points mapped by clientele.churn_scorecard_score; reasons = the signals, largest points first), ''p_alive'' (100 (1 - P(alive)) of a BG/NBD fit on the customer-initiated transactions up to as_of, in weeks; 0 without any transaction; closed customers are not alive), or the name of a trained model (100 x its probability; reasons = coefficient x standardised value per feature, largest first). reasons: a jsonb array of {"signal", "points", "evidence"}. ERROR 22023 naming the known methods for an unknown one. Ordered by customer_id.';
+	'Churn score 0..100 with reasons for every customer opened on or before as_of and not churned then (lifecycle stage other than churned; no row dated after as_of). method: ''scorecard'' (the sum of the points of the signals fired for the customer, clientele.churn_signals_of, mapped by clientele.churn_scorecard_score; reasons = the signals, largest points first), ''p_alive'' (100 (1 - P(alive)) of a BG/NBD fit on the customer-initiated transactions up to as_of, in weeks; 0 without any transaction; closed customers are not alive), or the name of a trained model (100 x its probability; reasons = coefficient x standardised value per feature, largest first). reasons: a jsonb array of {"signal", "points", "evidence"}. ERROR 22023 naming the known methods for an unknown one. Ordered by customer_id.';
 
 -- ---------------------------------------------------------------------------
 -- training

@@ -65,6 +65,9 @@ COMMENT ON FUNCTION clientele.churn_signal_read_only() IS 'Trigger function: rej
 CREATE TRIGGER churn_signal_read_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.churn_signal
 	FOR EACH STATEMENT EXECUTE FUNCTION clientele.churn_signal_read_only();
 COMMENT ON TRIGGER churn_signal_read_only ON clientele.churn_signal IS 'The signal definitions ship with the extension and are read-only (a bank''s values: clientele.churn_signal_setting).';
+CREATE TRIGGER churn_signal_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.churn_signal
+	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
+COMMENT ON TRIGGER churn_signal_config_changed ON clientele.churn_signal IS 'Recompile the signal settings in every backend after a change (upgrade scripts).';
 
 CREATE TABLE clientele.churn_signal_setting (
 	code       text PRIMARY KEY
@@ -133,79 +136,26 @@ SELECT s.code, s.description,
 FROM clientele.churn_signal s LEFT JOIN clientele.churn_signal_setting b USING (code);
 COMMENT ON VIEW clientele.churn_signal_settings IS 'Every churn signal with its effective points, threshold, min_base and enabled flag (the bank''s value, else the default).';
 
+CREATE FUNCTION clientele.churn_signals_of(features clientele.customer_features)
+RETURNS TABLE (signal text, points numeric, evidence jsonb)
+LANGUAGE c STABLE STRICT PARALLEL SAFE ROWS 2 AS 'MODULE_PATHNAME', 'clientele_churn_signals_of';
+COMMENT ON FUNCTION clientele.churn_signals_of(clientele.customer_features) IS
+	'The churn warning signals one customer fires, from its row of clientele.customer_features: one row per enabled signal of clientele.churn_signal_settings that fires, with its points and the numbers behind it (evidence), in the order of clientele.churn_signal. A customer closed on or before the features'' as_of, or without an open account, fires none. Settings compiled per backend, recompiled after every committed change. Comparisons are exact (numeric). ERROR 22023 for a negative, NaN or infinite feature.';
+
 CREATE FUNCTION clientele.churn_signals(as_of date)
 RETURNS TABLE (customer_id bigint, signal text, points numeric, evidence jsonb)
 LANGUAGE sql STABLE PARALLEL SAFE ROWS 100000 SET search_path = pg_catalog, pg_temp AS $$
-	WITH s AS (
-		SELECT code, points, threshold, min_base FROM clientele.churn_signal_settings WHERE enabled
-	), t AS (
-		SELECT max(threshold) FILTER (WHERE code = 'balance_down') AS bd, max(min_base) FILTER (WHERE code = 'balance_down') AS bd_min,
-		       max(threshold) FILTER (WHERE code = 'frequency_down') AS fd, max(min_base) FILTER (WHERE code = 'frequency_down') AS fd_min,
-		       max(threshold) FILTER (WHERE code = 'transfer_amount_down') AS td, max(min_base) FILTER (WHERE code = 'transfer_amount_down') AS td_min,
-		       max(threshold) FILTER (WHERE code = 'fewer_products') AS fp,
-		       max(threshold) FILTER (WHERE code = 'inactive_after_active') AS ia,
-		       max(threshold) FILTER (WHERE code = 'address_change') AS ac,
-		       max(threshold) FILTER (WHERE code = 'complaint') AS co,
-		       max(threshold) FILTER (WHERE code = 'no_rm_contact') AS nr,
-		       max(threshold) FILTER (WHERE code = 'outflow_other_bank') AS ob, max(min_base) FILTER (WHERE code = 'outflow_other_bank') AS ob_min,
-		       max(threshold) FILTER (WHERE code = 'deposit_matured_not_rolled') AS dm,
-		       max(threshold) FILTER (WHERE code = 'single_product') AS sp
-		FROM s
-	)
-	SELECT f.customer_id, v.code, s.points, v.evidence
+	SELECT f.customer_id, s.signal, s.points, s.evidence
 	FROM clientele.customer_features(as_of) f
-	CROSS JOIN t
-	CROSS JOIN LATERAL (VALUES
-		('balance_down',
-		 CASE WHEN f.aum_prev_3m > 0 AND f.aum_prev_3m >= t.bd_min AND f.aum_3m <= f.aum_prev_3m * (1 - t.bd)
-		      THEN jsonb_build_object('aum_before', f.aum_prev_3m, 'aum_now', f.aum_3m,
-		                              'change', round((f.aum_3m - f.aum_prev_3m) / f.aum_prev_3m, 4)) END),
-		('frequency_down',
-		 CASE WHEN f.txn_prev_3m > 0 AND f.txn_prev_3m >= t.fd_min AND f.txn_3m <= f.txn_prev_3m * (1 - t.fd)
-		      THEN jsonb_build_object('txn_before', f.txn_prev_3m, 'txn_now', f.txn_3m,
-		                              'change', round((f.txn_3m - f.txn_prev_3m)::numeric / f.txn_prev_3m, 4)) END),
-		('transfer_amount_down',
-		 CASE WHEN f.transfer_out_prev_3m > 0 AND f.transfer_out_prev_3m >= t.td_min
-		           AND f.transfer_out_3m <= f.transfer_out_prev_3m * (1 - t.td)
-		      THEN jsonb_build_object('transfer_out_before', f.transfer_out_prev_3m, 'transfer_out_now', f.transfer_out_3m,
-		                              'change', round((f.transfer_out_3m - f.transfer_out_prev_3m) / f.transfer_out_prev_3m, 4)) END),
-		('fewer_products',
-		 CASE WHEN f.products_open_6m_ago - f.products_open >= t.fp
-		      THEN jsonb_build_object('products_6m_ago', f.products_open_6m_ago, 'products_now', f.products_open) END),
-		('inactive_after_active',
-		 CASE WHEN f.txn_6m = 0 AND f.txn_prev_6m >= t.ia
-		      THEN jsonb_build_object('txn_last_6m', f.txn_6m, 'txn_6m_before', f.txn_prev_6m, 'last_txn_on', f.last_txn_on) END),
-		('address_change',
-		 CASE WHEN f.address_changes_3m >= t.ac
-		      THEN jsonb_build_object('address_changes_3m', f.address_changes_3m) END),
-		('complaint',
-		 CASE WHEN f.complaints_6m >= t.co
-		      THEN jsonb_build_object('complaints_6m', f.complaints_6m) END),
-		('no_rm_contact',
-		 CASE WHEN f.has_rm AND f.rm_contacts_6m < t.nr
-		      THEN jsonb_build_object('relationship_manager', f.relationship_manager, 'rm_contacts_6m', f.rm_contacts_6m) END),
-		('outflow_other_bank',
-		 CASE WHEN f.aum_3m_ago > 0 AND f.aum_3m_ago >= t.ob_min AND f.other_bank_out_3m >= t.ob * f.aum_3m_ago
-		      THEN jsonb_build_object('outflow_3m', f.other_bank_out_3m, 'aum_3m_ago', f.aum_3m_ago,
-		                              'share', round(f.other_bank_out_3m / f.aum_3m_ago, 4)) END),
-		('deposit_matured_not_rolled',
-		 CASE WHEN f.td_not_rolled_3m >= t.dm
-		      THEN jsonb_build_object('matured_3m', f.td_matured_3m, 'not_rolled', f.td_not_rolled_3m,
-		                              'matured_on', f.td_not_rolled_on) END),
-		('single_product',
-		 CASE WHEN f.products_open BETWEEN 1 AND t.sp
-		      THEN jsonb_build_object('products_open', f.products_open) END)
-	) AS v(code, evidence)
-	JOIN s ON s.code = v.code
-	WHERE v.evidence IS NOT NULL AND NOT f.customer_closed AND f.accounts_open > 0
-	ORDER BY f.customer_id, s.points DESC, v.code;
+	CROSS JOIN LATERAL clientele.churn_signals_of(f) s
+	ORDER BY f.customer_id, s.points DESC, s.signal;
 $$;
 COMMENT ON FUNCTION clientele.churn_signals(date) IS
-	'Churn warning signals fired as of a date: one row per customer and fired signal (enabled signals of clientele.churn_signal_settings, evaluated on clientele.customer_features(as_of), no row dated after as_of) with its points and the numbers behind it as evidence (e.g. {"aum_before": 200000, "aum_now": 123600, "change": -0.3820}). Customers closed on or before as_of, or without an open account, get none. Comparisons are exact (numeric). Runs clientele.check_as_of first. Ordered by customer, points descending, signal.';
+	'Churn warning signals fired as of a date: one row per customer and fired signal (clientele.churn_signals_of over clientele.customer_features(as_of), no row dated after as_of) with its points and the numbers behind it as evidence (e.g. {"aum_before": 200000, "aum_now": 123600, "change": -0.3820}). Customers closed on or before as_of, or without an open account, get none. Runs clientele.check_as_of first. Ordered by customer, points descending, signal.';
 
 REVOKE ALL ON TABLE clientele.churn_signal, clientele.churn_signal_setting, clientele.churn_signal_settings FROM PUBLIC;
 GRANT SELECT ON TABLE clientele.churn_signal, clientele.churn_signal_setting, clientele.churn_signal_settings TO clientele_analyst, clientele_admin;
 GRANT INSERT, UPDATE, DELETE ON TABLE clientele.churn_signal_setting TO clientele_admin;
 REVOKE ALL ON FUNCTION clientele.churn_signal_setting_check(), clientele.churn_signal_read_only() FROM PUBLIC;
-REVOKE ALL ON FUNCTION clientele.churn_signals(date) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION clientele.churn_signals(date) TO clientele_analyst, clientele_admin;
+REVOKE ALL ON FUNCTION clientele.churn_signals(date), clientele.churn_signals_of(clientele.customer_features) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION clientele.churn_signals(date), clientele.churn_signals_of(clientele.customer_features) TO clientele_analyst, clientele_admin;

@@ -288,7 +288,7 @@ rank_resize(const char *s, int64 cap)
 				 errdetail("The state holds at most %lld distinct scores (1 GB).",
 						   (long long) RANK_MAX_CAP),
 				 errhint("Round the scores.")));
-	r = palloc(RANK_HDR + (Size) cap * RANK_PT);
+	r = palloc0(RANK_HDR + (Size) cap * RANK_PT);
 	memcpy(r, s, RANK_HDR + (Size) n * RANK_PT);
 	SET_VARSIZE(r, RANK_HDR + (Size) cap * RANK_PT);
 	put_i64(r + 16, cap);
@@ -652,7 +652,7 @@ logit_resize(const char *s, int64 cap)
 				 errdetail("The state keeps every row and holds at most %lld rows of %d features (1 GB).",
 						   (long long) L_MAX_ROWS(p), p),
 				 errhint("Fit on a sample (TABLESAMPLE) or on fewer features.")));
-	r = palloc(len);
+	r = palloc0(len);			/* the spare capacity travels with the value */
 	memcpy(r, s, LOGIT_HDR + (Size) n * L_STRIDE(p));
 	SET_VARSIZE(r, len);
 	put_i64(r + 24, cap);

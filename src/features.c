@@ -12,6 +12,9 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/lsyscache.h"
+#include "utils/typcache.h"
+
+#include "cl_features.h"
 
 PG_FUNCTION_INFO_V1(clientele_activity_gap);
 
@@ -106,4 +109,81 @@ clientele_activity_gap(PG_FUNCTION_ARGS)
 		nulls[0] = nulls[1] = nulls[2] = false;
 	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/* ----------------------------------------------------------------------
+ * reading clientele.customer_features rows (cl_features.h)
+ * ---------------------------------------------------------------------- */
+
+void
+cl_features_bind(ClFeaturesRow *r, FmgrInfo *flinfo, HeapTupleHeader th)
+{
+	Oid			tupType = HeapTupleHeaderGetTypeId(th);
+	int32		tupTypmod = HeapTupleHeaderGetTypMod(th);
+
+	if (r->desc == NULL || r->tupType != tupType || r->tupTypmod != tupTypmod)
+	{
+		MemoryContext old = MemoryContextSwitchTo(flinfo->fn_mcxt);
+		TupleDesc	td;
+		int			f,
+					a;
+
+		Assert(r->nfields <= CL_FEATURES_MAX_FIELDS);
+		if (r->desc)
+			FreeTupleDesc(r->desc);
+		r->desc = NULL;
+		td = lookup_rowtype_tupdesc_copy(tupType, tupTypmod);
+		MemoryContextSwitchTo(old);
+		for (f = 0; f < r->nfields; f++)
+		{
+			r->attno[f] = 0;
+			for (a = 0; a < td->natts; a++)
+			{
+				Form_pg_attribute att = TupleDescAttr(td, a);
+
+				if (!att->attisdropped && strcmp(NameStr(att->attname), r->names[f]) == 0)
+				{
+					r->attno[f] = a + 1;
+					break;
+				}
+			}
+			if (r->attno[f] == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("features row has no column \"%s\"", r->names[f]),
+						 errhint("Pass a row of clientele.customer_features.")));
+		}
+		r->desc = td;
+		r->tupType = tupType;
+		r->tupTypmod = tupTypmod;
+	}
+	r->tuple.t_len = HeapTupleHeaderGetDatumLength(th);
+	ItemPointerSetInvalid(&r->tuple.t_self);
+	r->tuple.t_tableOid = InvalidOid;
+	r->tuple.t_data = th;
+}
+
+int
+cl_features_count(ClFeaturesRow *r, int f)
+{
+	bool		isnull;
+	Datum		d = cl_features_get(r, f, &isnull);
+
+	if (isnull)
+		return 0;
+	if (DatumGetInt32(d) < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("feature %s must not be negative, got %d", r->names[f], DatumGetInt32(d))));
+	return DatumGetInt32(d);
+}
+
+DateADT
+cl_features_date(ClFeaturesRow *r, int f, bool *isnull)
+{
+	Datum		d = cl_features_get(r, f, isnull);
+
+	if (*isnull)
+		return 0;
+	return cl_check_finite_date(DatumGetDateADT(d), r->names[f]);
 }

@@ -16,6 +16,7 @@
 #include "utils/typcache.h"
 
 #include "config_cache.h"
+#include "cl_features.h"
 #include "lifecycle_core.h"
 
 PG_FUNCTION_INFO_V1(clientele_lifecycle_classify);
@@ -151,20 +152,15 @@ static const char *const lc_field_names[F_NFIELDS] = {
 
 typedef struct LcCallCache
 {
-	Oid			tupType;
-	int32		tupTypmod;
-	int			attno[F_NFIELDS];	/* 1-based */
-	TupleDesc	row_desc;		/* of the features row, in fn_mcxt */
+	ClFeaturesRow row;
 	TupleDesc	result_desc;
 	Datum		stage_oid[CL_LC_NSTAGES];
 } LcCallCache;
 
 static LcCallCache *
-lc_call_cache(FunctionCallInfo fcinfo, HeapTupleHeader th)
+lc_call_cache(FunctionCallInfo fcinfo)
 {
 	LcCallCache *cc = (LcCallCache *) fcinfo->flinfo->fn_extra;
-	Oid			tupType = HeapTupleHeaderGetTypeId(th);
-	int32		tupTypmod = HeapTupleHeaderGetTypMod(th);
 
 	if (cc == NULL)
 	{
@@ -174,6 +170,8 @@ lc_call_cache(FunctionCallInfo fcinfo, HeapTupleHeader th)
 		int			i;
 
 		cc = palloc0(sizeof(LcCallCache));
+		cc->row.names = lc_field_names;
+		cc->row.nfields = F_NFIELDS;
 		if (get_call_result_type(fcinfo, NULL, &rd) != TYPEFUNC_COMPOSITE)
 			elog(ERROR, "lifecycle_classify must return a composite");
 		cc->result_desc = BlessTupleDesc(CreateTupleDescCopy(rd));
@@ -181,81 +179,26 @@ lc_call_cache(FunctionCallInfo fcinfo, HeapTupleHeader th)
 		for (i = 0; i < CL_LC_NSTAGES; i++)
 			cc->stage_oid[i] = DirectFunctionCall2(enum_in, CStringGetDatum(cl_lc_stage_name[i]),
 												   ObjectIdGetDatum(enumtype));
-		cc->tupType = InvalidOid;
 		MemoryContextSwitchTo(old);
 		fcinfo->flinfo->fn_extra = cc;
-	}
-	if (cc->tupType != tupType || cc->tupTypmod != tupTypmod)
-	{
-		TupleDesc	td;
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-		int			f,
-					a;
-
-		if (cc->row_desc)
-			FreeTupleDesc(cc->row_desc);
-		td = cc->row_desc = lookup_rowtype_tupdesc_copy(tupType, tupTypmod);
-		MemoryContextSwitchTo(old);
-
-		for (f = 0; f < F_NFIELDS; f++)
-		{
-			cc->attno[f] = 0;
-			for (a = 0; a < td->natts; a++)
-			{
-				Form_pg_attribute att = TupleDescAttr(td, a);
-
-				if (!att->attisdropped && strcmp(NameStr(att->attname), lc_field_names[f]) == 0)
-				{
-					cc->attno[f] = a + 1;
-					break;
-				}
-			}
-			if (cc->attno[f] == 0)
-				elog(ERROR, "features row has no column \"%s\"", lc_field_names[f]);
-		}
-		cc->tupType = tupType;
-		cc->tupTypmod = tupTypmod;
 	}
 	return cc;
 }
 
-static Datum
-lc_get(HeapTuple tup, LcCallCache *cc, int f, bool *isnull)
-{
-	return heap_getattr(tup, cc->attno[f], cc->row_desc, isnull);
-}
-
 static int32
-lc_get_date(HeapTuple tup, LcCallCache *cc, int f, const char *what)
+lc_date(ClFeaturesRow *r, int f)
 {
 	bool		isnull;
-	Datum		d = lc_get(tup, cc, f, &isnull);
+	DateADT		d = cl_features_date(r, f, &isnull);
 
-	if (isnull)
-		return CL_LC_NO_DATE;
-	return cl_check_finite_date(DatumGetDateADT(d), what);
-}
-
-static int
-lc_get_int(HeapTuple tup, LcCallCache *cc, int f)
-{
-	bool		isnull;
-	Datum		d = lc_get(tup, cc, f, &isnull);
-
-	if (isnull)
-		return 0;
-	if (DatumGetInt32(d) < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("feature %s must not be negative, got %d", lc_field_names[f], DatumGetInt32(d))));
-	return DatumGetInt32(d);
+	return isnull ? CL_LC_NO_DATE : d;
 }
 
 static double
-lc_get_num(HeapTuple tup, LcCallCache *cc, int f)
+lc_num(ClFeaturesRow *r, int f)
 {
 	bool		isnull;
-	Datum		d = lc_get(tup, cc, f, &isnull);
+	Datum		d = cl_features_get(r, f, &isnull);
 
 	if (isnull)
 		return 0.0;
@@ -269,9 +212,8 @@ lc_get_num(HeapTuple tup, LcCallCache *cc, int f)
 Datum
 clientele_lifecycle_classify(PG_FUNCTION_ARGS)
 {
-	HeapTupleHeader th;
-	HeapTupleData tup;
 	LcCallCache *cc;
+	ClFeaturesRow *row;
 	const LcConfig *cfg;
 	const LcRuleSet *set;
 	ClLcFeatures f;
@@ -284,35 +226,31 @@ clientele_lifecycle_classify(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	th = PG_GETARG_HEAPTUPLEHEADER(0);
-	cc = lc_call_cache(fcinfo, th);
+	cc = lc_call_cache(fcinfo);
+	row = &cc->row;
+	cl_features_bind(row, fcinfo->flinfo, PG_GETARG_HEAPTUPLEHEADER(0));
 
 	if (!PG_ARGISNULL(1))
 		name = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	cfg = (const LcConfig *) cl_config_get(&lc_cache, lc_build, NULL);
 	set = lc_rule_set(cfg, name);
 
-	tup.t_len = HeapTupleHeaderGetDatumLength(th);
-	ItemPointerSetInvalid(&tup.t_self);
-	tup.t_tableOid = InvalidOid;
-	tup.t_data = th;
-
-	f.as_of = lc_get_date(&tup, cc, F_AS_OF, "as_of");
+	f.as_of = lc_date(row, F_AS_OF);
 	if (f.as_of == CL_LC_NO_DATE)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("feature as_of must not be NULL")));
-	f.closed = DatumGetBool(lc_get(&tup, cc, F_CLOSED, &isnull)) && !isnull;
-	f.accounts_ever = lc_get_int(&tup, cc, F_ACCOUNTS_EVER);
-	f.accounts_open = lc_get_int(&tup, cc, F_ACCOUNTS_OPEN);
-	f.first_opened = lc_get_date(&tup, cc, F_FIRST_OPENED, "first_account_opened_on");
-	f.last_txn = lc_get_date(&tup, cc, F_LAST_TXN, "last_txn_on");
-	f.gap_started = lc_get_date(&tup, cc, F_GAP_STARTED, "gap_started_on");
-	f.gap_ended = lc_get_date(&tup, cc, F_GAP_ENDED, "gap_ended_on");
-	f.txn_3m = lc_get_int(&tup, cc, F_TXN_3M);
-	f.txn_prev_3m = lc_get_int(&tup, cc, F_TXN_PREV_3M);
-	f.aum_3m = lc_get_num(&tup, cc, F_AUM_3M);
-	f.aum_prev_3m = lc_get_num(&tup, cc, F_AUM_PREV_3M);
+	f.closed = DatumGetBool(cl_features_get(row, F_CLOSED, &isnull)) && !isnull;
+	f.accounts_ever = cl_features_count(row, F_ACCOUNTS_EVER);
+	f.accounts_open = cl_features_count(row, F_ACCOUNTS_OPEN);
+	f.first_opened = lc_date(row, F_FIRST_OPENED);
+	f.last_txn = lc_date(row, F_LAST_TXN);
+	f.gap_started = lc_date(row, F_GAP_STARTED);
+	f.gap_ended = lc_date(row, F_GAP_ENDED);
+	f.txn_3m = cl_features_count(row, F_TXN_3M);
+	f.txn_prev_3m = cl_features_count(row, F_TXN_PREV_3M);
+	f.aum_3m = lc_num(row, F_AUM_3M);
+	f.aum_prev_3m = lc_num(row, F_AUM_PREV_3M);
 	if ((f.first_opened != CL_LC_NO_DATE && f.first_opened > f.as_of) ||
 		(f.last_txn != CL_LC_NO_DATE && f.last_txn > f.as_of) ||
 		(f.gap_ended != CL_LC_NO_DATE && f.gap_ended > f.as_of))

@@ -1,7 +1,7 @@
 -- lifecycle, signals and features: point in time, demo-bank sanity, config
 -- validation, every error path, privileges.
 BEGIN;
-SELECT plan(65);
+SELECT plan(70);
 SET LOCAL timezone = 'UTC';
 SET LOCAL client_min_messages = warning;
 
@@ -142,6 +142,20 @@ SELECT is((clientele.activity_gap('{2025-03-01,2025-01-01,2025-03-01,NULL}', '20
 	'activity_gap: unordered days with duplicates and NULLs, gap from last_before');
 SELECT is(clientele.activity_gap('{2025-03-01}', NULL), ROW(NULL::int, NULL::date, NULL::date), 'activity_gap: no predecessor');
 SELECT throws_ok($$SELECT clientele.activity_gap('{infinity}', NULL)$$, '22023', NULL, 'activity_gap: infinite day');
+
+-- --- the per-customer signals
+SELECT is((SELECT count(*) FROM clientele.churn_signals_of(NULL)), 0::bigint, 'churn_signals_of: NULL features fire nothing');
+SELECT set_eq($$SELECT f.customer_id, s.* FROM clientele.customer_features('2025-12-31') f, clientele.churn_signals_of(f) s$$,
+	$$SELECT * FROM clientele.churn_signals('2025-12-31')$$, 'churn_signals is churn_signals_of over the features');
+SELECT is((SELECT count(*) FROM clientele.churn_signals_of(ROW(1, '2025-01-01', NULL, NULL, NULL, '2020-01-01', true, '2024-01-01', '2020-01-01', 1827,
+	1, 0, 1, 1, 2, '2024-12-01', 0, 0, 0, 9, NULL, NULL, NULL, 0, 100, 0, 0, 0, 0, 5, 5, 0, true, 0, 0, NULL)::clientele.customer_features)),
+	0::bigint, 'churn_signals_of: a closed customer fires nothing');
+SELECT throws_ok($$SELECT * FROM clientele.churn_signals_of(ROW(1, '2025-01-01', NULL, NULL, NULL, '2020-01-01', false, NULL, '2020-01-01', 1827,
+	1, 1, 1, 1, 1, '2024-12-01', 1, 1, 2, 2, NULL, NULL, NULL, 'NaN', 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, NULL)::clientele.customer_features)$$,
+	'22023', 'feature aum_3m must be a finite number >= 0, got NaN', 'churn_signals_of: NaN AUM');
+SELECT throws_ok($$SELECT * FROM clientele.churn_signals_of(ROW(1, '2025-01-01', NULL, NULL, NULL, '2020-01-01', false, NULL, '2020-01-01', 1827,
+	1, 1, 1, 1, 1, '2024-12-01', 1, -4, 2, 2, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, NULL)::clientele.customer_features)$$,
+	'22023', 'feature txn_prev_3m must not be negative, got -4', 'churn_signals_of: a negative count');
 
 -- --- signal settings: validation and protection
 SELECT throws_ok($$INSERT INTO clientele.churn_signal_setting (code, points) VALUES ('nope', 1)$$, '22023', 'unknown churn signal "nope"', 'unknown signal');

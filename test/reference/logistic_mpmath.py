@@ -4,7 +4,8 @@
 Newton's method on the (optionally L2-penalised) logistic log-likelihood in
 60-digit arithmetic (mpmath, Debian python3-mpmath), on the raw features (no
 standardisation), so it shares no code or numerical path with src/core.
-Usage: logistic_mpmath.py file.csv [l2]   (last column = 0/1 label)
+Usage: logistic_mpmath.py file.csv [l2]   (last column = 0/1 label); the data of
+test/unit/test_evaluation.c: spector.csv and the output of lcg_data.py
 Prints the coefficients (intercept first), standard errors (inverse of the
 penalised negative Hessian) and the log-likelihood, 15 significant digits.
 """

@@ -41,6 +41,13 @@ count_interrupt(void)
 }
 
 static const double *
+get_lcg(void *ctx, size_t i, double *buf)
+{
+	(void) buf;
+	return ((const double (*)[5]) ctx)[i];
+}
+
+static const double *
 get_dup(void *ctx, size_t i, double *buf)
 {
 	(void) ctx;
@@ -145,6 +152,55 @@ main(void)
 	rel_near(beta[3], 1.49974041389536, 1e-9, "l2 0.5: PSI");
 	rel_near(se[1], 0.824153979649187, 1e-8, "l2 0.5: SE GPA");
 	rel_near(r.log_likelihood, -13.6299402498667, 1e-12, "l2 0.5: log-likelihood (without the penalty)");
+
+	/*
+	 * 400 rows of an LCG (the generator of the reference run, see below):
+	 * a balance-sized feature (1e6) next to unit-sized ones and two
+	 * correlated features; reference: logistic_mpmath.py on the same rows.
+	 */
+	{
+		static double lcg_rows[400][5];
+		uint64_t	state = 12345;
+		int			npos = 0;
+		double		b5[5],
+					s5[5];
+
+#define LCG_U() (state = state * 6364136223846793005ULL + 1442695040888963407ULL, \
+				 (double) (state >> 11) / 9007199254740992.0)
+		for (i = 0; i < 400; i++)
+		{
+			double		x1 = 2 * LCG_U() - 1;
+			double		x2 = 1e6 * LCG_U();
+			double		x3 = LCG_U() < 0.3 ? 1.0 : 0.0;
+			double		x4 = x1 + 0.3 * (2 * LCG_U() - 1);
+			double		eta = -0.5 + 1.5 * x1 - 1.2e-6 * x2 + 0.8 * x3 - 0.7 * x4;
+			double		y = LCG_U() < 1 / (1 + exp(-eta)) ? 1.0 : 0.0;
+
+			lcg_rows[i][0] = y;
+			lcg_rows[i][1] = x1;
+			lcg_rows[i][2] = x2;
+			lcg_rows[i][3] = x3;
+			lcg_rows[i][4] = x4;
+			npos += (int) y;
+		}
+#undef LCG_U
+		ok(npos == 127, "LCG data as in the reference run (127 positives, got %d)", npos);
+		r.beta = b5;
+		r.se = s5;
+		st = cl_logit_fit(get_lcg, lcg_rows, 400, 4, 0.0, 100, NULL, malloc, free, &r);
+		ok(st == CL_LOGIT_OK && r.converged, "LCG fit converges (%d iterations)", r.iterations);
+		/* python3 test/reference/logistic_mpmath.py lcg.csv (60 digits) */
+		rel_near(b5[0], -0.327785386297067, 1e-8, "LCG: intercept");
+		rel_near(b5[1], 2.271265336379, 1e-8, "LCG: x1");
+		rel_near(b5[2], -1.52344880163961e-6, 1e-8, "LCG: balance-sized x2");
+		rel_near(b5[3], 0.660266801039598, 1e-8, "LCG: x3");
+		rel_near(b5[4], -1.39809011404331, 1e-8, "LCG: x4 (correlated with x1)");
+		rel_near(s5[2], 4.04940690243045e-7, 1e-7, "LCG: SE of x2");
+		rel_near(s5[4], 0.686892091060114, 1e-7, "LCG: SE of x4");
+		rel_near(r.log_likelihood, -228.70033255858, 1e-12, "LCG: log-likelihood");
+		r.beta = beta;
+		r.se = se;
+	}
 
 	/* a constant feature is collinear with the intercept */
 	st = cl_logit_fit(get_dup, NULL, 64, 4, 0.0, 100, NULL, malloc, free, &r);

@@ -1,0 +1,434 @@
+/*
+ * signals.c
+ *		fmgr glue of the signals area: clientele.churn_signals_of(), the churn
+ *		warning signals of one customer from a row of
+ *		clientele.customer_features.  The effective settings (view
+ *		clientele.churn_signal_settings) are compiled once per backend
+ *		(config_cache.h) and recompiled after every committed change.
+ *		Comparisons are exact (numeric), as documented in docs/lifecycle.md.
+ */
+#include "clientele.h"
+
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/datum.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+
+#include "cl_features.h"
+#include "config_cache.h"
+
+PG_FUNCTION_INFO_V1(clientele_churn_signals_of);
+
+enum
+{
+	S_BALANCE_DOWN, S_FREQUENCY_DOWN, S_TRANSFER_AMOUNT_DOWN, S_FEWER_PRODUCTS,
+	S_INACTIVE_AFTER_ACTIVE, S_ADDRESS_CHANGE, S_COMPLAINT, S_NO_RM_CONTACT,
+	S_OUTFLOW_OTHER_BANK, S_DEPOSIT_NOT_ROLLED, S_SINGLE_PRODUCT, S_N
+};
+
+static const char *const sig_code[S_N] = {
+	"balance_down", "frequency_down", "transfer_amount_down", "fewer_products",
+	"inactive_after_active", "address_change", "complaint", "no_rm_contact",
+	"outflow_other_bank", "deposit_matured_not_rolled", "single_product"
+};
+
+typedef struct SigSetting
+{
+	bool		enabled;
+	Datum		points;			/* numeric */
+	Datum		threshold;		/* numeric */
+	Datum		one_minus;		/* numeric 1 - threshold */
+	Datum		min_base;		/* numeric */
+	int64		count;			/* threshold of the count signals */
+} SigSetting;
+
+typedef struct SigConfig
+{
+	SigSetting	s[S_N];
+} SigConfig;
+
+static const char *const sig_tables[] = {"churn_signal", "churn_signal_setting"};
+static ClConfigCache sig_cache = CL_CONFIG_CACHE("churn signal settings", sig_tables);
+
+static void *
+sig_build(MemoryContext cxt, void *arg)
+{
+	SigConfig  *cfg;
+	SPITupleTable *tt;
+	uint64		r;
+	bool		seen[S_N] = {false};
+	int			i;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT code, enabled, points, threshold, min_base, 1 - threshold "
+					"FROM clientele.churn_signal_settings", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading clientele.churn_signal_settings failed");
+	tt = SPI_tuptable;
+
+	MemoryContextSwitchTo(cxt);
+	cfg = palloc0(sizeof(SigConfig));
+	for (r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		char	   *code = TextDatumGetCString(SPI_getbinval(tt->vals[r], tt->tupdesc, 1, &isnull));
+		SigSetting *s = NULL;
+		int			col;
+
+		for (i = 0; i < S_N; i++)
+		{
+			if (strcmp(code, sig_code[i]) == 0)
+			{
+				s = &cfg->s[i];
+				seen[i] = true;
+			}
+		}
+		if (s == NULL)
+			continue;			/* a code this library does not evaluate */
+		s->enabled = DatumGetBool(SPI_getbinval(tt->vals[r], tt->tupdesc, 2, &isnull)) && !isnull;
+		for (col = 3; col <= 6; col++)
+		{
+			Datum		d = SPI_getbinval(tt->vals[r], tt->tupdesc, col, &isnull);
+
+			if (isnull)
+				elog(ERROR, "NULL in clientele.churn_signal_settings for \"%s\"", code);
+			d = datumCopy(d, false, -1);
+			if (col == 3)
+				s->points = d;
+			else if (col == 4)
+				s->threshold = d;
+			else if (col == 5)
+				s->min_base = d;
+			else
+				s->one_minus = d;
+		}
+		s->count = DatumGetInt64(DirectFunctionCall1(numeric_int8,
+													 DirectFunctionCall2(numeric_round, s->threshold, Int32GetDatum(0))));
+	}
+	for (i = 0; i < S_N; i++)
+		if (!seen[i])
+			cfg->s[i].enabled = false;
+	SPI_finish();
+	return cfg;
+}
+
+/* --- the features a signal reads ------------------------------------------ */
+
+enum
+{
+	G_CLOSED, G_ACCOUNTS_OPEN, G_AUM_3M, G_AUM_PREV_3M, G_AUM_3M_AGO, G_TXN_3M, G_TXN_PREV_3M,
+	G_TXN_6M, G_TXN_PREV_6M, G_LAST_TXN, G_TR_3M, G_TR_PREV_3M, G_OB_3M, G_PRODUCTS, G_PRODUCTS_6M,
+	G_ADDR_3M, G_COMPL_6M, G_RM_6M, G_HAS_RM, G_RM, G_TD_MATURED, G_TD_NOT_ROLLED, G_TD_NOT_ROLLED_ON,
+	G_NFIELDS
+};
+
+static const char *const sig_field_names[G_NFIELDS] = {
+	"customer_closed", "accounts_open", "aum_3m", "aum_prev_3m", "aum_3m_ago", "txn_3m", "txn_prev_3m",
+	"txn_6m", "txn_prev_6m", "last_txn_on", "transfer_out_3m", "transfer_out_prev_3m", "other_bank_out_3m",
+	"products_open", "products_open_6m_ago", "address_changes_3m", "complaints_6m", "rm_contacts_6m",
+	"has_rm", "relationship_manager", "td_matured_3m", "td_not_rolled_3m", "td_not_rolled_on"
+};
+
+typedef struct SigCallCache
+{
+	ClFeaturesRow row;
+	Datum		zero;			/* numeric 0 */
+} SigCallCache;
+
+/* a numeric feature: NULL reads 0; NaN, infinity or a negative amount is an ERROR */
+static Datum
+sig_num(SigCallCache *cc, int f)
+{
+	bool		isnull;
+	Datum		d = cl_features_get(&cc->row, f, &isnull);
+
+	if (isnull)
+		return cc->zero;
+	if (numeric_is_nan(DatumGetNumeric(d)) || numeric_is_inf(DatumGetNumeric(d)) ||
+		DatumGetInt32(DirectFunctionCall2(numeric_cmp, d, cc->zero)) < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("feature %s must be a finite number >= 0, got %s", sig_field_names[f],
+						DatumGetCString(DirectFunctionCall1(numeric_out, d)))));
+	return d;
+}
+
+static inline int
+ncmp(Datum a, Datum b)
+{
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, a, b));
+}
+
+static inline Datum
+nmul(Datum a, Datum b)
+{
+	return DirectFunctionCall2(numeric_mul, a, b);
+}
+
+static inline Datum
+nint(int64 v)
+{
+	return DirectFunctionCall1(int8_numeric, Int64GetDatum(v));
+}
+
+/* round((now - before) / before, 4); before > 0 */
+static Datum
+nchange(Datum now, Datum before)
+{
+	return DirectFunctionCall2(numeric_round,
+							   DirectFunctionCall2(numeric_div, DirectFunctionCall2(numeric_sub, now, before), before),
+							   Int32GetDatum(4));
+}
+
+/* --- evidence: a JSON object built as text, stored as jsonb ---------------- */
+
+static void
+ev_key(StringInfo b, const char *key)
+{
+	appendStringInfoString(b, b->len > 1 ? ", " : "");
+	escape_json(b, key);
+	appendStringInfoString(b, ": ");
+}
+
+static void
+ev_num(StringInfo b, const char *key, Datum n)
+{
+	ev_key(b, key);
+	appendStringInfoString(b, DatumGetCString(DirectFunctionCall1(numeric_out, n)));
+}
+
+static void
+ev_int(StringInfo b, const char *key, int64 v)
+{
+	ev_key(b, key);
+	appendStringInfo(b, INT64_FORMAT, v);
+}
+
+static void
+ev_date(StringInfo b, const char *key, DateADT d, bool isnull)
+{
+	int			y,
+				m,
+				dd;
+
+	ev_key(b, key);
+	if (isnull)
+	{
+		appendStringInfoString(b, "null");
+		return;
+	}
+	j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &dd);
+	appendStringInfo(b, "\"%04d-%02d-%02d\"", y, m, dd);
+}
+
+static void
+ev_text(StringInfo b, const char *key, const char *v)
+{
+	ev_key(b, key);
+	if (v == NULL)
+		appendStringInfoString(b, "null");
+	else
+		escape_json(b, v);
+}
+
+static void
+emit(ReturnSetInfo *rsi, const SigSetting *s, int code, StringInfo ev)
+{
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	appendStringInfoChar(ev, '}');
+	values[0] = CStringGetTextDatum(sig_code[code]);
+	values[1] = s->points;
+	values[2] = DirectFunctionCall1(jsonb_in, CStringGetDatum(ev->data));
+	tuplestore_putvalues(rsi->setResult, rsi->setDesc, values, nulls);
+}
+
+/*
+ * churn_signals_of(features clientele.customer_features)
+ *		-> SETOF (signal text, points numeric, evidence jsonb)
+ */
+Datum
+clientele_churn_signals_of(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
+	SigCallCache *cc = (SigCallCache *) fcinfo->flinfo->fn_extra;
+	const SigConfig *cfg;
+	const SigSetting *s;
+	StringInfoData ev;
+	bool		isnull;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	if (cc == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		cc = palloc0(sizeof(SigCallCache));
+		cc->row.names = sig_field_names;
+		cc->row.nfields = G_NFIELDS;
+		cc->zero = nint(0);
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = cc;
+	}
+	cl_features_bind(&cc->row, fcinfo->flinfo, PG_GETARG_HEAPTUPLEHEADER(0));
+	cfg = (const SigConfig *) cl_config_get(&sig_cache, sig_build, NULL);
+
+	/* closed customers and customers without an open account get none */
+	if ((DatumGetBool(cl_features_get(&cc->row, G_CLOSED, &isnull)) && !isnull) ||
+		cl_features_count(&cc->row, G_ACCOUNTS_OPEN) == 0)
+		return (Datum) 0;
+
+	initStringInfo(&ev);
+	for (i = 0; i < S_N; i++)
+	{
+		s = &cfg->s[i];
+		if (!s->enabled)
+			continue;
+		resetStringInfo(&ev);
+		appendStringInfoChar(&ev, '{');
+		switch (i)
+		{
+			case S_BALANCE_DOWN:
+			case S_TRANSFER_AMOUNT_DOWN:
+				{
+					bool		bal = i == S_BALANCE_DOWN;
+					Datum		before = sig_num(cc, bal ? G_AUM_PREV_3M : G_TR_PREV_3M);
+					Datum		now = sig_num(cc, bal ? G_AUM_3M : G_TR_3M);
+
+					if (ncmp(before, cc->zero) > 0 && ncmp(before, s->min_base) >= 0 &&
+						ncmp(now, nmul(before, s->one_minus)) <= 0)
+					{
+						ev_num(&ev, bal ? "aum_before" : "transfer_out_before", before);
+						ev_num(&ev, bal ? "aum_now" : "transfer_out_now", now);
+						ev_num(&ev, "change", nchange(now, before));
+						emit(rsi, s, i, &ev);
+					}
+					break;
+				}
+			case S_FREQUENCY_DOWN:
+				{
+					int			before = cl_features_count(&cc->row, G_TXN_PREV_3M);
+					int			now = cl_features_count(&cc->row, G_TXN_3M);
+
+					if (before > 0 && ncmp(nint(before), s->min_base) >= 0 &&
+						ncmp(nint(now), nmul(nint(before), s->one_minus)) <= 0)
+					{
+						ev_int(&ev, "txn_before", before);
+						ev_int(&ev, "txn_now", now);
+						ev_num(&ev, "change", nchange(nint(now), nint(before)));
+						emit(rsi, s, i, &ev);
+					}
+					break;
+				}
+			case S_FEWER_PRODUCTS:
+				{
+					int			before = cl_features_count(&cc->row, G_PRODUCTS_6M);
+					int			now = cl_features_count(&cc->row, G_PRODUCTS);
+
+					if ((int64) before - now >= s->count)
+					{
+						ev_int(&ev, "products_6m_ago", before);
+						ev_int(&ev, "products_now", now);
+						emit(rsi, s, i, &ev);
+					}
+					break;
+				}
+			case S_INACTIVE_AFTER_ACTIVE:
+				{
+					int			before = cl_features_count(&cc->row, G_TXN_PREV_6M);
+					int			now = cl_features_count(&cc->row, G_TXN_6M);
+
+					if (now == 0 && before >= s->count)
+					{
+						DateADT		last = cl_features_date(&cc->row, G_LAST_TXN, &isnull);
+
+						ev_int(&ev, "txn_last_6m", now);
+						ev_int(&ev, "txn_6m_before", before);
+						ev_date(&ev, "last_txn_on", last, isnull);
+						emit(rsi, s, i, &ev);
+					}
+					break;
+				}
+			case S_ADDRESS_CHANGE:
+			case S_COMPLAINT:
+				{
+					int			g = i == S_ADDRESS_CHANGE ? G_ADDR_3M : G_COMPL_6M;
+					int			n = cl_features_count(&cc->row, g);
+
+					if (n >= s->count)
+					{
+						ev_int(&ev, sig_field_names[g], n);
+						emit(rsi, s, i, &ev);
+					}
+					break;
+				}
+			case S_NO_RM_CONTACT:
+				{
+					bool		has_rm = DatumGetBool(cl_features_get(&cc->row, G_HAS_RM, &isnull)) && !isnull;
+					int			n = cl_features_count(&cc->row, G_RM_6M);
+
+					if (has_rm && n < s->count)
+					{
+						Datum		rm = cl_features_get(&cc->row, G_RM, &isnull);
+
+						ev_text(&ev, "relationship_manager", isnull ? NULL : TextDatumGetCString(rm));
+						ev_int(&ev, "rm_contacts_6m", n);
+						emit(rsi, s, i, &ev);
+					}
+					break;
+				}
+			case S_OUTFLOW_OTHER_BANK:
+				{
+					Datum		base = sig_num(cc, G_AUM_3M_AGO);
+					Datum		out = sig_num(cc, G_OB_3M);
+
+					if (ncmp(base, cc->zero) > 0 && ncmp(base, s->min_base) >= 0 &&
+						ncmp(out, nmul(s->threshold, base)) >= 0)
+					{
+						ev_num(&ev, "outflow_3m", out);
+						ev_num(&ev, "aum_3m_ago", base);
+						ev_num(&ev, "share", DirectFunctionCall2(numeric_round,
+																 DirectFunctionCall2(numeric_div, out, base),
+																 Int32GetDatum(4)));
+						emit(rsi, s, i, &ev);
+					}
+					break;
+				}
+			case S_DEPOSIT_NOT_ROLLED:
+				{
+					int			n = cl_features_count(&cc->row, G_TD_NOT_ROLLED);
+
+					if (n >= s->count)
+					{
+						DateADT		on = cl_features_date(&cc->row, G_TD_NOT_ROLLED_ON, &isnull);
+
+						ev_int(&ev, "matured_3m", cl_features_count(&cc->row, G_TD_MATURED));
+						ev_int(&ev, "not_rolled", n);
+						ev_date(&ev, "matured_on", on, isnull);
+						emit(rsi, s, i, &ev);
+					}
+					break;
+				}
+			case S_SINGLE_PRODUCT:
+				{
+					int			n = cl_features_count(&cc->row, G_PRODUCTS);
+
+					if (n >= 1 && n <= s->count)
+					{
+						ev_int(&ev, "products_open", n);
+						emit(rsi, s, i, &ev);
+					}
+					break;
+				}
+		}
+	}
+	return (Datum) 0;
+}
