@@ -60,11 +60,12 @@ COMMENT ON FUNCTION clientele.check_as_of(date) IS
 	'As-of guard of the lifecycle, signal and churn analyses: ERROR 22004 for a NULL date, 22023 for an infinite one, and 22023 with a hint when as_of is more than clientele.as_of_max_lag_days (a setting, default 31) days after the newest row of the inputs (balance snapshot, customer or account opened/closed, transaction, interaction), so that a refresh run before the day''s load works while a date far beyond the data is rejected. Returns the newest input date it found (NULL for empty inputs; when the newest balance snapshot alone is close enough, that date).';
 
 -- the longest gap between customer-initiated transaction days that ended in a window
-CREATE FUNCTION clientele.activity_gap(days date[], last_before date, OUT gap_days integer, OUT gap_started_on date, OUT gap_ended_on date)
+CREATE FUNCTION clientele.activity_gap(days bit varying, first_day date, last_before date,
+	OUT gap_days integer, OUT gap_started_on date, OUT gap_ended_on date)
 RETURNS record
 LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_activity_gap';
-COMMENT ON FUNCTION clientele.activity_gap(date[], date) IS
-	'Longest gap between consecutive activity days that ended on one of the given days (in any order, duplicates and NULLs ignored): the previous activity day is the previous distinct day of the array, or last_before (the last activity day before the window, NULL if none) for the earliest. gap_days = gap_ended_on - gap_started_on; the latest gap wins a tie; all NULL when no day has a predecessor.';
+COMMENT ON FUNCTION clientele.activity_gap(bit varying, date, date) IS
+	'Longest gap between consecutive activity days that ended on a day of the window: bit i of days (0 = leftmost, as set_bit numbers them) says whether first_day + i was an activity day; the previous activity day of the first one in the window is last_before (the last one before the window, NULL if none). gap_days = gap_ended_on - gap_started_on; the latest gap wins a tie; all NULL when no day of the window has a predecessor (or days is NULL).';
 
 CREATE TYPE clientele.customer_features AS (
 	customer_id                 bigint,
@@ -153,6 +154,7 @@ DECLARE
 	t3 timestamptz;       -- start of the last 3 months
 	t6 timestamptz;       -- start of the last 6 months
 	t12 timestamptz;      -- start of the last 12 months
+	no_days varbit;       -- one 0 bit per day of the last 12 months
 BEGIN
 	PERFORM clientele.check_as_of(as_of);
 	d3 := (as_of - interval '3 months')::date;
@@ -162,6 +164,7 @@ BEGIN
 	t3 := (d3 + 1)::timestamptz;
 	t6 := (d6 + 1)::timestamptz;
 	t12 := (d12 + 1)::timestamptz;
+	no_days := repeat('0', as_of - d12)::varbit;
 	RETURN QUERY
 	WITH cust AS (
 		SELECT c.customer_id, c.relationship_manager, c.region, c.branch, c.opened_on,
@@ -169,18 +172,24 @@ BEGIN
 		FROM clientele.in_customer c
 		WHERE c.opened_on <= as_of
 	), acct AS (
-		SELECT a.customer_id,
-		       min(a.opened_on) AS first_opened,
-		       count(*)::integer AS n_ever,
-		       count(*) FILTER (WHERE a.closed_on IS NULL OR a.closed_on > as_of)::integer AS n_open,
-		       count(*) FILTER (WHERE a.opened_on <= d6
-		                        AND (a.closed_on IS NULL OR a.closed_on > d6))::integer AS n_open_6m,
-		       count(DISTINCT a.product_type) FILTER (WHERE a.closed_on IS NULL OR a.closed_on > as_of)::integer AS p_open,
-		       count(DISTINCT a.product_type) FILTER (WHERE a.opened_on <= d6
-		                        AND (a.closed_on IS NULL OR a.closed_on > d6))::integer AS p_open_6m
-		FROM clientele.in_account a
-		WHERE a.opened_on <= as_of
-		GROUP BY a.customer_id
+		-- per customer and product type first, so that counting products needs no per-group sort
+		SELECT k.customer_id,
+		       min(k.first_opened) AS first_opened,
+		       sum(k.n_ever)::integer AS n_ever,
+		       sum(k.n_open)::integer AS n_open,
+		       sum(k.n_open_6m)::integer AS n_open_6m,
+		       count(*) FILTER (WHERE k.n_open > 0)::integer AS p_open,
+		       count(*) FILTER (WHERE k.n_open_6m > 0)::integer AS p_open_6m
+		FROM (
+			SELECT a.customer_id, a.product_type,
+			       min(a.opened_on) AS first_opened,
+			       count(*) AS n_ever,
+			       count(*) FILTER (WHERE a.closed_on IS NULL OR a.closed_on > as_of) AS n_open,
+			       count(*) FILTER (WHERE a.opened_on <= d6 AND (a.closed_on IS NULL OR a.closed_on > d6)) AS n_open_6m
+			FROM clientele.in_account a
+			WHERE a.opened_on <= as_of
+			GROUP BY a.customer_id, a.product_type) k
+		GROUP BY k.customer_id
 	), td AS (
 		-- time deposits that matured in the last 3 months and were paid out
 		SELECT m.customer_id,
@@ -203,24 +212,27 @@ BEGIN
 			  AND a.opened_on <= as_of) m
 		GROUP BY m.customer_id
 	), bal AS (
-		-- one pass over the balances of the accounts that count in AUM: three windows per account
-		SELECT a.customer_id,
-		       a.opened_on <= d3 AND (a.closed_on IS NULL OR a.closed_on > d3) AS open_3m_ago,
+		-- one pass over the balances: three windows per account (aggregated before
+		-- the join, which then touches one row per account)
+		SELECT b.account_id,
 		       clientele.avg_daily_balance(b.as_of, b.balance, d3 + 1, as_of) AS adb_3m,
 		       clientele.avg_daily_balance(b.as_of, b.balance, d6 + 1, d3) AS adb_prev_3m,
 		       clientele.avg_daily_balance(b.as_of, b.balance, d3, d3) AS bal_3m_ago
 		FROM clientele.in_balance b
-		JOIN clientele.in_account a ON a.account_id = b.account_id
-		JOIN clientele.product_type p ON p.product_type = a.product_type
-		WHERE b.as_of <= as_of AND p.counts_in_aum AND a.opened_on <= as_of
-		GROUP BY b.account_id, a.customer_id, a.opened_on, a.closed_on
+		WHERE b.as_of <= as_of
+		GROUP BY b.account_id
 	), aum AS (
-		SELECT x.customer_id,
+		-- the accounts whose product type counts in AUM
+		SELECT a.customer_id,
 		       sum(greatest(x.adb_3m, 0)) AS aum_3m,
 		       sum(greatest(x.adb_prev_3m, 0)) AS aum_prev_3m,
-		       sum(greatest(x.bal_3m_ago, 0)) FILTER (WHERE x.open_3m_ago) AS aum_3m_ago
+		       sum(greatest(x.bal_3m_ago, 0)) FILTER (WHERE a.opened_on <= d3
+		           AND (a.closed_on IS NULL OR a.closed_on > d3)) AS aum_3m_ago
 		FROM bal x
-		GROUP BY x.customer_id
+		JOIN clientele.in_account a ON a.account_id = x.account_id
+		JOIN clientele.product_type p ON p.product_type = a.product_type
+		WHERE p.counts_in_aum AND a.opened_on <= as_of
+		GROUP BY a.customer_id
 	), txn AS (
 		-- one pass over the transactions
 		SELECT t.customer_id,
@@ -232,7 +244,8 @@ BEGIN
 		       count(*) FILTER (WHERE t.customer_initiated AND t.ts >= t12
 		                        AND t.ts < t6)::integer AS n_prev_6m,
 		       max(t.ts) FILTER (WHERE t.customer_initiated AND t.ts < t12) AS before_12m_ts,
-		       array_agg(t.ts::date) FILTER (WHERE t.customer_initiated AND t.ts >= t12) AS days_12m,
+		       -- the activity days of the last 12 months as a bitmap: a partial aggregate, so the pass may run in parallel
+		       bit_or(set_bit(no_days, t.ts::date - (d12 + 1), 1)) FILTER (WHERE t.customer_initiated AND t.ts >= t12) AS days_12m,
 		       sum(t.amount) FILTER (WHERE t.customer_initiated AND t.kind = 'transfer' AND t.direction = 'out'
 		                        AND t.ts >= t3) AS tr_3m,
 		       sum(t.amount) FILTER (WHERE t.customer_initiated AND t.kind = 'transfer' AND t.direction = 'out'
@@ -272,14 +285,14 @@ BEGIN
 	LEFT JOIN aum m ON m.customer_id = c.customer_id
 	LEFT JOIN inter i ON i.customer_id = c.customer_id
 	LEFT JOIN td d ON d.customer_id = c.customer_id
-	LEFT JOIN LATERAL clientele.activity_gap(x.days_12m, x.before_12m_ts::date) g ON true;
+	LEFT JOIN LATERAL clientele.activity_gap(x.days_12m, d12 + 1, x.before_12m_ts::date) g ON true;
 END $$;
 COMMENT ON FUNCTION clientele.customer_features(date) IS
 	'Behavioural features of every customer opened on or before as_of (see the columns of type clientele.customer_features and docs/lifecycle.md), from the input views clientele.in_* with one aggregation pass per input and no row dated after as_of; a closing date after as_of is not known yet. Runs clientele.check_as_of(as_of) first. Rows in no particular order.';
 
 REVOKE ALL ON FUNCTION clientele.check_as_of(date) FROM PUBLIC;
-REVOKE ALL ON FUNCTION clientele.activity_gap(date[], date) FROM PUBLIC;
+REVOKE ALL ON FUNCTION clientele.activity_gap(bit varying, date, date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.customer_features(date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clientele.check_as_of(date) TO clientele_admin, clientele_analyst;
-GRANT EXECUTE ON FUNCTION clientele.activity_gap(date[], date) TO clientele_admin, clientele_analyst;
+GRANT EXECUTE ON FUNCTION clientele.activity_gap(bit varying, date, date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.customer_features(date) TO clientele_admin, clientele_analyst;

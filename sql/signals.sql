@@ -140,7 +140,7 @@ CREATE FUNCTION clientele.churn_signals_of(features clientele.customer_features)
 RETURNS TABLE (signal text, points numeric, evidence jsonb)
 LANGUAGE c STABLE STRICT PARALLEL SAFE ROWS 2 AS 'MODULE_PATHNAME', 'clientele_churn_signals_of';
 COMMENT ON FUNCTION clientele.churn_signals_of(clientele.customer_features) IS
-	'The churn warning signals one customer fires, from its row of clientele.customer_features: one row per enabled signal of clientele.churn_signal_settings that fires, with its points and the numbers behind it (evidence), in the order of clientele.churn_signal. A customer closed on or before the features'' as_of, or without an open account, fires none. Settings compiled per backend, recompiled after every committed change. Comparisons are exact (numeric). ERROR 22023 for a negative, NaN or infinite feature.';
+	'The churn warning signals one customer fires, from its row of clientele.customer_features: one row per enabled signal of clientele.churn_signal_settings that fires, with its points and the numbers behind it (evidence), in a fixed order (balance_down first, single_product last). A customer closed on or before the features'' as_of, or without an open account, fires none. Settings compiled per backend, recompiled after every committed change. Comparisons are exact (numeric). ERROR 22023 for a negative, NaN or infinite feature.';
 
 CREATE FUNCTION clientele.churn_signals(as_of date)
 RETURNS TABLE (customer_id bigint, signal text, points numeric, evidence jsonb)

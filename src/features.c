@@ -2,7 +2,7 @@
  * features.c
  *		fmgr glue of the features area: clientele.activity_gap(), the longest
  *		gap between activity days that ended within a window, computed from
- *		the unordered days one aggregation pass collected.
+ *		the bitmap of activity days one (parallel) aggregation pass collected.
  */
 #include "clientele.h"
 
@@ -10,7 +10,7 @@
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
-#include "utils/array.h"
+#include "utils/varbit.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
@@ -18,17 +18,8 @@
 
 PG_FUNCTION_INFO_V1(clientele_activity_gap);
 
-static int
-features_date_cmp(const void *a, const void *b)
-{
-	DateADT		x = *(const DateADT *) a;
-	DateADT		y = *(const DateADT *) b;
-
-	return x < y ? -1 : (x > y ? 1 : 0);
-}
-
 /*
- * activity_gap(days date[], last_before date)
+ * activity_gap(days bit varying, first_day date, last_before date)
  *		-> (gap_days int, gap_started_on date, gap_ended_on date)
  */
 Datum
@@ -47,58 +38,48 @@ clientele_activity_gap(PG_FUNCTION_ARGS)
 		elog(ERROR, "activity_gap must return a composite");
 	tupdesc = BlessTupleDesc(tupdesc);
 
-	if (!PG_ARGISNULL(1))
+	if (!PG_ARGISNULL(2))
 	{
-		prev = cl_check_finite_date(PG_GETARG_DATEADT(1), "last_before");
+		prev = cl_check_finite_date(PG_GETARG_DATEADT(2), "last_before");
 		have_prev = true;
 	}
 
 	if (!PG_ARGISNULL(0))
 	{
-		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
-		Datum	   *elems;
-		bool	   *enulls;
-		int			nelems;
-		DateADT    *days;
-		int			n = 0;
+		VarBit	   *bits = PG_GETARG_VARBIT_P(0);
+		int			n = VARBITLEN(bits);
+		const bits8 *p = VARBITS(bits);
+		DateADT		first;
 		int			i;
 
-		if (ARR_ELEMTYPE(arr) != DATEOID)
-			elog(ERROR, "activity_gap expects a date array");
-		deconstruct_array(arr, DATEOID, sizeof(DateADT), true, TYPALIGN_INT,
-						  &elems, &enulls, &nelems);
-		days = (DateADT *) palloc(sizeof(DateADT) * Max(nelems, 1));
-		for (i = 0; i < nelems; i++)
-		{
-			if (enulls[i])
-				continue;
-			days[n++] = cl_check_finite_date(DatumGetDateADT(elems[i]), "activity day");
-		}
-		qsort(days, n, sizeof(DateADT), features_date_cmp);
-
+		CL_ARG_NOT_NULL(1, "first_day");
+		first = cl_check_finite_date(PG_GETARG_DATEADT(1), "first_day");
+		if ((int64) first + n > (int64) DATEVAL_NOEND - 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("activity window of %d days from first_day is out of range", n)));
+		if (have_prev && prev >= first)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("last_before must be before first_day")));
 		for (i = 0; i < n; i++)
 		{
-			DateADT		d = days[i];
+			DateADT		d;
 
-			CHECK_FOR_INTERRUPTS();
-			if (i > 0 && d == days[i - 1])
+			if ((i & 1023) == 0)
+				CHECK_FOR_INTERRUPTS();
+			if (!(p[i / BITS_PER_BYTE] & (0x80 >> (i % BITS_PER_BYTE))))
 				continue;
-			if (have_prev && d > prev)
+			d = first + i;
+			if (have_prev && d - prev >= best)	/* the latest gap wins a tie */
 			{
-				int32		gap = d - prev;
-
-				if (gap >= best)	/* the latest gap wins a tie */
-				{
-					best = gap;
-					best_from = prev;
-					best_to = d;
-				}
+				best = d - prev;
+				best_from = prev;
+				best_to = d;
 			}
-			if (!have_prev || d > prev)
-				prev = d;
+			prev = d;
 			have_prev = true;
 		}
-		pfree(days);
 	}
 
 	if (best >= 0)

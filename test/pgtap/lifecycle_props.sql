@@ -1,7 +1,7 @@
 -- lifecycle, signals and features: point in time, demo-bank sanity, config
 -- validation, every error path, privileges.
 BEGIN;
-SELECT plan(70);
+SELECT plan(72);
 SET LOCAL timezone = 'UTC';
 SET LOCAL client_min_messages = warning;
 
@@ -9,9 +9,9 @@ TRUNCATE clientele.customer, clientele.lifecycle_history, clientele.lifecycle_re
 CREATE TEMP TABLE demo_rows ON COMMIT DROP AS SELECT * FROM clientele.generate_demo_bank(300, 11);
 
 -- --- point in time: results as of 2025-09-30 with the rows dated after it and without them
-CREATE TEMP TABLE pit_features AS SELECT * FROM clientele.customer_features('2025-09-30');
+CREATE TEMP TABLE pit_customer_features AS SELECT * FROM clientele.customer_features('2025-09-30');
 CREATE TEMP TABLE pit_lifecycle AS SELECT * FROM clientele.lifecycle('2025-09-30');
-CREATE TEMP TABLE pit_signals AS SELECT * FROM clientele.churn_signals('2025-09-30');
+CREATE TEMP TABLE pit_churn_signals AS SELECT * FROM clientele.churn_signals('2025-09-30');
 SELECT cmp_ok((SELECT count(*) FROM clientele.transaction WHERE ts >= '2025-10-01'), '>', 0::bigint, 'the demo bank has transactions after 2025-09-30');
 SELECT cmp_ok((SELECT count(*) FROM clientele.customer WHERE closed_on > '2025-09-30'), '>', 0::bigint, 'and customers closed after it');
 -- the data as it was known on 2025-09-30
@@ -28,12 +28,17 @@ UPDATE clientele.customer SET referrer_id = NULL
 WHERE referrer_id IN (SELECT customer_id FROM clientele.customer WHERE opened_on > '2025-09-30');
 DELETE FROM clientele.customer WHERE opened_on > '2025-09-30';
 UPDATE clientele.customer SET closed_on = NULL WHERE closed_on > '2025-09-30';
-SELECT set_eq('SELECT * FROM clientele.customer_features(''2025-09-30'')', 'SELECT * FROM pit_features',
-	'customer_features: rows dated after as_of change nothing');
-SELECT set_eq('SELECT * FROM clientele.lifecycle(''2025-09-30'')', 'SELECT * FROM pit_lifecycle',
-	'lifecycle: rows dated after as_of change nothing');
-SELECT set_eq('SELECT * FROM clientele.churn_signals(''2025-09-30'')', 'SELECT * FROM pit_signals',
-	'churn_signals: rows dated after as_of change nothing');
+-- the three results as of 2025-09-30 against the ones taken with the full data
+CREATE FUNCTION pg_temp.same_as_of_2025_09_30(p_what text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+	f text;
+BEGIN
+	FOREACH f IN ARRAY ARRAY['customer_features', 'lifecycle', 'churn_signals'] LOOP
+		RETURN NEXT set_eq(format('SELECT * FROM clientele.%I(''2025-09-30'')', f), format('SELECT * FROM pit_%s', f),
+			f || ': ' || p_what);
+	END LOOP;
+END $$;
+SELECT * FROM pg_temp.same_as_of_2025_09_30('rows dated after as_of change nothing');
 -- later rows of every kind added again
 INSERT INTO clientele.customer (customer_id, opened_on) VALUES (900001, '2025-10-05');
 INSERT INTO clientele.account (account_id, customer_id, product_type, opened_on) VALUES (900001, 900001, 'savings', '2025-10-05');
@@ -43,12 +48,7 @@ INSERT INTO clientele.interaction (customer_id, ts, kind) SELECT customer_id, '2
 INSERT INTO clientele.balance (account_id, as_of, balance)
 SELECT account_id, '2025-10-04', 1 FROM clientele.account WHERE account_id <> 900001;
 UPDATE clientele.customer SET closed_on = '2025-10-06' WHERE customer_id % 3 = 0 AND closed_on IS NULL;
-SELECT set_eq('SELECT * FROM clientele.customer_features(''2025-09-30'')', 'SELECT * FROM pit_features',
-	'customer_features: added later rows change nothing');
-SELECT set_eq('SELECT * FROM clientele.lifecycle(''2025-09-30'')', 'SELECT * FROM pit_lifecycle',
-	'lifecycle: added later rows change nothing');
-SELECT set_eq('SELECT * FROM clientele.churn_signals(''2025-09-30'')', 'SELECT * FROM pit_signals',
-	'churn_signals: added later rows change nothing');
+SELECT * FROM pg_temp.same_as_of_2025_09_30('added later rows change nothing');
 
 -- --- demo bank sanity: planted personas against the stages (as of the demo's end)
 TRUNCATE clientele.customer CASCADE;
@@ -138,10 +138,14 @@ SELECT throws_ok($$SELECT clientele.lifecycle_classify(ROW(1, '2025-01-01', NULL
 SELECT throws_ok($$SELECT clientele.lifecycle_classify(ROW(1, NULL, NULL, NULL, NULL, '2020-01-01', false, NULL, '2020-01-01', 1827,
 	1, 1, 1, 1, 1, '2024-12-01', 1, 1, 2, 2, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, NULL)::clientele.customer_features)$$,
 	'22004', 'feature as_of must not be NULL', 'lifecycle_classify: NULL as_of');
-SELECT is((clientele.activity_gap('{2025-03-01,2025-01-01,2025-03-01,NULL}', '2024-06-01')).gap_days, 214,
-	'activity_gap: unordered days with duplicates and NULLs, gap from last_before');
-SELECT is(clientele.activity_gap('{2025-03-01}', NULL), ROW(NULL::int, NULL::date, NULL::date), 'activity_gap: no predecessor');
-SELECT throws_ok($$SELECT clientele.activity_gap('{infinity}', NULL)$$, '22023', NULL, 'activity_gap: infinite day');
+SELECT is((clientele.activity_gap(set_bit(set_bit(repeat('0', 90)::varbit, 59, 1), 0, 1), '2025-01-01', '2024-06-01')).gap_days, 214,
+	'activity_gap: the first gap runs from last_before');
+SELECT is(clientele.activity_gap(set_bit(set_bit(set_bit(repeat('0', 90)::varbit, 0, 1), 30, 1), 60, 1), '2025-01-01', NULL),
+	ROW(30, '2025-01-31'::date, '2025-03-02'::date), 'activity_gap: the latest of equal gaps');
+SELECT is(clientele.activity_gap(set_bit(repeat('0', 90)::varbit, 5, 1), '2025-01-01', NULL), ROW(NULL::int, NULL::date, NULL::date),
+	'activity_gap: no predecessor');
+SELECT throws_ok($$SELECT clientele.activity_gap(B'1', 'infinity', NULL)$$, '22023', 'first_day must be a finite date, got infinity', 'activity_gap: infinite first_day');
+SELECT throws_ok($$SELECT clientele.activity_gap(B'1', '2025-01-01', '2025-01-01')$$, '22023', 'last_before must be before first_day', 'activity_gap: last_before inside the window');
 
 -- --- the per-customer signals
 SELECT is((SELECT count(*) FROM clientele.churn_signals_of(NULL)), 0::bigint, 'churn_signals_of: NULL features fire nothing');
