@@ -392,6 +392,10 @@ DECLARE
 	v_pred text;
 BEGIN
 	SELECT * INTO cfg FROM clientele.refresh_config;
+	-- inputs that translate bank keys (area sources): register new keys first
+	IF to_regprocedure('clientele.sync_keys()') IS NOT NULL THEN
+		EXECUTE 'SELECT clientele.sync_keys()';
+	END IF;
 	v_from := (p_as_of - make_interval(months => cfg.value_period_months))::date + 1;
 	v_days := p_as_of - v_from + 1;
 	v_act_from := (date_trunc('month', p_as_of) - (v_months - 1) * interval '1 month')::date;
