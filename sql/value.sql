@@ -368,6 +368,7 @@ BEGIN
 				      HINT = 'Product types are: ' || (SELECT string_agg(product_type, ', ' ORDER BY product_type) FROM clientele.product_type) || '.';
 		END IF;
 	END IF;
+	PERFORM clientele.report_account_drops('aum');
 	RETURN QUERY
 	WITH counting AS (
 		SELECT t.product_type, t.category
@@ -400,7 +401,7 @@ BEGIN
 	ORDER BY c.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.aum(date, text[]) IS
-	'Assets under management / total relationship balance (全面理财总值, source 003:194) per customer as of a date: the latest end-of-day balance on or before the date of every account open on that date whose product type counts (clientele.product_type.counts_in_aum, or the explicit list), negative balances (overdrafts) counted as 0. Every customer open on the date appears (0 when nothing counts). Credit products in an explicit list are added to investments.';
+	'Assets under management / total relationship balance (全面理财总值, source 003:194) per customer as of a date: the latest end-of-day balance on or before the date of every account open on that date whose product type counts (clientele.product_type.counts_in_aum, or the explicit list), negative balances (overdrafts) counted as 0. Every customer open on the date appears (0 when nothing counts). Credit products in an explicit list are added to investments. Accounts it cannot use (NULL keys, product types outside the catalogue) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
 
 -- ---------------------------------------------------------------------------
 -- Profit contribution per customer and period
@@ -421,6 +422,7 @@ DECLARE
 	v_phone numeric := clientele.value_setting('cost_per_txn_phone');
 	v_pos numeric := clientele.value_setting('cost_per_txn_pos');
 BEGIN
+	PERFORM clientele.report_account_drops('profit_contribution');
 	RETURN QUERY
 	WITH acct AS (
 		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_from, p_to) AS adb
@@ -441,6 +443,11 @@ BEGIN
 		       sum(v.adb * v.pd * v.lgd) FILTER (WHERE v.category = 'credit') * v_days / v_basis AS ecl
 		FROM acct_value v
 		GROUP BY v.customer_id
+	), txn_channel AS (
+		SELECT t.customer_id, t.channel, count(*) AS n
+		FROM clientele.in_transaction t
+		WHERE t.ts >= p_from::timestamptz AND t.ts < (p_to + 1)::timestamptz
+		GROUP BY 1, 2
 	), txn_cost AS (
 		SELECT t0.customer_id,
 		       sum(t0.n * CASE t0.channel
@@ -448,11 +455,16 @@ BEGIN
 		                      WHEN 'online' THEN v_online WHEN 'mobile' THEN v_mobile
 		                      WHEN 'phone' THEN v_phone WHEN 'pos' THEN v_pos
 		                      ELSE 0 END) AS c
-		FROM (SELECT t.customer_id, t.channel, count(*) AS n
-		      FROM clientele.in_transaction t
-		      WHERE t.ts >= p_from::timestamptz AND t.ts < (p_to + 1)::timestamptz
-		      GROUP BY 1, 2) t0
+		FROM txn_channel t0
+		WHERE t0.customer_id IS NOT NULL
 		GROUP BY t0.customer_id
+	), dropped AS (
+		-- transactions that cannot be costed are said, not silently costed 0
+		SELECT clientele.report_dropped('profit_contribution', 'transaction',
+		           'a NULL customer_id, or a channel outside counter, atm, online, mobile, phone, pos (not costed)',
+		           sum(t0.n) FILTER (WHERE t0.customer_id IS NULL OR t0.channel IS NULL
+		                             OR t0.channel NOT IN ('counter', 'atm', 'online', 'mobile', 'phone', 'pos'))::bigint) AS reported
+		FROM txn_channel t0
 	), supplied AS (
 		-- bank-supplied monthly lines, prorated by the days of each month inside the period
 		SELECT i.customer_id,
@@ -491,11 +503,12 @@ BEGIN
 	)
 	SELECT l.customer_id, l.src, l.days, l.avg_balance, l.ftp, l.fee, l.loan, l.ecl, l.cost,
 	       l.ftp + l.fee + l.loan - l.ecl - l.cost
-	FROM lines l
+	FROM lines l CROSS JOIN dropped d
+	WHERE d.reported
 	ORDER BY l.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.profit_contribution(date, date) IS
-	'Profit contribution (贡献度) per customer over the inclusive period: ftp_income + fee_income + loan_interest - expected_loss - cost, each rounded to the cent; negative contribution is reported as such. source = income: the bank''s monthly lines from clientele.in_income (prorated by the days of each month inside the period) when the customer has any for the period; source = computed otherwise: account average daily balance x FTP spread (deposits, investments) / net interest margin (credit) / fee rate x days / day_count_basis, cost = fixed cost per customer-month x active months + per-transaction cost by channel. expected_loss = ADB x PD x LGD x days / basis on credit products in both cases (income lines are before expected loss). Rates: clientele.value_rates; parameters: clientele.value_settings. avg_balance is the summed ADB of non-credit accounts.';
+	'Profit contribution (贡献度) per customer over the inclusive period: ftp_income + fee_income + loan_interest - expected_loss - cost, each rounded to the cent; negative contribution is reported as such. source = income: the bank''s monthly lines from clientele.in_income (prorated by the days of each month inside the period) when the customer has any for the period; source = computed otherwise: account average daily balance x FTP spread (deposits, investments) / net interest margin (credit) / fee rate x days / day_count_basis, cost = fixed cost per customer-month x active months + per-transaction cost by channel. expected_loss = ADB x PD x LGD x days / basis on credit products in both cases (income lines are before expected loss). Rates: clientele.value_rates; parameters: clientele.value_settings. avg_balance is the summed ADB of non-credit accounts. Accounts it cannot use (NULL keys, unknown product types) and transactions it cannot cost (NULL customer, channel outside the vocabulary) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
 
 -- ---------------------------------------------------------------------------
 -- Value classes: deciles, profit classes, loyalty x value quadrant

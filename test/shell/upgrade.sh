@@ -181,7 +181,7 @@ ok "$(q up_old "SELECT clientele.tier_of('bank_abc', 250000, NULL, '2020-01-01')
 ok "$(q up_old "SELECT clientele.rfm_segment('bank_rfm', 3, 3, 3) || ',' || clientele.rfm_segment('bank_rfm', 2, 2, 2)")" "Best,Other" \
 	"the bank's RFM segment scheme survives and segments"
 ok "$(q up_old "SELECT relation FROM clientele.source_config WHERE input = 'customer'")" "core.cust" "the use_source mapping survives"
-ok "$(q up_old "SELECT count(*) FROM clientele.in_customer") $(q up_old "SELECT pg_get_viewdef('clientele.in_customer') LIKE '%core.cust%'")" "2 t" \
+ok "$(q up_old "SELECT count(*) FROM clientele.in_customer") $(q up_old "SELECT pg_get_functiondef('clientele.source_customer()'::regprocedure) LIKE '%core.cust%'")" "2 t" \
 	"the input view still reads the bank's source after the update"
 ok "$(q up_old "SELECT clientele.tier_of('deposit_class_abc', 250000, NULL, '2020-01-01')")" \
 	"$(q up_new "SELECT clientele.tier_of('deposit_class_abc', 250000, NULL, '2020-01-01')")" "shipped schemes classify as in a fresh install"

@@ -1,0 +1,161 @@
+-- issue 12 (owndata): aum and profit_contribution reports the input rows it leaves out (clientele.report_dropped).
+CREATE OR REPLACE FUNCTION clientele.aum(p_as_of date, p_product_types text[] DEFAULT NULL)
+RETURNS TABLE (customer_id bigint, aum numeric, deposits numeric, investments numeric, insurance numeric,
+               accounts integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_unknown text;
+BEGIN
+	PERFORM clientele.value_check_period(p_as_of, p_as_of);
+	IF p_product_types IS NOT NULL THEN
+		IF cardinality(p_product_types) = 0 OR array_position(p_product_types, NULL) IS NOT NULL THEN
+			RAISE EXCEPTION 'product type list must be NULL (the catalogue''s counts_in_aum) or non-empty without NULLs'
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		SELECT string_agg(format('"%s"', u), ', ') INTO v_unknown
+		FROM unnest(p_product_types) u
+		WHERE NOT EXISTS (SELECT 1 FROM clientele.product_type t WHERE t.product_type = u);
+		IF v_unknown IS NOT NULL THEN
+			RAISE EXCEPTION 'unknown product type %', v_unknown
+				USING ERRCODE = 'invalid_parameter_value',
+				      HINT = 'Product types are: ' || (SELECT string_agg(product_type, ', ' ORDER BY product_type) FROM clientele.product_type) || '.';
+		END IF;
+	END IF;
+	PERFORM clientele.report_account_drops('aum');
+	RETURN QUERY
+	WITH counting AS (
+		SELECT t.product_type, t.category
+		FROM clientele.product_type t
+		WHERE CASE WHEN p_product_types IS NULL THEN t.counts_in_aum ELSE t.product_type = ANY (p_product_types) END
+	), open_accounts AS (
+		SELECT a.account_id, a.customer_id, c.category
+		FROM clientele.in_account a JOIN counting c USING (product_type)
+		WHERE a.opened_on <= p_as_of AND (a.closed_on IS NULL OR a.closed_on > p_as_of)
+	), latest AS (
+		-- a one-day window: the latest snapshot on or before the date (hash-aggregatable, parallel safe)
+		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_as_of, p_as_of) AS balance
+		FROM clientele.in_balance b
+		WHERE b.as_of <= p_as_of
+		GROUP BY b.account_id
+	), per_customer AS (
+		SELECT o.customer_id,
+		       sum(greatest(l.balance, 0)) FILTER (WHERE o.category = 'deposit') AS dep,
+		       sum(greatest(l.balance, 0)) FILTER (WHERE o.category IN ('investment', 'credit')) AS inv,
+		       sum(greatest(l.balance, 0)) FILTER (WHERE o.category = 'insurance') AS ins,
+		       count(*)::integer AS n
+		FROM open_accounts o LEFT JOIN latest l USING (account_id)
+		GROUP BY o.customer_id
+	)
+	SELECT c.customer_id,
+	       coalesce(p.dep, 0) + coalesce(p.inv, 0) + coalesce(p.ins, 0),
+	       coalesce(p.dep, 0), coalesce(p.inv, 0), coalesce(p.ins, 0), coalesce(p.n, 0)
+	FROM clientele.in_customer c LEFT JOIN per_customer p USING (customer_id)
+	WHERE c.opened_on <= p_as_of AND (c.closed_on IS NULL OR c.closed_on > p_as_of)
+	ORDER BY c.customer_id;
+END $$;
+COMMENT ON FUNCTION clientele.aum(date, text[]) IS
+	'Assets under management / total relationship balance (全面理财总值, source 003:194) per customer as of a date: the latest end-of-day balance on or before the date of every account open on that date whose product type counts (clientele.product_type.counts_in_aum, or the explicit list), negative balances (overdrafts) counted as 0. Every customer open on the date appears (0 when nothing counts). Credit products in an explicit list are added to investments. Accounts it cannot use (NULL keys, product types outside the catalogue) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
+
+CREATE OR REPLACE FUNCTION clientele.profit_contribution(p_from date, p_to date)
+RETURNS TABLE (customer_id bigint, source text, active_days integer, avg_balance numeric,
+               ftp_income numeric, fee_income numeric, loan_interest numeric,
+               expected_loss numeric, cost numeric, contribution numeric)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_days integer := clientele.value_check_period(p_from, p_to);
+	v_basis numeric := clientele.value_setting('day_count_basis');
+	v_fixed numeric := clientele.value_setting('fixed_cost_per_customer_month');
+	v_counter numeric := clientele.value_setting('cost_per_txn_counter');
+	v_atm numeric := clientele.value_setting('cost_per_txn_atm');
+	v_online numeric := clientele.value_setting('cost_per_txn_online');
+	v_mobile numeric := clientele.value_setting('cost_per_txn_mobile');
+	v_phone numeric := clientele.value_setting('cost_per_txn_phone');
+	v_pos numeric := clientele.value_setting('cost_per_txn_pos');
+BEGIN
+	PERFORM clientele.report_account_drops('profit_contribution');
+	RETURN QUERY
+	WITH acct AS (
+		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_from, p_to) AS adb
+		FROM clientele.in_balance b
+		WHERE b.as_of <= p_to
+		GROUP BY b.account_id
+	), acct_value AS (
+		SELECT a.customer_id, x.adb, r.category, r.ftp_spread, r.fee_rate, r.pd, r.lgd
+		FROM acct x
+		JOIN clientele.in_account a USING (account_id)
+		JOIN clientele.value_rates r USING (product_type)
+	), computed AS (
+		SELECT v.customer_id,
+		       sum(v.adb) FILTER (WHERE v.category <> 'credit') AS avg_balance,
+		       sum(v.adb * v.ftp_spread) FILTER (WHERE v.category <> 'credit') * v_days / v_basis AS ftp,
+		       sum(v.adb * v.fee_rate) * v_days / v_basis AS fee,
+		       sum(v.adb * v.ftp_spread) FILTER (WHERE v.category = 'credit') * v_days / v_basis AS loan,
+		       sum(v.adb * v.pd * v.lgd) FILTER (WHERE v.category = 'credit') * v_days / v_basis AS ecl
+		FROM acct_value v
+		GROUP BY v.customer_id
+	), txn_channel AS (
+		SELECT t.customer_id, t.channel, count(*) AS n
+		FROM clientele.in_transaction t
+		WHERE t.ts >= p_from::timestamptz AND t.ts < (p_to + 1)::timestamptz
+		GROUP BY 1, 2
+	), txn_cost AS (
+		SELECT t0.customer_id,
+		       sum(t0.n * CASE t0.channel
+		                      WHEN 'counter' THEN v_counter WHEN 'atm' THEN v_atm
+		                      WHEN 'online' THEN v_online WHEN 'mobile' THEN v_mobile
+		                      WHEN 'phone' THEN v_phone WHEN 'pos' THEN v_pos
+		                      ELSE 0 END) AS c
+		FROM txn_channel t0
+		WHERE t0.customer_id IS NOT NULL
+		GROUP BY t0.customer_id
+	), dropped AS (
+		-- transactions that cannot be costed are said, not silently costed 0
+		SELECT clientele.report_dropped('profit_contribution', 'transaction',
+		           'a NULL customer_id, or a channel outside counter, atm, online, mobile, phone, pos (not costed)',
+		           sum(t0.n) FILTER (WHERE t0.customer_id IS NULL OR t0.channel IS NULL
+		                             OR t0.channel NOT IN ('counter', 'atm', 'online', 'mobile', 'phone', 'pos'))::bigint) AS reported
+		FROM txn_channel t0
+	), supplied AS (
+		-- bank-supplied monthly lines, prorated by the days of each month inside the period
+		SELECT i.customer_id,
+		       sum(i.ftp_income * f.share) AS ftp, sum(i.fee_income * f.share) AS fee,
+		       sum(i.loan_interest * f.share) AS loan, sum(i.cost * f.share) AS cost
+		FROM clientele.in_income i
+		CROSS JOIN LATERAL (
+			SELECT ((least(p_to, (i.month + interval '1 month')::date - 1) - greatest(p_from, i.month) + 1)::numeric
+			        / ((i.month + interval '1 month')::date - i.month)) AS share) f
+		WHERE i.month <= p_to AND (i.month + interval '1 month')::date > p_from
+		GROUP BY i.customer_id
+	), customers AS (
+		SELECT c.customer_id,
+		       greatest(0, least(p_to, coalesce(c.closed_on, p_to)) - greatest(p_from, c.opened_on) + 1) AS days
+		FROM clientele.in_customer c
+		WHERE c.opened_on <= p_to AND (c.closed_on IS NULL OR c.closed_on >= p_from)
+		UNION
+		SELECT s.customer_id, 0 FROM supplied s
+		WHERE NOT EXISTS (SELECT 1 FROM clientele.in_customer c WHERE c.customer_id = s.customer_id
+		                  AND c.opened_on <= p_to AND (c.closed_on IS NULL OR c.closed_on >= p_from))
+	), lines AS (
+		SELECT k.customer_id,
+		       CASE WHEN s.customer_id IS NOT NULL THEN 'income' ELSE 'computed' END AS src,
+		       k.days,
+		       coalesce(m.avg_balance, 0) AS avg_balance,
+		       round(coalesce(CASE WHEN s.customer_id IS NOT NULL THEN s.ftp ELSE m.ftp END, 0), 2) AS ftp,
+		       round(coalesce(CASE WHEN s.customer_id IS NOT NULL THEN s.fee ELSE m.fee END, 0), 2) AS fee,
+		       round(coalesce(CASE WHEN s.customer_id IS NOT NULL THEN s.loan ELSE m.loan END, 0), 2) AS loan,
+		       round(coalesce(m.ecl, 0), 2) AS ecl,
+		       round(CASE WHEN s.customer_id IS NOT NULL THEN s.cost
+		                  ELSE v_fixed * 12 * k.days / v_basis + coalesce(tc.c, 0) END, 2) AS cost
+		FROM customers k
+		LEFT JOIN supplied s USING (customer_id)
+		LEFT JOIN computed m USING (customer_id)
+		LEFT JOIN txn_cost tc USING (customer_id)
+	)
+	SELECT l.customer_id, l.src, l.days, l.avg_balance, l.ftp, l.fee, l.loan, l.ecl, l.cost,
+	       l.ftp + l.fee + l.loan - l.ecl - l.cost
+	FROM lines l CROSS JOIN dropped d
+	WHERE d.reported
+	ORDER BY l.customer_id;
+END $$;
+COMMENT ON FUNCTION clientele.profit_contribution(date, date) IS
+	'Profit contribution (贡献度) per customer over the inclusive period: ftp_income + fee_income + loan_interest - expected_loss - cost, each rounded to the cent; negative contribution is reported as such. source = income: the bank''s monthly lines from clientele.in_income (prorated by the days of each month inside the period) when the customer has any for the period; source = computed otherwise: account average daily balance x FTP spread (deposits, investments) / net interest margin (credit) / fee rate x days / day_count_basis, cost = fixed cost per customer-month x active months + per-transaction cost by channel. expected_loss = ADB x PD x LGD x days / basis on credit products in both cases (income lines are before expected loss). Rates: clientele.value_rates; parameters: clientele.value_settings. avg_balance is the summed ADB of non-credit accounts. Accounts it cannot use (NULL keys, unknown product types) and transactions it cannot cost (NULL customer, channel outside the vocabulary) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
