@@ -92,3 +92,10 @@ CREATE POLICY kpi_history_read_all ON clientele.kpi_history
 	TO clientele_admin, clientele_analyst USING (true) WITH CHECK (true);
 CREATE POLICY kpi_history_own_portfolio ON clientele.kpi_history FOR SELECT
 	TO clientele_rm USING (level OPERATOR(pg_catalog.=) 'relationship_manager' AND group_value OPERATOR(pg_catalog.=) CURRENT_USER);
+
+COMMENT ON POLICY customer_result_read_all ON clientele.customer_result IS 'Admins (who refresh) and analysts see and write every row.';
+COMMENT ON POLICY customer_result_own_customers ON clientele.customer_result IS 'A relationship manager sees the rows whose relationship_manager is current_user.';
+COMMENT ON POLICY segment_membership_read_all ON clientele.segment_membership IS 'Admins (who refresh) and analysts see and write every row.';
+COMMENT ON POLICY segment_membership_own_customers ON clientele.segment_membership IS 'A relationship manager sees the memberships of their own customers (by clientele.customer_result, itself filtered).';
+COMMENT ON POLICY kpi_history_read_all ON clientele.kpi_history IS 'Admins (who refresh) and analysts see and write every row.';
+COMMENT ON POLICY kpi_history_own_portfolio ON clientele.kpi_history IS 'A relationship manager sees the KPI rows of their own portfolio (level relationship_manager, group_value = current_user).';
