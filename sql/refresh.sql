@@ -489,15 +489,20 @@ BEGIN
 		deposit_revenue_share, loan_revenue_share, fee_revenue_share, contribution_rank, contribution_top_share,
 		decile, profit_class, value_index, activity_regularity, loyalty_index, quadrant,
 		frequency, recency, t, monetary)
-	WITH supplied AS (
+	WITH months AS (
+		-- bank-supplied monthly lines are prorated by the share of each
+		-- month's days inside the period (as clientele.profit_contribution),
+		-- computed once per month instead of once per line
+		SELECT m.month, ((least(p_as_of, (m.month + interval '1 month')::date - 1) - greatest(v_from, m.month) + 1)::numeric
+		                 / ((m.month + interval '1 month')::date - m.month)) AS share
+		FROM (SELECT g::date AS month
+		      FROM generate_series(date_trunc('month', v_from), date_trunc('month', p_as_of), interval '1 month') g) m
+	), supplied AS (
 		SELECT i.customer_id,
 		       sum(i.ftp_income * f.share) AS ftp, sum(i.fee_income * f.share) AS fee,
 		       sum(i.loan_interest * f.share) AS loan, sum(i.cost * f.share) AS cost
 		FROM clientele.in_income i
-		CROSS JOIN LATERAL (
-			SELECT ((least(p_as_of, (i.month + interval '1 month')::date - 1) - greatest(v_from, i.month) + 1)::numeric
-			        / ((i.month + interval '1 month')::date - i.month)) AS share) f
-		WHERE i.month <= p_as_of AND (i.month + interval '1 month')::date > v_from
+		JOIN months f ON f.month = i.month
 		GROUP BY i.customer_id
 	), lines AS (
 		SELECT k.*, tx.days, tx.n_period, tx.last_ts, tx.active, tx.months_active,
