@@ -178,19 +178,22 @@ COMMENT ON COLUMN clientele.tier_distribution.avg_clv IS 'Mean CLV per customer.
 
 CREATE MATERIALIZED VIEW clientele.segment_summary AS
 WITH r AS (
-	SELECT * FROM clientele.customer_result
+	SELECT customer_id, as_of, is_closed, rfm_segment, quadrant, aum, contribution, clv, churn_score, active
+	FROM clientele.customer_result
 	WHERE as_of = (SELECT max(as_of) FROM clientele.customer_result)
 ), n AS (
 	SELECT count(*) FILTER (WHERE NOT is_closed) AS open FROM r
 ), seg AS (
-	SELECT 'defined'::text AS kind, coalesce(d.family, '') AS family, m.segment, r.*
+	SELECT 'defined'::text AS kind, coalesce(d.family, '') AS family, m.segment,
+	       r.as_of, r.aum, r.contribution, r.clv, r.churn_score, r.active
 	FROM clientele.segment_membership m
 	JOIN r ON r.as_of = m.as_of AND r.customer_id = m.customer_id
 	LEFT JOIN clientele.segment_definition d ON d.segment = m.segment
 	UNION ALL
-	SELECT 'rfm', '', r.rfm_segment, r.* FROM r WHERE r.rfm_segment IS NOT NULL
+	SELECT 'rfm', '', r.rfm_segment, r.as_of, r.aum, r.contribution, r.clv, r.churn_score, r.active
+	FROM r WHERE r.rfm_segment IS NOT NULL
 	UNION ALL
-	SELECT 'quadrant', '', r.quadrant, r.* FROM r
+	SELECT 'quadrant', '', r.quadrant, r.as_of, r.aum, r.contribution, r.clv, r.churn_score, r.active FROM r
 )
 SELECT max(seg.as_of) AS as_of, seg.kind, seg.family, seg.segment,
        count(*) AS customers,
