@@ -2,7 +2,7 @@
 -- with the area functions they replace (single pass), point-in-time
 -- correctness, closed customers, views, segments and their validation, errors.
 BEGIN;
-SELECT plan(57);
+SELECT plan(59);
 
 CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
 LANGUAGE plpgsql AS $$
@@ -124,6 +124,10 @@ SELECT is((SELECT count(*) FROM pg_class c WHERE c.relnamespace = 'clientele'::r
 	'every materialized view has a unique index (refreshed concurrently)');
 
 -- segments
+SELECT is((SELECT sum(customers)::bigint FROM clientele.segment_summary WHERE kind = 'quadrant'),
+	(SELECT count(*) FROM clientele.customer_result WHERE as_of = '2025-12-31'), 'segment_summary: the quadrants count every customer of the latest date');
+SELECT is((SELECT customers FROM clientele.segment_summary WHERE kind = 'defined' AND segment = 'active'),
+	(SELECT count(*) FROM clientele.customer_result WHERE as_of = '2025-12-31' AND active), 'segment_summary: members of a defined segment');
 SELECT is((SELECT count(*) FROM clientele.segment_membership m JOIN clientele.customer_result r USING (as_of, customer_id)
 	WHERE m.segment = 'key' AND r.contribution_top_share > 0.1), 0::bigint, 'segment "key" = top 10 % by contribution');
 SELECT is((SELECT count(*) FROM clientele.segment_membership WHERE as_of = '2025-12-31' AND segment IN ('key', 'ordinary', 'possible')),
