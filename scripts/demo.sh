@@ -53,6 +53,14 @@ SQL
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 log "generated in $((ms / 1000)).$(printf '%03d' $((ms % 1000))) s"
 
+log "refreshing the results as of $AS_OF and six months before (CALL clientele.refresh)"
+start=$(date +%s%N)
+for d in "$(date -d "$AS_OF -6 months" +%F)" "$AS_OF"; do
+	PGOPTIONS="-c client_min_messages=notice" psqlq -d "$DEMO_DB" -c "CALL clientele.refresh('$d')" 2>&1 | sed -n 's/^NOTICE:  /  /p'
+done
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+log "refreshed in $((ms / 1000)).$(printf '%03d' $((ms % 1000))) s"
+
 echo
 echo "================================================================================"
 echo " clientele $(psqlq -d "$DEMO_DB" -At -c "SELECT clientele.version()") demo report: $CUSTOMERS customers, seed $SEED, as of $AS_OF"

@@ -75,6 +75,8 @@ cluster_start() {
 			echo "max_wal_size = 8GB"
 			echo "max_parallel_workers_per_gather = 2"
 			echo "timezone = 'UTC'"
+			# pg_cron (when preloaded) reaches the server through the socket
+			echo "cron.host = '$dir/sock'"
 			for l in "$@"; do echo "$l"; done
 		} | as_owner tee -a "$dir/data/postgresql.conf" >/dev/null
 	fi

@@ -29,6 +29,9 @@ LANGUAGE sql AS $$ SELECT count(*) FROM pg_constraint WHERE connamespace = 'clie
 
 CREATE ROLE clientele_demo_loader_test NOLOGIN;
 GRANT USAGE ON SCHEMA clientele TO clientele_demo_loader_test;
+-- PUBLIC may execute nothing (area access): the loader gets what it runs
+GRANT EXECUTE ON FUNCTION clientele.generate_demo_bank(integer, integer, date, boolean) TO clientele_demo_loader_test;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA clientele TO clientele_demo_loader_test;
 GRANT SELECT, INSERT, TRUNCATE ON clientele.customer, clientele.demo_truth, clientele.account, clientele.balance,
 	clientele.transaction, clientele.interaction, clientele.income TO clientele_demo_loader_test;
 -- the balance sign trigger reads the catalogue as the inserting role

@@ -115,6 +115,8 @@ CREATE POLICY branch_b1 ON bank.cust FOR SELECT TO clientele_test_lim USING (bra
 GRANT USAGE ON SCHEMA bank, clientele TO clientele_test_lim, clientele_test_none;
 GRANT SELECT ON bank.cust TO clientele_test_lim;
 GRANT SELECT ON clientele.in_customer TO clientele_test_lim, clientele_test_none;
+-- PUBLIC may execute nothing (area access): the readers of in_customer get its function
+GRANT EXECUTE ON FUNCTION clientele.source_customer() TO clientele_test_lim, clientele_test_none;
 SELECT is((SELECT count(*) FROM clientele.in_customer), 50::bigint, 'the owner reads every row');
 SELECT is(pg_temp.as_role('clientele_test_lim', 'SELECT count(*) FROM clientele.in_customer'), '3',
 	'a policy-limited role reads only its 3 rows through the input view (security_invoker)');

@@ -1,0 +1,852 @@
+-- area: refresh
+-- ===========================================================================
+-- One call computes every customer's figures for a date into result tables
+-- keyed by (as_of, customer_id), keeping history:
+--   CALL clientele.refresh(as_of, wait)
+-- Stages (clientele.refresh_stage): summary (one scan of each input), value,
+-- tiers, rfm, models, segments, lifecycle and churn (when their functions
+-- are installed), store (swap the date's rows), reports (materialized
+-- views), purge.  See docs/reporting.md and docs/operations.md.
+-- ===========================================================================
+
+-- ---------------------------------------------------------------------------
+-- Settings (one row)
+-- ---------------------------------------------------------------------------
+CREATE TABLE clientele.refresh_config (
+	id                   boolean PRIMARY KEY DEFAULT true
+		CONSTRAINT refresh_config_one_row CHECK (id),
+	value_period_months  integer NOT NULL DEFAULT 12
+		CONSTRAINT refresh_config_period_valid CHECK (value_period_months BETWEEN 1 AND 120),
+	activity_months      integer NOT NULL DEFAULT 6
+		CONSTRAINT refresh_config_activity_valid CHECK (activity_months BETWEEN 1 AND 60),
+	tier_scheme          text NOT NULL DEFAULT 'service_tier',
+	deposit_class_scheme text NOT NULL DEFAULT 'deposit_class_abc',
+	rfm_scheme           text NOT NULL DEFAULT 'rf_grid',
+	rfm_ntiles           integer NOT NULL DEFAULT 5
+		CONSTRAINT refresh_config_ntiles_valid CHECK (rfm_ntiles BETWEEN 2 AND 100),
+	clv_months           integer NOT NULL DEFAULT 12
+		CONSTRAINT refresh_config_clv_months_valid CHECK (clv_months BETWEEN 1 AND 120),
+	discount_rate_monthly float8 NOT NULL DEFAULT 0.01
+		CONSTRAINT refresh_config_discount_valid CHECK (discount_rate_monthly >= 0 AND discount_rate_monthly < 1),
+	churn_method         text NOT NULL DEFAULT 'scorecard',
+	retention_days       integer DEFAULT 1100
+		CONSTRAINT refresh_config_retention_valid CHECK (retention_days IS NULL OR retention_days >= 1)
+);
+COMMENT ON TABLE clientele.refresh_config IS
+	'Settings of clientele.refresh (exactly one row; edit it with UPDATE). Dumped by pg_dump.';
+COMMENT ON COLUMN clientele.refresh_config.id IS 'Always true: the table holds one row.';
+COMMENT ON COLUMN clientele.refresh_config.value_period_months IS 'Length of the value period ending on as_of (contribution, average daily balances, transaction cost), in months.';
+COMMENT ON COLUMN clientele.refresh_config.activity_months IS 'Window of the active-customer definition (customer-initiated enquiry, deposit, withdrawal or transfer; source 000:917: 6 months) and of the complaint rate.';
+COMMENT ON COLUMN clientele.refresh_config.tier_scheme IS 'Tier scheme (clientele.tier_scheme) applied to AUM, with the customer''s region.';
+COMMENT ON COLUMN clientele.refresh_config.deposit_class_scheme IS 'Tier scheme applied to deposits (A/B/C classes by default).';
+COMMENT ON COLUMN clientele.refresh_config.rfm_scheme IS 'RFM segment scheme (clientele.rfm_segment_scheme).';
+COMMENT ON COLUMN clientele.refresh_config.rfm_ntiles IS 'Number of RFM score levels.';
+COMMENT ON COLUMN clientele.refresh_config.clv_months IS 'CLV horizon in months (source 000:231: beyond about 5 years is worth almost nothing).';
+COMMENT ON COLUMN clientele.refresh_config.discount_rate_monthly IS 'Monthly discount rate of the CLV.';
+COMMENT ON COLUMN clientele.refresh_config.churn_method IS 'Method passed to clientele.churn_scores when it is installed.';
+COMMENT ON COLUMN clientele.refresh_config.retention_days IS 'Result history older than this many days before the newest refresh is purged at the end of each refresh (NULL: keep everything). The newest date is always kept.';
+INSERT INTO clientele.refresh_config DEFAULT VALUES;
+SELECT pg_catalog.pg_extension_config_dump('clientele.refresh_config', '');
+
+CREATE FUNCTION clientele.refresh_config_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF TG_OP = 'DELETE' THEN
+		RAISE EXCEPTION 'clientele.refresh_config must keep its row'
+			USING ERRCODE = 'insufficient_privilege', HINT = 'UPDATE the row instead.';
+	END IF;
+	IF TG_OP = 'INSERT' AND EXISTS (SELECT 1 FROM clientele.refresh_config) THEN
+		-- restoring a dump: the dumped row replaces the row of CREATE EXTENSION
+		UPDATE clientele.refresh_config
+		SET value_period_months = NEW.value_period_months, activity_months = NEW.activity_months,
+		    tier_scheme = NEW.tier_scheme, deposit_class_scheme = NEW.deposit_class_scheme,
+		    rfm_scheme = NEW.rfm_scheme, rfm_ntiles = NEW.rfm_ntiles, clv_months = NEW.clv_months,
+		    discount_rate_monthly = NEW.discount_rate_monthly, churn_method = NEW.churn_method,
+		    retention_days = NEW.retention_days;
+		RETURN NULL;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM clientele.tier_scheme WHERE scheme = NEW.tier_scheme) THEN
+		RAISE EXCEPTION 'unknown tier scheme "%" in clientele.refresh_config.tier_scheme', NEW.tier_scheme
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'Known schemes: ' || (SELECT string_agg(scheme, ', ' ORDER BY scheme) FROM clientele.tier_scheme) || '.';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM clientele.tier_scheme WHERE scheme = NEW.deposit_class_scheme) THEN
+		RAISE EXCEPTION 'unknown tier scheme "%" in clientele.refresh_config.deposit_class_scheme', NEW.deposit_class_scheme
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'Known schemes: ' || (SELECT string_agg(scheme, ', ' ORDER BY scheme) FROM clientele.tier_scheme) || '.';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM clientele.rfm_segment_scheme WHERE scheme = NEW.rfm_scheme) THEN
+		RAISE EXCEPTION 'unknown RFM scheme "%" in clientele.refresh_config.rfm_scheme', NEW.rfm_scheme
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'Known schemes: ' || (SELECT string_agg(scheme, ', ' ORDER BY scheme) FROM clientele.rfm_segment_scheme) || '.';
+	END IF;
+	RETURN NEW;
+END $$;
+COMMENT ON FUNCTION clientele.refresh_config_check() IS
+	'Trigger function: validates clientele.refresh_config on write (known tier and RFM schemes; the row cannot be deleted; an INSERT, as in a restored dump, updates the one row).';
+CREATE TRIGGER refresh_config_check BEFORE INSERT OR UPDATE OR DELETE ON clientele.refresh_config
+	FOR EACH ROW EXECUTE FUNCTION clientele.refresh_config_check();
+COMMENT ON TRIGGER refresh_config_check ON clientele.refresh_config IS 'Validates the settings on write; the row cannot be deleted.';
+
+-- ---------------------------------------------------------------------------
+-- Stages: the order of a refresh.  A stage whose function is not installed
+-- (requires) is skipped with a NOTICE, so an area that lands later is wired
+-- in by its presence.
+-- ---------------------------------------------------------------------------
+CREATE TABLE clientele.refresh_stage (
+	stage     text PRIMARY KEY,
+	position  integer NOT NULL UNIQUE,
+	description text NOT NULL
+);
+COMMENT ON TABLE clientele.refresh_stage IS 'Read-only: the stages of clientele.refresh in order, and the functions each one needs.';
+COMMENT ON COLUMN clientele.refresh_stage.stage IS 'Stage name (as in the NOTICEs and clientele.refresh_log.stages).';
+COMMENT ON COLUMN clientele.refresh_stage.position IS 'Order of execution.';
+COMMENT ON COLUMN clientele.refresh_stage.description IS 'What the stage computes.';
+INSERT INTO clientele.refresh_stage (stage, position, description) VALUES
+	('summary',   1, 'customers open during the value period; one scan of transactions (RFM summary, activity, cost by channel), of interactions and of accounts'),
+	('value',     2, 'one scan of balances (average daily balance over the period and latest balance per account): AUM, profit contribution, deciles, profit class, value and loyalty indices, quadrant'),
+	('tiers',     3, 'service tier of AUM and deposit class of deposits (clientele.tier_of, the customer''s region)'),
+	('rfm',       4, 'RFM scores and segment'),
+	('models',    5, 'BG/NBD fit (weeks) on customer-initiated transactions: P(alive), expected transactions, CLV as expected future profit contribution'),
+	('lifecycle', 6, 'lifecycle stage (clientele.lifecycle) recorded in the stage history (clientele.record_lifecycle), when installed'),
+	('churn',     7, 'churn score with reasons (clientele.churn_scores), when installed; otherwise 100 x (1 - P(alive))'),
+	('segments',  8, 'membership of the active user-defined segments (clientele.segment_definition)'),
+	('store',     9, 'replaces the date''s rows of clientele.customer_result and clientele.segment_membership'),
+	('reports',  10, 'refreshes the reporting materialized views (concurrently: readers are not blocked)'),
+	('purge',    11, 'purges result history older than clientele.refresh_config.retention_days');
+
+-- ---------------------------------------------------------------------------
+-- Log
+-- ---------------------------------------------------------------------------
+CREATE TABLE clientele.refresh_log (
+	refresh_id   bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+	as_of        date NOT NULL,
+	started_at   timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+	finished_at  timestamptz,
+	status       text NOT NULL DEFAULT 'running'
+		CONSTRAINT refresh_log_status_valid CHECK (status IN ('running', 'ok', 'failed', 'aborted')),
+	stages       jsonb NOT NULL DEFAULT '[]',
+	customers    bigint,
+	error        text,
+	sqlstate     text,
+	username     name NOT NULL DEFAULT CURRENT_USER,
+	pid          integer NOT NULL DEFAULT pg_catalog.pg_backend_pid()
+);
+CREATE INDEX refresh_log_as_of_idx ON clientele.refresh_log (as_of);
+COMMENT ON TABLE clientele.refresh_log IS 'One row per refresh: when, as of which date, per-stage row counts and timings, outcome. Dumped by pg_dump.';
+COMMENT ON COLUMN clientele.refresh_log.refresh_id IS 'Identity of the refresh.';
+COMMENT ON COLUMN clientele.refresh_log.as_of IS 'Date the results are computed as of.';
+COMMENT ON COLUMN clientele.refresh_log.started_at IS 'Start (wall clock).';
+COMMENT ON COLUMN clientele.refresh_log.finished_at IS 'End (NULL while running).';
+COMMENT ON COLUMN clientele.refresh_log.status IS 'running, ok, failed (error text below), or aborted (the session ended mid-way; found by the next refresh).';
+COMMENT ON COLUMN clientele.refresh_log.stages IS 'JSON array of {"stage", "rows", "ms"} (or {"stage", "skipped"}) in execution order.';
+COMMENT ON COLUMN clientele.refresh_log.customers IS 'Customers in the results.';
+COMMENT ON COLUMN clientele.refresh_log.error IS 'Error message of a failed refresh.';
+COMMENT ON COLUMN clientele.refresh_log.sqlstate IS 'SQLSTATE of the error of a failed refresh.';
+COMMENT ON COLUMN clientele.refresh_log.username IS 'Role that ran the refresh.';
+COMMENT ON COLUMN clientele.refresh_log.pid IS 'Backend process id of the refresh.';
+COMMENT ON SEQUENCE clientele.refresh_log_refresh_id_seq IS 'Identity of clientele.refresh_log.refresh_id.';
+SELECT pg_catalog.pg_extension_config_dump('clientele.refresh_log', '');
+SELECT pg_catalog.pg_extension_config_dump('clientele.refresh_log_refresh_id_seq', '');
+
+-- ---------------------------------------------------------------------------
+-- Results: one row per (as_of, customer)
+-- ---------------------------------------------------------------------------
+CREATE TABLE clientele.customer_result (
+	as_of                  date NOT NULL,
+	customer_id            bigint NOT NULL,
+	customer_type          text,
+	region                 text,
+	branch                 text,
+	relationship_manager   text,
+	age                    integer,
+	opened_on              date,
+	closed_on              date,
+	is_closed              boolean NOT NULL,
+	tenure_days            integer,
+	accounts               integer NOT NULL,
+	products_held          integer NOT NULL,
+	transactions           bigint NOT NULL,
+	last_activity          date,
+	active                 boolean NOT NULL,
+	complaints             integer NOT NULL,
+	aum                    numeric NOT NULL,
+	deposits               numeric NOT NULL,
+	investments            numeric NOT NULL,
+	insurance              numeric NOT NULL,
+	loans                  numeric NOT NULL,
+	avg_daily_deposit      numeric NOT NULL,
+	contribution_source    text NOT NULL,
+	ftp_income             numeric NOT NULL,
+	fee_income             numeric NOT NULL,
+	loan_interest          numeric NOT NULL,
+	expected_loss          numeric NOT NULL,
+	cost                   numeric NOT NULL,
+	contribution           numeric NOT NULL,
+	annualised             numeric NOT NULL,
+	deposit_revenue_share  float8,
+	loan_revenue_share     float8,
+	fee_revenue_share      float8,
+	contribution_rank      bigint NOT NULL,
+	contribution_top_share float8 NOT NULL,
+	decile                 integer NOT NULL,
+	profit_class           text NOT NULL,
+	value_index            float8 NOT NULL,
+	activity_regularity    float8 NOT NULL,
+	loyalty_index          float8 NOT NULL,
+	quadrant               text NOT NULL,
+	tier                   text,
+	tier_rank              integer,
+	deposit_class          text,
+	rfm_r                  integer,
+	rfm_f                  integer,
+	rfm_m                  integer,
+	rfm_segment            text,
+	frequency              float8,
+	recency                float8,
+	t                      float8,
+	monetary               float8,
+	p_alive                float8,
+	expected_transactions  float8,
+	clv                    numeric,
+	lifecycle_stage        text,
+	churn_score            numeric,
+	churn_reasons          jsonb,
+	CONSTRAINT customer_result_pkey PRIMARY KEY (as_of, customer_id),
+	CONSTRAINT customer_result_p_alive_range CHECK (p_alive BETWEEN 0 AND 1),
+	CONSTRAINT customer_result_closed_not_alive CHECK (NOT is_closed OR (p_alive = 0 AND clv = 0))
+);
+CREATE INDEX customer_result_rm_idx ON clientele.customer_result (relationship_manager, as_of);
+CREATE INDEX customer_result_customer_idx ON clientele.customer_result (customer_id, as_of);
+COMMENT ON TABLE clientele.customer_result IS
+	'Results of clientele.refresh: one row per customer and refresh date (customers whose relationship overlaps the value period ending on as_of), with history. Row-level security: a relationship manager (clientele_rm) sees only rows whose relationship_manager is current_user.';
+COMMENT ON COLUMN clientele.customer_result.as_of IS 'Refresh date: every figure uses no row dated after it.';
+COMMENT ON COLUMN clientele.customer_result.customer_id IS 'Customer.';
+COMMENT ON COLUMN clientele.customer_result.customer_type IS 'individual, corporate or government.';
+COMMENT ON COLUMN clientele.customer_result.region IS 'Region of the customer (as recorded at refresh time).';
+COMMENT ON COLUMN clientele.customer_result.branch IS 'Branch of the customer.';
+COMMENT ON COLUMN clientele.customer_result.relationship_manager IS 'Relationship manager (a role name: clientele_rm members see their own customers).';
+COMMENT ON COLUMN clientele.customer_result.age IS 'Age in whole years on as_of (NULL without a birth date).';
+COMMENT ON COLUMN clientele.customer_result.opened_on IS 'Relationship start.';
+COMMENT ON COLUMN clientele.customer_result.closed_on IS 'Relationship end, if on or before as_of.';
+COMMENT ON COLUMN clientele.customer_result.is_closed IS 'The relationship ended on or before as_of (then p_alive = 0 and clv = 0).';
+COMMENT ON COLUMN clientele.customer_result.tenure_days IS 'Days from opening to as_of (or to closing).';
+COMMENT ON COLUMN clientele.customer_result.accounts IS 'Accounts open on as_of.';
+COMMENT ON COLUMN clientele.customer_result.products_held IS 'Distinct product types of the accounts open on as_of (cross-sell).';
+COMMENT ON COLUMN clientele.customer_result.transactions IS 'Customer-initiated non-enquiry transactions in the value period.';
+COMMENT ON COLUMN clientele.customer_result.last_activity IS 'Day of the last customer-initiated transaction on or before as_of.';
+COMMENT ON COLUMN clientele.customer_result.active IS 'Active customer: a customer-initiated enquiry, deposit, withdrawal or transfer in the last activity_months months (source 000:917).';
+COMMENT ON COLUMN clientele.customer_result.complaints IS 'Complaints and service failures in the last activity_months months.';
+COMMENT ON COLUMN clientele.customer_result.aum IS 'AUM / total relationship balance on as_of (clientele.aum): deposits + investments + insurance.';
+COMMENT ON COLUMN clientele.customer_result.deposits IS 'Deposit part of the AUM.';
+COMMENT ON COLUMN clientele.customer_result.investments IS 'Investment part of the AUM.';
+COMMENT ON COLUMN clientele.customer_result.insurance IS 'Insurance part of the AUM.';
+COMMENT ON COLUMN clientele.customer_result.loans IS 'Outstanding balance of open credit products on as_of.';
+COMMENT ON COLUMN clientele.customer_result.avg_daily_deposit IS 'Average daily balance (日均余额) of the deposit accounts over the value period.';
+COMMENT ON COLUMN clientele.customer_result.contribution_source IS 'income (bank-supplied lines) or computed (clientele.profit_contribution).';
+COMMENT ON COLUMN clientele.customer_result.ftp_income IS 'FTP income over the value period.';
+COMMENT ON COLUMN clientele.customer_result.fee_income IS 'Fee income over the value period.';
+COMMENT ON COLUMN clientele.customer_result.loan_interest IS 'Net loan interest over the value period.';
+COMMENT ON COLUMN clientele.customer_result.expected_loss IS 'Expected credit loss over the value period.';
+COMMENT ON COLUMN clientele.customer_result.cost IS 'Cost to serve over the value period.';
+COMMENT ON COLUMN clientele.customer_result.contribution IS 'Profit contribution over the value period = clientele.profit_contribution(period start, as_of).';
+COMMENT ON COLUMN clientele.customer_result.annualised IS 'Contribution x day_count_basis / days of the period.';
+COMMENT ON COLUMN clientele.customer_result.deposit_revenue_share IS 'FTP income of deposits and investments / gross revenue (NULL when gross revenue <= 0).';
+COMMENT ON COLUMN clientele.customer_result.loan_revenue_share IS 'Loan interest / gross revenue (NULL when gross revenue <= 0).';
+COMMENT ON COLUMN clientele.customer_result.fee_revenue_share IS 'Fee income / gross revenue (NULL when gross revenue <= 0).';
+COMMENT ON COLUMN clientele.customer_result.contribution_rank IS 'Rank by contribution, 1 = most profitable (ties by customer_id).';
+COMMENT ON COLUMN clientele.customer_result.contribution_top_share IS 'contribution_rank / customers: 0.1 = within the top 10 %.';
+COMMENT ON COLUMN clientele.customer_result.decile IS 'Profitability decile, 1 = most profitable tenth (as clientele.value_classes).';
+COMMENT ON COLUMN clientele.customer_result.profit_class IS 'high / medium / low / negative by annualised contribution (as clientele.value_classes).';
+COMMENT ON COLUMN clientele.customer_result.value_index IS 'Percentile rank of contribution, 0..1.';
+COMMENT ON COLUMN clientele.customer_result.activity_regularity IS 'Share of the last activity_months value parameter months with a customer-initiated transaction.';
+COMMENT ON COLUMN clientele.customer_result.loyalty_index IS 'Loyalty index 0..1 (as clientele.value_classes).';
+COMMENT ON COLUMN clientele.customer_result.quadrant IS 'Loyalty x value quadrant A / B / C / D (as clientele.value_classes).';
+COMMENT ON COLUMN clientele.customer_result.tier IS 'Band label of the AUM in refresh_config.tier_scheme (the customer''s region); NULL outside every band or without a version on as_of.';
+COMMENT ON COLUMN clientele.customer_result.tier_rank IS 'Rank of that band (1 = lowest).';
+COMMENT ON COLUMN clientele.customer_result.deposit_class IS 'Band label of the deposits in refresh_config.deposit_class_scheme.';
+COMMENT ON COLUMN clientele.customer_result.rfm_r IS 'RFM recency score (NULL without a transaction).';
+COMMENT ON COLUMN clientele.customer_result.rfm_f IS 'RFM frequency score.';
+COMMENT ON COLUMN clientele.customer_result.rfm_m IS 'RFM monetary score.';
+COMMENT ON COLUMN clientele.customer_result.rfm_segment IS 'RFM segment in refresh_config.rfm_scheme.';
+COMMENT ON COLUMN clientele.customer_result.frequency IS 'Repeat transaction days (BG/NBD x).';
+COMMENT ON COLUMN clientele.customer_result.recency IS 'Weeks from first to last transaction day (BG/NBD t_x).';
+COMMENT ON COLUMN clientele.customer_result.t IS 'Weeks from first transaction day to as_of (BG/NBD T).';
+COMMENT ON COLUMN clientele.customer_result.monetary IS 'Mean amount of the repeat transaction days (not a value to the bank; see clv).';
+COMMENT ON COLUMN clientele.customer_result.p_alive IS 'P(the relationship is alive): BG/NBD on customer-initiated transactions; 1 for an open customer without transactions; 0 for a closed customer.';
+COMMENT ON COLUMN clientele.customer_result.expected_transactions IS 'BG/NBD expected transaction days in the next clv_months months (0 when closed).';
+COMMENT ON COLUMN clientele.customer_result.clv IS 'Customer lifetime value: expected future profit contribution over clv_months months = sum over months i of (annualised / 12) x p_alive / (1 + monthly discount)^i; negative for a loss-making customer; 0 when closed.';
+COMMENT ON COLUMN clientele.customer_result.lifecycle_stage IS 'Lifecycle stage (clientele.lifecycle) when that area is installed, else NULL.';
+COMMENT ON COLUMN clientele.customer_result.churn_score IS 'Churn score 0..100 (clientele.churn_scores with refresh_config.churn_method when installed, else 100 x (1 - p_alive)); NULL when closed.';
+COMMENT ON COLUMN clientele.customer_result.churn_reasons IS 'JSON array of {"signal", "points", "evidence"}, largest contribution first.';
+SELECT pg_catalog.pg_extension_config_dump('clientele.customer_result', '');
+
+CREATE TABLE clientele.refresh_model (
+	as_of      date PRIMARY KEY,
+	bgnbd      clientele.bgnbd_params,
+	customers  bigint NOT NULL
+);
+COMMENT ON TABLE clientele.refresh_model IS 'The BG/NBD fit of each refresh date (weeks; customer-initiated non-enquiry transactions, one purchase per day).';
+COMMENT ON COLUMN clientele.refresh_model.as_of IS 'Refresh date.';
+COMMENT ON COLUMN clientele.refresh_model.bgnbd IS 'Fitted BG/NBD parameters (NULL when not enough data).';
+COMMENT ON COLUMN clientele.refresh_model.customers IS 'Customers with a transaction used in the fit.';
+SELECT pg_catalog.pg_extension_config_dump('clientele.refresh_model', '');
+
+-- ---------------------------------------------------------------------------
+-- The as-of guard
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION clientele.refresh_check_as_of(p_as_of date) RETURNS date
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_newest date;
+	v_setting text := current_setting('clientele.as_of_max_lag_days', true);
+	v_lag integer := CASE WHEN v_setting ~ '^\s*[0-9]{1,6}\s*$' THEN v_setting::integer ELSE 31 END;
+BEGIN
+	IF to_regprocedure('clientele.check_as_of(date)') IS NOT NULL THEN
+		-- the guard of the lifecycle functions (area features), same setting
+		EXECUTE 'SELECT clientele.check_as_of($1)' INTO v_newest USING p_as_of;
+	ELSE
+		IF p_as_of IS NULL THEN
+			RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+		END IF;
+		IF NOT isfinite(p_as_of) THEN
+			RAISE EXCEPTION 'as_of must be a finite date, got %', p_as_of USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		v_newest := greatest((SELECT max(b.as_of) FROM clientele.in_balance b),
+		                     (SELECT max(t.ts)::date FROM clientele.in_transaction t));
+		IF p_as_of - v_newest > v_lag THEN
+			RAISE EXCEPTION 'as_of % is % days after the newest input row (%), more than % days', p_as_of, p_as_of - v_newest, v_newest, v_lag
+				USING ERRCODE = 'invalid_parameter_value',
+				      HINT = 'Load the inputs up to the date, pick an earlier as_of, or raise the setting clientele.as_of_max_lag_days.';
+		END IF;
+	END IF;
+	IF v_newest IS NULL THEN
+		RAISE EXCEPTION 'there is no data to refresh: the input views are empty'
+			USING ERRCODE = 'no_data_found',
+			      HINT = 'Load the bank tables (or point the input views at them with clientele.use_source) first.';
+	END IF;
+	RETURN v_newest;
+END $$;
+COMMENT ON FUNCTION clientele.refresh_check_as_of(date) IS
+	'Checks a refresh date with the guard of the lifecycle functions (clientele.check_as_of: not NULL, finite, at most the setting clientele.as_of_max_lag_days, default 31, days after the newest input row; ERROR 22004 / 22023 with a hint) and that there is data at all (ERROR P0002); returns the newest data date.';
+
+-- ---------------------------------------------------------------------------
+-- The computation (one transaction): builds the date's rows in temporary
+-- tables, then replaces them in the result tables and refreshes the views.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION clientele.refresh_stage_done(p_log bigint, p_stage text, p_rows bigint, p_t0 timestamptz)
+RETURNS timestamptz
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_now timestamptz := clock_timestamp();
+	v_ms numeric := round((extract(epoch FROM v_now - p_t0) * 1000)::numeric, 1);
+BEGIN
+	IF p_rows IS NULL THEN
+		RAISE NOTICE 'refresh stage %: skipped', p_stage;
+		UPDATE clientele.refresh_log SET stages = stages || jsonb_build_object('stage', p_stage, 'skipped', true)
+		WHERE refresh_id = p_log;
+	ELSE
+		RAISE NOTICE 'refresh stage %: % rows in % ms', p_stage, p_rows, v_ms;
+		UPDATE clientele.refresh_log SET stages = stages || jsonb_build_object('stage', p_stage, 'rows', p_rows, 'ms', v_ms)
+		WHERE refresh_id = p_log;
+	END IF;
+	RETURN clock_timestamp();
+END $$;
+COMMENT ON FUNCTION clientele.refresh_stage_done(bigint, text, bigint, timestamptz) IS
+	'Internal: reports a finished refresh stage (NOTICE with rows and elapsed time, entry in clientele.refresh_log.stages); NULL rows = skipped.';
+
+-- jit = off: the plans are cheap to run but look expensive before the
+-- temporary tables are analysed; compiling them cost seconds.
+CREATE FUNCTION clientele.refresh_compute(p_as_of date, p_log bigint) RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+DECLARE
+	cfg clientele.refresh_config;
+	v_from date;
+	v_days integer;
+	v_basis numeric := clientele.value_setting('day_count_basis');
+	v_fixed numeric := clientele.value_setting('fixed_cost_per_customer_month');
+	v_counter numeric := clientele.value_setting('cost_per_txn_counter');
+	v_atm numeric := clientele.value_setting('cost_per_txn_atm');
+	v_online numeric := clientele.value_setting('cost_per_txn_online');
+	v_mobile numeric := clientele.value_setting('cost_per_txn_mobile');
+	v_phone numeric := clientele.value_setting('cost_per_txn_phone');
+	v_pos numeric := clientele.value_setting('cost_per_txn_pos');
+	v_high numeric := clientele.value_setting('profit_high_min');
+	v_medium numeric := clientele.value_setting('profit_medium_min');
+	v_vcut float8 := clientele.value_setting('value_index_cut');
+	v_lcut float8 := clientele.value_setting('loyalty_index_cut');
+	v_wt float8 := clientele.value_setting('loyalty_weight_tenure');
+	v_wp float8 := clientele.value_setting('loyalty_weight_products');
+	v_wa float8 := clientele.value_setting('loyalty_weight_activity');
+	v_months integer := clientele.value_setting('activity_months');
+	v_act_from date;
+	v_recent_from date;
+	v_end timestamptz := (p_as_of + 1)::timestamptz;
+	v_end_month numeric := extract(year FROM p_as_of) * 12 + extract(month FROM p_as_of);
+	v_t timestamptz := clock_timestamp();
+	v_n bigint;
+	v_customers bigint;
+	v_bg clientele.bgnbd_params;
+	v_disc float8;
+	v_seg record;
+	v_pred text;
+BEGIN
+	SELECT * INTO cfg FROM clientele.refresh_config;
+	-- inputs that translate bank keys (area sources): register new keys first
+	IF to_regprocedure('clientele.sync_keys()') IS NOT NULL THEN
+		EXECUTE 'SELECT clientele.sync_keys()';
+	END IF;
+	v_from := (p_as_of - make_interval(months => cfg.value_period_months))::date + 1;
+	v_days := p_as_of - v_from + 1;
+	v_act_from := (date_trunc('month', p_as_of) - (v_months - 1) * interval '1 month')::date;
+	v_recent_from := (p_as_of - make_interval(months => cfg.activity_months))::date + 1;
+
+	-- (a second refresh in the same transaction)
+	IF to_regclass('pg_temp.clientele_rf_result') IS NOT NULL THEN
+		DROP TABLE pg_temp.clientele_rf_txn, pg_temp.clientele_rf_acct, pg_temp.clientele_rf_cust,
+			pg_temp.clientele_rf_result, pg_temp.clientele_rf_segment;
+	END IF;
+
+	-- summary: one scan of transactions and of interactions per refresh
+	-- one hash aggregate (no DISTINCT aggregate, which would sort every
+	-- transaction): the months with activity are bits of two bigints
+	-- (bit i = i months before the month of as_of; activity_months <= 120)
+	CREATE TEMP TABLE clientele_rf_txn ON COMMIT DROP AS
+	SELECT x.customer_id, x.days, x.n_period, x.last_ts, x.active, x.txn_cost,
+	       (bit_count(x.m_lo::bit(64)) + bit_count(x.m_hi::bit(64)))::integer AS months_active
+	FROM (
+		SELECT t.customer_id,
+		       clientele.rfm_summary(t.ts, t.amount::float8, p_as_of::timestamptz)
+		           FILTER (WHERE t.customer_initiated AND t.kind <> 'enquiry') AS days,
+		       count(*) FILTER (WHERE t.customer_initiated AND t.kind <> 'enquiry' AND t.ts >= v_from::timestamptz) AS n_period,
+		       max(t.ts) FILTER (WHERE t.customer_initiated) AS last_ts,
+		       bool_or(t.customer_initiated AND t.kind IN ('enquiry', 'deposit', 'withdrawal', 'transfer')
+		               AND t.ts >= v_recent_from::timestamptz) AS active,
+		       coalesce(bit_or(1::bigint << m.i) FILTER (WHERE t.customer_initiated AND t.ts >= v_act_from::timestamptz AND m.i < 63), 0) AS m_lo,
+		       coalesce(bit_or(1::bigint << (m.i - 63)) FILTER (WHERE t.customer_initiated AND t.ts >= v_act_from::timestamptz AND m.i >= 63), 0) AS m_hi,
+		       sum(CASE t.channel WHEN 'counter' THEN v_counter WHEN 'atm' THEN v_atm
+		                          WHEN 'online' THEN v_online WHEN 'mobile' THEN v_mobile
+		                          WHEN 'phone' THEN v_phone WHEN 'pos' THEN v_pos ELSE 0 END)
+		           FILTER (WHERE t.ts >= v_from::timestamptz) AS txn_cost
+		FROM clientele.in_transaction t
+		CROSS JOIN LATERAL (SELECT (v_end_month - (extract(year FROM t.ts) * 12 + extract(month FROM t.ts)))::integer AS i) m
+		WHERE t.ts < v_end
+		GROUP BY t.customer_id) x;
+
+	CREATE TEMP TABLE clientele_rf_cust ON COMMIT DROP AS
+	SELECT c.customer_id, c.customer_type, c.region, c.branch, c.relationship_manager, c.birth_date,
+	       c.opened_on, CASE WHEN c.closed_on <= p_as_of THEN c.closed_on END AS closed_on,
+	       coalesce(c.closed_on <= p_as_of, false) AS is_closed,
+	       greatest(0, least(p_as_of, coalesce(c.closed_on, p_as_of)) - greatest(v_from, c.opened_on) + 1) AS active_days,
+	       greatest(0, least(p_as_of, coalesce(c.closed_on, p_as_of)) - c.opened_on) AS tenure,
+	       (SELECT count(*) FROM clientele.in_interaction i
+	        WHERE i.customer_id = c.customer_id AND i.kind IN ('complaint', 'service_failure')
+	          AND i.ts >= v_recent_from::timestamptz AND i.ts < v_end)::integer AS complaints
+	FROM clientele.in_customer c
+	WHERE c.opened_on <= p_as_of AND (c.closed_on IS NULL OR c.closed_on >= v_from);
+	GET DIAGNOSTICS v_n = ROW_COUNT;
+	ANALYZE pg_temp.clientele_rf_txn;
+	ANALYZE pg_temp.clientele_rf_cust;
+	v_t := clientele.refresh_stage_done(p_log, 'summary', v_n, v_t);
+
+	-- value: one scan of balances, two windows per account
+	CREATE TEMP TABLE clientele_rf_acct ON COMMIT DROP AS
+	WITH bal AS (
+		SELECT b.account_id,
+		       clientele.avg_daily_balance(b.as_of, b.balance, v_from, p_as_of) AS adb,
+		       clientele.avg_daily_balance(b.as_of, b.balance, p_as_of, p_as_of) AS latest
+		FROM clientele.in_balance b
+		WHERE b.as_of <= p_as_of
+		GROUP BY b.account_id
+	)
+	SELECT a.customer_id,
+	       sum(x.adb) FILTER (WHERE r.category <> 'credit') AS avg_balance,
+	       sum(x.adb) FILTER (WHERE r.category = 'deposit') AS avg_deposit,
+	       sum(x.adb * r.ftp_spread) FILTER (WHERE r.category <> 'credit') * v_days / v_basis AS ftp,
+	       sum(x.adb * r.fee_rate) * v_days / v_basis AS fee,
+	       sum(x.adb * r.ftp_spread) FILTER (WHERE r.category = 'credit') * v_days / v_basis AS loan,
+	       sum(x.adb * r.pd * r.lgd) FILTER (WHERE r.category = 'credit') * v_days / v_basis AS ecl,
+	       sum(greatest(x.latest, 0)) FILTER (WHERE o.open AND p.counts_in_aum AND r.category = 'deposit') AS dep,
+	       sum(greatest(x.latest, 0)) FILTER (WHERE o.open AND p.counts_in_aum AND r.category = 'investment') AS inv,
+	       sum(greatest(x.latest, 0)) FILTER (WHERE o.open AND p.counts_in_aum AND r.category = 'insurance') AS ins,
+	       sum(greatest(x.latest, 0)) FILTER (WHERE o.open AND r.category = 'credit') AS loans,
+	       count(*) FILTER (WHERE o.open)::integer AS accounts,
+	       count(DISTINCT a.product_type) FILTER (WHERE o.open)::integer AS held
+	FROM clientele.in_account a
+	CROSS JOIN LATERAL (SELECT a.opened_on <= p_as_of AND (a.closed_on IS NULL OR a.closed_on > p_as_of) AS open) o
+	JOIN clientele.product_type p USING (product_type)
+	JOIN clientele.value_rates r USING (product_type)
+	LEFT JOIN bal x USING (account_id)
+	WHERE a.opened_on <= p_as_of
+	GROUP BY a.customer_id;
+	ANALYZE pg_temp.clientele_rf_acct;
+
+	CREATE TEMP TABLE clientele_rf_result (LIKE clientele.customer_result) ON COMMIT DROP;
+	INSERT INTO clientele_rf_result (as_of, customer_id, customer_type, region, branch, relationship_manager, age,
+		opened_on, closed_on, is_closed, tenure_days, accounts, products_held, transactions, last_activity, active,
+		complaints, aum, deposits, investments, insurance, loans, avg_daily_deposit, contribution_source,
+		ftp_income, fee_income, loan_interest, expected_loss, cost, contribution, annualised,
+		deposit_revenue_share, loan_revenue_share, fee_revenue_share, contribution_rank, contribution_top_share,
+		decile, profit_class, value_index, activity_regularity, loyalty_index, quadrant,
+		frequency, recency, t, monetary)
+	WITH months AS (
+		-- bank-supplied monthly lines are prorated by the share of each
+		-- month's days inside the period (as clientele.profit_contribution),
+		-- computed once per month instead of once per line
+		SELECT m.month, ((least(p_as_of, (m.month + interval '1 month')::date - 1) - greatest(v_from, m.month) + 1)::numeric
+		                 / ((m.month + interval '1 month')::date - m.month)) AS share
+		FROM (SELECT g::date AS month
+		      FROM generate_series(date_trunc('month', v_from), date_trunc('month', p_as_of), interval '1 month') g) m
+	), supplied AS (
+		SELECT i.customer_id,
+		       sum(i.ftp_income * f.share) AS ftp, sum(i.fee_income * f.share) AS fee,
+		       sum(i.loan_interest * f.share) AS loan, sum(i.cost * f.share) AS cost
+		FROM clientele.in_income i
+		JOIN months f ON f.month = i.month
+		GROUP BY i.customer_id
+	), lines AS (
+		SELECT k.*, tx.days, tx.n_period, tx.last_ts, tx.active, tx.months_active,
+		       coalesce(ac.avg_deposit, 0) AS avg_deposit,
+		       coalesce(ac.dep, 0) AS dep, coalesce(ac.inv, 0) AS inv, coalesce(ac.ins, 0) AS ins,
+		       coalesce(ac.loans, 0) AS loans, coalesce(ac.accounts, 0) AS accounts, coalesce(ac.held, 0) AS held,
+		       CASE WHEN s.customer_id IS NOT NULL THEN 'income' ELSE 'computed' END AS src,
+		       round(coalesce(CASE WHEN s.customer_id IS NOT NULL THEN s.ftp ELSE ac.ftp END, 0), 2) AS ftp,
+		       round(coalesce(CASE WHEN s.customer_id IS NOT NULL THEN s.fee ELSE ac.fee END, 0), 2) AS fee,
+		       round(coalesce(CASE WHEN s.customer_id IS NOT NULL THEN s.loan ELSE ac.loan END, 0), 2) AS loan,
+		       round(coalesce(ac.ecl, 0), 2) AS ecl,
+		       round(CASE WHEN s.customer_id IS NOT NULL THEN s.cost
+		                  ELSE v_fixed * 12 * k.active_days / v_basis + coalesce(tx.txn_cost, 0) END, 2) AS cost
+		FROM clientele_rf_cust k
+		LEFT JOIN supplied s USING (customer_id)
+		LEFT JOIN clientele_rf_acct ac USING (customer_id)
+		LEFT JOIN clientele_rf_txn tx USING (customer_id)
+	), base AS (
+		SELECT l.*, l.ftp + l.fee + l.loan - l.ecl - l.cost AS contribution,
+		       coalesce(l.months_active, 0)::float8 / v_months AS act
+		FROM lines l
+	), ranked AS (
+		SELECT b.*,
+		       row_number() OVER (ORDER BY b.contribution DESC, b.customer_id) AS crank,
+		       count(*) OVER () AS n,
+		       ntile(10) OVER (ORDER BY b.contribution DESC, b.customer_id) AS dec,
+		       percent_rank() OVER (ORDER BY b.contribution) AS vi,
+		       (v_wt * percent_rank() OVER (ORDER BY b.tenure)
+		        + v_wp * percent_rank() OVER (ORDER BY b.held)
+		        + v_wa * percent_rank() OVER (ORDER BY b.act)) / (v_wt + v_wp + v_wa) AS li
+		FROM base b
+	)
+	SELECT p_as_of, r.customer_id, r.customer_type, r.region, r.branch, r.relationship_manager,
+	       extract(year FROM age(p_as_of, r.birth_date))::integer,
+	       r.opened_on, r.closed_on, r.is_closed, r.tenure, r.accounts, r.held,
+	       coalesce(r.n_period, 0), r.last_ts::date, coalesce(r.active, false),
+	       r.complaints, r.dep + r.inv + r.ins, r.dep, r.inv, r.ins, r.loans, r.avg_deposit, r.src,
+	       r.ftp, r.fee, r.loan, r.ecl, r.cost, r.contribution, round(r.contribution * v_basis / v_days, 2),
+	       CASE WHEN r.ftp + r.fee + r.loan > 0 THEN (r.ftp / (r.ftp + r.fee + r.loan))::float8 END,
+	       CASE WHEN r.ftp + r.fee + r.loan > 0 THEN (r.loan / (r.ftp + r.fee + r.loan))::float8 END,
+	       CASE WHEN r.ftp + r.fee + r.loan > 0 THEN (r.fee / (r.ftp + r.fee + r.loan))::float8 END,
+	       r.crank, r.crank::float8 / r.n, r.dec,
+	       CASE WHEN round(r.contribution * v_basis / v_days, 2) < 0 THEN 'negative'
+	            WHEN round(r.contribution * v_basis / v_days, 2) >= v_high THEN 'high'
+	            WHEN round(r.contribution * v_basis / v_days, 2) >= v_medium THEN 'medium'
+	            ELSE 'low' END,
+	       r.vi, r.act, r.li,
+	       CASE WHEN r.vi >= v_vcut AND r.li >= v_lcut THEN 'A'
+	            WHEN r.vi >= v_vcut THEN 'B'
+	            WHEN r.li >= v_lcut THEN 'C'
+	            ELSE 'D' END,
+	       (r.days).frequency, (r.days).recency / 7, (r.days).t / 7, (r.days).monetary
+	FROM ranked r;
+	GET DIAGNOSTICS v_customers = ROW_COUNT;
+	ANALYZE pg_temp.clientele_rf_result;
+	v_t := clientele.refresh_stage_done(p_log, 'value', v_customers, v_t);
+
+	-- tiers (only when the scheme has a version on as_of)
+	IF EXISTS (SELECT 1 FROM clientele.tier_version WHERE scheme = cfg.tier_scheme AND valid_from <= p_as_of) THEN
+		UPDATE clientele_rf_result r
+		SET tier = clientele.tier_of(cfg.tier_scheme, r.aum, r.region, p_as_of),
+		    tier_rank = clientele.tier_rank(cfg.tier_scheme, r.aum, r.region, p_as_of);
+	END IF;
+	IF EXISTS (SELECT 1 FROM clientele.tier_version WHERE scheme = cfg.deposit_class_scheme AND valid_from <= p_as_of) THEN
+		UPDATE clientele_rf_result r
+		SET deposit_class = clientele.tier_of(cfg.deposit_class_scheme, r.deposits, r.region, p_as_of);
+	END IF;
+	v_t := clientele.refresh_stage_done(p_log, 'tiers', v_customers, v_t);
+
+	-- rfm: scores over the customers with a transaction (the population of clientele.rfm_scores)
+	WITH s AS (
+		SELECT x.customer_id, x.days
+		FROM clientele_rf_txn x WHERE x.days IS NOT NULL
+	), ranked AS (
+		SELECT s.customer_id, count(*) OVER () AS n,
+		       rank() OVER (ORDER BY (s.days).days_since_last DESC) - 1 AS r_below,
+		       rank() OVER (ORDER BY (s.days).periods) - 1 AS f_below,
+		       rank() OVER (ORDER BY (s.days).total_amount) - 1 AS m_below
+		FROM s
+	), scored AS (
+		SELECT ranked.customer_id,
+		       clientele.rfm_ntile_score(r_below, n, cfg.rfm_ntiles) AS r,
+		       clientele.rfm_ntile_score(f_below, n, cfg.rfm_ntiles) AS f,
+		       clientele.rfm_ntile_score(m_below, n, cfg.rfm_ntiles) AS m
+		FROM ranked
+	)
+	UPDATE clientele_rf_result res
+	SET rfm_r = scored.r, rfm_f = scored.f, rfm_m = scored.m,
+	    rfm_segment = clientele.rfm_segment(cfg.rfm_scheme, scored.r, scored.f, scored.m)
+	FROM scored WHERE scored.customer_id = res.customer_id;
+	GET DIAGNOSTICS v_n = ROW_COUNT;
+	v_t := clientele.refresh_stage_done(p_log, 'rfm', v_n, v_t);
+
+	-- models: BG/NBD in weeks; CLV = expected future profit contribution
+	v_bg := (SELECT clientele.bgnbd_fit(r.frequency, r.recency, r.t)
+	         FROM clientele_rf_result r WHERE r.frequency IS NOT NULL AND NOT r.is_closed);
+	IF v_bg IS NOT NULL AND NOT coalesce(v_bg.converged, false) THEN
+		RAISE NOTICE 'refresh: the BG/NBD fit as of % did not converge; P(alive) and CLV are left NULL for customers with transactions', p_as_of;
+		v_bg := NULL;
+	END IF;
+	v_disc := (SELECT sum(power(1 + cfg.discount_rate_monthly, -i)) FROM generate_series(1, cfg.clv_months) i);
+	UPDATE clientele_rf_result r
+	SET p_alive = CASE WHEN r.is_closed THEN 0
+	                   WHEN r.frequency IS NULL THEN 1
+	                   WHEN v_bg IS NULL THEN NULL
+	                   ELSE clientele.bgnbd_p_alive(v_bg, r.frequency, r.recency, r.t) END,
+	    expected_transactions = CASE WHEN r.is_closed THEN 0
+	                   WHEN r.frequency IS NULL OR v_bg IS NULL THEN NULL
+	                   ELSE clientele.bgnbd_expected_purchases(v_bg, cfg.clv_months * 30.4375 / 7, r.frequency, r.recency, r.t) END;
+	UPDATE clientele_rf_result r
+	SET clv = CASE WHEN r.is_closed THEN 0
+	               ELSE round((r.annualised / 12 * r.p_alive::numeric * v_disc::numeric), 2) END;
+	DELETE FROM clientele.refresh_model WHERE as_of = p_as_of;
+	INSERT INTO clientele.refresh_model (as_of, bgnbd, customers)
+	VALUES (p_as_of, v_bg, (SELECT count(*) FROM clientele_rf_result WHERE frequency IS NOT NULL AND NOT is_closed));
+	GET DIAGNOSTICS v_n = ROW_COUNT;
+	v_t := clientele.refresh_stage_done(p_log, 'models', v_customers, v_t);
+
+	-- lifecycle (area lifecycle, when installed): recorded in the stage
+	-- history when as_of is the newest date (dates are recorded in order)
+	IF to_regprocedure('clientele.lifecycle(date, text)') IS NOT NULL
+	   AND to_regprocedure('clientele.record_lifecycle(date, text)') IS NOT NULL THEN
+		IF NOT EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of >= p_as_of) THEN
+			EXECUTE 'SELECT clientele.record_lifecycle($1)' USING p_as_of;
+		END IF;
+		IF EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of = p_as_of) THEN
+			UPDATE clientele_rf_result r SET lifecycle_stage = h.stage::text
+			FROM clientele.lifecycle_history h
+			WHERE h.customer_id = r.customer_id AND h.valid_from <= p_as_of AND (h.valid_to IS NULL OR h.valid_to > p_as_of);
+		ELSE
+			RAISE NOTICE 'refresh: lifecycle stages as of % are computed but not recorded in the stage history (a later date is recorded already)', p_as_of;
+			EXECUTE 'UPDATE pg_temp.clientele_rf_result r SET lifecycle_stage = l.stage::text
+			         FROM clientele.lifecycle($1) l WHERE l.customer_id = r.customer_id' USING p_as_of;
+		END IF;
+		GET DIAGNOSTICS v_n = ROW_COUNT;
+		v_t := clientele.refresh_stage_done(p_log, 'lifecycle', v_n, v_t);
+	ELSE
+		v_t := clientele.refresh_stage_done(p_log, 'lifecycle', NULL, v_t);
+	END IF;
+
+	-- churn (area churn, when installed; else from P(alive))
+	IF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL THEN
+		EXECUTE 'UPDATE pg_temp.clientele_rf_result r SET churn_score = s.score, churn_reasons = s.reasons
+		         FROM clientele.churn_scores($1, $2) s WHERE s.customer_id = r.customer_id AND NOT r.is_closed'
+			USING p_as_of, cfg.churn_method;
+	ELSE
+		UPDATE clientele_rf_result r
+		SET churn_score = round((100 * (1 - r.p_alive))::numeric, 2),
+		    churn_reasons = jsonb_build_array(jsonb_build_object('signal', 'p_alive',
+		        'points', round((100 * (1 - r.p_alive))::numeric, 2),
+		        'evidence', jsonb_build_object('p_alive', round(r.p_alive::numeric, 4), 'frequency', r.frequency,
+		                                       'recency_weeks', round(r.recency::numeric, 2), 't_weeks', round(r.t::numeric, 2))))
+		WHERE NOT r.is_closed AND r.p_alive IS NOT NULL;
+	END IF;
+	GET DIAGNOSTICS v_n = ROW_COUNT;
+	v_t := clientele.refresh_stage_done(p_log, 'churn', v_n, v_t);
+
+	-- segments: the active definitions, evaluated as the refresher
+	CREATE TEMP TABLE clientele_rf_segment (customer_id bigint NOT NULL, segment text NOT NULL) ON COMMIT DROP;
+	FOR v_seg IN SELECT d.segment, d.predicate FROM clientele.segment_definition d WHERE d.active ORDER BY d.priority, d.segment LOOP
+		v_pred := clientele.segment_predicate_check(v_seg.predicate);
+		EXECUTE format('INSERT INTO pg_temp.clientele_rf_segment (customer_id, segment) SELECT r.customer_id, %L FROM pg_temp.clientele_rf_result r WHERE (%s)',
+			v_seg.segment, v_pred);
+	END LOOP;
+	SELECT count(*) INTO v_n FROM clientele_rf_segment;
+	v_t := clientele.refresh_stage_done(p_log, 'segments', v_n, v_t);
+
+	-- store: replace the date's rows (readers see the old rows until commit)
+	DELETE FROM clientele.segment_membership WHERE as_of = p_as_of;
+	DELETE FROM clientele.customer_result WHERE as_of = p_as_of;
+	INSERT INTO clientele.customer_result SELECT * FROM clientele_rf_result;
+	INSERT INTO clientele.segment_membership (as_of, customer_id, segment)
+	SELECT p_as_of, s.customer_id, s.segment FROM clientele_rf_segment s;
+	DELETE FROM clientele.kpi_history WHERE as_of = p_as_of;
+	INSERT INTO clientele.kpi_history SELECT * FROM clientele.kpi_compute(p_as_of);
+	v_t := clientele.refresh_stage_done(p_log, 'store', v_customers, v_t);
+
+	PERFORM clientele.refresh_reports();
+	v_t := clientele.refresh_stage_done(p_log, 'reports', (SELECT count(*) FROM clientele.customer_scorecard), v_t);
+
+	v_n := clientele.purge_history();
+	v_t := clientele.refresh_stage_done(p_log, 'purge', v_n, v_t);
+	RETURN v_customers;
+END $$;
+COMMENT ON FUNCTION clientele.refresh_compute(date, bigint) IS
+	'Internal: the work of clientele.refresh in one transaction: computes every stage into temporary tables, replaces the date''s rows of the result tables, refreshes the reporting views and purges old history. Called by clientele.refresh, which holds the lock and writes the log.';
+
+-- ---------------------------------------------------------------------------
+-- The lock: one refresh at a time per database
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION clientele.refresh_lock(p_wait boolean, p_session boolean) RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	-- advisory lock key (1668050548 = 'clnt', 1 = refresh)
+	k1 constant integer := 1668050548;
+	k2 constant integer := 1;
+	v_holder record;
+	v_got boolean;
+BEGIN
+	IF p_wait THEN
+		IF p_session THEN PERFORM pg_advisory_lock(k1, k2); ELSE PERFORM pg_advisory_xact_lock(k1, k2); END IF;
+		RETURN;
+	END IF;
+	IF p_session THEN v_got := pg_try_advisory_lock(k1, k2); ELSE v_got := pg_try_advisory_xact_lock(k1, k2); END IF;
+	IF v_got THEN
+		RETURN;
+	END IF;
+	SELECT a.pid, a.usename, a.xact_start, l2.as_of INTO v_holder
+	FROM pg_locks l
+	JOIN pg_stat_activity a ON a.pid = l.pid
+	LEFT JOIN LATERAL (SELECT g.as_of FROM clientele.refresh_log g WHERE g.pid = l.pid AND g.status = 'running'
+	                   ORDER BY g.refresh_id DESC LIMIT 1) l2 ON true
+	WHERE l.locktype = 'advisory' AND l.classid = k1::oid AND l.objid = k2::oid AND l.objsubid = 2 AND l.granted
+	  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+	LIMIT 1;
+	RAISE EXCEPTION 'another clientele refresh is running in database "%"', current_database()
+		USING ERRCODE = 'lock_not_available',
+		      DETAIL = CASE WHEN v_holder.pid IS NULL THEN 'The session holding the refresh lock has just ended.'
+		               ELSE format('Session pid %s (user %s) holds the refresh lock%s%s.', v_holder.pid,
+		                           coalesce(v_holder.usename::text, '?'),
+		                           CASE WHEN v_holder.as_of IS NOT NULL THEN format(', refreshing as of %s', v_holder.as_of) ELSE '' END,
+		                           CASE WHEN v_holder.xact_start IS NOT NULL THEN format(', since %s', v_holder.xact_start) ELSE '' END) END,
+		      HINT = 'Wait for it to finish, or CALL clientele.refresh(..., wait => true) to queue behind it.';
+END $$;
+COMMENT ON FUNCTION clientele.refresh_lock(boolean, boolean) IS
+	'Internal: takes the refresh advisory lock (session-level when p_session, else transaction-level); without p_wait, ERROR 55P03 naming the holding session (pid, user, as_of) when another refresh holds it.';
+
+CREATE FUNCTION clientele.refresh_unlock() RETURNS void
+LANGUAGE sql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+	SELECT pg_catalog.pg_advisory_unlock(1668050548, 1);
+$$;
+COMMENT ON FUNCTION clientele.refresh_unlock() IS 'Internal: releases the session-level refresh advisory lock.';
+
+-- ---------------------------------------------------------------------------
+-- The entry point
+-- ---------------------------------------------------------------------------
+-- A procedure that commits may not carry a SET clause: search_path is set
+-- with set_config(..., true) for its own transactions (and given back to a
+-- calling transaction), and every name below is schema-qualified.
+CREATE PROCEDURE clientele.refresh(as_of date DEFAULT CURRENT_DATE, wait boolean DEFAULT false)
+LANGUAGE plpgsql AS $$
+DECLARE
+	-- called as a top-level CALL (its own transaction): commit the log row
+	-- first so that a failure, a cancel or a crash leaves a trace; called
+	-- inside a transaction block, everything belongs to that transaction
+	v_session boolean := pg_catalog.statement_timestamp() OPERATOR(pg_catalog.=) pg_catalog.transaction_timestamp();
+	v_as_of date := as_of;
+	v_log bigint;
+	v_n bigint;
+	v_failed boolean := false;
+	v_state text;
+	v_msg text;
+	v_detail text;
+	v_hint text;
+	v_path text := pg_catalog.current_setting('search_path');
+BEGIN
+	PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+	IF wait IS NULL THEN
+		RAISE EXCEPTION 'wait must be true or false, got NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	PERFORM clientele.refresh_check_as_of(v_as_of);
+	PERFORM clientele.refresh_lock(wait, v_session);
+	-- a 'running' row of a session that ended mid-way (it no longer holds the lock: we do)
+	UPDATE clientele.refresh_log SET status = 'aborted', finished_at = pg_catalog.clock_timestamp(),
+		error = 'the session ended during the refresh (terminated, crashed or disconnected); its results were rolled back'
+	WHERE status OPERATOR(pg_catalog.=) 'running';
+	INSERT INTO clientele.refresh_log (as_of) VALUES (v_as_of) RETURNING refresh_id INTO v_log;
+	IF v_session THEN
+		COMMIT;
+		PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+	END IF;
+	BEGIN
+		v_n := clientele.refresh_compute(v_as_of, v_log);
+	EXCEPTION WHEN OTHERS OR query_canceled THEN
+		GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT,
+			v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;
+		v_failed := true;
+	END;
+	IF v_failed THEN
+		UPDATE clientele.refresh_log SET status = 'failed', finished_at = pg_catalog.clock_timestamp(),
+			error = v_msg, sqlstate = v_state
+		WHERE refresh_id OPERATOR(pg_catalog.=) v_log;
+		IF v_session THEN
+			PERFORM clientele.refresh_unlock();
+			COMMIT;
+		END IF;
+		IF coalesce(v_detail, '') = '' AND coalesce(v_hint, '') = '' THEN
+			RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_msg;
+		ELSIF coalesce(v_hint, '') = '' THEN
+			RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_msg, DETAIL = v_detail;
+		ELSIF coalesce(v_detail, '') = '' THEN
+			RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_msg, HINT = v_hint;
+		ELSE
+			RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_msg, DETAIL = v_detail, HINT = v_hint;
+		END IF;
+	END IF;
+	UPDATE clientele.refresh_log SET status = 'ok', finished_at = pg_catalog.clock_timestamp(), customers = v_n
+	WHERE refresh_id OPERATOR(pg_catalog.=) v_log;
+	IF v_session THEN
+		COMMIT;
+		PERFORM clientele.refresh_unlock();
+	ELSE
+		-- inside the caller's transaction: give it its search_path back
+		PERFORM pg_catalog.set_config('search_path', v_path, true);
+	END IF;
+	RAISE NOTICE 'refresh as of %: % customers', v_as_of, v_n;
+END $$;
+COMMENT ON PROCEDURE clientele.refresh(date, boolean) IS
+	'Computes every customer''s figures as of a date (summary, AUM, profit contribution, tiers, RFM, P(alive), CLV, lifecycle, churn score, segments) into clientele.customer_result (history per as_of) and refreshes the reporting views. Atomic: an error, cancel or ended session leaves the previous results; one at a time (ERROR 55P03 naming the holder unless wait => true); NOTICE per stage; logged in clientele.refresh_log.';
+
+-- ---------------------------------------------------------------------------
+-- Retention
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION clientele.purge_history(retention_days integer DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_days integer := coalesce(retention_days, (SELECT c.retention_days FROM clientele.refresh_config c));
+	v_newest date := (SELECT max(r.as_of) FROM clientele.customer_result r);
+	v_cut date;
+	v_n bigint;
+	v_total bigint := 0;
+BEGIN
+	IF retention_days IS NOT NULL AND retention_days < 1 THEN
+		RAISE EXCEPTION 'retention_days must be at least 1, got %', retention_days
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The newest refresh date is always kept.';
+	END IF;
+	IF v_days IS NULL OR v_newest IS NULL THEN
+		RETURN 0;	-- keep everything
+	END IF;
+	v_cut := v_newest - v_days;
+	DELETE FROM clientele.segment_membership WHERE as_of < v_cut;
+	GET DIAGNOSTICS v_n = ROW_COUNT; v_total := v_total + v_n;
+	DELETE FROM clientele.customer_result WHERE as_of < v_cut;
+	GET DIAGNOSTICS v_n = ROW_COUNT; v_total := v_total + v_n;
+	DELETE FROM clientele.kpi_history WHERE as_of < v_cut;
+	GET DIAGNOSTICS v_n = ROW_COUNT; v_total := v_total + v_n;
+	DELETE FROM clientele.refresh_model WHERE as_of < v_cut;
+	GET DIAGNOSTICS v_n = ROW_COUNT; v_total := v_total + v_n;
+	DELETE FROM clientele.refresh_log WHERE as_of < v_cut AND status <> 'running';
+	GET DIAGNOSTICS v_n = ROW_COUNT; v_total := v_total + v_n;
+	IF to_regprocedure('clientele.purge_lifecycle_history(date)') IS NOT NULL THEN
+		EXECUTE 'SELECT clientele.purge_lifecycle_history($1)' USING v_cut;
+	END IF;
+	RETURN v_total;
+END $$;
+COMMENT ON FUNCTION clientele.purge_history(integer) IS
+	'Deletes result history (customer_result, segment_membership, kpi_history, refresh_model, refresh_log) of refresh dates more than retention_days (default: clientele.refresh_config.retention_days; NULL there = keep everything) before the newest refresh date, which is always kept. Returns the rows deleted. Run at the end of every refresh.';
