@@ -36,6 +36,10 @@ model_name(uint32 model)
 			return "pareto_nbd";
 		case CL_MODEL_SBG:
 			return "sbg";
+		case CL_MODEL_MBGNBD:
+			return "mbgnbd";
+		case CL_MODEL_BGBB:
+			return "bgbb";
 	}
 	return "unknown";
 }

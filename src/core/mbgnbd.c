@@ -1,0 +1,214 @@
+/*
+ * mbgnbd.c
+ *		MBG/NBD likelihood (direct form), fit and predictions; see mbgnbd.h.
+ */
+#include "mbgnbd.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "bgnbd.h"
+#include "gamma_gamma.h"
+#include "specfun.h"
+
+double
+cl_mbgnbd_loglik(const double *p, double x, double tx, double T)
+{
+	const double r = p[0],
+				alpha = p[1],
+				a = p[2],
+				b = p[3];
+	double		rx = r + x;
+	double		c = lgamma(rx) - lgamma(r) + r * log(alpha)
+		+ cl_lbeta(a, b + x + 1.0) - cl_lbeta(a, b);
+
+	return c + cl_logsumexp2(-rx * log(alpha + T),
+							 log(a) - log(b + x) - rx * log(alpha + tx));
+}
+
+int
+cl_mbgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
+			  cl_model_fit *fit)
+{
+	return cl_bgnbd_fit_variant(rows, nrows, penalizer, fit, 1);
+}
+
+double
+cl_mbgnbd_p_alive(const double *p, double x, double tx, double T)
+{
+	const double r = p[0],
+				alpha = p[1],
+				a = p[2],
+				b = p[3];
+	/* odds of having dropped out: a/(b+x) ((alpha+T)/(alpha+tx))^(r+x) */
+	double		lodds = log(a) - log(b + x) + (r + x) * log1p((T - tx) / (alpha + tx));
+
+	return exp(-cl_log1pexp(lodds));
+}
+
+/* a == 1 is a removable singularity of the 2F1 form: interpolate across it */
+#define A_ONE_EPS 1e-4
+
+/* (a+b+x)/(a-1) [1 - ...]: cl_bgnbd_bracket with bb = b + x + 1 */
+static double
+mbg_bracket(double a, double b, double rr, double x, double A, double t)
+{
+	if (fabs(a - 1.0) < A_ONE_EPS)
+	{
+		double		u = (a - (1.0 - A_ONE_EPS)) / (2 * A_ONE_EPS),
+					a1 = 1.0 - A_ONE_EPS,
+					a2 = 1.0 + A_ONE_EPS;
+
+		return (1.0 - u) * cl_bgnbd_bracket(a1, rr, b + x + 1.0, a1 + b + x, A, t)
+			+ u * cl_bgnbd_bracket(a2, rr, b + x + 1.0, a2 + b + x, A, t);
+	}
+	return cl_bgnbd_bracket(a, rr, b + x + 1.0, a + b + x, A, t);
+}
+
+double
+cl_mbgnbd_expected_cond(const double *p, double t, double x, double tx, double T)
+{
+	if (t == 0)
+		return 0.0;
+	return mbg_bracket(p[2], p[3], p[0] + x, x, p[1] + T, t)
+		* cl_mbgnbd_p_alive(p, x, tx, T);
+}
+
+double
+cl_mbgnbd_expected_new(const double *p, double t)
+{
+	const double a = p[2],
+				b = p[3];
+
+	if (t == 0)
+		return 0.0;
+	/* b/(a-1) [...] = b/(a+b) * (a+b)/(a-1) [...] */
+	return b / (a + b) * mbg_bracket(a, b, p[0], 0.0, p[1], t);
+}
+
+/* ---- regularised incomplete beta ---------------------------------------- */
+
+#define BETAINC_TINY 1e-300
+#define BETAINC_EPS 1e-16
+#define BETAINC_MAXIT 200000
+
+/* continued fraction of I_z(a, b) (Numerical Recipes' betacf, Lentz) */
+static double
+betacf(double a, double b, double z)
+{
+	double		qab = a + b,
+				qap = a + 1.0,
+				qam = a - 1.0,
+				c = 1.0,
+				d = 1.0 - qab * z / qap,
+				h;
+	int			m;
+
+	if (fabs(d) < BETAINC_TINY)
+		d = BETAINC_TINY;
+	d = 1.0 / d;
+	h = d;
+	for (m = 1; m <= BETAINC_MAXIT; m++)
+	{
+		double		m2 = 2.0 * m,
+					aa = m * (b - m) * z / ((qam + m2) * (a + m2)),
+					del;
+
+		d = 1.0 + aa * d;
+		if (fabs(d) < BETAINC_TINY)
+			d = BETAINC_TINY;
+		c = 1.0 + aa / c;
+		if (fabs(c) < BETAINC_TINY)
+			c = BETAINC_TINY;
+		d = 1.0 / d;
+		h *= d * c;
+		aa = -(a + m) * (qab + m) * z / ((a + m2) * (qap + m2));
+		d = 1.0 + aa * d;
+		if (fabs(d) < BETAINC_TINY)
+			d = BETAINC_TINY;
+		c = 1.0 + aa / c;
+		if (fabs(c) < BETAINC_TINY)
+			c = BETAINC_TINY;
+		d = 1.0 / d;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1.0) <= BETAINC_EPS)
+			return h;
+	}
+	return NAN;
+}
+
+/* I_z(a, b) given z and w = 1 - z (both computed accurately by the caller) */
+static double
+betainc2(double a, double b, double z, double w)
+{
+	double		lbt;
+
+	if (!(a > 0) || !(b > 0) || !(z >= 0) || !(w >= 0))
+		return NAN;
+	if (z == 0)
+		return 0.0;
+	if (w == 0)
+		return 1.0;
+	lbt = a * log(z) + b * log(w) - cl_lbeta(a, b);
+	if (z < (a + 1.0) / (a + b + 2.0))
+		return exp(lbt + log(betacf(a, b, z) / a));
+	return 1.0 - exp(lbt + log(betacf(b, a, w) / b));
+}
+
+double
+cl_mbgnbd_betainc(double a, double b, double z)
+{
+	return betainc2(a, b, z, 1.0 - z);
+}
+
+double
+cl_mbgnbd_pmf(const double *p, double t, double n)
+{
+	const double r = p[0],
+				alpha = p[1],
+				a = p[2],
+				b = p[3];
+	double		lbab,
+				lq,
+				l1q,
+				first,
+				tail,
+				v;
+
+	if (t == 0)
+		return n == 0 ? 1.0 : 0.0;
+	lq = -log1p(t / alpha);		/* log(alpha / (alpha + t)) */
+	l1q = -log1p(alpha / t);	/* log(t / (alpha + t)) */
+	lbab = cl_lbeta(a, b);
+	first = exp(cl_lbeta(a, b + n + 1.0) - lbab + lgamma(r + n) - lgamma(r)
+				- lgamma(n + 1.0) + r * lq + n * l1q);
+	/* P(NB >= n) = I_{t/(alpha+t)}(n, r) */
+	tail = n == 0 ? 1.0 : betainc2(n, r, t / (alpha + t), alpha / (alpha + t));
+	v = first + exp(cl_lbeta(a + 1.0, b + n) - lbab) * tail;
+	return v > 1.0 ? 1.0 : v;
+}
+
+double
+cl_mbgnbd_clv(const double *p, const double *gg, double x, double tx, double T,
+			  double m, int months, double discount, double units_per_month)
+{
+	double		spend = cl_gg_expected_spend(gg, x, m),
+				prev = 0.0,
+				clv = 0.0;
+	int			i;
+
+	if (isnan(spend))
+		return NAN;
+	for (i = 1; i <= months; i++)
+	{
+		double		cum = cl_mbgnbd_expected_cond(p, i * units_per_month, x, tx, T);
+
+		/* the expectation never decreases in the horizon */
+		if (cum < prev)
+			cum = prev;
+		clv += spend * (cum - prev) / pow(1.0 + discount, i);
+		prev = cum;
+	}
+	return clv;
+}
