@@ -77,6 +77,7 @@ COMMENT ON FUNCTION clientele.period_summary_final(clientele.period_state) IS 'F
 CREATE AGGREGATE clientele.period_summary(period integer, periods integer) (
 	SFUNC = clientele.period_summary_trans,
 	STYPE = clientele.period_state,
+	SSPACE = 64,
 	COMBINEFUNC = clientele.period_summary_combine,
 	FINALFUNC = clientele.period_summary_final,
 	PARALLEL = SAFE

@@ -99,7 +99,7 @@ clientele_bgbb_fit_trans(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("weight must not be negative, got " INT64_FORMAT, wi)));
-		if ((double) wi > CL_FIT_MAX_COUNT)
+		if (wi > INT64CONST(9007199254740992))
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("weight must be at most %.0f, got " INT64_FORMAT, CL_FIT_MAX_COUNT, wi)));

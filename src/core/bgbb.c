@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "memo.h"
 #include "specfun.h"
 
 const char *
@@ -235,11 +236,29 @@ cl_bgbb_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 	return cl_model_fit_check(fit, 4);
 }
 
+/*
+ * Memos of the predictions' sub-results that depend on few values: the
+ * likelihood of (x, tx, n) and the sums over the future of (gamma, delta,
+ * n, horizon or discount).  A customer base has few distinct (x, tx, n).
+ */
+#define BGBB_MEMO 1024
+static cl_memo_entry memo_ll[BGBB_MEMO],
+			memo_alive[BGBB_MEMO],
+			memo_dert[BGBB_MEMO],
+			memo_pred[BGBB_MEMO];
+
 /* log L of one row, without the gradient */
 static double
 row_ll(const double *p, double x, double tx, double n)
 {
-	return cl_bgbb_loglik(p, x, tx, n, 0.0, NULL);
+	double		key[7] = {p[0], p[1], p[2], p[3], x, tx, n},
+				v;
+
+	if (cl_memo_get(memo_ll, BGBB_MEMO, key, 7, &v))
+		return v;
+	v = cl_bgbb_loglik(p, x, tx, n, 0.0, NULL);
+	cl_memo_put(memo_ll, BGBB_MEMO, key, 7, v);
+	return v;
 }
 
 static double
@@ -252,8 +271,29 @@ clamp01(double v)
 	return v;
 }
 
-double
-cl_bgbb_p_alive(const double *p, double m, double x, double tx, double n)
+/*
+ * Every prediction depends on (parameters, one argument, x, tx, n) only, and
+ * a customer base has few distinct (x, tx, n): the values are memoised
+ * (kind 1: P(alive), 2: expectation, 3: DERT).
+ */
+typedef double (*bgbb_pred_fn) (const double *p, double arg, double x, double tx, double n);
+
+static double
+memo_pred_value(bgbb_pred_fn fn, double kind, const double *p, double arg,
+				double x, double tx, double n)
+{
+	double		key[9] = {kind, p[0], p[1], p[2], p[3], arg, x, tx, n},
+				v;
+
+	if (cl_memo_get(memo_pred, BGBB_MEMO, key, 9, &v))
+		return v;
+	v = fn(p, arg, x, tx, n);
+	cl_memo_put(memo_pred, BGBB_MEMO, key, 9, v);
+	return v;
+}
+
+static double
+p_alive_raw(const double *p, double m, double x, double tx, double n)
 {
 	const double a = p[0],
 				b = p[1],
@@ -271,8 +311,23 @@ cl_bgbb_p_alive(const double *p, double m, double x, double tx, double n)
  * the telescoped closed form
  *   d/(g-1) G(g+d)/G(1+d) [G(1+d+n)/G(g+d+n) - G(1+d+n+m)/G(g+d+n+m)].
  */
+static double log_alive_sum_raw(double g, double d, double n, double m);
+
 static double
 log_alive_sum(double g, double d, double n, double m)
+{
+	double		key[4] = {g, d, n, m},
+				v;
+
+	if (cl_memo_get(memo_alive, BGBB_MEMO, key, 4, &v))
+		return v;
+	v = log_alive_sum_raw(g, d, n, m);
+	cl_memo_put(memo_alive, BGBB_MEMO, key, 4, v);
+	return v;
+}
+
+static double
+log_alive_sum_raw(double g, double d, double n, double m)
 {
 	if (m <= 2000 || fabs(g - 1.0) < 1e-3)
 	{
@@ -303,7 +358,13 @@ log_alive_sum(double g, double d, double n, double m)
 }
 
 double
-cl_bgbb_expected_cond(const double *p, double m, double x, double tx, double n)
+cl_bgbb_p_alive(const double *p, double m, double x, double tx, double n)
+{
+	return memo_pred_value(p_alive_raw, 1, p, m, x, tx, n);
+}
+
+static double
+expected_cond_raw(const double *p, double m, double x, double tx, double n)
 {
 	const double a = p[0],
 				b = p[1],
@@ -317,17 +378,21 @@ cl_bgbb_expected_cond(const double *p, double m, double x, double tx, double n)
 }
 
 double
-cl_bgbb_dert(const double *p, double discount, double x, double tx, double n)
+cl_bgbb_expected_cond(const double *p, double m, double x, double tx, double n)
 {
-	const double a = p[0],
-				b = p[1],
-				g = p[2],
-				d = p[3];
-	double		z = 1.0 / (1.0 + discount),
+	return memo_pred_value(expected_cond_raw, 2, p, m, x, tx, n);
+}
+
+/* log sum_{k>=1} S_k z^k / S_1, z = 1/(1+discount); see cl_bgbb_dert */
+static double
+log_dert_sum(double g, double d, double n, double discount)
+{
+	double		key[4] = {g, d, n, discount},
+				z = 1.0 / (1.0 + discount),
 				lsum;
 
-	if (!(discount > 0))
-		return NAN;
+	if (cl_memo_get(memo_dert, BGBB_MEMO, key, 4, &lsum))
+		return lsum;
 	if (discount >= 1e-3)
 	{
 		/* sum_{k>=1} S_k z^k / S_1 by terms; ratio < z bounds the rest */
@@ -354,9 +419,33 @@ cl_bgbb_dert(const double *p, double discount, double x, double tx, double n)
 			return NAN;
 		lsum = lf + log(z);
 	}
+	cl_memo_put(memo_dert, BGBB_MEMO, key, 4, lsum);
+	return lsum;
+}
+
+static double
+dert_raw(const double *p, double discount, double x, double tx, double n)
+{
+	const double a = p[0],
+				b = p[1],
+				g = p[2],
+				d = p[3];
+	double		lsum;
+
+	if (!(discount > 0))
+		return NAN;
+	lsum = log_dert_sum(g, d, n, discount);
+	if (isnan(lsum))
+		return NAN;
 	return exp(cl_lbeta(a + x + 1.0, b + n - x) - cl_lbeta(a, b)
 			   + cl_lbeta(g, d + n + 1.0) - cl_lbeta(g, d)
 			   + lsum - row_ll(p, x, tx, n));
+}
+
+double
+cl_bgbb_dert(const double *p, double discount, double x, double tx, double n)
+{
+	return memo_pred_value(dert_raw, 3, p, discount, x, tx, n);
 }
 
 double

@@ -9,6 +9,7 @@
 
 #include "bgnbd.h"
 #include "gamma_gamma.h"
+#include "memo.h"
 #include "specfun.h"
 
 double
@@ -40,18 +41,43 @@ cl_mbgnbd_p_alive(const double *p, double x, double tx, double T)
 				alpha = p[1],
 				a = p[2],
 				b = p[3];
-	/* odds of having dropped out: a/(b+x) ((alpha+T)/(alpha+tx))^(r+x) */
-	double		lodds = log(a) - log(b + x) + (r + x) * log1p((T - tx) / (alpha + tx));
+	/*
+	 * odds of having dropped out: a/(b+x) ((alpha+T)/(alpha+tx))^(r+x);
+	 * 1/(1 + odds) keeps full relative precision (odds = Inf gives 0)
+	 */
+	double		odds = a / (b + x) * exp((r + x) * log1p((T - tx) / (alpha + tx)));
 
-	return exp(-cl_log1pexp(lodds));
+	return 1.0 / (1.0 + odds);
 }
 
 /* a == 1 is a removable singularity of the 2F1 form: interpolate across it */
 #define A_ONE_EPS 1e-4
 
+static double mbg_bracket_raw(double a, double b, double rr, double x, double A, double t);
+
+/*
+ * Memo of the bracket: it depends on (a, b, r, x, alpha + T, t) only, which
+ * repeat across the customers of a base (few distinct ages and frequencies).
+ */
+#define MBG_MEMO 4096
+static cl_memo_entry memo_bracket[MBG_MEMO];
+
 /* (a+b+x)/(a-1) [1 - ...]: cl_bgnbd_bracket with bb = b + x + 1 */
 static double
 mbg_bracket(double a, double b, double rr, double x, double A, double t)
+{
+	double		key[6] = {a, b, rr, x, A, t},
+				v;
+
+	if (cl_memo_get(memo_bracket, MBG_MEMO, key, 6, &v))
+		return v;
+	v = mbg_bracket_raw(a, b, rr, x, A, t);
+	cl_memo_put(memo_bracket, MBG_MEMO, key, 6, v);
+	return v;
+}
+
+static double
+mbg_bracket_raw(double a, double b, double rr, double x, double A, double t)
 {
 	if (fabs(a - 1.0) < A_ONE_EPS)
 	{

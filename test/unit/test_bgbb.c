@@ -194,6 +194,24 @@ main(void)
 		}
 		ok(mono, "P(alive at n + m) in [0, 1], non-increasing in m");
 		near(cl_bgbb_p_alive(P, 0, 6, 6, 6), 1.0, 0, "a transaction at the last opportunity: alive");
+		/* the memo returns exactly what was computed, whatever the order */
+		{
+			double		v1 = cl_bgbb_expected_cond(P, 5, 3, 5, 6),
+						v2 = cl_bgbb_dert(P, 0.1, 2, 4, 9),
+						v3 = cl_bgbb_p_alive(P, 2, 1, 1, 6);
+			int			same = 1;
+
+			for (k = 0; k < 5000; k++)
+			{
+				double		q[4] = {P[0], P[1], P[2], P[3] + k * 1e-3};
+
+				(void) cl_bgbb_expected_cond(q, 1 + k % 7, k % 5, k % 5 + 1, 8);
+				if (cl_bgbb_expected_cond(P, 5, 3, 5, 6) != v1 || cl_bgbb_dert(P, 0.1, 2, 4, 9) != v2 ||
+					cl_bgbb_p_alive(P, 2, 1, 1, 6) != v3)
+					same = 0;
+			}
+			ok(same, "memoised predictions are identical to the first evaluation amid 5000 other keys");
+		}
 	}
 	return tap_done();
 }
