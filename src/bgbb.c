@@ -392,7 +392,7 @@ ps_aggcontext(FunctionCallInfo fcinfo, const char *what)
 	if (!AggCheckCallContext(fcinfo, &cxt))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("%s can only be called as part of an aggregate", what)));
+				 errmsg("function %s can only be called as part of an aggregate", what)));
 	return cxt;
 }
 
@@ -406,7 +406,7 @@ ps_add_counts(unsigned char *b, int64 dtx, int64 dign)
 		pg_add_s64_overflow(PS_IGN(b), dign, &ign))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("period_summary: too many transactions for one customer")));
+				 errmsg("too many transactions for one customer in period_summary")));
 	le_put64(b + 8, (uint64) tx);
 	le_put64(b + 16, (uint64) ign);
 }
@@ -483,8 +483,12 @@ clientele_period_summary_combine(PG_FUNCTION_ARGS)
 	s = PG_GETARG_BYTEA_PP(1);
 	if (PG_ARGISNULL(0))
 	{
-		a = MemoryContextAlloc(cxt, VARSIZE_ANY(s));
-		memcpy(a, s, VARSIZE_ANY(s));
+		/* a copy with a 4-byte header (s may have come with a short one) */
+		Size		len = VARSIZE_ANY_EXHDR(s);
+
+		a = MemoryContextAlloc(cxt, VARHDRSZ + len);
+		SET_VARSIZE(a, VARHDRSZ + len);
+		memcpy(VARDATA(a), VARDATA_ANY(s), len);
 		PG_RETURN_POINTER(a);
 	}
 	a = (bytea *) PG_GETARG_POINTER(0);

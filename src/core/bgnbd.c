@@ -620,6 +620,15 @@ cl_bgnbd_fit_variant(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 	return cl_model_fit_check(fit, 4);
 }
 
+static double bgnbd_bracket(double a, double rr, double bb, double c, double A,
+							double t);
+
+double
+cl_bgnbd_bracket(double a, double rr, double bb, double A, double t)
+{
+	return bgnbd_bracket(a, rr, bb, a + bb - 1.0, A, t);
+}
+
 double
 cl_bgnbd_p_alive(const double *p, double x, double tx, double T)
 {
@@ -647,8 +656,8 @@ cl_bgnbd_p_alive(const double *p, double x, double tx, double T)
  * (a)_{n-1} / ((c)_n n!) w^n, with no cancellation and no singularity at
  * a = 1.  Used while |w| (rr + 1) < 1/2, where the terms decrease.
  */
-double
-cl_bgnbd_bracket(double a, double rr, double bb, double c, double A, double t)
+static double
+bgnbd_bracket(double a, double rr, double bb, double c, double A, double t)
 {
 	int			sign;
 	double		lf,
@@ -689,7 +698,7 @@ bgnbd_cond_raw(const double *p, double t, double x, double tx, double T)
 				alpha = p[1],
 				a = p[2],
 				b = p[3];
-	double		num = cl_bgnbd_bracket(a, r + x, b + x, a + b + x - 1.0, alpha + T, t);
+	double		num = bgnbd_bracket(a, r + x, b + x, a + b + x - 1.0, alpha + T, t);
 
 	return num * cl_bgnbd_p_alive(p, x, tx, T);
 }
@@ -732,10 +741,10 @@ cl_bgnbd_expected_new(const double *p, double t)
 		double		a1 = 1.0 - A_ONE_EPS,
 					a2 = 1.0 + A_ONE_EPS;
 
-		return (1.0 - u) * cl_bgnbd_bracket(a1, r, b, a1 + b - 1.0, alpha, t)
-			+ u * cl_bgnbd_bracket(a2, r, b, a2 + b - 1.0, alpha, t);
+		return (1.0 - u) * bgnbd_bracket(a1, r, b, a1 + b - 1.0, alpha, t)
+			+ u * bgnbd_bracket(a2, r, b, a2 + b - 1.0, alpha, t);
 	}
-	return cl_bgnbd_bracket(a, r, b, a + b - 1.0, alpha, t);
+	return bgnbd_bracket(a, r, b, a + b - 1.0, alpha, t);
 }
 
 double

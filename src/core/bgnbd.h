@@ -64,8 +64,8 @@ extern int	cl_bgnbd_fit_variant(const cl_fitrow *rows, uint32_t nrows,
  * common form of the BG/NBD expectations (eqs. 7 and 10), also used by
  * MBG/NBD (with bb = b + x + 1).  NaN when a == 1 (the caller interpolates).
  */
-extern double cl_bgnbd_bracket(double a, double rr, double bb, double c,
-							   double A, double t);
+extern double cl_bgnbd_bracket(double a, double rr, double bb, double A,
+							   double t);
 
 /* P(alive | x, tx, T) */
 extern double cl_bgnbd_p_alive(const double *p, double x, double tx, double T);

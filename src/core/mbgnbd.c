@@ -85,10 +85,10 @@ mbg_bracket_raw(double a, double b, double rr, double x, double A, double t)
 					a1 = 1.0 - A_ONE_EPS,
 					a2 = 1.0 + A_ONE_EPS;
 
-		return (1.0 - u) * cl_bgnbd_bracket(a1, rr, b + x + 1.0, a1 + b + x, A, t)
-			+ u * cl_bgnbd_bracket(a2, rr, b + x + 1.0, a2 + b + x, A, t);
+		return (1.0 - u) * cl_bgnbd_bracket(a1, rr, b + x + 1.0, A, t)
+			+ u * cl_bgnbd_bracket(a2, rr, b + x + 1.0, A, t);
 	}
-	return cl_bgnbd_bracket(a, rr, b + x + 1.0, a + b + x, A, t);
+	return cl_bgnbd_bracket(a, rr, b + x + 1.0, A, t);
 }
 
 double
