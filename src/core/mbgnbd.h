@@ -61,6 +61,16 @@ extern double cl_mbgnbd_clv(const double *p, const double *gg, double x, double 
 							double units_per_month);
 
 /*
+ * E_q[(1/q)(1 - (A/(A + q t))^rr)] for q ~ Beta(a, bb): the bracket
+ * c/(a-1)[1 - (A/(A+t))^rr 2F1(rr, bb; c; t/(A+t))], c = a + bb - 1, as a
+ * positive integral (tanh-sinh rule in the logit of q, about 1e-14).  The
+ * predictions use it where the 2F1 form gives a value outside the bounds
+ * 0 < J <= rr t / A (and J <= c/(a-1) for a > 1).
+ */
+extern double cl_mbgnbd_bracket_integral(double a, double bb, double rr, double A,
+										 double t);
+
+/*
  * Regularised incomplete beta function I_z(a, b), a, b > 0, 0 <= z <= 1
  * (continued fraction, Lentz; the symmetry I_z(a,b) = 1 - I_{1-z}(b,a)
  * where it converges faster).  P(NB(r, alpha, t) >= n) = I_{t/(alpha+t)}(n, r).
