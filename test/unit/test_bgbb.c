@@ -14,6 +14,7 @@
 #include "bgbb.h"
 #include "fitstate.h"
 #include "optim.h"
+#include "sweep_models.h"
 #include "tap.h"
 
 static const cl_fitrow grows[5] = {{0, 0, 6, 10}, {1, 3, 6, 4}, {3, 5, 9, 2}, {6, 6, 6, 7}, {2, 2, 12, 1}};
@@ -212,6 +213,42 @@ main(void)
 			}
 			ok(same, "memoised predictions are identical to the first evaluation amid 5000 other keys");
 		}
+	}
+	/* invariants on a random sample of the domain */
+	{
+		int			bad_p = 0,
+					bad_e = 0,
+					bad_d = 0,
+					bad_pmf = 0;
+
+		for (i = 0; i < 1000; i++)
+		{
+			double		q[4] = {sweep_lu(1e-2, 1e4), sweep_lu(1e-2, 1e4), sweep_lu(1e-2, 1e4), sweep_lu(1e-2, 1e4)};
+			int			n = (int) sweep_lu(1, 1e3),
+						x = (int) (sweep_u() * (n + 1)),
+						tx = x ? x + (int) (sweep_u() * (n - x + 1)) : 0;
+			double		pa = cl_bgbb_p_alive(q, floor(sweep_lu(1, 100)) - 1, x, tx, n),
+						pm = cl_bgbb_pmf(q, n, (int) (sweep_u() * (n + 1))),
+						dd = cl_bgbb_dert(q, sweep_lu(1e-3, 1), x, tx, n),
+						prev = 0;
+
+			if (!(pa >= 0 && pa <= 1))
+				bad_p++;
+			if (!(pm >= 0 && pm <= 1))
+				bad_pmf++;
+			if (!(isfinite(dd) && dd >= 0))
+				bad_d++;
+			for (int k = 0; k <= 4; k++)
+			{
+				double		e = cl_bgbb_expected_cond(q, pow(10, k), x, tx, n);
+
+				if (!(isfinite(e) && e >= prev * (1 - SWEEP_MONO_TOL)))
+					bad_e++;
+				prev = e;
+			}
+		}
+		ok(bad_p == 0 && bad_pmf == 0, "sweep: P(alive) and pmf in [0, 1] (1000 random points; %d, %d outside)", bad_p, bad_pmf);
+		ok(bad_e == 0 && bad_d == 0, "sweep: expectations and DERT finite, >= 0, expectations non-decreasing over 1..1e4 opportunities (%d, %d failures)", bad_e, bad_d);
 	}
 	return tap_done();
 }

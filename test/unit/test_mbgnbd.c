@@ -14,6 +14,7 @@
 #include "mbgnbd.h"
 #include "optim.h"
 #include "models_sim.h"
+#include "sweep_models.h"
 #include "tap.h"
 
 static cl_fitrow grows[4] = {{0, 0, 38.86, 3}, {2, 30.43, 38.86, 1}, {7, 12.5, 20.0, 2}, {7, 20.0, 20.0, 1}};
@@ -188,6 +189,45 @@ main(void)
 					 spend * cl_mbgnbd_expected_cond(P, 12 * 4.345, 2, 30.43, 38.86), 1e-12,
 					 "CLV without discount = spend * E[X(12 months)]");
 		}
+	}
+	/* invariants on a random sample of the domain */
+	{
+		int			bad_p = 0,
+					bad_e = 0,
+					bad_n = 0,
+					bad_pmf = 0;
+
+		for (i = 0; i < 1000; i++)
+		{
+			double		q[4] = {sweep_lu(1e-2, 1e4), sweep_lu(1e-2, 1e4), sweep_lu(1e-2, 1e4), sweep_lu(1e-2, 1e4)};
+			double		T = sweep_lu(1, 1e3),
+						x = floor(sweep_lu(1, 1e3)) - 1,
+						tx = x > 0 ? T * sweep_u() : 0,
+						pa = cl_mbgnbd_p_alive(q, x, tx, T),
+						pm = cl_mbgnbd_pmf(q, sweep_lu(0.1, 1e3), floor(sweep_lu(1, 100)) - 1),
+						pc = 0,
+						pn = 0;
+
+			if (!(pa >= 0 && pa <= 1))
+				bad_p++;
+			if (!(pm >= 0 && pm <= 1))
+				bad_pmf++;
+			for (int k = 0; k <= 4; k++)
+			{
+				double		h = pow(10, k),
+							ec = cl_mbgnbd_expected_cond(q, h, x, tx, T),
+							en = cl_mbgnbd_expected_new(q, h);
+
+				if (!(isfinite(ec) && ec >= pc * (1 - SWEEP_MONO_TOL)))
+					bad_e++;
+				if (!(isfinite(en) && en >= pn * (1 - SWEEP_MONO_TOL)))
+					bad_n++;
+				pc = ec;
+				pn = en;
+			}
+		}
+		ok(bad_p == 0 && bad_pmf == 0, "sweep: P(alive) and pmf in [0, 1] (1000 random points; %d, %d outside)", bad_p, bad_pmf);
+		ok(bad_e == 0 && bad_n == 0, "sweep: expectations finite, >= 0, non-decreasing over horizons 1..1e4 (%d, %d failures)", bad_e, bad_n);
 	}
 	free(cd);
 	return tap_done();
