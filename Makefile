@@ -39,6 +39,12 @@ ifneq ($(PGXS),)
 PG_CPPFLAGS = -isystem $(shell $(PG_CONFIG) --includedir-server) -I$(srcdir)/src/common -I$(srcdir)/src -I$(srcdir)/src/core
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 PG_CPPFLAGS += -DCLIENTELE_VERSION=\"$(EXTVERSION)\"
+# Export only what PostgreSQL looks up (fmgr functions, _PG_init, the magic
+# block: declared PGDLLEXPORT), as PostgreSQL 16+ does for every extension;
+# every exported symbol is then clientele_*-prefixed, except the 0.1.0 names
+# kept in src/common/entry_points.c.
+PG_CFLAGS  += -fvisibility=hidden
+PG_CPPFLAGS += '-DPGDLLEXPORT=__attribute__((visibility("default")))'
 SHLIB_LINK  = -lm
 EXTRA_CLEAN = $(UNIT_BINS) results regression.diffs regression.out
 include $(PGXS)

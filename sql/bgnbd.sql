@@ -33,18 +33,18 @@ COMMENT ON COLUMN clientele.bgnbd_params.se_b IS 'Standard error of b.';
 
 CREATE FUNCTION clientele.bgnbd_fit_trans(clientele.fit_state, float8, float8, float8)
 RETURNS clientele.fit_state
-AS 'MODULE_PATHNAME', 'bgnbd_fit_trans'
+AS 'MODULE_PATHNAME', 'clientele_bgnbd_fit_trans'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.bgnbd_fit_trans(clientele.fit_state, float8, float8, float8) IS 'Transition function of clientele.bgnbd_fit (aggregate use only).';
 
 CREATE FUNCTION clientele.bgnbd_fit_trans(clientele.fit_state, float8, float8, float8, float8)
 RETURNS clientele.fit_state
-AS 'MODULE_PATHNAME', 'bgnbd_fit_trans'
+AS 'MODULE_PATHNAME', 'clientele_bgnbd_fit_trans'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.bgnbd_fit_trans(clientele.fit_state, float8, float8, float8, float8) IS 'Transition function of clientele.bgnbd_fit with a penalizer (aggregate use only).';
 
 CREATE FUNCTION clientele.bgnbd_fit_final(clientele.fit_state) RETURNS clientele.bgnbd_params
-AS 'MODULE_PATHNAME', 'bgnbd_fit_final'
+AS 'MODULE_PATHNAME', 'clientele_bgnbd_fit_final'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.bgnbd_fit_final(clientele.fit_state) IS 'Final function of clientele.bgnbd_fit: maximum-likelihood fit over the distinct rows.';
 
@@ -68,24 +68,24 @@ COMMENT ON AGGREGATE clientele.bgnbd_fit(float8, float8, float8, float8) IS 'BG/
 
 CREATE FUNCTION clientele.bgnbd_p_alive(params clientele.bgnbd_params, frequency float8, recency float8, t float8)
 RETURNS float8
-AS 'MODULE_PATHNAME', 'bgnbd_p_alive'
+AS 'MODULE_PATHNAME', 'clientele_bgnbd_p_alive'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.bgnbd_p_alive(clientele.bgnbd_params, float8, float8, float8) IS 'BG/NBD probability that a customer with this (frequency, recency, t) is still active.';
 
 CREATE FUNCTION clientele.bgnbd_expected_purchases(params clientele.bgnbd_params, horizon float8, frequency float8, recency float8, t float8)
 RETURNS float8
-AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases'
+AS 'MODULE_PATHNAME', 'clientele_bgnbd_expected_purchases'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.bgnbd_expected_purchases(clientele.bgnbd_params, float8, float8, float8, float8) IS 'BG/NBD expected purchases in the next horizon time units of a customer with this (frequency, recency, t) (FHL 2005 eq. 10).';
 
 CREATE FUNCTION clientele.bgnbd_expected_purchases_new(params clientele.bgnbd_params, horizon float8)
 RETURNS float8
-AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases_new'
+AS 'MODULE_PATHNAME', 'clientele_bgnbd_expected_purchases_new'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.bgnbd_expected_purchases_new(clientele.bgnbd_params, float8) IS 'BG/NBD expected repeat purchases E[X(horizon)] of a new customer in the first horizon time units (FHL 2005 eq. 7).';
 
 CREATE FUNCTION clientele.bgnbd_purchase_pmf(params clientele.bgnbd_params, horizon float8, n integer)
 RETURNS float8
-AS 'MODULE_PATHNAME', 'bgnbd_purchase_pmf'
+AS 'MODULE_PATHNAME', 'clientele_bgnbd_purchase_pmf'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.bgnbd_purchase_pmf(clientele.bgnbd_params, float8, integer) IS 'BG/NBD probability P(X(horizon) = n) that a new customer makes n repeat purchases in the first horizon time units (FHL 2005 eq. 8).';

@@ -23,7 +23,7 @@ COMMENT ON COLUMN clientele.product_type.product_type IS 'Product type code (low
 COMMENT ON COLUMN clientele.product_type.category IS 'deposit, investment, insurance or credit (loans and cards: the balance is the amount owed).';
 COMMENT ON COLUMN clientele.product_type.may_go_negative IS 'Whether a balance of this product may be negative (an overdrawn current account); all others are rejected below zero.';
 COMMENT ON COLUMN clientele.product_type.counts_in_aum IS 'Default for whether the balance counts in assets under management / total relationship balance (source 003:194).';
-COMMENT ON COLUMN clientele.product_type.builtin IS 'True for the rows shipped with the extension (not dumped by pg_dump); false for rows a bank added.';
+COMMENT ON COLUMN clientele.product_type.builtin IS 'True for the rows shipped with the extension (read-only, not dumped by pg_dump); false for rows a bank added.';
 COMMENT ON COLUMN clientele.product_type.description IS 'What the product is.';
 
 INSERT INTO clientele.product_type (product_type, category, may_go_negative, counts_in_aum, builtin, description) VALUES
@@ -208,7 +208,10 @@ COMMENT ON COLUMN clientele.income.loan_interest IS 'Loan interest income net of
 COMMENT ON COLUMN clientele.income.cost IS 'Direct and allocated cost of serving the customer.';
 
 -- Bank data lives in extension-owned tables: make pg_dump keep it.
-SELECT pg_catalog.pg_extension_config_dump('clientele.product_type', 'WHERE NOT builtin');
+-- The catalogue is a configuration table (sql/common.sql): shipped rows read-only.
+SELECT clientele.config_table_register('clientele.product_type',
+	'Add a product type of your own (builtin = false), e.g. a copy under another code with the settings you need.',
+	p_what => 'product catalogue');
 SELECT pg_catalog.pg_extension_config_dump('clientele.customer', '');
 SELECT pg_catalog.pg_extension_config_dump('clientele.account', '');
 SELECT pg_catalog.pg_extension_config_dump('clientele.balance', '');

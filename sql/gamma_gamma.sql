@@ -30,18 +30,18 @@ COMMENT ON COLUMN clientele.gamma_gamma_params.se_v IS 'Standard error of v.';
 
 CREATE FUNCTION clientele.gamma_gamma_fit_trans(clientele.fit_state, float8, float8)
 RETURNS clientele.fit_state
-AS 'MODULE_PATHNAME', 'gamma_gamma_fit_trans'
+AS 'MODULE_PATHNAME', 'clientele_gamma_gamma_fit_trans'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.gamma_gamma_fit_trans(clientele.fit_state, float8, float8) IS 'Transition function of clientele.gamma_gamma_fit (aggregate use only).';
 
 CREATE FUNCTION clientele.gamma_gamma_fit_trans(clientele.fit_state, float8, float8, float8)
 RETURNS clientele.fit_state
-AS 'MODULE_PATHNAME', 'gamma_gamma_fit_trans'
+AS 'MODULE_PATHNAME', 'clientele_gamma_gamma_fit_trans'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.gamma_gamma_fit_trans(clientele.fit_state, float8, float8, float8) IS 'Transition function of clientele.gamma_gamma_fit with a penalizer (aggregate use only).';
 
 CREATE FUNCTION clientele.gamma_gamma_fit_final(clientele.fit_state) RETURNS clientele.gamma_gamma_params
-AS 'MODULE_PATHNAME', 'gamma_gamma_fit_final'
+AS 'MODULE_PATHNAME', 'clientele_gamma_gamma_fit_final'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.gamma_gamma_fit_final(clientele.fit_state) IS 'Final function of clientele.gamma_gamma_fit: maximum-likelihood fit over the distinct rows.';
 
@@ -65,6 +65,6 @@ COMMENT ON AGGREGATE clientele.gamma_gamma_fit(float8, float8, float8) IS 'Gamma
 
 CREATE FUNCTION clientele.gamma_gamma_expected_spend(params clientele.gamma_gamma_params, frequency float8, monetary float8)
 RETURNS float8
-AS 'MODULE_PATHNAME', 'gamma_gamma_expected_spend'
+AS 'MODULE_PATHNAME', 'clientele_gamma_gamma_expected_spend'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.gamma_gamma_expected_spend(clientele.gamma_gamma_params, float8, float8) IS 'Gamma-Gamma expected mean transaction value p (v + frequency * monetary) / (p * frequency + q - 1) of a customer; for frequency 0 the population mean p v / (q - 1).';

@@ -34,18 +34,18 @@ COMMENT ON COLUMN clientele.pareto_nbd_params.se_beta IS 'Standard error of beta
 
 CREATE FUNCTION clientele.pareto_nbd_fit_trans(clientele.fit_state, float8, float8, float8)
 RETURNS clientele.fit_state
-AS 'MODULE_PATHNAME', 'pareto_nbd_fit_trans'
+AS 'MODULE_PATHNAME', 'clientele_pareto_nbd_fit_trans'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.pareto_nbd_fit_trans(clientele.fit_state, float8, float8, float8) IS 'Transition function of clientele.pareto_nbd_fit (aggregate use only).';
 
 CREATE FUNCTION clientele.pareto_nbd_fit_trans(clientele.fit_state, float8, float8, float8, float8)
 RETURNS clientele.fit_state
-AS 'MODULE_PATHNAME', 'pareto_nbd_fit_trans'
+AS 'MODULE_PATHNAME', 'clientele_pareto_nbd_fit_trans'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.pareto_nbd_fit_trans(clientele.fit_state, float8, float8, float8, float8) IS 'Transition function of clientele.pareto_nbd_fit with a penalizer (aggregate use only).';
 
 CREATE FUNCTION clientele.pareto_nbd_fit_final(clientele.fit_state) RETURNS clientele.pareto_nbd_params
-AS 'MODULE_PATHNAME', 'pareto_nbd_fit_final'
+AS 'MODULE_PATHNAME', 'clientele_pareto_nbd_fit_final'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.pareto_nbd_fit_final(clientele.fit_state) IS 'Final function of clientele.pareto_nbd_fit: maximum-likelihood fit over the distinct rows.';
 
@@ -72,7 +72,7 @@ COMMENT ON AGGREGATE clientele.pareto_nbd_fit(float8, float8, float8, float8) IS
 CREATE FUNCTION clientele.pareto_nbd_p_alive(params clientele.pareto_nbd_params,
 	frequency float8, recency float8, t float8)
 RETURNS float8
-AS 'MODULE_PATHNAME', 'pareto_nbd_p_alive'
+AS 'MODULE_PATHNAME', 'clientele_pareto_nbd_p_alive'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.pareto_nbd_p_alive(clientele.pareto_nbd_params, float8, float8, float8) IS
 	'P(alive at t | frequency, recency, t) under the Pareto/NBD model (frequency = repeat purchases, recency = time of the last one after the first, t = time since the first purchase).';
@@ -80,21 +80,21 @@ COMMENT ON FUNCTION clientele.pareto_nbd_p_alive(clientele.pareto_nbd_params, fl
 CREATE FUNCTION clientele.pareto_nbd_expected_purchases(params clientele.pareto_nbd_params,
 	horizon float8, frequency float8, recency float8, t float8)
 RETURNS float8
-AS 'MODULE_PATHNAME', 'pareto_nbd_expected_purchases'
+AS 'MODULE_PATHNAME', 'clientele_pareto_nbd_expected_purchases'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.pareto_nbd_expected_purchases(clientele.pareto_nbd_params, float8, float8, float8, float8) IS
 	'Conditional expected number of purchases in the next "horizon" time units of a customer with (frequency, recency, t).';
 
 CREATE FUNCTION clientele.pareto_nbd_expected_purchases_new(params clientele.pareto_nbd_params, horizon float8)
 RETURNS float8
-AS 'MODULE_PATHNAME', 'pareto_nbd_expected_purchases_new'
+AS 'MODULE_PATHNAME', 'clientele_pareto_nbd_expected_purchases_new'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.pareto_nbd_expected_purchases_new(clientele.pareto_nbd_params, float8) IS
 	'Unconditional E[X(horizon)]: expected purchases of a new customer in "horizon" time units = r beta / (alpha (s-1)) (1 - (beta/(beta+horizon))^(s-1)).';
 
 CREATE FUNCTION clientele.pareto_nbd_purchase_pmf(params clientele.pareto_nbd_params, horizon float8, n integer)
 RETURNS float8
-AS 'MODULE_PATHNAME', 'pareto_nbd_purchase_pmf'
+AS 'MODULE_PATHNAME', 'clientele_pareto_nbd_purchase_pmf'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.pareto_nbd_purchase_pmf(clientele.pareto_nbd_params, float8, integer) IS
 	'P(X(horizon) = n): probability that a new customer makes n purchases in "horizon" time units (Fader & Hardie 2006; computed by quadrature over the death time).';

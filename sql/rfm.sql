@@ -180,7 +180,7 @@ COMMENT ON TABLE clientele.rfm_segment_scheme IS 'RFM segment schemes: each name
 COMMENT ON COLUMN clientele.rfm_segment_scheme.scheme IS 'Scheme name (lower case).';
 COMMENT ON COLUMN clientele.rfm_segment_scheme.ntiles IS 'Scores run from 1 to ntiles (2..10).';
 COMMENT ON COLUMN clientele.rfm_segment_scheme.fallback IS 'Segment of a score no rule matches (NULL: the segment is NULL).';
-COMMENT ON COLUMN clientele.rfm_segment_scheme.builtin IS 'True for the schemes shipped with the extension (not dumped by pg_dump).';
+COMMENT ON COLUMN clientele.rfm_segment_scheme.builtin IS 'True for the schemes shipped with the extension (read-only, not dumped by pg_dump).';
 COMMENT ON COLUMN clientele.rfm_segment_scheme.description IS 'What the scheme is for.';
 COMMENT ON COLUMN clientele.rfm_segment_scheme.source IS 'Where the rules come from.';
 
@@ -211,65 +211,79 @@ COMMENT ON COLUMN clientele.rfm_segment_rule.f_min IS 'Lowest frequency score ma
 COMMENT ON COLUMN clientele.rfm_segment_rule.f_max IS 'Highest frequency score matched.';
 COMMENT ON COLUMN clientele.rfm_segment_rule.m_min IS 'Lowest monetary score matched.';
 COMMENT ON COLUMN clientele.rfm_segment_rule.m_max IS 'Highest monetary score matched.';
-COMMENT ON COLUMN clientele.rfm_segment_rule.builtin IS 'True for the rules shipped with the extension (not dumped by pg_dump).';
+COMMENT ON COLUMN clientele.rfm_segment_rule.builtin IS 'True for the rules shipped with the extension (read-only, not dumped by pg_dump).';
 
--- Statement-level validation of both tables (they are small).
-CREATE FUNCTION clientele.rfm_segment_rule_validate() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- Validation of one scheme's rules (all offending rules named), run by the
+-- deferred constraint triggers of both tables: a scheme may be edited over
+-- several statements of one transaction and is checked at commit.
+CREATE FUNCTION clientele.rfm_segment_validate(p_scheme text) RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-	v record;
+	v_ntiles integer;
+	v_names text;
+	v_detail text;
 BEGIN
+	-- concurrent edits of one scheme are checked one after the other
+	SELECT s.ntiles INTO v_ntiles FROM clientele.rfm_segment_scheme s
+	WHERE s.scheme OPERATOR(pg_catalog.=) p_scheme FOR NO KEY UPDATE;
+	IF NOT FOUND THEN
+		RETURN;
+	END IF;
+
 	-- empty ranges and ranges outside 1..ntiles
-	SELECT r.*, s.ntiles INTO v
-	FROM clientele.rfm_segment_rule r JOIN clientele.rfm_segment_scheme s USING (scheme)
-	WHERE NOT (r.r_min BETWEEN 1 AND r.r_max AND r.r_max <= s.ntiles
-	       AND r.f_min BETWEEN 1 AND r.f_max AND r.f_max <= s.ntiles
-	       AND r.m_min BETWEEN 1 AND r.m_max AND r.m_max <= s.ntiles)
-	ORDER BY r.scheme, r.priority LIMIT 1;
-	IF FOUND THEN
-		RAISE EXCEPTION 'RFM segment rule "%" (scheme "%", priority %) has an empty or out-of-range score range',
-			v.segment, v.scheme, v.priority
+	SELECT string_agg(format('"%s" (priority %s)', r.segment, r.priority), ', ' ORDER BY r.priority, r.segment, r.r_min, r.f_min, r.m_min),
+	       string_agg(format('"%s" (priority %s): r %s..%s, f %s..%s, m %s..%s', r.segment, r.priority,
+	                         r.r_min, r.r_max, r.f_min, r.f_max, r.m_min, r.m_max), E'\n' ORDER BY r.priority, r.segment, r.r_min, r.f_min, r.m_min)
+	INTO v_names, v_detail
+	FROM clientele.rfm_segment_rule r
+	WHERE r.scheme OPERATOR(pg_catalog.=) p_scheme
+	  AND NOT (r.r_min BETWEEN 1 AND r.r_max AND r.r_max <= v_ntiles
+	       AND r.f_min BETWEEN 1 AND r.f_max AND r.f_max <= v_ntiles
+	       AND r.m_min BETWEEN 1 AND r.m_max AND r.m_max <= v_ntiles);
+	IF v_names IS NOT NULL THEN
+		RAISE EXCEPTION 'RFM segment scheme "%" has rules with an empty or out-of-range score range: %', p_scheme, v_names
 			USING ERRCODE = 'check_violation', TABLE = 'rfm_segment_rule', SCHEMA = 'clientele',
-			      DETAIL = format('r %s..%s, f %s..%s, m %s..%s; scores of scheme "%s" run from 1 to %s.',
-			                      v.r_min, v.r_max, v.f_min, v.f_max, v.m_min, v.m_max, v.scheme, v.ntiles),
+			      DETAIL = format(E'%s\nScores of scheme "%s" run from 1 to %s.', v_detail, p_scheme, v_ntiles),
 			      HINT = 'Each range needs 1 <= min <= max <= ntiles.';
 	END IF;
 
 	-- rules of the same priority that overlap (their order would be undefined)
-	SELECT a.scheme, a.priority, a.segment AS seg_a, b.segment AS seg_b INTO v
+	SELECT string_agg(format('"%s" and "%s" (priority %s)', a.segment, b.segment, a.priority), ', '
+	                  ORDER BY a.priority, a.segment, b.segment)
+	INTO v_names
 	FROM clientele.rfm_segment_rule a JOIN clientele.rfm_segment_rule b
 	  ON a.scheme = b.scheme AND a.priority = b.priority
 	 AND (a.r_min, a.f_min, a.m_min) < (b.r_min, b.f_min, b.m_min)
-	WHERE a.r_min <= b.r_max AND b.r_min <= a.r_max
+	WHERE a.scheme OPERATOR(pg_catalog.=) p_scheme
+	  AND a.r_min <= b.r_max AND b.r_min <= a.r_max
 	  AND a.f_min <= b.f_max AND b.f_min <= a.f_max
-	  AND a.m_min <= b.m_max AND b.m_min <= a.m_max
-	ORDER BY 1, 2 LIMIT 1;
-	IF FOUND THEN
-		RAISE EXCEPTION 'RFM segment rules "%" and "%" of scheme "%" overlap at the same priority %',
-			v.seg_a, v.seg_b, v.scheme, v.priority
+	  AND a.m_min <= b.m_max AND b.m_min <= a.m_max;
+	IF v_names IS NOT NULL THEN
+		RAISE EXCEPTION 'RFM segment scheme "%" has rules that overlap at the same priority: %', p_scheme, v_names
 			USING ERRCODE = 'check_violation', TABLE = 'rfm_segment_rule', SCHEMA = 'clientele',
 			      HINT = 'Give overlapping rules different priorities (the lower one wins) or make their ranges disjoint.';
 	END IF;
+END $$;
+COMMENT ON FUNCTION clientele.rfm_segment_validate(text) IS
+	'Checks the rules of one RFM segment scheme: every score range non-empty within 1..ntiles, no two rules of one priority overlapping. ERROR (23514) naming every offending rule. Locks the scheme row (FOR NO KEY UPDATE) so that concurrent edits of one scheme are checked one after the other.';
 
+CREATE FUNCTION clientele.rfm_segment_rule_validate() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF TG_OP IN ('INSERT', 'UPDATE') THEN
+		PERFORM clientele.rfm_segment_validate(NEW.scheme);
+	END IF;
 	RETURN NULL;
 END $$;
 COMMENT ON FUNCTION clientele.rfm_segment_rule_validate() IS
-	'Trigger function: rejects RFM segment rules with empty or out-of-range score ranges and rules overlapping at the same priority.';
+	'Constraint trigger function of rfm_segment_scheme and rfm_segment_rule: validates the scheme a row change touched (clientele.rfm_segment_validate) when the transaction commits.';
 
-CREATE TRIGGER rfm_segment_rule_valid AFTER INSERT OR UPDATE ON clientele.rfm_segment_rule
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.rfm_segment_rule_validate();
-COMMENT ON TRIGGER rfm_segment_rule_valid ON clientele.rfm_segment_rule IS 'Validates the segment rules after every change.';
-CREATE TRIGGER rfm_segment_scheme_valid AFTER UPDATE OF ntiles ON clientele.rfm_segment_scheme
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.rfm_segment_rule_validate();
-COMMENT ON TRIGGER rfm_segment_scheme_valid ON clientele.rfm_segment_scheme IS 'Re-validates the rules when a scheme''s ntiles changes.';
-CREATE TRIGGER rfm_segment_rule_config_changed
-	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.rfm_segment_rule
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
-COMMENT ON TRIGGER rfm_segment_rule_config_changed ON clientele.rfm_segment_rule IS 'Tells every backend to recompile the segment rules.';
-CREATE TRIGGER rfm_segment_scheme_config_changed
-	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.rfm_segment_scheme
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
-COMMENT ON TRIGGER rfm_segment_scheme_config_changed ON clientele.rfm_segment_scheme IS 'Tells every backend to recompile the segment rules.';
+SELECT clientele.config_table_register('clientele.rfm_segment_scheme',
+	'Copy the scheme under a name of your own (builtin = false) with its rules, and change the copy.',
+	'clientele.rfm_segment_rule_validate()', 'RFM segment rules');
+SELECT clientele.config_table_register('clientele.rfm_segment_rule',
+	'Copy the scheme under a name of your own (builtin = false) with its rules, and change the copy.',
+	'clientele.rfm_segment_rule_validate()', 'RFM segment rules');
 
 INSERT INTO clientele.rfm_segment_scheme (scheme, ntiles, fallback, builtin, description, source) VALUES
 	('rf_grid', 5, NULL, true,
@@ -301,8 +315,6 @@ INSERT INTO clientele.rfm_segment_rule (scheme, priority, segment, r_min, r_max,
 	('rfm_package',  9, 'Can''t Lose Them',   1, 1, 4, 5, 4, 5, true),
 	('rfm_package', 10, 'Lost',               1, 2, 1, 2, 1, 2, true);
 
-SELECT pg_catalog.pg_extension_config_dump('clientele.rfm_segment_scheme', 'WHERE NOT builtin');
-SELECT pg_catalog.pg_extension_config_dump('clientele.rfm_segment_rule', 'WHERE NOT builtin');
 
 CREATE FUNCTION clientele.rfm_segment(scheme text, r integer, f integer, m integer) RETURNS text
 LANGUAGE c STABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_rfm_segment';

@@ -26,25 +26,25 @@ COMMENT ON COLUMN clientele.sbg_params.se_beta IS 'Standard error of beta.';
 
 CREATE FUNCTION clientele.sbg_fit(survivors bigint[], penalizer float8 DEFAULT 0)
 RETURNS clientele.sbg_params
-AS 'MODULE_PATHNAME', 'sbg_fit_survivors'
+AS 'MODULE_PATHNAME', 'clientele_sbg_fit_survivors'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.sbg_fit(bigint[], float8) IS
 	'Maximum-likelihood sBG fit on a cohort''s survivor curve: survivors[1] = cohort size, survivors[k+1] = still active after k periods (non-increasing). NULL with a NOTICE for fewer than 2 customers or values.';
 
 CREATE FUNCTION clientele.sbg_fit_trans(clientele.fit_state, integer, boolean)
 RETURNS clientele.fit_state
-AS 'MODULE_PATHNAME', 'sbg_fit_trans'
+AS 'MODULE_PATHNAME', 'clientele_sbg_fit_trans'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.sbg_fit_trans(clientele.fit_state, integer, boolean) IS 'Transition function of the clientele.sbg_fit aggregate: one customer as the row (periods, churned, 0) of the shared fit state (aggregate use only).';
 
 CREATE FUNCTION clientele.sbg_fit_trans(clientele.fit_state, integer, boolean, float8)
 RETURNS clientele.fit_state
-AS 'MODULE_PATHNAME', 'sbg_fit_trans'
+AS 'MODULE_PATHNAME', 'clientele_sbg_fit_trans'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.sbg_fit_trans(clientele.fit_state, integer, boolean, float8) IS 'Transition function of the clientele.sbg_fit aggregate with a penalizer (aggregate use only).';
 
 CREATE FUNCTION clientele.sbg_fit_final(clientele.fit_state) RETURNS clientele.sbg_params
-AS 'MODULE_PATHNAME', 'sbg_fit_final'
+AS 'MODULE_PATHNAME', 'clientele_sbg_fit_final'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.sbg_fit_final(clientele.fit_state) IS 'Final function of the clientele.sbg_fit aggregate: maximum-likelihood fit over the distinct (periods, churned) rows.';
 
@@ -70,13 +70,13 @@ COMMENT ON AGGREGATE clientele.sbg_fit(integer, boolean, float8) IS
 
 CREATE FUNCTION clientele.sbg_fit_trans_entered(clientele.fit_state, integer, boolean, integer)
 RETURNS clientele.fit_state
-AS 'MODULE_PATHNAME', 'sbg_fit_trans_entered'
+AS 'MODULE_PATHNAME', 'clientele_sbg_fit_trans_entered'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.sbg_fit_trans_entered(clientele.fit_state, integer, boolean, integer) IS 'Transition function of the left-truncated clientele.sbg_fit aggregate: one customer as the row (periods, churned, entered) of the shared fit state (aggregate use only).';
 
 CREATE FUNCTION clientele.sbg_fit_trans_entered(clientele.fit_state, integer, boolean, integer, float8)
 RETURNS clientele.fit_state
-AS 'MODULE_PATHNAME', 'sbg_fit_trans_entered'
+AS 'MODULE_PATHNAME', 'clientele_sbg_fit_trans_entered'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.sbg_fit_trans_entered(clientele.fit_state, integer, boolean, integer, float8) IS 'Transition function of the left-truncated clientele.sbg_fit aggregate with a penalizer (aggregate use only).';
 
@@ -102,28 +102,28 @@ COMMENT ON AGGREGATE clientele.sbg_fit(integer, boolean, integer, float8) IS
 
 CREATE FUNCTION clientele.sbg_survival(params clientele.sbg_params, t integer)
 RETURNS float8
-AS 'MODULE_PATHNAME', 'sbg_survival'
+AS 'MODULE_PATHNAME', 'clientele_sbg_survival'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.sbg_survival(clientele.sbg_params, integer) IS
 	'S(t) = B(alpha, beta + t) / B(alpha, beta): share of a new cohort still active after t periods.';
 
 CREATE FUNCTION clientele.sbg_retention_rate(params clientele.sbg_params, t integer)
 RETURNS float8
-AS 'MODULE_PATHNAME', 'sbg_retention_rate'
+AS 'MODULE_PATHNAME', 'clientele_sbg_retention_rate'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.sbg_retention_rate(clientele.sbg_params, integer) IS
 	'r(t) = S(t) / S(t-1) = (beta + t - 1) / (alpha + beta + t - 1), t >= 1: the cohort''s retention rate in period t (rises with t: sorting).';
 
 CREATE FUNCTION clientele.sbg_churn_probability(params clientele.sbg_params, t integer)
 RETURNS float8
-AS 'MODULE_PATHNAME', 'sbg_churn_probability'
+AS 'MODULE_PATHNAME', 'clientele_sbg_churn_probability'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.sbg_churn_probability(clientele.sbg_params, integer) IS
 	'P(T = t) = B(alpha + 1, beta + t - 1) / B(alpha, beta), t >= 1: probability that a new customer churns at the end of period t.';
 
 CREATE FUNCTION clientele.sbg_derl(params clientele.sbg_params, discount_rate float8, renewals integer DEFAULT 0)
 RETURNS float8
-AS 'MODULE_PATHNAME', 'sbg_derl'
+AS 'MODULE_PATHNAME', 'clientele_sbg_derl'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.sbg_derl(clientele.sbg_params, float8, integer) IS
 	'Discounted expected residual lifetime (Fader & Hardie 2010, eq. 6) of a customer who has made "renewals" renewals, just before the next renewal decision: sum over k >= 0 of S(renewals+1+k)/S(renewals)/(1+d)^k. Times the margin per period = residual value.';

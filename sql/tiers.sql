@@ -84,17 +84,13 @@ COMMENT ON COLUMN clientele.tier_band.tier IS 'Coarser tier the band belongs to 
 COMMENT ON COLUMN clientele.tier_band.service_level IS 'What customers of this band receive (service model, KPI), as data.';
 COMMENT ON COLUMN clientele.tier_band.builtin IS 'True for bands shipped with the extension (read-only, not dumped; their source: clientele.tier_scheme.source, document 004).';
 
-SELECT pg_catalog.pg_extension_config_dump('clientele.tier_scheme', 'WHERE NOT builtin');
-SELECT pg_catalog.pg_extension_config_dump('clientele.tier_version', 'WHERE NOT builtin');
-SELECT pg_catalog.pg_extension_config_dump('clientele.tier_band', 'WHERE NOT builtin');
-
 -- --- C functions ------------------------------------------------------------
 
 CREATE FUNCTION clientele.tier_of(scheme text, amount numeric, region text DEFAULT NULL, as_of date DEFAULT NULL)
 RETURNS text
 LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_tier_of';
 COMMENT ON FUNCTION clientele.tier_of(text, numeric, text, date) IS
-	'Label of the band of the tier scheme that contains amount, using the scheme version valid on as_of (NULL: current_date) and the bands of region when it has an override; NULL when the amount is NULL or outside every band. Bounds are compared exactly (numeric).';
+	'Label of the band of the tier scheme that contains amount, using the scheme version valid on as_of (NULL: current_date) and the bands of region when it has an override; NULL when the amount is NULL or outside every band (the shipped schemes start at 0: a negative amount has no tier; clientele.tier_bands shows the range a scheme covers). Bounds are compared exactly (numeric). NaN / infinite amounts, unknown schemes and dates before the first version: ERROR 22023.';
 
 CREATE FUNCTION clientele.tier_rank(scheme text, amount numeric, region text DEFAULT NULL, as_of date DEFAULT NULL)
 RETURNS int
@@ -130,53 +126,18 @@ END $$;
 COMMENT ON FUNCTION clientele.tier_check_trigger() IS
 	'Constraint trigger function of tier_band: validates the scheme versions a row change touched.';
 
-CREATE CONSTRAINT TRIGGER tier_band_valid
-	AFTER INSERT OR UPDATE OR DELETE ON clientele.tier_band
-	DEFERRABLE INITIALLY DEFERRED
-	FOR EACH ROW EXECUTE FUNCTION clientele.tier_check_trigger();
-COMMENT ON TRIGGER tier_band_valid ON clientele.tier_band IS
-	'Validates the edited scheme versions at commit (SET CONSTRAINTS clientele.tier_band_valid IMMEDIATE to check after each statement).';
-CREATE TRIGGER tier_scheme_config_changed
-	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.tier_scheme
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
-COMMENT ON TRIGGER tier_scheme_config_changed ON clientele.tier_scheme IS 'Recompile the tier schemes in every backend after a change.';
-CREATE TRIGGER tier_version_config_changed
-	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.tier_version
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
-COMMENT ON TRIGGER tier_version_config_changed ON clientele.tier_version IS 'Recompile the tier schemes in every backend after a change.';
-CREATE TRIGGER tier_band_config_changed
-	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.tier_band
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
-COMMENT ON TRIGGER tier_band_config_changed ON clientele.tier_band IS 'Recompile the tier schemes in every backend after a change.';
-
--- Shipped rows are read-only: pg_dump keeps only a bank's own rows (builtin =
--- false), so an edit of a shipped row would silently vanish in a restore.
--- Banks add a version, a region override or their own scheme instead.
--- Upgrade scripts may SET LOCAL clientele.allow_builtin_changes = on.
-CREATE FUNCTION clientele.tier_builtin_guard() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-	IF coalesce(current_setting('clientele.allow_builtin_changes', true), '') = 'on' THEN
-		RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-	END IF;
-	RAISE EXCEPTION 'shipped rows of clientele.% cannot be changed or deleted', TG_TABLE_NAME
-		USING ERRCODE = 'insufficient_privilege',
-		      DETAIL = format('The row %s ships with the extension (builtin); pg_dump keeps only rows a bank added.', OLD),
-		      HINT = CASE WHEN TG_TABLE_NAME = 'regulatory_threshold'
-		                  THEN 'Add a row for the criterion with a later valid_from.'
-		                  ELSE 'Add a version (clientele.tier_version), a region override or a scheme of your own.' END;
-END $$;
-COMMENT ON FUNCTION clientele.tier_builtin_guard() IS
-	'Trigger function: rejects UPDATE and DELETE of shipped (builtin) rows of the tier and regulatory tables, which pg_dump would not keep.';
-CREATE TRIGGER tier_scheme_builtin_guard BEFORE UPDATE OR DELETE ON clientele.tier_scheme
-	FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION clientele.tier_builtin_guard();
-COMMENT ON TRIGGER tier_scheme_builtin_guard ON clientele.tier_scheme IS 'Shipped schemes are read-only.';
-CREATE TRIGGER tier_version_builtin_guard BEFORE UPDATE OR DELETE ON clientele.tier_version
-	FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION clientele.tier_builtin_guard();
-COMMENT ON TRIGGER tier_version_builtin_guard ON clientele.tier_version IS 'Shipped versions are read-only.';
-CREATE TRIGGER tier_band_builtin_guard BEFORE UPDATE OR DELETE ON clientele.tier_band
-	FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION clientele.tier_builtin_guard();
-COMMENT ON TRIGGER tier_band_builtin_guard ON clientele.tier_band IS 'Shipped bands are read-only.';
+-- The config-table recipe (sql/common.sql): tier_band validated at commit;
+-- shipped rows (builtin) read-only and not dumped, so an edit of one would
+-- not silently vanish in a restore: banks add a version, a region override
+-- or a scheme of their own instead; every change recompiles the schemes.
+SELECT clientele.config_table_register('clientele.tier_scheme',
+	'Add a scheme of your own (a copy with builtin = false), or a version or a region override of this one.',
+	p_what => 'tier schemes');
+SELECT clientele.config_table_register('clientele.tier_version',
+	'Add a version with a later valid_from (builtin = false) instead.', p_what => 'tier schemes');
+SELECT clientele.config_table_register('clientele.tier_band',
+	'Add a version (clientele.tier_version) or a region override with bands of your own (builtin = false) instead.',
+	'clientele.tier_check_trigger()', 'tier schemes');
 
 -- --- shipped schemes ---------------------------------------------------------
 -- Source document 004 (Suzhou postal savings, deposit structure at the end of
@@ -259,10 +220,14 @@ CREATE FUNCTION clientele.tier_distribution(
 	p_region text DEFAULT NULL, p_as_of date DEFAULT NULL, p_rollup text DEFAULT NULL)
 RETURNS TABLE (rank int, label text, lower_bound numeric, upper_bound numeric,
                amount numeric, amount_share numeric, count bigint, count_share numeric, average numeric)
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	v_type regtype;
 	v_bad text;
+	v_state text;
+	v_msg text;
+	v_detail text;
+	v_hint text;
 BEGIN
 	IF p_scheme IS NULL OR p_amounts IS NULL OR p_column IS NULL THEN
 		RAISE EXCEPTION '% must not be NULL',
@@ -279,6 +244,11 @@ BEGIN
 		RAISE EXCEPTION 'column "%" of % is of type %, not numeric', p_column, p_amounts, v_type
 			USING ERRCODE = 'invalid_parameter_value', HINT = 'Cast it in a view, e.g. CREATE VIEW v AS SELECT x::numeric AS amount FROM t.';
 	END IF;
+	-- unknown schemes, a date before the first version: said here, not from inside the report query
+	PERFORM clientele.tier_version(p_scheme, p_as_of);
+	IF p_rollup IS NOT NULL THEN
+		PERFORM clientele.tier_version(p_rollup, p_as_of);
+	END IF;
 	-- bands of the roll-up scheme that contain each band of p_scheme
 	IF p_rollup IS NOT NULL THEN
 		SELECT string_agg(format('"%s"', f.label), ', ' ORDER BY f.rank) INTO v_bad
@@ -292,6 +262,7 @@ BEGIN
 				      DETAIL = format('Bands %s of "%s" lie in no single band of "%s".', v_bad, p_scheme, p_rollup);
 		END IF;
 	END IF;
+	BEGIN
 	RETURN QUERY EXECUTE format($q$
 		WITH per_band AS (
 			SELECT clientele.tier_rank($1, %1$I::numeric, $2, $3) AS rank,
@@ -332,9 +303,24 @@ BEGIN
 		FROM agg a, totals t
 		ORDER BY a.rank NULLS LAST
 	$q$, p_column, p_amounts) USING p_scheme, p_region, p_as_of, p_rollup;
+	EXCEPTION WHEN OTHERS THEN
+		-- e.g. a NaN amount: re-raised without the 40-line report query as CONTEXT
+		GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT,
+			v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;
+		v_msg := format('%s (column "%s" of %s)', v_msg, p_column, p_amounts);
+		IF v_detail <> '' AND v_hint <> '' THEN
+			RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_msg, DETAIL = v_detail, HINT = v_hint;
+		ELSIF v_detail <> '' THEN
+			RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_msg, DETAIL = v_detail;
+		ELSIF v_hint <> '' THEN
+			RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_msg, HINT = v_hint;
+		ELSE
+			RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_msg;
+		END IF;
+	END;
 END $$;
 COMMENT ON FUNCTION clientele.tier_distribution(text, regclass, name, text, date, text) IS
-	'Distribution report of the amounts in column p_column of table or view p_amounts over the bands of tier scheme p_scheme: per band (by rank) the amount, amount share, count, count share and average; a row with NULL rank for amounts outside every band. With p_rollup, the bands of p_scheme are rolled up into the bands of scheme p_rollup that contain them (ERROR if a band straddles two). Shares are exact fractions (numeric).';
+	'Distribution report of the amounts in column p_column of table or view p_amounts over the bands of tier scheme p_scheme: per band (by rank) the amount, amount share, count, count share and average; a row with NULL rank for amounts outside every band. With p_rollup, the bands of p_scheme are rolled up into the bands of scheme p_rollup that contain them (ERROR if a band straddles two). Shares are exact fractions (numeric). Errors about the data (a NaN or infinite amount) name the column and carry no query text. PARALLEL UNSAFE: it catches errors of its report query (a subtransaction).';
 
 -- --- regulatory high-net-worth and private-banking classes ----------------------
 -- Source 003:84 (domain notes section 2): private banking = net financial
@@ -367,7 +353,6 @@ COMMENT ON COLUMN clientele.regulatory_threshold.inclusive IS 'true: met at amou
 COMMENT ON COLUMN clientele.regulatory_threshold.description IS 'The criterion in words.';
 COMMENT ON COLUMN clientele.regulatory_threshold.source IS 'Where it comes from.';
 COMMENT ON COLUMN clientele.regulatory_threshold.builtin IS 'True for the rows shipped with the extension (read-only, not dumped).';
-SELECT pg_catalog.pg_extension_config_dump('clientele.regulatory_threshold', 'WHERE NOT builtin');
 
 INSERT INTO clientele.regulatory_threshold (criterion, valid_from, threshold, inclusive, description, source, builtin)
 SELECT criterion, '-infinity', threshold, inclusive, description, source, builtin FROM (VALUES
@@ -382,9 +367,8 @@ SELECT criterion, '-infinity', threshold, inclusive, description, source, builti
 	('hnw_household_income', 300000, false,
 	 'High net worth: household annual income > CNY 300,000 in each of the last 3 years.', 'Source 003:84; domain notes section 2.', true)
 ) AS t(criterion, threshold, inclusive, description, source, builtin);
-CREATE TRIGGER regulatory_threshold_builtin_guard BEFORE UPDATE OR DELETE ON clientele.regulatory_threshold
-	FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION clientele.tier_builtin_guard();
-COMMENT ON TRIGGER regulatory_threshold_builtin_guard ON clientele.regulatory_threshold IS 'Shipped thresholds are read-only.';
+SELECT clientele.config_table_register('clientele.regulatory_threshold',
+	'Add a row for the criterion with a later valid_from (builtin = false).', p_what => 'regulatory thresholds');
 
 CREATE FUNCTION clientele.regulatory_class(
 	net_financial_assets numeric,
@@ -469,4 +453,4 @@ BEGIN
 	RETURN NULL;
 END $$;
 COMMENT ON FUNCTION clientele.regulatory_class(numeric, numeric, numeric[], numeric[], numeric, date) IS
-	'Regulatory customer class (source 003:84): private_banking when net financial assets >= 6,000,000; else high_net_worth when any of: single wealth-product subscription >= 1,000,000, personal or household net financial assets > 1,000,000, personal income > 200,000 in each of the last 3 years, household income > 300,000 in each; else NULL. Thresholds and >=/> are rows of clientele.regulatory_threshold (those valid on as_of, default current_date). NULL inputs are unknown (criterion not met); income arrays hold exactly 3 years.';
+	'Regulatory customer class (source 003:84): private_banking when net financial assets >= 6,000,000; else high_net_worth when any of: single wealth-product subscription >= 1,000,000, personal or household net financial assets > 1,000,000, personal income > 200,000 in each of the last 3 years, household income > 300,000 in each; else NULL. Thresholds and >=/> are rows of clientele.regulatory_threshold (those valid on as_of, default current_date). NULL inputs are unknown (criterion not met); income arrays hold exactly 3 years. NULL means no class: no criterion is met (negative net financial assets, e.g. -5, meet none).';

@@ -137,7 +137,6 @@ COMMENT ON TABLE clientele.value_param IS
 COMMENT ON COLUMN clientele.value_param.name IS 'Parameter name, from clientele.value_param_spec.';
 COMMENT ON COLUMN clientele.value_param.value IS 'Value, within the range of the specification.';
 COMMENT ON COLUMN clientele.value_param.note IS 'Why / source of the value.';
-SELECT pg_catalog.pg_extension_config_dump('clientele.value_param', '');
 
 CREATE FUNCTION clientele.value_param_check() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -165,38 +164,27 @@ CREATE TRIGGER value_param_check BEFORE INSERT OR UPDATE ON clientele.value_para
 	FOR EACH ROW EXECUTE FUNCTION clientele.value_param_check();
 COMMENT ON TRIGGER value_param_check ON clientele.value_param IS 'Validates each parameter value on write.';
 
--- The effective value of a parameter: the bank's value, else the default.
+-- The effective value of a parameter: the bank's value, else the default
+-- (compiled per backend, src/value.c).
 CREATE FUNCTION clientele.value_setting(p_name text) RETURNS numeric
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-	v numeric;
-BEGIN
-	SELECT coalesce(p.value, s.default_value) INTO v
-	FROM clientele.value_param_spec s LEFT JOIN clientele.value_param p USING (name)
-	WHERE s.name = p_name;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'unknown value parameter "%"', p_name
-			USING ERRCODE = 'invalid_parameter_value',
-			      HINT = 'Parameters are: ' || (SELECT string_agg(name, ', ' ORDER BY name) FROM clientele.value_param_spec) || '.';
-	END IF;
-	RETURN v;
-END $$;
+LANGUAGE c STABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_value_setting';
 COMMENT ON FUNCTION clientele.value_setting(text) IS
-	'Effective value of a value parameter: clientele.value_param if set, else the default of clientele.value_param_spec; ERROR 22023 listing the parameters for an unknown name; NULL for NULL.';
+	'Effective value of a value parameter: clientele.value_param if set, else the default of clientele.value_param_spec; ERROR 22023 listing the parameters for an unknown name; NULL for NULL. Compiled once per backend and recompiled after a committed change.';
 
 -- Cross-parameter rules, checked once per statement.
 CREATE FUNCTION clientele.value_param_check_all() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-	v_high numeric := clientele.value_setting('profit_high_min');
-	v_medium numeric := clientele.value_setting('profit_medium_min');
+	-- the tables as this statement left them (the cache is recompiled only after it)
+	v_high numeric := (SELECT v.value FROM clientele.value_settings v WHERE v.name = 'profit_high_min');
+	v_medium numeric := (SELECT v.value FROM clientele.value_settings v WHERE v.name = 'profit_medium_min');
 BEGIN
 	IF v_high <= v_medium THEN
 		RAISE EXCEPTION 'profit_high_min (%) must be greater than profit_medium_min (%)', v_high, v_medium
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	IF clientele.value_setting('loyalty_weight_tenure') + clientele.value_setting('loyalty_weight_products')
-	   + clientele.value_setting('loyalty_weight_activity') <= 0 THEN
+	IF (SELECT sum(v.value) FROM clientele.value_settings v
+	    WHERE v.name IN ('loyalty_weight_tenure', 'loyalty_weight_products', 'loyalty_weight_activity')) <= 0 THEN
 		RAISE EXCEPTION 'the loyalty weights must not all be 0'
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
@@ -206,9 +194,6 @@ COMMENT ON FUNCTION clientele.value_param_check_all() IS 'Trigger function: reje
 CREATE TRIGGER value_param_check_all AFTER INSERT OR UPDATE OR DELETE ON clientele.value_param
 	FOR EACH STATEMENT EXECUTE FUNCTION clientele.value_param_check_all();
 COMMENT ON TRIGGER value_param_check_all ON clientele.value_param IS 'Validates the cross-parameter rules after each statement.';
-CREATE TRIGGER value_param_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.value_param
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
-COMMENT ON TRIGGER value_param_config_changed ON clientele.value_param IS 'Tells every backend to recompile a cached copy.';
 
 CREATE VIEW clientele.value_settings AS
 SELECT s.name, coalesce(p.value, s.default_value) AS value, p.name IS NOT NULL AS set_by_bank,
@@ -244,25 +229,17 @@ INSERT INTO clientele.value_rate_default (product_type, ftp_spread, fee_rate, pd
 	('mortgage',     0.0120, 0,      0.005, 0.25),
 	('credit_card',  0.0900, 0.0100, 0.040, 0.80);
 
--- The shipped specification and defaults are read-only (an upgrade script
--- changes them with ALTER TABLE ... DISABLE TRIGGER): the bank's values go
--- to clientele.value_param / clientele.value_product_rate, which pg_dump keeps.
-CREATE FUNCTION clientele.value_read_only() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-	RAISE EXCEPTION 'clientele.% is read-only', TG_TABLE_NAME
-		USING ERRCODE = 'insufficient_privilege',
-		      HINT = CASE TG_TABLE_NAME
-		                 WHEN 'value_param_spec' THEN 'Set a parameter in clientele.value_param.'
-		                 ELSE 'Set the rates of a product type in clientele.value_product_rate.' END;
-END $$;
-COMMENT ON FUNCTION clientele.value_read_only() IS 'Trigger function: rejects writes to the shipped value specification and default tables.';
-CREATE TRIGGER value_param_spec_read_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.value_param_spec
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.value_read_only();
-COMMENT ON TRIGGER value_param_spec_read_only ON clientele.value_param_spec IS 'The parameter specification ships with the extension and is read-only.';
-CREATE TRIGGER value_rate_default_read_only BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.value_rate_default
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.value_read_only();
-COMMENT ON TRIGGER value_rate_default_read_only ON clientele.value_rate_default IS 'The default rates ship with the extension and are read-only.';
+-- The config-table recipe (sql/common.sql): the specification and the
+-- default rates ship with the extension and only its scripts write them; the
+-- bank's values go to clientele.value_param / clientele.value_product_rate,
+-- which pg_dump keeps.  value_setting() caches the parameters per backend; the
+-- rates are read by SQL (clientele.value_rates), not cached: no config_changed.
+SELECT clientele.config_table_register('clientele.value_param_spec',
+	'Set a parameter in clientele.value_param.', p_what => 'value settings', p_rows => 'shipped');
+SELECT clientele.config_table_register('clientele.value_param', p_what => 'value settings', p_rows => 'bank');
+SELECT clientele.config_table_register('clientele.value_rate_default',
+	'Set the rates of a product type in clientele.value_product_rate.', p_what => 'value rates', p_rows => 'shipped',
+	p_cached => false);
 
 CREATE TABLE clientele.value_product_rate (
 	product_type  text PRIMARY KEY
@@ -285,7 +262,6 @@ COMMENT ON COLUMN clientele.value_product_rate.fee_rate IS 'Annual fee income as
 COMMENT ON COLUMN clientele.value_product_rate.pd IS 'Annual probability of default, 0..1 (credit products only).';
 COMMENT ON COLUMN clientele.value_product_rate.lgd IS 'Loss given default, 0..1 (credit products only).';
 COMMENT ON COLUMN clientele.value_product_rate.note IS 'Why / source of the rates.';
-SELECT pg_catalog.pg_extension_config_dump('clientele.value_product_rate', '');
 
 CREATE FUNCTION clientele.value_product_rate_check() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -304,9 +280,8 @@ COMMENT ON FUNCTION clientele.value_product_rate_check() IS 'Trigger function: r
 CREATE TRIGGER value_product_rate_check BEFORE INSERT OR UPDATE ON clientele.value_product_rate
 	FOR EACH ROW EXECUTE FUNCTION clientele.value_product_rate_check();
 COMMENT ON TRIGGER value_product_rate_check ON clientele.value_product_rate IS 'Validates each rate row on write.';
-CREATE TRIGGER value_product_rate_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clientele.value_product_rate
-	FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed();
-COMMENT ON TRIGGER value_product_rate_config_changed ON clientele.value_product_rate IS 'Tells every backend to recompile a cached copy.';
+SELECT clientele.config_table_register('clientele.value_product_rate', p_what => 'value rates', p_rows => 'bank',
+	p_cached => false);
 
 CREATE VIEW clientele.value_rates AS
 SELECT t.product_type, t.category,

@@ -47,10 +47,7 @@ model_name(uint32 model)
 static void
 check_agg_context(FunctionCallInfo fcinfo, const char *what)
 {
-	if (!AggCheckCallContext(fcinfo, NULL))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("%s can only be called as part of an aggregate", what)));
+	(void) cl_agg_context(fcinfo);
 }
 
 /* a new hashed state of the given capacity, in the current memory context */
@@ -82,7 +79,7 @@ state_grow(cl_fitstate *st, const char *aggname)
 		if (cap >= CL_FITSTATE_MAX_CAPACITY)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("%s: too many distinct input rows (more than %u)",
+					 errmsg("too many distinct input rows for %s (more than %u)",
 							aggname, CL_FITSTATE_MAX_CAPACITY / 2),
 					 errhint("Round recency and T (e.g. to days or weeks) so that customers share rows.")));
 		cap *= 2;
@@ -101,7 +98,7 @@ cl_fit_state_check_model(const cl_fitstate *st, uint32 model, const char *aggnam
 	if (st->model != model)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: the state was made by the %s fit", aggname,
+				 errmsg("the state given to %s was made by the %s fit", aggname,
 						model_name(st->model))));
 }
 
@@ -120,7 +117,7 @@ state_for_update(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
 	if (st->penalizer != penalizer)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: the penalizer must be the same for every row", aggname),
+				 errmsg("the penalizer of %s must be the same for every row", aggname),
 				 errdetail("It was %g, then %g.", st->penalizer, penalizer)));
 	return st;
 }
@@ -193,7 +190,7 @@ fit_state_combine(PG_FUNCTION_ARGS)
 			if (cap >= CL_FITSTATE_MAX_CAPACITY)
 				ereport(ERROR,
 						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("fit_state_combine: too many distinct input rows (more than %u)",
+						 errmsg("too many distinct input rows for a model fit (more than %u)",
 								CL_FITSTATE_MAX_CAPACITY / 2),
 						 errhint("Round recency and T (e.g. to days or weeks) so that customers share rows.")));
 			cap *= 2;
@@ -206,33 +203,6 @@ fit_state_combine(PG_FUNCTION_ARGS)
 	if (!cl_fitstate_merge(a, b))
 		elog(ERROR, "fit state merge overflowed");
 	PG_RETURN_POINTER(a);
-}
-
-static void *
-pg_core_alloc(size_t size)
-{
-	return palloc_extended(size, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
-}
-
-static void
-pg_core_free(void *ptr)
-{
-	if (ptr)
-		pfree(ptr);
-}
-
-static void
-pg_core_interrupt(void)
-{
-	CHECK_FOR_INTERRUPTS();
-}
-
-void
-cl_fit_use_pg_hooks(void)
-{
-	cl_core_alloc = pg_core_alloc;
-	cl_core_free = pg_core_free;
-	cl_optim_interrupt = pg_core_interrupt;
 }
 
 cl_fitrow *
@@ -302,7 +272,7 @@ cl_fit_enough_rows(const cl_fitstate *st, int nparams, const char *aggname)
 	if (st->nrows < nparams)
 	{
 		ereport(NOTICE,
-				(errmsg("%s: %.0f customers are fewer than the %d parameters, the result is NULL",
+				(errmsg("%s is NULL: %.0f customers are fewer than the %d parameters",
 						aggname, st->nrows, nparams),
 				 st->nignored > 0 ?
 				 errdetail("%.0f rows were not used by the model.", st->nignored) : 0));
@@ -319,7 +289,10 @@ cl_fit_warn_unconverged(const cl_model_fit *fit, const char *aggname)
 				(errmsg("%s did not converge", aggname),
 				 errdetail("The result has converged = false after %d iterations; its parameters are the best point found, not a maximum of the likelihood.",
 						   fit->iterations),
-				 errhint("The data may not identify the model (for example no repeat purchases); a penalizer can help.")));
+				 errhint("The data may not identify the model (for example no repeat purchases); a penalizer can help. "
+						 "If this warning repeats once per result column, the fit ran once per column: "
+						 "fit once in a sub-select, SELECT (f).* FROM (SELECT %s(...) AS f FROM ...) s, not (%s(...)).*.",
+						 aggname, aggname)));
 }
 
 Datum
@@ -506,7 +479,6 @@ cl_fit_final(FunctionCallInfo fcinfo, uint32 model, const char *aggname, int npa
 	uint32		nrows;
 	cl_model_fit fit;
 
-	cl_fit_use_pg_hooks();
 	cl_fit_state_check_model(st, model, aggname);
 	rows = cl_fit_state_rows(st, &nrows);
 	if (check_row != NULL)

@@ -88,14 +88,6 @@ extern Datum cl_fit_state_ignore(FunctionCallInfo fcinfo, uint32 model,
 extern void cl_fit_state_check_model(const cl_fitstate *st, uint32 model,
 									 const char *aggname);
 
-/*
- * Point the core's memory hooks at palloc/pfree (in the current memory
- * context) and its interrupt hook at CHECK_FOR_INTERRUPTS, so a fit can be
- * cancelled and leaks nothing when it is.  Call at the start of a final
- * function (idempotent).
- */
-extern void cl_fit_use_pg_hooks(void);
-
 /* the distinct rows of a state, sorted by (x, tx, T), palloc'd */
 extern cl_fitrow *cl_fit_state_rows(const cl_fitstate *st, uint32 *nrows);
 

@@ -354,10 +354,7 @@ rfm_trans_common(FunctionCallInfo fcinfo, int kind)
 	rfm_fixed	famount = 0;
 	RfmTzCache *tzc = NULL;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("rfm_summary transition function called in non-aggregate context")));
+	(void) cl_agg_context(fcinfo);
 
 	/* rows without a timestamp are skipped */
 	if (PG_ARGISNULL(1))
@@ -465,10 +462,7 @@ clientele_rfm_combine(PG_FUNCTION_ARGS)
 	int			na,
 				nb;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("rfm_summary combine function called in non-aggregate context")));
+	(void) cl_agg_context(fcinfo);
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
@@ -898,10 +892,21 @@ clientele_rfm_segment(PG_FUNCTION_ARGS)
 			break;
 		}
 	if (sc == NULL)
+	{
+		StringInfoData known;
+
+		/* the schemes come sorted by name (the build query's ORDER BY) */
+		initStringInfo(&known);
+		for (i = 0; i < set->nschemes; i++)
+			appendStringInfo(&known, "%s%s", i ? ", " : "", set->schemes[i].name);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown RFM segment scheme \"%s\"", name),
+				 set->nschemes > 0
+				 ? errdetail("Known RFM segment schemes: %s.", known.data)
+				 : errdetail("No RFM segment scheme is defined."),
 				 errhint("The schemes are the rows of clientele.rfm_segment_scheme.")));
+	}
 	c = rfm_cell_index(sc->ntiles,
 					   rfm_check_score(PG_GETARG_INT32(1), "recency", sc),
 					   rfm_check_score(PG_GETARG_INT32(2), "frequency", sc),

@@ -93,14 +93,14 @@ sbg_fit_survivors(PG_FUNCTION_ARGS)
 	if (nelems < 2)
 	{
 		ereport(NOTICE,
-				(errmsg("sbg_fit: a survivor curve needs at least 2 values (periods 0 and 1), got %d; the result is NULL",
+				(errmsg("sbg_fit is NULL: a survivor curve needs at least 2 values (periods 0 and 1), got %d",
 						nelems)));
 		PG_RETURN_NULL();
 	}
 	if (DatumGetInt64(elems[0]) < SBG_NPARAMS)
 	{
 		ereport(NOTICE,
-				(errmsg("sbg_fit: %lld customers are fewer than the %d parameters, the result is NULL",
+				(errmsg("sbg_fit is NULL: %lld customers are fewer than the %d parameters",
 						(long long) DatumGetInt64(elems[0]), SBG_NPARAMS)));
 		PG_RETURN_NULL();
 	}
@@ -221,7 +221,7 @@ sbg_fit_final(PG_FUNCTION_ARGS)
 			|| (rows[i].tx == 1 && rows[i].T == rows[i].x))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("sbg_fit: invalid state row (%g, %g, %g)", rows[i].x, rows[i].tx, rows[i].T),
+					 errmsg("invalid sbg_fit state row (%g, %g, %g)", rows[i].x, rows[i].tx, rows[i].T),
 					 errdetail("Rows are (periods, churned 0 or 1, entered) with periods >= 1 when churned and 0 <= entered <= periods (< when churned).")));
 		cells[i].period = (int64) rows[i].x;
 		cells[i].entered = (int64) rows[i].T;

@@ -10,11 +10,14 @@
  */
 #include "clientele.h"
 
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
+#include "config_cache.h"
 #include "value_core.h"
 
 /* ----------------------------------------------------------------------
@@ -24,11 +27,7 @@
 static inline MemoryContext
 value_aggcontext(FunctionCallInfo fcinfo, const char *fname)
 {
-	MemoryContext aggcxt;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "%s called in non-aggregate context", fname);
-	return aggcxt;
+	return cl_agg_context(fcinfo);
 }
 
 /* doubles the capacity of an array of elem-size items in the aggregate context */
@@ -539,4 +538,93 @@ clientele_top_share_final(PG_FUNCTION_ARGS)
 		cl_top_share(st->v, (size_t) st->h.n, st->h.fraction, &s) != CL_CONC_OK)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(s);
+}
+
+/* ----------------------------------------------------------------------
+ * value_setting(name): the value parameters, compiled per backend
+ * (config_cache.h) from clientele.value_param_spec and value_param.
+ * ---------------------------------------------------------------------- */
+
+typedef struct ValueSettings
+{
+	int			n;
+	char	  **names;			/* sorted (bytewise) */
+	Numeric    *values;
+	char	   *known;			/* "a, b, c" for the hint */
+} ValueSettings;
+
+static const char *const value_setting_tables[] = {"value_param_spec", "value_param"};
+static ClConfigCache value_setting_cache = CL_CONFIG_CACHE("value settings", value_setting_tables);
+
+static void *
+value_settings_build(MemoryContext cxt, void *arg)
+{
+	ValueSettings *vs;
+	StringInfoData known;
+	uint64		i;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT s.name, COALESCE(p.value, s.default_value) "
+					"FROM clientele.value_param_spec s "
+					"LEFT JOIN clientele.value_param p ON p.name OPERATOR(pg_catalog.=) s.name "
+					"ORDER BY s.name COLLATE \"C\"", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading clientele.value_param_spec failed");
+	MemoryContextSwitchTo(cxt);
+	vs = palloc0(sizeof(ValueSettings));
+	vs->n = (int) SPI_processed;
+	vs->names = palloc0(sizeof(char *) * Max(vs->n, 1));
+	vs->values = palloc0(sizeof(Numeric) * Max(vs->n, 1));
+	initStringInfo(&known);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		Datum		d;
+
+		vs->names[i] = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull);
+		vs->values[i] = isnull ? NULL : DatumGetNumericCopy(d);
+		appendStringInfo(&known, "%s%s", i > 0 ? ", " : "", vs->names[i]);
+	}
+	vs->known = known.data;
+	SPI_finish();
+	return vs;
+}
+
+PG_FUNCTION_INFO_V1(clientele_value_setting);
+
+/*
+ * value_setting(name text) returns numeric: the bank's value of a value
+ * parameter, else its default; unknown names are an error listing the known
+ * ones.  Compiled once per backend and recompiled after a committed change.
+ */
+Datum
+clientele_value_setting(PG_FUNCTION_ARGS)
+{
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	ValueSettings *vs = cl_config_get(&value_setting_cache, value_settings_build, NULL);
+	int			lo = 0,
+				hi = vs->n - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		int			c = strcmp(name, vs->names[mid]);
+
+		if (c == 0)
+		{
+			if (vs->values[mid] == NULL)
+				PG_RETURN_NULL();
+			PG_RETURN_NUMERIC(DatumGetNumericCopy(NumericGetDatum(vs->values[mid])));
+		}
+		if (c < 0)
+			hi = mid - 1;
+		else
+			lo = mid + 1;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown value parameter \"%s\"", name),
+			 errhint("Parameters are: %s.", vs->known)));
+	PG_RETURN_NULL();
 }

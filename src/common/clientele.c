@@ -7,9 +7,51 @@
  */
 #include "clientele.h"
 
+#include "miscadmin.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
+#include "fitstate.h"
+#include "optim.h"
+
 PG_MODULE_MAGIC;
+
+extern PGDLLEXPORT void _PG_init(void);
+
+static void *
+clientele_core_alloc(size_t size)
+{
+	return palloc_extended(size, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+}
+
+static void
+clientele_core_free(void *ptr)
+{
+	if (ptr)
+		pfree(ptr);
+}
+
+static void
+clientele_core_interrupt(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
+/*
+ * Library load: the plain-C core (src/core) allocates through
+ * cl_core_alloc / cl_core_free and polls cl_optim_interrupt in its long
+ * loops.  Point them at palloc / pfree (in the memory context current at the
+ * call, so an ERROR or a query cancel in the middle of a fit frees
+ * everything with the context) and at CHECK_FOR_INTERRUPTS, once for every
+ * model, before any function of the library runs.
+ */
+void
+_PG_init(void)
+{
+	cl_core_alloc = clientele_core_alloc;
+	cl_core_free = clientele_core_free;
+	cl_optim_interrupt = clientele_core_interrupt;
+}
 
 PG_FUNCTION_INFO_V1(clientele_version);
 
@@ -21,6 +63,24 @@ Datum
 clientele_version(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_TEXT_P(cstring_to_text(CLIENTELE_VERSION));
+}
+
+MemoryContext
+cl_agg_context(FunctionCallInfo fcinfo)
+{
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+	{
+		char	   *name = (fcinfo->flinfo && OidIsValid(fcinfo->flinfo->fn_oid)) ?
+			get_func_name(fcinfo->flinfo->fn_oid) : NULL;
+
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("function %s can only be called as part of an aggregate",
+						name ? name : "(unknown)")));
+	}
+	return aggcxt;
 }
 
 static inline int

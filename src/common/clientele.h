@@ -16,6 +16,25 @@
 #include "utils/builtins.h"
 #include "utils/date.h"
 
+/*
+ * The library is built with -fvisibility=hidden (Makefile): only what
+ * PostgreSQL looks up is exported.  PostgreSQL 15's PG_FUNCTION_INFO_V1
+ * exports the info function but not the function itself (16 exports both):
+ * declare both PGDLLEXPORT, as 16 does.  Every file with fmgr functions
+ * includes this header (test/shell/symbols.sh checks the exports).
+ */
+#undef PG_FUNCTION_INFO_V1
+#define PG_FUNCTION_INFO_V1(funcname) \
+extern PGDLLEXPORT Datum funcname(PG_FUNCTION_ARGS); \
+extern PGDLLEXPORT const Pg_finfo_record * CppConcat(pg_finfo_,funcname)(void); \
+const Pg_finfo_record * \
+CppConcat(pg_finfo_,funcname) (void) \
+{ \
+	static const Pg_finfo_record my_finfo = { 1 }; \
+	return &my_finfo; \
+} \
+extern int no_such_variable
+
 /* Reject NaN and +/-Infinity; "what" names the argument in the message. */
 static inline double
 cl_check_finite(double v, const char *what)
@@ -72,6 +91,13 @@ cl_check_finite_date(DateADT d, const char *what)
 						DATE_IS_NOBEGIN(d) ? "-infinity" : "infinity")));
 	return d;
 }
+
+/*
+ * The aggregate memory context of a transition / combine / final function,
+ * or the one error (0A000) when it is called directly.  The message names
+ * the function that was called.
+ */
+extern MemoryContext cl_agg_context(FunctionCallInfo fcinfo);
 
 /*
  * Text form of binary aggregate states: prefix + lower-case hex of the bytes.

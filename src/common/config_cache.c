@@ -4,15 +4,24 @@
  *		through relcache invalidations queued by clientele.config_changed().
  *		See config_cache.h for the pattern.
  */
-#include "postgres.h"
+#include "clientele.h"
 
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "catalog/pg_index.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "commands/trigger.h"
+#include "executor/spi.h"
 #include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/relcache.h"
 
 #include "config_cache.h"
 
@@ -23,12 +32,16 @@ static bool callback_registered = false;
  * Only flag the cache: a caller may still be using the old copy in the
  * middle of a function call (invalidations arrive whenever a lock is taken),
  * so the old context is freed by the next cl_config_get(), which runs at the
- * start of a call.
+ * start of a call.  The counter is bumped even when the cache is already
+ * invalid: a build in progress compares it before and after, so an
+ * invalidation that arrives while the builder reads the tables (it takes
+ * locks, which accepts invalidation messages) is not lost.
  */
 static void
 config_cache_invalidate(ClConfigCache *c)
 {
 	c->valid = false;
+	c->invalidations++;
 }
 
 /*
@@ -44,8 +57,6 @@ config_relcache_callback(Datum arg, Oid relid)
 	{
 		int			i;
 
-		if (!c->valid)
-			continue;
 		if (!OidIsValid(relid))
 		{
 			config_cache_invalidate(c);
@@ -76,6 +87,7 @@ cl_config_get(ClConfigCache *cache, ClConfigBuildFn build, void *arg)
 	Oid			nsp;
 	int			i;
 	void	   *data;
+	uint64		invalidations;
 
 	if (!callback_registered)
 	{
@@ -99,6 +111,14 @@ cl_config_get(ClConfigCache *cache, ClConfigBuildFn build, void *arg)
 		cache->data = NULL;
 	}
 
+	/*
+	 * Everything from here on may accept invalidation messages (catalog
+	 * lookups, the builder's SPI queries take locks): one that arrives before
+	 * the build is finished leaves the result usable for this call but not
+	 * valid for the next one.
+	 */
+	invalidations = cache->invalidations;
+
 	/* resolve the watched tables afresh: the extension may have been re-created */
 	nsp = get_namespace_oid("clientele", false);
 	for (i = 0; i < cache->ntables; i++)
@@ -119,7 +139,7 @@ cl_config_get(ClConfigCache *cache, ClConfigBuildFn build, void *arg)
 
 	cache->cxt = cxt;
 	cache->data = data;
-	cache->valid = true;
+	cache->valid = (cache->invalidations == invalidations);
 	return data;
 }
 
@@ -138,4 +158,172 @@ clientele_config_changed(PG_FUNCTION_ARGS)
 		elog(ERROR, "clientele.config_changed() must be called as a trigger");
 	CacheInvalidateRelcache(trigdata->tg_relation);
 	PG_RETURN_POINTER(NULL);
+}
+
+/*
+ * Whether the running statement is a script of this extension (CREATE
+ * EXTENSION clientele or ALTER EXTENSION clientele UPDATE): the only writer
+ * allowed to touch shipped rows.  No GUC or role can fake it.
+ */
+static bool
+cl_in_extension_script(void)
+{
+	return creating_extension &&
+		CurrentExtensionObject == get_extension_oid("clientele", true);
+}
+
+/* "clientele.<table>" for messages */
+static char *
+cl_table_name(Relation rel)
+{
+	return quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+									  RelationGetRelationName(rel));
+}
+
+/*
+ * The row for messages: "(k1, k2)=(v1, v2)" over the primary key when the
+ * table has one, else the whole row in the record output format.
+ */
+static char *
+cl_row_string(Relation rel, HeapTuple tuple)
+{
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	Oid			pk = RelationGetPrimaryKeyIndex(rel);
+	StringInfoData cols,
+				vals;
+	Relation	idx;
+	int			i;
+
+	if (!OidIsValid(pk))
+		return OidOutputFunctionCall(F_RECORD_OUT, heap_copy_tuple_as_datum(tuple, tupdesc));
+	idx = index_open(pk, AccessShareLock);
+	initStringInfo(&cols);
+	initStringInfo(&vals);
+	for (i = 0; i < idx->rd_index->indnkeyatts; i++)
+	{
+		AttrNumber	att = idx->rd_index->indkey.values[i];
+		Form_pg_attribute a = TupleDescAttr(tupdesc, att - 1);
+		bool		isnull;
+		Datum		d = heap_getattr(tuple, att, tupdesc, &isnull);
+		Oid			out;
+		bool		varlena;
+
+		appendStringInfo(&cols, "%s%s", i > 0 ? ", " : "", quote_identifier(NameStr(a->attname)));
+		if (isnull)
+			appendStringInfo(&vals, "%snull", i > 0 ? ", " : "");
+		else
+		{
+			getTypeOutputInfo(a->atttypid, &out, &varlena);
+			appendStringInfo(&vals, "%s%s", i > 0 ? ", " : "", OidOutputFunctionCall(out, d));
+		}
+	}
+	index_close(idx, AccessShareLock);
+	return psprintf("(%s)=(%s)", cols.data, vals.data);
+}
+
+PG_FUNCTION_INFO_V1(clientele_protect_builtin);
+
+/*
+ * Row and TRUNCATE trigger of every configuration table (installed by
+ * clientele.config_table_register()): rows with builtin = true ship with the
+ * extension; only the extension's own scripts may insert, change or delete
+ * them.  pg_dump keeps the bank's rows only (WHERE NOT builtin), so a
+ * shipped row edited in place would silently revert in a restore: the bank
+ * copies it (builtin = false) and edits the copy instead.  A table without a
+ * builtin column is entirely shipped (every row counts as builtin).
+ *
+ * The optional trigger argument is the hint (what to do instead).
+ */
+Datum
+clientele_protect_builtin(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	Relation	rel;
+	TupleDesc	tupdesc;
+	int			attnum;
+	const char *hint;
+	bool		old_builtin = false,
+				new_builtin = false;
+	char	   *relname;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function %s was not called by trigger manager", "clientele.protect_builtin")));
+	rel = td->tg_relation;
+	tupdesc = RelationGetDescr(rel);
+	if (!TRIGGER_FIRED_BEFORE(td->tg_event))
+		elog(ERROR, "clientele.protect_builtin must be a BEFORE trigger");
+
+	if (cl_in_extension_script())
+		return TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? PointerGetDatum(td->tg_newtuple) :
+			PointerGetDatum(td->tg_trigtuple);
+
+	relname = cl_table_name(rel);
+	hint = td->tg_trigger->tgnargs > 0 ? td->tg_trigger->tgargs[0] :
+		"Copy the row with builtin = false and change the copy.";
+	attnum = SPI_fnumber(tupdesc, "builtin");
+	if (attnum <= 0)
+	{
+		/* a table whose rows all ship with the extension */
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("table %s ships with the extension and is read-only", relname),
+				 errdetail("pg_dump does not keep its rows: the extension recreates them."),
+				 errhint("%s", hint)));
+	}
+	if (TupleDescAttr(tupdesc, attnum - 1)->atttypid != BOOLOID)
+		elog(ERROR, "column builtin of %s is not boolean", relname);
+
+	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
+	{
+		bool		found;
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		if (SPI_execute(psprintf("SELECT 1 FROM %s WHERE builtin LIMIT 1", relname), true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "reading %s failed", relname);
+		found = SPI_processed > 0;
+		SPI_finish();
+		if (found)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("cannot truncate %s: it holds rows shipped with the extension", relname),
+					 errhint("DELETE the rows with builtin = false instead.")));
+		return PointerGetDatum(NULL);
+	}
+
+	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(td->tg_trigtuple, attnum, tupdesc, &isnull);
+
+		old_builtin = !isnull && DatumGetBool(d);
+	}
+	if (!TRIGGER_FIRED_BY_DELETE(td->tg_event))
+	{
+		HeapTuple	nt = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
+		bool		isnull;
+		Datum		d = heap_getattr(nt, attnum, tupdesc, &isnull);
+
+		new_builtin = !isnull && DatumGetBool(d);
+	}
+
+	if (old_builtin)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("cannot %s a row of %s shipped with the extension",
+						TRIGGER_FIRED_BY_DELETE(td->tg_event) ? "delete" : "update", relname),
+				 errdetail("Row %s is builtin: pg_dump keeps only rows with builtin = false, so the change would be lost in a restore.",
+						   cl_row_string(rel, td->tg_trigtuple)),
+				 errhint("%s", hint)));
+	if (new_builtin)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("only the extension can mark rows of %s builtin", relname),
+				 errdetail("pg_dump keeps only rows with builtin = false: a row marked builtin would be lost in a restore."),
+				 errhint("Store the row with builtin = false.")));
+
+	return TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? PointerGetDatum(td->tg_newtuple) :
+		PointerGetDatum(td->tg_trigtuple);
 }

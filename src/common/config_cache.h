@@ -23,6 +23,12 @@
  * (including this one) drops its compiled copy, and the next cl_config_get()
  * rebuilds it.  Builders run with CurrentMemoryContext = a fresh context that
  * becomes the cache's only if the build succeeds (an ERROR leaks nothing).
+ * An invalidation that arrives during the build (the builder's queries take
+ * locks, which accept invalidation messages) is not lost: the copy serves the
+ * current call and is rebuilt by the next (test/shell/config_cache.sh).
+ *
+ * In SQL, clientele.config_table_register() installs the trigger together
+ * with the rest of the config-table recipe (docs/DEVELOPING.md).
  */
 #ifndef CL_CONFIG_CACHE_H
 #define CL_CONFIG_CACHE_H
@@ -44,6 +50,7 @@ typedef struct ClConfigCache
 	Oid			relids[CL_CONFIG_MAX_TABLES];
 	bool		valid;
 	bool		registered;
+	uint64		invalidations;	/* bumped by every invalidation */
 	MemoryContext cxt;
 	void	   *data;
 	struct ClConfigCache *next;

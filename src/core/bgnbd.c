@@ -518,7 +518,7 @@ design_loglik(bgnbd_design *d, const double *p, double *grad)
 	return ll;
 }
 
-/* -LL/n + penalizer * |log p|^2 over log parameters */
+/* the shared penalised objective (cl_fit_objective) over log parameters */
 static double
 bgnbd_objective(const double *lp, double *grad, void *vctx)
 {
@@ -536,12 +536,7 @@ bgnbd_objective(const double *lp, double *grad, void *vctx)
 		p[i] = exp(lp[i]);
 	}
 	ll = design_loglik(d, p, grad ? g : NULL);
-	f = -ll / d->n;
-	for (i = 0; i < 4; i++)
-		f += d->penalizer * lp[i] * lp[i];
-	if (grad)
-		for (i = 0; i < 4; i++)
-			grad[i] = -g[i] / d->n + 2.0 * d->penalizer * lp[i];
+	f = cl_fit_objective(ll, g, lp, 4, d->n, d->penalizer, grad);
 	return f;
 }
 

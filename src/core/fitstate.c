@@ -322,7 +322,25 @@ cl_model_fit_check(cl_model_fit *fit, int nparams)
 			fit->converged = 0;
 	if (!isfinite(fit->log_likelihood))
 		fit->converged = 0;
+	for (i = 0; i < nparams; i++)
+		if (!(fit->se[i] / fit->p[i] < CL_FIT_MAX_LOG_SE))
+			fit->converged = 0;
 	return fit->converged;
+}
+
+double
+cl_fit_objective(double ll, const double *grad_ll, const double *lp,
+				 int n, double ncust, double penalizer, double *grad)
+{
+	double		f = -ll / ncust;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		f += penalizer * lp[i] * lp[i];
+	if (grad != NULL)
+		for (i = 0; i < n; i++)
+			grad[i] = -grad_ll[i] / ncust + 2.0 * penalizer * lp[i];
+	return f;
 }
 
 void

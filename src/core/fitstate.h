@@ -129,11 +129,30 @@ typedef struct cl_model_fit
 #define CL_FIT_LOG_EDGE 18.42
 
 /*
- * Final honesty check of a fit: converged only if the optimiser's gradient
- * test passed, the Hessian was positive definite (se_ok) and every
- * parameter is inside [1e-8, 1e8].  Returns fit->converged.
+ * A fit counts as converged only at an identified interior maximum: the
+ * standard error of every log-parameter (se / param) must be below this
+ * (a flat ridge passes the gradient test with huge standard errors; NaN
+ * standard errors, i.e. a Hessian that is not positive definite, fail).
+ */
+#define CL_FIT_MAX_LOG_SE 10.0
+
+/*
+ * The one meaning of converged, for every model: the optimiser's gradient
+ * test passed, the Hessian was positive definite (se_ok), every parameter is
+ * inside [1e-8, 1e8], the log-likelihood is finite, and every se / param is
+ * below CL_FIT_MAX_LOG_SE.  Sets and returns fit->converged.
  */
 extern int	cl_model_fit_check(cl_model_fit *fit, int nparams);
+
+/*
+ * The one penalised objective of every model fit, over log-parameters
+ * lp[0..n): -ll / ncust + penalizer * sum(lp^2), the mean negative
+ * log-likelihood with the L2 penalty of lifetimes.  grad_ll is the gradient
+ * of ll with respect to lp (may be NULL when grad is); when grad is not
+ * NULL it receives the gradient of the objective (it may be grad_ll itself).
+ */
+extern double cl_fit_objective(double ll, const double *grad_ll, const double *lp,
+							   int n, double ncust, double penalizer, double *grad);
 
 /*
  * The common optimisation of a model fit over log-parameters lp[0..n)

@@ -172,12 +172,7 @@ gg_objective(const double *lp, double *grad, void *vctx)
 		p[i] = exp(lp[i]);
 	}
 	ll = gg_eval(ctx, p, grad ? g : NULL);
-	f = -ll / ctx->n;
-	for (i = 0; i < 3; i++)
-		f += ctx->penalizer * lp[i] * lp[i];
-	if (grad)
-		for (i = 0; i < 3; i++)
-			grad[i] = -g[i] / ctx->n + 2.0 * ctx->penalizer * lp[i];
+	f = cl_fit_objective(ll, g, lp, 3, ctx->n, ctx->penalizer, grad);
 	return f;
 }
 

@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "optim.h"
 #include "specfun.h"
@@ -453,20 +454,21 @@ cmp_x(const void *a, const void *b)
 cl_pnbd_data *
 cl_pnbd_prepare(const cl_fitrow *cells, size_t ncells)
 {
-	cl_pnbd_data *d = calloc(1, sizeof(cl_pnbd_data));
-	const cl_fitrow **order = malloc(sizeof(cl_fitrow *) * (ncells ? ncells : 1));
+	cl_pnbd_data *d = cl_core_alloc(sizeof(cl_pnbd_data));
+	const cl_fitrow **order = cl_core_alloc(sizeof(cl_fitrow *) * (ncells ? ncells : 1));
 	size_t		i,
 				npts = 0;
 
 	if (d == NULL || order == NULL)
 		goto fail;
+	memset(d, 0, sizeof(cl_pnbd_data));
 	d->cells = cells;
 	d->ncells = ncells;
-	d->groups = malloc(sizeof(pnbd_group) * (ncells ? ncells : 1));
-	d->row_group = malloc(sizeof(size_t) * (ncells ? ncells : 1));
-	d->row_tx = malloc(sizeof(size_t) * (ncells ? ncells : 1));
-	d->row_T = malloc(sizeof(size_t) * (ncells ? ncells : 1));
-	d->pts = malloc(sizeof(double) * (2 * ncells + 1));
+	d->groups = cl_core_alloc(sizeof(pnbd_group) * (ncells ? ncells : 1));
+	d->row_group = cl_core_alloc(sizeof(size_t) * (ncells ? ncells : 1));
+	d->row_tx = cl_core_alloc(sizeof(size_t) * (ncells ? ncells : 1));
+	d->row_T = cl_core_alloc(sizeof(size_t) * (ncells ? ncells : 1));
+	d->pts = cl_core_alloc(sizeof(double) * (2 * ncells + 1));
 	if (!d->groups || !d->row_group || !d->row_tx || !d->row_T || !d->pts)
 		goto fail;
 	for (i = 0; i < ncells; i++)
@@ -512,18 +514,18 @@ cl_pnbd_prepare(const cl_fitrow *cells, size_t ncells)
 		d->ngroups++;
 		i = j;
 	}
-	d->lg = malloc(sizeof(double) * (npts ? npts : 1));
-	d->mean = malloc(sizeof(double) * 4 * (npts ? npts : 1));
-	d->lat = malloc(sizeof(double) * (npts ? npts : 1));
-	d->lbt = malloc(sizeof(double) * (npts ? npts : 1));
-	d->lgx = malloc(sizeof(double) * (d->ngroups ? d->ngroups : 1));
-	d->dgx = malloc(sizeof(double) * (d->ngroups ? d->ngroups : 1));
+	d->lg = cl_core_alloc(sizeof(double) * (npts ? npts : 1));
+	d->mean = cl_core_alloc(sizeof(double) * 4 * (npts ? npts : 1));
+	d->lat = cl_core_alloc(sizeof(double) * (npts ? npts : 1));
+	d->lbt = cl_core_alloc(sizeof(double) * (npts ? npts : 1));
+	d->lgx = cl_core_alloc(sizeof(double) * (d->ngroups ? d->ngroups : 1));
+	d->dgx = cl_core_alloc(sizeof(double) * (d->ngroups ? d->ngroups : 1));
 	if (!d->lg || !d->mean || !d->lat || !d->lbt || !d->lgx || !d->dgx)
 		goto fail;
-	free(order);
+	cl_core_free(order);
 	return d;
 fail:
-	free(order);
+	cl_core_free(order);
 	cl_pnbd_free(d);
 	return NULL;
 }
@@ -533,18 +535,18 @@ cl_pnbd_free(cl_pnbd_data *d)
 {
 	if (d == NULL)
 		return;
-	free(d->groups);
-	free(d->row_group);
-	free(d->row_tx);
-	free(d->row_T);
-	free(d->pts);
-	free(d->lg);
-	free(d->mean);
-	free(d->lat);
-	free(d->lbt);
-	free(d->lgx);
-	free(d->dgx);
-	free(d);
+	cl_core_free(d->groups);
+	cl_core_free(d->row_group);
+	cl_core_free(d->row_tx);
+	cl_core_free(d->row_T);
+	cl_core_free(d->pts);
+	cl_core_free(d->lg);
+	cl_core_free(d->mean);
+	cl_core_free(d->lat);
+	cl_core_free(d->lbt);
+	cl_core_free(d->lgx);
+	cl_core_free(d->dgx);
+	cl_core_free(d);
 }
 
 double
@@ -768,29 +770,24 @@ typedef struct pnbd_obj_ctx
 } pnbd_obj_ctx;
 
 /*
- * Mean negative log-likelihood (+ L2 penalty) in the log-parameters, NaN
- * beyond CL_FIT_LOG_BOUND (the shared convention of cl_model_optimize).
+ * The shared penalised objective (cl_fit_objective) in the log-parameters,
+ * NaN beyond CL_FIT_LOG_BOUND (the convention of cl_model_optimize).
  */
 static double
 pnbd_objective(const double *x, double *grad, void *vctx)
 {
 	pnbd_obj_ctx *c = (pnbd_obj_ctx *) vctx;
 	double		p[4],
-				ll,
-				pen = 0.0;
+				ll;
 
 	for (int k = 0; k < 4; k++)
 	{
 		if (!(fabs(x[k]) <= CL_FIT_LOG_BOUND))
 			return NAN;
 		p[k] = exp(x[k]);
-		pen += x[k] * x[k];
 	}
 	ll = cl_pnbd_loglik_data(p, c->data, grad);
-	if (grad != NULL)
-		for (int k = 0; k < 4; k++)
-			grad[k] = -grad[k] / c->ncust + 2.0 * c->penalizer * x[k];
-	return -ll / c->ncust + c->penalizer * pen;
+	return cl_fit_objective(ll, grad, x, 4, c->ncust, c->penalizer, grad);
 }
 
 int
@@ -809,9 +806,5 @@ cl_pnbd_fit(const cl_fitrow *cells, size_t ncells, double penalizer, cl_model_fi
 	fit->log_likelihood = cl_pnbd_loglik_data(fit->p, ctx.data, NULL);
 	cl_pnbd_free(ctx.data);
 	cl_model_fit_check(fit, 4);
-	/* also an identified maximum: see MODEL_MAX_LOG_SE */
-	for (int k = 0; k < 4; k++)
-		if (!(fit->se[k] / fit->p[k] < MODEL_MAX_LOG_SE))
-			fit->converged = 0;
 	return 0;
 }

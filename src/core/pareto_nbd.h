@@ -67,7 +67,8 @@ extern double cl_pnbd_loglik(const double p[4], const cl_fitrow *cells, size_t n
 /*
  * The same sum over many rows, prepared once (grouped by frequency, see
  * pareto_nbd.c): cl_pnbd_prepare returns NULL when out of memory; the rows
- * must outlive the data.
+ * must outlive the data.  Memory comes from cl_core_alloc (fitstate.h: palloc
+ * in the server, so a fit cancelled half-way leaks nothing).
  */
 typedef struct cl_pnbd_data cl_pnbd_data;
 extern cl_pnbd_data *cl_pnbd_prepare(const cl_fitrow *cells, size_t ncells);
@@ -92,23 +93,6 @@ extern double cl_pnbd_purchase_pmf(const double p[4], double t, double n);
 
 /* The closed form of Fader & Hardie (2006) through 2F1 (check). */
 extern double cl_pnbd_purchase_pmf_2f1(const double p[4], double t, double n);
-
-/*
- * A fit counts as converged only at an identified interior maximum: the
- * standard error of every log-parameter (se / param) must be below this.
- */
-#ifndef MODEL_MAX_LOG_SE
-#define MODEL_MAX_LOG_SE 10.0
-#endif
-
-/*
- * A fit counts as converged only at an identified interior maximum: the
- * standard error of every log-parameter (se / param) must be below this
- * (NaN standard errors, i.e. a Hessian that is not positive definite, fail).
- */
-#ifndef MODEL_MAX_LOG_SE
-#define MODEL_MAX_LOG_SE 10.0
-#endif
 
 /*
  * Maximum-likelihood fit on log-parameters from r = alpha = s = beta = 1,

@@ -72,15 +72,6 @@ extern double cl_sbg_loglik(double alpha, double beta, const cl_sbg_cell *cells,
 						 size_t ncells, double *grad);
 
 /*
- * A fit counts as converged only at an identified interior maximum: the
- * standard error of every log-parameter (se / param) must be below this
- * (NaN standard errors, i.e. a Hessian that is not positive definite, fail).
- */
-#ifndef MODEL_MAX_LOG_SE
-#define MODEL_MAX_LOG_SE 10.0
-#endif
-
-/*
  * Maximum-likelihood fit on log-parameters from alpha = beta = 1,
  * minimising -LL/n + penalizer * sum(log(param)^2) (the lifetimes
  * convention, shared with the other fits).  Fills *fit (cl_model_fit of

@@ -25,9 +25,9 @@ SELECT throws_ok($$SELECT clientele.bgnbd_fit(x, tx, t, -0.5) FROM (VALUES (1, 3
 SELECT throws_ok($$SELECT clientele.bgnbd_fit(x, tx, t, NULL) FROM (VALUES (1, 3.0, 38.0)) v(x, tx, t)$$,
 	'22004', 'penalizer must not be NULL', 'bgnbd_fit: NULL penalizer');
 SELECT throws_ok($$SELECT clientele.bgnbd_fit(x, tx, t, pen) FROM (VALUES (1, 3.0, 38.0, 0.1), (2, 5.0, 38.0, 0.2)) v(x, tx, t, pen)$$,
-	'22023', 'bgnbd_fit: the penalizer must be the same for every row', 'bgnbd_fit: varying penalizer');
+	'22023', 'the penalizer of bgnbd_fit must be the same for every row', 'bgnbd_fit: varying penalizer');
 SELECT throws_ok($$SELECT clientele.bgnbd_fit_trans(NULL, 1, 2, 3)$$,
-	'0A000', 'bgnbd_fit can only be called as part of an aggregate', 'transition function outside an aggregate');
+	'0A000', 'function bgnbd_fit_trans can only be called as part of an aggregate', 'transition function outside an aggregate');
 SELECT throws_ok($$SELECT clientele.fit_state_combine('clfs1:00', 'clfs1:00')$$,
 	'22P02', 'invalid fit_state: 1 bytes', 'fit_state input: too short');
 SELECT throws_ok($$SELECT 'nonsense'::clientele.fit_state$$,
@@ -124,7 +124,7 @@ CREATE TEMP TABLE st AS
 SELECT (SELECT pg_temp.bg_state(x, tx, t) FROM (VALUES (1, 3.0, 38.0), (2, 5.0, 30.0), (1, 3.0, 38.0)) v(x, tx, t)) AS bg,
        (SELECT pg_temp.gg_state(x, m) FROM (VALUES (1, 3.0), (2, 5.0)) v(x, m)) AS gg;
 SELECT throws_ok($$SELECT clientele.fit_state_combine(bg, bg) FROM st$$,
-	'0A000', 'fit_state_combine can only be called as part of an aggregate', 'combine outside an aggregate');
+	'0A000', 'function fit_state_combine can only be called as part of an aggregate', 'combine outside an aggregate');
 SELECT throws_ok($$SELECT pg_temp.merge_states(s) FROM (SELECT bg FROM st UNION ALL SELECT gg FROM st) u(s)$$,
 	'22023', 'cannot combine fit states of different models or penalizers', 'combine of two models');
 SELECT is((SELECT bg::text::clientele.fit_state::text FROM st), (SELECT bg::text FROM st), 'fit_state text round trip');
@@ -135,13 +135,13 @@ SELECT is((SELECT length(pg_temp.bg_state(1 + i % 5, (i % 10) * 0.5, 40)::text) 
 SELECT is((SELECT length(pg_temp.bg_state(i % 50, 1, 40 + i % 7)::text) FROM generate_series(1, 10000) i),
 	6 + 2 * (56 + 350 * 32), '... and of 350 distinct as 350 rows');
 SELECT throws_ok($$SELECT clientele.bgnbd_fit_final(gg) IS NULL FROM st$$,
-	'22023', 'bgnbd_fit: the state was made by the gamma_gamma fit', 'final function refuses a state of another model');
+	'22023', 'the state given to bgnbd_fit was made by the gamma_gamma fit', 'final function refuses a state of another model');
 DO $$ BEGIN
 	EXECUTE format('CREATE AGGREGATE pg_temp.bg_from_gg(float8, float8, float8) (SFUNC = clientele.bgnbd_fit_trans, STYPE = clientele.fit_state, INITCOND = %L)',
 		(SELECT gg::text FROM st));
 END $$;
 SELECT throws_ok($$SELECT pg_temp.bg_from_gg(1, 2, 3)$$,
-	'22023', 'bgnbd_fit: the state was made by the gamma_gamma fit', 'transition function refuses a state of another model');
+	'22023', 'the state given to bgnbd_fit was made by the gamma_gamma fit', 'transition function refuses a state of another model');
 SELECT throws_ok($$SELECT regexp_replace(bg::text, '^(.{22})..', '\1ff')::clientele.fit_state FROM st$$,
 	'22P02', 'invalid fit_state: unsupported state version', 'fit_state input: damaged version');
 SELECT throws_ok($$SELECT regexp_replace(bg::text, '^(.{54})..', '\100')::clientele.fit_state FROM st$$,

@@ -20,7 +20,7 @@ SELECT throws_ok($$SELECT clientele.pareto_nbd_fit(x, tx, t) FROM (VALUES (1, 1,
 SELECT throws_ok($$SELECT clientele.pareto_nbd_fit(x, tx, t, -0.5) FROM (VALUES (1, 1, 4)) v(x, tx, t)$$, '22023',
 	'penalizer must not be negative, got -0.5', 'negative penalizer');
 SELECT throws_ok($$SELECT clientele.pareto_nbd_fit(x, tx, t, pen) FROM (VALUES (1, 1, 4, 0.1), (2, 1, 4, 0.2)) v(x, tx, t, pen)$$, '22023',
-	'pareto_nbd_fit: the penalizer must be the same for every row', 'penalizer changes between rows');
+	'the penalizer of pareto_nbd_fit must be the same for every row', 'penalizer changes between rows');
 SELECT throws_ok($$SELECT clientele.pareto_nbd_fit(x, tx, t, NULL) FROM (VALUES (1, 1, 4)) v(x, tx, t)$$, '22004',
 	'penalizer must not be NULL', 'NULL penalizer');
 SELECT throws_ok($$SELECT clientele.pareto_nbd_fit_final(clientele.bgnbd_fit_trans(NULL, 1, 1, 4))$$, '0A000',

@@ -19,7 +19,7 @@ SELECT throws_ok($$SELECT clientele.sbg_fit(p, c) FROM (VALUES (0, true)) v(p, c
 SELECT throws_ok($$SELECT clientele.sbg_fit(p, c, 0.1) FROM (VALUES (-1, false)) v(p, c)$$, '22023',
 	'periods must not be negative, got -1', 'negative period');
 SELECT throws_ok($$SELECT clientele.sbg_fit(p, c, pen) FROM (VALUES (1, false, 0.1), (2, true, 0.2)) v(p, c, pen)$$, '22023',
-	'sbg_fit: the penalizer must be the same for every row', 'penalizer changes between rows');
+	'the penalizer of sbg_fit must be the same for every row', 'penalizer changes between rows');
 SELECT throws_ok($$SELECT clientele.sbg_fit(p, c, NULL) FROM (VALUES (1, false)) v(p, c)$$, '22004',
 	'penalizer must not be NULL', 'NULL penalizer in the aggregate');
 SELECT throws_ok($$SELECT clientele.sbg_fit(p, c, e) FROM (VALUES (5, false, -1)) v(p, c, e)$$, '22023',
@@ -37,7 +37,7 @@ SELECT throws_ok($$SELECT clientele.sbg_derl((1, 1, NULL, NULL, NULL, NULL, NULL
 
 -- a state typed in as text is checked row by row
 SELECT throws_ok($$SELECT clientele.sbg_fit_final('clfs1:0000000053464c43010000000400000002000000020000000100000000000000000000000000000000000000000000400000000000000000000000000000f03f000000000000e03f0000000000000000000000000000f03f000000000000084000000000000000000000000000000000000000000000f03f'::clientele.fit_state)$$, '22023',
-	'sbg_fit: invalid state row (1, 0.5, 0)', 'a hand-made state with churned = 0.5 is refused');
+	'invalid sbg_fit state row (1, 0.5, 0)', 'a hand-made state with churned = 0.5 is refused');
 
 -- ---- parallel aggregation gives the serial result ------------------------------
 -- two latent classes of churn probability, staggered observation windows

@@ -1,7 +1,7 @@
 -- tiers: tier_of / tier_rank properties, bounds compared exactly, versions,
 -- region overrides, write-time validation and every error message.
 BEGIN;
-SELECT plan(122);
+SELECT plan(133);
 SET client_min_messages = warning;
 -- check every edit at the end of its statement (the default is at commit)
 SET CONSTRAINTS clientele.tier_band_valid IMMEDIATE;
@@ -265,21 +265,23 @@ DELETE FROM clientele.tier_scheme WHERE scheme = 'abc';
 
 -- ---- shipped rows are read-only (pg_dump keeps only a bank's rows) -------------------------
 SELECT is(pg_temp.error_of($$UPDATE clientele.tier_band SET upper_bound = 20000 WHERE scheme = 'deposit_class_abc' AND label = 'C'$$),
-	'42501: shipped rows of clientele.tier_band cannot be changed or deleted / The row (deposit_class_abc,1,,1,C,0,t,10000,f,,,t) ships with the extension (builtin); pg_dump keeps only rows a bank added.',
+	'42501: cannot update a row of clientele.tier_band shipped with the extension / Row (deposit_class_abc,1,,1,C,0,t,10000,f,,,t) is builtin: pg_dump keeps only rows with builtin = false, so the change would be lost in a restore.',
 	'a shipped band cannot be edited');
 SELECT throws_ok($$DELETE FROM clientele.tier_scheme WHERE scheme = 'service_tier'$$, '42501',
-	'shipped rows of clientele.tier_scheme cannot be changed or deleted', 'a shipped scheme cannot be deleted');
+	'cannot delete a row of clientele.tier_scheme shipped with the extension', 'a shipped scheme cannot be deleted');
 SELECT throws_ok($$UPDATE clientele.tier_version SET valid_from = '2000-01-01' WHERE scheme = 'service_tier'$$, '42501',
-	'shipped rows of clientele.tier_version cannot be changed or deleted', 'a shipped version cannot be edited');
+	'cannot update a row of clientele.tier_version shipped with the extension', 'a shipped version cannot be edited');
 SELECT throws_ok($$UPDATE clientele.regulatory_threshold SET threshold = 1 WHERE criterion = 'hnw_personal_income'$$, '42501',
-	'shipped rows of clientele.regulatory_threshold cannot be changed or deleted', 'a shipped threshold cannot be edited');
-SAVEPOINT upgrade_script;
+	'cannot update a row of clientele.regulatory_threshold shipped with the extension', 'a shipped threshold cannot be edited');
+SELECT throws_ok($$INSERT INTO clientele.tier_scheme (scheme, basis, description, source, builtin) VALUES ('mine', 'balance', 'x', 'y', true)$$,
+	'42501', 'only the extension can mark rows of clientele.tier_scheme builtin', 'a bank row cannot be marked builtin (pg_dump would drop it)');
+SELECT throws_ok($$TRUNCATE clientele.tier_band$$, '42501',
+	'cannot truncate clientele.tier_band: it holds rows shipped with the extension', 'TRUNCATE of a table with shipped rows is refused');
+SAVEPOINT old_escape_hatch;
 SET LOCAL clientele.allow_builtin_changes = on;
-UPDATE clientele.tier_band SET label = 'C*' WHERE scheme = 'deposit_class_abc' AND label = 'C';
-SELECT clientele.tier_of('deposit_class_abc', 5) AS upgraded_label \gset
-ROLLBACK TO SAVEPOINT upgrade_script;
-SELECT is(:'upgraded_label'::text, 'C*', 'an upgrade script may change shipped rows (clientele.allow_builtin_changes)');
-SELECT is(current_setting('clientele.allow_builtin_changes', true), '', 'the escape hatch was local to the rolled-back step');
+SELECT throws_ok($$UPDATE clientele.tier_band SET label = 'C*' WHERE scheme = 'deposit_class_abc' AND label = 'C'$$, '42501', NULL,
+	'no setting opens shipped rows to a session (the 0.1.0 clientele.allow_builtin_changes is gone): only extension scripts write them');
+ROLLBACK TO SAVEPOINT old_escape_hatch;
 
 SELECT lives_ok($$DELETE FROM clientele.tier_scheme WHERE scheme = 'test_value'$$, 'deleting a scheme deletes its versions and bands');
 SELECT is(pg_temp.error_of($$SELECT clientele.tier_of('test_value', 1)$$),
@@ -287,7 +289,9 @@ SELECT is(pg_temp.error_of($$SELECT clientele.tier_of('test_value', 1)$$),
 	'a deleted scheme is unknown in the next statement');
 
 SAVEPOINT no_schemes;
+SET LOCAL session_replication_role = replica;   -- a test-only bypass of the shipped-row triggers
 TRUNCATE clientele.tier_scheme CASCADE;
+SET LOCAL session_replication_role = origin;
 SELECT pg_temp.error_of($$SELECT clientele.tier_of('deposit_class_abc', 1)$$) AS no_scheme_error \gset
 ROLLBACK TO SAVEPOINT no_schemes;
 SELECT is(:'no_scheme_error'::text,
@@ -322,6 +326,40 @@ SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('deposit_
 	'42703: relation amounts has no column "balance"', 'distribution: unknown column');
 SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', 'amounts', 'other')$$),
 	'22023: column "other" of amounts is of type text, not numeric', 'distribution: a column that is not numeric');
+CREATE FUNCTION pg_temp.context_lines_of(p_sql text) RETURNS int LANGUAGE plpgsql AS $f$
+DECLARE v_context text;
+BEGIN
+	EXECUTE p_sql;
+	RETURN -1;
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS v_context = PG_EXCEPTION_CONTEXT;
+	RETURN coalesce(array_length(string_to_array(v_context, E'\n'), 1), 0);
+END $f$;
+INSERT INTO amounts VALUES ('NaN');
+SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', 'amounts')$$),
+	'22023: amount must be a finite number, got NaN (column "amount" of amounts)',
+	'distribution: a NaN amount is an error naming the column');
+SELECT cmp_ok(pg_temp.context_lines_of($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', 'amounts')$$), '<=', 4,
+	'distribution: the error about the data carries no 40-line report query as context (<= 4 lines, 2 of them this test''s EXECUTE)');
+DELETE FROM amounts WHERE amount = 'NaN';
+SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('no_such', 'amounts')$$),
+	'22023: unknown tier scheme "no_such" / Known tier schemes: deposit_class_abc, service_tier, suzhou_deposit_bands_2012.',
+	'distribution: an unknown scheme lists the known ones');
+SELECT cmp_ok(pg_temp.context_lines_of($$SELECT * FROM clientele.tier_distribution('no_such', 'amounts')$$), '<=', 4,
+	'distribution: ... with a short context');
+SELECT cmp_ok(pg_temp.context_lines_of($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', 'amounts', p_rollup => 'no_such')$$), '<=', 4,
+	'distribution: an unknown roll-up scheme, with a short context');
+SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', 'amounts', p_as_of => '2000-01-01')$$),
+	'22023: tier scheme "deposit_class_abc" has no version valid on 2000-01-01 / Its versions are valid from 2012-02-29 onwards.',
+	'distribution: a date before the first version is said up front');
+SELECT is(clientele.tier_of('suzhou_deposit_bands_2012', -500), NULL,
+	'tier_of: a negative amount is below every shipped band (they start at 0): NULL, as documented');
+SELECT is((SELECT min(lower_bound) FROM clientele.tier_bands('suzhou_deposit_bands_2012')), 0::numeric,
+	'tier_bands shows why: the lowest shipped band starts at 0');
+SELECT is(clientele.regulatory_class(-5), NULL, 'regulatory_class: negative net financial assets meet no criterion: NULL, as documented');
+SELECT ok(obj_description('clientele.tier_of(text, numeric, text, date)'::regprocedure, 'pg_proc') ~ 'negative amount has no tier'
+	AND obj_description('clientele.regulatory_class(numeric, numeric, numeric[], numeric[], numeric, date)'::regprocedure, 'pg_proc') ~ 'negative net financial assets',
+	'the comments of tier_of and regulatory_class say when and why they return NULL');
 SELECT throws_ok($$SELECT * FROM clientele.tier_distribution(NULL, 'amounts')$$, '22004', 'p_scheme must not be NULL',
 	'distribution: NULL scheme');
 SELECT throws_ok($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', NULL)$$, '22004', 'p_amounts must not be NULL',
@@ -366,7 +404,9 @@ SELECT is(clientele.regulatory_class(1000000, as_of => '2030-01-01'), 'high_net_
 SELECT is(clientele.regulatory_class(1000000, as_of => '2029-12-31'), NULL, '... and not before');
 SELECT is(clientele.regulatory_class(1000000), NULL, 'as_of defaults to current_date');
 SAVEPOINT no_thresholds;
+SET LOCAL session_replication_role = replica;   -- a test-only bypass of the shipped-row triggers
 TRUNCATE clientele.regulatory_threshold;
+SET LOCAL session_replication_role = origin;
 SELECT pg_temp.error_of($$SELECT clientele.regulatory_class(1, as_of => '2024-01-01')$$) AS no_threshold_error \gset
 ROLLBACK TO SAVEPOINT no_thresholds;
 SELECT is(:'no_threshold_error'::text,

@@ -124,8 +124,9 @@ SELECT clientele.rfm_segment('rf_grid', 1, 0, 1);
 SELECT clientele.rfm_segment('rf_grid', 1, 1, -1);
 SELECT clientele.rfm_segment('rf_grid', NULL, 1, 1) IS NULL AS null_in_null_out;
 
--- admins add schemes; bad rules are rejected
+-- admins add schemes; bad rules are rejected (checked at commit: here after each statement)
 BEGIN;
+SET CONSTRAINTS clientele.rfm_segment_rule_valid, clientele.rfm_segment_scheme_valid IMMEDIATE;
 INSERT INTO clientele.rfm_segment_scheme (scheme, ntiles, fallback, description) VALUES ('vip', 3, 'rest', 'test scheme');
 INSERT INTO clientele.rfm_segment_rule (scheme, priority, segment, r_min, r_max, f_min, f_max, m_min, m_max)
 VALUES ('vip', 1, 'top', 3, 3, 3, 3, 3, 3), ('vip', 2, 'good', 2, 3, 2, 3, 1, 3);

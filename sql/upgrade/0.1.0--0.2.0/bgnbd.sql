@@ -1,0 +1,31 @@
+-- area: bgnbd, 0.1.0 -> 0.2.0
+
+-- C entry points prefixed clientele_ (src/common/entry_points.c; the 0.1.0
+-- symbols stay exported for a 0.1.0 install loading this library).
+CREATE OR REPLACE FUNCTION clientele.bgnbd_expected_purchases(params clientele.bgnbd_params, horizon float8, frequency float8, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clientele_bgnbd_expected_purchases'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION clientele.bgnbd_expected_purchases_new(params clientele.bgnbd_params, horizon float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clientele_bgnbd_expected_purchases_new'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION clientele.bgnbd_fit_final(clientele.fit_state) RETURNS clientele.bgnbd_params
+AS 'MODULE_PATHNAME', 'clientele_bgnbd_fit_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION clientele.bgnbd_fit_trans(clientele.fit_state, float8, float8, float8)
+RETURNS clientele.fit_state
+AS 'MODULE_PATHNAME', 'clientele_bgnbd_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION clientele.bgnbd_p_alive(params clientele.bgnbd_params, frequency float8, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clientele_bgnbd_p_alive'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION clientele.bgnbd_purchase_pmf(params clientele.bgnbd_params, horizon float8, n integer)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clientele_bgnbd_purchase_pmf'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION clientele.bgnbd_fit_trans(clientele.fit_state, float8, float8, float8, float8)
+RETURNS clientele.fit_state
+AS 'MODULE_PATHNAME', 'clientele_bgnbd_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;

@@ -1,0 +1,19 @@
+-- area: gamma_gamma, 0.1.0 -> 0.2.0
+
+-- C entry points prefixed clientele_ (src/common/entry_points.c; the 0.1.0
+-- symbols stay exported for a 0.1.0 install loading this library).
+CREATE OR REPLACE FUNCTION clientele.gamma_gamma_expected_spend(params clientele.gamma_gamma_params, frequency float8, monetary float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'clientele_gamma_gamma_expected_spend'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION clientele.gamma_gamma_fit_final(clientele.fit_state) RETURNS clientele.gamma_gamma_params
+AS 'MODULE_PATHNAME', 'clientele_gamma_gamma_fit_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION clientele.gamma_gamma_fit_trans(clientele.fit_state, float8, float8)
+RETURNS clientele.fit_state
+AS 'MODULE_PATHNAME', 'clientele_gamma_gamma_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION clientele.gamma_gamma_fit_trans(clientele.fit_state, float8, float8, float8)
+RETURNS clientele.fit_state
+AS 'MODULE_PATHNAME', 'clientele_gamma_gamma_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
