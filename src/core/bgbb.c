@@ -189,14 +189,14 @@ typedef struct bgbb_ctx
 	double		penalizer;
 } bgbb_ctx;
 
-/* -LL/n + penalizer * |log p|^2 over log parameters */
+/* the shared penalised objective (cl_fit_objective) over log parameters */
 static double
 bgbb_objective(const double *lp, double *grad, void *vctx)
 {
 	bgbb_ctx   *c = vctx;
 	double		p[4],
 				g[4],
-				f;
+				ll;
 	int			i;
 
 	for (i = 0; i < 4; i++)
@@ -205,13 +205,8 @@ bgbb_objective(const double *lp, double *grad, void *vctx)
 			return NAN;
 		p[i] = exp(lp[i]);
 	}
-	f = -cl_bgbb_loglik_rows(p, c->rows, c->nrows, grad ? g : NULL) / c->n;
-	for (i = 0; i < 4; i++)
-		f += c->penalizer * lp[i] * lp[i];
-	if (grad)
-		for (i = 0; i < 4; i++)
-			grad[i] = -g[i] / c->n + 2.0 * c->penalizer * lp[i];
-	return f;
+	ll = cl_bgbb_loglik_rows(p, c->rows, c->nrows, grad ? g : NULL);
+	return cl_fit_objective(ll, grad ? g : NULL, lp, 4, c->n, c->penalizer, grad);
 }
 
 int
