@@ -63,10 +63,13 @@ BEGIN
 		WHEN 'bgnbd' THEN
 			v_fit := 'clientele.bgnbd_fit';
 			v_pred := 'clientele.bgnbd_expected_purchases';
+		WHEN 'mbgnbd' THEN
+			v_fit := 'clientele.mbgnbd_fit';
+			v_pred := 'clientele.mbgnbd_expected_purchases';
 		ELSE
 			RAISE EXCEPTION 'unknown model "%"', model
 				USING ERRCODE = 'invalid_parameter_value',
-				      HINT = 'Models are: pareto_nbd, bgnbd.';
+				      HINT = 'Models are: pareto_nbd, bgnbd, mbgnbd.';
 	END CASE;
 	FOREACH c IN ARRAY ARRAY[customer_column, time_column] LOOP
 		IF NOT EXISTS (SELECT 1 FROM pg_attribute
@@ -114,4 +117,4 @@ BEGIN
 	USING calibration_end, holdout_end, v_unit, max_frequency, penalizer;
 END $$;
 COMMENT ON FUNCTION clientele.calibration_holdout(regclass, date, date, text, interval, name, name, integer, float8) IS
-	'Calibration/holdout check of a non-contractual model (''pareto_nbd'' or ''bgnbd''): from the (customer, time) rows of a relation, fits the model on the customers whose first purchase is on or before calibration_end (repeat purchase days up to calibration_end, in units of time_unit), and returns per calibration frequency (0 .. max_frequency-1, then max_frequency+) the customers, the actual mean number of repeat purchase days in (calibration_end, holdout_end], the model''s conditional expectation, and whether the fit converged.';
+	'Calibration/holdout check of a non-contractual model (''pareto_nbd'', ''bgnbd'' or ''mbgnbd''): from the (customer, time) rows of a relation, fits the model on the customers whose first purchase is on or before calibration_end (repeat purchase days up to calibration_end, in units of time_unit), and returns per calibration frequency (0 .. max_frequency-1, then max_frequency+) the customers, the actual mean number of repeat purchase days in (calibration_end, holdout_end], the model''s conditional expectation, and whether the fit converged.';

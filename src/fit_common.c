@@ -36,6 +36,10 @@ model_name(uint32 model)
 			return "pareto_nbd";
 		case CL_MODEL_SBG:
 			return "sbg";
+		case CL_MODEL_MBGNBD:
+			return "mbgnbd";
+		case CL_MODEL_BGBB:
+			return "bgbb";
 	}
 	return "unknown";
 }
@@ -122,11 +126,24 @@ Datum
 cl_fit_state_accum(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
 				   double x, double tx, double T, double penalizer)
 {
+	return cl_fit_state_accum_n(fcinfo, model, aggname, x, tx, T, 1.0, penalizer);
+}
+
+Datum
+cl_fit_state_accum_n(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
+					 double x, double tx, double T, double count,
+					 double penalizer)
+{
 	cl_fitstate *st = state_for_update(fcinfo, model, aggname, penalizer);
 
+	/* counts are doubles: keep every total exact (below 2^53) */
+	if (st->nrows + count > CL_FIT_MAX_COUNT)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: more than %.0f customers", aggname, CL_FIT_MAX_COUNT)));
 	if (cl_fitstate_needs_grow(st))
 		st = state_grow(st, aggname);
-	if (!cl_fitstate_add(st, x, tx, T, 1.0))
+	if (!cl_fitstate_add(st, x, tx, T, count))
 		elog(ERROR, "fit state is full after growing");
 	PG_RETURN_POINTER(st);
 }

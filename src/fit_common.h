@@ -36,6 +36,16 @@ extern Datum cl_fit_state_accum(FunctionCallInfo fcinfo, uint32 model,
 								double T, double penalizer);
 
 /*
+ * The same adding count (a whole number >= 1) identical rows at once (the
+ * compressed (x, tx, n, count) input of BG/BB); ERROR 22003 when the total
+ * would exceed CL_FIT_MAX_COUNT (2^53, where doubles stop counting exactly).
+ */
+#define CL_FIT_MAX_COUNT 9007199254740992.0
+extern Datum cl_fit_state_accum_n(FunctionCallInfo fcinfo, uint32 model,
+								  const char *aggname, double x, double tx,
+								  double T, double count, double penalizer);
+
+/*
  * The whole transition function of a fit over (frequency, recency, t
  * [, penalizer]) summaries (BG/NBD, Pareto/NBD): rows with a NULL value are
  * skipped, the summary is checked (cl_check_summary), recency is taken as 0

@@ -158,6 +158,7 @@ typedef struct bgnbd_design
 			   *E4;				/* scratch: per-group scaled exponentials */
 	double		n;
 	double		penalizer;
+	int			shift;			/* 1: MBG/NBD (dropout also at time 0) */
 } bgnbd_design;
 
 static int
@@ -392,16 +393,17 @@ design_loglik(bgnbd_design *d, const double *p, double *grad)
 		uint32_t	lo = d->gstart[k],
 					hi = d->gstart[k + 1];
 		double		x = d->rows[lo].x,
-					rx = r + x;
+					rx = r + x,
+					xs = x + d->shift;
 		double		cx = lgamma(rx) - lga_r + r * ln_alpha
-			+ lga_ab + lgamma(b + x) - lga_b - lgamma(a + b + x);
+			+ lga_ab + lgamma(b + xs) - lga_b - lgamma(a + b + xs);
 		double		W = 0,
 					S = 0,
 					A = 0,
 					B = 0,
 					C = 0;
 
-		if (x == 0)
+		if (xs == 0)
 		{
 			for (i = lo; i < hi; i++)
 			{
@@ -417,7 +419,7 @@ design_loglik(bgnbd_design *d, const double *p, double *grad)
 		}
 		else
 		{
-			double		bx1 = b + x - 1.0;
+			double		bx1 = b + xs - 1.0;
 			double		cx4 = ln_a - log(bx1);
 			/* exponents a3 = -rx LT, a4 = cx4 - rx LTX; LT, LTX ascending */
 			double		hi3 = -rx * d->LT[0],
@@ -498,12 +500,12 @@ design_loglik(bgnbd_design *d, const double *p, double *grad)
 		}
 		if (grad)
 		{
-			double		psi_abx = cl_digamma(a + b + x);
+			double		psi_abx = cl_digamma(a + b + xs);
 
 			g[0] += W * (cl_digamma(rx) - psi_r + ln_alpha) - A;
 			g[1] += W * (r / alpha) - rx * B;
 			g[2] += W * (psi_ab - psi_abx);
-			g[3] += W * (psi_ab + cl_digamma(b + x) - psi_b - psi_abx);
+			g[3] += W * (psi_ab + cl_digamma(b + xs) - psi_b - psi_abx);
 		}
 	}
 	if (grad)
@@ -542,6 +544,13 @@ double
 cl_bgnbd_loglik_fast(const double *p, const cl_fitrow *rows, uint32_t nrows,
 					 double *grad)
 {
+	return cl_bgnbd_loglik_fast_variant(p, rows, nrows, grad, 0);
+}
+
+double
+cl_bgnbd_loglik_fast_variant(const double *p, const cl_fitrow *rows,
+							 uint32_t nrows, double *grad, int modified)
+{
 	bgnbd_design d;
 	double		ll;
 
@@ -550,6 +559,7 @@ cl_bgnbd_loglik_fast(const double *p, const cl_fitrow *rows, uint32_t nrows,
 		design_free(&d);
 		return NAN;
 	}
+	d.shift = modified ? 1 : 0;
 	ll = design_loglik(&d, p, grad);
 	design_free(&d);
 	return ll;
@@ -558,6 +568,13 @@ cl_bgnbd_loglik_fast(const double *p, const cl_fitrow *rows, uint32_t nrows,
 int
 cl_bgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 			 cl_model_fit *fit)
+{
+	return cl_bgnbd_fit_variant(rows, nrows, penalizer, fit, 0);
+}
+
+int
+cl_bgnbd_fit_variant(const cl_fitrow *rows, uint32_t nrows, double penalizer,
+					 cl_model_fit *fit, int modified)
 {
 	bgnbd_design d;
 	double		lp[4];
@@ -584,6 +601,7 @@ cl_bgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 		return 0;
 	}
 	d.penalizer = penalizer;
+	d.shift = modified ? 1 : 0;
 
 	/* start: r = 1, alpha = 1 / (mean rate), a = b = 1 */
 	lp[0] = 0.0;
@@ -595,6 +613,15 @@ cl_bgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 	fit->log_likelihood = design_loglik(&d, fit->p, NULL);
 	design_free(&d);
 	return cl_model_fit_check(fit, 4);
+}
+
+static double bgnbd_bracket(double a, double rr, double bb, double c, double A,
+							double t);
+
+double
+cl_bgnbd_bracket(double a, double rr, double bb, double A, double t)
+{
+	return bgnbd_bracket(a, rr, bb, a + bb - 1.0, A, t);
 }
 
 double

@@ -46,6 +46,27 @@ extern double cl_bgnbd_loglik_fast(const double *p, const cl_fitrow *rows,
 extern int	cl_bgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 						 cl_model_fit *fit);
 
+/*
+ * The same fit and fast likelihood for the BG/NBD family: modified = 1 is
+ * MBG/NBD (Batislam, Denizel & Filiztekin 2007): the customer may also drop
+ * out at time 0, so the x-only terms use b + x + 1 and the "dropped out"
+ * term a/(b+x) (alpha+tx)^-(r+x) is present for x = 0 too (tx = 0 then).
+ */
+extern double cl_bgnbd_loglik_fast_variant(const double *p, const cl_fitrow *rows,
+										   uint32_t nrows, double *grad,
+										   int modified);
+extern int	cl_bgnbd_fit_variant(const cl_fitrow *rows, uint32_t nrows,
+								 double penalizer, cl_model_fit *fit,
+								 int modified);
+
+/*
+ * c/(a-1) * (1 - (A/(A+t))^rr 2F1(rr, bb; c; t/(A+t))), c = a + bb - 1: the
+ * common form of the BG/NBD expectations (eqs. 7 and 10), also used by
+ * MBG/NBD (with bb = b + x + 1).  NaN when a == 1 (the caller interpolates).
+ */
+extern double cl_bgnbd_bracket(double a, double rr, double bb, double A,
+							   double t);
+
 /* P(alive | x, tx, T) */
 extern double cl_bgnbd_p_alive(const double *p, double x, double tx, double T);
 

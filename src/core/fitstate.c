@@ -266,7 +266,7 @@ cl_fitstate_check(const cl_fitstate *st, size_t size)
 		return "bad magic number";
 	if (st->version != CL_FITSTATE_VERSION)
 		return "unsupported state version";
-	if (st->model < CL_MODEL_BGNBD || st->model > CL_MODEL_SBG)
+	if (st->model < CL_MODEL_BGNBD || st->model > CL_MODEL_LAST)
 		return "unknown model";
 	if (st->compact > 1)
 		return "bad compact flag";

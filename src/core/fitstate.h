@@ -29,6 +29,9 @@
 #define CL_MODEL_GAMMA_GAMMA 2
 #define CL_MODEL_PARETO_NBD 3
 #define CL_MODEL_SBG 4
+#define CL_MODEL_MBGNBD 5
+#define CL_MODEL_BGBB 6
+#define CL_MODEL_LAST CL_MODEL_BGBB
 
 typedef struct cl_fitrow
 {

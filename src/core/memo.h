@@ -1,0 +1,75 @@
+/*
+ * memo.h
+ *		A tiny direct-mapped memo of a pure function of up to 10 doubles (plain
+ *		C, no PostgreSQL headers).  Predictions evaluated over millions of
+ *		customers with one fitted parameter set repeat the same expensive
+ *		sub-results (a likelihood per distinct (x, tx, n), a sum per distinct
+ *		horizon): the memo returns them without recomputing.  Keys are
+ *		compared bit for bit, so a hit returns exactly what the function
+ *		returned; a miss just overwrites the slot.  Each use site owns a
+ *		static table (one per backend process: PostgreSQL backends are single
+ *		threaded).
+ */
+#ifndef CL_MEMO_H
+#define CL_MEMO_H
+
+#include <stdint.h>
+#include <string.h>
+
+#define CL_MEMO_MAXKEY 10
+
+typedef struct cl_memo_entry
+{
+	double		key[CL_MEMO_MAXKEY];
+	double		value;
+	int			nkey;			/* 0: empty */
+} cl_memo_entry;
+
+/* slot of a key in a table of nslots (a power of two) entries */
+static inline uint32_t
+cl_memo_slot(const double *key, int nkey, uint32_t nslots)
+{
+	uint64_t	h = 0x9e3779b97f4a7c15ULL ^ (uint64_t) nkey;
+
+	for (int i = 0; i < nkey; i++)
+	{
+		uint64_t	u;
+
+		memcpy(&u, &key[i], sizeof(u));
+		h = (h ^ u) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
+	}
+	/* murmur3's finaliser: every key bit reaches the low bits */
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return (uint32_t) h & (nslots - 1);
+}
+
+/* 1 and *value when key[0..nkey) is in the table */
+static inline int
+cl_memo_get(const cl_memo_entry *tab, uint32_t nslots, const double *key, int nkey,
+			double *value)
+{
+	const cl_memo_entry *e = &tab[cl_memo_slot(key, nkey, nslots)];
+
+	if (e->nkey == nkey && memcmp(e->key, key, sizeof(double) * nkey) == 0)
+	{
+		*value = e->value;
+		return 1;
+	}
+	return 0;
+}
+
+static inline void
+cl_memo_put(cl_memo_entry *tab, uint32_t nslots, const double *key, int nkey,
+			double value)
+{
+	cl_memo_entry *e = &tab[cl_memo_slot(key, nkey, nslots)];
+
+	memcpy(e->key, key, sizeof(double) * nkey);
+	e->nkey = nkey;
+	e->value = value;
+}
+
+#endif							/* CL_MEMO_H */
