@@ -30,7 +30,9 @@ CREATE TABLE clientele.refresh_config (
 		CONSTRAINT refresh_config_discount_valid CHECK (discount_rate_monthly >= 0 AND discount_rate_monthly < 1),
 	churn_method         text NOT NULL DEFAULT 'scorecard',
 	retention_days       integer DEFAULT 1100
-		CONSTRAINT refresh_config_retention_valid CHECK (retention_days IS NULL OR retention_days >= 1)
+		CONSTRAINT refresh_config_retention_valid CHECK (retention_days IS NULL OR retention_days >= 1),
+	model_penalizer      float8 NOT NULL DEFAULT 0.001
+		CONSTRAINT refresh_config_penalizer_valid CHECK (model_penalizer >= 0 AND model_penalizer < 'Infinity')
 );
 COMMENT ON TABLE clientele.refresh_config IS
 	'Settings of clientele.refresh (exactly one row; edit it with UPDATE). Dumped by pg_dump.';
@@ -44,6 +46,7 @@ COMMENT ON COLUMN clientele.refresh_config.rfm_ntiles IS 'Number of RFM score le
 COMMENT ON COLUMN clientele.refresh_config.clv_months IS 'CLV horizon in months (source 000:231: beyond about 5 years is worth almost nothing).';
 COMMENT ON COLUMN clientele.refresh_config.discount_rate_monthly IS 'Monthly discount rate of the CLV.';
 COMMENT ON COLUMN clientele.refresh_config.churn_method IS 'Method passed to clientele.churn_scores when it is installed.';
+COMMENT ON COLUMN clientele.refresh_config.model_penalizer IS 'Penalizer (L2 on the log-parameters, as clientele.bgnbd_fit''s fourth argument) of the refresh''s BG/NBD fit. The default 0.001 keeps the fit identified when the data cannot pin down dropout (a, b running off to infinity); 0 gives the unpenalised maximum-likelihood fit.';
 COMMENT ON COLUMN clientele.refresh_config.retention_days IS 'Result history older than this many days before the newest refresh is purged at the end of each refresh (NULL: keep everything). The newest date is always kept.';
 INSERT INTO clientele.refresh_config DEFAULT VALUES;
 SELECT pg_catalog.pg_extension_config_dump('clientele.refresh_config', '');
@@ -62,7 +65,7 @@ BEGIN
 		    tier_scheme = NEW.tier_scheme, deposit_class_scheme = NEW.deposit_class_scheme,
 		    rfm_scheme = NEW.rfm_scheme, rfm_ntiles = NEW.rfm_ntiles, clv_months = NEW.clv_months,
 		    discount_rate_monthly = NEW.discount_rate_monthly, churn_method = NEW.churn_method,
-		    retention_days = NEW.retention_days;
+		    retention_days = NEW.retention_days, model_penalizer = NEW.model_penalizer;
 		RETURN NULL;
 	END IF;
 	IF NOT EXISTS (SELECT 1 FROM clientele.tier_scheme WHERE scheme = NEW.tier_scheme) THEN
@@ -597,7 +600,7 @@ BEGIN
 	v_t := clientele.refresh_stage_done(p_log, 'rfm', v_n, v_t);
 
 	-- models: BG/NBD in weeks; CLV = expected future profit contribution
-	v_bg := (SELECT clientele.bgnbd_fit(r.frequency, r.recency, r.t)
+	v_bg := (SELECT clientele.bgnbd_fit(r.frequency, r.recency, r.t, cfg.model_penalizer)
 	         FROM clientele_rf_result r WHERE r.frequency IS NOT NULL AND NOT r.is_closed);
 	IF v_bg IS NOT NULL AND NOT coalesce(v_bg.converged, false) THEN
 		RAISE NOTICE 'refresh: the BG/NBD fit as of % did not converge; P(alive) and CLV are left NULL for customers with transactions', p_as_of;

@@ -2,7 +2,7 @@
 -- with the area functions they replace (single pass), point-in-time
 -- correctness, closed customers, views, segments and their validation, errors.
 BEGIN;
-SELECT plan(59);
+SELECT plan(60);
 
 CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
 LANGUAGE plpgsql AS $$
@@ -176,6 +176,8 @@ SELECT is(pg_temp.err($$UPDATE clientele.refresh_config SET rfm_scheme = 'nope'$
 	'22023: unknown RFM scheme "nope" in clientele.refresh_config.rfm_scheme', 'including the RFM scheme');
 SELECT is(pg_temp.err($$UPDATE clientele.refresh_config SET clv_months = 0$$),
 	'23514: new row for relation "refresh_config" violates check constraint "refresh_config_clv_months_valid"', 'and the ranges');
+SELECT is(pg_temp.err($$UPDATE clientele.refresh_config SET model_penalizer = 'NaN'$$),
+	'23514: new row for relation "refresh_config" violates check constraint "refresh_config_penalizer_valid"', 'the model penalizer is finite and not negative');
 SELECT is(pg_temp.err($$DELETE FROM clientele.refresh_config$$),
 	'42501: clientele.refresh_config must keep its row', 'the settings row cannot be deleted');
 SELECT is(pg_temp.err($$CALL clientele.refresh('2026-06-30')$$), '22023: as_of 2026-06-30 is 181 days after the newest input row (2025-12-31), more than 31 days',
