@@ -1,7 +1,7 @@
 -- The config-table recipe (sql/common.sql, docs/DEVELOPING.md): every configuration table is
 -- protected, watched and dumped the same way; shipped rows are written only by extension scripts.
 BEGIN;
-SELECT plan(33);
+SELECT plan(35);
 
 CREATE FUNCTION pg_temp.error_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $f$
 DECLARE v_state text; v_msg text; v_hint text;
@@ -94,6 +94,21 @@ SET CONSTRAINTS ALL DEFERRED;
 -- ---- product catalogue ---------------------------------------------------------------------
 SELECT throws_ok($$UPDATE clientele.product_type SET counts_in_aum = false WHERE product_type = 'insurance'$$, '42501',
 	'cannot update a row of clientele.product_type shipped with the extension', 'a shipped product type cannot be edited');
+CREATE FUNCTION pg_temp.detail_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $f$
+DECLARE v_detail text;
+BEGIN
+	EXECUTE p_sql;
+	RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
+	RETURN v_detail;
+END $f$;
+SELECT is(pg_temp.detail_of($$DELETE FROM clientele.product_type WHERE product_type = 'insurance'$$),
+	'Row (product_type)=(insurance) is builtin: pg_dump keeps only rows with builtin = false, so the change would be lost in a restore.',
+	'the error names the shipped row by its primary key');
+SELECT is(pg_temp.detail_of($$DELETE FROM clientele.rfm_segment_rule WHERE scheme = 'rfm_package' AND priority = 10$$),
+	'Row (scheme, priority, r_min, f_min, m_min)=(rfm_package, 10, 1, 1, 1) is builtin: pg_dump keeps only rows with builtin = false, so the change would be lost in a restore.',
+	'... a composite primary key too');
 SELECT lives_ok($$INSERT INTO clientele.product_type (product_type, category, may_go_negative, counts_in_aum, description)
 	VALUES ('bank_insurance', 'insurance', false, false, 'insurance outside AUM');
 	UPDATE clientele.product_type SET description = 'edited' WHERE product_type = 'bank_insurance';
@@ -134,10 +149,11 @@ SELECT throws_ok($$SELECT clientele.config_table_register('clientele.tier_scheme
 SELECT is(has_function_privilege('public', 'clientele.config_table_register(regclass, text, regprocedure, text, text, boolean)', 'EXECUTE'), false,
 	'register is not executable by PUBLIC');
 SELECT is((SELECT string_agg(c.relname, ', ' ORDER BY c.relname) FROM pg_class c
-           WHERE c.relnamespace = 'clientele'::regnamespace AND c.relname LIKE 'value%'
+           WHERE c.relnamespace = 'clientele'::regnamespace
+             AND c.relname ~ '^(value_|tier_|rfm_segment_|product_type$|regulatory_threshold$)'
              AND EXISTS (SELECT FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgfoid = 'clientele.config_changed'::regproc)),
-	'value_param, value_param_spec',
-	'config_changed fires only on tables a C cache reads: the value settings (value_setting), not the rates (read by SQL)');
+	'rfm_segment_rule, rfm_segment_scheme, tier_band, tier_scheme, tier_version, value_param, value_param_spec',
+	'config_changed fires only on tables a C cache reads (tier schemes, RFM rules, value settings), not on those read by SQL (rates, product catalogue, regulatory thresholds)');
 
 SELECT * FROM finish();
 ROLLBACK;
