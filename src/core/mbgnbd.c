@@ -97,6 +97,7 @@ cl_mbgnbd_bracket_integral(double a, double bb, double rr, double A, double t)
 	const double s0 = log(a / bb),
 				c = sqrt(1.0 / a + 1.0 / bb),
 				lb = cl_lbeta(a, bb),
+				tA = t / A,
 				rta = rr * t / A;
 	double		tmax = asinh(60.0 / (fmin(a, bb) * c * M_PI)) + 0.5,
 				h = 0.5,
@@ -118,20 +119,29 @@ cl_mbgnbd_bracket_integral(double a, double bb, double rr, double A, double t)
 			for (int sgn = -1; sgn <= 1; sgn += 2)
 			{
 				double		tt = sgn * tau,
-							sv = s0 + c * M_PI * sinh(tt),
-							lq = -cl_log1pexp(-sv),		/* log q */
-							l1q = -cl_log1pexp(sv),		/* log (1 - q) */
-							u = exp(lq + log(t / A)),	/* q t / A */
+							et = exp(tt),
+							sv = s0 + c * M_PI * 0.5 * (et - 1.0 / et),
+							e = exp(-fabs(sv)),
+							l1pe = log1p(e),
+							lq = sv >= 0 ? -l1pe : sv - l1pe,	/* log q */
+							l1q = sv >= 0 ? -sv - l1pe : -l1pe,	/* log (1 - q) */
+							lw = a * lq + bb * l1q - lb,
+							q,
+							u,
 							hq;
 
 				if (tau == 0 && sgn > 0)
 					continue;	/* the node 0 once */
-				/* (1 - (1+u)^-rr) / q; its series where u is tiny (or denormal) */
+				if (lw < -745.0)
+					continue;	/* the weight underflows */
+				q = exp(lq);
+				u = q * tA;		/* q t / A */
+				/* (1 - (1+u)^-rr) / q; its series where u is tiny (or q underflows) */
 				if (rr * u < 1e-8)
 					hq = rta * (1.0 - 0.5 * (rr + 1.0) * u);
 				else
-					hq = -expm1(-rr * log1p(u)) / exp(lq);
-				sum += exp(a * lq + bb * l1q - lb) * c * M_PI * cosh(tt) * hq;
+					hq = -expm1(-rr * log1p(u)) / q;
+				sum += exp(lw) * c * M_PI * 0.5 * (et + 1.0 / et) * hq;
 			}
 		}
 		est = h * sum;

@@ -31,7 +31,7 @@ SELECT throws_ok($$SELECT clientele.clv(mp.p, ROW(0.1, 0.5, 15, 0, 1, true, 0, N
 	'22023', NULL, 'clv: infinite Gamma-Gamma spend');
 SELECT throws_ok($$SELECT clientele.mbgnbd_fit(x, x, 10) FROM (VALUES (1.5::float8)) v(x)$$, '22023', NULL, 'fit: a fractional frequency');
 SELECT throws_like($$SELECT clientele.mbgnbd_fit(1, 1, 2, pen) FROM (VALUES (0.1::float8), (0.2)) v(pen)$$,
-	'%penalizer must be the same for every row%', 'fit: a varying penalizer');
+	'%penalizer%must be the same for every row%', 'fit: a varying penalizer');
 SELECT throws_ok($$SELECT clientele.mbgnbd_fit(1, 1, 2, -1)$$, '22023', NULL, 'fit: a negative penalizer');
 SELECT is((SELECT clientele.mbgnbd_fit(x, x, x) FROM (SELECT 1::float8 WHERE false) v(x)), NULL, 'fit: empty input gives NULL');
 SELECT is((SELECT clientele.mbgnbd_fit(1, 1, 2)), NULL, 'fit: fewer customers than parameters give NULL');
@@ -64,7 +64,7 @@ SELECT is((SELECT clientele.bgbb_fit(x, tx, n, w) FROM (VALUES (1, 1, 6, 0::bigi
 	'fit: weight-0 and NULL rows are skipped (empty: NULL)');
 CREATE AGGREGATE pg_temp.bgnbd_state(float8, float8, float8) (SFUNC = clientele.bgnbd_fit_trans, STYPE = clientele.fit_state);
 SELECT throws_like($$SELECT clientele.bgbb_fit_final(pg_temp.bgnbd_state(1, 1, 2))$$,
-	'%state was made by the bgnbd fit%', 'a state of another model is refused');
+	'%state%bgbb_fit%bgnbd fit%', 'a state of another model is refused');
 SELECT throws_ok($$SELECT clientele.bgbb_fit_final(s) FROM (SELECT clientele.mbgnbd_fit_trans(NULL, 1, 1, 2) s) q$$, '0A000', NULL,
 	'a transition function outside an aggregate');
 
