@@ -32,7 +32,8 @@ COMMENT ON FUNCTION clientele.protect_builtin() IS
 	'Trigger of every configuration table: rows with builtin = true (or every row of a table without a builtin column) ship with the extension and only its scripts may insert, update, delete or truncate them; pg_dump keeps the other rows only. The trigger argument is the hint shown (what to do instead, e.g. copy the row with builtin = false).';
 
 CREATE FUNCTION clientele.config_table_register(p_table regclass, p_hint text DEFAULT NULL,
-	p_validate regprocedure DEFAULT NULL, p_what text DEFAULT NULL, p_rows text DEFAULT 'mixed')
+	p_validate regprocedure DEFAULT NULL, p_what text DEFAULT NULL, p_rows text DEFAULT 'mixed',
+	p_cached boolean DEFAULT true)
 RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -83,12 +84,14 @@ BEGIN
 			v_name OPERATOR(pg_catalog.||) '_protect_builtin_truncate', p_table,
 			'TRUNCATE would remove rows shipped with the extension: refused when there are any.');
 	END IF;
-	EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s '
-		'FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed()',
-		v_name OPERATOR(pg_catalog.||) '_config_changed', p_table);
-	EXECUTE pg_catalog.format('COMMENT ON TRIGGER %I ON %s IS %L',
-		v_name OPERATOR(pg_catalog.||) '_config_changed', p_table,
-		'Tells every backend to recompile its cached copy of the ' OPERATOR(pg_catalog.||) v_what OPERATOR(pg_catalog.||) ' after a change.');
+	IF p_cached THEN
+		EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s '
+			'FOR EACH STATEMENT EXECUTE FUNCTION clientele.config_changed()',
+			v_name OPERATOR(pg_catalog.||) '_config_changed', p_table);
+		EXECUTE pg_catalog.format('COMMENT ON TRIGGER %I ON %s IS %L',
+			v_name OPERATOR(pg_catalog.||) '_config_changed', p_table,
+			'Tells every backend to recompile its cached copy of the ' OPERATOR(pg_catalog.||) v_what OPERATOR(pg_catalog.||) ' after a change.');
+	END IF;
 	IF p_validate IS NOT NULL THEN
 		EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', v_name OPERATOR(pg_catalog.||) '_valid', p_table);
 		EXECUTE pg_catalog.format('CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %s '
@@ -107,9 +110,9 @@ BEGIN
 		PERFORM pg_catalog.pg_extension_config_dump(p_table, '');
 	END IF;
 END $$;
-REVOKE ALL ON FUNCTION clientele.config_table_register(regclass, text, regprocedure, text, text) FROM PUBLIC;
-COMMENT ON FUNCTION clientele.config_table_register(regclass, text, regprocedure, text, text) IS
-	'For the extension''s own scripts: makes p_table a configuration table of the one recipe. p_rows: mixed (the table has a column builtin boolean NOT NULL DEFAULT false, true on shipped rows), shipped (every row ships with the extension) or bank (every row is the bank''s). Installs the <table>_protect_builtin (row) and <table>_protect_builtin_truncate triggers (clientele.protect_builtin, hint p_hint; not for bank tables), the <table>_config_changed statement trigger (clientele.config_changed), with p_validate the deferred constraint trigger <table>_valid, and registers the table with pg_extension_config_dump (WHERE NOT builtin for mixed rows, every row for bank tables, none for shipped tables). p_what names the configuration in trigger comments. Idempotent (upgrade scripts call it again).';
+REVOKE ALL ON FUNCTION clientele.config_table_register(regclass, text, regprocedure, text, text, boolean) FROM PUBLIC;
+COMMENT ON FUNCTION clientele.config_table_register(regclass, text, regprocedure, text, text, boolean) IS
+	'For the extension''s own scripts: makes p_table a configuration table of the one recipe. p_rows: mixed (the table has a column builtin boolean NOT NULL DEFAULT false, true on shipped rows), shipped (every row ships with the extension) or bank (every row is the bank''s). Installs the <table>_protect_builtin (row) and <table>_protect_builtin_truncate triggers (clientele.protect_builtin, hint p_hint; not for bank tables), the <table>_config_changed statement trigger (clientele.config_changed) unless p_cached is false (no C code caches the table), with p_validate the deferred constraint trigger <table>_valid, and registers the table with pg_extension_config_dump (WHERE NOT builtin for mixed rows, every row for bank tables, none for shipped tables). p_what names the configuration in trigger comments. Idempotent (upgrade scripts call it again).';
 
 -- ===========================================================================
 -- Shared by the model fit aggregates (BG/NBD, Pareto/NBD, Gamma-Gamma):

@@ -211,7 +211,7 @@ COMMENT ON COLUMN clientele.income.cost IS 'Direct and allocated cost of serving
 -- The catalogue is a configuration table (sql/common.sql): shipped rows read-only.
 SELECT clientele.config_table_register('clientele.product_type',
 	'Add a product type of your own (builtin = false), e.g. a copy under another code with the settings you need.',
-	p_what => 'product catalogue');
+	p_what => 'product catalogue', p_cached => false);
 SELECT pg_catalog.pg_extension_config_dump('clientele.customer', '');
 SELECT pg_catalog.pg_extension_config_dump('clientele.account', '');
 SELECT pg_catalog.pg_extension_config_dump('clientele.balance', '');

@@ -368,7 +368,8 @@ SELECT criterion, '-infinity', threshold, inclusive, description, source, builti
 	 'High net worth: household annual income > CNY 300,000 in each of the last 3 years.', 'Source 003:84; domain notes section 2.', true)
 ) AS t(criterion, threshold, inclusive, description, source, builtin);
 SELECT clientele.config_table_register('clientele.regulatory_threshold',
-	'Add a row for the criterion with a later valid_from (builtin = false).', p_what => 'regulatory thresholds');
+	'Add a row for the criterion with a later valid_from (builtin = false).', p_what => 'regulatory thresholds',
+	p_cached => false);
 
 CREATE FUNCTION clientele.regulatory_class(
 	net_financial_assets numeric,

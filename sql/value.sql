@@ -232,12 +232,14 @@ INSERT INTO clientele.value_rate_default (product_type, ftp_spread, fee_rate, pd
 -- The config-table recipe (sql/common.sql): the specification and the
 -- default rates ship with the extension and only its scripts write them; the
 -- bank's values go to clientele.value_param / clientele.value_product_rate,
--- which pg_dump keeps.  value_setting() caches the parameters per backend.
+-- which pg_dump keeps.  value_setting() caches the parameters per backend; the
+-- rates are read by SQL (clientele.value_rates), not cached: no config_changed.
 SELECT clientele.config_table_register('clientele.value_param_spec',
 	'Set a parameter in clientele.value_param.', p_what => 'value settings', p_rows => 'shipped');
 SELECT clientele.config_table_register('clientele.value_param', p_what => 'value settings', p_rows => 'bank');
 SELECT clientele.config_table_register('clientele.value_rate_default',
-	'Set the rates of a product type in clientele.value_product_rate.', p_what => 'value rates', p_rows => 'shipped');
+	'Set the rates of a product type in clientele.value_product_rate.', p_what => 'value rates', p_rows => 'shipped',
+	p_cached => false);
 
 CREATE TABLE clientele.value_product_rate (
 	product_type  text PRIMARY KEY
@@ -278,7 +280,8 @@ COMMENT ON FUNCTION clientele.value_product_rate_check() IS 'Trigger function: r
 CREATE TRIGGER value_product_rate_check BEFORE INSERT OR UPDATE ON clientele.value_product_rate
 	FOR EACH ROW EXECUTE FUNCTION clientele.value_product_rate_check();
 COMMENT ON TRIGGER value_product_rate_check ON clientele.value_product_rate IS 'Validates each rate row on write.';
-SELECT clientele.config_table_register('clientele.value_product_rate', p_what => 'value rates', p_rows => 'bank');
+SELECT clientele.config_table_register('clientele.value_product_rate', p_what => 'value rates', p_rows => 'bank',
+	p_cached => false);
 
 CREATE VIEW clientele.value_rates AS
 SELECT t.product_type, t.category,

@@ -8,8 +8,8 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
-#include "catalog/pg_index.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
 #include "commands/trigger.h"

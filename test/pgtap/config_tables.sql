@@ -1,7 +1,7 @@
 -- The config-table recipe (sql/common.sql, docs/DEVELOPING.md): every configuration table is
 -- protected, watched and dumped the same way; shipped rows are written only by extension scripts.
 BEGIN;
-SELECT plan(31);
+SELECT plan(35);
 
 CREATE FUNCTION pg_temp.error_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $f$
 DECLARE v_state text; v_msg text; v_hint text;
@@ -20,8 +20,9 @@ SELECT c.oid::regclass AS tab, c.relname,
        EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'builtin' AND NOT a.attisdropped) AS mixed
 FROM pg_class c
 WHERE c.relnamespace = 'clientele'::regnamespace AND c.relkind = 'r'
-  AND EXISTS (SELECT FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = c.relname || '_config_changed');
-SELECT ok((SELECT count(*) FROM config_tables) >= 11, 'at least the 11 configuration tables of 0.2.0 are registered');
+  AND EXISTS (SELECT FROM pg_trigger t WHERE t.tgrelid = c.oid
+              AND t.tgname IN (c.relname || '_config_changed', c.relname || '_protect_builtin'));
+SELECT ok((SELECT count(*) FROM config_tables) >= 10, 'at least the 10 configuration tables of 0.2.0 with shipped rows or a C cache are registered');
 SELECT is((SELECT string_agg(c.relname, ', ') FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'builtin'
            WHERE c.relnamespace = 'clientele'::regnamespace AND c.relkind = 'r'
              AND c.oid NOT IN (SELECT tab FROM config_tables)), NULL,
@@ -38,11 +39,14 @@ SELECT is((SELECT string_agg(t.relname, ', ') FROM config_tables t
                WHERE e.extname = 'clientele' AND x.o = t.tab AND x.cond = 'WHERE NOT builtin')), NULL,
 	'pg_dump keeps exactly the bank''s rows of every table with shipped rows (WHERE NOT builtin)');
 SELECT is((SELECT string_agg(t.relname, ', ' ORDER BY t.relname) FROM config_tables t WHERE NOT t.mixed),
-	'churn_signal, churn_signal_setting, value_param, value_param_spec, value_product_rate, value_rate_default',
+	'churn_signal, churn_signal_setting, value_param, value_param_spec, value_rate_default',
 	'the tables without a builtin column are the value and signal tables (entirely shipped or entirely the bank''s)');
 SELECT is((SELECT string_agg(t.relname, ', ' ORDER BY t.relname) FROM config_tables t
            WHERE EXISTS (SELECT FROM pg_trigger g WHERE g.tgrelid = t.tab AND g.tgname ~ '(guard|read_only)$')), NULL,
 	'no table keeps a 0.1.0 guard or read-only trigger');
+SELECT is((SELECT x.cond FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS x(o, cond)
+           WHERE e.extname = 'clientele' AND x.o = 'clientele.value_product_rate'::regclass), '',
+	'a bank table (value_product_rate, every row the bank''s) is dumped whole');
 SELECT is((SELECT count(*) FROM pg_proc WHERE proname IN ('tier_builtin_guard', 'value_read_only')
            AND pronamespace = 'clientele'::regnamespace), 0::bigint, 'the 0.1.0 guard functions are gone');
 
@@ -90,6 +94,21 @@ SET CONSTRAINTS ALL DEFERRED;
 -- ---- product catalogue ---------------------------------------------------------------------
 SELECT throws_ok($$UPDATE clientele.product_type SET counts_in_aum = false WHERE product_type = 'insurance'$$, '42501',
 	'cannot update a row of clientele.product_type shipped with the extension', 'a shipped product type cannot be edited');
+CREATE FUNCTION pg_temp.detail_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $f$
+DECLARE v_detail text;
+BEGIN
+	EXECUTE p_sql;
+	RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
+	RETURN v_detail;
+END $f$;
+SELECT is(pg_temp.detail_of($$DELETE FROM clientele.product_type WHERE product_type = 'insurance'$$),
+	'Row (product_type)=(insurance) is builtin: pg_dump keeps only rows with builtin = false, so the change would be lost in a restore.',
+	'the error names the shipped row by its primary key');
+SELECT is(pg_temp.detail_of($$DELETE FROM clientele.rfm_segment_rule WHERE scheme = 'rfm_package' AND priority = 10$$),
+	'Row (scheme, priority, r_min, f_min, m_min)=(rfm_package, 10, 1, 1, 1) is builtin: pg_dump keeps only rows with builtin = false, so the change would be lost in a restore.',
+	'... a composite primary key too');
 SELECT lives_ok($$INSERT INTO clientele.product_type (product_type, category, may_go_negative, counts_in_aum, description)
 	VALUES ('bank_insurance', 'insurance', false, false, 'insurance outside AUM');
 	UPDATE clientele.product_type SET description = 'edited' WHERE product_type = 'bank_insurance';
@@ -127,8 +146,14 @@ SELECT throws_ok($$SELECT clientele.config_table_register('clientele.tier_scheme
 	'register: a table with a builtin column has mixed rows');
 SELECT throws_ok($$SELECT clientele.config_table_register('clientele.tier_scheme', p_rows => 'some')$$, '22023',
 	'p_rows must be mixed, shipped or bank, got some', 'register: p_rows is checked');
-SELECT is(has_function_privilege('public', 'clientele.config_table_register(regclass, text, regprocedure, text, text)', 'EXECUTE'), false,
+SELECT is(has_function_privilege('public', 'clientele.config_table_register(regclass, text, regprocedure, text, text, boolean)', 'EXECUTE'), false,
 	'register is not executable by PUBLIC');
+SELECT is((SELECT string_agg(c.relname, ', ' ORDER BY c.relname) FROM pg_class c
+           WHERE c.relnamespace = 'clientele'::regnamespace
+             AND c.relname ~ '^(value_|tier_|rfm_segment_|product_type$|regulatory_threshold$)'
+             AND EXISTS (SELECT FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgfoid = 'clientele.config_changed'::regproc)),
+	'rfm_segment_rule, rfm_segment_scheme, tier_band, tier_scheme, tier_version, value_param, value_param_spec',
+	'config_changed fires only on tables a C cache reads (tier schemes, RFM rules, value settings), not on those read by SQL (rates, product catalogue, regulatory thresholds)');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -5,4 +5,4 @@ COMMENT ON COLUMN clientele.product_type.builtin IS 'True for the rows shipped w
 -- The catalogue is a configuration table (sql/common.sql): shipped rows read-only.
 SELECT clientele.config_table_register('clientele.product_type',
 	'Add a product type of your own (builtin = false), e.g. a copy under another code with the settings you need.',
-	p_what => 'product catalogue');
+	p_what => 'product catalogue', p_cached => false);

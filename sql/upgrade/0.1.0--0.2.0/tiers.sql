@@ -22,7 +22,8 @@ SELECT clientele.config_table_register('clientele.tier_band',
 	'clientele.tier_check_trigger()', 'tier schemes');
 
 SELECT clientele.config_table_register('clientele.regulatory_threshold',
-	'Add a row for the criterion with a later valid_from (builtin = false).', p_what => 'regulatory thresholds');
+	'Add a row for the criterion with a later valid_from (builtin = false).', p_what => 'regulatory thresholds',
+	p_cached => false);
 
 
 -- tier_distribution says unknown schemes and early dates up front and re-raises

@@ -35,11 +35,14 @@ COMMENT ON FUNCTION clientele.value_param_check_all() IS 'Trigger function: reje
 -- The config-table recipe (sql/common.sql): the specification and the
 -- default rates ship with the extension and only its scripts write them; the
 -- bank's values go to clientele.value_param / clientele.value_product_rate,
--- which pg_dump keeps.  value_setting() caches the parameters per backend.
+-- which pg_dump keeps.  value_setting() caches the parameters per backend; the
+-- rates are read by SQL (clientele.value_rates), not cached: no config_changed.
 SELECT clientele.config_table_register('clientele.value_param_spec',
 	'Set a parameter in clientele.value_param.', p_what => 'value settings', p_rows => 'shipped');
 SELECT clientele.config_table_register('clientele.value_param', p_what => 'value settings', p_rows => 'bank');
 SELECT clientele.config_table_register('clientele.value_rate_default',
-	'Set the rates of a product type in clientele.value_product_rate.', p_what => 'value rates', p_rows => 'shipped');
+	'Set the rates of a product type in clientele.value_product_rate.', p_what => 'value rates', p_rows => 'shipped',
+	p_cached => false);
 
-SELECT clientele.config_table_register('clientele.value_product_rate', p_what => 'value rates', p_rows => 'bank');
+SELECT clientele.config_table_register('clientele.value_product_rate', p_what => 'value rates', p_rows => 'bank',
+	p_cached => false);
