@@ -43,6 +43,13 @@ REGRESS_OPTS = --inputdir=test --outputdir=test --load-extension=clientele
 PG_CONFIG  ?= pg_config
 PGXS       := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 
+# `make ... SANITIZE=1`: AddressSanitizer + UndefinedBehaviorSanitizer (gcc's
+# runtimes; the server must preload libasan, see scripts/test.sh).  The build
+# flavour is remembered in .flavour so that switching rebuilds every object.
+SAN_FLAGS   = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=undefined,float-cast-overflow
+FLAVOUR    := $(if $(SANITIZE),sanitize,plain)
+$(shell [ "$$(cat .flavour 2>/dev/null)" = "$(FLAVOUR)" ] || echo "$(FLAVOUR)" > .flavour)
+
 ifneq ($(PGXS),)
 # PostgreSQL headers are included as system headers so that our own code is
 # held to -Wall -Wextra -Werror without tripping over theirs.
@@ -50,10 +57,14 @@ PG_CPPFLAGS = -isystem $(shell $(PG_CONFIG) --includedir-server) -I$(srcdir)/src
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 PG_CPPFLAGS += -DCLIENTELE_VERSION=\"$(EXTVERSION)\"
 SHLIB_LINK  = -lm
+ifneq ($(SANITIZE),)
+PG_CFLAGS  += $(SAN_FLAGS)
+SHLIB_LINK += $(SAN_FLAGS)
+endif
 EXTRA_CLEAN = $(UNIT_BINS) test/results test/regression.diffs test/regression.out
 include $(PGXS)
 
-$(OBJS): $(CL_HEADERS)
+$(OBJS): $(CL_HEADERS) .flavour
 src/common/clientele.o: clientele.control
 else
 all install installcheck:
@@ -76,17 +87,40 @@ $(UPGRADE_SCRIPT): $(UPGRADE_PARTS) clientele.control Makefile
 UNIT_SRCS   = $(sort $(wildcard test/unit/test_*.c))
 UNIT_BINS   = $(UNIT_SRCS:.c=.bin)
 CORE_SRCS   = $(sort $(wildcard src/core/*.c))
-UNIT_CFLAGS = -std=c99 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc/core -Itest/unit
+UNIT_CFLAGS = -std=c99 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc/core -Itest/unit $(if $(SANITIZE),$(SAN_FLAGS))
 
-test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/tap.h
+test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/tap.h .flavour
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) -lm
 
 unitcheck: $(UNIT_BINS)
 	@for b in $(UNIT_BINS); do echo "# $$b"; ./$$b || exit 1; done
 
+# libFuzzer targets of the inputs a user can hand to src/core (test/fuzz/),
+# built with clang; `make fuzz` runs each for FUZZ_SECONDS from a seed corpus
+# of valid states (test/fuzz/gen_seeds.c); `make test` runs each for 20 s.
+FUZZ_CC      = clang
+FUZZ_SECONDS = 60
+FUZZ_SRCS    = $(sort $(wildcard test/fuzz/fuzz_*.c))
+FUZZ_BINS    = $(patsubst test/fuzz/%.c,tmp/fuzz/%,$(FUZZ_SRCS))
+FUZZ_CFLAGS  = -std=c99 -g -O1 -D_GNU_SOURCE -Isrc/core -Itest/fuzz \
+	-fsanitize=fuzzer,address,undefined,float-cast-overflow -fno-sanitize-recover=undefined,float-cast-overflow
+
+tmp/fuzz/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz.h $(CORE_SRCS) $(wildcard src/core/*.h)
+	@mkdir -p tmp/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) -lm
+
+tmp/fuzz/gen_seeds: test/fuzz/gen_seeds.c $(CORE_SRCS) $(wildcard src/core/*.h)
+	@mkdir -p tmp/fuzz
+	$(CC) -std=c99 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc/core -o $@ $< $(CORE_SRCS) -lm
+
+fuzz-build: $(FUZZ_BINS) tmp/fuzz/gen_seeds
+
+fuzz: fuzz-build
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
 # make test: everything; make test T="upgrade regress": only those suites / shell tests
 test:
-	bash scripts/test.sh $(T)
+	SANITIZE=$(SANITIZE) bash scripts/test.sh $(T)
 
 demo:
 	bash scripts/demo.sh
@@ -97,4 +131,4 @@ demo-stop:
 bench:
 	bash scripts/bench.sh
 
-.PHONY: test demo demo-stop bench unitcheck
+.PHONY: test demo demo-stop bench unitcheck fuzz fuzz-build
