@@ -152,6 +152,14 @@ done
 # --- sanitizer reports -------------------------------------------------------------
 if [ -n "$SANITIZE" ]; then
 	log "sanitizer reports in the server log"
+	# the check must be able to fail: a backend that loaded clientele runs with ASan
+	active=$(psqlq -At -d postgres -c "LOAD 'clientele'" -c "SELECT pg_read_file('/proc/self/maps') ~ 'libasan' AND pg_read_file('/proc/self/maps') ~ 'clientele\.so'" 2>&1 | tail -1)
+	if [ "$active" = t ]; then
+		pass=$((pass+1)); echo "  ok - backends run the instrumented clientele.so with the ASan runtime"
+	else
+		fail=$((fail+1)); failed_names+=("sanitizer: the server does not run with ASan ($active)")
+		echo "  not ok - the server does not run with ASan: $active"
+	fi
 	reports=$(grep -cE 'ERROR: AddressSanitizer|runtime error: ' "$TESTDIR/server.log")
 	if [ "$reports" -eq 0 ]; then
 		pass=$((pass+1)); echo "  ok - no AddressSanitizer / UBSan report in the server log"
