@@ -8,6 +8,7 @@
 #include "clientele.h"
 
 #include "utils/memutils.h"
+#include "hex.h"
 
 PG_MODULE_MAGIC;
 
@@ -21,18 +22,6 @@ Datum
 clientele_version(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_TEXT_P(cstring_to_text(CLIENTELE_VERSION));
-}
-
-static inline int
-cl_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 char *
@@ -74,18 +63,12 @@ cl_hex_parse(const char *str, const char *prefix, const char *typname, size_t *n
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type %s: value too long", typname)));
 	buf = palloc0(Max(n, 1));
-	for (i = 0; i < n; i++)
-	{
-		int			hi = cl_hexval(str[plen + 2 * i]),
-					lo = cl_hexval(str[plen + 2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid input syntax for type %s: \"%c%c\" is not a hex byte", typname,
-							str[plen + 2 * i], str[plen + 2 * i + 1])));
-		buf[i] = (char) (hi * 16 + lo);
-	}
+	i = cl_hex_decode(str + plen, n, (unsigned char *) buf);
+	if (i < n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type %s: \"%c%c\" is not a hex byte", typname,
+						str[plen + 2 * i], str[plen + 2 * i + 1])));
 	*nbytes = n;
 	return buf;
 }

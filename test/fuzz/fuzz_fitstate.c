@@ -7,7 +7,9 @@
  *		what the aggregates do with it: listing its rows (sorted, distinct,
  *		counts adding up), growing into a hashed state and adding a row (the
  *		transition function), combining with itself (the combine function),
- *		and the portable serial form when the core has one.
+ *		and the portable serial form when the core has one.  An input that
+ *		starts with the text prefix "clfs1:" is first hex-decoded by
+ *		cl_hex_decode(), the decoder of fit_state_in().
  */
 #include "fuzz.h"
 
@@ -15,6 +17,7 @@
 #include <stddef.h>
 
 #include "fitstate.h"
+#include "hex.h"
 
 static void
 check_rows(const cl_fitstate *st)
@@ -78,8 +81,31 @@ grow_add_combine(const cl_fitstate *st)
 	free(h);
 }
 
+static void fuzz_bytes(const uint8_t *data, size_t size);
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char prefix[] = "clfs1:";
+	size_t		plen = sizeof(prefix) - 1;
+
+	if (size >= plen && memcmp(data, prefix, plen) == 0)
+	{
+		/* the text form: fit_state_in() wants an even number of digits */
+		size_t		n = (size - plen) / 2;
+		unsigned char *buf = malloc(n + 1);
+
+		if ((size - plen) % 2 == 0 && cl_hex_decode((const char *) data + plen, n, buf) == n)
+			fuzz_bytes(buf, n);
+		free(buf);
+		return 0;
+	}
+	fuzz_bytes(data, size);
+	return 0;
+}
+
+static void
+fuzz_bytes(const uint8_t *data, size_t size)
 {
 	/* the bytes of the text form, as fit_state_in() sees them */
 	if (size >= offsetof(cl_fitstate, slots) && size <= (1 << 20))
@@ -130,5 +156,4 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 #endif
-	return 0;
 }

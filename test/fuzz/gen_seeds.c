@@ -79,6 +79,18 @@ seeds_fitstate(void)
 		c->compact = 1;
 		memset(c, 0, 4);
 		put("fuzz_fitstate", s, c, sz);
+		if (s % 4 == 1)
+		{
+			/* the text form, as fit_state_out() writes it */
+			char	   *t = malloc(6 + 2 * sz + 1);
+			size_t		i;
+
+			memcpy(t, "clfs1:", 6);
+			for (i = 0; i < sz; i++)
+				sprintf(t + 6 + 2 * i, "%02x", ((unsigned char *) c)[i]);
+			put("fuzz_fitstate", 200 + s, t, 6 + 2 * sz);
+			free(t);
+		}
 #ifdef CL_FITSTATE_WIRE_VERSION
 		{
 			size_t		wsz = cl_fitstate_wire_size(n);
