@@ -93,7 +93,7 @@ UNIT_BINS   = $(UNIT_SRCS:.c=.bin)
 CORE_SRCS   = $(sort $(wildcard src/core/*.c))
 UNIT_CFLAGS = -std=c99 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc/core -Itest/unit $(if $(SANITIZE),$(SAN_FLAGS))
 
-test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/tap.h .flavour
+test/unit/%.bin: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/unit/*.h) .flavour
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) -lm
 
 unitcheck: $(UNIT_BINS)
@@ -106,10 +106,10 @@ FUZZ_CC      = clang
 FUZZ_SECONDS = 60
 FUZZ_SRCS    = $(sort $(wildcard test/fuzz/fuzz_*.c))
 FUZZ_BINS    = $(patsubst test/fuzz/%.c,tmp/fuzz/%,$(FUZZ_SRCS))
-FUZZ_CFLAGS  = -std=c99 -g -O1 -D_GNU_SOURCE -Isrc/core -Itest/fuzz \
+FUZZ_CFLAGS  = -std=c99 -g -O1 -D_GNU_SOURCE -Isrc/core -Itest/fuzz -Itest/unit \
 	-fsanitize=fuzzer,address,undefined,float-cast-overflow -fno-sanitize-recover=undefined,float-cast-overflow
 
-tmp/fuzz/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz.h $(CORE_SRCS) $(wildcard src/core/*.h)
+tmp/fuzz/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz.h test/unit/banding_double.h $(CORE_SRCS) $(wildcard src/core/*.h)
 	@mkdir -p tmp/fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) -lm
 

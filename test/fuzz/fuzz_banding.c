@@ -14,41 +14,16 @@
 #include "fuzz.h"
 
 #include "banding.h"
+#include "banding_double.h"
 
 #define MAX_BANDS 12
-
-typedef struct
-{
-	double		lo,
-				hi;
-} Bounds;
-
-static int
-key_cmp(const void *key, int band, int which, void *ctx)
-{
-	const Bounds *b = ctx;
-	double		k = *(const double *) key;
-	double		v = which == CL_BOUND_LOWER ? b[band].lo : b[band].hi;
-
-	return k < v ? -1 : (k > v ? 1 : 0);
-}
-
-static int
-pair_cmp(int a, int wa, int b, int wb, void *ctx)
-{
-	const Bounds *d = ctx;
-	double		x = wa == CL_BOUND_LOWER ? d[a].lo : d[a].hi;
-	double		y = wb == CL_BOUND_LOWER ? d[b].lo : d[b].hi;
-
-	return x < y ? -1 : (x > y ? 1 : 0);
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	FuzzIn		in = {data, size};
 	ClBand		bands[MAX_BANDS];
-	Bounds		d[MAX_BANDS];
+	DBounds		d[MAX_BANDS];
 	int			n,
 				i,
 				contiguous,
@@ -73,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		d[i].lo = (double) (int8_t) fuzz_u64(&in, 1);
 		d[i].hi = (double) (int8_t) fuzz_u64(&in, 1);
 	}
-	rc = cl_bands_validate(bands, n, pair_cmp, d, contiguous, &bad_a, &bad_b);
+	rc = cl_bands_validate(bands, n, dcmpb, d, contiguous, &bad_a, &bad_b);
 	FUZZ_CHECK(rc >= CL_BANDS_OK && rc <= CL_BANDS_GAP, "a known result code");
 	if (rc != CL_BANDS_OK)
 	{
@@ -102,20 +77,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					hint;
 
 		for (j = 0; j < n; j++)
-			if (cl_band_contains(bands, j, key_cmp, &keys[i], d))
+			if (cl_band_contains(bands, j, dcmp, &keys[i], d))
 			{
 				found = j;
 				count++;
 			}
 		FUZZ_CHECK(count <= 1, "an accepted set has no overlapping bands");
 		for (hint = -1; hint < n; hint++)
-			FUZZ_CHECK(cl_band_find(bands, n, key_cmp, &keys[i], d, hint) == found,
+			FUZZ_CHECK(cl_band_find(bands, n, dcmp, &keys[i], d, hint) == found,
 					   "cl_band_find agrees with a linear scan, whatever the hint");
 		if (contiguous && found < 0)
 		{
 			/* outside every band: below the first band or above the last */
-			int			below_first = bands[0].has_lower && key_cmp(&keys[i], 0, CL_BOUND_LOWER, d) <= 0;
-			int			above_last = bands[n - 1].has_upper && key_cmp(&keys[i], n - 1, CL_BOUND_UPPER, d) >= 0;
+			int			below_first = bands[0].has_lower && dcmp(&keys[i], 0, CL_BOUND_LOWER, d) <= 0;
+			int			above_last = bands[n - 1].has_upper && dcmp(&keys[i], n - 1, CL_BOUND_UPPER, d) >= 0;
 
 			FUZZ_CHECK(below_first || above_last, "a contiguous set has no gap");
 		}
