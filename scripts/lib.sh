@@ -43,6 +43,8 @@ as_owner() {
 }
 
 # cluster_start DIR PORT [extra postgresql.conf lines...]
+# The server is started with the environment assignments in CLUSTER_ENV
+# (an array, e.g. the sanitizer runtime of a SANITIZE=1 build).
 # Creates (if needed) and starts a cluster in DIR, unix socket in DIR/sock,
 # listening on no TCP address.  Exports PGHOST, PGPORT, PGUSER.
 cluster_start() {
@@ -81,7 +83,7 @@ cluster_start() {
 		} | as_owner tee -a "$dir/data/postgresql.conf" >/dev/null
 	fi
 	if ! as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-		as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
+		as_owner env ${CLUSTER_ENV[@]+"${CLUSTER_ENV[@]}"} "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
 			|| { tail -20 "$dir/server.log"; die "server did not start"; }
 	fi
 	export PGHOST="$dir/sock" PGPORT=$port PGUSER=postgres
@@ -113,3 +115,51 @@ datasets_dir() {
 
 # Running under CI (CI=true, as CI services set it)?
 is_ci() { case "${CI:-}" in ""|false|0|no) return 1;; *) return 0;; esac; }
+
+# SANITIZE=1: the sanitizer runtimes of the compiler the extension is built
+# with (gcc: libasan, libubsan, shipped with libgcc-<n>-dev) must exist; the
+# server preloads them.  Sets CLUSTER_ENV for cluster_start.
+sanitizer_env() {
+	local cc asan ubsan
+	cc=$("$PG_CONFIG" --cc | awk '{print $1}')
+	asan=$("$cc" -print-file-name=libasan.so 2>/dev/null)
+	ubsan=$("$cc" -print-file-name=libubsan.so 2>/dev/null)
+	if [ ! -f "$asan" ] || [ ! -f "$ubsan" ]; then
+		[ "$(id -u)" -eq 0 ] || die "SANITIZE=1 needs the sanitizer runtimes of $cc (libasan, libubsan)"
+		log "installing the sanitizer runtimes"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq >/dev/null
+		apt-get install -y -qq "libgcc-$("$cc" -dumpversion | cut -d. -f1)-dev" >/dev/null
+		asan=$("$cc" -print-file-name=libasan.so); ubsan=$("$cc" -print-file-name=libubsan.so)
+		[ -f "$asan" ] && [ -f "$ubsan" ] || die "no libasan/libubsan for $cc"
+	fi
+	asan=$(readlink -f "$asan"); ubsan=$(readlink -f "$ubsan")
+	# initialises ASan before the first bindtextdomain() (see the file)
+	mkdir -p "$ROOT/tmp"
+	"$cc" -shared -fPIC -O2 -Wall -Werror -o "$ROOT/tmp/asan_early_init.so" "$ROOT/test/sanitize/asan_early_init.c" -ldl \
+		|| die "building test/sanitize/asan_early_init.c failed"
+	chmod 755 "$ROOT/tmp/asan_early_init.so"
+	# postgres leaks by design (memory contexts, exit-time frees skipped): no leak check.
+	# abort_on_error: a report kills the backend (the log names it, the test fails).
+	CLUSTER_ENV=("LD_PRELOAD=$asan $ROOT/tmp/asan_early_init.so $ubsan"
+		"ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:print_stacktrace=1:detect_stack_use_after_return=0:handle_segv=1:allow_user_segv_handler=1"
+		"UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+}
+
+# The fuzz targets need clang with libFuzzer and the sanitizer runtimes
+# (Debian: clang and libclang-rt-<version>-dev); installed when missing.
+fuzz_ready() {
+	printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void) d; (void) n; return 0; }\n' \
+		| clang -x c -fsanitize=fuzzer,address,undefined -o /dev/null - >/dev/null 2>&1
+}
+ensure_fuzz_deps() {
+	command -v clang >/dev/null && fuzz_ready && return 0
+	[ "$(id -u)" -eq 0 ] || die "the fuzz targets need clang with libFuzzer (apt-get install clang libclang-rt-dev)"
+	log "installing clang and its libFuzzer runtime"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null
+	apt-get install -y -qq clang >/dev/null
+	local v; v=$(clang --version | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -1)
+	apt-get install -y -qq "libclang-rt-$v-dev" >/dev/null 2>&1 || apt-get install -y -qq libclang-rt-dev >/dev/null
+	fuzz_ready || die "clang cannot build libFuzzer targets"
+}

@@ -5,10 +5,11 @@
 #   unit      plain-C TAP tests of src/core (test/unit/test_*.c)
 #   regress   pg_regress through `make installcheck` (test/sql/*.sql vs expected/*.out)
 #   pgtap     pgTAP suites through pg_prove (test/pgtap/*.sql)
+#   fuzz      libFuzzer targets of test/fuzz/ (CLIENTELE_FUZZ_SECONDS each, default 20)
 #   shell     other end-to-end tests (test/shell/*.sh), each prints TAP
 # Set CLIENTELE_TEST_KEEP=1 to leave the cluster running afterwards.
 # Arguments (or `make test T="..."`) select what runs: suite names (unit,
-# regress, pgtap, shell) and/or shell test names (e.g. `upgrade` for
+# regress, pgtap, fuzz, shell) and/or shell test names (e.g. `upgrade` for
 # test/shell/upgrade.sh); none = everything.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -22,6 +23,12 @@ want() { # want SUITE [SHELL_TEST]: is this suite (or shell test) selected?
 }
 
 ensure_deps
+export SANITIZE=${SANITIZE:-}
+CLUSTER_ENV=()
+if [ -n "$SANITIZE" ]; then
+	sanitizer_env
+	log "SANITIZE=1: AddressSanitizer + UBSan build; server started with ${CLUSTER_ENV[*]}"
+fi
 build_install || die "build failed"
 
 TESTDIR=$ROOT/tmp/test
@@ -86,6 +93,21 @@ count_tap unit < <(printf '%s\n' "$out")
 [ $rc -eq 0 ] || { fail=$((fail+1)); failed_names+=("unit: make unitcheck exited $rc"); printf '%s\n' "$out" | tail -20; }
 fi
 
+# --- fuzz targets ----------------------------------------------------------------
+if want fuzz; then
+log "fuzz targets (libFuzzer, ${CLIENTELE_FUZZ_SECONDS:-20} s each)"
+ensure_fuzz_deps
+if out=$(make -s --no-print-directory fuzz-build 2>&1); then
+	out=$(bash scripts/fuzz.sh "${CLIENTELE_FUZZ_SECONDS:-20}" 2>&1); rc=$?
+	printf '%s\n' "$out" | sed 's/^/  /'
+	count_tap fuzz < <(printf '%s\n' "$out")
+	[ $rc -eq 0 ] || printf '%s\n' "$out" | grep -q '^not ok' || { fail=$((fail+1)); failed_names+=("fuzz: scripts/fuzz.sh exited $rc"); }
+else
+	printf '%s\n' "$out" | tail -20 | sed 's/^/  /'
+	fail=$((fail+1)); failed_names+=("fuzz: building the fuzz targets failed")
+fi
+fi
+
 # --- pg_regress -----------------------------------------------------------------
 if want regress; then
 log "pg_regress (make installcheck)"
@@ -126,6 +148,29 @@ for t in test/shell/*.sh; do
 	count_tap "$t" < <(printf '%s\n' "$out")
 	[ $rc -eq 0 ] || { printf '%s\n' "$out" | grep -q '^not ok' || { fail=$((fail+1)); failed_names+=("$t exited $rc"); }; }
 done
+
+# --- sanitizer reports -------------------------------------------------------------
+if [ -n "$SANITIZE" ]; then
+	log "sanitizer reports in the server log"
+	# the check must be able to fail: a backend that loaded clientele runs with ASan
+	active=$(psqlq -At -d postgres -c "LOAD 'clientele'" -c "SELECT pg_read_file('/proc/self/maps') ~ 'libasan' AND pg_read_file('/proc/self/maps') ~ 'clientele\.so'" 2>&1 | tail -1)
+	if [ "$active" = t ]; then
+		pass=$((pass+1)); echo "  ok - backends run the instrumented clientele.so with the ASan runtime"
+	else
+		fail=$((fail+1)); failed_names+=("sanitizer: the server does not run with ASan ($active)")
+		echo "  not ok - the server does not run with ASan: $active"
+	fi
+	reports=$(grep -cE 'ERROR: AddressSanitizer|runtime error: ' "$TESTDIR/server.log")
+	if [ "$reports" -eq 0 ]; then
+		pass=$((pass+1)); echo "  ok - no AddressSanitizer / UBSan report in the server log"
+	else
+		fail=$((fail+reports)); failed_names+=("sanitizer: $reports report(s) in $TESTDIR/server.log")
+		echo "  not ok - $reports sanitizer report(s) in the server log:"
+		grep -E -A30 'ERROR: AddressSanitizer|runtime error: ' "$TESTDIR/server.log" | head -150 | sed 's/^/    /'
+		mkdir -p "$ROOT/tmp" && cp "$TESTDIR/server.log" "$ROOT/tmp/sanitize-server.log" \
+			&& echo "  (server log kept in tmp/sanitize-server.log)"
+	fi
+fi
 
 echo
 if [ ${#skip_reasons[@]} -gt 0 ]; then

@@ -776,12 +776,6 @@ typedef struct RfmSchemeSet
 static const char *const rfm_rule_tables[] = {"rfm_segment_scheme", "rfm_segment_rule"};
 static ClConfigCache rfm_rule_cache = CL_CONFIG_CACHE("rfm segment rules", rfm_rule_tables);
 
-static inline int
-rfm_cell_index(int ntiles, int r, int f, int m)
-{
-	return ((r - 1) * ntiles + (f - 1)) * ntiles + (m - 1);
-}
-
 /*
  * Reads every scheme and its rules (first match by priority) into lookup
  * cubes.  The tables' triggers have validated them: ranges within 1..ntiles.
@@ -812,11 +806,9 @@ rfm_build_schemes(MemoryContext cxt, void *arg)
 		char	   *scheme = SPI_getvalue(tup, td, 1);
 		bool		isnull;
 		int			bounds[6];
+		rfm_rule_bounds rule;
 		char	   *segment;
-		int			seg,
-					r,
-					f,
-					m;
+		int			seg;
 
 		if (cur == NULL || strcmp(cur->name, scheme) != 0)
 		{
@@ -840,23 +832,22 @@ rfm_build_schemes(MemoryContext cxt, void *arg)
 		for (k = 0; k < 6; k++)
 		{
 			bounds[k] = DatumGetInt16(SPI_getbinval(tup, td, 5 + k, &isnull));
-			if (isnull || bounds[k] < 1 || bounds[k] > cur->ntiles)
-				elog(ERROR, "rfm segment rule of scheme \"%s\" is out of range", cur->name);
+			if (isnull)
+				bounds[k] = 0;	/* out of range: refused below */
 		}
+		rule.r_min = bounds[0];
+		rule.r_max = bounds[1];
+		rule.f_min = bounds[2];
+		rule.f_max = bounds[3];
+		rule.m_min = bounds[4];
+		rule.m_max = bounds[5];
 		for (seg = 0; seg < cur->nsegments; seg++)
 			if (strcmp(cur->segments[seg], segment) == 0)
 				break;
 		if (seg == cur->nsegments)
 			cur->segments[cur->nsegments++] = MemoryContextStrdup(cxt, segment);
-		for (r = bounds[0]; r <= bounds[1]; r++)
-			for (f = bounds[2]; f <= bounds[3]; f++)
-				for (m = bounds[4]; m <= bounds[5]; m++)
-				{
-					int			c = rfm_cell_index(cur->ntiles, r, f, m);
-
-					if (cur->cell[c] < 0)
-						cur->cell[c] = (int16) seg;
-				}
+		if (!rfm_cube_fill(cur->cell, cur->ntiles, &rule, (int16) seg))
+			elog(ERROR, "rfm segment rule of scheme \"%s\" is out of range", cur->name);
 	}
 	SPI_finish();
 	return set;
@@ -907,7 +898,7 @@ clientele_rfm_segment(PG_FUNCTION_ARGS)
 				 : errdetail("No RFM segment scheme is defined."),
 				 errhint("The schemes are the rows of clientele.rfm_segment_scheme.")));
 	}
-	c = rfm_cell_index(sc->ntiles,
+	c = rfm_cube_index(sc->ntiles,
 					   rfm_check_score(PG_GETARG_INT32(1), "recency", sc),
 					   rfm_check_score(PG_GETARG_INT32(2), "frequency", sc),
 					   rfm_check_score(PG_GETARG_INT32(3), "monetary", sc));

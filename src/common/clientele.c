@@ -10,6 +10,7 @@
 #include "miscadmin.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "hex.h"
 
 #include "fitstate.h"
 #include "optim.h"
@@ -83,18 +84,6 @@ cl_agg_context(FunctionCallInfo fcinfo)
 	return aggcxt;
 }
 
-static inline int
-cl_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 char *
 cl_hex_text(const char *prefix, const unsigned char *bytes, size_t n)
 {
@@ -134,18 +123,12 @@ cl_hex_parse(const char *str, const char *prefix, const char *typname, size_t *n
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type %s: value too long", typname)));
 	buf = palloc0(Max(n, 1));
-	for (i = 0; i < n; i++)
-	{
-		int			hi = cl_hexval(str[plen + 2 * i]),
-					lo = cl_hexval(str[plen + 2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid input syntax for type %s: \"%c%c\" is not a hex byte", typname,
-							str[plen + 2 * i], str[plen + 2 * i + 1])));
-		buf[i] = (char) (hi * 16 + lo);
-	}
+	i = cl_hex_decode(str + plen, n, (unsigned char *) buf);
+	if (i < n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type %s: \"%c%c\" is not a hex byte", typname,
+						str[plen + 2 * i], str[plen + 2 * i + 1])));
 	*nbytes = n;
 	return buf;
 }

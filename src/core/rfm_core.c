@@ -152,3 +152,29 @@ rfm_ntile_score(int64_t n_below, int64_t n_total, int ntiles)
 	/* n_below < n_total, so the result is in 1..ntiles; no overflow for sane n */
 	return 1 + (int) ((__int128) ntiles * n_below / n_total);
 }
+
+bool
+rfm_cube_fill(int16_t *cells, int ntiles, const rfm_rule_bounds *rule, int16_t segment)
+{
+	const int	b[6] = {rule->r_min, rule->r_max, rule->f_min, rule->f_max, rule->m_min, rule->m_max};
+	int			k,
+				r,
+				f,
+				m;
+
+	if (ntiles < 1 || ntiles > RFM_MAX_NTILES)
+		return false;
+	for (k = 0; k < 6; k++)
+		if (b[k] < 1 || b[k] > ntiles)
+			return false;
+	for (r = b[0]; r <= b[1]; r++)
+		for (f = b[2]; f <= b[3]; f++)
+			for (m = b[4]; m <= b[5]; m++)
+			{
+				int			c = rfm_cube_index(ntiles, r, f, m);
+
+				if (cells[c] < 0)
+					cells[c] = segment;
+			}
+	return true;
+}

@@ -78,4 +78,34 @@ extern int	rfm_days_merge(const rfm_daykey *a, int na, const rfm_daykey *b, int 
  */
 extern int	rfm_ntile_score(int64_t n_below, int64_t n_total, int ntiles);
 
+/*
+ * Compiled RFM segment scheme: a cube of ntiles^3 cells (r, f, m scores
+ * 1..ntiles), each the index of the segment of the first matching rule or -1.
+ * rfm_cube_fill() applies one rule (inclusive ranges) to the cells still
+ * unassigned; rules are applied in priority order, so the first match wins.
+ * It returns false (and changes nothing) when a bound is outside 1..ntiles
+ * or ntiles is outside 1..RFM_MAX_NTILES; an empty range (min > max) matches
+ * nothing.
+ */
+#define RFM_MAX_NTILES 100
+
+typedef struct rfm_rule_bounds
+{
+	int			r_min,
+				r_max,
+				f_min,
+				f_max,
+				m_min,
+				m_max;
+} rfm_rule_bounds;
+
+static inline int
+rfm_cube_index(int ntiles, int r, int f, int m)
+{
+	return ((r - 1) * ntiles + (f - 1)) * ntiles + (m - 1);
+}
+
+extern bool rfm_cube_fill(int16_t *cells, int ntiles, const rfm_rule_bounds *rule,
+						  int16_t segment);
+
 #endif							/* CL_RFM_CORE_H */

@@ -231,6 +231,9 @@ cl_adb_compute(ClSeg *segs, size_t n, int sorted,
 	int64_t		next = from;		/* first day not yet accounted for */
 	size_t		i;
 
+	/* an empty range (to < from: only from a corrupt serialised state) */
+	if (ndays <= 0)
+		return CL_ADB_OVERFLOW;
 	if (!sorted && n > 1)
 		qsort(segs, n, sizeof(ClSeg), seg_cmp);
 	for (i = 0; i < n; i++)

@@ -104,7 +104,7 @@ typedef enum ClAdbStatus
 {
 	CL_ADB_OK = 0,
 	CL_ADB_DUPLICATE,			/* two snapshots on the same day */
-	CL_ADB_OVERFLOW
+	CL_ADB_OVERFLOW				/* the average does not fit, or an empty range */
 } ClAdbStatus;
 
 /*

@@ -123,5 +123,29 @@ main(void)
 	ok(rfm_ntile_score(3, 4, 5) == 4, "four values use scores 1, 2, 3, 4");
 	ok(rfm_ntile_score(5, 5, 5) == 0 && rfm_ntile_score(-1, 5, 5) == 0 && rfm_ntile_score(0, 0, 5) == 0 &&
 	   rfm_ntile_score(0, 5, 0) == 0, "bad arguments give 0");
+
+	/* the segment rule compiler: first match wins, out-of-range refused */
+	{
+		int16_t		cells[5 * 5 * 5];
+		rfm_rule_bounds all = {1, 5, 1, 5, 1, 5},
+					top = {5, 5, 4, 5, 1, 5},
+					bad = {0, 5, 1, 5, 1, 5},
+					empty = {3, 2, 1, 5, 1, 5};
+		int			i,
+					unset = 0;
+
+		for (i = 0; i < 125; i++)
+			cells[i] = -1;
+		ok(rfm_cube_fill(cells, 5, &top, 0) && rfm_cube_fill(cells, 5, &all, 1),
+		   "rules within 1..ntiles are accepted");
+		ok(cells[rfm_cube_index(5, 5, 5, 1)] == 0 && cells[rfm_cube_index(5, 5, 3, 1)] == 1 &&
+		   cells[rfm_cube_index(5, 1, 1, 1)] == 1, "the first matching rule gives the segment");
+		ok(!rfm_cube_fill(cells, 5, &bad, 2) && !rfm_cube_fill(cells, 11 * 11, &all, 2),
+		   "a bound or ntiles out of range is refused");
+		ok(rfm_cube_fill(cells, 5, &empty, 2), "an empty range is accepted and matches nothing");
+		for (i = 0; i < 125; i++)
+			unset += cells[i] == 2;
+		ok(unset == 0, "refused and empty rules wrote nothing");
+	}
 	return tap_done();
 }

@@ -33,7 +33,8 @@ enc(unsigned char *buf, int long_fmt, int neg, int weight, int dscale,
 		memcpy(buf + 2, &w, 2);
 		off = 4;
 	}
-	memcpy(buf + off, d, 2 * (size_t) nd);
+	if (nd > 0)
+		memcpy(buf + off, d, 2 * (size_t) nd);
 	return off + 2 * (size_t) nd;
 }
 

@@ -1,0 +1,243 @@
+/*
+ * gen_seeds.c
+ *		Writes the seed corpus of the fuzz targets: valid inputs built with the
+ *		same src/core functions the server uses, so that the fuzzers start
+ *		from states an aggregate could have produced.
+ *		Usage: gen_seeds OUTDIR  (writes OUTDIR/<target>/seed_<n>)
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fitstate.h"
+#include "value_core.h"
+
+static const char *outdir;
+
+static void
+put(const char *target, int n, const void *buf, size_t len)
+{
+	char		path[4096];
+	FILE	   *f;
+
+	snprintf(path, sizeof(path), "%s/%s", outdir, target);
+	if (mkdir(path, 0755) != 0 && errno != EEXIST)
+	{
+		perror(path);
+		exit(1);
+	}
+	snprintf(path, sizeof(path), "%s/%s/seed_%03d", outdir, target, n);
+	f = fopen(path, "wb");
+	if (f == NULL || fwrite(buf, 1, len, f) != len || fclose(f) != 0)
+	{
+		perror(path);
+		exit(1);
+	}
+}
+
+/* a compact state as fit_state_out() writes it: header + sorted rows */
+static void
+seeds_fitstate(void)
+{
+	int			s;
+
+	for (s = 0; s < 24; s++)
+	{
+		uint32_t	model = 1 + (uint32_t) (s % 4),
+					cap = 64,
+					nrows = (uint32_t) (s * 3),
+					i,
+					n;
+		cl_fitstate *h = malloc(cl_fitstate_size(cap)),
+				   *c;
+		size_t		sz;
+
+		cl_fitstate_init(h, model, cap, s % 3 == 0 ? 0.0 : 0.01 * s);
+		for (i = 0; i < nrows; i++)
+		{
+			double		x = (double) (i % 5),
+						T = 10.0 + (double) (i % 7),
+						tx = x == 0 ? 0 : T * (double) (i % 3) / 3.0;
+
+			if (model == 4)		/* sBG: (periods, churned, entered) */
+			{
+				x = 1 + (double) (i % 6);
+				tx = (double) (i % 2);
+				T = 0;
+			}
+			cl_fitstate_add(h, x, tx, T, 1.0);
+		}
+		sz = cl_fitstate_size(h->nentries);
+		c = calloc(1, sz);
+		memcpy(c, h, offsetof(cl_fitstate, slots));
+		n = cl_fitstate_rows(h, c->slots);
+		c->capacity = n;
+		c->nentries = n;
+		c->compact = 1;
+		memset(c, 0, 4);
+		put("fuzz_fitstate", s, c, sz);
+		if (s % 4 == 1)
+		{
+			/* the text form, as fit_state_out() writes it */
+			char	   *t = malloc(6 + 2 * sz + 1);
+			size_t		i;
+
+			memcpy(t, "clfs1:", 6);
+			for (i = 0; i < sz; i++)
+				sprintf(t + 6 + 2 * i, "%02x", ((unsigned char *) c)[i]);
+			put("fuzz_fitstate", 200 + s, t, 6 + 2 * sz);
+			free(t);
+		}
+#ifdef CL_FITSTATE_WIRE_VERSION
+		{
+			size_t		wsz = cl_fitstate_wire_size(n);
+			unsigned char *w = malloc(wsz);
+
+			cl_fitstate_to_wire(c, c->slots, n, w);
+			put("fuzz_fitstate", 100 + s, w, wsz);
+			free(w);
+		}
+#endif
+		free(c);
+		free(h);
+	}
+}
+
+static void
+seeds_value(void)
+{
+	int			s;
+
+	for (s = 0; s < 8; s++)
+	{
+		unsigned char buf[4096];
+		size_t		len = 0;
+		ClSeg		segs[32];
+		int			n = 4 * s,
+					i;
+		int32_t		from = 9000,
+					to = 9000 + 40 * s;
+		int64_t		carry = 12345;
+		uint16_t	n16 = (uint16_t) n;
+
+		buf[len++] = 0;			/* adb */
+		memcpy(buf + len, &from, 4);
+		len += 4;
+		memcpy(buf + len, &to, 4);
+		len += 4;
+		buf[len++] = (unsigned char) (s & 1);	/* has_carry */
+		buf[len++] = 1;			/* sorted */
+		memcpy(buf + len, &carry, 8);
+		len += 8;
+		memcpy(buf + len, &n16, 2);
+		len += 2;
+		for (i = 0; i < n; i++)
+		{
+			segs[i] = cl_seg_one(from + 10 * i, 100 * i);
+			if (i % 2)
+				cl_seg_extend(&segs[i], from + 10 * i + 1, 100 * i + 50);
+		}
+		len += cl_seg_pack(segs, (size_t) n, buf + len);
+		put("fuzz_value", s, buf, len);
+	}
+	{
+		/* numeric bodies (short format): 0, 12.34, -5, 1e6 */
+		static const unsigned char nums[][8] = {
+			{1, 0x80, 0, 0},
+			{1, 0x82, 12, 0, 0x48, 0x0d},
+			{1, 0xa0, 5, 0},
+			{1, 0x81, 100, 0}
+		};
+		static const size_t lens[] = {2, 6, 4, 4};
+		int			i;
+
+		for (i = 0; i < 4; i++)
+			put("fuzz_value", 20 + i, nums[i], lens[i]);
+	}
+	{
+		unsigned char buf[1 + 8 * 16];
+		int			i;
+
+		buf[0] = 2;				/* gini / top_share */
+		for (i = 0; i < 16; i++)
+		{
+			double		v = (double) (i * i) - 3;
+
+			memcpy(buf + 1 + 8 * i, &v, 8);
+		}
+		put("fuzz_value", 30, buf, sizeof(buf));
+	}
+}
+
+static void
+seeds_banding(void)
+{
+	/* n-1, contiguous, then per band: flags, lower, upper */
+	static const unsigned char suzhou[] = {4, 1, 0x07, 0, 10, 0x07, 10, 50, 0x07, 50, 100, 0x07, 100, 120, 0x03, 120, 0};
+	static const unsigned char abc[] = {2, 1, 0x04, 0, 10, 0x07, 10, 100, 0x03, 100, 0};
+	static const unsigned char gap[] = {1, 0, 0x07, 0, 10, 0x07, 20, 30};
+
+	put("fuzz_banding", 0, suzhou, sizeof(suzhou));
+	put("fuzz_banding", 1, abc, sizeof(abc));
+	put("fuzz_banding", 2, gap, sizeof(gap));
+}
+
+static void
+seeds_rfm(void)
+{
+	/* selector 0: ntiles, nrules, then 6 bounds per rule (the rf_grid scheme) */
+	static const unsigned char grid[] = {0, 5, 10,
+		5, 5, 4, 5, 1, 5, 3, 4, 4, 5, 1, 5, 4, 5, 2, 3, 1, 5, 5, 5, 1, 1, 1, 5,
+		4, 4, 1, 1, 1, 5, 3, 3, 3, 3, 1, 5, 3, 3, 1, 2, 1, 5, 1, 2, 3, 4, 1, 5,
+	1, 2, 5, 5, 1, 5, 1, 2, 1, 2, 1, 5};
+	unsigned char days[1 + 4 + 2 * 40];
+	unsigned char amounts[1 + 8 * 8 + 17];
+	int			i;
+
+	put("fuzz_rfm", 0, grid, sizeof(grid));
+	days[0] = 1;
+	days[1] = 20;
+	days[2] = 0;
+	days[3] = 20;
+	days[4] = 0;
+	for (i = 0; i < 40; i++)
+	{
+		uint16_t	d = (uint16_t) (65535 - 7 * (i % 20) - (i >= 20 ? 3 : 0));
+
+		memcpy(days + 5 + 2 * i, &d, 2);
+	}
+	put("fuzz_rfm", 1, days, sizeof(days));
+	memset(amounts, 0, sizeof(amounts));
+	amounts[0] = 2;
+	for (i = 0; i < 8; i++)
+	{
+		double		v = 19.99 * i - 10;
+
+		memcpy(amounts + 1 + 8 * i, &v, 8);
+	}
+	put("fuzz_rfm", 2, amounts, sizeof(amounts));
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc != 2)
+	{
+		fprintf(stderr, "usage: %s OUTDIR\n", argv[0]);
+		return 2;
+	}
+	outdir = argv[1];
+	if (mkdir(outdir, 0755) != 0 && errno != EEXIST)
+	{
+		perror(outdir);
+		return 1;
+	}
+	seeds_fitstate();
+	seeds_value();
+	seeds_banding();
+	seeds_rfm();
+	return 0;
+}
