@@ -123,6 +123,13 @@ extern void cl_get_params_nocache(FunctionCallInfo fcinfo, int argno, int nparam
 								  double *p);
 
 /*
+ * Gamma-Gamma per-customer checks (src/gamma_gamma.c): ERROR on a bad
+ * frequency or monetary, false for a repeat customer with zero average
+ * spend (the predictions return NULL for them).
+ */
+extern bool cl_gg_customer_ok(double x, double m);
+
+/*
  * Argument checks of the (frequency, recency, T) summary: finite,
  * non-negative, frequency an integer, recency <= T.
  */
