@@ -735,10 +735,17 @@ bg_quad_fn(double s, void *vctx, double *out)
 	bg_quad_ctx *c = (bg_quad_ctx *) vctx;
 	double		lp = -cl_log1pexp(-s),	/* log p */
 				p = exp(lp),
-				h = -expm1(-c->rr * log1p(p * c->y)) / p;
+				h;
 
-	if (p == 0.0)
-		h = c->rr * c->y;
+	if (lp + log(c->rr * c->y) < -18.4)
+	{
+		/* rr p y < 1e-8: 1 - (1+u)^-rr = rr u (1 - (rr+1) u / 2 + O(u^2)) */
+		double		u = p * c->y;
+
+		h = c->rr * c->y * (1.0 - 0.5 * (c->rr + 1.0) * u);
+	}
+	else
+		h = -expm1(-c->rr * log1p(p * c->y)) / p;
 	out[0] = exp(bg_logit_logdens(c, s)) * h;
 }
 

@@ -613,7 +613,7 @@ cl_pnbd_expected_purchases_new(const double p[4], double t)
 static double
 nbd_log_pmf(double r, double alpha, double n, double tau)
 {
-	double		l = cl_lgamma(r + n) - cl_lgamma(r) - cl_lgamma(n + 1)
+	double		l = cl_lgamma_ratio(r, n) - cl_lgamma_ratio(1.0, n)
 		- r * log1p(tau / alpha);
 
 	if (n > 0)
@@ -645,11 +645,32 @@ cl_pnbd_purchase_pmf(const double p[4], double t, double n)
 {
 	pmf_ctx		c = {p[0], p[1], p[2], p[3], n};
 	double		alive = exp(nbd_log_pmf(p[0], p[1], n, t) - p[2] * log1p(t / p[3]));
-	double		dead = 0.0;
+	double		dead = 0.0,
+				v;
 
 	if (t > 0)
-		gk_integrate(pmf_fn, &c, 1, 0.0, t, 1e-12, &dead);
-	return alive + dead;
+	{
+		/*
+		 * The integrand can live on a tiny part of (0, t) (death within
+		 * beta / (s + 1), purchases on the scale alpha / (r + n)): pieces
+		 * cut geometrically from the smallest of those scales, each
+		 * integrated to its own relative accuracy (all are positive).
+		 */
+		double		lo = 0.0,
+					hi = fmin(fmin(p[3] / (p[2] + 1.0), p[1] / (p[0] + n + 1.0)), t) / 16.0;
+
+		for (int k = 0; k < 200 && lo < t; k++)
+		{
+			if (hi > t || k == 199)
+				hi = t;
+			gk_integrate(pmf_fn, &c, 1, lo, hi, 1e-13, &v);
+			dead += v;
+			lo = hi;
+			hi *= 2.0;
+		}
+	}
+	v = alive + dead;
+	return v > 1.0 ? 1.0 : v;
 }
 
 double
