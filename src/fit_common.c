@@ -102,6 +102,16 @@ cl_fit_state_check_model(const cl_fitstate *st, uint32 model, const char *aggnam
 						model_name(st->model))));
 }
 
+/* one more input row must keep the counts exact (at most 2^53) */
+static inline void
+check_room(const cl_fitstate *st, const char *aggname)
+{
+	if (st->nrows + st->nignored >= CL_FITSTATE_MAX_COUNT)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: more than 2^53 input rows", aggname)));
+}
+
 static cl_fitstate *
 state_for_update(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
 				 double penalizer)
@@ -128,10 +138,7 @@ cl_fit_state_accum(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
 {
 	cl_fitstate *st = state_for_update(fcinfo, model, aggname, penalizer);
 
-	if (st->nrows + st->nignored >= CL_FITSTATE_MAX_COUNT)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: more than 2^53 input rows", aggname)));
+	check_room(st, aggname);
 	if (cl_fitstate_needs_grow(st))
 		st = state_grow(st, aggname);
 	if (!cl_fitstate_add(st, x, tx, T, 1.0))
@@ -145,10 +152,7 @@ cl_fit_state_ignore(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
 {
 	cl_fitstate *st = state_for_update(fcinfo, model, aggname, penalizer);
 
-	if (st->nrows + st->nignored >= CL_FITSTATE_MAX_COUNT)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: more than 2^53 input rows", aggname)));
+	check_room(st, aggname);
 	st->nignored += 1;
 	PG_RETURN_POINTER(st);
 }
