@@ -21,6 +21,8 @@ ensure_deps() {
 	[ -f "/usr/share/postgresql/$PG_MAJOR/extension/pgtap.control" ] || need+=("postgresql-$PG_MAJOR-pgtap")
 	[ -f "/usr/share/postgresql/$PG_MAJOR/extension/pg_cron.control" ] || need+=("postgresql-$PG_MAJOR-cron")
 	command -v pg_prove >/dev/null || need+=(libtap-parser-sourcehandler-pgtap-perl)
+	# the reference values of the model predictions are checked against mpmath
+	python3 -c 'import mpmath' 2>/dev/null || need+=(python3-mpmath)
 	[ ${#need[@]} -eq 0 ] && return 0
 	[ "$(id -u)" -eq 0 ] || die "missing packages: ${need[*]} (run as root, or install them)"
 	log "installing ${need[*]}"

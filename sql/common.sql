@@ -125,16 +125,28 @@ CREATE TYPE clientele.fit_state;
 CREATE FUNCTION clientele.fit_state_in(cstring) RETURNS clientele.fit_state
 AS 'MODULE_PATHNAME', 'clientele_fit_state_in'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clientele.fit_state_in(cstring) IS 'Input function of clientele.fit_state: "clfs1:" followed by the hex of a compact state (as written by the output function; checked on the way in).';
+COMMENT ON FUNCTION clientele.fit_state_in(cstring) IS 'Input function of clientele.fit_state: "clfs2:" followed by the hex of the portable serial form (also the 0.1.0 form "clfs1:"); every invariant of the aggregates is checked on the way in.';
 
 CREATE FUNCTION clientele.fit_state_out(clientele.fit_state) RETURNS cstring
 AS 'MODULE_PATHNAME', 'clientele_fit_state_out'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clientele.fit_state_out(clientele.fit_state) IS 'Output function of clientele.fit_state: "clfs1:" followed by the hex of the compact (sorted, distinct rows) state; native byte order.';
+COMMENT ON FUNCTION clientele.fit_state_out(clientele.fit_state) IS 'Output function of clientele.fit_state: "clfs2:" followed by the hex of the portable serial form (little-endian, versioned; sorted distinct rows).';
+
+CREATE FUNCTION clientele.fit_state_send(clientele.fit_state) RETURNS bytea
+AS 'MODULE_PATHNAME', 'clientele_fit_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clientele.fit_state_send(clientele.fit_state) IS 'Binary output function of clientele.fit_state: the portable serial form (little-endian, versioned; sorted distinct rows).';
+
+CREATE FUNCTION clientele.fit_state_recv(internal) RETURNS clientele.fit_state
+AS 'MODULE_PATHNAME', 'clientele_fit_state_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clientele.fit_state_recv(internal) IS 'Binary input function of clientele.fit_state: the portable serial form, with every invariant of the aggregates checked.';
 
 CREATE TYPE clientele.fit_state (
 	INPUT = clientele.fit_state_in,
 	OUTPUT = clientele.fit_state_out,
+	SEND = clientele.fit_state_send,
+	RECEIVE = clientele.fit_state_recv,
 	INTERNALLENGTH = VARIABLE,
 	ALIGNMENT = double,
 	STORAGE = extended

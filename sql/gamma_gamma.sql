@@ -14,7 +14,8 @@ CREATE TYPE clientele.gamma_gamma_params AS (
 	iterations     integer,
 	se_p           float8,
 	se_q           float8,
-	se_v           float8
+	se_v           float8,
+	excluded       bigint
 );
 COMMENT ON TYPE clientele.gamma_gamma_params IS 'A Gamma-Gamma fit: transaction values ~ Gamma(p, nu), nu ~ Gamma(q, v); log-likelihood, repeat customers, convergence, iterations and standard errors.';
 COMMENT ON COLUMN clientele.gamma_gamma_params.p IS 'Shape of the gamma distribution of a customer''s transaction values.';
@@ -27,6 +28,7 @@ COMMENT ON COLUMN clientele.gamma_gamma_params.iterations IS 'Optimiser iteratio
 COMMENT ON COLUMN clientele.gamma_gamma_params.se_p IS 'Standard error of p (inverse Hessian, delta method); NULL when not available.';
 COMMENT ON COLUMN clientele.gamma_gamma_params.se_q IS 'Standard error of q.';
 COMMENT ON COLUMN clientele.gamma_gamma_params.se_v IS 'Standard error of v.';
+COMMENT ON COLUMN clientele.gamma_gamma_params.excluded IS 'Repeat customers left out of the fit because their average spend is 0 (outside the model; a NOTICE says so); their expected spend and CLV are NULL.';
 
 CREATE FUNCTION clientele.gamma_gamma_fit_trans(clientele.fit_state, float8, float8)
 RETURNS clientele.fit_state

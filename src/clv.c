@@ -47,7 +47,8 @@ clv(PG_FUNCTION_ARGS)
 	cl_get_params(fcinfo, 0, 4, bg_names, "BG/NBD", bg);
 	cl_get_params_nocache(fcinfo, 1, 3, gg_names, "Gamma-Gamma", gg);
 	cl_check_summary(x, tx, T);
-	cl_check_monetary(m, x);
+	if (!cl_gg_customer_ok(x, m))
+		PG_RETURN_NULL();		/* zero mean spend: outside Gamma-Gamma */
 	if (months < 0 || months > CLV_MAX_MONTHS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

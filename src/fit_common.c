@@ -17,7 +17,8 @@
 #include "optim.h"
 
 #define FIT_STATE_INITIAL 64
-#define FIT_STATE_TEXT_PREFIX "clfs1:"
+#define FIT_STATE_TEXT_PREFIX "clfs2:"
+#define FIT_STATE_TEXT_PREFIX_V1 "clfs1:"	/* 0.1.0: native in-memory layout */
 
 PG_FUNCTION_INFO_V1(fit_state_in);
 PG_FUNCTION_INFO_V1(fit_state_out);
@@ -102,6 +103,16 @@ cl_fit_state_check_model(const cl_fitstate *st, uint32 model, const char *aggnam
 						model_name(st->model))));
 }
 
+/* one more input row must keep the counts exact (at most 2^53) */
+static inline void
+check_room(const cl_fitstate *st, const char *aggname)
+{
+	if (st->nrows + st->nignored >= CL_FITSTATE_MAX_COUNT)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("more than 2^53 input rows for %s", aggname)));
+}
+
 static cl_fitstate *
 state_for_update(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
 				 double penalizer)
@@ -136,11 +147,11 @@ cl_fit_state_accum_n(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
 {
 	cl_fitstate *st = state_for_update(fcinfo, model, aggname, penalizer);
 
-	/* counts are doubles: keep every total exact (below 2^53) */
-	if (st->nrows + count > CL_FIT_MAX_COUNT)
+	/* counts are doubles: keep every total exact (at most 2^53) */
+	if (st->nrows + st->nignored + count > CL_FITSTATE_MAX_COUNT)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: more than %.0f customers", aggname, CL_FIT_MAX_COUNT)));
+				 errmsg("more than 2^53 input rows for %s", aggname)));
 	if (cl_fitstate_needs_grow(st))
 		st = state_grow(st, aggname);
 	if (!cl_fitstate_add(st, x, tx, T, count))
@@ -154,6 +165,7 @@ cl_fit_state_ignore(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
 {
 	cl_fitstate *st = state_for_update(fcinfo, model, aggname, penalizer);
 
+	check_room(st, aggname);
 	st->nignored += 1;
 	PG_RETURN_POINTER(st);
 }
@@ -178,6 +190,11 @@ fit_state_combine(PG_FUNCTION_ARGS)
 				 errdetail("%s (penalizer %g) and %s (penalizer %g).",
 						   model_name(a->model), a->penalizer,
 						   model_name(b->model), b->penalizer)));
+	if (a->nrows + b->nrows + a->nignored + b->nignored > CL_FITSTATE_MAX_COUNT)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("more than 2^53 input rows for fit_state_combine"),
+				 errdetail("%.0f and %.0f rows.", a->nrows + a->nignored, b->nrows + b->nignored)));
 	if (a->compact || (uint64) (a->nentries + b->nentries) * 2 > a->capacity)
 	{
 		/* grow once to fit both (an upper bound on the distinct rows) */
@@ -214,7 +231,58 @@ cl_fit_state_rows(const cl_fitstate *st, uint32 *nrows)
 	return rows;
 }
 
-/* ---- text I/O: "clfs1:" + hex of the compact binary state ---------------- */
+/* ---- I/O ------------------------------------------------------------------
+ *
+ * Binary (send/receive) and text forms carry the portable serial form of
+ * fitstate.h (little-endian, versioned); the text form is "clfs2:" and its
+ * hex.  The 0.1.0 text form, "clfs1:" and the hex of the in-memory compact
+ * state (native byte order: little-endian on every platform PostgreSQL
+ * packages are built for), is still read.  Every input is checked against
+ * all the invariants the aggregates keep (cl_fitstate_check,
+ * cl_fitstate_check_rows), so a state typed in by hand is one the aggregate
+ * could have produced or an error.
+ */
+
+static void
+fit_state_bad(const char *err, int code)
+{
+	ereport(ERROR,
+			(errcode(code),
+			 errmsg("invalid fit_state: %s", err)));
+}
+
+/* a compact state decoded from the serial form in buf */
+static cl_fitstate *
+fit_state_from_wire(const unsigned char *buf, size_t len, int code)
+{
+	uint32		n;
+	const char *err = cl_fitstate_wire_rows(buf, len, &n);
+	cl_fitstate *st;
+
+	if (err)
+		fit_state_bad(err, code);
+	st = palloc0(cl_fitstate_size(n));
+	err = cl_fitstate_from_wire(buf, len, st);
+	if (err)
+		fit_state_bad(err, code);
+	SET_VARSIZE(st, cl_fitstate_size(n));
+	return st;
+}
+
+/* the serial form of st, palloc'd, length in *len */
+static unsigned char *
+fit_state_to_wire(const cl_fitstate *st, size_t *len)
+{
+	uint32		n;
+	cl_fitrow  *rows = cl_fit_state_rows(st, &n);
+	unsigned char *buf;
+
+	*len = cl_fitstate_wire_size(n);
+	buf = palloc(*len);
+	cl_fitstate_to_wire(st, rows, n, buf);
+	pfree(rows);
+	return buf;
+}
 
 Datum
 fit_state_in(PG_FUNCTION_ARGS)
@@ -225,7 +293,14 @@ fit_state_in(PG_FUNCTION_ARGS)
 	const char *err;
 	cl_fitstate *st;
 
-	buf = cl_hex_parse(s, FIT_STATE_TEXT_PREFIX, "fit_state", &nbytes);
+	if (strncmp(s, FIT_STATE_TEXT_PREFIX, strlen(FIT_STATE_TEXT_PREFIX)) == 0)
+	{
+		buf = cl_hex_parse(s, FIT_STATE_TEXT_PREFIX, "fit_state", &nbytes);
+		PG_RETURN_POINTER(fit_state_from_wire((unsigned char *) buf, nbytes,
+											  ERRCODE_INVALID_TEXT_REPRESENTATION));
+	}
+	/* the 0.1.0 form: the in-memory compact state */
+	buf = cl_hex_parse(s, FIT_STATE_TEXT_PREFIX_V1, "fit_state", &nbytes);
 	if (nbytes < offsetof(cl_fitstate, slots))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
@@ -235,10 +310,10 @@ fit_state_in(PG_FUNCTION_ARGS)
 	err = cl_fitstate_check(st, nbytes);
 	if (err == NULL && !st->compact)
 		err = "only the compact form is accepted";
+	if (err == NULL)
+		err = cl_fitstate_check_rows(st);
 	if (err)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid fit_state: %s", err)));
+		fit_state_bad(err, ERRCODE_INVALID_TEXT_REPRESENTATION);
 	PG_RETURN_POINTER(st);
 }
 
@@ -246,22 +321,39 @@ Datum
 fit_state_out(PG_FUNCTION_ARGS)
 {
 	cl_fitstate *st = PG_GETARG_FITSTATE(0);
-	uint32		n = st->nentries;
-	Size		sz = cl_fitstate_size(n);
-	cl_fitstate *c = palloc0(sz);
-	char	   *out;
+	size_t		len;
+	unsigned char *buf = fit_state_to_wire(st, &len);
 
-	/* header, then the sorted distinct rows */
-	memcpy(c, st, offsetof(cl_fitstate, slots));
-	cl_fitstate_rows(st, c->slots);
-	c->capacity = n;
-	c->compact = 1;
-	SET_VARSIZE(c, sz);
+	PG_RETURN_CSTRING(cl_hex_text(FIT_STATE_TEXT_PREFIX, buf, len));
+}
 
-	/* the varlena header is rewritten on input: write zeros */
-	memset(c, 0, VARHDRSZ);
-	out = cl_hex_text(FIT_STATE_TEXT_PREFIX, (const unsigned char *) c, sz);
-	PG_RETURN_CSTRING(out);
+PG_FUNCTION_INFO_V1(clientele_fit_state_send);
+
+Datum
+clientele_fit_state_send(PG_FUNCTION_ARGS)
+{
+	cl_fitstate *st = PG_GETARG_FITSTATE(0);
+	size_t		len;
+	unsigned char *buf = fit_state_to_wire(st, &len);
+	bytea	   *res = palloc(VARHDRSZ + len);
+
+	SET_VARSIZE(res, VARHDRSZ + len);
+	memcpy(VARDATA(res), buf, len);
+	PG_RETURN_BYTEA_P(res);
+}
+
+PG_FUNCTION_INFO_V1(clientele_fit_state_recv);
+
+Datum
+clientele_fit_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	size_t		len = (size_t) (msg->len - msg->cursor);
+	cl_fitstate *st = fit_state_from_wire((const unsigned char *) msg->data + msg->cursor, len,
+										  ERRCODE_INVALID_BINARY_REPRESENTATION);
+
+	msg->cursor = msg->len;
+	PG_RETURN_POINTER(st);
 }
 
 /* ---- results ------------------------------------------------------------ */
@@ -299,15 +391,16 @@ Datum
 cl_fit_result(FunctionCallInfo fcinfo, const cl_model_fit *fit, int nparams)
 {
 	TupleDesc	tupdesc;
-	Datum		values[4 + 4 + 4];
-	bool		nulls[4 + 4 + 4];
+	Datum		values[4 + 4 + 4 + 1];
+	bool		nulls[4 + 4 + 4 + 1];
 	int			i,
 				k = 0;
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "fit final function must return a composite type");
 	tupdesc = BlessTupleDesc(tupdesc);
-	if (tupdesc->natts != 2 * nparams + 4)
+	/* Gamma-Gamma's result has one more column: the rows left out */
+	if (tupdesc->natts != 2 * nparams + 4 && tupdesc->natts != 2 * nparams + 5)
 		elog(ERROR, "fit result type has %d columns, expected %d",
 			 tupdesc->natts, 2 * nparams + 4);
 	memset(nulls, 0, sizeof(nulls));
@@ -326,6 +419,8 @@ cl_fit_result(FunctionCallInfo fcinfo, const cl_model_fit *fit, int nparams)
 		values[k] = Float8GetDatum(fit->se[i]);
 		nulls[k++] = !fit->se_ok || !isfinite(fit->se[i]);
 	}
+	if (tupdesc->natts == 2 * nparams + 5)
+		values[k++] = Int64GetDatum((int64) fit->excluded);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 

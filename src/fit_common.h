@@ -40,7 +40,7 @@ extern Datum cl_fit_state_accum(FunctionCallInfo fcinfo, uint32 model,
  * compressed (x, tx, n, count) input of BG/BB); ERROR 22003 when the total
  * would exceed CL_FIT_MAX_COUNT (2^53, where doubles stop counting exactly).
  */
-#define CL_FIT_MAX_COUNT 9007199254740992.0
+#define CL_FIT_MAX_COUNT CL_FITSTATE_MAX_COUNT
 extern Datum cl_fit_state_accum_n(FunctionCallInfo fcinfo, uint32 model,
 								  const char *aggname, double x, double tx,
 								  double T, double count, double penalizer);
@@ -123,6 +123,13 @@ extern void cl_get_params(FunctionCallInfo fcinfo, int argno, int nparams,
 extern void cl_get_params_nocache(FunctionCallInfo fcinfo, int argno, int nparams,
 								  const char *const *names, const char *model,
 								  double *p);
+
+/*
+ * Gamma-Gamma per-customer checks (src/gamma_gamma.c): ERROR on a bad
+ * frequency or monetary, false for a repeat customer with zero average
+ * spend (the predictions return NULL for them).
+ */
+extern bool cl_gg_customer_ok(double x, double m);
 
 /*
  * Argument checks of the (frequency, recency, T) summary: finite,

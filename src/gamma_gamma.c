@@ -35,7 +35,11 @@ check_frequency(double x)
 /*
  * gamma_gamma_fit_trans(state, frequency, monetary [, penalizer]): rows
  * with frequency 0 are counted as ignored (the model is fitted on repeat
- * customers); rows with a NULL are skipped.
+ * customers); rows with a NULL are skipped.  A repeat customer with zero
+ * average spend (refunds cancelling the purchases) is kept in the state as
+ * the row (frequency, 0, 0) and left out by the final function, which says
+ * how many (NOTICE and the result's "excluded"): one such row must not
+ * abort the fit of every other customer.
  */
 Datum
 gamma_gamma_fit_trans(PG_FUNCTION_ARGS)
@@ -58,33 +62,75 @@ gamma_gamma_fit_trans(PG_FUNCTION_ARGS)
 	x = PG_GETARG_FLOAT8(1);
 	m = PG_GETARG_FLOAT8(2);
 	check_frequency(x);
-	cl_check_monetary(m, x);
+	cl_check_nonneg(m, "monetary");
 	if (x == 0)
 		return cl_fit_state_ignore(fcinfo, CL_MODEL_GAMMA_GAMMA, "gamma_gamma_fit", pen);
 	return cl_fit_state_accum(fcinfo, CL_MODEL_GAMMA_GAMMA, "gamma_gamma_fit", x, m, 0.0, pen);
 }
 
-/* rows of the state are (frequency > 0, monetary, 0) */
-static void
-gg_check_row(const cl_fitrow *row)
-{
-	check_frequency(row->x);
-	cl_check_monetary(row->tx, row->x);
-}
-
-/* cl_fit_rows_fn adapter: the core returns whether it converged, and reports
- * failures (out of memory included) as converged = false with NaN results */
-static int
-gg_fit_rows(const cl_fitrow *rows, uint32 nrows, double penalizer, cl_model_fit *fit)
-{
-	(void) cl_gg_fit(rows, nrows, penalizer, fit);
-	return 0;
-}
-
+/*
+ * gamma_gamma_fit_final: the rows of the state are (frequency > 0,
+ * monetary, 0); those with monetary 0 are left out (NOTICE, counted in the
+ * result's last column "excluded").
+ */
 Datum
 gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 {
-	return cl_fit_final(fcinfo, CL_MODEL_GAMMA_GAMMA, "gamma_gamma_fit", 3, gg_check_row, gg_fit_rows);
+	cl_fitstate *st = PG_GETARG_FITSTATE(0);
+	cl_fitrow  *rows;
+	uint32		nrows,
+				k = 0;
+	double		excluded = 0.0,
+				used = 0.0;
+	cl_model_fit fit;
+
+	cl_fit_state_check_model(st, CL_MODEL_GAMMA_GAMMA, "gamma_gamma_fit");
+	rows = cl_fit_state_rows(st, &nrows);
+	for (uint32 i = 0; i < nrows; i++)
+	{
+		/* a state typed in as text passed the generic checks, and these */
+		check_frequency(rows[i].x);
+		cl_check_nonneg(rows[i].tx, "monetary");
+		if (rows[i].tx == 0)
+			excluded += rows[i].count;
+		else
+		{
+			used += rows[i].count;
+			rows[k++] = rows[i];
+		}
+	}
+	if (excluded > 0)
+		ereport(NOTICE,
+				(errmsg("gamma_gamma_fit: left out %.0f repeat customers with zero average spend", excluded),
+				 errdetail("The Gamma-Gamma model needs a positive mean spend; their expected spend and CLV are NULL."),
+				 errhint("The result's column \"excluded\" counts them.")));
+	if (used < 3)
+	{
+		ereport(NOTICE,
+				(errmsg("gamma_gamma_fit: %.0f customers are fewer than the 3 parameters, the result is NULL", used),
+				 (st->nignored + excluded) > 0 ?
+				 errdetail("%.0f rows were not used by the model.", st->nignored + excluded) : 0));
+		PG_RETURN_NULL();
+	}
+	(void) cl_gg_fit(rows, k, st->penalizer, &fit);
+	fit.excluded = excluded;
+	cl_fit_warn_unconverged(&fit, "gamma_gamma_fit");
+	pfree(rows);
+	return cl_fit_result(fcinfo, &fit, 3);
+}
+
+/*
+ * The per-customer checks of the predictions: a finite frequency, a whole
+ * number >= 0, and monetary finite >= 0.  Returns false for a repeat
+ * customer with zero average spend, whose prediction is NULL (outside the
+ * model: the fit leaves them out).
+ */
+bool
+cl_gg_customer_ok(double x, double m)
+{
+	check_frequency(x);
+	cl_check_nonneg(m, "monetary");
+	return !(x > 0 && m == 0);
 }
 
 /* gamma_gamma_expected_spend(params, frequency, monetary) */
@@ -97,8 +143,8 @@ gamma_gamma_expected_spend(PG_FUNCTION_ARGS)
 				e;
 
 	cl_get_params(fcinfo, 0, 3, gg_names, "Gamma-Gamma", p);
-	check_frequency(x);
-	cl_check_monetary(m, x);
+	if (!cl_gg_customer_ok(x, m))
+		PG_RETURN_NULL();
 	e = cl_gg_expected_spend(p, x, m);
 	if (!isfinite(e))
 		ereport(ERROR,

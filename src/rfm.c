@@ -16,6 +16,7 @@
 #include "clientele.h"
 
 #include "access/htup_details.h"
+#include "common/int.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -282,7 +283,10 @@ rfm_state_add(RfmState *s, int32 day, rfm_fixed amount)
 						RFM_DAY_SPAN),
 				 errhint("rfm_summary covers at most 179 years of purchases before as_of; filter out older rows.")));
 	key = (rfm_daykey) (day - (s->as_of_day - RFM_DAY_SPAN));
-	s->nrows++;
+	if (pg_add_s64_overflow(s->nrows, 1, &s->nrows))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("rfm_summary transaction count is out of range")));
 	rfm_fixed_accumulate(&s->total_lo, &s->total_hi, amount);
 	if (s->ndays == 0)
 	{
@@ -488,7 +492,10 @@ clientele_rfm_combine(PG_FUNCTION_ARGS)
 	}
 
 	/* amounts and bounds */
-	a->nrows += b->nrows;
+	if (pg_add_s64_overflow(a->nrows, b->nrows, &a->nrows))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("rfm_summary transaction count is out of range")));
 	rfm_fixed_accumulate(&a->total_lo, &a->total_hi, rfm_fixed_join(b->total_lo, b->total_hi));
 	if (b->first_day < a->first_day)
 	{
@@ -638,6 +645,27 @@ rfm_bad_state(const char *detail)
 /* the fixed-size part of the binary form, in bytes */
 #define RFM_WIRE_HEADER (1 + 1 + 8 + 8 + 8 + 8 * 4 + 4 * 4)
 
+/* a day the date type can hold (and print) */
+static inline bool
+rfm_valid_day(int64 d)
+{
+	return d >= (int64) (DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) &&
+		d < (int64) (DATE_END_JULIAN - POSTGRES_EPOCH_JDATE);
+}
+
+/*
+ * Read the binary form and check every invariant the aggregate keeps, so a
+ * state typed in by hand is one rfm_summary could have produced or an
+ * error: a known version and kind; as_of a finite date (or timestamp) whose
+ * calendar day is as_of_day (for a timestamptz, within a day of its UTC
+ * day: the session time zone is not known here); a unit an interval can
+ * give (1 microsecond .. 1e9 days); strictly increasing purchase days, each
+ * a valid date within 65535 days before as_of_day, first_day and last_day
+ * the first and the last of them (0 without days); 0 <= days <= rows (at
+ * least one row per purchase day, none without days); the amount sums
+ * within the fixed-point range, total - first-day sum too, and equal when
+ * there is a single purchase day.
+ */
 static RfmState *
 rfm_state_recv_from(StringInfo buf)
 {
@@ -648,6 +676,10 @@ rfm_state_recv_from(StringInfo buf)
 	int64		as_of_raw;
 	double		unit_days;
 	RfmState   *s;
+	rfm_fixed	total,
+				first,
+				repeat;
+	const rfm_fixed limit = (rfm_fixed) 1 << (RFM_FIXED_MAX_EXP + RFM_FIXED_SHIFT);
 
 	if (buf->len - buf->cursor < RFM_WIRE_HEADER)
 		rfm_bad_state("The value is too short.");
@@ -659,8 +691,8 @@ rfm_state_recv_from(StringInfo buf)
 		rfm_bad_state("Unknown input kind.");
 	as_of_raw = pq_getmsgint64(buf);
 	unit_days = pq_getmsgfloat8(buf);
-	if (!(unit_days > 0) || isinf(unit_days))
-		rfm_bad_state("The unit must be positive and finite.");
+	if (!(unit_days >= 1.0 / USECS_PER_DAY && unit_days <= 1e9))
+		rfm_bad_state("The unit must be between 1 microsecond and 1e9 days.");
 	s = rfm_state_new(kind, as_of_raw, 0, unit_days, RFM_INITIAL_CAP);
 	s->nrows = pq_getmsgint64(buf);
 	s->total_lo = (uint64) pq_getmsgint64(buf);
@@ -673,15 +705,31 @@ rfm_state_recv_from(StringInfo buf)
 	n = pq_getmsgint(buf, 4);
 	if (n < 0 || n > RFM_DAY_SPAN + 1 || (int64) (buf->len - buf->cursor) != (int64) n * 4)
 		rfm_bad_state("The number of days does not match the length.");
-	if (s->as_of_day < PG_INT32_MIN + RFM_DAY_SPAN)
+	if (!rfm_valid_day(s->as_of_day))
 		rfm_bad_state("The as_of day is out of range.");
+	if (kind == RFM_KIND_DATE)
+	{
+		if (as_of_raw != s->as_of_day)
+			rfm_bad_state("The as_of date does not match its day.");
+	}
+	else
+	{
+		int64		utc_day;
+
+		if (!IS_VALID_TIMESTAMP(as_of_raw))
+			rfm_bad_state("The as_of timestamp is out of range.");
+		utc_day = as_of_raw / USECS_PER_DAY - (as_of_raw % USECS_PER_DAY < 0 ? 1 : 0);
+		if (s->as_of_day < utc_day - 1 || s->as_of_day > utc_day + 1)
+			rfm_bad_state("The as_of timestamp does not match its day.");
+	}
 	if (n > RFM_INITIAL_CAP)
 		s = rfm_state_resize(s, n);
 	for (i = 0; i < n; i++)
 	{
 		int32		day = (int32) pq_getmsgint(buf, 4);
 
-		if (day > s->as_of_day || day < s->as_of_day - RFM_DAY_SPAN)
+		if (day > s->as_of_day || (int64) day < (int64) s->as_of_day - RFM_DAY_SPAN ||
+			!rfm_valid_day(day))
 			rfm_bad_state("A day is out of range for the as_of day.");
 		if (i == 0 && day != s->first_day)
 			rfm_bad_state("The first and last days do not match the days.");
@@ -694,8 +742,17 @@ rfm_state_recv_from(StringInfo buf)
 		rfm_bad_state("Fewer rows than purchase days.");
 	if (n > 0 && s->last_day != (int32) s->days[n - 1] + s->as_of_day - RFM_DAY_SPAN)
 		rfm_bad_state("The first and last days do not match the days.");
-	if (n == 0 && s->nrows != 0)
-		rfm_bad_state("Rows counted without purchase days.");
+	total = rfm_fixed_join(s->total_lo, s->total_hi);
+	first = rfm_fixed_join(s->first_lo, s->first_hi);
+	if (n == 0 && (s->nrows != 0 || s->first_day != 0 || s->last_day != 0 || total != 0 || first != 0))
+		rfm_bad_state("A state without purchase days has rows, days or amounts.");
+	if (total >= limit || total <= -limit || first >= limit || first <= -limit)
+		rfm_bad_state("An amount sum is out of range.");
+	repeat = total - first;
+	if (repeat >= limit || repeat <= -limit)
+		rfm_bad_state("The repeat-purchase amount is out of range.");
+	if (n == 1 && total != first)
+		rfm_bad_state("With a single purchase day the first-day amount must be the total.");
 	pq_getmsgend(buf);
 	return s;
 }

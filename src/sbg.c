@@ -83,6 +83,12 @@ sbg_fit_survivors(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("survivors must not be negative, got %lld at position %d",
 							(long long) v, i + 1)));
+		if (v > (int64) CL_FITSTATE_MAX_COUNT)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("survivors must be at most 2^53 (9007199254740992), got %lld at position %d",
+							(long long) v, i + 1),
+					 errdetail("Counts are kept exactly in double precision.")));
 		if (i > 0 && v > DatumGetInt64(elems[i - 1]))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

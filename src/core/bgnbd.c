@@ -615,13 +615,12 @@ cl_bgnbd_fit_variant(const cl_fitrow *rows, uint32_t nrows, double penalizer,
 	return cl_model_fit_check(fit, 4);
 }
 
-static double bgnbd_bracket(double a, double rr, double bb, double c, double A,
-							double t);
+static double bg_bracket(double a, double rr, double bb, double A, double t);
 
 double
 cl_bgnbd_bracket(double a, double rr, double bb, double A, double t)
 {
-	return bgnbd_bracket(a, rr, bb, a + bb - 1.0, A, t);
+	return bg_bracket(a, rr, bb, A, t);
 }
 
 double
@@ -641,88 +640,225 @@ cl_bgnbd_p_alive(const double *p, double x, double tx, double T)
 }
 
 /*
- * c/(a-1) * (1 - (A/(A+t))^rr 2F1(rr, bb; c; t/(A+t))), the common form of
- * eqs. 7 and 10 (with bb = b + x and c = a + bb - 1); NaN when a == 1 (the
- * caller interpolates).
+ * The expected number of purchases in a horizon t of a customer who is alive
+ * now, with purchase rate lambda ~ Gamma(rr, A) and dropout probability
+ * p ~ Beta(a, bb) (rr = r + x, A = alpha + T, bb = b + x given the history;
+ * r, alpha, b for a new customer): E[(1 - e^(-lambda p t)) / p] =
  *
- * For a short horizon, Pfaff's transformation turns the bracket into
- * 1 - 2F1(rr, a-1; c; w), w = -t/A, whose series minus its first term 1 has
- * the factor (a-1) in every term: c/(a-1) [...] = -c sum_{n>=1} (rr)_n
- * (a)_{n-1} / ((c)_n n!) w^n, with no cancellation and no singularity at
- * a = 1.  Used while |w| (rr + 1) < 1/2, where the terms decrease.
+ *	g = E_p[(1 - (1 + p y)^-rr) / p],  y = t / A,
+ *	  = c/(a-1) (1 - (1+y)^-rr 2F1(rr, bb; c; y/(1+y))),  c = a + bb - 1
+ *
+ * (FHL 2005a eqs. 7 and 10).  The closed form cancels badly in three places
+ * (t small, a near 1, and (1+y)^-rr 2F1 near 1, e.g. a large bb), so it is
+ * evaluated by whichever of three methods keeps full precision:
+ *
+ * (1) y < 1: Pfaff's transformation, g = -c sum_{n>=1} (rr)_n (a)_(n-1) /
+ *     ((c)_n n!) (-y)^n (no singularity at a = 1); accepted when the
+ *     largest term is within 1e4 of the sum (at most 4 digits lost);
+ * (2) y/(1+y) <= 0.95: the positive series of 2F1(rr, bb; c; z) in logs,
+ *     then 1 - (1+y)^-rr F by expm1; accepted when the rounding error of
+ *     the log, carried through expm1 and c/(a-1), stays below 1e-10;
+ * (3) otherwise, g as the integral over p, in the logit s = log(p/(1-p)),
+ *     where the Beta density is log-concave and smooth for every a, bb:
+ *     adaptive Gauss-Kronrod over pieces cut at the mode +- 2^k standard
+ *     widths out to where the density has fallen by e^-46.
+ * Returns NaN when none succeeds (the caller raises 22003).
  */
+#define BG_EPS 2.220446049250313e-16
+
 static double
-bgnbd_bracket(double a, double rr, double bb, double c, double A, double t)
+bg_bracket_pfaff(double a, double rr, double c, double y)
 {
-	int			sign;
-	double		lf,
-				L,
-				br;
+	double		w = -y,
+				term = rr / c * w,
+				sum = term,
+				big = fabs(term);
 
-	if (c > 0 && (t / A) * (rr + 1.0) < 0.5)
+	for (int n = 1; n < 2000; n++)
 	{
-		double		w = -t / A,
-					term = rr / c * w,
-					sum = term;
-		int			n;
-
-		for (n = 1; n < 200 && fabs(term) > 1e-17 * fabs(sum); n++)
+		term *= (rr + n) * (a + n - 1.0) / ((c + n) * (n + 1.0)) * w;
+		sum += term;
+		if (fabs(term) > big)
+			big = fabs(term);
+		if (fabs(term) <= 1e-17 * fabs(sum) &&
+			fabs((rr + n + 1) * (a + n) / ((c + n + 1) * (n + 2.0)) * w) < 1.0)
 		{
-			term *= (rr + n) * (a + n - 1.0) / ((c + n) * (n + 1.0)) * w;
-			sum += term;
+			if (!(big <= 1e4 * fabs(sum)))
+				return NAN;
+			return -c * sum;
 		}
-		return -c * sum;
 	}
-	lf = cl_log_hyp2f1(rr, bb, c, t / (A + t), &sign);
-	if (isnan(lf))
+	return NAN;
+}
+
+static double
+bg_bracket_series(double a, double rr, double bb, double c, double y)
+{
+	double		z = y / (1.0 + y),
+				term = 1.0,
+				sum = 1.0,
+				lscale = 0.0,
+				lf,
+				L,
+				br,
+				err;
+	int			n;
+
+	for (n = 0; n < 100000; n++)
+	{
+		double		ratio = (rr + n) * (bb + n) / ((c + n) * (n + 1.0)) * z;
+
+		term *= ratio;
+		sum += term;
+		if (sum > 1e250)
+		{
+			sum *= 1e-250;
+			term *= 1e-250;
+			lscale += 250.0 * M_LN10;
+		}
+		if (term <= 1e-17 * sum && ratio < 1.0)
+			break;
+	}
+	if (n >= 100000)
 		return NAN;
-	if (sign == 0)
-		return c / (a - 1.0);
-	L = -rr * log1p(t / A) + lf;
-	br = sign > 0 ? -expm1(L) : 1.0 + exp(L);
+	lf = log(sum) + lscale;
+	L = lf - rr * log1p(y);
+	br = -expm1(L);
+	/* rounding error of L (n positive terms, two logs) carried through expm1 */
+	err = 4.0 * BG_EPS * (n + 2.0 + fabs(lf) + fabs(rr * log1p(y)));
+	if (!(br != 0.0 && err * exp(L) <= 1e-10 * fabs(br)))
+		return NAN;
+	if (fabs(a - 1.0) < 1e-300)
+		return NAN;
 	return c / (a - 1.0) * br;
 }
 
-/* a == 1 is a removable singularity: interpolate across it */
-#define A_ONE_EPS 1e-4
+typedef struct bg_quad_ctx
+{
+	double		a,
+				apb,			/* a + bb */
+				rr,
+				y,
+				lnorm;			/* log B(a, bb) */
+} bg_quad_ctx;
+
+/* log of the Beta(a, bb) density of p in the logit s, with dp/ds */
+static inline double
+bg_logit_logdens(const bg_quad_ctx *c, double s)
+{
+	return c->a * s - c->apb * cl_log1pexp(s) - c->lnorm;
+}
+
+/* density times (1 - (1 + p y)^-rr) / p */
+static void
+bg_quad_fn(double s, void *vctx, double *out)
+{
+	bg_quad_ctx *c = (bg_quad_ctx *) vctx;
+	double		lp = -cl_log1pexp(-s),	/* log p */
+				p = exp(lp),
+				h;
+
+	if (lp + log(c->rr * c->y) < -18.4)
+	{
+		/* rr p y < 1e-8: 1 - (1+u)^-rr = rr u (1 - (rr+1) u / 2 + O(u^2)) */
+		double		u = p * c->y;
+
+		h = c->rr * c->y * (1.0 - 0.5 * (c->rr + 1.0) * u);
+	}
+	else
+		h = -expm1(-c->rr * log1p(p * c->y)) / p;
+	out[0] = exp(bg_logit_logdens(c, s)) * h;
+}
 
 static double
-bgnbd_cond_raw(const double *p, double t, double x, double tx, double T)
+bg_bracket_quad(double a, double rr, double bb, double y)
 {
-	const double r = p[0],
-				alpha = p[1],
-				a = p[2],
-				b = p[3];
-	double		num = bgnbd_bracket(a, r + x, b + x, a + b + x - 1.0, alpha + T, t);
+	bg_quad_ctx c = {a, a + bb, rr, y, cl_lbeta(a, bb)};
+	double		mode = log(a / bb),
+				sd = sqrt(1.0 / a + 1.0 / bb),
+				lpeak = bg_logit_logdens(&c, mode),
+				pts[200],
+				scale = 0.0,
+				total = 0.0;
+	int			np = 0,
+				k;
+	double		left[100],
+				right[100];
+	int			nl = 0,
+				nr = 0;
 
-	return num * cl_bgnbd_p_alive(p, x, tx, T);
+	/* cut points: mode -+ sd 2^k until the density is e^-46 below its peak */
+	for (k = 0; k < 100; k++)
+	{
+		double		s = mode - sd * ldexp(1.0, k - 2);
+
+		left[nl++] = s;
+		if (bg_logit_logdens(&c, s) < lpeak - 46.0)
+			break;
+	}
+	for (k = 0; k < 100; k++)
+	{
+		double		s = mode + sd * ldexp(1.0, k - 2);
+
+		right[nr++] = s;
+		if (bg_logit_logdens(&c, s) < lpeak - 46.0)
+			break;
+	}
+	for (k = nl - 1; k >= 0; k--)
+		pts[np++] = left[k];
+	pts[np++] = mode;
+	for (k = 0; k < nr; k++)
+		pts[np++] = right[k];
+	/* the scale of the integral: a trapezoid over the cut points */
+	for (k = 0; k + 1 < np; k++)
+	{
+		double		f0,
+					f1;
+
+		bg_quad_fn(pts[k], &c, &f0);
+		bg_quad_fn(pts[k + 1], &c, &f1);
+		scale += 0.5 * (f0 + f1) * (pts[k + 1] - pts[k]);
+	}
+	if (!(scale > 0) || !isfinite(scale))
+		return NAN;
+	for (k = 0; k + 1 < np; k++)
+	{
+		double		v;
+
+		cl_gk_integrate(bg_quad_fn, &c, 1, pts[k], pts[k + 1], 1e-14, scale, 400, &v);
+		total += v;
+	}
+	return total;
+}
+
+static double
+bg_bracket(double a, double rr, double bb, double A, double t)
+{
+	double		c = a + bb - 1.0,
+				y = t / A,
+				v = NAN;
+
+	if (t == 0)
+		return 0.0;
+	if (!isfinite(y))
+		return NAN;
+	if (c > 0.5 && y < 1.0)
+		v = bg_bracket_pfaff(a, rr, c, y);
+	if (isnan(v) && c > 0.5 && y / (1.0 + y) <= 0.95)
+		v = bg_bracket_series(a, rr, bb, c, y);
+	if (isnan(v))
+		v = bg_bracket_quad(a, rr, bb, y);
+	/* g lies between 0 and rr y (h(p) <= h(0) = rr y) */
+	if (v < 0)
+		v = 0;
+	if (v > rr * y)
+		v = rr * y;
+	return v;
 }
 
 double
 cl_bgnbd_expected_cond(const double *p, double t, double x, double tx, double T)
 {
-	if (t == 0)
-		return 0.0;
-	if (fabs(p[2] - 1.0) < A_ONE_EPS)
-	{
-		double		q[4];
-		double		lo,
-					hi,
-					u = (p[2] - (1.0 - A_ONE_EPS)) / (2 * A_ONE_EPS);
-
-		memcpy(q, p, sizeof(q));
-		q[2] = 1.0 - A_ONE_EPS;
-		lo = bgnbd_cond_raw(q, t, x, tx, T);
-		q[2] = 1.0 + A_ONE_EPS;
-		hi = bgnbd_cond_raw(q, t, x, tx, T);
-		return (1.0 - u) * lo + u * hi;
-	}
-	return bgnbd_cond_raw(p, t, x, tx, T);
-}
-
-double
-cl_bgnbd_expected_new(const double *p, double t)
-{
 	const double r = p[0],
 				alpha = p[1],
 				a = p[2],
@@ -730,18 +866,30 @@ cl_bgnbd_expected_new(const double *p, double t)
 
 	if (t == 0)
 		return 0.0;
-	if (fabs(a - 1.0) < A_ONE_EPS)
-	{
-		double		u = (a - (1.0 - A_ONE_EPS)) / (2 * A_ONE_EPS);
-		double		a1 = 1.0 - A_ONE_EPS,
-					a2 = 1.0 + A_ONE_EPS;
-
-		return (1.0 - u) * bgnbd_bracket(a1, r, b, a1 + b - 1.0, alpha, t)
-			+ u * bgnbd_bracket(a2, r, b, a2 + b - 1.0, alpha, t);
-	}
-	return bgnbd_bracket(a, r, b, a + b - 1.0, alpha, t);
+	return bg_bracket(a, r + x, b + x, alpha + T, t) * cl_bgnbd_p_alive(p, x, tx, T);
 }
 
+double
+cl_bgnbd_expected_new(const double *p, double t)
+{
+	return bg_bracket(p[2], p[0], p[3], p[1], t);
+}
+
+/* log P(NBD(r, alpha; t) = j) = lnG(r+j) - lnG(r) - ln j! + r lq + j l1q */
+static inline double
+nbd_lpmf(double r, double j, double lq, double l1q)
+{
+	return cl_lgamma_ratio(r, j) - cl_lgamma_ratio(1.0, j) + r * lq + (j > 0 ? j * l1q : 0.0);
+}
+
+/*
+ * P(X(t) = n) = B(a, b+n)/B(a, b) NBD_n + [n > 0] B(a+1, b+n-1)/B(a, b)
+ * P(NBD >= n) (FHL 2005a eq. 8).  The beta ratios and the NBD terms are
+ * ratios of gamma functions taken with cl_lgamma_ratio / cl_lbeta_ratio
+ * (no cancellation of large lgamma values); the tail is 1 minus the terms
+ * below n while those sum to at most 1/2, else the terms from n upwards,
+ * with the running log term recomputed exactly every 256 steps.
+ */
 double
 cl_bgnbd_pmf(const double *p, double t, double n)
 {
@@ -751,24 +899,18 @@ cl_bgnbd_pmf(const double *p, double t, double n)
 				b = p[3];
 	double		lq,
 				l1q,
-				lbab,
 				first,
-				tail;
+				tail,
+				v;
 
 	if (t == 0)
 		return n == 0 ? 1.0 : 0.0;
 	lq = -log1p(t / alpha);		/* log(alpha / (alpha + t)) */
 	l1q = -log1p(alpha / t);	/* log(t / (alpha + t)) */
-	lbab = cl_lbeta(a, b);
-	first = exp(cl_lbeta(a, b + n) - lbab + lgamma(r + n) - lgamma(r)
-				- lgamma(n + 1.0) + r * lq + n * l1q);
+	first = exp(cl_lbeta_ratio(a, b, n) + nbd_lpmf(r, n, lq, l1q));
 	if (n == 0)
 		return first;
 
-	/*
-	 * tail = P(NBD(r, alpha; t) >= n) = 1 - sum_{j<n} pmf_j; summed from
-	 * below while that is accurate, else directly from n upwards.
-	 */
 	{
 		double		lpmf = r * lq;	/* log pmf_0 */
 		double		s = 0.0;
@@ -777,28 +919,36 @@ cl_bgnbd_pmf(const double *p, double t, double n)
 		for (j = 0; j < n; j++)
 		{
 			s += exp(lpmf);
-			lpmf += log(r + j) - log(j + 1.0) + l1q;
+			if (((long) j & 255) == 255)
+				lpmf = nbd_lpmf(r, j + 1, lq, l1q);
+			else
+				lpmf += log((r + j) / (j + 1.0)) + l1q;
 		}
 		if (s <= 0.5)
 			tail = 1.0 - s;
 		else
 		{
-			/* lpmf is now log pmf_n */
 			double		term,
 						sum = 0.0;
 
+			lpmf = nbd_lpmf(r, n, lq, l1q);
 			for (j = n;; j++)
 			{
 				term = exp(lpmf);
 				sum += term;
 				if (term <= 1e-17 * sum && (r + j) * exp(l1q) < j + 1.0)
 					break;
-				if (j > n + 1e7)
-					break;
-				lpmf += log(r + j) - log(j + 1.0) + l1q;
+				if (j > n + 1e8)
+					return NAN;
+				if (((long) (j - n) & 255) == 255)
+					lpmf = nbd_lpmf(r, j + 1, lq, l1q);
+				else
+					lpmf += log((r + j) / (j + 1.0)) + l1q;
 			}
 			tail = sum;
 		}
 	}
-	return first + exp(cl_lbeta(a + 1.0, b + n - 1.0) - lbab) * tail;
+	/* B(a+1, b+n-1)/B(a, b) = a/(a+b+n-1) B(a, b+n-1)/B(a, b) */
+	v = first + exp(log(a / (a + b + n - 1.0)) + cl_lbeta_ratio(a, b, n - 1.0)) * tail;
+	return v > 1.0 ? 1.0 : v;
 }

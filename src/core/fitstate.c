@@ -3,6 +3,7 @@
  *		Compressed distinct-row fit state; see fitstate.h.
  */
 #include "fitstate.h"
+#include "bgbb.h"
 
 #include "optim.h"
 
@@ -310,6 +311,204 @@ cl_fitstate_check(const cl_fitstate *st, size_t size)
 	return NULL;
 }
 
+static int
+whole_count(double v)
+{
+	return v >= 0 && v <= CL_FITSTATE_MAX_COUNT && v == floor(v);
+}
+
+static const char *
+check_model_row(uint32_t model, const cl_fitrow *r)
+{
+	switch (model)
+	{
+		case CL_MODEL_BGNBD:
+		case CL_MODEL_MBGNBD:
+		case CL_MODEL_PARETO_NBD:
+			if (!(r->x >= 0 && r->x == floor(r->x)))
+				return "a frequency is not a whole number >= 0";
+			if (!(r->tx >= 0 && r->T >= 0 && r->tx <= r->T))
+				return "a row does not have 0 <= recency <= T";
+			if (r->x == 0 && r->tx != 0)
+				return "a row with frequency 0 has a recency (the aggregate stores 0)";
+			return NULL;
+		case CL_MODEL_GAMMA_GAMMA:
+			if (!(r->x >= 1 && r->x == floor(r->x)))
+				return "a frequency is not a whole number >= 1";
+			if (!(r->tx >= 0))
+				return "a monetary value is negative";
+			if (r->T != 0)
+				return "a Gamma-Gamma row has a non-zero third value";
+			return NULL;
+		case CL_MODEL_SBG:
+			if (!(r->x >= 0 && r->x <= 2147483647.0 && r->x == floor(r->x)))
+				return "periods is not a whole number in 0 .. 2^31 - 1";
+			if (r->tx != 0 && r->tx != 1)
+				return "churned is not 0 or 1";
+			if (r->tx == 1 && r->x < 1)
+				return "a churned row has periods < 1";
+			if (!(r->T >= 0 && r->T == floor(r->T) && r->T <= r->x))
+				return "entered is not a whole number in 0 .. periods";
+			if (r->tx == 1 && r->T == r->x)
+				return "a churned row has entered = periods";
+			return NULL;
+		case CL_MODEL_BGBB:
+			return cl_bgbb_check_row(r->x, r->tx, r->T);
+	}
+	return "unknown model";
+}
+
+const char *
+cl_fitstate_check_rows(const cl_fitstate *st)
+{
+	uint32_t	n = st->compact ? st->nentries : st->capacity;
+
+	if (!whole_count(st->nrows))
+		return "the row count is not a whole number <= 2^53";
+	if (!whole_count(st->nignored))
+		return "the ignored-row count is not a whole number <= 2^53";
+	if (st->nignored != 0 && st->model != CL_MODEL_GAMMA_GAMMA)
+		return "only a Gamma-Gamma state ignores rows";
+	if (st->nrows + st->nignored > CL_FITSTATE_MAX_COUNT)
+		return "more than 2^53 rows";
+	for (uint32_t i = 0; i < n; i++)
+	{
+		const char *err;
+
+		if (st->slots[i].count == 0)
+			continue;
+		if (!whole_count(st->slots[i].count))
+			return "a count is not a whole number <= 2^53";
+		if ((err = check_model_row(st->model, &st->slots[i])) != NULL)
+			return err;
+	}
+	return NULL;
+}
+
+/* ---- portable serial form ------------------------------------------------ */
+
+static void
+put_u32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char) (v >> (8 * i));
+}
+
+static uint32_t
+get_u32(const unsigned char *p)
+{
+	uint32_t	v = 0;
+
+	for (int i = 0; i < 4; i++)
+		v |= (uint32_t) p[i] << (8 * i);
+	return v;
+}
+
+static void
+put_f64(unsigned char *p, double d)
+{
+	uint64_t	v;
+
+	memcpy(&v, &d, sizeof(v));
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char) (v >> (8 * i));
+}
+
+static double
+get_f64(const unsigned char *p)
+{
+	uint64_t	v = 0;
+	double		d;
+
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t) p[i] << (8 * i);
+	memcpy(&d, &v, sizeof(d));
+	return d;
+}
+
+size_t
+cl_fitstate_wire_size(uint32_t n)
+{
+	return CL_FITSTATE_WIRE_HEADER + (size_t) n * CL_FITSTATE_WIRE_ROW;
+}
+
+void
+cl_fitstate_to_wire(const cl_fitstate *hdr, const cl_fitrow *rows, uint32_t n,
+					unsigned char *out)
+{
+	memset(out, 0, CL_FITSTATE_WIRE_HEADER);
+	out[0] = CL_FITSTATE_WIRE_VERSION;
+	out[1] = (unsigned char) hdr->model;
+	put_u32(out + 4, n);
+	put_f64(out + 8, hdr->penalizer);
+	put_f64(out + 16, hdr->nrows);
+	put_f64(out + 24, hdr->nignored);
+	for (uint32_t k = 0; k < n; k++)
+	{
+		unsigned char *o = out + CL_FITSTATE_WIRE_HEADER + (size_t) k * CL_FITSTATE_WIRE_ROW;
+
+		put_f64(o, rows[k].x);
+		put_f64(o + 8, rows[k].tx);
+		put_f64(o + 16, rows[k].T);
+		put_f64(o + 24, rows[k].count);
+	}
+}
+
+const char *
+cl_fitstate_wire_rows(const unsigned char *buf, size_t len, uint32_t *n)
+{
+	if (len < CL_FITSTATE_WIRE_HEADER)
+		return "the value is too short";
+	if (buf[0] != CL_FITSTATE_WIRE_VERSION)
+		return "unsupported version";
+	if (buf[2] != 0 || buf[3] != 0)
+		return "reserved bytes are not zero";
+	*n = get_u32(buf + 4);
+	if (*n > CL_FITSTATE_MAX_CAPACITY / 2)
+		return "too many rows";
+	if (len != cl_fitstate_wire_size(*n))
+		return "the length does not match the number of rows";
+	return NULL;
+}
+
+const char *
+cl_fitstate_from_wire(const unsigned char *buf, size_t len, cl_fitstate *st)
+{
+	uint32_t	n;
+	const char *err = cl_fitstate_wire_rows(buf, len, &n);
+
+	if (err)
+		return err;
+	memset(st, 0, offsetof(cl_fitstate, slots));
+	st->magic = CL_FITSTATE_MAGIC;
+	st->version = CL_FITSTATE_VERSION;
+	st->model = buf[1];
+	st->capacity = n;
+	st->nentries = n;
+	st->compact = 1;
+	st->penalizer = get_f64(buf + 8);
+	st->nrows = get_f64(buf + 16);
+	st->nignored = get_f64(buf + 24);
+	for (uint32_t k = 0; k < n; k++)
+	{
+		const unsigned char *o = buf + CL_FITSTATE_WIRE_HEADER + (size_t) k * CL_FITSTATE_WIRE_ROW;
+
+		st->slots[k].x = get_f64(o);
+		st->slots[k].tx = get_f64(o + 8);
+		st->slots[k].T = get_f64(o + 16);
+		st->slots[k].count = get_f64(o + 24);
+		/* one representation of zero, as cl_fitstate_add stores it */
+		if (st->slots[k].x == 0 && signbit(st->slots[k].x))
+			return "a value is negative zero";
+		if ((st->slots[k].tx == 0 && signbit(st->slots[k].tx)) ||
+			(st->slots[k].T == 0 && signbit(st->slots[k].T)))
+			return "a value is negative zero";
+	}
+	if ((err = cl_fitstate_check(st, cl_fitstate_size(n))) != NULL)
+		return err;
+	return cl_fitstate_check_rows(st);
+}
+
 int
 cl_model_fit_check(cl_model_fit *fit, int nparams)
 {
@@ -373,6 +572,7 @@ cl_model_optimize(double (*fn) (const double *x, double *grad, void *ctx),
 		iters += res.iterations;
 	}
 	fit->n = ncust;
+	fit->excluded = 0;
 	fit->converged = res.converged;
 	fit->iterations = iters;
 	for (k = 0; k < n; k++)

@@ -106,6 +106,61 @@ extern uint32_t cl_fitstate_rows(const cl_fitstate *src, cl_fitrow *out);
 extern const char *cl_fitstate_check(const cl_fitstate *st, size_t size);
 
 /*
+ * Counts are doubles: every count, and the total, must stay at most 2^53
+ * (exact in a double, and in a bigint).
+ */
+#define CL_FITSTATE_MAX_COUNT 9007199254740992.0
+
+/*
+ * The invariants the aggregates keep beyond cl_fitstate_check: counts and
+ * totals whole numbers <= CL_FITSTATE_MAX_COUNT, ignored rows only in a
+ * Gamma-Gamma state, and each row one the model's transition function can
+ * store: (frequency, recency, T) with 0 <= recency <= T and recency = 0 when
+ * frequency = 0 (BG/NBD, Pareto/NBD); (frequency >= 1, monetary >= 0, 0)
+ * (Gamma-Gamma: monetary 0 rows are left out by the fit); (periods <= 2^31 - 1, churned 0/1, entered) with
+ * 0 <= entered <= periods, < when churned, periods >= 1 when churned (sBG).
+ * Returns NULL when valid, else a static message.
+ */
+extern const char *cl_fitstate_check_rows(const cl_fitstate *st);
+
+/*
+ * Portable serial form (binary send/receive, and the text form in hex):
+ * little-endian whatever the machine, version CL_FITSTATE_WIRE_VERSION:
+ *   byte 0 version, byte 1 model, bytes 2..3 zero, uint32 nentries,
+ *   float64 penalizer, nrows, nignored, then nentries rows of 4 float64
+ *   (x, tx, T, count) sorted by (x, tx, T).
+ */
+#define CL_FITSTATE_WIRE_VERSION 2
+#define CL_FITSTATE_WIRE_HEADER 32
+#define CL_FITSTATE_WIRE_ROW 32
+
+/* bytes of the serial form of a state with n distinct rows */
+extern size_t cl_fitstate_wire_size(uint32_t n);
+
+/*
+ * Write the serial form into out (cl_fitstate_wire_size(n) bytes): the
+ * header fields of hdr, then rows[0..n) (sorted: cl_fitstate_rows).
+ */
+extern void cl_fitstate_to_wire(const cl_fitstate *hdr, const cl_fitrow *rows,
+								uint32_t n, unsigned char *out);
+
+/*
+ * Read the header of a serial form: the number of rows in *n (to size the
+ * state with cl_fitstate_size(n)); a static message when the header or the
+ * length is wrong, else NULL.
+ */
+extern const char *cl_fitstate_wire_rows(const unsigned char *buf, size_t len, uint32_t *n);
+
+/*
+ * Decode a serial form into st (room for the rows announced by
+ * cl_fitstate_wire_rows) as a compact state and check every invariant
+ * (cl_fitstate_check, cl_fitstate_check_rows).  NULL when valid, else a
+ * static message.
+ */
+extern const char *cl_fitstate_from_wire(const unsigned char *buf, size_t len,
+										 cl_fitstate *st);
+
+/*
  * Result of a model fit (shared by every model; up to 4 parameters).
  */
 typedef struct cl_model_fit
@@ -117,6 +172,7 @@ typedef struct cl_model_fit
 	int			converged;
 	int			iterations;
 	int			se_ok;			/* Hessian was positive definite */
+	double		excluded;		/* input rows the model left out (Gamma-Gamma) */
 } cl_model_fit;
 
 /*

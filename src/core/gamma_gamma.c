@@ -247,8 +247,12 @@ cl_clv(const double *bg, const double *gg, double x, double tx, double T,
 	{
 		double		cum = cl_bgnbd_expected_cond(bg, i * units_per_month, x, tx, T);
 
-		clv += spend * (cum - prev) / pow(1.0 + discount, i);
-		prev = cum;
+		/* E[X(.)] is non-decreasing: a negative step is rounding */
+		if (cum > prev)
+		{
+			clv += spend * (cum - prev) / pow(1.0 + discount, i);
+			prev = cum;
+		}
 	}
 	return clv;
 }

@@ -12,95 +12,15 @@
 #include "optim.h"
 #include "specfun.h"
 
-/* ---- adaptive Gauss-Kronrod (7, 15) quadrature of a vector integrand -------- */
-
-#define GK_MAXDIM 5
-#define GK_MAXDEPTH 40
+/* adaptive Gauss-Kronrod quadrature: cl_gk_integrate of specfun.h */
+#define GK_MAXDIM CL_GK_MAXDIM
 #define GK_MAXINTERVALS 200	/* subintervals per integral */
+typedef cl_gk_fn gk_fn;
 
-typedef void (*gk_fn) (double y, void *ctx, double *out);
-
-static const double gk_x[8] = {
-	0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
-	0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
-	0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
-	0.207784955007898467600689403773245, 0.0
-};
-static const double gk_wk[8] = {
-	0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
-	0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
-	0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
-	0.204432940075298892414161999234649, 0.209482141084727828012999174891714
-};
-/* 7-point Gauss weights at gk_x[1], [3], [5], [7] */
-static const double gk_wg[4] = {
-	0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
-	0.381830050505118944950369775488975, 0.417959183673469387755102040816327
-};
-
-/*
- * Adds the integral of f over [a, b] to out[0..dim-1]; the error test uses
- * component 0 (relative to "scale", the magnitude of the whole integral).
- * *budget counts the subintervals still allowed: when it runs out the
- * current estimates are accepted, so extreme parameters (met by the
- * optimiser far from the optimum) cannot make the recursion explode.
- */
-static void
-gk_adapt(gk_fn f, void *ctx, int dim, double a, double b, double reltol,
-		 double scale, int depth, int *budget, double *out)
-{
-	double		c = 0.5 * (a + b),
-				h = 0.5 * (b - a);
-	double		k[GK_MAXDIM] = {0},
-				g[GK_MAXDIM] = {0},
-				v1[GK_MAXDIM],
-				v2[GK_MAXDIM];
-	double		err;
-
-	for (int i = 0; i < 8; i++)
-	{
-		if (i == 7)
-		{
-			f(c, ctx, v1);
-			for (int d = 0; d < dim; d++)
-			{
-				k[d] += gk_wk[7] * v1[d];
-				g[d] += gk_wg[3] * v1[d];
-			}
-			continue;
-		}
-		f(c - h * gk_x[i], ctx, v1);
-		f(c + h * gk_x[i], ctx, v2);
-		for (int d = 0; d < dim; d++)
-		{
-			k[d] += gk_wk[i] * (v1[d] + v2[d]);
-			if (i % 2 == 1)
-				g[d] += gk_wg[i / 2] * (v1[d] + v2[d]);
-		}
-	}
-	err = fabs(h * (k[0] - g[0]));
-	if (scale <= 0 || !isfinite(scale))
-		scale = fabs(h * k[0]);
-	if (err <= reltol * scale || depth >= GK_MAXDEPTH || *budget < 2 || !isfinite(err))
-	{
-		for (int d = 0; d < dim; d++)
-			out[d] += h * k[d];
-		return;
-	}
-	*budget -= 2;
-	gk_adapt(f, ctx, dim, a, c, reltol, scale, depth + 1, budget, out);
-	gk_adapt(f, ctx, dim, c, b, reltol, scale, depth + 1, budget, out);
-}
-
-/* integral over [a, b]; the whole-interval estimate sets the error scale */
 static void
 gk_integrate(gk_fn f, void *ctx, int dim, double a, double b, double reltol, double *out)
 {
-	int			budget = GK_MAXINTERVALS;
-
-	for (int d = 0; d < dim; d++)
-		out[d] = 0.0;
-	gk_adapt(f, ctx, dim, a, b, reltol, 0.0, 0, &budget, out);
+	cl_gk_integrate(f, ctx, dim, a, b, reltol, 0.0, GK_MAXINTERVALS, out);
 }
 
 /* ---- the death-time integral of the likelihood ------------------------------ */
@@ -695,7 +615,7 @@ cl_pnbd_expected_purchases_new(const double p[4], double t)
 static double
 nbd_log_pmf(double r, double alpha, double n, double tau)
 {
-	double		l = cl_lgamma(r + n) - cl_lgamma(r) - cl_lgamma(n + 1)
+	double		l = cl_lgamma_ratio(r, n) - cl_lgamma_ratio(1.0, n)
 		- r * log1p(tau / alpha);
 
 	if (n > 0)
@@ -727,11 +647,32 @@ cl_pnbd_purchase_pmf(const double p[4], double t, double n)
 {
 	pmf_ctx		c = {p[0], p[1], p[2], p[3], n};
 	double		alive = exp(nbd_log_pmf(p[0], p[1], n, t) - p[2] * log1p(t / p[3]));
-	double		dead = 0.0;
+	double		dead = 0.0,
+				v;
 
 	if (t > 0)
-		gk_integrate(pmf_fn, &c, 1, 0.0, t, 1e-12, &dead);
-	return alive + dead;
+	{
+		/*
+		 * The integrand can live on a tiny part of (0, t) (death within
+		 * beta / (s + 1), purchases on the scale alpha / (r + n)): pieces
+		 * cut geometrically from the smallest of those scales, each
+		 * integrated to its own relative accuracy (all are positive).
+		 */
+		double		lo = 0.0,
+					hi = fmin(fmin(p[3] / (p[2] + 1.0), p[1] / (p[0] + n + 1.0)), t) / 16.0;
+
+		for (int k = 0; k < 200 && lo < t; k++)
+		{
+			if (hi > t || k == 199)
+				hi = t;
+			gk_integrate(pmf_fn, &c, 1, lo, hi, 1e-13, &v);
+			dead += v;
+			lo = hi;
+			hi *= 2.0;
+		}
+	}
+	v = alive + dead;
+	return v > 1.0 ? 1.0 : v;
 }
 
 double

@@ -16,14 +16,15 @@ cl_sbg_log_survival(double alpha, double beta, double t)
 {
 	if (t <= 0)
 		return 0.0;
-	return cl_lbeta(alpha, beta + t) - cl_lbeta(alpha, beta);
+	/* lB(alpha, beta + t) - lB(alpha, beta), exact also for beta = 1e15 */
+	return cl_lbeta_ratio(alpha, beta, t);
 }
 
 double
 cl_sbg_log_churn_pmf(double alpha, double beta, double t)
 {
 	/* P(T = t) = S(t - 1) * alpha / (alpha + beta + t - 1) */
-	return cl_sbg_log_survival(alpha, beta, t - 1) + log(alpha) - log(alpha + beta + t - 1);
+	return cl_sbg_log_survival(alpha, beta, t - 1) + log(alpha / (alpha + beta + t - 1));
 }
 
 double
@@ -33,40 +34,106 @@ cl_sbg_retention_rate(double alpha, double beta, double t)
 }
 
 /*
- * The defining series of DERL, sum over k >= 0 of S(n + k) / S(n - 1) /
- * (1 + d)^k, whose terms are products of retention rates r(n) .. r(n + k):
- * the fallback where the 2F1 form cannot be evaluated (very large alpha and
- * beta, i.e. almost no heterogeneity, where the series is nearly geometric).
- * Terms fall at least as fast as 1 / (1 + d), so the loop ends.
+ * DERL of a customer who has made n - 1 = "renewals" renewals: with
+ * theta ~ Beta(alpha, b), b = beta + renewals (the posterior of the churn
+ * probability given survival so far),
+ *
+ *	DERL = sum_{k >= 0} v^k S(n + k) / S(n - 1)		v = 1 / (1 + d)
+ *	     = sum_k v^k R_k,  R_k = prod_{j=0..k} (b + j) / (alpha + b + j)
+ *	     = (1 + d) E[(1 - theta) / (d + theta)]
+ *	     = b / (alpha + b) 2F1(1, b + 1; alpha + b + 1; v),
+ *
+ * always in [0, (1 + d) / d].  Three evaluations, each used where it keeps
+ * full precision at bounded cost:
+ *
+ * (a) theta small against d (alpha / (alpha + b) << d): the moments of theta,
+ *     (1 - theta) / (d + theta) = (1 - (1 + d) theta / (d + theta)) / d and
+ *     theta / (d + theta) = sum_{j >= 1} (-1)^(j-1) (theta / d)^j, whose
+ *     remainder after J terms is at most E[(theta / d)^(J+1)], the next
+ *     term: every term is a ratio of Pochhammer symbols (no cancellation,
+ *     the sum is at most its first term).
+ * (b) the defining series summed directly: its terms fall at least like
+ *     v^k, so the remainder after term K is at most term_K v / (1 - v);
+ *     used when that needs few terms (d not small).
+ * (c) the 2F1 (cl_hyp2f1, transformation to 1 - v) when (b + 1) d / (1 + d)
+ *     is small, where its two terms do not cancel; otherwise (b) again,
+ *     with up to DERL_MAX_TERMS terms.
  */
-static double
-sbg_derl_series(double alpha, double beta, double discount, double n)
-{
-	double		sum = 0.0,
-				term = 1.0,
-				v = 1.0 / (1.0 + discount);
+#define DERL_MAX_TERMS 50000000L
 
-	for (long k = 0; k < 100000000L; k++)
+static double
+sbg_derl_moments(double alpha, double b, double d, int *ok)
+{
+	double		m = 1.0,		/* E[(theta / d)^j] */
+				sum = 0.0;
+
+	*ok = 0;
+	for (int j = 1; j <= 400; j++)
 	{
-		term *= cl_sbg_retention_rate(alpha, beta, n + k);
-		sum += term;
-		if (term < 1e-17 * sum)
-			break;
-		term *= v;
+		double		q = (alpha + j - 1) / ((alpha + b + j - 1) * d);
+
+		if (q >= 0.9)
+			return NAN;
+		m *= q;
+		sum += (j % 2 == 1) ? m : -m;
+		/* remainder <= the next term < m */
+		if (m * (alpha + j) / ((alpha + b + j) * d) <= 1e-17 * sum)
+		{
+			*ok = 1;
+			return (1.0 + d) * (1.0 - (1.0 + d) * sum) / d;
+		}
 	}
-	return sum;
+	return NAN;
+}
+
+static double
+sbg_derl_series(double alpha, double b, double d, long max_terms)
+{
+	double		v = 1.0 / (1.0 + d),
+				sum = 0.0,
+				term = b / (alpha + b);
+
+	for (long k = 0; k < max_terms; k++)
+	{
+		sum += term;
+		/* remainder <= term v / (1 - v) = term / d */
+		if (term <= 1e-17 * sum * d || term == 0.0)
+			return sum;
+		term *= v * (b + k + 1) / (alpha + b + k + 1);
+	}
+	return NAN;
 }
 
 double
 cl_sbg_derl(double alpha, double beta, double discount, double renewals)
 {
-	double		n = renewals + 1;
-	double		f = cl_hyp2f1(1.0, beta + n, alpha + beta + n, 1.0 / (1.0 + discount));
-	double		v = (beta + n - 1) / (alpha + beta + n - 1) * f;
+	double		d = discount,
+				b = beta + renewals,
+				w = d / (1.0 + d),
+				val;
+	int			ok;
 
-	if (!isfinite(v) && discount > 0)
-		v = sbg_derl_series(alpha, beta, discount, n);
-	return v;
+	if (!(alpha > 0) || !(beta > 0) || !(d > 0) || !(renewals >= 0) ||
+		!isfinite(alpha) || !isfinite(b) || !isfinite(d))
+		return NAN;
+	val = sbg_derl_moments(alpha, b, d, &ok);
+	if (!ok)
+	{
+		if (d >= 0.05)
+			val = sbg_derl_series(alpha, b, d, DERL_MAX_TERMS);
+		else if ((b + 1.0) * w <= 2.0)
+			val = b / (alpha + b) * cl_hyp2f1(1.0, b + 1.0, alpha + b + 1.0, 1.0 / (1.0 + d));
+		else
+			val = sbg_derl_series(alpha, b, d, DERL_MAX_TERMS);
+	}
+	if (!isfinite(val))
+		return NAN;
+	/* rounding only: the value lies in [0, (1 + d) / d] */
+	if (val < 0)
+		val = 0;
+	if (val > (1.0 + d) / d)
+		val = (1.0 + d) / d;
+	return val;
 }
 
 double

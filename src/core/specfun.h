@@ -35,6 +35,26 @@ extern double cl_lbeta(double a, double b);
  */
 extern double cl_lpochhammer(double a, double n);
 
+/*
+ * lgamma(x + h) - lgamma(x) for x > 0, h >= 0, accurate to a few ulps of
+ * the result even when it is small against lgamma(x) (large x, small h),
+ * where the plain difference loses everything (lgamma(1e15) ~ 3.4e16).
+ * Method: shift x above 10 with the recurrence, then the difference of the
+ * Stirling series written with log1p and expm1.  NaN outside the domain.
+ */
+extern double cl_lgamma_ratio(double x, double h);
+
+/* log(1 + x) - x for x > -1, accurate also for small |x|. */
+extern double cl_log1pmx(double x);
+
+/*
+ * log B(a, b + t) - log B(a, b) = log of the sBG survival S(t) and of many
+ * beta-binomial ratios, for a, b > 0, t >= 0: computed with cl_lgamma_ratio
+ * in whichever of its two forms has the smaller shift, so that it keeps
+ * full relative precision when b is huge (b = 1e15).
+ */
+extern double cl_lbeta_ratio(double a, double b, double t);
+
 /* digamma psi(x) = d/dx log Gamma(x); NaN at the poles. */
 extern double cl_digamma(double x);
 
@@ -91,5 +111,23 @@ extern double cl_hyp2f1(double a, double b, double c, double z);
  * Returns NaN (and *sign = 0) on failure.
  */
 extern double cl_log_hyp2f1(double a, double b, double c, double z, int *sign);
+
+/* ---- quadrature -------------------------------------------------------- */
+
+#define CL_GK_MAXDIM 5
+
+/* integrand: out[0..dim) = f(y) */
+typedef void (*cl_gk_fn) (double y, void *ctx, double *out);
+
+/*
+ * Adaptive Gauss-Kronrod (7, 15) quadrature of a vector integrand (dim <=
+ * CL_GK_MAXDIM) over [a, b] into out[]: an interval is split until
+ * |Kronrod - Gauss| of component 0 is below reltol * scale (scale <= 0: the
+ * magnitude of the first whole-interval estimate), at most maxintervals
+ * subintervals (then the current estimates are accepted).
+ */
+extern void cl_gk_integrate(cl_gk_fn f, void *ctx, int dim, double a, double b,
+							double reltol, double scale, int maxintervals,
+							double *out);
 
 #endif							/* CL_SPECFUN_H */

@@ -26,8 +26,8 @@ SELECT throws_ok($$SELECT clientele.pareto_nbd_fit(x, tx, t, NULL) FROM (VALUES 
 SELECT throws_ok($$SELECT clientele.pareto_nbd_fit_final(clientele.bgnbd_fit_trans(NULL, 1, 1, 4))$$, '0A000',
 	NULL, 'transition functions refuse to run outside an aggregate');
 
-SELECT throws_ok($$SELECT clientele.pareto_nbd_fit_final('clfs1:0000000053464c43010000000300000002000000020000000100000000000000000000000000000000000000000000400000000000000000000000000000f03f000000000000f03f0000000000000000000000000000f03f000000000000084000000000000000000000000000000000000000000000f03f'::clientele.fit_state)$$, '22023',
-	'recency must not exceed t', 'a hand-made state with recency > t is refused');
+SELECT throws_ok($$SELECT clientele.pareto_nbd_fit_final('clfs1:0000000053464c43010000000300000002000000020000000100000000000000000000000000000000000000000000400000000000000000000000000000f03f000000000000f03f0000000000000000000000000000f03f000000000000084000000000000000000000000000000000000000000000f03f'::clientele.fit_state)$$, '22P02',
+	'invalid fit_state: a row does not have 0 <= recency <= T', 'a hand-made state with recency > t is refused');
 
 -- predictions
 SELECT throws_ok($$SELECT clientele.pareto_nbd_p_alive(p, 2, 40, 38.86) FROM pp$$, '22023',

@@ -36,8 +36,8 @@ SELECT throws_ok($$SELECT clientele.sbg_derl((1, 1, NULL, NULL, NULL, NULL, NULL
 	'22023', 'discount rate must be a finite number, got Infinity', 'infinite discount rate');
 
 -- a state typed in as text is checked row by row
-SELECT throws_ok($$SELECT clientele.sbg_fit_final('clfs1:0000000053464c43010000000400000002000000020000000100000000000000000000000000000000000000000000400000000000000000000000000000f03f000000000000e03f0000000000000000000000000000f03f000000000000084000000000000000000000000000000000000000000000f03f'::clientele.fit_state)$$, '22023',
-	'invalid sbg_fit state row (1, 0.5, 0)', 'a hand-made state with churned = 0.5 is refused');
+SELECT throws_ok($$SELECT clientele.sbg_fit_final('clfs1:0000000053464c43010000000400000002000000020000000100000000000000000000000000000000000000000000400000000000000000000000000000f03f000000000000e03f0000000000000000000000000000f03f000000000000084000000000000000000000000000000000000000000000f03f'::clientele.fit_state)$$, '22P02',
+	'invalid fit_state: churned is not 0 or 1', 'a hand-made state with churned = 0.5 is refused');
 
 -- ---- parallel aggregation gives the serial result ------------------------------
 -- two latent classes of churn probability, staggered observation windows

@@ -77,7 +77,7 @@ JOIN halves h USING (half);
 -- predictions with the published CDNOW parameters (weeks)
 CREATE TEMP TABLE pub AS
 SELECT ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.bgnbd_params AS bg,
-       ROW(6.25, 3.74, 15.44, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.gamma_gamma_params AS gg;
+       ROW(6.25, 3.74, 15.44, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.gamma_gamma_params AS gg;
 
 SELECT x AS frequency, tx AS recency, t,
        round(clientele.bgnbd_p_alive(bg, x, tx, t)::numeric, 4) AS p_alive,

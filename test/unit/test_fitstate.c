@@ -34,6 +34,54 @@ new_state(uint32_t cap)
 	return st;
 }
 
+/* the portable serial form: little-endian bytes, round trip, checks */
+static void
+test_wire(void)
+{
+	cl_fitstate *st = new_state(8),
+			   *back;
+	cl_fitrow	rows[8];
+	unsigned char buf[CL_FITSTATE_WIRE_HEADER + 8 * CL_FITSTATE_WIRE_ROW];
+	uint32_t	n,
+				nback = 0;
+	size_t		len;
+
+	cl_fitstate_add(st, 2, 5, 10, 1);
+	cl_fitstate_add(st, 0, 0, 10, 2);
+	n = cl_fitstate_rows(st, rows);
+	len = cl_fitstate_wire_size(n);
+	cl_fitstate_to_wire(st, rows, n, buf);
+	ok(len == 32 + 2 * 32 && buf[0] == CL_FITSTATE_WIRE_VERSION && buf[1] == CL_MODEL_BGNBD && buf[4] == 2 && buf[5] == 0,
+	   "serial form: version, model, little-endian row count");
+	/* nrows = 3.0 = 0x4008000000000000, little-endian: byte 7 of the field is 0x40 */
+	ok(buf[16] == 0 && buf[22] == 0x08 && buf[23] == 0x40, "serial form: float64 little-endian");
+	ok(cl_fitstate_wire_rows(buf, len, &nback) == NULL && nback == 2, "header announces 2 rows");
+	back = malloc(cl_fitstate_size(nback));
+	ok(cl_fitstate_from_wire(buf, len, back) == NULL && back->compact && back->nentries == 2 &&
+	   back->nrows == 3 && back->slots[0].count == 2 && back->slots[1].x == 2,
+	   "serial form reads back as the compact state");
+	ok(cl_fitstate_wire_rows(buf, len - 1, &nback) != NULL, "a short value is refused");
+	buf[0] = 9;
+	ok(cl_fitstate_wire_rows(buf, len, &nback) != NULL, "an unknown version is refused");
+	buf[0] = CL_FITSTATE_WIRE_VERSION;
+	/* the second row (2, 5, 10): recency 5 -> 11 > T */
+	buf[32 + 32 + 8 + 7] = 0x40;
+	buf[32 + 32 + 8 + 6] = 0x26;
+	ok(cl_fitstate_from_wire(buf, len, back) != NULL, "a row with recency > T is refused");
+	free(back);
+	free(st);
+	/* model rules */
+	st = new_state(8);
+	st->model = CL_MODEL_SBG;
+	cl_fitstate_add(st, 3, 1, 3, 1);
+	ok(cl_fitstate_check_rows(st) != NULL, "sBG: churned with entered = periods is refused");
+	free(st);
+	st = new_state(8);
+	cl_fitstate_add(st, 1, 0, 3, 9007199254740994.0);
+	ok(cl_fitstate_check_rows(st) != NULL, "a count above 2^53 is refused");
+	free(st);
+}
+
 int
 main(void)
 {
@@ -162,5 +210,6 @@ main(void)
 	free(st);
 	free(big);
 	free(m);
+	test_wire();
 	return tap_done();
 }

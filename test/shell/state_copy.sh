@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# State types through COPY ... (FORMAT binary): fit_state and rfm_state
+# values (from the aggregates' transition functions) are written with their
+# send functions and read back with their receive functions unchanged; a
+# corrupted binary fit_state is refused (22P03).  Prints TAP.
+set -uo pipefail
+BIN=$("${PG_CONFIG:-pg_config}" --bindir)
+n=0; failed=0
+ok() { n=$((n+1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else failed=1; echo "not ok $n - $3"; echo "#   got '$1', want '$2'"; fi; }
+q() { "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@" 2>&1; }
+
+db=state_copy
+"$BIN/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db TEMPLATE clientele_template" >/dev/null
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"; "$BIN/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null' EXIT
+chmod 777 "$tmp"
+
+q -c "CREATE AGGREGATE bg_state(float8, float8, float8) (SFUNC = clientele.bgnbd_fit_trans, STYPE = clientele.fit_state);
+	CREATE AGGREGATE sbg_state(int, boolean) (SFUNC = clientele.sbg_fit_trans, STYPE = clientele.fit_state);
+	CREATE AGGREGATE rfm_state(date, float8, date) (SFUNC = clientele.rfm_summary_trans, STYPE = clientele.rfm_state);
+	CREATE TABLE states AS
+	SELECT 1 AS id, (SELECT bg_state(i % 7, (i % 7) * 1.5, 20 + i % 3) FROM generate_series(1, 500) i) AS fs,
+	       (SELECT rfm_state(DATE '2024-01-01' + i % 40, i * 1.25, DATE '2024-06-30') FROM generate_series(1, 100) i) AS rs
+	UNION ALL
+	SELECT 2, (SELECT sbg_state(1 + i % 9, i % 4 = 0) FROM generate_series(1, 300) i), NULL;" >/dev/null
+out=$(q -c "\\copy states TO '$tmp/states.bin' WITH (FORMAT binary)"); ok "$?" "0" "COPY TO (FORMAT binary) writes fit_state and rfm_state${out:+ ($out)}"
+q -c "CREATE TABLE states2 (LIKE states); CREATE TABLE states3 (LIKE states)" >/dev/null
+out=$(q -c "\\copy states2 FROM '$tmp/states.bin' WITH (FORMAT binary)"); ok "$?" "0" "COPY FROM (FORMAT binary) reads them back${out:+ ($out)}"
+ok "$(q -c "SELECT count(*) FROM states a JOIN states2 b USING (id) WHERE a.fs::text = b.fs::text AND a.rs::text IS NOT DISTINCT FROM b.rs::text")" "2" \
+	"the states read back are the states written"
+ok "$(q -c "SET client_min_messages = error; SELECT (clientele.bgnbd_fit_final(a.fs)).log_likelihood = (clientele.bgnbd_fit_final(b.fs)).log_likelihood FROM states a JOIN states2 b USING (id) WHERE id = 1")" "t" \
+	"a fit on the state read back gives the same result"
+ok "$(q -c "SELECT (clientele.rfm_summary_final(b.rs)).frequency FROM states2 b WHERE id = 1")" "39" "the rfm_state read back gives the same summary"
+# corrupt the binary file: flip the version byte of the first fit_state (after the 19-byte header,
+# the tuple's field count (2), the id (4 + 4) and the length (4) of the state)
+python3 - "$tmp/states.bin" <<'PY'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, 'rb').read())
+off = 19 + 2 + 4 + 4 + 4
+b[off] = 9
+open(p, 'wb').write(b)
+PY
+out=$(q -c "\\copy states3 FROM '$tmp/states.bin' WITH (FORMAT binary)")
+case "$out" in *"invalid fit_state: unsupported version"*) ok 1 1 "a corrupted binary fit_state is refused";; *) ok "$out" "invalid fit_state: unsupported version" "a corrupted binary fit_state is refused";; esac
+echo "1..$n"
+exit $failed
