@@ -6,7 +6,7 @@ SELECT plan(44);
 
 CREATE TEMP TABLE mp AS SELECT ROW(0.525, 6.183, 0.891, 1.614, 0, 1, true, 0, NULL, NULL, NULL, NULL)::clientele.mbgnbd_params AS p;
 CREATE TEMP TABLE bp AS SELECT ROW(1.204, 0.750, 0.657, 2.783, 0, 1, true, 0, NULL, NULL, NULL, NULL)::clientele.bgbb_params AS p;
-CREATE TEMP TABLE gp AS SELECT ROW(6.25, 3.74, 15.44, 0, 1, true, 0, NULL, NULL, NULL)::clientele.gamma_gamma_params AS p;
+CREATE TEMP TABLE gp AS SELECT ROW(6.25, 3.74, 15.44, 0, 1, true, 0, NULL, NULL, NULL, 0)::clientele.gamma_gamma_params AS p;
 
 -- ---- MBG/NBD ----------------------------------------------------------------
 SELECT throws_ok($$SELECT clientele.mbgnbd_p_alive(ROW(-1, 6, 0.9, 1.6, 0, 1, true, 0, NULL, NULL, NULL, NULL)::clientele.mbgnbd_params, 1, 1, 2)$$,
@@ -27,7 +27,7 @@ SELECT throws_ok($$SELECT clientele.clv(mp.p, gp.p, 1, 1, 2, -5, 12, 0.01) FROM 
 SELECT throws_ok($$SELECT clientele.clv(mp.p, gp.p, 1, 1, 2, 5, 1201, 0.01) FROM mp, gp$$, '22023', NULL, 'clv: months out of range');
 SELECT throws_ok($$SELECT clientele.clv(mp.p, gp.p, 1, 1, 2, 5, 12, -0.01) FROM mp, gp$$, '22023', NULL, 'clv: negative discount');
 SELECT throws_ok($$SELECT clientele.clv(mp.p, gp.p, 1, 1, 2, 5, 12, 0.01, 0) FROM mp, gp$$, '22023', NULL, 'clv: units_per_month 0');
-SELECT throws_ok($$SELECT clientele.clv(mp.p, ROW(0.1, 0.5, 15, 0, 1, true, 0, NULL, NULL, NULL)::clientele.gamma_gamma_params, 1, 1, 2, 5, 12, 0.01) FROM mp$$,
+SELECT throws_ok($$SELECT clientele.clv(mp.p, ROW(0.1, 0.5, 15, 0, 1, true, 0, NULL, NULL, NULL, 0)::clientele.gamma_gamma_params, 1, 1, 2, 5, 12, 0.01) FROM mp$$,
 	'22023', NULL, 'clv: infinite Gamma-Gamma spend');
 SELECT throws_ok($$SELECT clientele.mbgnbd_fit(x, x, 10) FROM (VALUES (1.5::float8)) v(x)$$, '22023', NULL, 'fit: a fractional frequency');
 SELECT throws_like($$SELECT clientele.mbgnbd_fit(1, 1, 2, pen) FROM (VALUES (0.1::float8), (0.2)) v(pen)$$,
