@@ -147,8 +147,13 @@ BEGIN
 	END LOOP;
 
 	IF v_trigger IS NOT NULL THEN
+		-- on a shard of balance, the check reads clientele.account (other
+		-- shards): a nested distributed query, which Citus refuses unless the
+		-- function allows it; it sees committed accounts only
+		PERFORM clientele.distribute_ddl('ALTER FUNCTION clientele.balance_sign_check() SET citus.allow_nested_distributed_execution = on');
 		EXECUTE v_trigger;
-		step := 'trigger'; relation := 'clientele.balance'; detail := 'balance_sign_allowed re-created (runs on the shards)'; RETURN NEXT;
+		step := 'trigger'; relation := 'clientele.balance';
+		detail := 'balance_sign_allowed re-created: runs on the shards, checks against committed accounts'; RETURN NEXT;
 	END IF;
 END $$;
 COMMENT ON FUNCTION clientele.distribute(integer) IS
