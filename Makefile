@@ -87,6 +87,7 @@ bench:
 	bash scripts/bench.sh
 
 test-citus:
+	$(MAKE) -s install >/dev/null
 	bash scripts/citus.sh
 
 .PHONY: test-citus test demo demo-stop bench unitcheck
