@@ -40,6 +40,9 @@ DECLARE
 	v_fk record;
 	v_fks text[] := '{}';
 	v_fk_rel regclass[] := '{}';
+	v_fk_to regclass[] := '{}';
+	v_from record;
+	v_to record;
 	v_fk_name text[] := '{}';
 	v_rel regclass;
 	v_def text;
@@ -72,7 +75,7 @@ BEGIN
 	-- would turn every table of the graph into a Citus local table, which
 	-- re-creates the extension's views): drop them, re-create them at the end
 	FOR v_fk IN
-		SELECT con.conrelid::regclass AS rel, con.conname, pg_catalog.pg_get_constraintdef(con.oid) AS def
+		SELECT con.conrelid::regclass AS rel, con.confrelid::regclass AS ref, con.conname, pg_catalog.pg_get_constraintdef(con.oid) AS def
 		FROM pg_catalog.pg_constraint con
 		JOIN pg_catalog.pg_depend d ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::regclass
 			AND d.objid OPERATOR(pg_catalog.=) con.conrelid AND d.refobjid OPERATOR(pg_catalog.=) v_ext AND d.deptype OPERATOR(pg_catalog.=) 'e'
@@ -81,6 +84,7 @@ BEGIN
 	LOOP
 		PERFORM clientele.distribute_ddl(pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', v_fk.rel, v_fk.conname));
 		v_fk_rel := v_fk_rel || v_fk.rel;
+		v_fk_to := v_fk_to || v_fk.ref;
 		v_fk_name := v_fk_name || v_fk.conname::text;
 		v_fks := v_fks || v_fk.def;
 	END LOOP;
@@ -114,6 +118,7 @@ BEGIN
 		-- table's guard would refuse its own rows
 		EXECUTE pg_catalog.format('ALTER TABLE %s DISABLE TRIGGER USER', v_rel);
 		PERFORM pg_catalog.create_reference_table(v_rel);
+		PERFORM pg_catalog.truncate_local_data_after_distributing_table(v_rel);
 		EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE TRIGGER USER', v_rel);
 		step := 'reference table'; relation := v_rel; detail := NULL; RETURN NEXT;
 	END LOOP;
@@ -127,9 +132,37 @@ BEGIN
 		ELSE
 			PERFORM pg_catalog.create_distributed_table(v_rel, 'customer_id', colocate_with => 'clientele.customer');
 		END IF;
+		PERFORM pg_catalog.truncate_local_data_after_distributing_table(v_rel);
 		step := 'distributed by customer_id'; relation := v_rel; detail := pg_catalog.format('%s shards', shard_count); RETURN NEXT;
 	END LOOP;
+	-- other extension tables keyed by customer (results, histories of later
+	-- areas): co-located too when every key includes customer_id
+	FOR v_rel IN
+		SELECT c.oid::regclass FROM pg_catalog.pg_class c
+		JOIN pg_catalog.pg_depend d ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::regclass
+			AND d.objid OPERATOR(pg_catalog.=) c.oid AND d.refobjid OPERATOR(pg_catalog.=) v_ext AND d.deptype OPERATOR(pg_catalog.=) 'e'
+		JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attname OPERATOR(pg_catalog.=) 'customer_id' AND NOT a.attisdropped
+		WHERE c.relkind OPERATOR(pg_catalog.=) 'r'
+		  AND NOT (c.relname OPERATOR(pg_catalog.=) ANY (c_by_customer || ARRAY['balance']::text[]))
+		ORDER BY c.relname
+	LOOP
+		IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid OPERATOR(pg_catalog.=) v_rel AND k.contype IN ('p', 'u', 'x')
+		           AND NOT (SELECT a.attnum FROM pg_catalog.pg_attribute a WHERE a.attrelid OPERATOR(pg_catalog.=) v_rel
+		                    AND a.attname OPERATOR(pg_catalog.=) 'customer_id') OPERATOR(pg_catalog.=) ANY (k.conkey)) THEN
+			step := 'left local'; relation := v_rel; detail := 'a key of this table does not include customer_id'; RETURN NEXT;
+			CONTINUE;
+		END IF;
+		IF EXISTS (SELECT 1 FROM pg_catalog.pg_policy pol WHERE pol.polrelid OPERATOR(pg_catalog.=) v_rel) THEN
+			-- Citus refuses policies with subqueries on distributed tables
+			step := 'left local'; relation := v_rel; detail := 'it has row-level security policies'; RETURN NEXT;
+			CONTINUE;
+		END IF;
+		PERFORM pg_catalog.create_distributed_table(v_rel, 'customer_id', colocate_with => 'clientele.customer');
+		PERFORM pg_catalog.truncate_local_data_after_distributing_table(v_rel);
+		step := 'distributed by customer_id'; relation := v_rel; detail := 'co-located with clientele.customer'; RETURN NEXT;
+	END LOOP;
 	PERFORM pg_catalog.create_distributed_table('clientele.balance', 'account_id', shard_count => shard_count, colocate_with => 'none');
+	PERFORM pg_catalog.truncate_local_data_after_distributing_table('clientele.balance');
 	step := 'distributed by account_id'; relation := 'clientele.balance'; detail := 'not co-located with customers: joins to accounts repartition'; RETURN NEXT;
 
 	-- 6. foreign keys back, where Citus can enforce them
@@ -141,6 +174,19 @@ BEGIN
 			CONTINUE;
 		ELSIF v_fk_name[i] OPERATOR(pg_catalog.=) 'transaction_account_fkey' THEN
 			v_def := 'FOREIGN KEY (customer_id, account_id) REFERENCES clientele.account(customer_id, account_id)';
+		END IF;
+		-- Citus enforces a key to a reference table from any Citus table, and
+		-- one between co-located distributed tables through customer_id
+		SELECT p.partmethod, p.colocationid INTO v_from FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid OPERATOR(pg_catalog.=) v_fk_rel[i];
+		SELECT p.partmethod, p.colocationid INTO v_to FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid OPERATOR(pg_catalog.=) v_fk_to[i];
+		IF v_from.partmethod IS NULL OR v_to.partmethod IS NULL
+		   OR NOT (v_to.partmethod OPERATOR(pg_catalog.=) 'n'
+		           OR (v_from.partmethod OPERATOR(pg_catalog.=) 'h' AND v_to.partmethod OPERATOR(pg_catalog.=) 'h'
+		               AND v_from.colocationid OPERATOR(pg_catalog.=) v_to.colocationid
+		               AND v_def LIKE 'FOREIGN KEY (customer_id%')) THEN
+			step := 'foreign key not re-created'; relation := v_fk_rel[i];
+			detail := v_fk_name[i] || ': Citus cannot enforce it between these tables (' || v_def || ')'; RETURN NEXT;
+			CONTINUE;
 		END IF;
 		EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', v_fk_rel[i], v_fk_name[i], v_def);
 		step := 'foreign key'; relation := v_fk_rel[i]; detail := v_fk_name[i] || ' ' || v_def; RETURN NEXT;
