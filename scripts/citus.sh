@@ -44,11 +44,10 @@ citus_build() {
 	local tarball src need=() p
 	tarball=$(ls "$ROOT"/../shared/vendor/citus-*.tar.gz 2>/dev/null | sort | tail -1)
 	[ -n "$tarball" ] || return 2
-	for p in libzstd-dev liblz4-dev libkrb5-dev libssl-dev libselinux1-dev libxslt1-dev libpam0g-dev libreadline-dev libcurl4-openssl-dev; do
-		[ "$p" = libcurl4-openssl-dev ] && continue   # built --without-libcurl
+	# the -dev packages ../shared/vendor/README.md lists (libcurl is not needed: --without-libcurl)
+	for p in libzstd-dev liblz4-dev libkrb5-dev libssl-dev libselinux1-dev libxslt1-dev libpam0g-dev libreadline-dev; do
 		dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 	done
-	command -v autoconf >/dev/null || true
 	if [ ${#need[@]} -gt 0 ]; then
 		[ "$(id -u)" -eq 0 ] || { log "missing packages: ${need[*]}"; return 1; }
 		log "installing ${need[*]}"
