@@ -13,7 +13,7 @@ CL_HEADERS = $(wildcard src/common/*.h src/*.h src/core/*.h)
 # Extension SQL: one fragment per area, concatenated in this order into the
 # install script of the current version (fresh installs).  Released install
 # scripts are frozen in sql/ (sql/clientele--0.1.0.sql) and never edited.
-SQL_AREAS   = roles common datamodel sources demo rfm bgnbd pareto_nbd gamma_gamma sbg mbgnbd bgbb clv holdout tiers value features lifecycle signals evaluation churn refresh segments reporting schedule access
+SQL_AREAS   = roles common datamodel sources demo rfm bgnbd pareto_nbd gamma_gamma sbg mbgnbd bgbb clv holdout tiers value features lifecycle signals evaluation churn refresh segments reporting schedule distributed access
 SQL_PARTS   = $(foreach a,$(SQL_AREAS),$(wildcard sql/$(a).sql))
 
 # The upgrade from the last release to this version, built in SQL_AREAS order
@@ -22,7 +22,7 @@ SQL_PARTS   = $(foreach a,$(SQL_AREAS),$(wildcard sql/$(a).sql))
 # sql/upgrade/<from>--<to>/<area>.sql when it changed.  At the next release the
 # built script is frozen into sql/ like the install script.
 PREV_VERSION = 0.1.0
-NEW_AREAS   = roles mbgnbd bgbb features lifecycle signals evaluation churn refresh segments reporting schedule access
+NEW_AREAS   = roles mbgnbd bgbb features lifecycle signals evaluation churn refresh segments reporting schedule distributed access
 UPGRADE_DIR = sql/upgrade/$(PREV_VERSION)--$(EXTVERSION)
 UPGRADE_PARTS = $(foreach a,$(SQL_AREAS),$(if $(filter $(a),$(NEW_AREAS)),sql/$(a).sql,$(wildcard $(UPGRADE_DIR)/$(a).sql)))
 UPGRADE_SCRIPT = $(EXTENSION)--$(PREV_VERSION)--$(EXTVERSION).sql
@@ -141,4 +141,8 @@ demo-stop:
 bench:
 	bash scripts/bench.sh
 
-.PHONY: test demo demo-stop bench unitcheck fuzz fuzz-build
+test-citus:
+	$(MAKE) -s install >/dev/null
+	bash scripts/citus.sh
+
+.PHONY: test demo demo-stop bench unitcheck fuzz fuzz-build test-citus

@@ -19,7 +19,9 @@ DECLARE
 		'use_source', 'reapply_sources', 'generate_demo_bank', 'tier_validate', 'record_lifecycle', 'train_churn_model',
 		'use_schema', 'map_column', 'map_code', 'sync_keys', 'check_sources', 'check_sources_status', 'bank_key'];
 	-- internal routines (triggers, compilers) no role calls directly
-	c_internal_routines constant text[] := ARRAY['source_compile', 'sources_changed', 'sources_on_drop'];
+	c_internal_routines constant text[] := ARRAY['source_compile', 'sources_changed', 'sources_on_drop',
+		-- distributing needs the tables' owner (a superuser, usually): no role gets it
+		'distribute', 'distribute_ddl'];
 	-- bank data: read by analysts, written by the bank's loaders (owner)
 	c_bank_tables constant text[] := ARRAY['customer', 'account', 'balance', 'transaction', 'interaction', 'income',
 		'demo_truth'];

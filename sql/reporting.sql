@@ -35,8 +35,10 @@ CREATE TABLE clientele.kpi_history (
 );
 COMMENT ON TABLE clientele.kpi_history IS
 	'KPIs per refresh date and per group (written by clientele.refresh; read through the view clientele.kpi_summary). Row-level security: a relationship manager sees only the rows of their own portfolio.';
-CREATE FUNCTION pg_temp.clientele_kpi_comments(p_rel text) RETURNS void
-LANGUAGE plpgsql AS $$
+-- a helper of this script only (dropped below): a temporary function would do,
+-- but Citus refuses to PREPARE a transaction that touched temporary objects
+CREATE FUNCTION clientele.kpi_comments_tmp(p_rel text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	c record;
 BEGIN
@@ -63,7 +65,7 @@ BEGIN
 		EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', p_rel, c.col, c.txt);
 	END LOOP;
 END $$;
-SELECT pg_temp.clientele_kpi_comments('clientele.kpi_history');
+SELECT clientele.kpi_comments_tmp('clientele.kpi_history');
 SELECT pg_catalog.pg_extension_config_dump('clientele.kpi_history', '');
 
 CREATE FUNCTION clientele.kpi_compute(p_as_of date)
@@ -342,8 +344,8 @@ SELECT * FROM clientele.kpi_history;
 CREATE UNIQUE INDEX kpi_summary_idx ON clientele.kpi_summary (as_of, level, group_value);
 COMMENT ON MATERIALIZED VIEW clientele.kpi_summary IS
 	'KPIs of the domain notes section 5 per refresh date, for the bank and per region, branch and relationship manager: customers, active share, churn and retention rates, share of high-value customers, products per customer, average daily deposit, AUM (and per tier), complaint rate.';
-SELECT pg_temp.clientele_kpi_comments('clientele.kpi_summary');
-DROP FUNCTION pg_temp.clientele_kpi_comments(text);
+SELECT clientele.kpi_comments_tmp('clientele.kpi_summary');
+DROP FUNCTION clientele.kpi_comments_tmp(text);
 
 -- ---------------------------------------------------------------------------
 -- Refreshing the views (the owner's right; clientele_admin may call it)
