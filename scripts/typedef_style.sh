@@ -2,7 +2,7 @@
 # One typedef style (issue 13): CamelCase, as PostgreSQL and the glue write
 # them (TierSet, ClConfigCache, ClBand); the plain-C core still has
 # snake_case typedefs (cl_fitrow, bgnbd_design, ...).  This renames them,
-# whole words only, in src/ and test/unit/ (and the docs that name them).
+# whole words only, in src/, test/unit/ and test/fuzz/ (and the docs that name them).
 #
 # It is a script rather than a commit because it touches most lines of the
 # model code that other branches of 0.2.0 change at the same time: run it once
@@ -37,8 +37,22 @@ sbg_obj_ctx SbgObjCtx
 vslot VSlot
 params_cache ParamsCache
 cdnow_row CdnowRow
+bg_quad_ctx BgQuadCtx
+bgbb_ctx BgbbCtx
+cl_eval_point ClEvalPoint
+cl_logit_result ClLogitResult
+cl_logit_status ClLogitStatus
+cl_memo_entry ClMemoEntry
+fstat FStat
+logit_rows LogitRows
+logit_work LogitWork
+rfm_rule_bounds RfmRuleBounds
+cl_logit_row_fn ClLogitRowFn
+bgbb_pred_fn BgbbPredFn
+cl_gk_fn ClGkFn
+cl_logit_interrupt_fn ClLogitInterruptFn
 "
-files() { find src test/unit -name '*.[ch]' | sort; }
+files() { find src test/unit test/fuzz -name '*.[ch]' | sort; }
 snake_left() {
 	files | xargs grep -hoE '^\} [a-z][a-z0-9_]*;|^typedef [^;{(]*\b[a-z][a-z0-9_]*;|^typedef [^;]*\(\*[a-z][a-z0-9_]*\)' 2>/dev/null \
 		| grep -vE 'typedef (struct|union|enum) [A-Za-z_0-9]+ [A-Z]' | sort -u || true

@@ -115,13 +115,13 @@ clientele_bgbb_fit_trans(PG_FUNCTION_ARGS)
 }
 
 static void
-bgbb_check_fitrow(const cl_fitrow *row)
+bgbb_check_fitrow(const ClFitRow *row)
 {
 	bgbb_check(row->x, row->tx, row->T);
 }
 
 static int
-bgbb_fit_rows(const cl_fitrow *rows, uint32 nrows, double penalizer, cl_model_fit *fit)
+bgbb_fit_rows(const ClFitRow *rows, uint32 nrows, double penalizer, ClModelFit *fit)
 {
 	(void) cl_bgbb_fit(rows, nrows, penalizer, fit);
 	return 0;

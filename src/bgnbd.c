@@ -40,10 +40,10 @@ bgnbd_fit_trans(PG_FUNCTION_ARGS)
 	return cl_fit_summary_trans(fcinfo, CL_MODEL_BGNBD, "bgnbd_fit");
 }
 
-/* cl_fit_rows_fn adapter: the core returns whether it converged, and reports
+/* ClFitRowsFn adapter: the core returns whether it converged, and reports
  * failures (out of memory included) as converged = false with NaN results */
 static int
-bgnbd_fit_rows(const cl_fitrow *rows, uint32 nrows, double penalizer, cl_model_fit *fit)
+bgnbd_fit_rows(const ClFitRow *rows, uint32 nrows, double penalizer, ClModelFit *fit)
 {
 	(void) cl_bgnbd_fit(rows, nrows, penalizer, fit);
 	return 0;

@@ -321,7 +321,7 @@ clientele_##X##_state_in(PG_FUNCTION_ARGS) \
 #define RANK_INITIAL_CAP 64
 #define RANK_MAX_CAP ((int64) ((MaxAllocSize - RANK_HDR) / RANK_PT))
 
-StaticAssertDecl(sizeof(cl_eval_point) == RANK_PT, "cl_eval_point must be 24 bytes");
+StaticAssertDecl(sizeof(ClEvalPoint) == RANK_PT, "ClEvalPoint must be 24 bytes");
 
 #define R_FLAGS(s) (*(uint8 *) ((s) + 5))
 #define R_N(s) get_i64((s) + 8)
@@ -345,11 +345,11 @@ rank_new(int64 cap, bool has_fraction, double fraction)
 }
 
 /* the points of s in native form: s's own bytes on little-endian hosts */
-static cl_eval_point *
+static ClEvalPoint *
 rank_points(char *s, int64 n)
 {
 #ifdef WORDS_BIGENDIAN
-	cl_eval_point *p = palloc(Max(n, 1) * sizeof(cl_eval_point));
+	ClEvalPoint *p = palloc(Max(n, 1) * sizeof(ClEvalPoint));
 	int64		i;
 
 	for (i = 0; i < n; i++)
@@ -360,12 +360,12 @@ rank_points(char *s, int64 n)
 	}
 	return p;
 #else
-	return (cl_eval_point *) R_PT(s, 0);
+	return (ClEvalPoint *) R_PT(s, 0);
 #endif
 }
 
 static void
-rank_store_points(char *s, const cl_eval_point *p, int64 n)
+rank_store_points(char *s, const ClEvalPoint *p, int64 n)
 {
 	int64		i;
 
@@ -384,7 +384,7 @@ static void
 rank_compact(char *s)
 {
 	int64		n = R_N(s);
-	cl_eval_point *p;
+	ClEvalPoint *p;
 
 	if (R_FLAGS(s) & RANK_COMPACT)
 		return;
@@ -598,7 +598,7 @@ clientele_rank_combine(PG_FUNCTION_ARGS)
 
 /* a compact copy of the state (final functions must not change their input) */
 static char *
-rank_final_points(FunctionCallInfo fcinfo, cl_eval_point **pts, int64 *n)
+rank_final_points(FunctionCallInfo fcinfo, ClEvalPoint **pts, int64 *n)
 {
 	char	   *s = state_bytes(PG_GETARG_DATUM(0));
 
@@ -616,7 +616,7 @@ PG_FUNCTION_INFO_V1(clientele_auc_final);
 Datum
 clientele_auc_final(PG_FUNCTION_ARGS)
 {
-	cl_eval_point *p;
+	ClEvalPoint *p;
 	int64		n;
 	char	   *s;
 
@@ -632,7 +632,7 @@ PG_FUNCTION_INFO_V1(clientele_ks_final);
 Datum
 clientele_ks_final(PG_FUNCTION_ARGS)
 {
-	cl_eval_point *p;
+	ClEvalPoint *p;
 	int64		n;
 	char	   *s;
 
@@ -648,7 +648,7 @@ PG_FUNCTION_INFO_V1(clientele_lift_final);
 Datum
 clientele_lift_final(PG_FUNCTION_ARGS)
 {
-	cl_eval_point *p;
+	ClEvalPoint *p;
 	int64		n;
 	char	   *s;
 
@@ -998,16 +998,16 @@ clientele_logistic_combine(PG_FUNCTION_ARGS)
 	return state_result(r, g);
 }
 
-typedef struct logit_rows
+typedef struct LogitRows
 {
 	const char *s;
 	int			p;
-} logit_rows;
+} LogitRows;
 
 static const double *
 logit_get_row(void *ctx, size_t i, double *buf)
 {
-	logit_rows *lr = (logit_rows *) ctx;
+	LogitRows *lr = (LogitRows *) ctx;
 	const char *row = L_ROW(lr->s, lr->p, i);
 
 #ifdef WORDS_BIGENDIAN
@@ -1075,9 +1075,9 @@ clientele_logistic_final(PG_FUNCTION_ARGS)
 				npos;
 	double	   *beta,
 			   *se;
-	cl_logit_result res;
-	cl_logit_status st;
-	logit_rows	lr;
+	ClLogitResult res;
+	ClLogitStatus st;
+	LogitRows	lr;
 	TupleDesc	tupdesc;
 	Datum		values[LOGIT_RESULT_NATTS];
 	bool		nulls[LOGIT_RESULT_NATTS];

@@ -52,11 +52,11 @@ check_agg_context(FunctionCallInfo fcinfo, const char *what)
 }
 
 /* a new hashed state of the given capacity, in the current memory context */
-static cl_fitstate *
+static ClFitState *
 state_new(uint32 model, uint32 capacity, double penalizer)
 {
 	Size		sz = cl_fitstate_size(capacity);
-	cl_fitstate *st = palloc(sz);
+	ClFitState *st = palloc(sz);
 
 	cl_fitstate_init(st, model, capacity, penalizer);
 	SET_VARSIZE(st, sz);
@@ -69,11 +69,11 @@ state_new(uint32 model, uint32 capacity, double penalizer)
  * context; nodeAgg copies the returned state into the aggregate context and
  * frees the old one.
  */
-static cl_fitstate *
-state_grow(cl_fitstate *st, const char *aggname)
+static ClFitState *
+state_grow(ClFitState *st, const char *aggname)
 {
 	uint32		cap = FIT_STATE_INITIAL;
-	cl_fitstate *ns;
+	ClFitState *ns;
 
 	while ((uint64) (st->nentries + 1) * 2 > cap)
 	{
@@ -94,7 +94,7 @@ state_grow(cl_fitstate *st, const char *aggname)
 }
 
 void
-cl_fit_state_check_model(const cl_fitstate *st, uint32 model, const char *aggname)
+cl_fit_state_check_model(const ClFitState *st, uint32 model, const char *aggname)
 {
 	if (st->model != model)
 		ereport(ERROR,
@@ -105,7 +105,7 @@ cl_fit_state_check_model(const cl_fitstate *st, uint32 model, const char *aggnam
 
 /* one more input row must keep the counts exact (at most 2^53) */
 static inline void
-check_room(const cl_fitstate *st, const char *aggname)
+check_room(const ClFitState *st, const char *aggname)
 {
 	if (st->nrows + st->nignored >= CL_FITSTATE_MAX_COUNT)
 		ereport(ERROR,
@@ -113,11 +113,11 @@ check_room(const cl_fitstate *st, const char *aggname)
 				 errmsg("more than 2^53 input rows for %s", aggname)));
 }
 
-static cl_fitstate *
+static ClFitState *
 state_for_update(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
 				 double penalizer)
 {
-	cl_fitstate *st;
+	ClFitState *st;
 
 	check_agg_context(fcinfo, aggname);
 	cl_check_nonneg(penalizer, "penalizer");
@@ -145,7 +145,7 @@ cl_fit_state_accum_n(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
 					 double x, double tx, double T, double count,
 					 double penalizer)
 {
-	cl_fitstate *st = state_for_update(fcinfo, model, aggname, penalizer);
+	ClFitState *st = state_for_update(fcinfo, model, aggname, penalizer);
 
 	/* counts are doubles: keep every total exact (at most 2^53) */
 	if (st->nrows + st->nignored + count > CL_FITSTATE_MAX_COUNT)
@@ -163,7 +163,7 @@ Datum
 cl_fit_state_ignore(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
 					double penalizer)
 {
-	cl_fitstate *st = state_for_update(fcinfo, model, aggname, penalizer);
+	ClFitState *st = state_for_update(fcinfo, model, aggname, penalizer);
 
 	check_room(st, aggname);
 	st->nignored += 1;
@@ -177,7 +177,7 @@ cl_fit_state_ignore(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
 Datum
 fit_state_combine(PG_FUNCTION_ARGS)
 {
-	cl_fitstate *a,
+	ClFitState *a,
 			   *b;
 
 	check_agg_context(fcinfo, "fit_state_combine");
@@ -199,7 +199,7 @@ fit_state_combine(PG_FUNCTION_ARGS)
 	{
 		/* grow once to fit both (an upper bound on the distinct rows) */
 		uint32		cap = FIT_STATE_INITIAL;
-		cl_fitstate *ns;
+		ClFitState *ns;
 		uint64		need = (uint64) (a->nentries + b->nentries) * 2;
 
 		while (cap < need)
@@ -222,10 +222,10 @@ fit_state_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
-cl_fitrow *
-cl_fit_state_rows(const cl_fitstate *st, uint32 *nrows)
+ClFitRow *
+cl_fit_state_rows(const ClFitState *st, uint32 *nrows)
 {
-	cl_fitrow  *rows = palloc(sizeof(cl_fitrow) * Max(st->nentries, 1));
+	ClFitRow  *rows = palloc(sizeof(ClFitRow) * Max(st->nentries, 1));
 
 	*nrows = cl_fitstate_rows(st, rows);
 	return rows;
@@ -252,12 +252,12 @@ fit_state_bad(const char *err, int code)
 }
 
 /* a compact state decoded from the serial form in buf */
-static cl_fitstate *
+static ClFitState *
 fit_state_from_wire(const unsigned char *buf, size_t len, int code)
 {
 	uint32		n;
 	const char *err = cl_fitstate_wire_rows(buf, len, &n);
-	cl_fitstate *st;
+	ClFitState *st;
 
 	if (err)
 		fit_state_bad(err, code);
@@ -271,10 +271,10 @@ fit_state_from_wire(const unsigned char *buf, size_t len, int code)
 
 /* the serial form of st, palloc'd, length in *len */
 static unsigned char *
-fit_state_to_wire(const cl_fitstate *st, size_t *len)
+fit_state_to_wire(const ClFitState *st, size_t *len)
 {
 	uint32		n;
-	cl_fitrow  *rows = cl_fit_state_rows(st, &n);
+	ClFitRow  *rows = cl_fit_state_rows(st, &n);
 	unsigned char *buf;
 
 	*len = cl_fitstate_wire_size(n);
@@ -291,7 +291,7 @@ fit_state_in(PG_FUNCTION_ARGS)
 	size_t		nbytes;
 	char	   *buf;
 	const char *err;
-	cl_fitstate *st;
+	ClFitState *st;
 
 	if (strncmp(s, FIT_STATE_TEXT_PREFIX, strlen(FIT_STATE_TEXT_PREFIX)) == 0)
 	{
@@ -301,11 +301,11 @@ fit_state_in(PG_FUNCTION_ARGS)
 	}
 	/* the 0.1.0 form: the in-memory compact state */
 	buf = cl_hex_parse(s, FIT_STATE_TEXT_PREFIX_V1, "fit_state", &nbytes);
-	if (nbytes < offsetof(cl_fitstate, slots))
+	if (nbytes < offsetof(ClFitState, slots))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid fit_state: %zu bytes", nbytes)));
-	st = (cl_fitstate *) buf;
+	st = (ClFitState *) buf;
 	SET_VARSIZE(st, nbytes);
 	err = cl_fitstate_check(st, nbytes);
 	if (err == NULL && !st->compact)
@@ -320,7 +320,7 @@ fit_state_in(PG_FUNCTION_ARGS)
 Datum
 fit_state_out(PG_FUNCTION_ARGS)
 {
-	cl_fitstate *st = PG_GETARG_FITSTATE(0);
+	ClFitState *st = PG_GETARG_FITSTATE(0);
 	size_t		len;
 	unsigned char *buf = fit_state_to_wire(st, &len);
 
@@ -332,7 +332,7 @@ PG_FUNCTION_INFO_V1(clientele_fit_state_send);
 Datum
 clientele_fit_state_send(PG_FUNCTION_ARGS)
 {
-	cl_fitstate *st = PG_GETARG_FITSTATE(0);
+	ClFitState *st = PG_GETARG_FITSTATE(0);
 	size_t		len;
 	unsigned char *buf = fit_state_to_wire(st, &len);
 	bytea	   *res = palloc(VARHDRSZ + len);
@@ -349,7 +349,7 @@ clientele_fit_state_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
 	size_t		len = (size_t) (msg->len - msg->cursor);
-	cl_fitstate *st = fit_state_from_wire((const unsigned char *) msg->data + msg->cursor, len,
+	ClFitState *st = fit_state_from_wire((const unsigned char *) msg->data + msg->cursor, len,
 										  ERRCODE_INVALID_BINARY_REPRESENTATION);
 
 	msg->cursor = msg->len;
@@ -359,7 +359,7 @@ clientele_fit_state_recv(PG_FUNCTION_ARGS)
 /* ---- results ------------------------------------------------------------ */
 
 bool
-cl_fit_enough_rows(const cl_fitstate *st, int nparams, const char *aggname)
+cl_fit_enough_rows(const ClFitState *st, int nparams, const char *aggname)
 {
 	if (st->nrows < nparams)
 	{
@@ -374,7 +374,7 @@ cl_fit_enough_rows(const cl_fitstate *st, int nparams, const char *aggname)
 }
 
 void
-cl_fit_warn_unconverged(const cl_model_fit *fit, const char *aggname)
+cl_fit_warn_unconverged(const ClModelFit *fit, const char *aggname)
 {
 	if (!fit->converged)
 		ereport(WARNING,
@@ -388,7 +388,7 @@ cl_fit_warn_unconverged(const cl_model_fit *fit, const char *aggname)
 }
 
 Datum
-cl_fit_result(FunctionCallInfo fcinfo, const cl_model_fit *fit, int nparams)
+cl_fit_result(FunctionCallInfo fcinfo, const ClModelFit *fit, int nparams)
 {
 	TupleDesc	tupdesc;
 	Datum		values[4 + 4 + 4 + 1];
@@ -426,12 +426,12 @@ cl_fit_result(FunctionCallInfo fcinfo, const cl_model_fit *fit, int nparams)
 
 /* ---- reading params composites ------------------------------------------ */
 
-typedef struct params_cache
+typedef struct ParamsCache
 {
 	uint32		len;
 	double		p[CL_OPTIM_MAXN];
 	char		data[FLEXIBLE_ARRAY_MEMBER];
-} params_cache;
+} ParamsCache;
 
 static void
 read_params(HeapTupleHeader th, int nparams, const char *const *names,
@@ -471,7 +471,7 @@ cl_get_params(FunctionCallInfo fcinfo, int argno, int nparams,
 {
 	HeapTupleHeader th = PG_GETARG_HEAPTUPLEHEADER(argno);
 	uint32		len = HeapTupleHeaderGetDatumLength(th);
-	params_cache *cache = (params_cache *) fcinfo->flinfo->fn_extra;
+	ParamsCache *cache = (ParamsCache *) fcinfo->flinfo->fn_extra;
 
 	Assert(nparams <= CL_OPTIM_MAXN);
 	if (cache && cache->len == len && memcmp(cache->data, th, len) == 0)
@@ -485,7 +485,7 @@ cl_get_params(FunctionCallInfo fcinfo, int argno, int nparams,
 		if (cache)
 			pfree(cache);
 		cache = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
-								   offsetof(params_cache, data) + len);
+								   offsetof(ParamsCache, data) + len);
 		fcinfo->flinfo->fn_extra = cache;
 	}
 	cache->len = len;
@@ -560,19 +560,19 @@ cl_fit_prediction(double v, const char *model, const char *what)
 }
 
 void
-cl_fit_check_summary_row(const cl_fitrow *row)
+cl_fit_check_summary_row(const ClFitRow *row)
 {
 	cl_check_summary(row->x, row->tx, row->T);
 }
 
 Datum
 cl_fit_final(FunctionCallInfo fcinfo, uint32 model, const char *aggname, int nparams,
-			 cl_fit_row_check check_row, cl_fit_rows_fn fit_rows)
+			 ClFitRowCheck check_row, ClFitRowsFn fit_rows)
 {
-	cl_fitstate *st = PG_GETARG_FITSTATE(0);
-	cl_fitrow  *rows;
+	ClFitState *st = PG_GETARG_FITSTATE(0);
+	ClFitRow  *rows;
 	uint32		nrows;
-	cl_model_fit fit;
+	ClModelFit fit;
 
 	cl_fit_state_check_model(st, model, aggname);
 	rows = cl_fit_state_rows(st, &nrows);

@@ -3,12 +3,12 @@
  *		fmgr helpers shared by the model fit aggregates and the prediction
  *		functions (BG/NBD, Gamma-Gamma; Pareto/NBD and sBG reuse them):
  *
- *	- the SQL type clientele.fit_state: a varlena holding a cl_fitstate
+ *	- the SQL type clientele.fit_state: a varlena holding a ClFitState
  *	  (src/core/fitstate.h), the compressed distinct (x, tx, T) rows with
  *	  counts, updated in place by the transition functions;
  *	- the generic combine function clientele.fit_state_combine;
  *	- building the result composite (params..., log_likelihood, n, converged,
- *	  iterations, se_...) from a cl_model_fit;
+ *	  iterations, se_...) from a ClModelFit;
  *	- reading (and validating) the parameters of a params composite, cached
  *	  per call site.
  */
@@ -19,11 +19,11 @@
 
 #include "fmgr.h"
 
-#include "bgnbd.h"				/* cl_model_fit */
+#include "bgnbd.h"				/* ClModelFit */
 #include "fitstate.h"
 
 /* detoasted (4-byte header, aligned) fit state argument */
-#define PG_GETARG_FITSTATE(n) ((cl_fitstate *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+#define PG_GETARG_FITSTATE(n) ((ClFitState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
 
 /*
  * Transition step: add one row (x, tx, T) to the state in argument 0 (NULL:
@@ -62,14 +62,14 @@ extern Datum cl_fit_summary_trans(FunctionCallInfo fcinfo, uint32 model,
  * customers than parameters, run fit (0: done, -2: out of memory, other: no
  * customers), WARNING when not converged, and the result composite.
  */
-typedef void (*cl_fit_row_check) (const cl_fitrow *row);
-typedef int (*cl_fit_rows_fn) (const cl_fitrow *rows, uint32 nrows, double penalizer,
-							   cl_model_fit *fit);
+typedef void (*ClFitRowCheck) (const ClFitRow *row);
+typedef int (*ClFitRowsFn) (const ClFitRow *rows, uint32 nrows, double penalizer,
+							   ClModelFit *fit);
 extern Datum cl_fit_final(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
-						  int nparams, cl_fit_row_check check_row, cl_fit_rows_fn fit);
+						  int nparams, ClFitRowCheck check_row, ClFitRowsFn fit);
 
-/* cl_fit_row_check of the (frequency, recency, t) models: cl_check_summary */
-extern void cl_fit_check_summary_row(const cl_fitrow *row);
+/* ClFitRowCheck of the (frequency, recency, t) models: cl_check_summary */
+extern void cl_fit_check_summary_row(const ClFitRow *row);
 
 /*
  * A prediction that could not be computed is an ERROR (22003 naming the
@@ -85,29 +85,29 @@ extern Datum cl_fit_state_ignore(FunctionCallInfo fcinfo, uint32 model,
 								 const char *aggname, double penalizer);
 
 /* ERROR 22023 unless the state was made by this model's transition function */
-extern void cl_fit_state_check_model(const cl_fitstate *st, uint32 model,
+extern void cl_fit_state_check_model(const ClFitState *st, uint32 model,
 									 const char *aggname);
 
 /* the distinct rows of a state, sorted by (x, tx, T), palloc'd */
-extern cl_fitrow *cl_fit_state_rows(const cl_fitstate *st, uint32 *nrows);
+extern ClFitRow *cl_fit_state_rows(const ClFitState *st, uint32 *nrows);
 
 /*
  * Result composite of a fit aggregate's final function, of the form
  * (p_1..p_k, log_likelihood, n bigint, converged, iterations, se_1..se_k);
  * se are NULL when the Hessian was not positive definite.
  */
-extern Datum cl_fit_result(FunctionCallInfo fcinfo, const cl_model_fit *fit,
+extern Datum cl_fit_result(FunctionCallInfo fcinfo, const ClModelFit *fit,
 						   int nparams);
 
 /*
  * Common end of a fit final function: NOTICE and false when there are
  * fewer customers than parameters (the caller returns NULL).
  */
-extern bool cl_fit_enough_rows(const cl_fitstate *st, int nparams,
+extern bool cl_fit_enough_rows(const ClFitState *st, int nparams,
 							   const char *aggname);
 
 /* WARNING when the fit did not converge (the result says converged = false) */
-extern void cl_fit_warn_unconverged(const cl_model_fit *fit, const char *aggname);
+extern void cl_fit_warn_unconverged(const ClModelFit *fit, const char *aggname);
 
 /*
  * Read parameters 1..nparams (names[]) of the params composite in argument

@@ -76,13 +76,13 @@ gamma_gamma_fit_trans(PG_FUNCTION_ARGS)
 Datum
 gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 {
-	cl_fitstate *st = PG_GETARG_FITSTATE(0);
-	cl_fitrow  *rows;
+	ClFitState *st = PG_GETARG_FITSTATE(0);
+	ClFitRow  *rows;
 	uint32		nrows,
 				k = 0;
 	double		excluded = 0.0,
 				used = 0.0;
-	cl_model_fit fit;
+	ClModelFit fit;
 
 	cl_fit_state_check_model(st, CL_MODEL_GAMMA_GAMMA, "gamma_gamma_fit");
 	rows = cl_fit_state_rows(st, &nrows);

@@ -43,7 +43,7 @@ clientele_mbgnbd_fit_trans(PG_FUNCTION_ARGS)
 }
 
 static int
-mbgnbd_fit_rows(const cl_fitrow *rows, uint32 nrows, double penalizer, cl_model_fit *fit)
+mbgnbd_fit_rows(const ClFitRow *rows, uint32 nrows, double penalizer, ClModelFit *fit)
 {
 	(void) cl_mbgnbd_fit(rows, nrows, penalizer, fit);
 	return 0;

@@ -39,9 +39,9 @@ pareto_nbd_fit_trans(PG_FUNCTION_ARGS)
 	return cl_fit_summary_trans(fcinfo, CL_MODEL_PARETO_NBD, "pareto_nbd_fit");
 }
 
-/* cl_fit_rows_fn adapter (the core takes a size_t count) */
+/* ClFitRowsFn adapter (the core takes a size_t count) */
 static int
-pnbd_fit_rows(const cl_fitrow *rows, uint32 nrows, double penalizer, cl_model_fit *fit)
+pnbd_fit_rows(const ClFitRow *rows, uint32 nrows, double penalizer, ClModelFit *fit)
 {
 	return cl_pnbd_fit(rows, (size_t) nrows, penalizer, fit);
 }

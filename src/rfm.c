@@ -44,7 +44,7 @@
  * Capacities fill power-of-two allocations exactly (palloc rounds small
  * requests up to a power of two): 10 days in 128 bytes, 42 in 256, ...
  */
-#define RFM_INITIAL_CAP ((int) ((128 - offsetof(RfmState, days)) / sizeof(rfm_daykey)))
+#define RFM_INITIAL_CAP ((int) ((128 - offsetof(RfmState, days)) / sizeof(RfmDayKey)))
 
 /* days are stored as keys day - (as_of_day - RFM_DAY_SPAN) */
 #define RFM_DAY_SPAN 65535
@@ -69,10 +69,10 @@ typedef struct RfmState
 	int32		ndays;			/* entries used in days[] */
 	int32		cap;			/* entries allocated in days[] */
 	int32		pad2;
-	rfm_daykey	days[FLEXIBLE_ARRAY_MEMBER];	/* purchase-day keys */
+	RfmDayKey	days[FLEXIBLE_ARRAY_MEMBER];	/* purchase-day keys */
 } RfmState;
 
-#define RFM_STATE_SIZE(cap) (offsetof(RfmState, days) + sizeof(rfm_daykey) * (Size) (cap))
+#define RFM_STATE_SIZE(cap) (offsetof(RfmState, days) + sizeof(RfmDayKey) * (Size) (cap))
 
 /* the next capacity: the state doubles its allocation */
 static inline int
@@ -82,7 +82,7 @@ rfm_next_cap(int cap)
 
 	while (bytes < RFM_STATE_SIZE(cap))
 		bytes *= 2;
-	return (int) ((bytes * 2 - offsetof(RfmState, days)) / sizeof(rfm_daykey));
+	return (int) ((bytes * 2 - offsetof(RfmState, days)) / sizeof(RfmDayKey));
 }
 /* at most 65536 distinct keys; compaction keeps the buffer below 4/3 of that */
 #define RFM_MAX_CAP (1 << 18)
@@ -254,9 +254,9 @@ rfm_check_same_group(const RfmState *s, int kind, int64 as_of_raw, double unit_d
 }
 
 static void
-rfm_fixed_accumulate(uint64 *lo, int64 *hi, rfm_fixed v)
+rfm_fixed_accumulate(uint64 *lo, int64 *hi, RfmFixed v)
 {
-	rfm_fixed	acc = rfm_fixed_join(*lo, *hi);
+	RfmFixed	acc = rfm_fixed_join(*lo, *hi);
 
 	if (!rfm_fixed_add(&acc, v))
 		ereport(ERROR,
@@ -270,9 +270,9 @@ rfm_fixed_accumulate(uint64 *lo, int64 *hi, rfm_fixed v)
  * in CurrentMemoryContext, when it had to grow).
  */
 static RfmState *
-rfm_state_add(RfmState *s, int32 day, rfm_fixed amount)
+rfm_state_add(RfmState *s, int32 day, RfmFixed amount)
 {
-	rfm_daykey	key;
+	RfmDayKey	key;
 
 	/* callers pass day <= as_of_day */
 	if (day < s->as_of_day - RFM_DAY_SPAN)
@@ -282,7 +282,7 @@ rfm_state_add(RfmState *s, int32 day, rfm_fixed amount)
 						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum((DateADT) day))),
 						RFM_DAY_SPAN),
 				 errhint("rfm_summary covers at most 179 years of purchases before as_of; filter out older rows.")));
-	key = (rfm_daykey) (day - (s->as_of_day - RFM_DAY_SPAN));
+	key = (RfmDayKey) (day - (s->as_of_day - RFM_DAY_SPAN));
 	if (pg_add_s64_overflow(s->nrows, 1, &s->nrows))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -326,18 +326,18 @@ rfm_state_add(RfmState *s, int32 day, rfm_fixed amount)
 }
 
 /* the sorted, de-duplicated days of s: s->days itself, or a palloc'd copy */
-static const rfm_daykey *
+static const RfmDayKey *
 rfm_state_sorted_days(const RfmState *s, int *n)
 {
-	rfm_daykey *d;
+	RfmDayKey *d;
 
 	if (s->flags & RFM_FLAG_SORTED)
 	{
 		*n = s->ndays;
 		return s->days;
 	}
-	d = palloc(sizeof(rfm_daykey) * Max(s->ndays, 1));
-	memcpy(d, s->days, sizeof(rfm_daykey) * s->ndays);
+	d = palloc(sizeof(RfmDayKey) * Max(s->ndays, 1));
+	memcpy(d, s->days, sizeof(RfmDayKey) * s->ndays);
 	*n = rfm_days_sort_unique(d, s->ndays);
 	return d;
 }
@@ -355,7 +355,7 @@ rfm_trans_common(FunctionCallInfo fcinfo, int kind)
 	int32		day;
 	double		unit_days = 1.0;
 	double		amount;
-	rfm_fixed	famount = 0;
+	RfmFixed	famount = 0;
 	RfmTzCache *tzc = NULL;
 
 	(void) cl_agg_context(fcinfo);
@@ -461,8 +461,8 @@ clientele_rfm_combine(PG_FUNCTION_ARGS)
 	RfmState   *a;
 	RfmState   *b;
 	RfmState   *r;
-	const rfm_daykey *da;
-	const rfm_daykey *db;
+	const RfmDayKey *da;
+	const RfmDayKey *db;
 	int			na,
 				nb;
 
@@ -585,7 +585,7 @@ clientele_rfm_final(PG_FUNCTION_ARGS)
 	if (frequency > 0)
 	{
 		/* repeat purchases: everything but the first day, summed exactly */
-		rfm_fixed	rep = rfm_fixed_join(s->total_lo, s->total_hi)
+		RfmFixed	rep = rfm_fixed_join(s->total_lo, s->total_hi)
 			- rfm_fixed_join(s->first_lo, s->first_hi);
 
 		values[3] = Float8GetDatum(rfm_fixed_to_double(rep) / frequency);
@@ -610,7 +610,7 @@ clientele_rfm_final(PG_FUNCTION_ARGS)
 static void
 rfm_state_send_to(StringInfo buf, const RfmState *s)
 {
-	const rfm_daykey *d;
+	const RfmDayKey *d;
 	int			n,
 				i;
 
@@ -676,10 +676,10 @@ rfm_state_recv_from(StringInfo buf)
 	int64		as_of_raw;
 	double		unit_days;
 	RfmState   *s;
-	rfm_fixed	total,
+	RfmFixed	total,
 				first,
 				repeat;
-	const rfm_fixed limit = (rfm_fixed) 1 << (RFM_FIXED_MAX_EXP + RFM_FIXED_SHIFT);
+	const RfmFixed limit = (RfmFixed) 1 << (RFM_FIXED_MAX_EXP + RFM_FIXED_SHIFT);
 
 	if (buf->len - buf->cursor < RFM_WIRE_HEADER)
 		rfm_bad_state("The value is too short.");
@@ -733,7 +733,7 @@ rfm_state_recv_from(StringInfo buf)
 			rfm_bad_state("A day is out of range for the as_of day.");
 		if (i == 0 && day != s->first_day)
 			rfm_bad_state("The first and last days do not match the days.");
-		s->days[i] = (rfm_daykey) (day - (s->as_of_day - RFM_DAY_SPAN));
+		s->days[i] = (RfmDayKey) (day - (s->as_of_day - RFM_DAY_SPAN));
 		if (i > 0 && s->days[i] <= s->days[i - 1])
 			rfm_bad_state("The days are not strictly increasing.");
 	}
@@ -863,7 +863,7 @@ rfm_build_schemes(MemoryContext cxt, void *arg)
 		char	   *scheme = SPI_getvalue(tup, td, 1);
 		bool		isnull;
 		int			bounds[6];
-		rfm_rule_bounds rule;
+		RfmRuleBounds rule;
 		char	   *segment;
 		int			seg;
 

@@ -35,10 +35,10 @@ static const char *const sbg_names[SBG_NPARAMS] = {"alpha", "beta"};
 
 /* fit, WARNING when not converged, result composite */
 static Datum
-sbg_fit_result(FunctionCallInfo fcinfo, const cl_sbg_cell *cells, size_t ncells,
+sbg_fit_result(FunctionCallInfo fcinfo, const ClSbgCell *cells, size_t ncells,
 			   double penalizer)
 {
-	cl_model_fit fit;
+	ClModelFit fit;
 
 	if (cl_sbg_fit(cells, ncells, penalizer, &fit) != 0)
 		elog(ERROR, "sbg_fit: no customers after the check");
@@ -59,7 +59,7 @@ sbg_fit_survivors(PG_FUNCTION_ARGS)
 	Datum	   *elems;
 	bool	   *enulls;
 	int			nelems;
-	cl_sbg_cell *cells;
+	ClSbgCell *cells;
 	size_t		ncells = 0;
 
 	if (ARR_NDIM(arr) > 1)
@@ -111,7 +111,7 @@ sbg_fit_survivors(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	}
 
-	cells = palloc(sizeof(cl_sbg_cell) * nelems);
+	cells = palloc(sizeof(ClSbgCell) * nelems);
 	for (int t = 1; t < nelems; t++)
 	{
 		int64		lost = DatumGetInt64(elems[t - 1]) - DatumGetInt64(elems[t]);
@@ -208,16 +208,16 @@ sbg_fit_trans_entered(PG_FUNCTION_ARGS)
 Datum
 sbg_fit_final(PG_FUNCTION_ARGS)
 {
-	cl_fitstate *st = PG_GETARG_FITSTATE(0);
-	cl_fitrow  *rows;
+	ClFitState *st = PG_GETARG_FITSTATE(0);
+	ClFitRow  *rows;
 	uint32		nrows;
-	cl_sbg_cell *cells;
+	ClSbgCell *cells;
 
 	cl_fit_state_check_model(st, CL_MODEL_SBG, "sbg_fit");
 	if (!cl_fit_enough_rows(st, SBG_NPARAMS, "sbg_fit"))
 		PG_RETURN_NULL();
 	rows = cl_fit_state_rows(st, &nrows);
-	cells = palloc(sizeof(cl_sbg_cell) * Max(nrows, 1));
+	cells = palloc(sizeof(ClSbgCell) * Max(nrows, 1));
 	for (uint32 i = 0; i < nrows; i++)
 	{
 		/* a state typed in as text passed cl_fitstate_check, not these */

@@ -167,7 +167,7 @@ cl_bgbb_loglik(const double *p, double x, double tx, double n, double w,
 }
 
 double
-cl_bgbb_loglik_rows(const double *p, const cl_fitrow *rows, uint32_t nrows,
+cl_bgbb_loglik_rows(const double *p, const ClFitRow *rows, uint32_t nrows,
 					double *grad)
 {
 	double		ll = 0.0;
@@ -181,19 +181,19 @@ cl_bgbb_loglik_rows(const double *p, const cl_fitrow *rows, uint32_t nrows,
 	return ll;
 }
 
-typedef struct bgbb_ctx
+typedef struct BgbbCtx
 {
-	const cl_fitrow *rows;
+	const ClFitRow *rows;
 	uint32_t	nrows;
 	double		n;
 	double		penalizer;
-} bgbb_ctx;
+} BgbbCtx;
 
 /* the shared penalised objective (cl_fit_objective) over log parameters */
 static double
 bgbb_objective(const double *lp, double *grad, void *vctx)
 {
-	bgbb_ctx   *c = vctx;
+	BgbbCtx   *c = vctx;
 	double		p[4],
 				g[4],
 				ll;
@@ -210,10 +210,10 @@ bgbb_objective(const double *lp, double *grad, void *vctx)
 }
 
 int
-cl_bgbb_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
-			cl_model_fit *fit)
+cl_bgbb_fit(const ClFitRow *rows, uint32_t nrows, double penalizer,
+			ClModelFit *fit)
 {
-	bgbb_ctx	c;
+	BgbbCtx	c;
 	double		lp[4] = {0, 0, 0, 0};
 	uint32_t	i;
 
@@ -237,7 +237,7 @@ cl_bgbb_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
  * n, horizon or discount).  A customer base has few distinct (x, tx, n).
  */
 #define BGBB_MEMO 1024
-static cl_memo_entry memo_ll[BGBB_MEMO],
+static ClMemoEntry memo_ll[BGBB_MEMO],
 			memo_alive[BGBB_MEMO],
 			memo_dert[BGBB_MEMO],
 			memo_pred[BGBB_MEMO];
@@ -271,10 +271,10 @@ clamp01(double v)
  * a customer base has few distinct (x, tx, n): the values are memoised
  * (kind 1: P(alive), 2: expectation, 3: DERT).
  */
-typedef double (*bgbb_pred_fn) (const double *p, double arg, double x, double tx, double n);
+typedef double (*BgbbPredFn) (const double *p, double arg, double x, double tx, double n);
 
 static double
-memo_pred_value(bgbb_pred_fn fn, double kind, const double *p, double arg,
+memo_pred_value(BgbbPredFn fn, double kind, const double *p, double arg,
 				double x, double tx, double n)
 {
 	double		key[9] = {kind, p[0], p[1], p[2], p[3], arg, x, tx, n},

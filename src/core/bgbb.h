@@ -36,15 +36,15 @@ extern double cl_bgbb_loglik(const double *p, double x, double tx, double n,
 							 double w, double *grad);
 
 /* sum of count * log-likelihood over rows (x, tx, T = n); grad may be NULL */
-extern double cl_bgbb_loglik_rows(const double *p, const cl_fitrow *rows,
+extern double cl_bgbb_loglik_rows(const double *p, const ClFitRow *rows,
 								  uint32_t nrows, double *grad);
 
 /*
  * Maximum-likelihood fit (shared optimiser, cl_model_optimize; start at 1,
  * 1, 1, 1); see cl_bgnbd_fit.  Returns fit->converged.
  */
-extern int	cl_bgbb_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
-						cl_model_fit *fit);
+extern int	cl_bgbb_fit(const ClFitRow *rows, uint32_t nrows, double penalizer,
+						ClModelFit *fit);
 
 /*
  * P(alive at opportunity n + m | x, tx, n) (FHS 2010, eq. A10; lifetimes'

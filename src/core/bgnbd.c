@@ -22,7 +22,7 @@ double
 cl_bgnbd_loglik(const double *p, double x, double tx, double T, double w,
 				double *grad)
 {
-	cl_fitrow	row;
+	ClFitRow	row;
 
 	row.x = x;
 	row.tx = tx;
@@ -32,7 +32,7 @@ cl_bgnbd_loglik(const double *p, double x, double tx, double T, double w,
 }
 
 double
-cl_bgnbd_loglik_rows(const double *p, const cl_fitrow *rows, uint32_t nrows,
+cl_bgnbd_loglik_rows(const double *p, const ClFitRow *rows, uint32_t nrows,
 					 double *grad)
 {
 	const double r = p[0],
@@ -62,7 +62,7 @@ cl_bgnbd_loglik_rows(const double *p, const cl_fitrow *rows, uint32_t nrows,
 	}
 	for (i = 0; i < nrows; i++)
 	{
-		const cl_fitrow *row = &rows[i];
+		const ClFitRow *row = &rows[i];
 		double		x = row->x,
 					w = row->count;
 		double		rx = r + x;
@@ -138,9 +138,9 @@ cl_bgnbd_loglik_rows(const double *p, const cl_fitrow *rows, uint32_t nrows,
  * and log(alpha + tx) are then computed once per distinct value, the
  * x-only terms once per group, and each row costs one exp and one log1p.
  */
-typedef struct bgnbd_design
+typedef struct BgnbdDesign
 {
-	const cl_fitrow *rows;
+	const ClFitRow *rows;
 	uint32_t	nrows;
 	uint32_t	nT,
 				ntx,
@@ -159,7 +159,7 @@ typedef struct bgnbd_design
 	double		n;
 	double		penalizer;
 	int			shift;			/* 1: MBG/NBD (dropout also at time 0) */
-} bgnbd_design;
+} BgnbdDesign;
 
 static int
 dcmp(const void *a, const void *b)
@@ -177,11 +177,11 @@ dcmp(const void *a, const void *b)
  * or weeks) keeps this linear; only the distinct values are sorted.
  * Returns the number of distinct values, 0 when out of memory.
  */
-typedef struct vslot
+typedef struct VSlot
 {
 	double		v;
 	uint32_t	rank;			/* UINT32_MAX: empty */
-} vslot;
+} VSlot;
 
 static inline uint64_t
 vhash(double v)
@@ -197,8 +197,8 @@ vhash(double v)
 	return u;
 }
 
-static vslot *
-vinsert(vslot *tab, uint32_t *cap, uint32_t *k, double v, int *oom)
+static VSlot *
+vinsert(VSlot *tab, uint32_t *cap, uint32_t *k, double v, int *oom)
 {
 	uint32_t	mask = *cap - 1,
 				i = (uint32_t) vhash(v) & mask;
@@ -215,7 +215,7 @@ vinsert(vslot *tab, uint32_t *cap, uint32_t *k, double v, int *oom)
 	{
 		uint32_t	nc = *cap * 2,
 					j;
-		vslot	   *nt = cl_core_alloc((size_t) nc * sizeof(vslot));
+		VSlot	   *nt = cl_core_alloc((size_t) nc * sizeof(VSlot));
 
 		if (!nt)
 		{
@@ -241,14 +241,14 @@ vinsert(vslot *tab, uint32_t *cap, uint32_t *k, double v, int *oom)
 }
 
 static uint32_t
-distinct_index(const cl_fitrow *rows, uint32_t n, int col, double *vals, uint32_t *idx)
+distinct_index(const ClFitRow *rows, uint32_t n, int col, double *vals, uint32_t *idx)
 {
 	uint32_t	cap = 1024,
 				k = 0,
 				i,
 				j;
 	int			oom = 0;
-	vslot	   *tab = cl_core_alloc((size_t) cap * sizeof(vslot));
+	VSlot	   *tab = cl_core_alloc((size_t) cap * sizeof(VSlot));
 
 	if (!tab)
 		return 0;
@@ -297,7 +297,7 @@ distinct_index(const cl_fitrow *rows, uint32_t n, int col, double *vals, uint32_
 }
 
 static int
-design_build(bgnbd_design *d, const cl_fitrow *rows, uint32_t nrows)
+design_build(BgnbdDesign *d, const ClFitRow *rows, uint32_t nrows)
 {
 	uint32_t	i,
 				g = 0;
@@ -336,7 +336,7 @@ design_build(bgnbd_design *d, const cl_fitrow *rows, uint32_t nrows)
 }
 
 static void
-design_free(bgnbd_design *d)
+design_free(BgnbdDesign *d)
 {
 	cl_core_free(d->Tv);
 	cl_core_free(d->txv);
@@ -353,7 +353,7 @@ design_free(bgnbd_design *d)
 
 /* log-likelihood and its log-parameter gradient over a design */
 static double
-design_loglik(bgnbd_design *d, const double *p, double *grad)
+design_loglik(BgnbdDesign *d, const double *p, double *grad)
 {
 	const double r = p[0],
 				alpha = p[1],
@@ -522,7 +522,7 @@ design_loglik(bgnbd_design *d, const double *p, double *grad)
 static double
 bgnbd_objective(const double *lp, double *grad, void *vctx)
 {
-	bgnbd_design *d = vctx;
+	BgnbdDesign *d = vctx;
 	double		p[4],
 				g[4],
 				ll,
@@ -541,17 +541,17 @@ bgnbd_objective(const double *lp, double *grad, void *vctx)
 }
 
 double
-cl_bgnbd_loglik_fast(const double *p, const cl_fitrow *rows, uint32_t nrows,
+cl_bgnbd_loglik_fast(const double *p, const ClFitRow *rows, uint32_t nrows,
 					 double *grad)
 {
 	return cl_bgnbd_loglik_fast_variant(p, rows, nrows, grad, 0);
 }
 
 double
-cl_bgnbd_loglik_fast_variant(const double *p, const cl_fitrow *rows,
+cl_bgnbd_loglik_fast_variant(const double *p, const ClFitRow *rows,
 							 uint32_t nrows, double *grad, int modified)
 {
-	bgnbd_design d;
+	BgnbdDesign d;
 	double		ll;
 
 	if (!design_build(&d, rows, nrows))
@@ -566,17 +566,17 @@ cl_bgnbd_loglik_fast_variant(const double *p, const cl_fitrow *rows,
 }
 
 int
-cl_bgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
-			 cl_model_fit *fit)
+cl_bgnbd_fit(const ClFitRow *rows, uint32_t nrows, double penalizer,
+			 ClModelFit *fit)
 {
 	return cl_bgnbd_fit_variant(rows, nrows, penalizer, fit, 0);
 }
 
 int
-cl_bgnbd_fit_variant(const cl_fitrow *rows, uint32_t nrows, double penalizer,
-					 cl_model_fit *fit, int modified)
+cl_bgnbd_fit_variant(const ClFitRow *rows, uint32_t nrows, double penalizer,
+					 ClModelFit *fit, int modified)
 {
-	bgnbd_design d;
+	BgnbdDesign d;
 	double		lp[4];
 	double		sx = 0,
 				sT = 0,
@@ -733,18 +733,18 @@ bg_bracket_series(double a, double rr, double bb, double c, double y)
 	return c / (a - 1.0) * br;
 }
 
-typedef struct bg_quad_ctx
+typedef struct BgQuadCtx
 {
 	double		a,
 				apb,			/* a + bb */
 				rr,
 				y,
 				lnorm;			/* log B(a, bb) */
-} bg_quad_ctx;
+} BgQuadCtx;
 
 /* log of the Beta(a, bb) density of p in the logit s, with dp/ds */
 static inline double
-bg_logit_logdens(const bg_quad_ctx *c, double s)
+bg_logit_logdens(const BgQuadCtx *c, double s)
 {
 	return c->a * s - c->apb * cl_log1pexp(s) - c->lnorm;
 }
@@ -753,7 +753,7 @@ bg_logit_logdens(const bg_quad_ctx *c, double s)
 static void
 bg_quad_fn(double s, void *vctx, double *out)
 {
-	bg_quad_ctx *c = (bg_quad_ctx *) vctx;
+	BgQuadCtx *c = (BgQuadCtx *) vctx;
 	double		lp = -cl_log1pexp(-s),	/* log p */
 				p = exp(lp),
 				h;
@@ -773,7 +773,7 @@ bg_quad_fn(double s, void *vctx, double *out)
 static double
 bg_bracket_quad(double a, double rr, double bb, double y)
 {
-	bg_quad_ctx c = {a, a + bb, rr, y, cl_lbeta(a, bb)};
+	BgQuadCtx c = {a, a + bb, rr, y, cl_lbeta(a, bb)};
 	double		mode = log(a / bb),
 				sd = sqrt(1.0 / a + 1.0 / bb),
 				lpeak = bg_logit_logdens(&c, mode),

@@ -27,14 +27,14 @@ extern double cl_bgnbd_loglik(const double *p, double x, double tx, double T,
  * Sum of count * log-likelihood over rows sorted by x (cl_fitstate_rows
  * output); grad (may be NULL) receives the gradient in log parameters.
  */
-extern double cl_bgnbd_loglik_rows(const double *p, const cl_fitrow *rows,
+extern double cl_bgnbd_loglik_rows(const double *p, const ClFitRow *rows,
 								   uint32_t nrows, double *grad);
 
 /*
  * The same sum computed the way the fit does (distinct T and tx values,
  * groups of x; rows sorted by x), for tests; NaN when out of memory.
  */
-extern double cl_bgnbd_loglik_fast(const double *p, const cl_fitrow *rows,
+extern double cl_bgnbd_loglik_fast(const double *p, const ClFitRow *rows,
 								   uint32_t nrows, double *grad);
 
 /*
@@ -43,8 +43,8 @@ extern double cl_bgnbd_loglik_fast(const double *p, const cl_fitrow *rows,
  * Returns fit->converged (see cl_model_fit_check); on out-of-memory the
  * result is NaN and not converged.
  */
-extern int	cl_bgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
-						 cl_model_fit *fit);
+extern int	cl_bgnbd_fit(const ClFitRow *rows, uint32_t nrows, double penalizer,
+						 ClModelFit *fit);
 
 /*
  * The same fit and fast likelihood for the BG/NBD family: modified = 1 is
@@ -52,11 +52,11 @@ extern int	cl_bgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
  * out at time 0, so the x-only terms use b + x + 1 and the "dropped out"
  * term a/(b+x) (alpha+tx)^-(r+x) is present for x = 0 too (tx = 0 then).
  */
-extern double cl_bgnbd_loglik_fast_variant(const double *p, const cl_fitrow *rows,
+extern double cl_bgnbd_loglik_fast_variant(const double *p, const ClFitRow *rows,
 										   uint32_t nrows, double *grad,
 										   int modified);
-extern int	cl_bgnbd_fit_variant(const cl_fitrow *rows, uint32_t nrows,
-								 double penalizer, cl_model_fit *fit,
+extern int	cl_bgnbd_fit_variant(const ClFitRow *rows, uint32_t nrows,
+								 double penalizer, ClModelFit *fit,
 								 int modified);
 
 /*

@@ -15,21 +15,21 @@
 static int
 point_cmp(const void *a, const void *b)
 {
-	double		x = ((const cl_eval_point *) a)->score;
-	double		y = ((const cl_eval_point *) b)->score;
+	double		x = ((const ClEvalPoint *) a)->score;
+	double		y = ((const ClEvalPoint *) b)->score;
 
 	return (x > y) - (x < y);
 }
 
 size_t
-cl_eval_compact(cl_eval_point *p, size_t n)
+cl_eval_compact(ClEvalPoint *p, size_t n)
 {
 	size_t		i,
 				m;
 
 	if (n < 2)
 		return n;
-	qsort(p, n, sizeof(cl_eval_point), point_cmp);
+	qsort(p, n, sizeof(ClEvalPoint), point_cmp);
 	m = 0;
 	for (i = 1; i < n; i++)
 	{
@@ -45,7 +45,7 @@ cl_eval_compact(cl_eval_point *p, size_t n)
 }
 
 double
-cl_eval_auc(const cl_eval_point *p, size_t n, int64_t npos, int64_t nneg)
+cl_eval_auc(const ClEvalPoint *p, size_t n, int64_t npos, int64_t nneg)
 {
 	/* 2U = sum over scores of pos * (2 * negatives below + negatives tied) */
 	unsigned __int128 twice_u = 0;
@@ -61,7 +61,7 @@ cl_eval_auc(const cl_eval_point *p, size_t n, int64_t npos, int64_t nneg)
 }
 
 double
-cl_eval_ks(const cl_eval_point *p, size_t n, int64_t npos, int64_t nneg)
+cl_eval_ks(const ClEvalPoint *p, size_t n, int64_t npos, int64_t nneg)
 {
 	/* |cum_pos / npos - cum_neg / nneg| = |cum_pos nneg - cum_neg npos| / (npos nneg) */
 	__int128	cpos = 0,
@@ -85,7 +85,7 @@ cl_eval_ks(const cl_eval_point *p, size_t n, int64_t npos, int64_t nneg)
 }
 
 double
-cl_eval_lift(const cl_eval_point *p, size_t n, int64_t npos, int64_t nneg, double fraction)
+cl_eval_lift(const ClEvalPoint *p, size_t n, int64_t npos, int64_t nneg, double fraction)
 {
 	long double total = (long double) npos + (long double) nneg;
 	long double k = (long double) fraction * total;
@@ -96,7 +96,7 @@ cl_eval_lift(const cl_eval_point *p, size_t n, int64_t npos, int64_t nneg, doubl
 	/* from the highest score down */
 	while (i > 0 && taken < k)
 	{
-		const cl_eval_point *q = &p[--i];
+		const ClEvalPoint *q = &p[--i];
 		long double size = (long double) q->pos + (long double) q->neg;
 
 		if (taken + size <= k)
@@ -176,9 +176,9 @@ cl_cholesky_solve(const double *l, int n, double *b)
  * logistic regression
  * ------------------------------------------------------------------------ */
 
-typedef struct logit_work
+typedef struct LogitWork
 {
-	cl_logit_row_fn get_row;
+	ClLogitRowFn get_row;
 	void	   *ctx;
 	size_t		n;
 	int			p;				/* features */
@@ -191,8 +191,8 @@ typedef struct logit_work
 	double	   *z;				/* q: standardised row, z[0] = 1 */
 	long double *g;				/* q: gradient */
 	double	   *h;				/* q x q: negative Hessian (lower triangle) */
-	cl_logit_interrupt_fn interrupt;
-} logit_work;
+	ClLogitInterruptFn interrupt;
+} LogitWork;
 
 /*
  * One pass at b: log-likelihood (returned in *ll), penalised objective
@@ -200,7 +200,7 @@ typedef struct logit_work
  * objective.
  */
 static long double
-logit_eval(logit_work *w, const double *b, long double *ll)
+logit_eval(LogitWork *w, const double *b, long double *ll)
 {
 	int			q = w->q,
 				j,
@@ -262,17 +262,17 @@ logit_eval(logit_work *w, const double *b, long double *ll)
 	return sum - pen;
 }
 
-cl_logit_status
-cl_logit_fit(cl_logit_row_fn get_row, void *ctx, size_t n, int p, double l2, int max_iter,
-			 cl_logit_interrupt_fn interrupt, void *(*alloc) (size_t), void (*release) (void *),
-			 cl_logit_result *out)
+ClLogitStatus
+cl_logit_fit(ClLogitRowFn get_row, void *ctx, size_t n, int p, double l2, int max_iter,
+			 ClLogitInterruptFn interrupt, void *(*alloc) (size_t), void (*release) (void *),
+			 ClLogitResult *out)
 {
 	int			q = p + 1,
 				j,
 				k,
 				it;
 	size_t		i;
-	logit_work	w;
+	LogitWork	w;
 	double	   *mean,
 			   *scale,
 			   *lam,
@@ -293,7 +293,7 @@ cl_logit_fit(cl_logit_row_fn get_row, void *ctx, size_t n, int p, double l2, int
 				ll = 0,
 				lln;
 	double		npos = 0;
-	cl_logit_status status = CL_LOGIT_OK;
+	ClLogitStatus status = CL_LOGIT_OK;
 	size_t		qq = (size_t) q * q;
 	char	   *mem;
 	size_t		bytes;

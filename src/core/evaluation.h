@@ -11,18 +11,18 @@
 #include <stdint.h>
 
 /* one distinct score with the number of positive and negative rows at it */
-typedef struct cl_eval_point
+typedef struct ClEvalPoint
 {
 	double		score;
 	int64_t		pos;
 	int64_t		neg;
-} cl_eval_point;
+} ClEvalPoint;
 
 /*
  * Sorts p[0..n) by score and merges equal scores (counts added); returns the
  * new number of points.  Scores must not be NaN.
  */
-extern size_t cl_eval_compact(cl_eval_point *p, size_t n);
+extern size_t cl_eval_compact(ClEvalPoint *p, size_t n);
 
 /*
  * The metrics take the compacted points (strictly increasing scores) and the
@@ -31,10 +31,10 @@ extern size_t cl_eval_compact(cl_eval_point *p, size_t n);
  * AUC: P(score of a random positive > that of a random negative) + 1/2 P(tie)
  * (Mann-Whitney U / (npos nneg)), summed exactly in 128-bit integers.
  */
-extern double cl_eval_auc(const cl_eval_point *p, size_t n, int64_t npos, int64_t nneg);
+extern double cl_eval_auc(const ClEvalPoint *p, size_t n, int64_t npos, int64_t nneg);
 
 /* KS: max over thresholds t of |F_pos(t) - F_neg(t)|, the empirical CDFs */
-extern double cl_eval_ks(const cl_eval_point *p, size_t n, int64_t npos, int64_t nneg);
+extern double cl_eval_ks(const ClEvalPoint *p, size_t n, int64_t npos, int64_t nneg);
 
 /*
  * Lift at fraction f (0 < f <= 1): positive rate among the f N rows of highest
@@ -42,7 +42,7 @@ extern double cl_eval_ks(const cl_eval_point *p, size_t n, int64_t npos, int64_t
  * the cut contributes its positives pro rata (the expected value over the
  * orders of the ties), so the result does not depend on row order.
  */
-extern double cl_eval_lift(const cl_eval_point *p, size_t n, int64_t npos, int64_t nneg,
+extern double cl_eval_lift(const ClEvalPoint *p, size_t n, int64_t npos, int64_t nneg,
 						   double fraction);
 
 /* ------------------------------------------------------------------------
@@ -54,19 +54,19 @@ extern double cl_eval_lift(const cl_eval_point *p, size_t n, int64_t npos, int64
  * the p features; get_row returns a pointer to p + 1 doubles in native
  * order (the caller may decode stored rows into buf).
  */
-typedef const double *(*cl_logit_row_fn) (void *ctx, size_t i, double *buf);
+typedef const double *(*ClLogitRowFn) (void *ctx, size_t i, double *buf);
 
 /* called at each pass over the rows; may not return (cancel) */
-typedef void (*cl_logit_interrupt_fn) (void);
+typedef void (*ClLogitInterruptFn) (void);
 
-typedef enum cl_logit_status
+typedef enum ClLogitStatus
 {
 	CL_LOGIT_OK = 0,
 	CL_LOGIT_SINGULAR,			/* X'WX + penalty not positive definite */
 	CL_LOGIT_NOMEM
-} cl_logit_status;
+} ClLogitStatus;
 
-typedef struct cl_logit_result
+typedef struct ClLogitResult
 {
 	double	   *beta;			/* p + 1, intercept first (caller allocated) */
 	double	   *se;				/* p + 1; NaN when not available */
@@ -75,7 +75,7 @@ typedef struct cl_logit_result
 	int			passes;			/* passes over the rows (moments included) */
 	int			converged;
 	int			singular_feature;	/* on CL_LOGIT_SINGULAR: a 1-based pivot */
-} cl_logit_result;
+} ClLogitResult;
 
 /*
  * Maximises sum_i [y_i eta_i - log(1 + exp eta_i)] - l2/2 sum_{j>=1} beta_j^2
@@ -87,11 +87,11 @@ typedef struct cl_logit_result
  * (penalised) Hessian at the optimum.  Work memory: O(p^2), allocated with
  * malloc-like alloc/release given by the caller.
  */
-extern cl_logit_status cl_logit_fit(cl_logit_row_fn get_row, void *ctx, size_t n, int p,
+extern ClLogitStatus cl_logit_fit(ClLogitRowFn get_row, void *ctx, size_t n, int p,
 									 double l2, int max_iter,
-									 cl_logit_interrupt_fn interrupt,
+									 ClLogitInterruptFn interrupt,
 									 void *(*alloc) (size_t), void (*release) (void *),
-									 cl_logit_result *out);
+									 ClLogitResult *out);
 
 /* Cholesky of the symmetric positive definite a (n x n, row major, lower
  * triangle used) in place; returns 0 or the 1-based failing pivot */

@@ -23,11 +23,11 @@ void		(*cl_core_free) (void *ptr) = default_free;
 size_t
 cl_fitstate_size(uint32_t capacity)
 {
-	return offsetof(cl_fitstate, slots) + (size_t) capacity * sizeof(cl_fitrow);
+	return offsetof(ClFitState, slots) + (size_t) capacity * sizeof(ClFitRow);
 }
 
 void
-cl_fitstate_init(cl_fitstate *st, uint32_t model, uint32_t capacity,
+cl_fitstate_init(ClFitState *st, uint32_t model, uint32_t capacity,
 				 double penalizer)
 {
 	memset(st, 0, cl_fitstate_size(capacity));
@@ -39,7 +39,7 @@ cl_fitstate_init(cl_fitstate *st, uint32_t model, uint32_t capacity,
 }
 
 int
-cl_fitstate_needs_grow(const cl_fitstate *st)
+cl_fitstate_needs_grow(const ClFitState *st)
 {
 	return st->compact || (uint64_t) (st->nentries + 1) * 2 > st->capacity;
 }
@@ -71,7 +71,7 @@ row_hash(double x, double tx, double T)
 }
 
 int
-cl_fitstate_add(cl_fitstate *st, double x, double tx, double T, double count)
+cl_fitstate_add(ClFitState *st, double x, double tx, double T, double count)
 {
 	uint32_t	mask,
 				i;
@@ -89,7 +89,7 @@ cl_fitstate_add(cl_fitstate *st, double x, double tx, double T, double count)
 	i = (uint32_t) row_hash(x, tx, T) & mask;
 	for (;;)
 	{
-		cl_fitrow  *s = &st->slots[i];
+		ClFitRow  *s = &st->slots[i];
 
 		if (s->count == 0)
 		{
@@ -114,14 +114,14 @@ cl_fitstate_add(cl_fitstate *st, double x, double tx, double T, double count)
 }
 
 int
-cl_fitstate_merge(cl_fitstate *dst, const cl_fitstate *src)
+cl_fitstate_merge(ClFitState *dst, const ClFitState *src)
 {
 	uint32_t	i,
 				n = src->compact ? src->nentries : src->capacity;
 
 	for (i = 0; i < n; i++)
 	{
-		const cl_fitrow *s = &src->slots[i];
+		const ClFitRow *s = &src->slots[i];
 
 		if (s->count == 0)
 			continue;
@@ -136,7 +136,7 @@ cl_fitstate_merge(cl_fitstate *dst, const cl_fitstate *src)
 static int
 row_cmp(const void *pa, const void *pb)
 {
-	const cl_fitrow *a = pa,
+	const ClFitRow *a = pa,
 			   *b = pb;
 
 	if (a->x != b->x)
@@ -149,7 +149,7 @@ row_cmp(const void *pa, const void *pb)
 }
 
 static inline int
-row_less(const cl_fitrow *a, const cl_fitrow *b)
+row_less(const ClFitRow *a, const ClFitRow *b)
 {
 	if (a->x != b->x)
 		return a->x < b->x;
@@ -165,20 +165,20 @@ row_less(const cl_fitrow *a, const cl_fitrow *b)
  */
 #define ROW_SWAP(a, b) \
 	do { \
-		cl_fitrow	t_ = (a); \
+		ClFitRow	t_ = (a); \
 		(a) = (b); \
 		(b) = t_; \
 	} while (0)
 
 static void
-rows_sort(cl_fitrow *v, size_t n)
+rows_sort(ClFitRow *v, size_t n)
 {
 	while (n > 16)
 	{
 		size_t		i = 0,
 					j = n - 1,
 					mid = n / 2;
-		cl_fitrow	pivot;
+		ClFitRow	pivot;
 
 		/* median of three into v[mid] */
 		if (row_less(&v[mid], &v[0]))
@@ -226,7 +226,7 @@ rows_sort(cl_fitrow *v, size_t n)
 
 		for (i = 1; i < n; i++)
 		{
-			cl_fitrow	t = v[i];
+			ClFitRow	t = v[i];
 
 			for (k = i; k > 0 && row_less(&t, &v[k - 1]); k--)
 				v[k] = v[k - 1];
@@ -236,14 +236,14 @@ rows_sort(cl_fitrow *v, size_t n)
 }
 
 uint32_t
-cl_fitstate_rows(const cl_fitstate *src, cl_fitrow *out)
+cl_fitstate_rows(const ClFitState *src, ClFitRow *out)
 {
 	uint32_t	i,
 				k = 0;
 
 	if (src->compact)
 	{
-		memcpy(out, src->slots, (size_t) src->nentries * sizeof(cl_fitrow));
+		memcpy(out, src->slots, (size_t) src->nentries * sizeof(ClFitRow));
 		return src->nentries;
 	}
 	for (i = 0; i < src->capacity; i++)
@@ -254,14 +254,14 @@ cl_fitstate_rows(const cl_fitstate *src, cl_fitrow *out)
 }
 
 const char *
-cl_fitstate_check(const cl_fitstate *st, size_t size)
+cl_fitstate_check(const ClFitState *st, size_t size)
 {
 	uint32_t	i,
 				n,
 				used = 0;
 	double		total = 0;
 
-	if (size < offsetof(cl_fitstate, slots))
+	if (size < offsetof(ClFitState, slots))
 		return "state is too short";
 	if (st->magic != CL_FITSTATE_MAGIC)
 		return "bad magic number";
@@ -288,7 +288,7 @@ cl_fitstate_check(const cl_fitstate *st, size_t size)
 	n = st->compact ? st->nentries : st->capacity;
 	for (i = 0; i < n; i++)
 	{
-		const cl_fitrow *s = &st->slots[i];
+		const ClFitRow *s = &st->slots[i];
 
 		if (s->count == 0)
 		{
@@ -318,7 +318,7 @@ whole_count(double v)
 }
 
 static const char *
-check_model_row(uint32_t model, const cl_fitrow *r)
+check_model_row(uint32_t model, const ClFitRow *r)
 {
 	switch (model)
 	{
@@ -359,7 +359,7 @@ check_model_row(uint32_t model, const cl_fitrow *r)
 }
 
 const char *
-cl_fitstate_check_rows(const cl_fitstate *st)
+cl_fitstate_check_rows(const ClFitState *st)
 {
 	uint32_t	n = st->compact ? st->nentries : st->capacity;
 
@@ -433,7 +433,7 @@ cl_fitstate_wire_size(uint32_t n)
 }
 
 void
-cl_fitstate_to_wire(const cl_fitstate *hdr, const cl_fitrow *rows, uint32_t n,
+cl_fitstate_to_wire(const ClFitState *hdr, const ClFitRow *rows, uint32_t n,
 					unsigned char *out)
 {
 	memset(out, 0, CL_FITSTATE_WIRE_HEADER);
@@ -472,14 +472,14 @@ cl_fitstate_wire_rows(const unsigned char *buf, size_t len, uint32_t *n)
 }
 
 const char *
-cl_fitstate_from_wire(const unsigned char *buf, size_t len, cl_fitstate *st)
+cl_fitstate_from_wire(const unsigned char *buf, size_t len, ClFitState *st)
 {
 	uint32_t	n;
 	const char *err = cl_fitstate_wire_rows(buf, len, &n);
 
 	if (err)
 		return err;
-	memset(st, 0, offsetof(cl_fitstate, slots));
+	memset(st, 0, offsetof(ClFitState, slots));
 	st->magic = CL_FITSTATE_MAGIC;
 	st->version = CL_FITSTATE_VERSION;
 	st->model = buf[1];
@@ -510,7 +510,7 @@ cl_fitstate_from_wire(const unsigned char *buf, size_t len, cl_fitstate *st)
 }
 
 int
-cl_model_fit_check(cl_model_fit *fit, int nparams)
+cl_model_fit_check(ClModelFit *fit, int nparams)
 {
 	int			i;
 
@@ -544,10 +544,10 @@ cl_fit_objective(double ll, const double *grad_ll, const double *lp,
 
 void
 cl_model_optimize(double (*fn) (const double *x, double *grad, void *ctx),
-				  void *ctx, int n, double *lp, double ncust, cl_model_fit *fit)
+				  void *ctx, int n, double *lp, double ncust, ClModelFit *fit)
 {
-	cl_optim_options opt;
-	cl_optim_result res;
+	ClOptimOptions opt;
+	ClOptimResult res;
 	double		se[CL_OPTIM_MAXN];
 	int			k,
 				iters,

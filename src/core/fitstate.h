@@ -33,15 +33,15 @@
 #define CL_MODEL_BGBB 6
 #define CL_MODEL_LAST CL_MODEL_BGBB
 
-typedef struct cl_fitrow
+typedef struct ClFitRow
 {
 	double		x;
 	double		tx;
 	double		T;
 	double		count;			/* number of input rows; 0 marks an empty slot */
-} cl_fitrow;
+} ClFitRow;
 
-typedef struct cl_fitstate
+typedef struct ClFitState
 {
 	char		vl_len_[4];		/* varlena header (written by the SQL layer) */
 	uint32_t	magic;
@@ -54,8 +54,8 @@ typedef struct cl_fitstate
 	double		penalizer;		/* constant across the input */
 	double		nrows;			/* input rows counted (sum of counts) */
 	double		nignored;		/* input rows ignored by the model */
-	cl_fitrow	slots[];
-} cl_fitstate;
+	ClFitRow	slots[];
+} ClFitState;
 
 /* largest capacity (keeps the state under 1 GB) */
 #define CL_FITSTATE_MAX_CAPACITY (1U << 24)
@@ -73,37 +73,37 @@ extern void (*cl_core_free) (void *ptr);
 extern size_t cl_fitstate_size(uint32_t capacity);
 
 /* initialise an empty hashed state (capacity a power of 2) in buf */
-extern void cl_fitstate_init(cl_fitstate *st, uint32_t model, uint32_t capacity,
+extern void cl_fitstate_init(ClFitState *st, uint32_t model, uint32_t capacity,
 							 double penalizer);
 
 /* would one more distinct row push the load factor over 1/2? */
-extern int	cl_fitstate_needs_grow(const cl_fitstate *st);
+extern int	cl_fitstate_needs_grow(const ClFitState *st);
 
 /*
  * Add count rows (x, tx, T) to a hashed state; -0.0 is stored as 0.0.
  * Returns 1, or 0 when the table is full (grow first).
  */
-extern int	cl_fitstate_add(cl_fitstate *st, double x, double tx, double T,
+extern int	cl_fitstate_add(ClFitState *st, double x, double tx, double T,
 							double count);
 
 /*
  * Copy every row of src (hashed or compact) into dst (hashed, initialised,
  * large enough); also adds src's nrows/nignored.  Returns 0 if dst is full.
  */
-extern int	cl_fitstate_merge(cl_fitstate *dst, const cl_fitstate *src);
+extern int	cl_fitstate_merge(ClFitState *dst, const ClFitState *src);
 
 /*
  * Write src's distinct rows sorted by (x, tx, T) into out (room for
  * src->nentries rows).  Returns the number of rows.
  */
-extern uint32_t cl_fitstate_rows(const cl_fitstate *src, cl_fitrow *out);
+extern uint32_t cl_fitstate_rows(const ClFitState *src, ClFitRow *out);
 
 /*
  * Check a state of size bytes read from outside (text input): magic,
  * version, sizes, finite values, positive counts, sortedness when compact.
  * Returns NULL when valid, else a static message.
  */
-extern const char *cl_fitstate_check(const cl_fitstate *st, size_t size);
+extern const char *cl_fitstate_check(const ClFitState *st, size_t size);
 
 /*
  * Counts are doubles: every count, and the total, must stay at most 2^53
@@ -121,7 +121,7 @@ extern const char *cl_fitstate_check(const cl_fitstate *st, size_t size);
  * 0 <= entered <= periods, < when churned, periods >= 1 when churned (sBG).
  * Returns NULL when valid, else a static message.
  */
-extern const char *cl_fitstate_check_rows(const cl_fitstate *st);
+extern const char *cl_fitstate_check_rows(const ClFitState *st);
 
 /*
  * Portable serial form (binary send/receive, and the text form in hex):
@@ -141,7 +141,7 @@ extern size_t cl_fitstate_wire_size(uint32_t n);
  * Write the serial form into out (cl_fitstate_wire_size(n) bytes): the
  * header fields of hdr, then rows[0..n) (sorted: cl_fitstate_rows).
  */
-extern void cl_fitstate_to_wire(const cl_fitstate *hdr, const cl_fitrow *rows,
+extern void cl_fitstate_to_wire(const ClFitState *hdr, const ClFitRow *rows,
 								uint32_t n, unsigned char *out);
 
 /*
@@ -158,12 +158,12 @@ extern const char *cl_fitstate_wire_rows(const unsigned char *buf, size_t len, u
  * static message.
  */
 extern const char *cl_fitstate_from_wire(const unsigned char *buf, size_t len,
-										 cl_fitstate *st);
+										 ClFitState *st);
 
 /*
  * Result of a model fit (shared by every model; up to 4 parameters).
  */
-typedef struct cl_model_fit
+typedef struct ClModelFit
 {
 	double		p[4];			/* parameters (natural scale) */
 	double		se[4];			/* standard errors (NaN if not available) */
@@ -173,7 +173,7 @@ typedef struct cl_model_fit
 	int			iterations;
 	int			se_ok;			/* Hessian was positive definite */
 	double		excluded;		/* input rows the model left out (Gamma-Gamma) */
-} cl_model_fit;
+} ClModelFit;
 
 /*
  * Log-parameters beyond +-CL_FIT_LOG_BOUND are outside every model's
@@ -198,7 +198,7 @@ typedef struct cl_model_fit
  * inside [1e-8, 1e8], the log-likelihood is finite, and every se / param is
  * below CL_FIT_MAX_LOG_SE.  Sets and returns fit->converged.
  */
-extern int	cl_model_fit_check(cl_model_fit *fit, int nparams);
+extern int	cl_model_fit_check(ClModelFit *fit, int nparams);
 
 /*
  * The one penalised objective of every model fit, over log-parameters
@@ -219,10 +219,10 @@ extern double cl_fit_objective(double ll, const double *grad_ll, const double *l
  * helped by a restart); then the standard errors of exp(lp) from the
  * Hessian of the total (ncust * objective).  Fills fit->p, se, se_ok,
  * converged, iterations, n; the caller sets log_likelihood and then calls
- * cl_model_fit_check().  (fn is a cl_objective, see optim.h.)
+ * cl_model_fit_check().  (fn is a ClObjective, see optim.h.)
  */
 extern void cl_model_optimize(double (*fn) (const double *x, double *grad, void *ctx),
 							  void *ctx, int n, double *lp, double ncust,
-							  cl_model_fit *fit);
+							  ClModelFit *fit);
 
 #endif							/* CL_FITSTATE_H */

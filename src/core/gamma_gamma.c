@@ -13,7 +13,7 @@
 #include "specfun.h"
 
 double
-cl_gg_loglik_rows(const double *pp, const cl_fitrow *rows, uint32_t nrows,
+cl_gg_loglik_rows(const double *pp, const ClFitRow *rows, uint32_t nrows,
 				  double *grad)
 {
 	const double p = pp[0],
@@ -68,21 +68,21 @@ cl_gg_loglik_rows(const double *pp, const cl_fitrow *rows, uint32_t nrows,
 	return ll;
 }
 
-typedef struct gg_ctx
+typedef struct GgCtx
 {
-	const cl_fitrow *rows;
+	const ClFitRow *rows;
 	uint32_t	nrows;
 	double		n;
 	double		penalizer;
 	double	   *lnm;			/* log(m) of each row, computed once */
-} gg_ctx;
+} GgCtx;
 
 /*
  * cl_gg_loglik_rows for the fit: log(m) precomputed, x-only terms once per
  * group of equal x (rows sorted by x), one log per row and evaluation.
  */
 static double
-gg_eval(const gg_ctx *ctx, const double *pp, double *grad)
+gg_eval(const GgCtx *ctx, const double *pp, double *grad)
 {
 	const double p = pp[0],
 				q = pp[1],
@@ -136,10 +136,10 @@ gg_eval(const gg_ctx *ctx, const double *pp, double *grad)
 }
 
 double
-cl_gg_loglik_fast(const double *p, const cl_fitrow *rows, uint32_t nrows,
+cl_gg_loglik_fast(const double *p, const ClFitRow *rows, uint32_t nrows,
 				  double *grad)
 {
-	gg_ctx		ctx;
+	GgCtx		ctx;
 	double		ll;
 	uint32_t	i;
 
@@ -158,7 +158,7 @@ cl_gg_loglik_fast(const double *p, const cl_fitrow *rows, uint32_t nrows,
 static double
 gg_objective(const double *lp, double *grad, void *vctx)
 {
-	gg_ctx	   *ctx = vctx;
+	GgCtx	   *ctx = vctx;
 	double		p[3],
 				g[3] = {0, 0, 0},
 				ll,
@@ -177,10 +177,10 @@ gg_objective(const double *lp, double *grad, void *vctx)
 }
 
 int
-cl_gg_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
-		  cl_model_fit *fit)
+cl_gg_fit(const ClFitRow *rows, uint32_t nrows, double penalizer,
+		  ClModelFit *fit)
 {
-	gg_ctx		ctx;
+	GgCtx		ctx;
 	double		lp[3];
 	double		n = 0,
 				sm = 0;

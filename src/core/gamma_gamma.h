@@ -7,12 +7,12 @@
  *
  * Parameters p[3] = {p, q, gamma (v)}, all > 0.  Data per repeat customer:
  * x = number of repeat transactions (> 0), m = their mean value (> 0).
- * Rows are cl_fitrow with (x, tx = m, T = 0).
+ * Rows are ClFitRow with (x, tx = m, T = 0).
  */
 #ifndef CL_GAMMA_GAMMA_H
 #define CL_GAMMA_GAMMA_H
 
-#include "bgnbd.h"				/* cl_model_fit */
+#include "bgnbd.h"				/* ClModelFit */
 #include "fitstate.h"
 
 /*
@@ -22,19 +22,19 @@
  *   - (px+q) ln(xm + v)
  * grad (may be NULL) receives the gradient in log parameters.
  */
-extern double cl_gg_loglik_rows(const double *p, const cl_fitrow *rows,
+extern double cl_gg_loglik_rows(const double *p, const ClFitRow *rows,
 								uint32_t nrows, double *grad);
 
 /*
  * The same sum computed the way the fit does (log m precomputed, rows
  * sorted by x), for tests; NaN when out of memory.
  */
-extern double cl_gg_loglik_fast(const double *p, const cl_fitrow *rows,
+extern double cl_gg_loglik_fast(const double *p, const ClFitRow *rows,
 								uint32_t nrows, double *grad);
 
 /* ML fit (-LL/n + penalizer * |log p|^2 on log parameters); see bgnbd.h */
-extern int	cl_gg_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
-					  cl_model_fit *fit);
+extern int	cl_gg_fit(const ClFitRow *rows, uint32_t nrows, double penalizer,
+					  ClModelFit *fit);
 
 /*
  * E[M | x, m] = (p (v + x m)) / (p x + q - 1), the conditional expected mean

@@ -28,8 +28,8 @@ cl_mbgnbd_loglik(const double *p, double x, double tx, double T)
 }
 
 int
-cl_mbgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
-			  cl_model_fit *fit)
+cl_mbgnbd_fit(const ClFitRow *rows, uint32_t nrows, double penalizer,
+			  ClModelFit *fit)
 {
 	return cl_bgnbd_fit_variant(rows, nrows, penalizer, fit, 1);
 }
@@ -61,7 +61,7 @@ static double mbg_bracket_2f1(double a, double b, double rr, double x, double A,
  * repeat across the customers of a base (few distinct ages and frequencies).
  */
 #define MBG_MEMO 4096
-static cl_memo_entry memo_bracket[MBG_MEMO];
+static ClMemoEntry memo_bracket[MBG_MEMO];
 
 /* (a+b+x)/(a-1) [1 - ...]: cl_bgnbd_bracket with bb = b + x + 1 */
 static double

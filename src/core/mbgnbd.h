@@ -28,8 +28,8 @@
 extern double cl_mbgnbd_loglik(const double *p, double x, double tx, double T);
 
 /* maximum-likelihood fit over rows sorted by x; see cl_bgnbd_fit */
-extern int	cl_mbgnbd_fit(const cl_fitrow *rows, uint32_t nrows, double penalizer,
-						  cl_model_fit *fit);
+extern int	cl_mbgnbd_fit(const ClFitRow *rows, uint32_t nrows, double penalizer,
+						  ClModelFit *fit);
 
 /* P(alive | x, tx, T) = 1 / (1 + a/(b+x) ((alpha+T)/(alpha+tx))^(r+x)) */
 extern double cl_mbgnbd_p_alive(const double *p, double x, double tx, double T);

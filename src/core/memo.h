@@ -18,12 +18,12 @@
 
 #define CL_MEMO_MAXKEY 10
 
-typedef struct cl_memo_entry
+typedef struct ClMemoEntry
 {
 	double		key[CL_MEMO_MAXKEY];
 	double		value;
 	int			nkey;			/* 0: empty */
-} cl_memo_entry;
+} ClMemoEntry;
 
 /* slot of a key in a table of nslots (a power of two) entries */
 static inline uint32_t
@@ -48,10 +48,10 @@ cl_memo_slot(const double *key, int nkey, uint32_t nslots)
 
 /* 1 and *value when key[0..nkey) is in the table */
 static inline int
-cl_memo_get(const cl_memo_entry *tab, uint32_t nslots, const double *key, int nkey,
+cl_memo_get(const ClMemoEntry *tab, uint32_t nslots, const double *key, int nkey,
 			double *value)
 {
-	const cl_memo_entry *e = &tab[cl_memo_slot(key, nkey, nslots)];
+	const ClMemoEntry *e = &tab[cl_memo_slot(key, nkey, nslots)];
 
 	if (e->nkey == nkey && memcmp(e->key, key, sizeof(double) * nkey) == 0)
 	{
@@ -62,10 +62,10 @@ cl_memo_get(const cl_memo_entry *tab, uint32_t nslots, const double *key, int nk
 }
 
 static inline void
-cl_memo_put(cl_memo_entry *tab, uint32_t nslots, const double *key, int nkey,
+cl_memo_put(ClMemoEntry *tab, uint32_t nslots, const double *key, int nkey,
 			double value)
 {
-	cl_memo_entry *e = &tab[cl_memo_slot(key, nkey, nslots)];
+	ClMemoEntry *e = &tab[cl_memo_slot(key, nkey, nslots)];
 
 	memcpy(e->key, key, sizeof(double) * nkey);
 	e->nkey = nkey;

@@ -29,7 +29,7 @@ void		(*cl_optim_interrupt) (void) = NULL;
 	} while (0)
 
 void
-cl_optim_defaults(cl_optim_options *opt)
+cl_optim_defaults(ClOptimOptions *opt)
 {
 	opt->max_iter = 1000;
 	opt->gtol = 1e-9;
@@ -76,7 +76,7 @@ dot(int n, const double *a, const double *b)
 }
 
 static int
-grad_ok(const cl_optim_options *opt, double f, double gmax)
+grad_ok(const ClOptimOptions *opt, double f, double gmax)
 {
 	double		tol = opt->gtol * (fabs(f) > 1.0 ? fabs(f) : 1.0);
 
@@ -90,8 +90,8 @@ grad_ok(const cl_optim_options *opt, double f, double gmax)
  * Returns 1 when the gradient test passed.
  */
 static int
-bfgs(cl_objective fn, void *ctx, int n, double *x, double *f, double *g,
-	 const cl_optim_options *opt, int *iters, int *evals)
+bfgs(ClObjective fn, void *ctx, int n, double *x, double *f, double *g,
+	 const ClOptimOptions *opt, int *iters, int *evals)
 {
 	double		H[CL_OPTIM_MAXN * CL_OPTIM_MAXN];
 	double		d[CL_OPTIM_MAXN],
@@ -259,7 +259,7 @@ bfgs(cl_objective fn, void *ctx, int n, double *x, double *f, double *g,
 }
 
 int
-cl_optim_nelder_mead(cl_objective fn, void *ctx, int n, double *x,
+cl_optim_nelder_mead(ClObjective fn, void *ctx, int n, double *x,
 					 double step, double ftol, int max_iter, double *fbest)
 {
 	double		P[(CL_OPTIM_MAXN + 1) * CL_OPTIM_MAXN];
@@ -385,10 +385,10 @@ cl_optim_nelder_mead(cl_objective fn, void *ctx, int n, double *x,
 }
 
 int
-cl_optim_minimize(cl_objective fn, void *ctx, int n, double *x,
-				  const cl_optim_options *opt, cl_optim_result *res)
+cl_optim_minimize(ClObjective fn, void *ctx, int n, double *x,
+				  const ClOptimOptions *opt, ClOptimResult *res)
 {
-	cl_optim_options defopt;
+	ClOptimOptions defopt;
 	double		g[CL_OPTIM_MAXN];
 	double		f;
 	int			conv;
@@ -450,7 +450,7 @@ cl_optim_minimize(cl_objective fn, void *ctx, int n, double *x,
 }
 
 void
-cl_optim_numgrad(cl_objective fn, void *ctx, int n, const double *x,
+cl_optim_numgrad(ClObjective fn, void *ctx, int n, const double *x,
 				 double h, double *grad)
 {
 	double		xx[CL_OPTIM_MAXN];
@@ -473,7 +473,7 @@ cl_optim_numgrad(cl_objective fn, void *ctx, int n, const double *x,
 }
 
 int
-cl_optim_hessian(cl_objective fn, void *ctx, int n, const double *x,
+cl_optim_hessian(ClObjective fn, void *ctx, int n, const double *x,
 				 double h, double *H)
 {
 	double		xx[CL_OPTIM_MAXN],
@@ -569,7 +569,7 @@ cl_optim_invert_spd(int n, const double *H, double *Hinv)
 }
 
 int
-cl_optim_log_se(cl_objective fn, void *ctx, int n, const double *x, double *se)
+cl_optim_log_se(ClObjective fn, void *ctx, int n, const double *x, double *se)
 {
 	double		H[CL_OPTIM_MAXN * CL_OPTIM_MAXN],
 				Hi[CL_OPTIM_MAXN * CL_OPTIM_MAXN];

@@ -22,9 +22,9 @@
  * df/dx[i] in grad[0..n-1].  Return NaN or +Inf where f is not defined
  * (the line search then shortens the step).  ctx is passed through.
  */
-typedef double (*cl_objective) (const double *x, double *grad, void *ctx);
+typedef double (*ClObjective) (const double *x, double *grad, void *ctx);
 
-typedef struct cl_optim_options
+typedef struct ClOptimOptions
 {
 	int			max_iter;		/* BFGS iterations (default 1000) */
 	double		gtol;			/* converged when max|grad| <= gtol * max(1, |f|)
@@ -42,9 +42,9 @@ typedef struct cl_optim_options
 	int			stall_iter;		/* BFGS stops (not converged) when f fell by
 								 * less than 1e-12 |f| over this many
 								 * iterations; 0 = never (default) */
-} cl_optim_options;
+} ClOptimOptions;
 
-typedef struct cl_optim_result
+typedef struct ClOptimResult
 {
 	double		f;				/* objective at the returned x */
 	double		grad_norm;		/* max |grad| at the returned x */
@@ -52,7 +52,7 @@ typedef struct cl_optim_result
 	int			evaluations;	/* objective evaluations */
 	int			converged;		/* 1 when the gradient test passed */
 	int			used_fallback;	/* 1 when Nelder-Mead was needed */
-} cl_optim_result;
+} ClOptimResult;
 
 /*
  * Called once per iteration of every minimiser and Hessian when not NULL
@@ -62,7 +62,7 @@ typedef struct cl_optim_result
 extern void (*cl_optim_interrupt) (void);
 
 /* Fill *opt with the defaults above. */
-extern void cl_optim_defaults(cl_optim_options *opt);
+extern void cl_optim_defaults(ClOptimOptions *opt);
 
 /*
  * Minimise fn over R^n (1 <= n <= CL_OPTIM_MAXN) from x (in/out: start
@@ -70,15 +70,15 @@ extern void cl_optim_defaults(cl_optim_options *opt);
  * Returns res->converged.  If the start point itself is infeasible (f not
  * finite) returns 0 with res->f = NaN and x unchanged.
  */
-extern int	cl_optim_minimize(cl_objective fn, void *ctx, int n, double *x,
-							  const cl_optim_options *opt, cl_optim_result *res);
+extern int	cl_optim_minimize(ClObjective fn, void *ctx, int n, double *x,
+							  const ClOptimOptions *opt, ClOptimResult *res);
 
 /*
  * Nelder-Mead alone (gradient never requested).  Stops when the simplex
  * values agree to ftol relative, or after max_iter iterations.  Returns the
  * number of iterations; x receives the best vertex, *fbest its value.
  */
-extern int	cl_optim_nelder_mead(cl_objective fn, void *ctx, int n, double *x,
+extern int	cl_optim_nelder_mead(ClObjective fn, void *ctx, int n, double *x,
 								 double step, double ftol, int max_iter,
 								 double *fbest);
 
@@ -86,7 +86,7 @@ extern int	cl_optim_nelder_mead(cl_objective fn, void *ctx, int n, double *x,
  * Numerical gradient by central differences of fn (step h * max(1, |x_i|)),
  * used to check analytic gradients in tests.
  */
-extern void cl_optim_numgrad(cl_objective fn, void *ctx, int n, const double *x,
+extern void cl_optim_numgrad(ClObjective fn, void *ctx, int n, const double *x,
 							 double h, double *grad);
 
 /*
@@ -94,7 +94,7 @@ extern void cl_optim_numgrad(cl_objective fn, void *ctx, int n, const double *x,
  * gradient (step h, e.g. 1e-5), symmetrised.  Returns 1 on success, 0 when
  * a gradient was not finite.
  */
-extern int	cl_optim_hessian(cl_objective fn, void *ctx, int n, const double *x,
+extern int	cl_optim_hessian(ClObjective fn, void *ctx, int n, const double *x,
 							 double h, double *H);
 
 /*
@@ -109,7 +109,7 @@ extern int	cl_optim_invert_spd(int n, const double *H, double *Hinv);
  * Hessian of fn in x.  Returns 1 on success; 0 (and NaN in se[]) when the
  * Hessian is not positive definite.
  */
-extern int	cl_optim_log_se(cl_objective fn, void *ctx, int n, const double *x,
+extern int	cl_optim_log_se(ClObjective fn, void *ctx, int n, const double *x,
 							double *se);
 
 #endif							/* CL_OPTIM_H */

@@ -15,10 +15,10 @@
 /* adaptive Gauss-Kronrod quadrature: cl_gk_integrate of specfun.h */
 #define GK_MAXDIM CL_GK_MAXDIM
 #define GK_MAXINTERVALS 200	/* subintervals per integral */
-typedef cl_gk_fn gk_fn;
+typedef ClGkFn GkFn;
 
 static void
-gk_integrate(gk_fn f, void *ctx, int dim, double a, double b, double reltol, double *out)
+gk_integrate(GkFn f, void *ctx, int dim, double a, double b, double reltol, double *out)
 {
 	cl_gk_integrate(f, ctx, dim, a, b, reltol, 0.0, GK_MAXINTERVALS, out);
 }
@@ -32,7 +32,7 @@ gk_integrate(gk_fn f, void *ctx, int dim, double a, double b, double reltol, dou
  * h = ((m+tau)/(o+tau))^e, o the other scale, e the other exponent, a
  * bounded, slowly varying function; u is mapped to y in [0, 1].
  */
-typedef struct pnbd_int_ctx
+typedef struct PnbdIntCtx
 {
 	double		m,				/* scale of the substituted factor */
 				o,				/* the other scale */
@@ -44,12 +44,12 @@ typedef struct pnbd_int_ctx
 				omq;			/* 1 - ((m+t_x)/(m+T))^K */
 	int			m_is_alpha;
 	int			dim;			/* 1: value only; 5: with the moments */
-} pnbd_int_ctx;
+} PnbdIntCtx;
 
 static void
 pnbd_int_fn(double y, void *vctx, double *out)
 {
-	pnbd_int_ctx *c = (pnbd_int_ctx *) vctx;
+	PnbdIntCtx *c = (PnbdIntCtx *) vctx;
 	double		L = -log1p(-y * c->omq) / c->K;	/* log((m+tau)/(m+t_x)) */
 	double		mt = exp(c->lmt + L);	/* m + tau */
 	double		ot = (c->o - c->m) + mt;	/* o + tau */
@@ -92,7 +92,7 @@ static double
 pnbd_log_integral(double r, double alpha, double s, double beta, double x,
 				  double t_x, double T, double *mom)
 {
-	pnbd_int_ctx c;
+	PnbdIntCtx c;
 	double		res[5],
 				ea = r + x,
 				eb = s + 1,
@@ -193,7 +193,7 @@ pnbd_log_integral(double r, double alpha, double s, double beta, double x,
  * What one customer's likelihood needs besides log I: terms that depend only
  * on x (shared by every customer of that frequency) and only on T.
  */
-typedef struct pnbd_terms
+typedef struct PnbdTerms
 {
 	double		lalpha;			/* log(alpha), log(beta), log(s) */
 	double		lbeta;
@@ -202,7 +202,7 @@ typedef struct pnbd_terms
 	double		dg_rx;			/* digamma(r + x) - digamma(r) */
 	double		la_T;			/* log(alpha + T) */
 	double		lb_T;			/* log(beta + T) */
-} pnbd_terms;
+} PnbdTerms;
 
 /*
  * One customer's log-likelihood from log I (I the death-time integral over
@@ -210,7 +210,7 @@ typedef struct pnbd_terms
  * log(alpha+tau), 1/(alpha+tau), log(beta+tau), 1/(beta+tau).
  */
 static double
-pnbd_row(const double p[4], double x, double T, const pnbd_terms *tm, double logI,
+pnbd_row(const double p[4], double x, double T, const PnbdTerms *tm, double logI,
 		 const double *mom, double *grad, double *p_alive)
 {
 	double		r = p[0],
@@ -263,7 +263,7 @@ cl_pnbd_loglik_one(const double p[4], double x, double t_x, double T,
 	double		mom[4] = {0.0, 0.0, 0.0, 0.0};
 	double		logI = pnbd_log_integral(p[0], p[1], p[2], p[3], x, t_x, T,
 										 grad != NULL ? mom : NULL);
-	pnbd_terms	tm;
+	PnbdTerms	tm;
 
 	tm.lalpha = log(p[1]);
 	tm.lbeta = log(p[3]);
@@ -309,19 +309,19 @@ cl_pnbd_loglik_2f1(const double p[4], double x, double t_x, double T)
  * instead of one per customer.  Everything is kept in logs and means so
  * that large x cannot overflow.
  */
-typedef struct pnbd_group
+typedef struct PnbdGroup
 {
 	double		x;
 	size_t		first;			/* first point in pts[] */
 	size_t		npts;
-} pnbd_group;
+} PnbdGroup;
 
-struct cl_pnbd_data
+struct ClPnbdData
 {
-	const cl_fitrow *cells;
+	const ClFitRow *cells;
 	size_t		ncells;
 	size_t		ngroups;
-	pnbd_group *groups;
+	PnbdGroup *groups;
 	size_t	   *row_group;		/* group of each row */
 	size_t	   *row_tx;			/* point index of each row's t_x and T */
 	size_t	   *row_T;
@@ -365,26 +365,26 @@ find_desc(const double *a, size_t n, double v)
 static int
 cmp_x(const void *a, const void *b)
 {
-	const cl_fitrow *const *x = a;
-	const cl_fitrow *const *y = b;
+	const ClFitRow *const *x = a;
+	const ClFitRow *const *y = b;
 
 	return ((*x)->x > (*y)->x) - ((*x)->x < (*y)->x);
 }
 
-cl_pnbd_data *
-cl_pnbd_prepare(const cl_fitrow *cells, size_t ncells)
+ClPnbdData *
+cl_pnbd_prepare(const ClFitRow *cells, size_t ncells)
 {
-	cl_pnbd_data *d = cl_core_alloc(sizeof(cl_pnbd_data));
-	const cl_fitrow **order = cl_core_alloc(sizeof(cl_fitrow *) * (ncells ? ncells : 1));
+	ClPnbdData *d = cl_core_alloc(sizeof(ClPnbdData));
+	const ClFitRow **order = cl_core_alloc(sizeof(ClFitRow *) * (ncells ? ncells : 1));
 	size_t		i,
 				npts = 0;
 
 	if (d == NULL || order == NULL)
 		goto fail;
-	memset(d, 0, sizeof(cl_pnbd_data));
+	memset(d, 0, sizeof(ClPnbdData));
 	d->cells = cells;
 	d->ncells = ncells;
-	d->groups = cl_core_alloc(sizeof(pnbd_group) * (ncells ? ncells : 1));
+	d->groups = cl_core_alloc(sizeof(PnbdGroup) * (ncells ? ncells : 1));
 	d->row_group = cl_core_alloc(sizeof(size_t) * (ncells ? ncells : 1));
 	d->row_tx = cl_core_alloc(sizeof(size_t) * (ncells ? ncells : 1));
 	d->row_T = cl_core_alloc(sizeof(size_t) * (ncells ? ncells : 1));
@@ -398,7 +398,7 @@ cl_pnbd_prepare(const cl_fitrow *cells, size_t ncells)
 			npts = 1;			/* not sorted by x (the fit state's rows are) */
 	}
 	if (npts)
-		qsort(order, ncells, sizeof(cl_fitrow *), cmp_x);
+		qsort(order, ncells, sizeof(ClFitRow *), cmp_x);
 	npts = 0;
 	for (i = 0; i < ncells;)
 	{
@@ -406,7 +406,7 @@ cl_pnbd_prepare(const cl_fitrow *cells, size_t ncells)
 					k,
 					first = npts,
 					n;
-		pnbd_group *g = &d->groups[d->ngroups];
+		PnbdGroup *g = &d->groups[d->ngroups];
 
 		while (j < ncells && order[j]->x == order[i]->x)
 		{
@@ -451,7 +451,7 @@ fail:
 }
 
 void
-cl_pnbd_free(cl_pnbd_data *d)
+cl_pnbd_free(ClPnbdData *d)
 {
 	if (d == NULL)
 		return;
@@ -470,7 +470,7 @@ cl_pnbd_free(cl_pnbd_data *d)
 }
 
 double
-cl_pnbd_loglik_data(const double p[4], cl_pnbd_data *d, double *grad)
+cl_pnbd_loglik_data(const double p[4], ClPnbdData *d, double *grad)
 {
 	double		ll = 0.0,
 				g[4],
@@ -482,7 +482,7 @@ cl_pnbd_loglik_data(const double p[4], cl_pnbd_data *d, double *grad)
 	/* cumulated tail integrals per frequency */
 	for (size_t gi = 0; gi < d->ngroups; gi++)
 	{
-		const pnbd_group *grp = &d->groups[gi];
+		const PnbdGroup *grp = &d->groups[gi];
 		double	   *pts = d->pts + grp->first;
 		double	   *lg = d->lg + grp->first;
 		double	   *mean = d->mean + 4 * grp->first;
@@ -517,12 +517,12 @@ cl_pnbd_loglik_data(const double p[4], cl_pnbd_data *d, double *grad)
 		grad[0] = grad[1] = grad[2] = grad[3] = 0.0;
 	for (size_t row = 0; row < d->ncells; row++)
 	{
-		const cl_fitrow *c = &d->cells[row];
+		const ClFitRow *c = &d->cells[row];
 		size_t		a = d->row_tx[row],
 					b = d->row_T[row];
 		double		logI,
 					mom[4] = {0.0, 0.0, 0.0, 0.0};
-		pnbd_terms	tm;
+		PnbdTerms	tm;
 
 		tm.lalpha = lalpha;
 		tm.lbeta = lbeta;
@@ -556,9 +556,9 @@ cl_pnbd_loglik_data(const double p[4], cl_pnbd_data *d, double *grad)
 }
 
 double
-cl_pnbd_loglik(const double p[4], const cl_fitrow *cells, size_t ncells, double *grad)
+cl_pnbd_loglik(const double p[4], const ClFitRow *cells, size_t ncells, double *grad)
 {
-	cl_pnbd_data *d = cl_pnbd_prepare(cells, ncells);
+	ClPnbdData *d = cl_pnbd_prepare(cells, ncells);
 	double		ll;
 
 	if (d == NULL)
@@ -623,20 +623,20 @@ nbd_log_pmf(double r, double alpha, double n, double tau)
 	return l;
 }
 
-typedef struct pmf_ctx
+typedef struct PmfCtx
 {
 	double		r,
 				alpha,
 				s,
 				beta,
 				n;
-} pmf_ctx;
+} PmfCtx;
 
 /* density of death at tau times P(n purchases in (0, tau]) */
 static void
 pmf_fn(double tau, void *vctx, double *out)
 {
-	pmf_ctx    *c = (pmf_ctx *) vctx;
+	PmfCtx    *c = (PmfCtx *) vctx;
 
 	out[0] = exp(log(c->s) + c->s * log(c->beta) - (c->s + 1) * log(c->beta + tau)
 				 + nbd_log_pmf(c->r, c->alpha, c->n, tau));
@@ -645,7 +645,7 @@ pmf_fn(double tau, void *vctx, double *out)
 double
 cl_pnbd_purchase_pmf(const double p[4], double t, double n)
 {
-	pmf_ctx		c = {p[0], p[1], p[2], p[3], n};
+	PmfCtx		c = {p[0], p[1], p[2], p[3], n};
 	double		alive = exp(nbd_log_pmf(p[0], p[1], n, t) - p[2] * log1p(t / p[3]));
 	double		dead = 0.0,
 				v;
@@ -703,12 +703,12 @@ cl_pnbd_purchase_pmf_2f1(const double p[4], double t, double n)
 
 /* ---- maximum-likelihood fit ---------------------------------------------- */
 
-typedef struct pnbd_obj_ctx
+typedef struct PnbdObjCtx
 {
-	cl_pnbd_data *data;
+	ClPnbdData *data;
 	double		ncust;
 	double		penalizer;
-} pnbd_obj_ctx;
+} PnbdObjCtx;
 
 /*
  * The shared penalised objective (cl_fit_objective) in the log-parameters,
@@ -717,7 +717,7 @@ typedef struct pnbd_obj_ctx
 static double
 pnbd_objective(const double *x, double *grad, void *vctx)
 {
-	pnbd_obj_ctx *c = (pnbd_obj_ctx *) vctx;
+	PnbdObjCtx *c = (PnbdObjCtx *) vctx;
 	double		p[4],
 				ll;
 
@@ -732,9 +732,9 @@ pnbd_objective(const double *x, double *grad, void *vctx)
 }
 
 int
-cl_pnbd_fit(const cl_fitrow *cells, size_t ncells, double penalizer, cl_model_fit *fit)
+cl_pnbd_fit(const ClFitRow *cells, size_t ncells, double penalizer, ClModelFit *fit)
 {
-	pnbd_obj_ctx ctx = {NULL, 0.0, penalizer};
+	PnbdObjCtx ctx = {NULL, 0.0, penalizer};
 	double		x[4] = {0.0, 0.0, 0.0, 0.0};
 
 	for (size_t i = 0; i < ncells; i++)

@@ -38,11 +38,11 @@
 
 #include <stddef.h>
 
-#include "fitstate.h"			/* cl_fitrow, cl_model_fit */
+#include "fitstate.h"			/* ClFitRow, ClModelFit */
 
 /*
  * The data of a fit are the distinct rows of the shared compressed fit state
- * (fitstate.h): cl_fitrow {x, tx, T, count} = (frequency, recency, T, number
+ * (fitstate.h): ClFitRow {x, tx, T, count} = (frequency, recency, T, number
  * of customers).
  */
 
@@ -61,7 +61,7 @@ extern double cl_pnbd_loglik_2f1(const double p[4], double x, double t_x, double
  * Sum over cells of count * log-likelihood; grad (may be NULL) gets the
  * gradient with respect to (log r, log alpha, log s, log beta).
  */
-extern double cl_pnbd_loglik(const double p[4], const cl_fitrow *cells, size_t ncells,
+extern double cl_pnbd_loglik(const double p[4], const ClFitRow *cells, size_t ncells,
 						  double *grad);
 
 /*
@@ -70,10 +70,10 @@ extern double cl_pnbd_loglik(const double p[4], const cl_fitrow *cells, size_t n
  * must outlive the data.  Memory comes from cl_core_alloc (fitstate.h: palloc
  * in the server, so a fit cancelled half-way leaks nothing).
  */
-typedef struct cl_pnbd_data cl_pnbd_data;
-extern cl_pnbd_data *cl_pnbd_prepare(const cl_fitrow *cells, size_t ncells);
-extern double cl_pnbd_loglik_data(const double p[4], cl_pnbd_data *data, double *grad);
-extern void cl_pnbd_free(cl_pnbd_data *data);
+typedef struct ClPnbdData ClPnbdData;
+extern ClPnbdData *cl_pnbd_prepare(const ClFitRow *cells, size_t ncells);
+extern double cl_pnbd_loglik_data(const double p[4], ClPnbdData *data, double *grad);
+extern void cl_pnbd_free(ClPnbdData *data);
 
 /* P(alive at T | x, t_x, T) */
 extern double cl_pnbd_p_alive(const double p[4], double x, double t_x, double T);
@@ -97,11 +97,11 @@ extern double cl_pnbd_purchase_pmf_2f1(const double p[4], double t, double n);
 /*
  * Maximum-likelihood fit on log-parameters from r = alpha = s = beta = 1,
  * minimising -LL/n + penalizer * sum(log(param)^2) (the lifetimes
- * convention, shared with the BG/NBD fit).  Fills *fit (cl_model_fit of
+ * convention, shared with the BG/NBD fit).  Fills *fit (ClModelFit of
  * fitstate.h: p = {r, alpha, s, beta}).  Returns 0, -1 when there are no
  * customers, -2 when out of memory.
  */
-extern int	cl_pnbd_fit(const cl_fitrow *cells, size_t ncells, double penalizer,
-					 cl_model_fit *fit);
+extern int	cl_pnbd_fit(const ClFitRow *cells, size_t ncells, double penalizer,
+					 ClModelFit *fit);
 
 #endif							/* CL_PARETO_NBD_H */

@@ -14,7 +14,7 @@
  * below the grid.  Integer operations only (no libm, no int128 division).
  */
 bool
-rfm_fixed_from_double(double x, rfm_fixed *out)
+rfm_fixed_from_double(double x, RfmFixed *out)
 {
 	uint64_t	bits;
 	uint64_t	mant;
@@ -56,22 +56,22 @@ rfm_fixed_from_double(double x, rfm_fixed *out)
 			q++;
 		mag = q;
 	}
-	*out = (bits >> 63) ? -(rfm_fixed) mag : (rfm_fixed) mag;
+	*out = (bits >> 63) ? -(RfmFixed) mag : (RfmFixed) mag;
 	return true;
 }
 
 double
-rfm_fixed_to_double(rfm_fixed v)
+rfm_fixed_to_double(RfmFixed v)
 {
 	/* int128 -> double rounds to nearest; the scaling is exact */
 	return ldexp((double) v, -RFM_FIXED_SHIFT);
 }
 
 bool
-rfm_fixed_add(rfm_fixed *acc, rfm_fixed v)
+rfm_fixed_add(RfmFixed *acc, RfmFixed v)
 {
-	rfm_fixed	r;
-	const rfm_fixed limit = (rfm_fixed) 1 << (RFM_FIXED_MAX_EXP + RFM_FIXED_SHIFT);
+	RfmFixed	r;
+	const RfmFixed limit = (RfmFixed) 1 << (RFM_FIXED_MAX_EXP + RFM_FIXED_SHIFT);
 
 	if (__builtin_add_overflow(*acc, v, &r))
 		return false;
@@ -84,14 +84,14 @@ rfm_fixed_add(rfm_fixed *acc, rfm_fixed v)
 static int
 cmp_daykey(const void *a, const void *b)
 {
-	int			x = *(const rfm_daykey *) a;
-	int			y = *(const rfm_daykey *) b;
+	int			x = *(const RfmDayKey *) a;
+	int			y = *(const RfmDayKey *) b;
 
 	return x - y;
 }
 
 int
-rfm_days_sort_unique(rfm_daykey *days, int n)
+rfm_days_sort_unique(RfmDayKey *days, int n)
 {
 	int			i,
 				k;
@@ -99,7 +99,7 @@ rfm_days_sort_unique(rfm_daykey *days, int n)
 	if (n <= 1)
 		return n;
 	if (!rfm_days_strictly_increasing(days, n))
-		qsort(days, (size_t) n, sizeof(rfm_daykey), cmp_daykey);
+		qsort(days, (size_t) n, sizeof(RfmDayKey), cmp_daykey);
 	k = 1;
 	for (i = 1; i < n; i++)
 		if (days[i] != days[k - 1])
@@ -108,7 +108,7 @@ rfm_days_sort_unique(rfm_daykey *days, int n)
 }
 
 bool
-rfm_days_strictly_increasing(const rfm_daykey *days, int n)
+rfm_days_strictly_increasing(const RfmDayKey *days, int n)
 {
 	int			i;
 
@@ -119,7 +119,7 @@ rfm_days_strictly_increasing(const rfm_daykey *days, int n)
 }
 
 int
-rfm_days_merge(const rfm_daykey *a, int na, const rfm_daykey *b, int nb, rfm_daykey *out)
+rfm_days_merge(const RfmDayKey *a, int na, const RfmDayKey *b, int nb, RfmDayKey *out)
 {
 	int			i = 0,
 				j = 0,
@@ -154,7 +154,7 @@ rfm_ntile_score(int64_t n_below, int64_t n_total, int ntiles)
 }
 
 bool
-rfm_cube_fill(int16_t *cells, int ntiles, const rfm_rule_bounds *rule, int16_t segment)
+rfm_cube_fill(int16_t *cells, int ntiles, const RfmRuleBounds *rule, int16_t segment)
 {
 	const int	b[6] = {rule->r_min, rule->r_max, rule->f_min, rule->f_max, rule->m_min, rule->m_max};
 	int			k,

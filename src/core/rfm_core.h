@@ -25,29 +25,29 @@
 /* |amount| and |sum| must stay below 2^(127 - RFM_FIXED_SHIFT - 1) */
 #define RFM_FIXED_MAX_EXP (127 - RFM_FIXED_SHIFT - 1)
 
-typedef __int128 rfm_fixed;
+typedef __int128 RfmFixed;
 
 /* amount -> fixed point; false when not finite or too large */
-extern bool rfm_fixed_from_double(double x, rfm_fixed *out);
+extern bool rfm_fixed_from_double(double x, RfmFixed *out);
 
 /* fixed point -> double (one rounding) */
-extern double rfm_fixed_to_double(rfm_fixed v);
+extern double rfm_fixed_to_double(RfmFixed v);
 
 /* *acc += v; false on overflow (acc unchanged) */
-extern bool rfm_fixed_add(rfm_fixed *acc, rfm_fixed v);
+extern bool rfm_fixed_add(RfmFixed *acc, RfmFixed v);
 
 /* split / join for storage in two 64-bit words */
 static inline void
-rfm_fixed_split(rfm_fixed v, uint64_t *lo, int64_t *hi)
+rfm_fixed_split(RfmFixed v, uint64_t *lo, int64_t *hi)
 {
 	*lo = (uint64_t) v;
 	*hi = (int64_t) (v >> 64);
 }
 
-static inline rfm_fixed
+static inline RfmFixed
 rfm_fixed_join(uint64_t lo, int64_t hi)
 {
-	return (rfm_fixed) (((unsigned __int128) (uint64_t) hi << 64) | lo);
+	return (RfmFixed) (((unsigned __int128) (uint64_t) hi << 64) | lo);
 }
 
 /*
@@ -55,20 +55,20 @@ rfm_fixed_join(uint64_t lo, int64_t hi)
  * fixed per group (the aggregate uses as_of - 65535): half the memory of a
  * 32-bit day.
  */
-typedef uint16_t rfm_daykey;
+typedef uint16_t RfmDayKey;
 
 /* sort keys ascending and drop duplicates in place; returns the new count */
-extern int	rfm_days_sort_unique(rfm_daykey *days, int n);
+extern int	rfm_days_sort_unique(RfmDayKey *days, int n);
 
 /* whether days[0..n) is strictly increasing */
-extern bool rfm_days_strictly_increasing(const rfm_daykey *days, int n);
+extern bool rfm_days_strictly_increasing(const RfmDayKey *days, int n);
 
 /*
  * Merge two strictly increasing key arrays into out (room for na + nb),
  * dropping keys present in both; returns the count.
  */
-extern int	rfm_days_merge(const rfm_daykey *a, int na, const rfm_daykey *b, int nb,
-						   rfm_daykey *out);
+extern int	rfm_days_merge(const RfmDayKey *a, int na, const RfmDayKey *b, int nb,
+						   RfmDayKey *out);
 
 /*
  * n-tile score of one value in a population of n_total values, of which
@@ -89,7 +89,7 @@ extern int	rfm_ntile_score(int64_t n_below, int64_t n_total, int ntiles);
  */
 #define RFM_MAX_NTILES 100
 
-typedef struct rfm_rule_bounds
+typedef struct RfmRuleBounds
 {
 	int			r_min,
 				r_max,
@@ -97,7 +97,7 @@ typedef struct rfm_rule_bounds
 				f_max,
 				m_min,
 				m_max;
-} rfm_rule_bounds;
+} RfmRuleBounds;
 
 static inline int
 rfm_cube_index(int ntiles, int r, int f, int m)
@@ -105,7 +105,7 @@ rfm_cube_index(int ntiles, int r, int f, int m)
 	return ((r - 1) * ntiles + (f - 1)) * ntiles + (m - 1);
 }
 
-extern bool rfm_cube_fill(int16_t *cells, int ntiles, const rfm_rule_bounds *rule,
+extern bool rfm_cube_fill(int16_t *cells, int ntiles, const RfmRuleBounds *rule,
 						  int16_t segment);
 
 #endif							/* CL_RFM_CORE_H */

@@ -137,7 +137,7 @@ cl_sbg_derl(double alpha, double beta, double discount, double renewals)
 }
 
 double
-cl_sbg_loglik(double alpha, double beta, const cl_sbg_cell *cells, size_t ncells,
+cl_sbg_loglik(double alpha, double beta, const ClSbgCell *cells, size_t ncells,
 		   double *grad)
 {
 	double		ll = 0.0,
@@ -201,7 +201,7 @@ cl_sbg_loglik(double alpha, double beta, const cl_sbg_cell *cells, size_t ncells
 }
 
 double
-cl_sbg_customers(const cl_sbg_cell *cells, size_t ncells)
+cl_sbg_customers(const ClSbgCell *cells, size_t ncells)
 {
 	double		n = 0.0;
 
@@ -212,13 +212,13 @@ cl_sbg_customers(const cl_sbg_cell *cells, size_t ncells)
 
 /* ---- maximum-likelihood fit ---------------------------------------------- */
 
-typedef struct sbg_obj_ctx
+typedef struct SbgObjCtx
 {
-	const cl_sbg_cell *cells;
+	const ClSbgCell *cells;
 	size_t		ncells;
 	double		ncust;
 	double		penalizer;
-} sbg_obj_ctx;
+} SbgObjCtx;
 
 /*
  * The shared penalised objective (cl_fit_objective) in the log-parameters,
@@ -227,7 +227,7 @@ typedef struct sbg_obj_ctx
 static double
 sbg_objective(const double *x, double *grad, void *vctx)
 {
-	sbg_obj_ctx *c = (sbg_obj_ctx *) vctx;
+	SbgObjCtx *c = (SbgObjCtx *) vctx;
 	double		ll;
 
 	if (!(fabs(x[0]) <= CL_FIT_LOG_BOUND && fabs(x[1]) <= CL_FIT_LOG_BOUND))
@@ -237,9 +237,9 @@ sbg_objective(const double *x, double *grad, void *vctx)
 }
 
 int
-cl_sbg_fit(const cl_sbg_cell *cells, size_t ncells, double penalizer, cl_model_fit *fit)
+cl_sbg_fit(const ClSbgCell *cells, size_t ncells, double penalizer, ClModelFit *fit)
 {
-	sbg_obj_ctx ctx = {cells, ncells, 0.0, penalizer};
+	SbgObjCtx ctx = {cells, ncells, 0.0, penalizer};
 	double		x[2] = {0.0, 0.0};	/* alpha = beta = 1 */
 
 	ctx.ncust = cl_sbg_customers(cells, ncells);

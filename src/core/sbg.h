@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fitstate.h"			/* cl_fitrow, cl_model_fit */
+#include "fitstate.h"			/* ClFitRow, ClModelFit */
 
 /*
  * One cell of compressed data: "churned" customers who churned in period
@@ -35,13 +35,13 @@
  * conditioned on survival to it, divided by S(entered).  entered < period
  * for churned customers, entered <= period for alive ones.
  */
-typedef struct cl_sbg_cell
+typedef struct ClSbgCell
 {
 	int64_t		period;
 	double		churned;
 	double		alive;
 	int64_t		entered;
-} cl_sbg_cell;
+} ClSbgCell;
 
 /* log S(t) and log P(T = t) (t >= 1) */
 extern double cl_sbg_log_survival(double alpha, double beta, double t);
@@ -70,20 +70,20 @@ extern double cl_sbg_derl(double alpha, double beta, double discount, double ren
  * each cell's "entered" period; if grad is not NULL it gets the gradient
  * with respect to (log alpha, log beta).
  */
-extern double cl_sbg_loglik(double alpha, double beta, const cl_sbg_cell *cells,
+extern double cl_sbg_loglik(double alpha, double beta, const ClSbgCell *cells,
 						 size_t ncells, double *grad);
 
 /*
  * Maximum-likelihood fit on log-parameters from alpha = beta = 1,
  * minimising -LL/n + penalizer * sum(log(param)^2) (the lifetimes
- * convention, shared with the other fits).  Fills *fit (cl_model_fit of
+ * convention, shared with the other fits).  Fills *fit (ClModelFit of
  * fitstate.h: p = {alpha, beta}); fit->converged only at an identified interior
  * maximum.  Returns 0, or -1 when there are no customers.
  */
-extern int	cl_sbg_fit(const cl_sbg_cell *cells, size_t ncells, double penalizer,
-					cl_model_fit *fit);
+extern int	cl_sbg_fit(const ClSbgCell *cells, size_t ncells, double penalizer,
+					ClModelFit *fit);
 
 /* Total number of customers in the cells. */
-extern double cl_sbg_customers(const cl_sbg_cell *cells, size_t ncells);
+extern double cl_sbg_customers(const ClSbgCell *cells, size_t ncells);
 
 #endif							/* CL_SBG_H */

@@ -670,7 +670,7 @@ static const double gk_wg[4] = {
  * optimiser far from the optimum) cannot make the recursion explode.
  */
 static void
-gk_adapt(cl_gk_fn f, void *ctx, int dim, double a, double b, double reltol,
+gk_adapt(ClGkFn f, void *ctx, int dim, double a, double b, double reltol,
 		 double scale, int depth, int *budget, double *out)
 {
 	double		c = 0.5 * (a + b),
@@ -717,7 +717,7 @@ gk_adapt(cl_gk_fn f, void *ctx, int dim, double a, double b, double reltol,
 }
 
 void
-cl_gk_integrate(cl_gk_fn f, void *ctx, int dim, double a, double b, double reltol,
+cl_gk_integrate(ClGkFn f, void *ctx, int dim, double a, double b, double reltol,
 				double scale, int maxintervals, double *out)
 {
 	int			budget = maxintervals;

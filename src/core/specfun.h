@@ -117,7 +117,7 @@ extern double cl_log_hyp2f1(double a, double b, double c, double z, int *sign);
 #define CL_GK_MAXDIM 5
 
 /* integrand: out[0..dim) = f(y) */
-typedef void (*cl_gk_fn) (double y, void *ctx, double *out);
+typedef void (*ClGkFn) (double y, void *ctx, double *out);
 
 /*
  * Adaptive Gauss-Kronrod (7, 15) quadrature of a vector integrand (dim <=
@@ -126,7 +126,7 @@ typedef void (*cl_gk_fn) (double y, void *ctx, double *out);
  * magnitude of the first whole-interval estimate), at most maxintervals
  * subintervals (then the current estimates are accepted).
  */
-extern void cl_gk_integrate(cl_gk_fn f, void *ctx, int dim, double a, double b,
+extern void cl_gk_integrate(ClGkFn f, void *ctx, int dim, double a, double b,
 							double reltol, double scale, int maxintervals,
 							double *out);
 

@@ -10,7 +10,7 @@
 #if !defined(__SIZEOF_INT128__)
 #error "clientele value_core needs a 128-bit integer type (__int128)"
 #endif
-typedef __int128 cl_int128;
+typedef __int128 ClInt128;
 
 /* numeric header bits (src/backend/utils/adt/numeric.c, stable on disk) */
 #define NUM_SIGN_MASK		0xC000
@@ -223,10 +223,10 @@ cl_adb_compute(ClSeg *segs, size_t n, int sorted,
 			   int32_t from, int32_t to,
 			   int64_t *adb_cents, int32_t *dup_day)
 {
-	cl_int128	sum = 0;
-	cl_int128	q;
-	cl_int128	r;
-	cl_int128	ndays = (cl_int128) to - from + 1;
+	ClInt128	sum = 0;
+	ClInt128	q;
+	ClInt128	r;
+	ClInt128	ndays = (ClInt128) to - from + 1;
 	int64_t		cur = has_carry ? carry_cents : 0;
 	int64_t		next = from;		/* first day not yet accounted for */
 	size_t		i;
@@ -244,12 +244,12 @@ cl_adb_compute(ClSeg *segs, size_t n, int sorted,
 			*dup_day = segs[i].first;
 			return CL_ADB_DUPLICATE;
 		}
-		sum += (cl_int128) cur * (segs[i].first - next);
+		sum += (ClInt128) cur * (segs[i].first - next);
 		sum += segs[i].sum;
 		cur = segs[i].last_cents;
 		next = (int64_t) segs[i].last + 1;
 	}
-	sum += (cl_int128) cur * ((int64_t) to + 1 - next);
+	sum += (ClInt128) cur * ((int64_t) to + 1 - next);
 
 	/* round half away from zero */
 	q = sum / ndays;

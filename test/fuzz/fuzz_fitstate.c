@@ -20,11 +20,11 @@
 #include "hex.h"
 
 static void
-check_rows(const cl_fitstate *st)
+check_rows(const ClFitState *st)
 {
 	uint32_t	n,
 				i;
-	cl_fitrow  *rows = malloc(sizeof(cl_fitrow) * (st->nentries + 1));
+	ClFitRow  *rows = malloc(sizeof(ClFitRow) * (st->nentries + 1));
 	double		total = 0;
 
 	n = cl_fitstate_rows(st, rows);
@@ -45,10 +45,10 @@ check_rows(const cl_fitstate *st)
 
 /* what the transition and combine functions do with a state */
 static void
-grow_add_combine(const cl_fitstate *st)
+grow_add_combine(const ClFitState *st)
 {
 	uint32_t	cap = 64;
-	cl_fitstate *h;
+	ClFitState *h;
 
 	while ((uint64_t) (st->nentries + 1) * 2 > cap)
 		cap *= 2;
@@ -67,7 +67,7 @@ grow_add_combine(const cl_fitstate *st)
 	/* combine with itself: counts double, rows stay */
 	{
 		uint32_t	c2 = cap * 2;
-		cl_fitstate *d = malloc(cl_fitstate_size(c2));
+		ClFitState *d = malloc(cl_fitstate_size(c2));
 		double		before = h->nrows;
 
 		cl_fitstate_init(d, h->model, c2, h->penalizer);
@@ -108,9 +108,9 @@ static void
 fuzz_bytes(const uint8_t *data, size_t size)
 {
 	/* the bytes of the text form, as fit_state_in() sees them */
-	if (size >= offsetof(cl_fitstate, slots) && size <= (1 << 20))
+	if (size >= offsetof(ClFitState, slots) && size <= (1 << 20))
 	{
-		cl_fitstate *st = malloc(size);
+		ClFitState *st = malloc(size);
 
 		memcpy(st, data, size);
 		memset(st, 0, 4);		/* SET_VARSIZE */
@@ -130,20 +130,20 @@ fuzz_bytes(const uint8_t *data, size_t size)
 		if (cl_fitstate_wire_rows(data, size, &n) == NULL)
 		{
 			size_t		sz = cl_fitstate_size(n);
-			cl_fitstate *st = calloc(1, sz);
+			ClFitState *st = calloc(1, sz);
 
 			if (cl_fitstate_from_wire(data, size, st) == NULL)
 			{
 				size_t		wsz = cl_fitstate_wire_size(st->nentries);
 				unsigned char *w = malloc(wsz);
-				cl_fitrow  *rows = malloc(sizeof(cl_fitrow) * (st->nentries + 1));
-				cl_fitstate *again = calloc(1, sz);
+				ClFitRow  *rows = malloc(sizeof(ClFitRow) * (st->nentries + 1));
+				ClFitState *again = calloc(1, sz);
 				uint32_t	k = cl_fitstate_rows(st, rows);
 
 				FUZZ_CHECK(k == st->nentries, "decoded rows");
 				cl_fitstate_to_wire(st, rows, k, w);
 				FUZZ_CHECK(cl_fitstate_from_wire(w, wsz, again) == NULL, "re-encoded state decodes");
-				FUZZ_CHECK(memcmp(again->slots, st->slots, sizeof(cl_fitrow) * k) == 0 &&
+				FUZZ_CHECK(memcmp(again->slots, st->slots, sizeof(ClFitRow) * k) == 0 &&
 						   again->nrows == st->nrows && again->model == st->model,
 						   "decode(encode(s)) == s");
 				check_rows(st);

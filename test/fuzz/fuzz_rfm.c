@@ -23,7 +23,7 @@ fuzz_rules(FuzzIn *in)
 {
 	int			ntiles = (int) (fuzz_u64(in, 1) % 12);	/* 0 and 11 are refused */
 	int			nrules = (int) (fuzz_u64(in, 1) % (MAX_RULES + 1));
-	rfm_rule_bounds rules[MAX_RULES];
+	RfmRuleBounds rules[MAX_RULES];
 	int			ok[MAX_RULES];
 	int16_t		cells[12 * 12 * 12];
 	int			i,
@@ -74,18 +74,18 @@ fuzz_rules(FuzzIn *in)
 static int
 key_cmp(const void *x, const void *y)
 {
-	return (int) *(const rfm_daykey *) x - (int) *(const rfm_daykey *) y;
+	return (int) *(const RfmDayKey *) x - (int) *(const RfmDayKey *) y;
 }
 
 /* the oracle: the distinct keys of a raw array, sorted, by qsort here */
 static int
-set_of(const rfm_daykey *raw, int n, rfm_daykey *out)
+set_of(const RfmDayKey *raw, int n, RfmDayKey *out)
 {
 	int			i,
 				k = 0;
 
-	memcpy(out, raw, sizeof(rfm_daykey) * (size_t) n);
-	qsort(out, (size_t) n, sizeof(rfm_daykey), key_cmp);
+	memcpy(out, raw, sizeof(RfmDayKey) * (size_t) n);
+	qsort(out, (size_t) n, sizeof(RfmDayKey), key_cmp);
 	for (i = 0; i < n; i++)
 		if (k == 0 || out[i] != out[k - 1])
 			out[k++] = out[i];
@@ -102,25 +102,25 @@ fuzz_days(FuzzIn *in)
 				kb,
 				k,
 				kw;
-	rfm_daykey *a = malloc(sizeof(rfm_daykey) * (na + 1)),
-			   *b = malloc(sizeof(rfm_daykey) * (nb + 1)),
-			   *raw = malloc(sizeof(rfm_daykey) * (na + nb + 1)),
-			   *want = malloc(sizeof(rfm_daykey) * (na + nb + 1)),
-			   *out = malloc(sizeof(rfm_daykey) * (na + nb + 1));
+	RfmDayKey *a = malloc(sizeof(RfmDayKey) * (na + 1)),
+			   *b = malloc(sizeof(RfmDayKey) * (nb + 1)),
+			   *raw = malloc(sizeof(RfmDayKey) * (na + nb + 1)),
+			   *want = malloc(sizeof(RfmDayKey) * (na + nb + 1)),
+			   *out = malloc(sizeof(RfmDayKey) * (na + nb + 1));
 
 	for (i = 0; i < na; i++)
-		raw[i] = a[i] = (rfm_daykey) fuzz_u64(in, 2);
+		raw[i] = a[i] = (RfmDayKey) fuzz_u64(in, 2);
 	for (i = 0; i < nb; i++)
-		raw[na + i] = b[i] = (rfm_daykey) fuzz_u64(in, 2);
+		raw[na + i] = b[i] = (RfmDayKey) fuzz_u64(in, 2);
 	ka = rfm_days_sort_unique(a, na);
 	kb = rfm_days_sort_unique(b, nb);
-	FUZZ_CHECK(ka == set_of(raw, na, want) && memcmp(a, want, sizeof(rfm_daykey) * (size_t) ka) == 0,
+	FUZZ_CHECK(ka == set_of(raw, na, want) && memcmp(a, want, sizeof(RfmDayKey) * (size_t) ka) == 0,
 			   "sort_unique gives the sorted set of the keys");
 	FUZZ_CHECK(rfm_days_strictly_increasing(a, ka) && rfm_days_strictly_increasing(b, kb),
 			   "sort_unique gives strictly increasing keys");
 	k = rfm_days_merge(a, ka, b, kb, out);
 	kw = set_of(raw, na + nb, want);
-	FUZZ_CHECK(k == kw && memcmp(out, want, sizeof(rfm_daykey) * (size_t) k) == 0,
+	FUZZ_CHECK(k == kw && memcmp(out, want, sizeof(RfmDayKey) * (size_t) k) == 0,
 			   "merge gives the sorted union");
 	free(a);
 	free(b);
@@ -132,13 +132,13 @@ fuzz_days(FuzzIn *in)
 static void
 fuzz_amounts(FuzzIn *in)
 {
-	rfm_fixed	acc = 0;
+	RfmFixed	acc = 0;
 	int			i;
 
 	for (i = 0; i < 8 && in->n >= 8; i++)
 	{
 		double		x = fuzz_double(in);
-		rfm_fixed	v;
+		RfmFixed	v;
 
 		if (rfm_fixed_from_double(x, &v))
 		{

@@ -51,7 +51,7 @@ seeds_fitstate(void)
 					nrows = (uint32_t) (s * 3),
 					i,
 					n;
-		cl_fitstate *h = malloc(cl_fitstate_size(cap)),
+		ClFitState *h = malloc(cl_fitstate_size(cap)),
 				   *c;
 		size_t		sz;
 
@@ -72,7 +72,7 @@ seeds_fitstate(void)
 		}
 		sz = cl_fitstate_size(h->nentries);
 		c = calloc(1, sz);
-		memcpy(c, h, offsetof(cl_fitstate, slots));
+		memcpy(c, h, offsetof(ClFitState, slots));
 		n = cl_fitstate_rows(h, c->slots);
 		c->capacity = n;
 		c->nentries = n;

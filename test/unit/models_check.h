@@ -19,7 +19,7 @@
 
 /* max relative error of fn's gradient at lp[4] against central differences */
 static inline double
-grad_check4(cl_objective fn, const double *lp)
+grad_check4(ClObjective fn, const double *lp)
 {
 	double		ga[4],
 				gn[4],

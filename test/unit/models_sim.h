@@ -76,13 +76,13 @@ sim_beta(double a, double b)
 	return x / (x + sim_gamma(b, 1.0));
 }
 
-typedef struct cdnow_row
+typedef struct CdnowRow
 {
 	double		x,
 				tx,
 				T,
 				m;
-} cdnow_row;
+} CdnowRow;
 
 /*
  * Read ../shared/datasets/cdnow summary ($CLIENTELE_DATASETS overrides the
@@ -90,7 +90,7 @@ typedef struct cdnow_row
  * the file is absent.
  */
 static inline int
-cdnow_read(cdnow_row **rows)
+cdnow_read(CdnowRow **rows)
 {
 	const char *dir = getenv("CLIENTELE_DATASETS");
 	char		path[1024],
@@ -104,7 +104,7 @@ cdnow_read(cdnow_row **rows)
 	f = fopen(path, "r");
 	if (!f)
 		return 0;
-	*rows = malloc(cap * sizeof(cdnow_row));
+	*rows = malloc(cap * sizeof(CdnowRow));
 	if (!fgets(line, sizeof(line), f))
 	{
 		fclose(f);
@@ -113,12 +113,12 @@ cdnow_read(cdnow_row **rows)
 	while (fgets(line, sizeof(line), f))
 	{
 		int			id;
-		cdnow_row	r;
+		CdnowRow	r;
 
 		if (sscanf(line, "%d,%lf,%lf,%lf,%lf", &id, &r.x, &r.tx, &r.T, &r.m) != 5)
 			continue;
 		if (n == cap)
-			*rows = realloc(*rows, (cap *= 2) * sizeof(cdnow_row));
+			*rows = realloc(*rows, (cap *= 2) * sizeof(CdnowRow));
 		(*rows)[n++] = r;
 	}
 	fclose(f);

@@ -17,7 +17,7 @@
 #include "models_check.h"
 #include "tap.h"
 
-static const cl_fitrow grows[5] = {{0, 0, 6, 10}, {1, 3, 6, 4}, {3, 5, 9, 2}, {6, 6, 6, 7}, {2, 2, 12, 1}};
+static const ClFitRow grows[5] = {{0, 0, 6, 10}, {1, 3, 6, 4}, {3, 5, 9, 2}, {6, 6, 6, 7}, {2, 2, 12, 1}};
 
 static double
 ll_obj(const double *lp, double *g, void *ctx)
@@ -33,7 +33,7 @@ ll_obj(const double *lp, double *g, void *ctx)
 
 /* the donations rows from the lifetimes tarball, or 0 when absent */
 static int
-read_donations(cl_fitrow *rows, int max)
+read_donations(ClFitRow *rows, int max)
 {
 	const char *dir = getenv("CLIENTELE_VENDOR");
 	char		cmd[1200],
@@ -71,7 +71,7 @@ int
 main(void)
 {
 	const double P[4] = {1.204, 0.750, 0.657, 2.783};
-	cl_fitrow	don[64];
+	ClFitRow	don[64];
 	int			ndon = read_donations(don, 64);
 	int			i;
 
@@ -111,7 +111,7 @@ main(void)
 		ok(1, "# SKIP lifetimes tarball absent (../shared/vendor/lifetimes-4f2833f.tar.gz)");
 	else
 	{
-		cl_model_fit f;
+		ClModelFit f;
 		int			conv = cl_bgbb_fit(don, ndon, 0, &f);
 
 		ok(ndon == 22 && f.n == 11104, "donations: 22 patterns of 11,104 donors");

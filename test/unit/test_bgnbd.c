@@ -24,12 +24,12 @@ static const double FHL[4] = {0.243, 4.414, 0.793, 2.426};
 static const double MLE[4] = {0.2425929, 4.4135316, 0.7928861, 2.4257531};
 
 /* build the compressed state from rows, then the sorted distinct rows */
-static cl_fitrow *
+static ClFitRow *
 compress(const double (*xyz)[3], int n, uint32_t *nrows)
 {
 	uint32_t	cap = 64;
-	cl_fitstate *st = malloc(cl_fitstate_size(cap));
-	cl_fitrow  *out;
+	ClFitState *st = malloc(cl_fitstate_size(cap));
+	ClFitRow  *out;
 	int			i;
 
 	cl_fitstate_init(st, CL_MODEL_BGNBD, cap, 0);
@@ -37,7 +37,7 @@ compress(const double (*xyz)[3], int n, uint32_t *nrows)
 	{
 		if (cl_fitstate_needs_grow(st))
 		{
-			cl_fitstate *ns = malloc(cl_fitstate_size(cap * 2));
+			ClFitState *ns = malloc(cl_fitstate_size(cap * 2));
 
 			cl_fitstate_init(ns, CL_MODEL_BGNBD, cap * 2, 0);
 			cl_fitstate_merge(ns, st);
@@ -47,7 +47,7 @@ compress(const double (*xyz)[3], int n, uint32_t *nrows)
 		}
 		cl_fitstate_add(st, xyz[i][0], xyz[i][1], xyz[i][2], 1);
 	}
-	out = malloc((st->nentries + 1) * sizeof(cl_fitrow));
+	out = malloc((st->nentries + 1) * sizeof(ClFitRow));
 	*nrows = cl_fitstate_rows(st, out);
 	free(st);
 	return out;
@@ -64,19 +64,19 @@ ll_obj(const double *lp, double *g, void *ctx)
 	if (g)
 		for (i = 0; i < 4; i++)
 			g[i] = 0;
-	return cl_bgnbd_loglik_rows(p, (const cl_fitrow *) ctx, 3, g);
+	return cl_bgnbd_loglik_rows(p, (const ClFitRow *) ctx, 3, g);
 }
 
 int
 main(void)
 {
-	cdnow_row  *cd = NULL;
+	CdnowRow  *cd = NULL;
 	int			ncd = cdnow_read(&cd);
 	int			i;
 
 	/* gradient of the log-likelihood against central differences */
 	{
-		cl_fitrow	rows[3] = {{0, 0, 38.86, 2}, {2, 30.43, 38.86, 1}, {7, 12.5, 20.0, 3}};
+		ClFitRow	rows[3] = {{0, 0, 38.86, 2}, {2, 30.43, 38.86, 1}, {7, 12.5, 20.0, 3}};
 		double		lp[4] = {log(0.3), log(4.0), log(0.8), log(2.5)};
 		double		g[4],
 					gn[4];
@@ -88,7 +88,7 @@ main(void)
 	}
 	/* the fit's fast evaluation (distinct T/tx tables, x groups) = the reference */
 	{
-		cl_fitrow	rows[7] = {{0, 0, 20.0, 3}, {0, 0, 38.86, 2}, {1, 5.0, 38.86, 1}, {2, 5.0, 20.0, 4},
+		ClFitRow	rows[7] = {{0, 0, 20.0, 3}, {0, 0, 38.86, 2}, {1, 5.0, 38.86, 1}, {2, 5.0, 20.0, 4},
 		{2, 30.43, 38.86, 1}, {7, 12.5, 20.0, 3}, {7, 20.0, 38.86, 1}};
 		double		g1[4] = {0, 0, 0, 0},
 					g2[4];
@@ -101,7 +101,7 @@ main(void)
 	}
 	/* ... also on groups large enough for the per-x exponential tables */
 	{
-		cl_fitrow	rows[400];
+		ClFitRow	rows[400];
 		double		g1[4] = {0, 0, 0, 0},
 					g2[4],
 					l1,
@@ -206,8 +206,8 @@ main(void)
 	{
 		double		(*xyz)[3] = malloc(ncd * sizeof(*xyz));
 		uint32_t	nr;
-		cl_fitrow  *rows;
-		cl_model_fit fit;
+		ClFitRow  *rows;
+		ClModelFit fit;
 
 		for (i = 0; i < ncd; i++)
 		{
@@ -229,7 +229,7 @@ main(void)
 			   fit.se[0], fit.se[1], fit.se[2], fit.se[3]);
 		/* the penalizer shrinks log-parameters towards 0 */
 		{
-			cl_model_fit pf;
+			ClModelFit pf;
 			double		s0 = 0,
 						s1 = 0;
 
@@ -251,8 +251,8 @@ main(void)
 		int			n = 20000;
 		double		(*xyz)[3] = malloc(n * sizeof(*xyz));
 		uint32_t	nr;
-		cl_fitrow  *rows;
-		cl_model_fit fit;
+		ClFitRow  *rows;
+		ClModelFit fit;
 
 		sim_seed(20260101);
 		for (i = 0; i < n; i++)

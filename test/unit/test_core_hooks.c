@@ -79,17 +79,17 @@ reset_context(void)
 int
 main(void)
 {
-	cl_fitrow	rows[] = {
+	ClFitRow	rows[] = {
 		{2, 30.43, 38.86, 3}, {1, 1.71, 38.86, 2}, {0, 0, 38.86, 5}, {0, 0, 38.86, 1},
 		{5, 35.0, 38.0, 1}, {3, 20.0, 37.0, 2}, {1, 5.0, 36.0, 4}, {0, 0, 35.0, 6},
 	};
 	size_t		nrows = sizeof(rows) / sizeof(rows[0]);
-	cl_sbg_cell cells[] = {
+	ClSbgCell cells[] = {
 		{1, 369, 0, 0}, {2, 163, 0, 0}, {3, 86, 0, 0}, {4, 56, 0, 0},
 		{5, 37, 0, 0}, {6, 27, 0, 0}, {7, 21, 241, 0},
 	};
-	cl_pnbd_data *d;
-	cl_model_fit fit;
+	ClPnbdData *d;
+	ClModelFit fit;
 	volatile int cancelled = 0;
 
 	cl_core_alloc = count_alloc;

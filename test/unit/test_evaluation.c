@@ -60,12 +60,12 @@ get_dup(void *ctx, size_t i, double *buf)
 int
 main(void)
 {
-	cl_eval_point pts[16];
+	ClEvalPoint pts[16];
 	size_t		n;
 	double		beta[5],
 				se[5];
-	cl_logit_result r;
-	cl_logit_status st;
+	ClLogitResult r;
+	ClLogitStatus st;
 	int			i;
 
 	/*
@@ -74,12 +74,12 @@ main(void)
 	 * 0.1- tie 1/2, vs 0.35- loses; 0.35+ beats 0.1-, ties 0.35-; 0.4+ and 0.8+
 	 * beat both: U = 0.5 + 1.5 + 2 + 2 = 6, AUC = 6 / 8 = 0.75.
 	 */
-	pts[0] = (cl_eval_point) {0.1, 0, 1};
-	pts[1] = (cl_eval_point) {0.4, 1, 0};
-	pts[2] = (cl_eval_point) {0.35, 0, 1};
-	pts[3] = (cl_eval_point) {0.8, 1, 0};
-	pts[4] = (cl_eval_point) {0.35, 1, 0};
-	pts[5] = (cl_eval_point) {0.1, 1, 0};
+	pts[0] = (ClEvalPoint) {0.1, 0, 1};
+	pts[1] = (ClEvalPoint) {0.4, 1, 0};
+	pts[2] = (ClEvalPoint) {0.35, 0, 1};
+	pts[3] = (ClEvalPoint) {0.8, 1, 0};
+	pts[4] = (ClEvalPoint) {0.35, 1, 0};
+	pts[5] = (ClEvalPoint) {0.1, 1, 0};
 	n = cl_eval_compact(pts, 6);
 	ok(n == 4, "compact merges tied scores (%zu points)", n);
 	ok(pts[0].score == 0.1 && pts[0].pos == 1 && pts[0].neg == 1, "compact sums the counts of a tie");
@@ -102,9 +102,9 @@ main(void)
 
 	/* perfect and reversed ranking */
 	{
-		cl_eval_point a[2] = {{0.0, 0, 3}, {1.0, 2, 0}};
-		cl_eval_point b[2] = {{0.0, 2, 0}, {1.0, 0, 3}};
-		cl_eval_point c[1] = {{0.5, 2, 3}};
+		ClEvalPoint a[2] = {{0.0, 0, 3}, {1.0, 2, 0}};
+		ClEvalPoint b[2] = {{0.0, 2, 0}, {1.0, 0, 3}};
+		ClEvalPoint c[1] = {{0.5, 2, 3}};
 
 		near(cl_eval_auc(a, 2, 2, 3), 1.0, 0, "AUC 1 for a perfect ranking");
 		near(cl_eval_auc(b, 2, 2, 3), 0.0, 0, "AUC 0 for a reversed ranking");
@@ -115,7 +115,7 @@ main(void)
 
 	/* large counts: no overflow in the exact sums */
 	{
-		cl_eval_point a[2] = {{0.0, 3000000000LL, 4000000000LL}, {1.0, 5000000000LL, 1000000000LL}};
+		ClEvalPoint a[2] = {{0.0, 3000000000LL, 4000000000LL}, {1.0, 5000000000LL, 1000000000LL}};
 
 		/* U = 3e9*4e9/2 + 5e9*(4e9 + 1e9/2) = 6e18 + 2.25e19; / (8e9*5e9) */
 		near(cl_eval_auc(a, 2, 8000000000LL, 5000000000LL), 2.85e19 / 4e19, 1e-15, "AUC with counts above 2^32");

@@ -8,10 +8,10 @@
 #include "tap.h"
 #include "fitstate.h"
 
-static cl_model_fit
+static ClModelFit
 good_fit(void)
 {
-	cl_model_fit f;
+	ClModelFit f;
 
 	memset(&f, 0, sizeof(f));
 	f.p[0] = 0.24;
@@ -32,7 +32,7 @@ main(void)
 	double		g_ll[3] = {10.0, -20.0, 30.0};
 	double		g[3];
 	double		f;
-	cl_model_fit fit;
+	ClModelFit fit;
 
 	/* -ll/n + pen * sum(lp^2), gradient -g/n + 2 pen lp */
 	f = cl_fit_objective(-100.0, g_ll, lp, 3, 50.0, 0.1, g);

@@ -15,7 +15,7 @@
 static int
 cmp(const void *pa, const void *pb)
 {
-	const cl_fitrow *a = pa,
+	const ClFitRow *a = pa,
 			   *b = pb;
 
 	if (a->x != b->x)
@@ -25,10 +25,10 @@ cmp(const void *pa, const void *pb)
 	return (a->T > b->T) - (a->T < b->T);
 }
 
-static cl_fitstate *
+static ClFitState *
 new_state(uint32_t cap)
 {
-	cl_fitstate *st = malloc(cl_fitstate_size(cap));
+	ClFitState *st = malloc(cl_fitstate_size(cap));
 
 	cl_fitstate_init(st, CL_MODEL_BGNBD, cap, 0.0);
 	return st;
@@ -38,9 +38,9 @@ new_state(uint32_t cap)
 static void
 test_wire(void)
 {
-	cl_fitstate *st = new_state(8),
+	ClFitState *st = new_state(8),
 			   *back;
-	cl_fitrow	rows[8];
+	ClFitRow	rows[8];
 	unsigned char buf[CL_FITSTATE_WIRE_HEADER + 8 * CL_FITSTATE_WIRE_ROW];
 	uint32_t	n,
 				nback = 0;
@@ -85,10 +85,10 @@ test_wire(void)
 int
 main(void)
 {
-	cl_fitstate *st = new_state(8),
+	ClFitState *st = new_state(8),
 			   *big,
 			   *m;
-	cl_fitrow	out[64];
+	ClFitRow	out[64];
 	uint32_t	n,
 				i;
 
@@ -119,9 +119,9 @@ main(void)
 		for (rep = 0; rep < 20; rep++)
 		{
 			int			len = 1 + (int) (sim_unif() * 5000);
-			cl_fitstate *s2;
-			cl_fitrow  *a = malloc(len * sizeof(cl_fitrow)),
-					   *b = malloc(len * sizeof(cl_fitrow));
+			ClFitState *s2;
+			ClFitRow  *a = malloc(len * sizeof(ClFitRow)),
+					   *b = malloc(len * sizeof(ClFitRow));
 			uint32_t	cap = 64,
 						k;
 			int			j;
@@ -131,7 +131,7 @@ main(void)
 			{
 				if (cl_fitstate_needs_grow(s2))
 				{
-					cl_fitstate *ns = new_state(cap * 2);
+					ClFitState *ns = new_state(cap * 2);
 
 					cl_fitstate_merge(ns, s2);
 					free(s2);
@@ -142,8 +142,8 @@ main(void)
 								floor(sim_unif() * (rep % 5 + 1)), 1);
 			}
 			k = cl_fitstate_rows(s2, a);
-			memcpy(b, a, k * sizeof(cl_fitrow));
-			qsort(b, k, sizeof(cl_fitrow), cmp);
+			memcpy(b, a, k * sizeof(ClFitRow));
+			qsort(b, k, sizeof(ClFitRow), cmp);
 			for (i = 0; i < k; i++)
 				if (cmp(&a[i], &b[i]) != 0 || a[i].count != b[i].count)
 					good = 0;
@@ -164,8 +164,8 @@ main(void)
 	cl_fitstate_init(m, CL_MODEL_GAMMA_GAMMA, 4, 0.0);
 	m->compact = 1;
 	m->nentries = 2;
-	m->slots[0] = (cl_fitrow) {1, 2, 0, 1};
-	m->slots[1] = (cl_fitrow) {2, 2, 0, 3};
+	m->slots[0] = (ClFitRow) {1, 2, 0, 1};
+	m->slots[1] = (ClFitRow) {2, 2, 0, 3};
 	m->nrows = 4;
 	m->capacity = 2;
 	ok(cl_fitstate_check(m, cl_fitstate_size(2)) == NULL, "a compact state passes");
@@ -173,7 +173,7 @@ main(void)
 	m->slots[1].x = 1;
 	m->slots[1].tx = 1;
 	ok(cl_fitstate_check(m, cl_fitstate_size(2)) != NULL, "unsorted compact rows are refused");
-	m->slots[1] = (cl_fitrow) {2, 2, 0, 3};
+	m->slots[1] = (ClFitRow) {2, 2, 0, 3};
 	m->nrows = 5;
 	ok(cl_fitstate_check(m, cl_fitstate_size(2)) != NULL, "a wrong row count is refused");
 	m->nrows = 4;
@@ -191,7 +191,7 @@ main(void)
 
 	/* the honesty check of a fit */
 	{
-		cl_model_fit f;
+		ClModelFit f;
 
 		memset(&f, 0, sizeof(f));
 		f.p[0] = 1;

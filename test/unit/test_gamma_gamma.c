@@ -26,13 +26,13 @@ ll_obj(const double *lp, double *g, void *ctx)
 	if (g)
 		for (i = 0; i < 3; i++)
 			g[i] = 0;
-	return cl_gg_loglik_rows(p, (const cl_fitrow *) ctx, 3, g);
+	return cl_gg_loglik_rows(p, (const ClFitRow *) ctx, 3, g);
 }
 
 static int
 cmp_rows(const void *a, const void *b)
 {
-	const cl_fitrow *x = a,
+	const ClFitRow *x = a,
 			   *y = b;
 
 	if (x->x != y->x)
@@ -43,12 +43,12 @@ cmp_rows(const void *a, const void *b)
 int
 main(void)
 {
-	cdnow_row  *cd = NULL;
+	CdnowRow  *cd = NULL;
 	int			ncd = cdnow_read(&cd);
 	int			i;
 
 	{
-		cl_fitrow	rows[3] = {{1, 20.5, 0, 2}, {2, 35.1, 0, 1}, {7, 12.5, 0, 3}};
+		ClFitRow	rows[3] = {{1, 20.5, 0, 2}, {2, 35.1, 0, 1}, {7, 12.5, 0, 3}};
 		double		lp[3] = {log(5.0), log(3.0), log(12.0)};
 		double		g[3],
 					gn[3];
@@ -60,7 +60,7 @@ main(void)
 	}
 	/* the fit's evaluation = the reference */
 	{
-		cl_fitrow	rows[5] = {{1, 20.5, 0, 2}, {1, 31.0, 0, 1}, {2, 35.1, 0, 1}, {7, 12.5, 0, 3}, {7, 14.0, 0, 1}};
+		ClFitRow	rows[5] = {{1, 20.5, 0, 2}, {1, 31.0, 0, 1}, {2, 35.1, 0, 1}, {7, 12.5, 0, 3}, {7, 14.0, 0, 1}};
 		double		g1[3] = {0, 0, 0},
 					g2[3];
 		double		l1 = cl_gg_loglik_rows(PUB, rows, 5, g1),
@@ -93,9 +93,9 @@ main(void)
 		ok(1, "# SKIP CDNOW dataset absent (../shared/datasets/cdnow)");
 	else
 	{
-		cl_fitrow  *rows = malloc(ncd * sizeof(cl_fitrow));
+		ClFitRow  *rows = malloc(ncd * sizeof(ClFitRow));
 		int			n = 0;
-		cl_model_fit fit;
+		ClModelFit fit;
 
 		for (i = 0; i < ncd; i++)
 			if (cd[i].x > 0)
@@ -106,7 +106,7 @@ main(void)
 				rows[n].count = 1;
 				n++;
 			}
-		qsort(rows, n, sizeof(cl_fitrow), cmp_rows);
+		qsort(rows, n, sizeof(ClFitRow), cmp_rows);
 		ok(n == 946, "946 repeat buyers");
 		cl_gg_fit(rows, n, 0.0, &fit);
 		ok(fit.converged, "CDNOW Gamma-Gamma fit converged (%d iterations)", fit.iterations);
@@ -120,8 +120,8 @@ main(void)
 	{
 		const double truth[3] = {4.0, 3.0, 20.0};
 		int			n = 10000;
-		cl_fitrow  *rows = malloc(n * sizeof(cl_fitrow));
-		cl_model_fit fit;
+		ClFitRow  *rows = malloc(n * sizeof(ClFitRow));
+		ClModelFit fit;
 
 		sim_seed(4242);
 		for (i = 0; i < n; i++)
@@ -138,7 +138,7 @@ main(void)
 			rows[i].T = 0;
 			rows[i].count = 1;
 		}
-		qsort(rows, n, sizeof(cl_fitrow), cmp_rows);
+		qsort(rows, n, sizeof(ClFitRow), cmp_rows);
 		cl_gg_fit(rows, n, 0.0, &fit);
 		ok(fit.converged, "simulated Gamma-Gamma fit converged");
 		for (i = 0; i < 3; i++)

@@ -17,7 +17,7 @@
 #include "models_check.h"
 #include "tap.h"
 
-static cl_fitrow grows[4] = {{0, 0, 38.86, 3}, {2, 30.43, 38.86, 1}, {7, 12.5, 20.0, 2}, {7, 20.0, 20.0, 1}};
+static ClFitRow grows[4] = {{0, 0, 38.86, 3}, {2, 30.43, 38.86, 1}, {7, 12.5, 20.0, 2}, {7, 20.0, 20.0, 1}};
 
 static double
 ll_obj(const double *lp, double *g, void *ctx)
@@ -34,7 +34,7 @@ ll_obj(const double *lp, double *g, void *ctx)
 int
 main(void)
 {
-	cdnow_row  *cd = NULL;
+	CdnowRow  *cd = NULL;
 	int			ncd = cdnow_read(&cd);
 	const double P[4] = {0.525, 6.183, 0.891, 1.614};
 	int			i;
@@ -63,9 +63,9 @@ main(void)
 	{
 		uint32_t	cap = 8192,
 					nr;
-		cl_fitstate *st = malloc(cl_fitstate_size(cap));
-		cl_fitrow  *rows = malloc(sizeof(cl_fitrow) * ncd);
-		cl_model_fit f;
+		ClFitState *st = malloc(cl_fitstate_size(cap));
+		ClFitRow  *rows = malloc(sizeof(ClFitRow) * ncd);
+		ClModelFit f;
 		int			conv;
 
 		cl_fitstate_init(st, CL_MODEL_MBGNBD, cap, 0);

@@ -94,8 +94,8 @@ runaway(const double *x, double *g, void *ctx)
 int
 main(void)
 {
-	cl_optim_result res;
-	cl_optim_options opt;
+	ClOptimResult res;
+	ClOptimOptions opt;
 	int			n;
 
 	for (n = 2; n <= 6; n += 2)

@@ -91,7 +91,7 @@ test_gradient(void)
 static void
 test_grouped(void)
 {
-	cl_fitrow	rows[NCASES + 6];
+	ClFitRow	rows[NCASES + 6];
 	size_t		n = 0;
 	double		g[4],
 				gsum[4] = {0, 0, 0, 0},
@@ -107,12 +107,12 @@ test_grouped(void)
 		rows[n].count = 1 + (double) (i % 3);
 	}
 	/* same x as other rows, shared and nested points */
-	rows[n++] = (cl_fitrow) {2, 10.0, 38.86, 4};
-	rows[n++] = (cl_fitrow) {2, 30.43, 31.0, 1};
-	rows[n++] = (cl_fitrow) {2, 38.86, 38.86, 2};
-	rows[n++] = (cl_fitrow) {0, 0, 38.86, 7};
-	rows[n++] = (cl_fitrow) {10, 0.5, 35, 1};
-	rows[n++] = (cl_fitrow) {10, 20, 78, 1};
+	rows[n++] = (ClFitRow) {2, 10.0, 38.86, 4};
+	rows[n++] = (ClFitRow) {2, 30.43, 31.0, 1};
+	rows[n++] = (ClFitRow) {2, 38.86, 38.86, 2};
+	rows[n++] = (ClFitRow) {0, 0, 38.86, 7};
+	rows[n++] = (ClFitRow) {10, 0.5, 35, 1};
+	rows[n++] = (ClFitRow) {10, 20, 78, 1};
 	for (size_t i = 0; i < n; i++)
 	{
 		llsum += rows[i].count * cl_pnbd_loglik_one(P_CDNOW, rows[i].x, rows[i].tx, rows[i].T, g, NULL);
@@ -189,10 +189,10 @@ test_predictions(void)
 static void
 test_cdnow(void)
 {
-	cdnow_row  *rows = NULL;
+	CdnowRow  *rows = NULL;
 	int			n = cdnow_read(&rows);
-	cl_fitrow  *cells = malloc(sizeof(cl_fitrow) * (n > 0 ? n : 1));
-	cl_model_fit r;
+	ClFitRow  *cells = malloc(sizeof(ClFitRow) * (n > 0 ? n : 1));
+	ClModelFit r;
 	int			rc;
 	static const char *const names[4] = {"r", "alpha", "s", "beta"};
 
@@ -231,8 +231,8 @@ test_recovery(void)
 {
 	const double truth[4] = {0.8, 8.0, 0.9, 12.0};
 	const int	ncust = 6000;
-	cl_fitrow  *cells = malloc(sizeof(cl_fitrow) * ncust);
-	cl_model_fit r;
+	ClFitRow  *cells = malloc(sizeof(ClFitRow) * ncust);
+	ClModelFit r;
 	int			within = 1;
 
 	sim_seed(7919);

@@ -60,14 +60,14 @@ eval(const char *fn, const double *v, int nargs)
 	return NAN;
 }
 
-typedef struct fstat
+typedef struct FStat
 {
 	char		name[40];
 	int			n,
 				bad;
 	double		worst;
 	char		worst_line[400];
-} fstat;
+} FStat;
 
 static void
 test_table(void)
@@ -75,7 +75,7 @@ test_table(void)
 	const char *path = getenv("CLIENTELE_REFERENCE");
 	FILE	   *f;
 	char		line[1024];
-	fstat		st[32];
+	FStat		st[32];
 	int			nst = 0,
 				total = 0;
 
@@ -96,7 +96,7 @@ test_table(void)
 		double		got,
 					want,
 					err;
-		fstat	   *s = NULL;
+		FStat	   *s = NULL;
 
 		if (line[0] == '#' || line[0] == '\n')
 			continue;

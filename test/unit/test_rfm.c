@@ -21,17 +21,17 @@ xorshift(void)
 int
 main(void)
 {
-	rfm_fixed	v,
+	RfmFixed	v,
 				acc;
-	rfm_daykey	days[16];
-	rfm_daykey	a[] = {1, 3, 5, 9};
-	rfm_daykey	b[] = {2, 3, 9, 10};
-	rfm_daykey	out[8];
-	rfm_daykey	big[] = {65535, 0, 65535, 40000, 0};
+	RfmDayKey	days[16];
+	RfmDayKey	a[] = {1, 3, 5, 9};
+	RfmDayKey	b[] = {2, 3, 9, 10};
+	RfmDayKey	out[8];
+	RfmDayKey	big[] = {65535, 0, 65535, 40000, 0};
 	int			n,
 				i;
 	double		amounts[1000];
-	rfm_fixed	s1 = 0,
+	RfmFixed	s1 = 0,
 				s2 = 0;
 	uint64_t	lo;
 	int64_t		hi;
@@ -54,11 +54,11 @@ main(void)
 	{
 		uint64_t	r = xorshift();
 		double		x = (double) (int64_t) (r >> 11) * ldexp(1.0, (int) (xorshift() % 140) - 120);
-		rfm_fixed	want;
+		RfmFixed	want;
 
 		if (!rfm_fixed_from_double(x, &v))
 			continue;
-		want = (rfm_fixed) nearbyint(ldexp(x, RFM_FIXED_SHIFT));
+		want = (RfmFixed) nearbyint(ldexp(x, RFM_FIXED_SHIFT));
 		n += (v != want);
 	}
 	ok(n == 0, "bit-level conversion agrees with nearbyint(ldexp(x, 60)) on 100000 values (%d differ)", n);
@@ -101,13 +101,13 @@ main(void)
 	ok(rfm_fixed_join(lo, hi) == v, "split/join round-trips a negative value");
 
 	/* days */
-	memcpy(days, (rfm_daykey[]) {5, 3, 5, 1, 3, 9, 1, 2}, 8 * sizeof(rfm_daykey));
+	memcpy(days, (RfmDayKey[]) {5, 3, 5, 1, 3, 9, 1, 2}, 8 * sizeof(RfmDayKey));
 	n = rfm_days_sort_unique(days, 8);
 	ok(n == 5 && days[0] == 1 && days[1] == 2 && days[2] == 3 && days[3] == 5 && days[4] == 9,
 	   "sort_unique sorts and drops duplicates");
 	ok(rfm_days_sort_unique(days, 0) == 0, "sort_unique of nothing");
 	ok(rfm_days_strictly_increasing(days, 5), "result is strictly increasing");
-	ok(!rfm_days_strictly_increasing((rfm_daykey[]) {1, 1}, 2), "equal neighbours are not strictly increasing");
+	ok(!rfm_days_strictly_increasing((RfmDayKey[]) {1, 1}, 2), "equal neighbours are not strictly increasing");
 	n = rfm_days_sort_unique(big, 5);
 	ok(n == 3 && big[0] == 0 && big[1] == 40000 && big[2] == 65535, "keys sort as unsigned over the whole 16-bit range");
 	n = rfm_days_merge(a, 4, b, 4, out);
@@ -127,7 +127,7 @@ main(void)
 	/* the segment rule compiler: first match wins, out-of-range refused */
 	{
 		int16_t		cells[5 * 5 * 5];
-		rfm_rule_bounds all = {1, 5, 1, 5, 1, 5},
+		RfmRuleBounds all = {1, 5, 1, 5, 1, 5},
 					top = {5, 5, 4, 5, 1, 5},
 					bad = {0, 5, 1, 5, 1, 5},
 					empty = {3, 2, 1, 5, 1, 5};

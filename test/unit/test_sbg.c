@@ -18,7 +18,7 @@ static const long highend[13] = {1000, 869, 743, 653, 593, 551, 517, 491, 468, 4
 
 /* cells of years 0..k of a survivor curve */
 static size_t
-curve_cells(const long *surv, int k, cl_sbg_cell *cells)
+curve_cells(const long *surv, int k, ClSbgCell *cells)
 {
 	size_t		n = 0;
 
@@ -63,7 +63,7 @@ test_identities(void)
 static void
 test_gradient(void)
 {
-	cl_sbg_cell	cells[16];
+	ClSbgCell	cells[16];
 	size_t		n = curve_cells(regular, 7, cells);
 	double		x[2] = {log(0.5), log(2.0)},
 				g[2];
@@ -105,9 +105,9 @@ test_gradient(void)
 static void
 test_published(const long *surv, double alpha, double beta, const char *name)
 {
-	cl_sbg_cell	cells[16];
+	ClSbgCell	cells[16];
 	size_t		n = curve_cells(surv, 7, cells);
-	cl_model_fit r;
+	ClModelFit r;
 	char		buf[128];
 
 	ok(cl_sbg_fit(cells, n, 0.0, &r) == 0 && r.converged, "%s: fit converged", name);
@@ -179,8 +179,8 @@ test_recovery(void)
 	const double alpha = 0.8,
 				beta = 2.5;
 	const int	ncust = 20000;
-	static cl_sbg_cell cells[64];
-	cl_model_fit r;
+	static ClSbgCell cells[64];
+	ClModelFit r;
 	size_t		n = 0;
 
 	sim_seed(20070101);
@@ -224,8 +224,8 @@ test_truncation(void)
 {
 	const double alpha = 0.8,
 				beta = 2.5;
-	static cl_sbg_cell cells[4096];
-	cl_model_fit r,
+	static ClSbgCell cells[4096];
+	ClModelFit r,
 				naive;
 	size_t		n = 0;
 	int			kept = 0;
@@ -275,9 +275,9 @@ test_truncation(void)
 static void
 test_penalizer_and_empty(void)
 {
-	cl_sbg_cell	cells[16];
+	ClSbgCell	cells[16];
 	size_t		n = curve_cells(highend, 7, cells);
-	cl_model_fit r0,
+	ClModelFit r0,
 				r1;
 
 	cl_sbg_fit(cells, n, 0.0, &r0);
