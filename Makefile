@@ -24,7 +24,10 @@ SQL_PARTS   = $(foreach a,$(SQL_AREAS),$(wildcard sql/$(a).sql))
 PREV_VERSION = 0.1.0
 NEW_AREAS   = roles mbgnbd bgbb features lifecycle signals evaluation churn refresh segments reporting schedule distributed access
 UPGRADE_DIR = sql/upgrade/$(PREV_VERSION)--$(EXTVERSION)
-UPGRADE_PARTS = $(foreach a,$(SQL_AREAS),$(if $(filter $(a),$(NEW_AREAS)),sql/$(a).sql,$(wildcard $(UPGRADE_DIR)/$(a).sql)))
+# REPLACED_AREAS: existing areas whose whole fragment is re-runnable (CREATE OR
+# REPLACE, COMMENT ON only); the upgrade runs the fragment itself, no copy.
+REPLACED_AREAS = holdout
+UPGRADE_PARTS = $(foreach a,$(SQL_AREAS),$(if $(filter $(a),$(NEW_AREAS) $(REPLACED_AREAS)),sql/$(a).sql,$(wildcard $(UPGRADE_DIR)/$(a).sql)))
 UPGRADE_SCRIPT = $(EXTENSION)--$(PREV_VERSION)--$(EXTVERSION).sql
 
 # the generated scripts are rebuilt when the list of their parts changes

@@ -4,7 +4,7 @@
 -- period, compare the conditional expectation of holdout repeat purchases
 -- with the actual ones, by calibration frequency.
 
-CREATE FUNCTION clientele.calibration_holdout(
+CREATE OR REPLACE FUNCTION clientele.calibration_holdout(
 	transactions     regclass,
 	calibration_end  date,
 	holdout_end      date,
