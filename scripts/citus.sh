@@ -37,6 +37,11 @@ ok() { # got want description [todo-reason]
 }
 skip() { n=$((n+1)); echo "ok $n # SKIP $1"; }
 q() { "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$1" -U postgres -d "$2" -c "$3" 2>&1; }
+# a distributed deadlock (e.g. a trigger on a shard waiting for its own
+# transaction) must fail the suite, not hang it
+export PGOPTIONS="${PGOPTIONS:-} -c statement_timeout=180s"
+# statements of one session, each its own transaction (psql -c runs them as one)
+qs() { printf '%s\n' "$3" | "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$1" -U postgres -d "$2" 2>&1; }
 
 # --- Citus: installed, or built from the vendored source ---------------------
 citus_installed() { [ -f "$("$PG_CONFIG" --sharedir)/extension/citus.control" ] && [ -f "$("$PG_CONFIG" --pkglibdir)/citus.so" ]; }
@@ -77,8 +82,11 @@ fi
 stop_all() { for i in 0 1 2; do cluster_remove "$RUN/n$i"; done; }
 stop_all
 trap '[ -n "${CLIENTELE_CITUS_KEEP:-}" ] || stop_all' EXIT
+# the coordinator loads clientele at start: its planner hook passes the session
+# TimeZone to the workers (docs/distributed.md); the workers load it on demand
 for i in 0 1 2; do
-	( cluster_start "$RUN/n$i" $((BASE + i)) "shared_preload_libraries = 'citus'" "listen_addresses = '127.0.0.1'" \
+	libs=citus; [ $i -eq 0 ] && libs=citus,clientele
+	( cluster_start "$RUN/n$i" $((BASE + i)) "shared_preload_libraries = '$libs'" "listen_addresses = '127.0.0.1'" \
 		"shared_buffers = 128MB" "max_parallel_workers_per_gather = 0" "citus.max_cached_conns_per_worker = 2" ) \
 		|| { echo "1..1"; echo "not ok 1 - start node $i"; exit 1; }
 done
@@ -101,6 +109,15 @@ ok "$(q $C dist "SELECT clientele.distribute(0)" | head -1)" \
 	"ERROR:  shard_count must be between 1 and 64000, got 0" "distribute() rejects a bad shard count"
 ok "$(q $C single "SELECT clientele.distribute()" | head -1)" \
 	"ERROR:  clientele.distribute() needs the citus extension in this database" "distribute() without Citus says what is missing"
+q $C postgres "CREATE DATABASE nocoord" >/dev/null
+q $C nocoord "CREATE EXTENSION citus; CREATE EXTENSION clientele" >/dev/null
+ok "$(q $C nocoord "SELECT clientele.distribute(2)" | head -1)" \
+	"ERROR:  the Citus coordinator is not in the Citus metadata" "distribute() needs the coordinator in the Citus metadata (it validates configuration edits)"
+q $C postgres "DROP DATABASE nocoord" >/dev/null
+ok "$(q $C dist "CREATE SCHEMA bank; CREATE TABLE bank.income AS SELECT * FROM clientele.income LIMIT 0;
+	SET client_min_messages = error; SELECT clientele.use_source('income', 'bank.income'); SELECT clientele.distribute(2)" | grep ERROR)" \
+	"ERROR:  inputs \"income\" (bank.income) read relations of the bank, not the clientele tables" "distribute() refuses while an input reads a relation of the bank"
+q $C dist "SELECT clientele.use_source('income', NULL); DROP SCHEMA bank CASCADE" >/dev/null
 steps=$(q $C dist "SET client_min_messages = warning; SELECT step || ' ' || relation::text FROM clientele.distribute($SHARDS)")
 ok "$(printf '%s\n' "$steps" | grep -cE '^distributed by customer_id clientele\.(customer|account|transaction|interaction|income|demo_truth)$')" "6" \
 	"distribute(): the six bank tables distributed by customer_id"
@@ -111,6 +128,11 @@ ok "$(q $C dist "SELECT string_agg(c.relname, ', ' ORDER BY c.relname) FROM pg_c
 	WHERE s.nspname = 'clientele' AND c.relkind = 'r' AND NOT EXISTS (SELECT 1 FROM pg_dist_partition p WHERE p.logicalrelid = c.oid)")" \
 	"$(printf '%s\n' "$steps" | sed -n 's/^left local clientele\.//p' | sort | paste -sd, | sed 's/,/, /g')" \
 	"every clientele table is a Citus table, except those distribute() reports as left local"
+q $C dist "CREATE SCHEMA bank; CREATE TABLE bank.income AS SELECT * FROM clientele.income LIMIT 0" >/dev/null
+ok "$(q $C dist "SET client_min_messages = error; SELECT clientele.use_source('income', 'bank.income')" | grep ERROR)" \
+	"ERROR:  input \"income\" cannot read another relation: the clientele tables are distributed by Citus" "use_source() is refused once the tables are distributed"
+q $C dist "DROP SCHEMA bank CASCADE" >/dev/null
+ok "$(q $C dist "SELECT count(*) FROM clientele.source_config")" "0" "... and leaves no mapping behind"
 ok "$(q $C dist "SELECT count(DISTINCT nodeport) FROM pg_dist_shard_placement p JOIN pg_dist_shard s USING (shardid) WHERE s.logicalrelid = 'clientele.transaction'::regclass")" \
 	"2" "transaction shards live on both workers"
 
@@ -120,6 +142,8 @@ ok "$(q $C dist "INSERT INTO clientele.balance SELECT account_id, '2026-01-01', 
 	"" "... and accepts negative current-account balances"
 ok "$(q $C dist "INSERT INTO clientele.account (account_id, customer_id, product_type, opened_on) VALUES (-1, 1, 'no_such_product', '2020-01-01')" | grep -o 'account_product_type_fkey')" \
 	"account_product_type_fkey" "account -> product_type foreign key holds (distributed -> reference table)"
+
+plan() { q $C dist "EXPLAIN (VERBOSE, COSTS OFF) $1"; }
 
 # --- same answers as one node ----------------------------------------------------
 same() { # description query [todo]
@@ -133,13 +157,12 @@ same "row counts of every bank table" \
 # the analyses read the distributed table itself; the input view is checked apart
 RFM="SELECT customer_id, clientele.rfm_summary(ts, amount::float8, '2025-12-31'::timestamptz, '7 days') AS s
 	FROM clientele.transaction WHERE customer_initiated AND kind = 'payment' GROUP BY customer_id"
-IN_TODO=
-if [ "$(q $C dist "EXPLAIN SELECT count(*) FROM clientele.in_transaction" | grep -c 'Citus Adaptive')" = 0 ]; then
-	IN_TODO="clientele.in_transaction hides the table from Citus (the source function is inlined after Citus planned): the query reads the coordinator's empty shell table"
-fi
-ok "$(q $C dist "EXPLAIN SELECT count(*) FROM clientele.in_transaction" | grep -c 'Citus Adaptive')" "1" "queries over the input view clientele.in_transaction are planned by Citus" "$IN_TODO"
+# the input views read the canonical tables straight (no function in between)
+for v in customer account balance transaction interaction income; do
+	ok "$(q $C dist "EXPLAIN SELECT count(*) FROM clientele.in_$v" | grep -c 'Citus Adaptive')" "1" "queries over the input view clientele.in_$v are planned by Citus"
+done
 same "rfm_summary per customer through clientele.in_transaction (md5)" \
-	"SELECT count(*) || ' ' || md5(string_agg(customer_id || ':' || s::text, ',' ORDER BY customer_id)) FROM (${RFM//clientele.transaction/clientele.in_transaction}) q" "$IN_TODO"
+	"SELECT count(*) || ' ' || md5(string_agg(customer_id || ':' || s::text, ',' ORDER BY customer_id)) FROM (${RFM//clientele.transaction/clientele.in_transaction}) q"
 same "rfm_summary per customer (md5 of all rows)" "SELECT count(*) || ' ' || md5(string_agg(customer_id || ':' || s::text, ',' ORDER BY customer_id)) FROM ($RFM) q"
 same "rfm_summary per customer over dates (md5)" \
 	"SELECT md5(string_agg(customer_id || ':' || s::text, ',' ORDER BY customer_id)) FROM (SELECT customer_id, clientele.rfm_summary(ts::date, amount::float8, '2025-12-31'::date) AS s FROM clientele.transaction GROUP BY customer_id) q"
@@ -153,11 +176,10 @@ TIERS="SELECT string_agg(tier || '=' || n, ' ' ORDER BY tier) FROM (SELECT clien
 TIERS_COORD="WITH c AS MATERIALIZED (SELECT customer_id, sum(amount) AS total FROM clientele.transaction WHERE direction = 'in' GROUP BY customer_id)
 	SELECT string_agg(tier || '=' || n, ' ' ORDER BY tier) FROM (SELECT clientele.tier_of('suzhou_deposit_bands_2012', total) AS tier, count(*) AS n FROM c GROUP BY 1) t"
 same "tier_of counts per band (tier_of on the coordinator, over a materialized CTE)" "$TIERS_COORD"
-same "tier_of counts per band (tier_of pushed to the workers)" "$TIERS" \
-	"tier_of reads its tables by SPI: on a shard that is a nested distributed query, which Citus refuses"
+same "tier_of counts per band (tier_of pushed to the workers)" "$TIERS"
+ok "$(plan "$TIERS" | grep 'Query:' | grep -c 'clientele.tier_of')" "1" "tier_of runs on the workers (in the shard queries)"
 
 # --- plan shape ---------------------------------------------------------------------
-plan() { q $C dist "EXPLAIN (VERBOSE, COSTS OFF) $1"; }
 p=$(plan "SELECT clientele.bgnbd_fit((s).frequency, (s).recency, (s).t), clientele.gamma_gamma_fit((s).frequency, (s).monetary) FROM ($RFM) q")
 ok "$(printf '%s' "$p" | grep -o 'coord_combine_agg' | wc -l) $(printf '%s' "$p" | grep 'Query:' | grep -o 'worker_partial_agg' | wc -l)" "2 2" \
 	"two global fits over per-customer rfm_summary: worker_partial_agg on the workers, coord_combine_agg on the coordinator"
@@ -174,6 +196,7 @@ same "global gini of payment amounts" "SELECT round(clientele.gini(amount::float
 # --- configuration edited on the coordinator -----------------------------------------
 # the same psql session keeps its worker connections (and their compiled tier caches)
 EDIT="$TIERS;
+	SET statement_timeout = '60s';
 	INSERT INTO clientele.tier_scheme (scheme, basis, description, source) VALUES ('citus_test', 'balance', 'test', 'test');
 	INSERT INTO clientele.tier_version (scheme, version, valid_from) VALUES ('citus_test', 1, '2000-01-01');
 	INSERT INTO clientele.tier_band (scheme, version, rank, label, lower_bound, lower_inclusive, upper_bound, upper_inclusive)
@@ -183,20 +206,45 @@ EDIT="$TIERS;
 	INSERT INTO clientele.tier_band (scheme, version, rank, label, lower_bound, lower_inclusive, upper_bound, upper_inclusive)
 	VALUES ('citus_test', 2, 1, 'low', 0, true, 10000, false), ('citus_test', 2, 2, 'high', 10000, true, NULL, false);
 	${TIERS//suzhou_deposit_bands_2012/citus_test}"
-a=$(q $C dist "$EDIT"); b=$(q $C single "$EDIT")
-ok "$(printf '%s\n' "$a" | sed -n 2p)" "$(printf '%s\n' "$b" | sed -n 2p)" "a tier scheme added on the coordinator is known on the workers" \
-	"tier_of cannot run on the workers yet (nested distributed query)"
-ok "$(printf '%s\n' "$a" | sed -n 3p)" "$(printf '%s\n' "$b" | sed -n 3p)" "a new version of a scheme reaches the workers' cached copies" \
-	"tier_of cannot run on the workers yet; and config_changed() on a shard would invalidate the shard, not the table the worker caches are keyed by"
+a=$(qs $C dist "$EDIT"); b=$(qs $C single "$EDIT")
+ok "$(printf '%s\n' "$a" | sed -n 2p)" "$(printf '%s\n' "$b" | sed -n 2p)" "a tier scheme added on the coordinator is known on the workers"
+ok "$(printf '%s\n' "$a" | sed -n 3p)" "$(printf '%s\n' "$b" | sed -n 3p)" "a new version of a scheme added on the coordinator changes the distributed tier counts (workers' cached copies invalidated)"
+ok "$(printf '%s\n' "$a" | sed -n 3p | grep -c .)/$([ "$(printf '%s\n' "$a" | sed -n 2p)" != "$(printf '%s\n' "$a" | sed -n 3p)" ] && echo changed)" "1/changed" "... and the counts did change"
+BAD="SET statement_timeout = '60s';
+	INSERT INTO clientele.tier_version (scheme, version, valid_from) VALUES ('citus_test', 3, '2002-01-01');
+	BEGIN;
+	INSERT INTO clientele.tier_version (scheme, version, valid_from) VALUES ('citus_test', 4, '2003-01-01');
+	INSERT INTO clientele.tier_band (scheme, version, rank, label, lower_bound, lower_inclusive, upper_bound, upper_inclusive)
+	VALUES ('citus_test', 4, 1, 'low', 0, true, 10000, false), ('citus_test', 4, 2, 'high', 20000, true, NULL, false);
+	COMMIT;"
+ok "$(qs $C dist "$BAD" | grep -o 'leave a gap between them' | head -1)" "leave a gap between them" \
+	"an invalid tier edit on the coordinator is refused at commit (validated once, on the coordinator's placement)"
+ok "$(q $C dist "SELECT count(*) FROM clientele.tier_version WHERE scheme = 'citus_test' AND version = 4")" "0" "... and rolled back on every node"
+ok "$(q $C dist "SELECT count(*) FROM pg_trigger WHERE tgname = 'tier_band_valid' AND tgqual IS NOT NULL")" "1" \
+	"checking triggers of reference tables carry WHEN (clientele.citus_coordinator())"
+q $C dist "DELETE FROM clientele.tier_version WHERE scheme = 'citus_test' AND version = 3" >/dev/null
 
 # --- session TimeZone -------------------------------------------------------------------
-TZQ="SET TimeZone = 'Asia/Shanghai'; SELECT md5(string_agg(customer_id || ':' || s::text, ',' ORDER BY customer_id)) FROM ($RFM) q"
-ok "$(q $C dist "$TZQ")" "$(q $C single "$TZQ")" "rfm_summary over timestamptz with a non-UTC session TimeZone" \
-	"calendar days follow the session TimeZone, which Citus does not pass to the workers"
-
-for i in 1 2; do q $((BASE + i)) postgres "ALTER DATABASE dist SET TimeZone = 'Asia/Shanghai'" >/dev/null; done
-ok "$(q $C dist "$TZQ")" "$(q $C single "$TZQ")" "workaround: the same TimeZone set on every node (ALTER DATABASE ... SET TimeZone on the workers) gives the single-node answer"
-for i in 1 2; do q $((BASE + i)) postgres "ALTER DATABASE dist RESET TimeZone" >/dev/null; done
+# the coordinator's planner hook rewrites rfm_summary over timestamptz to the
+# form with an explicit time zone (the session's), so the workers count the
+# same calendar days
+for tz in Asia/Shanghai America/New_York; do
+	TZQ="SET TimeZone = '$tz'; SELECT md5(string_agg(customer_id || ':' || s::text, ',' ORDER BY customer_id)) FROM ($RFM) q"
+	ok "$(q $C dist "$TZQ")" "$(q $C single "$TZQ")" "rfm_summary over timestamptz per customer, session TimeZone $tz: same as one node"
+	TZ3="SET TimeZone = '$tz'; SELECT md5(string_agg(customer_id || ':' || s::text, ',' ORDER BY customer_id)) FROM (SELECT customer_id, clientele.rfm_summary(ts, amount::float8, '2025-12-31'::timestamptz) AS s FROM clientele.transaction GROUP BY customer_id) q"
+	ok "$(q $C dist "$TZ3")" "$(q $C single "$TZ3")" "... the 3-argument form too ($tz)"
+	TZG="SET TimeZone = '$tz'; SELECT clientele.rfm_summary(ts, amount::float8, '2025-12-31'::timestamptz, '7 days')::text FROM clientele.transaction"
+	ok "$(q $C dist "$TZG")" "$(q $C single "$TZG")" "... a global rfm_summary split over the workers ($tz)"
+done
+ok "$(q $C single "SET TimeZone = 'Asia/Shanghai'; SELECT md5(string_agg(customer_id || ':' || s::text, ',' ORDER BY customer_id)) FROM ($RFM) q")" \
+	"$(q $C single "SELECT md5(string_agg(customer_id || ':' || s::text, ',' ORDER BY customer_id)) FROM (${RFM//"'7 days')"/"'7 days', 'Asia/Shanghai')"}) q")" \
+	"rfm_summary(..., time_zone) on one node equals the session-TimeZone form in that zone"
+ok "$(plan "SELECT clientele.rfm_summary(ts, amount::float8, '2025-12-31'::timestamptz, '7 days') FROM clientele.transaction" | grep 'Query:' | grep -c "'UTC'::text")" "1" \
+	"the workers' query names the session TimeZone"
+ok "$(q $C single "SELECT clientele.rfm_summary(ts, amount::float8, '2025-12-31'::timestamptz, '1 day', 'Mars/Olympus') FROM clientele.transaction" | head -1)" \
+	"ERROR:  time zone \"Mars/Olympus\" not recognized" "rfm_summary(..., time_zone) rejects an unknown zone"
+ok "$(q $C single "SELECT clientele.rfm_summary(ts, amount::float8, '2025-12-31'::timestamptz, '1 day', NULL) FROM clientele.transaction" | head -1)" \
+	"ERROR:  time_zone must not be NULL" "... and a NULL zone"
 
 echo "1..$n"
 exit $failed

@@ -25,6 +25,41 @@ COMMENT ON FUNCTION clientele.distribute_ddl(text) IS
 	'Internal to clientele.distribute(): runs one DDL statement on this node and on every Citus worker, failing when a worker fails.';
 REVOKE ALL ON FUNCTION clientele.distribute_ddl(text) FROM PUBLIC;
 
+-- ---------------------------------------------------------------------------
+-- Calendar days in a named time zone (src/distributed.c): the same days on
+-- every node, whatever the session TimeZone.  On Citus the planner hook turns
+-- rfm_summary over timestamptz into this form with the session TimeZone.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION clientele.rfm_summary_trans(clientele.rfm_state, timestamptz, double precision, timestamptz, interval, text)
+RETURNS clientele.rfm_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_rfm_trans_tstz_zone';
+COMMENT ON FUNCTION clientele.rfm_summary_trans(clientele.rfm_state, timestamptz, double precision, timestamptz, interval, text) IS
+	'Transition function of rfm_summary(timestamptz, float8, timestamptz, interval, text): calendar days in the named time zone (immutable: the session TimeZone plays no part).';
+
+CREATE AGGREGATE clientele.rfm_summary(ts timestamptz, amount double precision, as_of timestamptz, unit interval, time_zone text) (
+	SFUNC = clientele.rfm_summary_trans,
+	STYPE = clientele.rfm_state,
+	SSPACE = 256,
+	COMBINEFUNC = clientele.rfm_summary_combine,
+	FINALFUNC = clientele.rfm_summary_final,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clientele.rfm_summary(timestamptz, double precision, timestamptz, interval, text) IS
+	'rfm_summary with calendar days taken in time_zone (a name of pg_timezone_names, the same for every row), not the session TimeZone: the same answer on every node and in every session (immutable). On Citus the 3- and 4-argument timestamptz forms are rewritten to this one with the session TimeZone (docs/distributed.md).';
+
+-- Whether this node is the Citus coordinator (or Citus is absent): the
+-- validation triggers of the reference tables run on its placement only.
+CREATE FUNCTION clientele.citus_coordinator() RETURNS boolean
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF pg_catalog.to_regclass('pg_catalog.pg_dist_local_group') IS NULL THEN
+		RETURN true;
+	END IF;
+	RETURN coalesce((SELECT g.groupid OPERATOR(pg_catalog.=) 0 FROM pg_catalog.pg_dist_local_group g), true);
+END $$;
+COMMENT ON FUNCTION clientele.citus_coordinator() IS
+	'Internal: true on the Citus coordinator (group 0) and where Citus is not installed, false on a Citus worker. The WHEN condition of the checking triggers of the reference tables after clientele.distribute(): a configuration edit is validated once, on the coordinator''s placement, inside the writer''s transaction (on a worker the check''s row locks on reference tables would wait for the very transaction that runs it).';
+
 CREATE FUNCTION clientele.distribute(shard_count integer DEFAULT 32)
 RETURNS TABLE (step text, relation regclass, detail text)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
@@ -47,6 +82,7 @@ DECLARE
 	v_rel regclass;
 	v_def text;
 	v_trigger text;
+	v_trig record;
 	i int;
 BEGIN
 	IF shard_count IS NULL OR shard_count < 1 OR shard_count > 64000 THEN
@@ -63,6 +99,19 @@ BEGIN
 		RAISE EXCEPTION 'the clientele tables are already distributed'
 			USING ERRCODE = 'object_not_in_prerequisite_state',
 			      HINT = 'clientele.distribute() runs once per database.';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid OPERATOR(pg_catalog.=) 0) THEN
+		RAISE EXCEPTION 'the Citus coordinator is not in the Citus metadata'
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      DETAIL = 'Configuration tables become reference tables, validated on the coordinator''s copy: the coordinator must hold one.',
+			      HINT = 'Run SELECT citus_set_coordinator_host(''<coordinator host>'', <port>) first.';
+	END IF;
+	IF EXISTS (SELECT 1 FROM clientele.source_config) THEN
+		RAISE EXCEPTION 'inputs % read relations of the bank, not the clientele tables',
+			(SELECT pg_catalog.string_agg(pg_catalog.format('"%s" (%s)', sc.input, sc.relation), ', ' ORDER BY sc.input) FROM clientele.source_config sc)
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      DETAIL = 'A mapped input view reads its relation through an inlined function, which Citus plans as a local query: a distributed relation would read as empty.',
+			      HINT = 'Load the data into the clientele tables and go back to them (SELECT clientele.use_source(input, NULL)) before distributing.';
 	END IF;
 	SELECT oid INTO v_ext FROM pg_extension WHERE extname OPERATOR(pg_catalog.=) 'clientele';
 
@@ -114,6 +163,26 @@ BEGIN
 		                  AND a.attname IN ('customer_id', 'account_id') AND NOT a.attisdropped)
 		ORDER BY c.relname
 	LOOP
+		-- checking triggers (validation, code checks, recompilation) run on
+		-- the coordinator's placement only: on a worker the check's locking
+		-- reads of reference tables would wait for the writer's own
+		-- transaction.  The cache invalidation and builtin guards run on
+		-- every placement (they read nothing but their own shard).
+		FOR v_trig IN
+			SELECT t.tgname, pg_catalog.pg_get_triggerdef(t.oid) AS def, pg_catalog.obj_description(t.oid, 'pg_trigger') AS note
+			FROM pg_catalog.pg_trigger t
+			JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.tgrelid
+			WHERE t.tgrelid OPERATOR(pg_catalog.=) v_rel AND NOT t.tgisinternal AND t.tgqual IS NULL
+			  AND NOT t.tgname::text OPERATOR(pg_catalog.=) ANY (ARRAY[c.relname::text OPERATOR(pg_catalog.||) '_config_changed',
+			          c.relname::text OPERATOR(pg_catalog.||) '_protect_builtin', c.relname::text OPERATOR(pg_catalog.||) '_protect_builtin_truncate'])
+			ORDER BY t.tgname
+		LOOP
+			EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', v_trig.tgname, v_rel);
+			EXECUTE pg_catalog.regexp_replace(v_trig.def, ' EXECUTE FUNCTION ', ' WHEN (clientele.citus_coordinator()) EXECUTE FUNCTION ');
+			IF v_trig.note IS NOT NULL THEN
+				EXECUTE pg_catalog.format('COMMENT ON TRIGGER %I ON %s IS %L', v_trig.tgname, v_rel, v_trig.note);
+			END IF;
+		END LOOP;
 		-- the shards are filled through the table's triggers: a read-only
 		-- table's guard would refuse its own rows
 		EXECUTE pg_catalog.format('ALTER TABLE %s DISABLE TRIGGER USER', v_rel);

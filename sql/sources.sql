@@ -271,14 +271,36 @@ CREATE FUNCTION clientele.source_compile(p_input text) RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp SET check_function_bodies = off AS $$
 DECLARE
 	v_cols text;
+	v_body text := clientele.source_body(p_input);
+	v_mapped boolean := EXISTS (SELECT 1 FROM clientele.source_config WHERE input OPERATOR(pg_catalog.=) p_input);
+	v_distributed boolean := false;
 BEGIN
+	-- on Citus a mapped input would read its relation through the function,
+	-- which Citus plans as a local query: a distributed relation reads as empty
+	IF v_mapped AND pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+		EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) ''clientele.customer''::regclass)'
+			INTO v_distributed;
+		IF v_distributed THEN
+			RAISE EXCEPTION 'input "%" cannot read another relation: the clientele tables are distributed by Citus', p_input
+				USING ERRCODE = 'feature_not_supported',
+				      DETAIL = 'A mapped input reads its relation through an inlined function, which Citus plans as a local query.',
+				      HINT = 'Load the bank''s data into the clientele tables (docs/distributed.md).';
+		END IF;
+	END IF;
 	SELECT string_agg(format('%I %s', column_name, type_name), ', ' ORDER BY ordinal) INTO v_cols
 	FROM clientele.input_column WHERE input OPERATOR(pg_catalog.=) p_input;
 	EXECUTE format('CREATE OR REPLACE FUNCTION clientele.%I() RETURNS TABLE (%s) LANGUAGE sql STABLE PARALLEL SAFE AS %L',
-	               'source_' || p_input, v_cols, clientele.source_body(p_input));
+	               'source_' || p_input, v_cols, v_body);
+	-- the input view: straight over the canonical table while the input is
+	-- not mapped (an extension table: no dependency on a user relation, and
+	-- a planner hook such as Citus's sees the table), else through the
+	-- function, whose body names the source as text
+	EXECUTE format('CREATE OR REPLACE VIEW clientele.%I WITH (security_invoker = true) AS %s', 'in_' || p_input,
+	               CASE WHEN v_mapped THEN format('SELECT * FROM clientele.%I()', 'source_' || p_input)
+	                    ELSE v_body END);
 END $$;
 COMMENT ON FUNCTION clientele.source_compile(text) IS
-	'Internal: (re)creates clientele.source_<input>(), the inlined SQL function the input view reads, from the configuration.';
+	'Internal: (re)creates clientele.source_<input>(), the inlined SQL function over the input''s source, from the configuration, and the security_invoker input view clientele.in_<input>: the same SELECT straight over the canonical table while the input is not mapped (so Citus and other planner hooks see the table), a SELECT from the function when it is.';
 
 CREATE FUNCTION clientele.sources_changed() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -333,7 +355,7 @@ CREATE TRIGGER code_map_code_valid BEFORE INSERT OR UPDATE ON clientele.code_map
 COMMENT ON TRIGGER code_map_code_valid ON clientele.code_map IS 'Checks the target code against the vocabulary.';
 
 -- ---------------------------------------------------------------------------
--- The input functions and views (canonical at install)
+-- The input functions and views (canonical at install; source_compile creates the views)
 -- ---------------------------------------------------------------------------
 SELECT clientele.source_compile(i) FROM (VALUES ('customer'), ('account'), ('balance'), ('transaction'), ('interaction'), ('income')) v(i);
 COMMENT ON FUNCTION clientele.source_customer() IS 'Internal, inlined by the planner: the rows of input customer (compiled by clientele.source_compile).';
@@ -343,12 +365,6 @@ COMMENT ON FUNCTION clientele.source_transaction() IS 'Internal, inlined by the 
 COMMENT ON FUNCTION clientele.source_interaction() IS 'Internal, inlined by the planner: the rows of input interaction (compiled by clientele.source_compile).';
 COMMENT ON FUNCTION clientele.source_income() IS 'Internal, inlined by the planner: the rows of input income (compiled by clientele.source_compile).';
 
-CREATE VIEW clientele.in_customer WITH (security_invoker = true) AS SELECT * FROM clientele.source_customer();
-CREATE VIEW clientele.in_account WITH (security_invoker = true) AS SELECT * FROM clientele.source_account();
-CREATE VIEW clientele.in_balance WITH (security_invoker = true) AS SELECT * FROM clientele.source_balance();
-CREATE VIEW clientele.in_transaction WITH (security_invoker = true) AS SELECT * FROM clientele.source_transaction();
-CREATE VIEW clientele.in_interaction WITH (security_invoker = true) AS SELECT * FROM clientele.source_interaction();
-CREATE VIEW clientele.in_income WITH (security_invoker = true) AS SELECT * FROM clientele.source_income();
 COMMENT ON VIEW clientele.in_customer IS 'Input view: customers (clientele.customer unless clientele.use_source says otherwise).';
 COMMENT ON VIEW clientele.in_account IS 'Input view: accounts (clientele.account unless clientele.use_source says otherwise).';
 COMMENT ON VIEW clientele.in_balance IS 'Input view: end-of-day balances (clientele.balance unless clientele.use_source says otherwise).';

@@ -52,6 +52,7 @@ _PG_init(void)
 	cl_core_alloc = clientele_core_alloc;
 	cl_core_free = clientele_core_free;
 	cl_optim_interrupt = clientele_core_interrupt;
+	clientele_distributed_init();
 }
 
 PG_FUNCTION_INFO_V1(clientele_version);

@@ -108,4 +108,7 @@ extern MemoryContext cl_agg_context(FunctionCallInfo fcinfo);
 extern char *cl_hex_text(const char *prefix, const unsigned char *bytes, size_t n);
 extern char *cl_hex_parse(const char *str, const char *prefix, const char *typname, size_t *nbytes);
 
+/* src/distributed.c: the planner hook for Citus, installed by _PG_init */
+extern void clientele_distributed_init(void);
+
 #endif							/* CLIENTELE_H */

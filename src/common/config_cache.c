@@ -6,6 +6,8 @@
  */
 #include "clientele.h"
 
+#include <ctype.h>
+
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
@@ -17,6 +19,7 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -24,6 +27,9 @@
 #include "utils/relcache.h"
 
 #include "config_cache.h"
+
+/* Citus's setting that lets a query on a shard run a distributed query */
+#define CL_CITUS_NESTED_GUC "citus.allow_nested_distributed_execution"
 
 static ClConfigCache *all_caches = NULL;
 static bool callback_registered = false;
@@ -88,6 +94,7 @@ cl_config_get(ClConfigCache *cache, ClConfigBuildFn build, void *arg)
 	int			i;
 	void	   *data;
 	uint64		invalidations;
+	int			guc_level = -1;
 
 	if (!callback_registered)
 	{
@@ -133,7 +140,23 @@ cl_config_get(ClConfigCache *cache, ClConfigBuildFn build, void *arg)
 								ALLOCSET_SMALL_SIZES);
 	MemoryContextSetIdentifier(cxt, cache->name);
 	old = MemoryContextSwitchTo(cxt);
+
+	/*
+	 * On Citus the configuration tables are reference tables, and a function
+	 * that reads them may run inside a query on a shard (tier_of pushed down
+	 * to a worker): the builder's SPI read is then a nested distributed
+	 * query, which Citus refuses unless allowed.  It reads a reference table,
+	 * whose placement is local on every node, so allow it for the build only.
+	 */
+	if (GetConfigOption(CL_CITUS_NESTED_GUC, true, false) != NULL)
+	{
+		guc_level = NewGUCNestLevel();
+		(void) set_config_option(CL_CITUS_NESTED_GUC, "on", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+	}
 	data = build(cxt, arg);
+	if (guc_level >= 0)
+		AtEOXact_GUC(true, guc_level);
 	MemoryContextSwitchTo(old);
 	MemoryContextSetParent(cxt, CacheMemoryContext);
 
@@ -154,9 +177,35 @@ clientele_config_changed(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 
+	Relation	rel;
+	const char *name;
+	size_t		len;
+	size_t		digits = 0;
+
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "clientele.config_changed() must be called as a trigger");
-	CacheInvalidateRelcache(trigdata->tg_relation);
+	rel = trigdata->tg_relation;
+	CacheInvalidateRelcache(rel);
+
+	/*
+	 * On Citus the trigger fires on the shards of a reference table
+	 * (clientele.<table>_<shard id>), on every node; the caches are keyed by
+	 * the table itself (clientele.<table>): invalidate it too.  An extra
+	 * invalidation costs a rebuild, never a wrong answer.
+	 */
+	name = RelationGetRelationName(rel);
+	len = strlen(name);
+	while (digits < len && isdigit((unsigned char) name[len - 1 - digits]))
+		digits++;
+	if (digits > 0 && digits + 1 < len && name[len - 1 - digits] == '_')
+	{
+		char	   *base = pnstrdup(name, len - 1 - digits);
+		Oid			shell = get_relname_relid(base, RelationGetNamespace(rel));
+
+		if (OidIsValid(shell))
+			CacheInvalidateRelcacheByRelid(shell);
+		pfree(base);
+	}
 	PG_RETURN_POINTER(NULL);
 }
 
