@@ -179,6 +179,22 @@ same "tier_of counts per band (tier_of on the coordinator, over a materialized C
 same "tier_of counts per band (tier_of pushed to the workers)" "$TIERS"
 ok "$(plan "$TIERS" | grep 'Query:' | grep -c 'clientele.tier_of')" "1" "tier_of runs on the workers (in the shard queries)"
 
+# --- every analysis of the API: the same rows as one node ---------------------------------
+for f in "profit_contribution('2025-01-01', '2025-12-31')" "value_classes('2025-01-01', '2025-12-31')" \
+	"profit_deciles('2025-01-01', '2025-12-31')" "rfm_scores('2025-12-31')" "customer_features('2025-12-31')" \
+	"lifecycle('2025-12-31')" "churn_scores('2025-12-31')"; do
+	same "clientele.$f: same rows as one node (md5)" "SELECT count(*) || ' ' || md5(string_agg(x::text, ',' ORDER BY x::text)) FROM clientele.$f x"
+done
+# refresh() writes the result tables (left local on the coordinator) and the reporting views
+for db in dist single; do
+	printf '%s\n' "SET client_min_messages = warning;" "CALL clientele.refresh('2025-12-31');" \
+		| "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $C -U postgres -d $db > "$RUN/refresh-$db.out" 2>&1
+done
+ok "$(cat "$RUN/refresh-dist.out")" "$(cat "$RUN/refresh-single.out")" "CALL clientele.refresh() runs on the distributed database"
+for t in customer_result segment_membership customer_scorecard tier_distribution segment_summary lifecycle_flow churn_watchlist value_concentration tier_migration kpi_summary; do
+	same "after refresh(): clientele.$t equals one node's (md5)" "SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) FROM clientele.$t x"
+done
+
 # --- plan shape ---------------------------------------------------------------------
 p=$(plan "SELECT clientele.bgnbd_fit((s).frequency, (s).recency, (s).t), clientele.gamma_gamma_fit((s).frequency, (s).monetary) FROM ($RFM) q")
 ok "$(printf '%s' "$p" | grep -o 'coord_combine_agg' | wc -l) $(printf '%s' "$p" | grep 'Query:' | grep -o 'worker_partial_agg' | wc -l)" "2 2" \

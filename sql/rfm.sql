@@ -326,8 +326,12 @@ COMMENT ON FUNCTION clientele.rfm_segment(text, integer, integer, integer) IS
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION clientele.rfm_scores(p_as_of date, p_ntiles integer DEFAULT 5, p_scheme text DEFAULT 'rf_grid')
 RETURNS TABLE (customer_id bigint, summary clientele.rfm_summary, r integer, f integer, m integer, segment text)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp AS $$
+#variable_conflict use_column
+BEGIN
+	-- PL/pgSQL rather than SQL: Citus cannot plan a SQL function's parameters
+	RETURN QUERY
 	WITH s AS (
 		SELECT t.customer_id,
 		       clientele.rfm_summary(t.ts, t.amount::double precision, p_as_of::timestamptz) AS x,
@@ -356,7 +360,7 @@ SET search_path = pg_catalog, pg_temp AS $$
 	SELECT scored.customer_id, scored.x, scored.r, scored.f, scored.m,
 	       clientele.rfm_segment(p_scheme, scored.r, scored.f, scored.m)
 	FROM scored
-	ORDER BY scored.customer_id
-$$;
+	ORDER BY scored.customer_id;
+END $$;
 COMMENT ON FUNCTION clientele.rfm_scores(date, integer, text) IS
 	'RFM scores and segment of every customer with a customer-initiated, non-enquiry transaction on or before p_as_of (read from clientele.in_transaction): r scores days_since_last reversed (most recent = p_ntiles), f scores periods (purchase days), m scores total_amount; score = 1 + floor(p_ntiles * (customers strictly worse) / customers), so ties share a score. Transactions with a NULL customer_id are left out and reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';

@@ -457,9 +457,11 @@ BEGIN
 		FROM clientele.in_customer c
 		WHERE c.opened_on <= p_to AND (c.closed_on IS NULL OR c.closed_on >= p_from)
 		UNION
+		-- an anti-join, not a correlated NOT EXISTS: Citus plans it over distributed tables
 		SELECT s.customer_id, 0 FROM supplied s
-		WHERE NOT EXISTS (SELECT 1 FROM clientele.in_customer c WHERE c.customer_id = s.customer_id
-		                  AND c.opened_on <= p_to AND (c.closed_on IS NULL OR c.closed_on >= p_from))
+		LEFT JOIN clientele.in_customer c ON c.customer_id = s.customer_id
+		      AND c.opened_on <= p_to AND (c.closed_on IS NULL OR c.closed_on >= p_from)
+		WHERE c.customer_id IS NULL
 	), lines AS (
 		SELECT k.customer_id,
 		       CASE WHEN s.customer_id IS NOT NULL THEN 'income' ELSE 'computed' END AS src,
