@@ -418,26 +418,27 @@ cl_seg_insert(ClSeg *runs, size_t *n, size_t cap, int32_t day, int64_t cents)
 		return CL_SEG_DUPLICATE;
 	join_prev = prev != NULL && (int64_t) prev->last + 1 == day &&
 		!__builtin_add_overflow(prev->sum, cents, &sum);
-	join_next = next != NULL && (int64_t) day + 1 == next->first;
-	if (join_prev && join_next && !__builtin_add_overflow(sum, next->sum, &sum))
-	{
-		/* the day fills the gap: one run */
-		prev->last = next->last;
-		prev->sum = sum;
-		prev->last_cents = next->last_cents;
-		memmove(next, next + 1, (k - lo - 1) * sizeof(ClSeg));
-		*n = k - 1;
-		return CL_SEG_OK;
-	}
+	join_next = next != NULL && (int64_t) day + 1 == next->first &&
+		!__builtin_add_overflow(next->sum, cents, &sum);
 	if (join_prev)
-	{
 		(void) cl_seg_extend(prev, day, cents);
-		return CL_SEG_OK;
-	}
-	if (join_next && !__builtin_add_overflow(next->sum, cents, &sum))
+	else if (join_next)
 	{
 		next->first = day;
 		next->sum = sum;
+	}
+	if (join_prev || join_next)
+	{
+		/* the day may have filled the gap between prev and next: join them */
+		if (prev != NULL && next != NULL && (int64_t) prev->last + 1 == next->first &&
+			!__builtin_add_overflow(prev->sum, next->sum, &sum))
+		{
+			prev->last = next->last;
+			prev->sum = sum;
+			prev->last_cents = next->last_cents;
+			memmove(next, next + 1, (k - lo - 1) * sizeof(ClSeg));
+			*n = k - 1;
+		}
 		return CL_SEG_OK;
 	}
 	if (k >= cap)
