@@ -146,6 +146,23 @@ adb_runs_swap(char *s, int32 n)
 #endif
 }
 
+/* days of the window of s */
+#define A_W(s) ((int64) A_TO(s) - A_FROM(s) + 1)
+#define A_BM(s) ((unsigned char *) (s) + CL_ADB_HDR)
+#define A_VAL(s) ((int64 *) ((s) + CL_ADB_HDR + CL_ADB_DENSE_BITMAP(A_W(s))))
+
+/* the balances of a dense state in native order and back (big-endian hosts) */
+static inline void
+adb_dense_swap(char *s)
+{
+#ifdef WORDS_BIGENDIAN
+	int64	   *v = A_VAL(s);
+
+	for (int64 i = 0; i < A_W(s); i++)
+		v[i] = (int64) pg_bswap64((uint64) v[i]);
+#endif
+}
+
 static inline int64
 adb_cents_of(Numeric num)
 {
@@ -254,6 +271,97 @@ adb_resize(const char *s, MemoryContext aggcxt, bool legacy, int64 cap)
 	return r;
 }
 
+static pg_noinline void adb_duplicate_error(int32 day);
+
+/*
+ * The dense form of runs state s (a 0.1.0 internal state frees s): one slot
+ * per day of the window, so that snapshots in any order cost O(1).
+ */
+static char *
+adb_to_dense(char *s, MemoryContext aggcxt, bool legacy)
+{
+	Size		size = CL_ADB_DENSE_SIZE(A_W(s));
+	char	   *d = state_alloc(aggcxt, legacy, size);
+	int32		n = A_N(s);
+
+	memcpy(d, s, CL_ADB_HDR);
+	SET_VARSIZE(d, size);
+	A_FLAGS(d) |= CL_ADB_DENSE;
+	cl_put_i32(d + 20, 0);
+	cl_put_i32(d + 24, 0);
+	adb_runs_swap(s, n);
+	for (int32 i = 0; i < n; i++)
+		if (cl_adb_dense_put_run(A_BM(d), A_VAL(d), A_FROM(d), &A_RUNS(s)[i]))
+			adb_duplicate_error(A_RUNS(s)[i].first);
+	adb_runs_swap(s, n);
+	adb_dense_swap(d);
+	if (legacy)
+		pfree(s);
+	return d;
+}
+
+/* a runs-form copy of s (capacity = n), in CurrentMemoryContext */
+static char *
+adb_runs_copy(const char *s)
+{
+	char	   *r;
+	ClSeg	   *runs;
+	size_t		n;
+
+	if (!(A_FLAGS(s) & CL_ADB_DENSE))
+	{
+		r = palloc(A_SIZE(A_N(s)));
+		memcpy(r, s, A_SIZE(A_N(s)));
+		SET_VARSIZE(r, A_SIZE(A_N(s)));
+		cl_put_i32(r + 24, A_N(s));
+		return r;
+	}
+	runs = palloc_extended(sizeof(ClSeg) * (Size) A_W(s), MCXT_ALLOC_HUGE);
+#ifdef WORDS_BIGENDIAN
+	{
+		char	   *c = palloc(VARSIZE(s));
+
+		memcpy(c, s, VARSIZE(s));
+		adb_dense_swap(c);
+		s = c;
+	}
+#endif
+	n = cl_adb_dense_runs(A_BM(s), A_VAL(s), A_FROM(s), (int32) A_W(s), runs);
+	r = palloc0(A_SIZE(n));
+	memcpy(r, s, CL_ADB_HDR);
+	SET_VARSIZE(r, A_SIZE(n));
+	A_FLAGS(r) &= ~CL_ADB_DENSE;
+	cl_put_i32(r + 20, (int32) n);
+	cl_put_i32(r + 24, (int32) n);
+	memcpy(A_RUNS(r), runs, sizeof(ClSeg) * n);
+	adb_runs_swap(r, (int32) n);
+	pfree(runs);
+	return r;
+}
+
+/* adds the days of dense state b to dense state a */
+static void
+adb_dense_merge(char *a, const char *b)
+{
+	unsigned char *ba = A_BM(a);
+	const unsigned char *bb = A_BM((char *) b);
+	int64	   *va = A_VAL(a);
+	const int64 *vb = A_VAL((char *) b);
+	Size		nb = CL_ADB_DENSE_BITMAP(A_W(a));
+
+	for (Size i = 0; i < nb; i++)
+	{
+		if (bb[i] == 0)
+			continue;
+		if (ba[i] & bb[i])
+			adb_duplicate_error(A_FROM(a) + (int32) (8 * i) + __builtin_ctz(ba[i] & bb[i]));
+		ba[i] |= bb[i];
+		for (int j = 0; j < 8; j++)
+			if (bb[i] & (1 << j))
+				va[8 * i + j] = vb[8 * i + j];	/* both little-endian */
+	}
+}
+
 static void
 adb_check_new_window(DateADT from, DateADT to)
 {
@@ -307,24 +415,44 @@ adb_trans_common(FunctionCallInfo fcinfo, bool legacy)
 		adb_add_carry(s, day, cents);
 		PG_RETURN_POINTER(s);
 	}
-	n = (size_t) A_N(s);
-	adb_runs_swap(s, (int32) n);
-	for (;;)
+	if (!(A_FLAGS(s) & CL_ADB_DENSE))
 	{
-		ClSegStatus st = cl_seg_insert(A_RUNS(s), &n, (size_t) A_CAP(s), day, cents);
+		n = (size_t) A_N(s);
+		adb_runs_swap(s, (int32) n);
+		for (;;)
+		{
+			ClSegStatus st = cl_seg_insert(A_RUNS(s), &n, (size_t) A_CAP(s), day, cents);
+			Size		grown;
 
-		if (likely(st == CL_SEG_OK))
-			break;
-		if (st == CL_SEG_DUPLICATE)
-			adb_duplicate_error(day);
-		/* full: double the allocation */
+			if (likely(st == CL_SEG_OK))
+				break;
+			if (st == CL_SEG_DUPLICATE)
+				adb_duplicate_error(day);
+			/* full: double the allocation, or go dense when that is as small */
+			adb_runs_swap(s, (int32) n);
+			grown = state_pow2(A_SIZE(A_CAP(s))) * 2;
+			if (CL_ADB_DENSE_SIZE(A_W(s)) <= 2 * grown)
+			{
+				s = adb_to_dense(s, aggcxt, legacy);
+				goto dense;
+			}
+			s = adb_resize(s, aggcxt, legacy, ((int64) grown - CL_ADB_HDR) / CL_ADB_RUN);
+			adb_runs_swap(s, (int32) n);
+		}
+		cl_put_i32(s + 20, (int32) n);
 		adb_runs_swap(s, (int32) n);
-		s = adb_resize(s, aggcxt, legacy,
-					   ((int64) state_pow2(A_SIZE(A_CAP(s))) * 2 - CL_ADB_HDR) / CL_ADB_RUN);
-		adb_runs_swap(s, (int32) n);
+		PG_RETURN_POINTER(s);
 	}
-	cl_put_i32(s + 20, (int32) n);
-	adb_runs_swap(s, (int32) n);
+dense:
+	{
+		int64		k = (int64) day - from;
+		unsigned char *bm = A_BM(s);
+
+		if (bm[k >> 3] & (1 << (k & 7)))
+			adb_duplicate_error(day);
+		bm[k >> 3] |= (unsigned char) (1 << (k & 7));
+		cl_put_i64(&A_VAL(s)[k], cents);
+	}
 	PG_RETURN_POINTER(s);
 }
 
@@ -332,11 +460,13 @@ adb_trans_common(FunctionCallInfo fcinfo, bool legacy)
 static char *
 adb_copy(const char *b, MemoryContext aggcxt, bool legacy)
 {
-	char	   *r = state_alloc(aggcxt, legacy, A_SIZE(A_N(b)));
+	Size		size = (A_FLAGS(b) & CL_ADB_DENSE) ? VARSIZE(b) : A_SIZE(A_N(b));
+	char	   *r = state_alloc(aggcxt, legacy, size);
 
-	memcpy(r, b, A_SIZE(A_N(b)));
-	SET_VARSIZE(r, A_SIZE(A_N(b)));
-	cl_put_i32(r + 24, A_N(b));
+	memcpy(r, b, size);
+	SET_VARSIZE(r, size);
+	if (!(A_FLAGS(b) & CL_ADB_DENSE))
+		cl_put_i32(r + 24, A_N(b));
 	return r;
 }
 
@@ -371,6 +501,16 @@ adb_combine_common(FunctionCallInfo fcinfo, bool legacy)
 		adb_window_error(A_FROM(b), A_TO(b), A_FROM(a), A_TO(a));
 	if (A_FLAGS(b) & CL_ADB_HAS_CARRY)
 		adb_add_carry(a, A_CDAY(b), A_CCENTS(b));
+	if ((A_FLAGS(a) | A_FLAGS(b)) & CL_ADB_DENSE)
+	{
+		/* one of them is dense: the union in the dense form */
+		if (!(A_FLAGS(a) & CL_ADB_DENSE))
+			a = adb_to_dense(a, aggcxt, legacy);
+		if (!(A_FLAGS(b) & CL_ADB_DENSE))
+			b = adb_to_dense(adb_copy(b, CurrentMemoryContext, false), CurrentMemoryContext, false);
+		adb_dense_merge(a, b);
+		PG_RETURN_POINTER(a);
+	}
 	na = A_N(a);
 	nb = A_N(b);
 	if (nb == 0)
@@ -417,6 +557,8 @@ adb_final_common(FunctionCallInfo fcinfo)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	s = state_arg_ro(fcinfo, 0);
+	if (A_FLAGS(s) & CL_ADB_DENSE)
+		s = adb_runs_copy(s);
 #ifdef WORDS_BIGENDIAN
 	{
 		char	   *c = adb_copy(s, CurrentMemoryContext, false);
@@ -450,7 +592,7 @@ adb_final_common(FunctionCallInfo fcinfo)
 static bytea *
 adb_to_wire(const char *s)
 {
-	return (bytea *) adb_copy(s, CurrentMemoryContext, false);
+	return (bytea *) adb_runs_copy(s);
 }
 
 /* a state from a binary form, every invariant checked */

@@ -485,7 +485,6 @@ cl_adb_state_decode(const unsigned char *buf, size_t len, ClAdbHeader *h, ClSeg 
 	int32_t		n,
 				i;
 	int64_t		prev_last = 0;
-	int64_t		prev_sum = 0;
 
 	if (len < CL_ADB_WIRE_SIZE(0))
 		return "The value is too short.";
@@ -531,9 +530,6 @@ cl_adb_state_decode(const unsigned char *buf, size_t len, ClAdbHeader *h, ClSeg 
 			return "A run is not a range of days within the window.";
 		if (i > 0 && s.first <= prev_last)
 			return "The runs are not sorted and disjoint.";
-		if (i > 0 && s.first == prev_last + 1 &&
-			!__builtin_add_overflow(prev_sum, s.sum, &prev_sum))
-			return "Two runs that meet are not joined.";
 		if (s.last_cents == INT64_MIN)
 			return "A balance is out of range.";
 		if (s.first == s.last && s.sum != s.last_cents)
@@ -544,7 +540,6 @@ cl_adb_state_decode(const unsigned char *buf, size_t len, ClAdbHeader *h, ClSeg 
 		if (rest > (ClInt128) INT64_MAX * ((int64_t) s.last - s.first))
 			return "A run's sum is out of range for its days.";
 		prev_last = s.last;
-		prev_sum = s.sum;
 		if (runs != NULL)
 			runs[i] = s;
 	}
@@ -574,6 +569,55 @@ cl_adb_state_encode(const ClAdbHeader *h, const ClSeg *runs, unsigned char *out)
 		cl_put_i64(r + 8, runs[i].sum);
 		cl_put_i64(r + 16, runs[i].last_cents);
 	}
+}
+
+int
+cl_adb_dense_put_run(unsigned char *bm, int64_t *val, int32_t from, const ClSeg *r)
+{
+	int64_t		k,
+				k0 = (int64_t) r->first - from,
+				k1 = (int64_t) r->last - from;
+	ClInt128	rest = (ClInt128) r->sum - r->last_cents;
+
+	for (k = k0; k <= k1; k++)
+	{
+		if (bm[k >> 3] & (1 << (k & 7)))
+			return 1;
+		bm[k >> 3] |= (unsigned char) (1 << (k & 7));
+		if (k == k1)
+			val[k] = r->last_cents;
+		else
+		{
+			/* the rest of the sum, in pieces within +-(2^63 - 1) */
+			int64_t		piece = rest > INT64_MAX ? INT64_MAX : (rest < -INT64_MAX ? -INT64_MAX : (int64_t) rest);
+
+			val[k] = piece;
+			rest -= piece;
+		}
+	}
+	return 0;
+}
+
+size_t
+cl_adb_dense_runs(const unsigned char *bm, const int64_t *val, int32_t from, int32_t w,
+				  ClSeg *out)
+{
+	size_t		n = 0;
+	int32_t		k;
+
+	for (k = 0; k < w; k++)
+	{
+		if (!(bm[k >> 3] & (1 << (k & 7))))
+		{
+			/* skip absent days a byte at a time */
+			if ((k & 7) == 0 && bm[k >> 3] == 0)
+				k += 7;
+			continue;
+		}
+		if (n == 0 || !cl_seg_extend(&out[n - 1], from + k, val[k]))
+			out[n++] = cl_seg_one(from + k, val[k]);
+	}
+	return n;
 }
 
 /* ------------------------------------------------------------------------

@@ -194,15 +194,25 @@ extern size_t cl_seg_overlap(const ClSeg *runs, size_t n);
  *	off 32  carry cents (int64); 0 without
  *	off 40  runs (ClSeg, 24 bytes each): first, last (int32), sum,
  *			last_cents (int64), as in memory on little-endian hosts
- * Invariants: the runs lie in [from, to], are sorted and disjoint, two runs
- * meet (last + 1 = next first) only when joining them would overflow the
- * sum, a one-day run's sum is its balance, and no balance is -2^63 (cents
- * are within +-(2^63 - 1)); a run's sum minus its last balance is at most
- * (days - 1) (2^63 - 1) in magnitude.  The binary form (send / recv, and the
+ * Invariants: the runs lie in [from, to], are sorted and disjoint, a
+ * one-day run's sum is its balance, and no balance is -2^63 (cents are
+ * within +-(2^63 - 1)); a run's sum minus its last balance is at most
+ * (days - 1) (2^63 - 1) in magnitude.  (Runs that meet are joined unless the
+ * sum would overflow, but a state with such runs apart means the same.)
+ *
+ * Dense form (CL_ADB_DENSE, in memory only): when the runs would take more
+ * room than one slot per day of the window (W = to - from + 1 days; rows in
+ * random day order), the state holds instead, from offset 40, a bitmap of
+ * the days with a snapshot (bit k of byte k / 8 = day from + k; the bitmap
+ * rounded up to 8 bytes) and then W int64 balances (little-endian), so that a
+ * snapshot in any order costs O(1).  A run moved into the dense form keeps
+ * its exact sum: its last day holds its last balance, its other days share
+ * the rest (each within +-(2^63 - 1)).  The binary form is always runs.  The binary form (send / recv, and the
  * text form "cladb1:" + hex) is the bytes after the varlena header.
  * ------------------------------------------------------------------------ */
 #define CL_ADB_STATE_VERSION 1
 #define CL_ADB_HAS_CARRY 0x01
+#define CL_ADB_DENSE 0x02		/* in memory only, never in the binary form */
 #define CL_ADB_HDR 40			/* header bytes, varlena header included */
 #define CL_ADB_RUN 24
 #define CL_ADB_MAX_RUNS ((int32_t) ((0x3fffffff - CL_ADB_HDR) / CL_ADB_RUN))
@@ -245,6 +255,27 @@ extern size_t cl_adb_state_runs(size_t len);
  */
 extern void cl_adb_state_encode(const ClAdbHeader *h, const ClSeg *runs,
 								unsigned char *out);
+
+/* bytes of the bitmap of the dense form of a window of w days (a multiple of 8) */
+#define CL_ADB_DENSE_BITMAP(w) ((((size_t) (w) + 63) / 64) * 8)
+/* bytes of the dense form, header included */
+#define CL_ADB_DENSE_SIZE(w) ((size_t) CL_ADB_HDR + CL_ADB_DENSE_BITMAP(w) + 8 * (size_t) (w))
+
+/*
+ * Puts run r into the dense form (bitmap bm, balances val in native order)
+ * of the window starting at day from; returns 0, or 1 when a day of r is
+ * already present (nothing is then guaranteed about bm and val).
+ */
+extern int	cl_adb_dense_put_run(unsigned char *bm, int64_t *val, int32_t from,
+								 const ClSeg *r);
+
+/*
+ * The runs of a dense form of w days (out: room for w runs):
+ * consecutive present days form a run unless its sum would overflow.
+ * Returns the number of runs.
+ */
+extern size_t cl_adb_dense_runs(const unsigned char *bm, const int64_t *val,
+								int32_t from, int32_t w, ClSeg *out);
 
 /* ------------------------------------------------------------------------
  * clientele.gini_state and clientele.top_share_state: the distinct values

@@ -6,8 +6,10 @@
  *		  recv, the text form "cladb1:" + hex, the 0.1.0 deserial function)
  *		  read by cl_adb_state_decode(); an accepted state must encode back to
  *		  the same bytes, have an average (cl_adb_compute), stay valid after a
- *		  snapshot is inserted (cl_seg_insert, the transition) and after a
- *		  merge with a second state (cl_seg_merge, the combine);
+ *		  snapshot is inserted (cl_seg_insert, the transition), after a
+ *		  merge with a second state (cl_seg_merge, the combine) and through
+ *		  the dense form (cl_adb_dense_put_run / cl_adb_dense_runs: same
+ *		  average);
  *		- clientele.gini_state / top_share_state: the binary form read by
  *		  cl_conc_state_decode(); an accepted state must encode back to the
  *		  same bytes, and gini / top_share over its counts must equal, bit for
@@ -67,6 +69,32 @@ fuzz_adb(const uint8_t *b, size_t len, FuzzIn *extra)
 		FUZZ_CHECK(cl_adb_compute(copy, n, 1, h.has_carry, h.carry_cents, h.from, h.to, &adb, &dup) == CL_ADB_OK,
 				   "a valid state has an average");
 		FUZZ_CHECK(cl_seg_overlap(runs, n) == 0, "runs are disjoint");
+
+		/* the dense form (rows in random order): same runs' average, a valid state back */
+		if ((int64_t) h.to - h.from < 100000)
+		{
+			int32_t		wdays = h.to - h.from + 1;
+			unsigned char *bm = calloc(1, CL_ADB_DENSE_BITMAP(wdays));
+			int64_t    *val = calloc((size_t) wdays, sizeof(int64_t));
+			ClSeg	   *dr = malloc(sizeof(ClSeg) * (size_t) wdays);
+			size_t		i,
+						dn;
+			int64_t		adb2;
+			int			dupd = 0;
+
+			for (i = 0; i < n; i++)
+				dupd |= cl_adb_dense_put_run(bm, val, h.from, &runs[i]);
+			FUZZ_CHECK(!dupd, "disjoint runs go dense without a duplicate");
+			dn = cl_adb_dense_runs(bm, val, h.from, wdays, dr);
+			FUZZ_CHECK(cl_adb_compute(dr, dn, 1, h.has_carry, h.carry_cents, h.from, h.to, &adb2, &dup) == CL_ADB_OK &&
+					   adb2 == adb, "the dense form has the same average");
+			h.n = (int32_t) dn;
+			check_adb_valid(&h, dr, "the runs of the dense form are a valid state");
+			h.n = (int32_t) n;
+			free(bm);
+			free(val);
+			free(dr);
+		}
 
 		/* the transition: one more snapshot in the window */
 		day = h.from + (int32_t) (fuzz_u64(extra, 4) % ((uint64_t) h.to - h.from + 1));

@@ -118,7 +118,8 @@ SELECT overlay(t placing '0000000000000080' from 64 for 16)::clientele.adb_state
 SELECT overlay(t placing '0c220000' from 80 for 8)::clientele.adb_state FROM adb;	-- a run before the window
 SELECT overlay(t placing '48220000' from 136 for 8)::clientele.adb_state FROM adb;	-- a run ending after the window
 SELECT overlay(t placing '41220000' from 128 for 8)::clientele.adb_state FROM adb;	-- runs overlap
-SELECT overlay(overlay(t placing '42220000' from 128 for 8) placing '42220000' from 136 for 8)::clientele.adb_state FROM adb;	-- runs that meet, not joined
+-- runs that meet but are apart mean the same (joined unless the sum would overflow): accepted
+SELECT clientele.adb_final(overlay(overlay(t placing '42220000' from 128 for 8) placing '42220000' from 136 for 8)::clientele.adb_state) AS runs_that_meet FROM adb;
 SELECT overlay(t placing '0000000000000000' from 144 for 16)::clientele.adb_state FROM adb;	-- one-day run: sum is not the balance
 SELECT overlay(t placing '0100000000000080' from 96 for 16)::clientele.adb_state FROM adb;	-- sum out of range for 2 days
 SELECT 'clgini1:zz'::clientele.gini_state;

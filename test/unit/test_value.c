@@ -503,7 +503,10 @@ test_states(void)
 		runs[1].last = 102;
 		runs[1].sum = runs[1].last_cents = 5;
 		cl_adb_state_encode(&h, runs, w);
-		ok(cl_adb_state_decode(w, CL_ADB_WIRE_SIZE(3), &h2, NULL) != NULL, "adb_state: runs that meet must be joined");
+		ok(cl_adb_state_decode(w, CL_ADB_WIRE_SIZE(3), &h2, NULL) == NULL, "adb_state: runs that meet may stay apart");
+		runs[1].first = 101;
+		cl_adb_state_encode(&h, runs, w);
+		ok(cl_adb_state_decode(w, CL_ADB_WIRE_SIZE(3), &h2, NULL) != NULL, "adb_state: runs that overlap are refused");
 	}
 	{
 		/* gini_state / top_share_state: counts give bit-identical results */
