@@ -767,35 +767,60 @@ cl_vc_compact(ClValCount *p, size_t sorted, size_t n, ClValCount *scratch)
 	return i + (sorted + t - k);
 }
 
-/* the value of row r (0-based, ascending) of the expanded points */
-ClConcStatus
-cl_gini_counts(const ClValCount *p, size_t n, int64_t rows, double *result)
+/*
+ * Common start of cl_gini_counts and cl_top_share_counts, as conc_prepare()
+ * over the expanded values: returns 0 when that decides the answer
+ * (*status; *result = if_all_zero when every value is 0), 1 with *total.
+ */
+static int
+counts_prepare(const ClValCount *p, size_t n, int64_t rows, double if_all_zero,
+			   long double *total, double *result, ClConcStatus *status)
 {
-	long double total = 0;
-	long double num = 0;
-	long double ln = (long double) rows;
 	int			allzero = 1;
 	size_t		i;
-	int64_t		c,
-				r = 0;
+	int64_t		c;
 
+	*status = CL_CONC_OK;
 	if (n == 0 || rows <= 0)
-		return CL_CONC_EMPTY;
+	{
+		*status = CL_CONC_EMPTY;
+		return 0;
+	}
 	/* as sorted_total() over the expanded values */
+	*total = 0;
 	for (i = 0; i < n; i++)
 	{
 		for (c = 0; c < p[i].count; c++)
-			total += p[i].v;
+			*total += p[i].v;
 		if (p[i].v != 0)
 			allzero = 0;
 	}
 	if (allzero)
 	{
-		*result = 0.0;
-		return CL_CONC_OK;
+		*result = if_all_zero;
+		return 0;
 	}
-	if (total <= 0)
-		return CL_CONC_NONPOSITIVE_TOTAL;
+	if (*total <= 0)
+	{
+		*status = CL_CONC_NONPOSITIVE_TOTAL;
+		return 0;
+	}
+	return 1;
+}
+
+ClConcStatus
+cl_gini_counts(const ClValCount *p, size_t n, int64_t rows, double *result)
+{
+	long double total;
+	long double num = 0;
+	long double ln = (long double) rows;
+	ClConcStatus st;
+	size_t		i;
+	int64_t		c,
+				r = 0;
+
+	if (!counts_prepare(p, n, rows, 0.0, &total, result, &st))
+		return st;
 	for (i = 0; i < n; i++)
 		for (c = 0; c < p[i].count; c++, r++)
 			num += (2.0L * (long double) (r + 1) - ln - 1.0L) * p[i].v;
@@ -806,31 +831,18 @@ cl_gini_counts(const ClValCount *p, size_t n, int64_t rows, double *result)
 ClConcStatus
 cl_top_share_counts(const ClValCount *p, size_t n, int64_t rows, double f, double *result)
 {
-	long double total = 0;
+	long double total;
 	long double top = 0;
 	long double k = (long double) f * (long double) rows;
-	int			allzero = 1;
+	ClConcStatus st;
 	size_t		i;
 	int64_t		c,
 				m,
 				taken = 0;
 
-	if (n == 0 || rows <= 0)
-		return CL_CONC_EMPTY;
-	for (i = 0; i < n; i++)
-	{
-		for (c = 0; c < p[i].count; c++)
-			total += p[i].v;
-		if (p[i].v != 0)
-			allzero = 0;
-	}
-	if (allzero)
-	{
-		*result = f;
-		return CL_CONC_OK;
-	}
-	if (total <= 0)
-		return CL_CONC_NONPOSITIVE_TOTAL;
+	/* all zero is perfect equality: the diagonal, share f */
+	if (!counts_prepare(p, n, rows, f, &total, result, &st))
+		return st;
 	m = (int64_t) (size_t) k;
 	if (m > rows)
 		m = rows;
