@@ -7,33 +7,58 @@
 
 -- ---------------------------------------------------------------------------
 -- avg_daily_balance(day, balance, from, to)
+-- State: a real, portable type (little-endian, versioned), so partial states
+-- travel between parallel workers and Citus shards (worker_partial_agg).
 -- ---------------------------------------------------------------------------
-CREATE FUNCTION clientele.adb_trans(internal, date, numeric, date, date) RETURNS internal
-LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_trans';
-COMMENT ON FUNCTION clientele.adb_trans(internal, date, numeric, date, date) IS
-	'Internal: transition function of avg_daily_balance (keeps the snapshots in the window as runs of consecutive days, and the latest one before it).';
-CREATE FUNCTION clientele.adb_combine(internal, internal) RETURNS internal
-LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_combine';
-COMMENT ON FUNCTION clientele.adb_combine(internal, internal) IS
-	'Internal: exact combine function of avg_daily_balance (concatenates the runs of two partial states).';
-CREATE FUNCTION clientele.adb_serial(internal) RETURNS bytea
-LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_serial';
-COMMENT ON FUNCTION clientele.adb_serial(internal) IS 'Internal: serialises an avg_daily_balance state for parallel workers.';
-CREATE FUNCTION clientele.adb_deserial(bytea, internal) RETURNS internal
-LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_deserial';
-COMMENT ON FUNCTION clientele.adb_deserial(bytea, internal) IS 'Internal: deserialises an avg_daily_balance state (sizes checked).';
-CREATE FUNCTION clientele.adb_final(internal) RETURNS numeric
-LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_final';
-COMMENT ON FUNCTION clientele.adb_final(internal) IS 'Internal: final function of avg_daily_balance (exact balance-days sum / days, rounded half away from zero to the cent).';
+CREATE TYPE clientele.adb_state;
+
+CREATE FUNCTION clientele.adb_state_in(cstring) RETURNS clientele.adb_state
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_state_in';
+COMMENT ON FUNCTION clientele.adb_state_in(cstring) IS
+	'Input function of clientele.adb_state: "cladb1:" and the hex of the binary form, every invariant checked.';
+CREATE FUNCTION clientele.adb_state_out(clientele.adb_state) RETURNS cstring
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_state_out';
+COMMENT ON FUNCTION clientele.adb_state_out(clientele.adb_state) IS
+	'Output function of clientele.adb_state: "cladb1:" and the hex of the binary form.';
+CREATE FUNCTION clientele.adb_state_recv(internal) RETURNS clientele.adb_state
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_state_recv';
+COMMENT ON FUNCTION clientele.adb_state_recv(internal) IS
+	'Binary input of clientele.adb_state (little-endian), every invariant checked.';
+CREATE FUNCTION clientele.adb_state_send(clientele.adb_state) RETURNS bytea
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_state_send';
+COMMENT ON FUNCTION clientele.adb_state_send(clientele.adb_state) IS
+	'Binary output of clientele.adb_state (little-endian; the state''s own bytes).';
+CREATE TYPE clientele.adb_state (
+	INPUT = clientele.adb_state_in,
+	OUTPUT = clientele.adb_state_out,
+	RECEIVE = clientele.adb_state_recv,
+	SEND = clientele.adb_state_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE clientele.adb_state IS
+	'Partial state of clientele.avg_daily_balance: the window, the latest snapshot before it, and the snapshots in it as sorted runs of consecutive days (first, last, balance sum, last balance: 24 bytes per run, one run per account for daily data); little-endian, versioned; merges exactly.';
+
+CREATE FUNCTION clientele.adb_trans(clientele.adb_state, date, numeric, date, date) RETURNS clientele.adb_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_state_trans';
+COMMENT ON FUNCTION clientele.adb_trans(clientele.adb_state, date, numeric, date, date) IS
+	'Transition function of avg_daily_balance (aggregate use only): adds the snapshot to the runs of the window, or keeps it as the carry when it is the latest before the window.';
+CREATE FUNCTION clientele.adb_combine(clientele.adb_state, clientele.adb_state) RETURNS clientele.adb_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_state_combine';
+COMMENT ON FUNCTION clientele.adb_combine(clientele.adb_state, clientele.adb_state) IS
+	'Combine function of avg_daily_balance (aggregate use only): merges the runs of two partial states in day order, exactly.';
+CREATE FUNCTION clientele.adb_final(clientele.adb_state) RETURNS numeric
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_state_final';
+COMMENT ON FUNCTION clientele.adb_final(clientele.adb_state) IS
+	'Final function of avg_daily_balance: exact balance-days sum / days, rounded half away from zero to the cent.';
 
 CREATE AGGREGATE clientele.avg_daily_balance(day date, balance numeric, window_from date, window_to date) (
 	SFUNC = clientele.adb_trans,
-	STYPE = internal,
-	SSPACE = 256,
+	STYPE = clientele.adb_state,
+	SSPACE = 64,
 	FINALFUNC = clientele.adb_final,
 	COMBINEFUNC = clientele.adb_combine,
-	SERIALFUNC = clientele.adb_serial,
-	DESERIALFUNC = clientele.adb_deserial,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE clientele.avg_daily_balance(date, numeric, date, date) IS
@@ -41,36 +66,97 @@ COMMENT ON AGGREGATE clientele.avg_daily_balance(date, numeric, date, date) IS
 
 -- ---------------------------------------------------------------------------
 -- gini(value), top_share(value, fraction)
+-- States: the distinct values with their counts (exact), portable types.
 -- ---------------------------------------------------------------------------
-CREATE FUNCTION clientele.gini_trans(internal, float8) RETURNS internal
-LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_gini_trans';
-COMMENT ON FUNCTION clientele.gini_trans(internal, float8) IS 'Internal: transition function of gini (stores the values).';
-CREATE FUNCTION clientele.top_share_trans(internal, float8, float8) RETURNS internal
-LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_top_share_trans';
-COMMENT ON FUNCTION clientele.top_share_trans(internal, float8, float8) IS 'Internal: transition function of top_share (stores the values and the fraction).';
-CREATE FUNCTION clientele.conc_combine(internal, internal) RETURNS internal
-LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_conc_combine';
-COMMENT ON FUNCTION clientele.conc_combine(internal, internal) IS 'Internal: exact combine function of gini and top_share (concatenates the values).';
-CREATE FUNCTION clientele.conc_serial(internal) RETURNS bytea
-LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_conc_serial';
-COMMENT ON FUNCTION clientele.conc_serial(internal) IS 'Internal: serialises a gini/top_share state for parallel workers.';
-CREATE FUNCTION clientele.conc_deserial(bytea, internal) RETURNS internal
-LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_conc_deserial';
-COMMENT ON FUNCTION clientele.conc_deserial(bytea, internal) IS 'Internal: deserialises a gini/top_share state (sizes checked).';
-CREATE FUNCTION clientele.gini_final(internal) RETURNS float8
-LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_gini_final';
-COMMENT ON FUNCTION clientele.gini_final(internal) IS 'Internal: final function of gini.';
-CREATE FUNCTION clientele.top_share_final(internal) RETURNS float8
-LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_top_share_final';
-COMMENT ON FUNCTION clientele.top_share_final(internal) IS 'Internal: final function of top_share.';
+CREATE TYPE clientele.gini_state;
+
+CREATE FUNCTION clientele.gini_state_in(cstring) RETURNS clientele.gini_state
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_gini_state_in';
+COMMENT ON FUNCTION clientele.gini_state_in(cstring) IS
+	'Input function of clientele.gini_state: "clgini1:" and the hex of the binary form, every invariant checked.';
+CREATE FUNCTION clientele.gini_state_out(clientele.gini_state) RETURNS cstring
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_gini_state_out';
+COMMENT ON FUNCTION clientele.gini_state_out(clientele.gini_state) IS
+	'Output function of clientele.gini_state: "clgini1:" and the hex of the binary form (values sorted, repeats counted).';
+CREATE FUNCTION clientele.gini_state_recv(internal) RETURNS clientele.gini_state
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_gini_state_recv';
+COMMENT ON FUNCTION clientele.gini_state_recv(internal) IS
+	'Binary input of clientele.gini_state (little-endian), every invariant checked.';
+CREATE FUNCTION clientele.gini_state_send(clientele.gini_state) RETURNS bytea
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_gini_state_send';
+COMMENT ON FUNCTION clientele.gini_state_send(clientele.gini_state) IS
+	'Binary output of clientele.gini_state (little-endian, values sorted, repeats counted).';
+CREATE TYPE clientele.gini_state (
+	INPUT = clientele.gini_state_in,
+	OUTPUT = clientele.gini_state_out,
+	RECEIVE = clientele.gini_state_recv,
+	SEND = clientele.gini_state_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE clientele.gini_state IS
+	'Partial state of clientele.gini: the distinct values with their counts (16 bytes per distinct value); little-endian, versioned; merges exactly.';
+
+CREATE TYPE clientele.top_share_state;
+
+CREATE FUNCTION clientele.top_share_state_in(cstring) RETURNS clientele.top_share_state
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_top_share_state_in';
+COMMENT ON FUNCTION clientele.top_share_state_in(cstring) IS
+	'Input function of clientele.top_share_state: "cltop1:" and the hex of the binary form, every invariant checked.';
+CREATE FUNCTION clientele.top_share_state_out(clientele.top_share_state) RETURNS cstring
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_top_share_state_out';
+COMMENT ON FUNCTION clientele.top_share_state_out(clientele.top_share_state) IS
+	'Output function of clientele.top_share_state: "cltop1:" and the hex of the binary form (values sorted, repeats counted).';
+CREATE FUNCTION clientele.top_share_state_recv(internal) RETURNS clientele.top_share_state
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_top_share_state_recv';
+COMMENT ON FUNCTION clientele.top_share_state_recv(internal) IS
+	'Binary input of clientele.top_share_state (little-endian), every invariant checked.';
+CREATE FUNCTION clientele.top_share_state_send(clientele.top_share_state) RETURNS bytea
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_top_share_state_send';
+COMMENT ON FUNCTION clientele.top_share_state_send(clientele.top_share_state) IS
+	'Binary output of clientele.top_share_state (little-endian, values sorted, repeats counted).';
+CREATE TYPE clientele.top_share_state (
+	INPUT = clientele.top_share_state_in,
+	OUTPUT = clientele.top_share_state_out,
+	RECEIVE = clientele.top_share_state_recv,
+	SEND = clientele.top_share_state_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE clientele.top_share_state IS
+	'Partial state of clientele.top_share: the fraction and the distinct values with their counts (16 bytes per distinct value); little-endian, versioned; merges exactly.';
+
+CREATE FUNCTION clientele.gini_trans(clientele.gini_state, float8) RETURNS clientele.gini_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_gini_state_trans';
+COMMENT ON FUNCTION clientele.gini_trans(clientele.gini_state, float8) IS
+	'Transition function of gini (aggregate use only): counts the value.';
+CREATE FUNCTION clientele.gini_combine(clientele.gini_state, clientele.gini_state) RETURNS clientele.gini_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_conc_state_combine';
+COMMENT ON FUNCTION clientele.gini_combine(clientele.gini_state, clientele.gini_state) IS
+	'Combine function of gini (aggregate use only): union of the values, counts added (exact).';
+CREATE FUNCTION clientele.gini_final(clientele.gini_state) RETURNS float8
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_gini_state_final';
+COMMENT ON FUNCTION clientele.gini_final(clientele.gini_state) IS 'Final function of gini.';
+
+CREATE FUNCTION clientele.top_share_trans(clientele.top_share_state, float8, float8) RETURNS clientele.top_share_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_top_share_state_trans';
+COMMENT ON FUNCTION clientele.top_share_trans(clientele.top_share_state, float8, float8) IS
+	'Transition function of top_share (aggregate use only): counts the value and keeps the fraction.';
+CREATE FUNCTION clientele.top_share_combine(clientele.top_share_state, clientele.top_share_state) RETURNS clientele.top_share_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_conc_state_combine';
+COMMENT ON FUNCTION clientele.top_share_combine(clientele.top_share_state, clientele.top_share_state) IS
+	'Combine function of top_share (aggregate use only): union of the values, counts added (exact).';
+CREATE FUNCTION clientele.top_share_final(clientele.top_share_state) RETURNS float8
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_top_share_state_final';
+COMMENT ON FUNCTION clientele.top_share_final(clientele.top_share_state) IS 'Final function of top_share.';
 
 CREATE AGGREGATE clientele.gini(value float8) (
 	SFUNC = clientele.gini_trans,
-	STYPE = internal,
+	STYPE = clientele.gini_state,
 	FINALFUNC = clientele.gini_final,
-	COMBINEFUNC = clientele.conc_combine,
-	SERIALFUNC = clientele.conc_serial,
-	DESERIALFUNC = clientele.conc_deserial,
+	COMBINEFUNC = clientele.gini_combine,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE clientele.gini(float8) IS
@@ -78,11 +164,9 @@ COMMENT ON AGGREGATE clientele.gini(float8) IS
 
 CREATE AGGREGATE clientele.top_share(value float8, fraction float8) (
 	SFUNC = clientele.top_share_trans,
-	STYPE = internal,
+	STYPE = clientele.top_share_state,
 	FINALFUNC = clientele.top_share_final,
-	COMBINEFUNC = clientele.conc_combine,
-	SERIALFUNC = clientele.conc_serial,
-	DESERIALFUNC = clientele.conc_deserial,
+	COMBINEFUNC = clientele.top_share_combine,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE clientele.top_share(float8, float8) IS

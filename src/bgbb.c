@@ -17,10 +17,10 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
-#include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 
 #include "bgbb.h"
+#include "le.h"
 #include "clientele.h"
 #include "fit_common.h"
 
@@ -219,59 +219,15 @@ clientele_bgbb_transaction_pmf(PG_FUNCTION_ARGS)
 
 /* ---- period summary state ------------------------------------------------- */
 
-/*
- * clientele.period_state: a varlena whose body is, in little-endian byte
- * order whatever the machine:
- *	 0  uint8   version (1)
- *	 1  3 bytes zero
- *	 4  int32   periods n (0 .. CL_BGBB_MAX_PERIODS)
- *	 8  int64   transactions counted (rows with 0 <= period <= n)
- *	16  int64   rows ignored (period > n: after the observation window)
- *	24  bitmap  ceil((n + 1) / 8) bytes, bit k of byte k / 8 = a transaction in
- *				period k (0 = the first, acquisition period; 1..n the
- *				opportunities); no bit above n
- * Invariants (checked on input): the layout, transactions >= the number of
- * set bits, counts >= 0.
- */
-#define PS_VERSION 1
-#define PS_HEADER 24
+/* clientele.period_state: layout and input checks in src/core/bgbb.[ch] */
+#define PS_VERSION CL_PERIOD_STATE_VERSION
+#define PS_HEADER CL_PERIOD_STATE_HEADER
 #define PS_TEXT_PREFIX "clps1:"
-
-static inline uint32
-ps_bitmap_bytes(int32 n)
-{
-	return (uint32) (n + 1 + 7) / 8;
-}
-
-static inline void
-le_put64(unsigned char *b, uint64 v)
-{
-	for (int i = 0; i < 8; i++)
-		b[i] = (unsigned char) (v >> (8 * i));
-}
-
-static inline uint64
-le_get64(const unsigned char *b)
-{
-	uint64		v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | b[i];
-	return v;
-}
-
-static inline void
-le_put32(unsigned char *b, uint32 v)
-{
-	for (int i = 0; i < 4; i++)
-		b[i] = (unsigned char) (v >> (8 * i));
-}
-
-static inline uint32
-le_get32(const unsigned char *b)
-{
-	return (uint32) b[0] | ((uint32) b[1] << 8) | ((uint32) b[2] << 16) | ((uint32) b[3] << 24);
-}
+#define ps_bitmap_bytes(n) cl_period_bitmap_bytes(n)
+#define le_get32(b) ((uint32) cl_get_i32(b))
+#define le_get64(b) ((uint64) cl_get_i64(b))
+#define le_put32(b, v) cl_put_i32((b), (int32) (v))
+#define le_put64(b, v) cl_put_i64((b), (int64) (v))
 
 #define PS_BODY(st) ((unsigned char *) VARDATA(st))
 #define PS_N(b) ((int32) le_get32((b) + 4))
@@ -290,39 +246,7 @@ ps_new(MemoryContext cxt, int32 n)
 	return st;
 }
 
-/* check a body of len bytes read from outside; NULL or a message */
-static const char *
-ps_check(const unsigned char *b, Size len)
-{
-	int32		n;
-	int64		tx,
-				ign,
-				bits = 0;
-	uint32		nb;
-
-	if (len < PS_HEADER)
-		return "too short";
-	if (b[0] != PS_VERSION)
-		return "unsupported version";
-	if (b[1] || b[2] || b[3])
-		return "reserved bytes are not zero";
-	n = PS_N(b);
-	if (n < 0 || n > CL_BGBB_MAX_PERIODS)
-		return "periods out of range";
-	nb = ps_bitmap_bytes(n);
-	if (len != PS_HEADER + nb)
-		return "size does not match periods";
-	tx = PS_TX(b);
-	ign = PS_IGN(b);
-	if (tx < 0 || ign < 0)
-		return "negative count";
-	bits = (int64) pg_popcount((const char *) b + PS_HEADER, (int) nb);
-	if (((n + 1) % 8) != 0 && (b[PS_HEADER + nb - 1] >> ((n + 1) % 8)) != 0)
-		return "a period above periods is marked";
-	if (tx < bits)
-		return "fewer transactions than periods with a transaction";
-	return NULL;
-}
+#define ps_check(b, len) cl_period_state_check((b), (len))
 
 static bytea *
 ps_from_bytes(const unsigned char *b, Size len)

@@ -36,86 +36,19 @@
 #include "utils/memutils.h"
 
 #include "evaluation.h"
+#include "le.h"
 
 /* ---------------------------------------------------------------------------
  * little-endian field access
  * ------------------------------------------------------------------------- */
 
-static inline uint64
-le64(uint64 v)
-{
-#ifdef WORDS_BIGENDIAN
-	return pg_bswap64(v);
-#else
-	return v;
-#endif
-}
-
-static inline uint32
-le32(uint32 v)
-{
-#ifdef WORDS_BIGENDIAN
-	return pg_bswap32(v);
-#else
-	return v;
-#endif
-}
-
-static inline int64
-get_i64(const char *p)
-{
-	uint64		v;
-
-	memcpy(&v, p, 8);
-	return (int64) le64(v);
-}
-
-static inline void
-put_i64(char *p, int64 x)
-{
-	uint64		v = le64((uint64) x);
-
-	memcpy(p, &v, 8);
-}
-
-static inline int32
-get_i32(const char *p)
-{
-	uint32		v;
-
-	memcpy(&v, p, 4);
-	return (int32) le32(v);
-}
-
-static inline void
-put_i32(char *p, int32 x)
-{
-	uint32		v = le32((uint32) x);
-
-	memcpy(p, &v, 4);
-}
-
-static inline double
-get_f8(const char *p)
-{
-	uint64		v;
-	double		d;
-
-	memcpy(&v, p, 8);
-	v = le64(v);
-	memcpy(&d, &v, 8);
-	return d;
-}
-
-static inline void
-put_f8(char *p, double d)
-{
-	uint64		v;
-
-	memcpy(&v, &d, 8);
-	v = le64(v);
-	memcpy(p, &v, 8);
-}
+/* (src/core/le.h) */
+#define get_i64(p) cl_get_i64(p)
+#define put_i64(p, x) cl_put_i64((p), (x))
+#define get_i32(p) cl_get_i32(p)
+#define put_i32(p, x) cl_put_i32((p), (x))
+#define get_f8(p) cl_get_f8(p)
+#define put_f8(p, x) cl_put_f8((p), (x))
 
 /* ---------------------------------------------------------------------------
  * Growing transition values.  A state below STATE_EXPANDED_MIN bytes is a
@@ -311,15 +244,15 @@ clientele_##X##_state_in(PG_FUNCTION_ARGS) \
  *	off 48  points: score f8, positives i64, negatives i64 (24 each)
  * ===========================================================================
  */
-#define RANK_VERSION 1
-#define RANK_COMPACT 0x01
-#define RANK_FRACTION 0x02
-#define RANK_HDR 48
-#define RANK_PT 24
+#define RANK_VERSION CL_RANK_VERSION
+#define RANK_COMPACT CL_RANK_COMPACT
+#define RANK_FRACTION CL_RANK_FRACTION
+#define RANK_HDR CL_RANK_HDR
+#define RANK_PT CL_RANK_PT
 #define RANK_TYPNAME "clientele.rank_state"
 #define RANK_PREFIX "clrk1:"
 #define RANK_INITIAL_CAP 64
-#define RANK_MAX_CAP ((int64) ((MaxAllocSize - RANK_HDR) / RANK_PT))
+#define RANK_MAX_CAP CL_RANK_MAX_CAP
 
 StaticAssertDecl(sizeof(ClEvalPoint) == RANK_PT, "ClEvalPoint must be 24 bytes");
 
@@ -682,55 +615,18 @@ rank_to_wire(char *s)
 	return (bytea *) w;
 }
 
-/* validates the binary form (no varlena header) and builds a state */
+/* validates the binary form (no varlena header; cl_rank_state_check) and builds a state */
 static char *
 rank_from_wire(const char *buf, Size len)
 {
+	const char *err = cl_rank_state_check((const unsigned char *) buf, len);
 	char	   *s;
-	int64		n,
-				i,
-				pos = 0,
-				neg = 0;
-	uint8		flags;
-	double		fraction;
 
-	if (len < RANK_HDR - VARHDRSZ)
-		bad_state(RANK_TYPNAME, "The value is too short.");
-	if ((uint8) buf[0] != RANK_VERSION)
-		bad_state(RANK_TYPNAME, "Unknown version.");
-	flags = (uint8) buf[1];
-	if ((flags & ~(RANK_COMPACT | RANK_FRACTION)) != 0 || !(flags & RANK_COMPACT))
-		bad_state(RANK_TYPNAME, "Unknown flags, or the points are not marked compact.");
-	if (buf[2] != 0 || buf[3] != 0)
-		bad_state(RANK_TYPNAME, "Reserved bytes are not zero.");
-	n = get_i64(buf + 4);
-	if (n < 1 || n > RANK_MAX_CAP || (Size) n * RANK_PT != len - (RANK_HDR - VARHDRSZ))
-		bad_state(RANK_TYPNAME, "The number of points does not match the length.");
-	if (get_i64(buf + 12) != n)
-		bad_state(RANK_TYPNAME, "The capacity must equal the number of points.");
-	fraction = get_f8(buf + 36);
-	if (flags & RANK_FRACTION ? !(fraction > 0 && fraction <= 1) : fraction != 0)
-		bad_state(RANK_TYPNAME, "The fraction must be in (0, 1] (lift), or 0.");
+	if (err != NULL)
+		bad_state(RANK_TYPNAME, err);
 	s = palloc(len + VARHDRSZ);
 	memcpy(s + VARHDRSZ, buf, len);
 	SET_VARSIZE(s, len + VARHDRSZ);
-	for (i = 0; i < n; i++)
-	{
-		double		score = get_f8(R_PT(s, i));
-		int64		p = get_i64(R_PT(s, i) + 8),
-					q = get_i64(R_PT(s, i) + 16);
-
-		if (isnan(score) || isinf(score))
-			bad_state(RANK_TYPNAME, "A score is not finite.");
-		if (i > 0 && !(score > get_f8(R_PT(s, i - 1))))
-			bad_state(RANK_TYPNAME, "The scores are not strictly increasing.");
-		if (p < 0 || q < 0 || (p == 0 && q == 0))
-			bad_state(RANK_TYPNAME, "A point has a negative or zero count.");
-		if (pg_add_s64_overflow(pos, p, &pos) || pg_add_s64_overflow(neg, q, &neg))
-			bad_state(RANK_TYPNAME, "The counts overflow.");
-	}
-	if (pos != R_POS(s) || neg != R_NEG(s))
-		bad_state(RANK_TYPNAME, "The class totals do not match the points.");
 	return s;
 }
 
@@ -752,12 +648,12 @@ STATE_IO_FUNCTIONS(rank, RANK_PREFIX, RANK_TYPNAME)
  *	off 48  rows: label (f8 0 or 1), then p features (f8); stride 8 (p + 1)
  * ===========================================================================
  */
-#define LOGIT_VERSION 1
-#define LOGIT_HAS_L2 0x01
-#define LOGIT_HDR 48
+#define LOGIT_VERSION CL_LOGIT_VERSION
+#define LOGIT_HAS_L2 CL_LOGIT_HAS_L2
+#define LOGIT_HDR CL_LOGIT_HDR
 #define LOGIT_TYPNAME "clientele.logistic_state"
 #define LOGIT_PREFIX "cllg1:"
-#define LOGIT_MAX_FEATURES 1000
+#define LOGIT_MAX_FEATURES CL_LOGIT_MAX_FEATURES
 #define LOGIT_MAX_ITER 100
 
 #define L_FLAGS(s) (*(uint8 *) ((s) + 5))
@@ -768,7 +664,7 @@ STATE_IO_FUNCTIONS(rank, RANK_PREFIX, RANK_TYPNAME)
 #define L_L2(s) get_f8((s) + 40)
 #define L_STRIDE(p) ((Size) ((p) + 1) * 8)
 #define L_ROW(s, p, i) ((s) + LOGIT_HDR + (Size) (i) * L_STRIDE(p))
-#define L_MAX_ROWS(p) ((int64) ((MaxAllocSize - LOGIT_HDR) / L_STRIDE(p)))
+#define L_MAX_ROWS(p) CL_LOGIT_MAX_ROWS(p)
 
 static char *
 logit_new(int p, int64 cap, bool has_l2, double l2)
@@ -1163,59 +1059,18 @@ logistic_to_wire(char *s)
 	return (bytea *) w;
 }
 
+/* validates the binary form (no varlena header; cl_logit_state_check) and builds a state */
 static char *
 logistic_from_wire(const char *buf, Size len)
 {
+	const char *err = cl_logit_state_check((const unsigned char *) buf, len);
 	char	   *s;
-	int			p,
-				j;
-	int64		n,
-				i,
-				pos = 0;
-	uint8		flags;
-	double		l2;
 
-	if (len < LOGIT_HDR - VARHDRSZ)
-		bad_state(LOGIT_TYPNAME, "The value is too short.");
-	if ((uint8) buf[0] != LOGIT_VERSION)
-		bad_state(LOGIT_TYPNAME, "Unknown version.");
-	flags = (uint8) buf[1];
-	if ((flags & ~LOGIT_HAS_L2) != 0)
-		bad_state(LOGIT_TYPNAME, "Unknown flags.");
-	if (buf[2] != 0 || buf[3] != 0 || get_i32(buf + 8) != 0)
-		bad_state(LOGIT_TYPNAME, "Reserved bytes are not zero.");
-	p = get_i32(buf + 4);
-	if (p < 0 || p > LOGIT_MAX_FEATURES)
-		bad_state(LOGIT_TYPNAME, "The number of features is out of range.");
-	n = get_i64(buf + 12);
-	if (n < 1 || n > L_MAX_ROWS(p) || (Size) n * L_STRIDE(p) != len - (LOGIT_HDR - VARHDRSZ))
-		bad_state(LOGIT_TYPNAME, "The number of rows does not match the length.");
-	if (get_i64(buf + 20) != n)
-		bad_state(LOGIT_TYPNAME, "The capacity must equal the number of rows.");
-	l2 = get_f8(buf + 36);
-	if ((flags & LOGIT_HAS_L2) ? !(l2 >= 0 && !isinf(l2)) : l2 != 0)
-		bad_state(LOGIT_TYPNAME, "l2 must be finite and >= 0 (0 without l2).");
+	if (err != NULL)
+		bad_state(LOGIT_TYPNAME, err);
 	s = palloc(len + VARHDRSZ);
 	memcpy(s + VARHDRSZ, buf, len);
 	SET_VARSIZE(s, len + VARHDRSZ);
-	for (i = 0; i < n; i++)
-	{
-		const char *row = L_ROW(s, p, i);
-		double		y = get_f8(row);
-
-		if (y != 0.0 && y != 1.0)
-			bad_state(LOGIT_TYPNAME, "A label is neither 0 nor 1.");
-		pos += (y == 1.0);
-		for (j = 1; j <= p; j++)
-		{
-			double		v = get_f8(row + 8 * j);
-
-			if (isnan(v) || isinf(v))
-				bad_state(LOGIT_TYPNAME, "A feature is not finite.");
-		}
-	}
-	if (pos != L_POS(s))
-		bad_state(LOGIT_TYPNAME, "The number of positive rows does not match the labels.");
 	return s;
 }
 

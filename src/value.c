@@ -1,50 +1,45 @@
 /*
  * value.c
  *		fmgr glue of the value area: the aggregates avg_daily_balance(),
- *		gini() and top_share().  The maths lives in src/core/value_core.c.
+ *		gini() and top_share() and their portable state types, and
+ *		value_setting().  The maths and the state layouts live in
+ *		src/core/value_core.[ch].
  *
- * All three keep an internal state allocated in the aggregate context, with
- * an exact combine function (concatenation of the stored snapshots / values)
- * and serial/deserial functions that check sizes on the way in, so they run
- * under parallel plans with the same result as a serial plan.
+ * clientele.adb_state, clientele.gini_state and clientele.top_share_state are
+ * varlenas whose bytes are little-endian on every host (src/core/le.h); the
+ * binary form (send / recv) is the same bytes without the varlena header and
+ * the spare capacity, the text form a prefix and the hex of the binary form,
+ * and the input checks every invariant (cl_adb_state_decode,
+ * cl_conc_state_decode: the code the fuzz targets run).  The transition and
+ * combine functions update the aggregate's own state in place and allocate
+ * only when it grows, so Citus ships partial states (worker_partial_agg), not
+ * rows, and parallel workers pass them without a serial function.
+ *
+ * The 0.1.0 script declared these aggregates with internal states and names
+ * the C symbols clientele_adb_trans, ..._serial, ..._deserial and so on; an
+ * install of 0.1.0 loads this library before ALTER EXTENSION UPDATE, so those
+ * symbols stay, over the same code with the state kept in the aggregate's
+ * memory context (internal states are not copied by the executor) and the
+ * serial form = the binary form.
  */
 #include "clientele.h"
 
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "port/pg_bswap.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
 #include "config_cache.h"
+#include "le.h"
 #include "value_core.h"
 
 /* ----------------------------------------------------------------------
  * shared helpers
  * ---------------------------------------------------------------------- */
-
-static inline MemoryContext
-value_aggcontext(FunctionCallInfo fcinfo, const char *fname)
-{
-	return cl_agg_context(fcinfo);
-}
-
-/* doubles the capacity of an array of elem-size items in the aggregate context */
-static inline void *
-value_grow(void *arr, Size elem, int64 *cap, int64 need, MemoryContext cxt)
-{
-	int64		newcap = Max(*cap * 2, Max(need, 4));
-
-	if ((Size) newcap * elem > MaxAllocHugeSize)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many rows in one aggregate group")));
-	*cap = newcap;
-	if (arr == NULL)
-		return MemoryContextAllocHuge(cxt, (Size) newcap * elem);
-	return repalloc_huge(arr, (Size) newcap * elem);
-}
 
 static inline char *
 value_date_str(DateADT d)
@@ -52,27 +47,121 @@ value_date_str(DateADT d)
 	return DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(d)));
 }
 
+/*
+ * The state argument n of a transition / combine function, to update in
+ * place: the aggregate's own value (a plain varlena with a 4-byte header);
+ * anything else (never seen in practice) is detoasted into a copy.
+ */
+static inline char *
+state_arg(FunctionCallInfo fcinfo, int n)
+{
+	struct varlena *p = (struct varlena *) PG_GETARG_POINTER(n);
+
+	if (unlikely(VARATT_IS_EXTENDED(p)))
+		p = pg_detoast_datum_copy(p);
+	return (char *) p;
+}
+
+/* the state argument n, read-only, with a 4-byte header */
+static inline const char *
+state_arg_ro(FunctionCallInfo fcinfo, int n)
+{
+	return (const char *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n));
+}
+
+/*
+ * Memory for a new or grown state: a typed state is copied into the
+ * aggregate's context by the executor (so the per-call context will do); a
+ * 0.1.0 internal state is not, so it lives in the aggregate's context.
+ */
+static inline void *
+state_alloc(MemoryContext aggcxt, bool legacy, Size size)
+{
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("aggregate state exceeds 1 GB"),
+				 errhint("Aggregate smaller groups.")));
+	return MemoryContextAllocZero(legacy ? aggcxt : CurrentMemoryContext, size);
+}
+
+/* the allocation size (a power of two from 64 bytes) that holds bytes */
+static inline Size
+state_pow2(Size bytes)
+{
+	Size		s = 64;
+
+	while (s < bytes)
+		s *= 2;
+	return s;
+}
+
+static pg_noinline void
+bad_state(const char *typname, const char *detail, bool text)
+{
+	ereport(ERROR,
+			(errcode(text ? ERRCODE_INVALID_TEXT_REPRESENTATION : ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid %s value", typname),
+			 errdetail("%s", detail)));
+}
+
 /* ----------------------------------------------------------------------
  * avg_daily_balance(day date, balance numeric, from date, to date)
+ * state: clientele.adb_state (layout in value_core.h)
  * ---------------------------------------------------------------------- */
 
-typedef struct AdbHeader
-{
-	int32		from;
-	int32		to;
-	int32		carry_day;
-	bool		has_carry;
-	bool		sorted;
-	int64		carry_cents;
-	int64		n;
-} AdbHeader;
+#define ADB_TYPNAME "clientele.adb_state"
+#define ADB_PREFIX "cladb1:"
 
-typedef struct AdbState
+#define A_FLAGS(s) (*(uint8 *) ((s) + 5))
+#define A_FROM(s) cl_get_i32((s) + 8)
+#define A_TO(s) cl_get_i32((s) + 12)
+#define A_CDAY(s) cl_get_i32((s) + 16)
+#define A_N(s) cl_get_i32((s) + 20)
+#define A_CAP(s) cl_get_i32((s) + 24)
+#define A_CCENTS(s) cl_get_i64((s) + 32)
+#define A_RUNS(s) ((ClSeg *) ((s) + CL_ADB_HDR))
+#define A_SIZE(cap) ((Size) CL_ADB_HDR + (Size) (cap) * CL_ADB_RUN)
+
+StaticAssertDecl(sizeof(ClSeg) == CL_ADB_RUN, "ClSeg must be 24 bytes");
+
+/*
+ * The runs of a state as ClSeg: the state's own bytes (little-endian) on
+ * little-endian hosts; big-endian hosts swap them to native order and back
+ * around each use.
+ */
+static inline void
+adb_runs_swap(char *s, int32 n)
 {
-	AdbHeader	h;
-	int64		cap;
-	ClSeg	   *segs;			/* runs of consecutive-day snapshots */
-} AdbState;
+#ifdef WORDS_BIGENDIAN
+	for (int32 i = 0; i < n; i++)
+	{
+		ClSeg	   *r = &A_RUNS(s)[i];
+
+		r->first = (int32) pg_bswap32((uint32) r->first);
+		r->last = (int32) pg_bswap32((uint32) r->last);
+		r->sum = (int64) pg_bswap64((uint64) r->sum);
+		r->last_cents = (int64) pg_bswap64((uint64) r->last_cents);
+	}
+#endif
+}
+
+/* days of the window of s */
+#define A_W(s) ((int64) A_TO(s) - A_FROM(s) + 1)
+#define A_BM(s) ((unsigned char *) (s) + CL_ADB_HDR)
+#define A_VAL(s) ((int64 *) ((s) + CL_ADB_HDR + CL_ADB_DENSE_BITMAP(A_W(s))))
+
+/* the balances of a dense state in native order and back (big-endian hosts) */
+static inline void
+adb_dense_swap(char *s)
+{
+#ifdef WORDS_BIGENDIAN
+	int64	   *v = A_VAL(s);
+
+	for (int64 i = 0; i < A_W(s); i++)
+		v[i] = (int64) pg_bswap64((uint64) v[i]);
+#endif
+}
 
 static inline int64
 adb_cents_of(Numeric num)
@@ -112,16 +201,15 @@ adb_cents_of(Numeric num)
 	return 0;					/* keep the compiler quiet */
 }
 
-static inline void
-adb_check_window(int32 from, int32 to, const AdbHeader *h)
+static pg_noinline void
+adb_window_error(int32 from, int32 to, int32 hfrom, int32 hto)
 {
-	if (h != NULL && (h->from != from || h->to != to))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("avg_daily_balance window must be the same for every row of a group"),
-				 errdetail("Got %s .. %s after %s .. %s.",
-						   value_date_str(from), value_date_str(to),
-						   value_date_str(h->from), value_date_str(h->to))));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("avg_daily_balance window must be the same for every row of a group"),
+			 errdetail("Got %s .. %s after %s .. %s.",
+					   value_date_str(from), value_date_str(to),
+					   value_date_str(hfrom), value_date_str(hto))));
 }
 
 static pg_noinline void
@@ -136,208 +224,353 @@ adb_duplicate_error(int32 day)
 
 /* the carry is the latest snapshot before the window */
 static inline void
-adb_add_carry(AdbHeader *h, int32 day, int64 cents)
+adb_add_carry(char *s, int32 day, int64 cents)
 {
-	if (h->has_carry && h->carry_day == day)
+	bool		has = (A_FLAGS(s) & CL_ADB_HAS_CARRY) != 0;
+
+	if (has && A_CDAY(s) == day)
 		adb_duplicate_error(day);
-	if (!h->has_carry || day > h->carry_day)
+	if (!has || day > A_CDAY(s))
 	{
-		h->has_carry = true;
-		h->carry_day = day;
-		h->carry_cents = cents;
+		A_FLAGS(s) |= CL_ADB_HAS_CARRY;
+		cl_put_i32(s + 16, day);
+		cl_put_i64(s + 32, cents);
 	}
 }
 
-static AdbState *
-adb_new(MemoryContext cxt, int32 from, int32 to)
+static char *
+adb_new(MemoryContext aggcxt, bool legacy, int32 from, int32 to, int32 cap)
 {
-	AdbState   *st = MemoryContextAllocZero(cxt, sizeof(AdbState));
+	char	   *s = state_alloc(aggcxt, legacy, A_SIZE(cap));
 
-	st->h.from = from;
-	st->h.to = to;
-	st->h.sorted = true;
-	return st;
+	SET_VARSIZE(s, A_SIZE(cap));
+	s[4] = CL_ADB_STATE_VERSION;
+	cl_put_i32(s + 8, from);
+	cl_put_i32(s + 12, to);
+	cl_put_i32(s + 24, cap);
+	return s;
 }
 
-PG_FUNCTION_INFO_V1(clientele_adb_trans);
+/* a copy of s with room for cap runs (a 0.1.0 internal state frees s) */
+static char *
+adb_resize(const char *s, MemoryContext aggcxt, bool legacy, int64 cap)
+{
+	char	   *r;
+
+	if (cap > CL_ADB_MAX_RUNS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many balance runs in one avg_daily_balance group"),
+				 errhint("Aggregate one account per group (GROUP BY account).")));
+	r = state_alloc(aggcxt, legacy, A_SIZE(cap));
+	memcpy(r, s, A_SIZE(A_N(s)));
+	SET_VARSIZE(r, A_SIZE(cap));
+	cl_put_i32(r + 24, (int32) cap);
+	if (legacy)
+		pfree((void *) s);
+	return r;
+}
+
+static pg_noinline void adb_duplicate_error(int32 day);
 
 /*
- * Transition: keeps the snapshots inside [from, to] as runs of consecutive
- * days (one run per account for daily data) and the latest one before from; rows after to, and rows with a NULL day or balance, are
- * ignored.
+ * The dense form of runs state s (a 0.1.0 internal state frees s): one slot
+ * per day of the window, so that snapshots in any order cost O(1).
  */
-Datum
-clientele_adb_trans(PG_FUNCTION_ARGS)
+static char *
+adb_to_dense(char *s, MemoryContext aggcxt, bool legacy)
 {
-	MemoryContext aggcxt = value_aggcontext(fcinfo, "clientele_adb_trans");
-	AdbState   *st = PG_ARGISNULL(0) ? NULL : (AdbState *) PG_GETARG_POINTER(0);
+	Size		size = CL_ADB_DENSE_SIZE(A_W(s));
+	char	   *d = state_alloc(aggcxt, legacy, size);
+	int32		n = A_N(s);
+
+	memcpy(d, s, CL_ADB_HDR);
+	SET_VARSIZE(d, size);
+	A_FLAGS(d) |= CL_ADB_DENSE;
+	cl_put_i32(d + 20, 0);
+	cl_put_i32(d + 24, 0);
+	adb_runs_swap(s, n);
+	for (int32 i = 0; i < n; i++)
+		if (cl_adb_dense_put_run(A_BM(d), A_VAL(d), A_FROM(d), &A_RUNS(s)[i]))
+			adb_duplicate_error(A_RUNS(s)[i].first);
+	adb_runs_swap(s, n);
+	adb_dense_swap(d);
+	if (legacy)
+		pfree(s);
+	return d;
+}
+
+/* a runs-form copy of s (capacity = n), in CurrentMemoryContext */
+static char *
+adb_runs_copy(const char *s)
+{
+	char	   *r;
+	ClSeg	   *runs;
+	size_t		n;
+
+	if (!(A_FLAGS(s) & CL_ADB_DENSE))
+	{
+		r = palloc(A_SIZE(A_N(s)));
+		memcpy(r, s, A_SIZE(A_N(s)));
+		SET_VARSIZE(r, A_SIZE(A_N(s)));
+		cl_put_i32(r + 24, A_N(s));
+		return r;
+	}
+	runs = palloc_extended(sizeof(ClSeg) * (Size) A_W(s), MCXT_ALLOC_HUGE);
+#ifdef WORDS_BIGENDIAN
+	{
+		char	   *c = palloc(VARSIZE(s));
+
+		memcpy(c, s, VARSIZE(s));
+		adb_dense_swap(c);
+		s = c;
+	}
+#endif
+	n = cl_adb_dense_runs(A_BM(s), A_VAL(s), A_FROM(s), (int32) A_W(s), runs);
+	r = palloc0(A_SIZE(n));
+	memcpy(r, s, CL_ADB_HDR);
+	SET_VARSIZE(r, A_SIZE(n));
+	A_FLAGS(r) &= ~CL_ADB_DENSE;
+	cl_put_i32(r + 20, (int32) n);
+	cl_put_i32(r + 24, (int32) n);
+	memcpy(A_RUNS(r), runs, sizeof(ClSeg) * n);
+	adb_runs_swap(r, (int32) n);
+	pfree(runs);
+	return r;
+}
+
+/* adds the days of dense state b to dense state a */
+static void
+adb_dense_merge(char *a, const char *b)
+{
+	unsigned char *ba = A_BM(a);
+	const unsigned char *bb = A_BM((char *) b);
+	int64	   *va = A_VAL(a);
+	const int64 *vb = A_VAL((char *) b);
+	Size		nb = CL_ADB_DENSE_BITMAP(A_W(a));
+
+	for (Size i = 0; i < nb; i++)
+	{
+		if (bb[i] == 0)
+			continue;
+		if (ba[i] & bb[i])
+			adb_duplicate_error(A_FROM(a) + (int32) (8 * i) + __builtin_ctz(ba[i] & bb[i]));
+		ba[i] |= bb[i];
+		for (int j = 0; j < 8; j++)
+			if (bb[i] & (1 << j))
+				va[8 * i + j] = vb[8 * i + j];	/* both little-endian */
+	}
+}
+
+static void
+adb_check_new_window(DateADT from, DateADT to)
+{
+	cl_check_finite_date(from, "avg_daily_balance from date");
+	cl_check_finite_date(to, "avg_daily_balance to date");
+	if (from > to)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("avg_daily_balance from date %s is after to date %s",
+						value_date_str(from), value_date_str(to))));
+}
+
+/*
+ * Transition: keeps the snapshots inside [from, to] as sorted runs of
+ * consecutive days (one run per account for daily data, whatever the row
+ * order) and the latest one before from; rows after to, and rows with a NULL
+ * day or balance, are ignored.
+ */
+static Datum
+adb_trans_common(FunctionCallInfo fcinfo, bool legacy)
+{
+	MemoryContext aggcxt = cl_agg_context(fcinfo);
+	char	   *s = PG_ARGISNULL(0) ? NULL : state_arg(fcinfo, 0);
 	DateADT		from;
 	DateADT		to;
 	DateADT		day;
 	int64		cents;
+	size_t		n;
 
 	CL_ARG_NOT_NULL(3, "avg_daily_balance from date");
 	CL_ARG_NOT_NULL(4, "avg_daily_balance to date");
 	from = PG_GETARG_DATEADT(3);
 	to = PG_GETARG_DATEADT(4);
-	if (st == NULL)
+	if (s == NULL)
 	{
-		cl_check_finite_date(from, "avg_daily_balance from date");
-		cl_check_finite_date(to, "avg_daily_balance to date");
-		if (from > to)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("avg_daily_balance from date %s is after to date %s",
-							value_date_str(from), value_date_str(to))));
-		st = adb_new(aggcxt, from, to);
+		adb_check_new_window(from, to);
+		s = adb_new(aggcxt, legacy, from, to, (int32) ((64 - CL_ADB_HDR) / CL_ADB_RUN));
 	}
-	else
-		adb_check_window(from, to, &st->h);
+	else if (unlikely(from != A_FROM(s) || to != A_TO(s)))
+		adb_window_error(from, to, A_FROM(s), A_TO(s));
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_POINTER(st);
+		PG_RETURN_POINTER(s);
 	day = PG_GETARG_DATEADT(1);
 	cl_check_finite_date(day, "avg_daily_balance day");
 	cents = adb_cents_of((Numeric) PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(2)));
 	if (day > to)
-		PG_RETURN_POINTER(st);
+		PG_RETURN_POINTER(s);
 	if (day < from)
 	{
-		adb_add_carry(&st->h, day, cents);
-		PG_RETURN_POINTER(st);
+		adb_add_carry(s, day, cents);
+		PG_RETURN_POINTER(s);
 	}
-	/* daily data: the snapshot of the next day extends the current run */
-	if (st->h.n > 0 && cl_seg_extend(&st->segs[st->h.n - 1], day, cents))
-		PG_RETURN_POINTER(st);
-	if (st->h.n >= st->cap)
-		st->segs = value_grow(st->segs, sizeof(ClSeg), &st->cap, st->h.n + 1, aggcxt);
-	if (st->h.n > 0 && day <= st->segs[st->h.n - 1].last)
-		st->h.sorted = false;
-	st->segs[st->h.n++] = cl_seg_one(day, cents);
-	PG_RETURN_POINTER(st);
+	if (!(A_FLAGS(s) & CL_ADB_DENSE))
+	{
+		n = (size_t) A_N(s);
+		adb_runs_swap(s, (int32) n);
+		for (;;)
+		{
+			ClSegStatus st = cl_seg_insert(A_RUNS(s), &n, (size_t) A_CAP(s), day, cents);
+			Size		grown;
+
+			if (likely(st == CL_SEG_OK))
+				break;
+			if (st == CL_SEG_DUPLICATE)
+				adb_duplicate_error(day);
+			/* full: double the allocation, or go dense when that is as small */
+			adb_runs_swap(s, (int32) n);
+			grown = state_pow2(A_SIZE(A_CAP(s))) * 2;
+			if (CL_ADB_DENSE_SIZE(A_W(s)) <= 2 * grown)
+			{
+				s = adb_to_dense(s, aggcxt, legacy);
+				goto dense;
+			}
+			s = adb_resize(s, aggcxt, legacy, ((int64) grown - CL_ADB_HDR) / CL_ADB_RUN);
+			adb_runs_swap(s, (int32) n);
+		}
+		cl_put_i32(s + 20, (int32) n);
+		adb_runs_swap(s, (int32) n);
+		PG_RETURN_POINTER(s);
+	}
+dense:
+	{
+		int64		k = (int64) day - from;
+		unsigned char *bm = A_BM(s);
+
+		if (bm[k >> 3] & (1 << (k & 7)))
+			adb_duplicate_error(day);
+		bm[k >> 3] |= (unsigned char) (1 << (k & 7));
+		cl_put_i64(&A_VAL(s)[k], cents);
+	}
+	PG_RETURN_POINTER(s);
+}
+
+/* a private copy of a state (4-byte header, capacity = n) */
+static char *
+adb_copy(const char *b, MemoryContext aggcxt, bool legacy)
+{
+	Size		size = (A_FLAGS(b) & CL_ADB_DENSE) ? VARSIZE(b) : A_SIZE(A_N(b));
+	char	   *r = state_alloc(aggcxt, legacy, size);
+
+	memcpy(r, b, size);
+	SET_VARSIZE(r, size);
+	if (!(A_FLAGS(b) & CL_ADB_DENSE))
+		cl_put_i32(r + 24, A_N(b));
+	return r;
 }
 
 /*
- * Merges the runs of b into a (a in the aggregate context): both lists are
- * brought into day order and merged, joining runs that meet, so daily data
- * split across parallel workers combines back into one run per account.
+ * Combine: the union of the runs of a and b, merged in day order and joined
+ * where they meet, so daily data split across parallel workers or Citus
+ * shards combines back into one run per account.
  */
-static void
-adb_merge(AdbState *a, AdbState *b, MemoryContext cxt)
+static Datum
+adb_combine_common(FunctionCallInfo fcinfo, bool legacy)
 {
-	ClSeg	   *out;
-	int64		total;
+	MemoryContext aggcxt = cl_agg_context(fcinfo);
+	char	   *a;
+	const char *b;
+	char	   *r;
+	int32		na,
+				nb;
+	size_t		n,
+				dup;
 
-	adb_check_window(b->h.from, b->h.to, &a->h);
-	if (b->h.has_carry)
-		adb_add_carry(&a->h, b->h.carry_day, b->h.carry_cents);
-	if (b->h.n == 0)
-		return;
-	if (!a->h.sorted)
-		cl_seg_sort(a->segs, (size_t) a->h.n);
-	if (!b->h.sorted)
-		cl_seg_sort(b->segs, (size_t) b->h.n);
-	total = a->h.n + b->h.n;
-	if ((Size) total * sizeof(ClSeg) > MaxAllocHugeSize)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many rows in one aggregate group")));
-	out = MemoryContextAllocHuge(cxt, (Size) total * sizeof(ClSeg));
-	a->h.n = (int64) cl_seg_merge(a->segs, (size_t) a->h.n, b->segs, (size_t) b->h.n, out);
-	if (a->segs != NULL)
-		pfree(a->segs);
-	a->segs = out;
-	a->cap = total;
-	a->h.sorted = true;
-}
-
-PG_FUNCTION_INFO_V1(clientele_adb_combine);
-
-Datum
-clientele_adb_combine(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcxt = value_aggcontext(fcinfo, "clientele_adb_combine");
-	AdbState   *a = PG_ARGISNULL(0) ? NULL : (AdbState *) PG_GETARG_POINTER(0);
-	AdbState   *b = PG_ARGISNULL(1) ? NULL : (AdbState *) PG_GETARG_POINTER(1);
-
-	if (b == NULL)
-		PG_RETURN_POINTER(a);
-	if (a == NULL)
-		a = adb_new(aggcxt, b->h.from, b->h.to);
-	adb_merge(a, b, aggcxt);
-	PG_RETURN_POINTER(a);
-}
-
-PG_FUNCTION_INFO_V1(clientele_adb_serial);
-
-/* header, then the runs in the compact form of cl_seg_pack() */
-Datum
-clientele_adb_serial(PG_FUNCTION_ARGS)
-{
-	AdbState   *st = (AdbState *) PG_GETARG_POINTER(0);
-	Size		maxbody = sizeof(AdbHeader) + st->h.n * sizeof(ClSeg);
-	Size		body;
-	bytea	   *out;
-
-	if (maxbody > MaxAllocSize - VARHDRSZ)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("avg_daily_balance state is too large to pass between parallel workers")));
-	out = palloc(VARHDRSZ + maxbody);
-	memcpy(VARDATA(out), &st->h, sizeof(AdbHeader));
-	body = sizeof(AdbHeader) +
-		cl_seg_pack(st->segs, (size_t) st->h.n, (unsigned char *) VARDATA(out) + sizeof(AdbHeader));
-	SET_VARSIZE(out, VARHDRSZ + body);
-	PG_RETURN_BYTEA_P(out);
-}
-
-PG_FUNCTION_INFO_V1(clientele_adb_deserial);
-
-Datum
-clientele_adb_deserial(PG_FUNCTION_ARGS)
-{
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	Size		len = VARSIZE_ANY_EXHDR(in);
-	AdbState   *st;
-
-	value_aggcontext(fcinfo, "clientele_adb_deserial");
-	st = palloc0(sizeof(AdbState));
-	if (len < sizeof(AdbHeader))
-		elog(ERROR, "avg_daily_balance state of %zu bytes is too short", len);
-	memcpy(&st->h, VARDATA_ANY(in), sizeof(AdbHeader));
-	/* each run takes 16 or 24 bytes */
-	if (st->h.n < 0 || (Size) st->h.n > (len - sizeof(AdbHeader)) / 16)
-		elog(ERROR, "avg_daily_balance state of %zu bytes cannot hold " INT64_FORMAT " runs",
-			 len, st->h.n);
-	st->cap = st->h.n;
-	if (st->h.n > 0)
+	if (PG_ARGISNULL(1))
 	{
-		st->segs = palloc_extended(st->h.n * sizeof(ClSeg), MCXT_ALLOC_HUGE);
-		if (!cl_seg_unpack((const unsigned char *) VARDATA_ANY(in) + sizeof(AdbHeader),
-						   len - sizeof(AdbHeader), st->segs, (size_t) st->h.n))
-			elog(ERROR, "avg_daily_balance state of %zu bytes does not hold " INT64_FORMAT " runs",
-				 len, st->h.n);
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	PG_RETURN_POINTER(st);
-}
+	b = state_arg_ro(fcinfo, 1);
+	if (PG_ARGISNULL(0))
+		PG_RETURN_POINTER(adb_copy(b, aggcxt, legacy));
+	a = state_arg(fcinfo, 0);
+	if (A_FROM(a) != A_FROM(b) || A_TO(a) != A_TO(b))
+		adb_window_error(A_FROM(b), A_TO(b), A_FROM(a), A_TO(a));
+	if (A_FLAGS(b) & CL_ADB_HAS_CARRY)
+		adb_add_carry(a, A_CDAY(b), A_CCENTS(b));
+	if ((A_FLAGS(a) | A_FLAGS(b)) & CL_ADB_DENSE)
+	{
+		/* one of them is dense: the union in the dense form */
+		if (!(A_FLAGS(a) & CL_ADB_DENSE))
+			a = adb_to_dense(a, aggcxt, legacy);
+		if (!(A_FLAGS(b) & CL_ADB_DENSE))
+			b = adb_to_dense(adb_copy(b, CurrentMemoryContext, false), CurrentMemoryContext, false);
+		adb_dense_merge(a, b);
+		PG_RETURN_POINTER(a);
+	}
+	na = A_N(a);
+	nb = A_N(b);
+	if (nb == 0)
+		PG_RETURN_POINTER(a);
+	if ((int64) na + nb > CL_ADB_MAX_RUNS)
+		(void) adb_resize(a, aggcxt, false, (int64) na + nb);	/* the limit error */
+	r = state_alloc(aggcxt, legacy, A_SIZE(na + nb));
+	memcpy(r, a, CL_ADB_HDR);
+	SET_VARSIZE(r, A_SIZE(na + nb));
+	cl_put_i32(r + 24, na + nb);
+#ifdef WORDS_BIGENDIAN
+	{
+		char	   *bc = adb_copy(b, aggcxt, false);
 
-PG_FUNCTION_INFO_V1(clientele_adb_final);
+		adb_runs_swap(a, na);
+		adb_runs_swap(bc, nb);
+		n = cl_seg_merge(A_RUNS(a), na, A_RUNS(bc), nb, A_RUNS(r));
+		adb_runs_swap(a, na);
+	}
+#else
+	n = cl_seg_merge(A_RUNS(a), (size_t) na, (const ClSeg *) (b + CL_ADB_HDR), (size_t) nb, A_RUNS(r));
+#endif
+	dup = cl_seg_overlap(A_RUNS(r), n);
+	if (dup > 0)
+		adb_duplicate_error(A_RUNS(r)[dup].first);
+	cl_put_i32(r + 20, (int32) n);
+	adb_runs_swap(r, (int32) n);
+	if (legacy)
+		pfree(a);
+	PG_RETURN_POINTER(r);
+}
 
 /* The average rounded half away from zero to the cent, as numeric(…, 2). */
-Datum
-clientele_adb_final(PG_FUNCTION_ARGS)
+static Datum
+adb_final_common(FunctionCallInfo fcinfo)
 {
-	AdbState   *st = PG_ARGISNULL(0) ? NULL : (AdbState *) PG_GETARG_POINTER(0);
+	const char *s;
 	int64		cents = 0;
 	int32		dup = 0;
 	char		buf[64];
 	uint64		mag;
+	ClSeg	   *runs;
 
-	if (st == NULL)
+	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	switch (cl_adb_compute(st->segs, (size_t) st->h.n, st->h.sorted,
-						   st->h.has_carry, st->h.carry_cents,
-						   st->h.from, st->h.to, &cents, &dup))
+	s = state_arg_ro(fcinfo, 0);
+	if (A_FLAGS(s) & CL_ADB_DENSE)
+		s = adb_runs_copy(s);
+#ifdef WORDS_BIGENDIAN
+	{
+		char	   *c = adb_copy(s, CurrentMemoryContext, false);
+
+		adb_runs_swap(c, A_N(c));
+		s = c;
+	}
+#endif
+	runs = (ClSeg *) A_RUNS(s);
+	switch (cl_adb_compute(runs, (size_t) A_N(s), 1,
+						   (A_FLAGS(s) & CL_ADB_HAS_CARRY) != 0, A_CCENTS(s),
+						   A_FROM(s), A_TO(s), &cents, &dup))
 	{
 		case CL_ADB_OK:
 			break;
@@ -348,8 +581,6 @@ clientele_adb_final(PG_FUNCTION_ARGS)
 			/* the average lies between the smallest and largest balance */
 			elog(ERROR, "avg_daily_balance average out of range");
 	}
-	/* sorting in place keeps the multiset: later calls see the same state */
-	st->h.sorted = true;
 	mag = cents < 0 ? (uint64) (-(cents + 1)) + 1 : (uint64) cents;
 	snprintf(buf, sizeof(buf), "%s" UINT64_FORMAT ".%02d", cents < 0 ? "-" : "",
 			 mag / 100, (int) (mag % 100));
@@ -357,187 +588,561 @@ clientele_adb_final(PG_FUNCTION_ARGS)
 										ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
 }
 
+/* the binary form as a bytea: the state's bytes with capacity = n */
+static bytea *
+adb_to_wire(const char *s)
+{
+	return (bytea *) adb_runs_copy(s);
+}
+
+/* a state from a binary form, every invariant checked */
+static char *
+adb_from_wire(const char *buf, Size len, MemoryContext cxt, bool text)
+{
+	ClAdbHeader h;
+	const char *err = cl_adb_state_decode((const unsigned char *) buf, len, &h, NULL);
+	char	   *s;
+
+	if (err != NULL)
+		bad_state(ADB_TYPNAME, err, text);
+	s = MemoryContextAlloc(cxt, len + VARHDRSZ);
+	memcpy(s + VARHDRSZ, buf, len);
+	SET_VARSIZE(s, len + VARHDRSZ);
+	return s;
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_state_trans);
+Datum
+clientele_adb_state_trans(PG_FUNCTION_ARGS)
+{
+	return adb_trans_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_state_combine);
+Datum
+clientele_adb_state_combine(PG_FUNCTION_ARGS)
+{
+	return adb_combine_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_state_final);
+Datum
+clientele_adb_state_final(PG_FUNCTION_ARGS)
+{
+	return adb_final_common(fcinfo);
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_state_send);
+Datum
+clientele_adb_state_send(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(adb_to_wire(state_arg_ro(fcinfo, 0)));
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_state_recv);
+Datum
+clientele_adb_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	char	   *s = adb_from_wire(buf->data + buf->cursor, buf->len - buf->cursor,
+								  CurrentMemoryContext, false);
+
+	buf->cursor = buf->len;
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_state_out);
+Datum
+clientele_adb_state_out(PG_FUNCTION_ARGS)
+{
+	bytea	   *w = adb_to_wire(state_arg_ro(fcinfo, 0));
+
+	PG_RETURN_CSTRING(cl_hex_text(ADB_PREFIX, (const unsigned char *) VARDATA(w), VARSIZE(w) - VARHDRSZ));
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_state_in);
+Datum
+clientele_adb_state_in(PG_FUNCTION_ARGS)
+{
+	size_t		n;
+	char	   *b = cl_hex_parse(PG_GETARG_CSTRING(0), ADB_PREFIX, ADB_TYPNAME, &n);
+
+	PG_RETURN_POINTER(adb_from_wire(b, n, CurrentMemoryContext, true));
+}
+
+/* the 0.1.0 symbols: the same aggregate over an internal state */
+PG_FUNCTION_INFO_V1(clientele_adb_trans);
+Datum
+clientele_adb_trans(PG_FUNCTION_ARGS)
+{
+	return adb_trans_common(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_combine);
+Datum
+clientele_adb_combine(PG_FUNCTION_ARGS)
+{
+	return adb_combine_common(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_final);
+Datum
+clientele_adb_final(PG_FUNCTION_ARGS)
+{
+	return adb_final_common(fcinfo);
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_serial);
+Datum
+clientele_adb_serial(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(adb_to_wire((const char *) PG_GETARG_POINTER(0)));
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_deserial);
+Datum
+clientele_adb_deserial(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = cl_agg_context(fcinfo);
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+
+	PG_RETURN_POINTER(adb_from_wire(VARDATA_ANY(in), VARSIZE_ANY_EXHDR(in), aggcxt, false));
+}
+
 /* ----------------------------------------------------------------------
  * gini(value float8), top_share(value float8, fraction float8)
+ * states: clientele.gini_state, clientele.top_share_state (value_core.h)
  * ---------------------------------------------------------------------- */
 
-typedef struct ConcHeader
-{
-	int64		n;
-	double		fraction;		/* top_share only */
-	bool		has_fraction;
-} ConcHeader;
+#define GINI_TYPNAME "clientele.gini_state"
+#define GINI_PREFIX "clgini1:"
+#define TOP_TYPNAME "clientele.top_share_state"
+#define TOP_PREFIX "cltop1:"
 
-typedef struct ConcState
-{
-	ConcHeader	h;
-	int64		cap;
-	double	   *v;
-} ConcState;
+#define C_FLAGS(s) (*(uint8 *) ((s) + 5))
+#define C_N(s) cl_get_i64((s) + 8)
+#define C_CAP(s) cl_get_i64((s) + 16)
+#define C_SORTED(s) cl_get_i64((s) + 24)
+#define C_ROWS(s) cl_get_i64((s) + 32)
+#define C_FRACTION(s) cl_get_f8((s) + 40)
+#define C_PTS(s) ((ClValCount *) ((s) + CL_CONC_HDR))
+#define C_SIZE(cap) ((Size) CL_CONC_HDR + (Size) (cap) * CL_CONC_POINT)
+
+StaticAssertDecl(sizeof(ClValCount) == CL_CONC_POINT, "ClValCount must be 16 bytes");
 
 static inline void
-conc_check_fraction(ConcHeader *h, double f)
+conc_pts_swap(char *s, int64 n)
 {
-	if (h->has_fraction)
+#ifdef WORDS_BIGENDIAN
+	for (int64 i = 0; i < n; i++)
 	{
-		if (h->fraction != f)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("top_share fraction must be the same for every row of a group"),
-					 errdetail("Got %g after %g.", f, h->fraction)));
-		return;
+		ClValCount *p = &C_PTS(s)[i];
+		uint64		u;
+
+		memcpy(&u, &p->v, 8);
+		u = pg_bswap64(u);
+		memcpy(&p->v, &u, 8);
+		p->count = (int64) pg_bswap64((uint64) p->count);
 	}
+#endif
+}
+
+static char *
+conc_new(MemoryContext aggcxt, bool legacy, bool has_fraction, double fraction)
+{
+	Size		size = 256;
+	char	   *s = state_alloc(aggcxt, legacy, size);
+
+	SET_VARSIZE(s, size);
+	s[4] = CL_CONC_STATE_VERSION;
+	C_FLAGS(s) = has_fraction ? CL_CONC_HAS_FRACTION : 0;
+	cl_put_i64(s + 16, (int64) ((size - CL_CONC_HDR) / CL_CONC_POINT));
+	cl_put_f8(s + 40, has_fraction ? fraction : 0.0);
+	return s;
+}
+
+/* a copy of s with room for cap points (a 0.1.0 internal state frees s) */
+static char *
+conc_resize(const char *s, MemoryContext aggcxt, bool legacy, int64 cap)
+{
+	char	   *r;
+
+	if (cap > CL_CONC_MAX_POINTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct values for gini or top_share"),
+				 errdetail("The state holds at most " INT64_FORMAT " distinct values (1 GB).",
+						   (int64) CL_CONC_MAX_POINTS),
+				 errhint("Round the values.")));
+	r = state_alloc(aggcxt, legacy, C_SIZE(cap));
+	memcpy(r, s, C_SIZE(C_N(s)));
+	SET_VARSIZE(r, C_SIZE(cap));
+	cl_put_i64(r + 16, cap);
+	if (legacy)
+		pfree((void *) s);
+	return r;
+}
+
+/* sorts the unsorted tail of s into its sorted prefix, in place */
+static void
+conc_compact(char *s)
+{
+	int64		n = C_N(s),
+				sorted = C_SORTED(s);
+	ClValCount *scratch;
+
+	if (sorted >= n)
+		return;
+	scratch = palloc_extended((Size) (n - sorted) * CL_CONC_POINT, MCXT_ALLOC_HUGE);
+	conc_pts_swap(s, n);
+	n = (int64) cl_vc_compact(C_PTS(s), (size_t) sorted, (size_t) n, scratch);
+	conc_pts_swap(s, n);
+	pfree(scratch);
+	cl_put_i64(s + 8, n);
+	cl_put_i64(s + 24, n);
+}
+
+static pg_noinline void
+conc_fraction_error(double f, double had)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("top_share fraction must be the same for every row of a group"),
+			 errdetail("Got %g after %g.", f, had)));
+}
+
+static double
+conc_check_fraction(double f)
+{
 	cl_check_finite(f, "top_share fraction");
 	if (f < 0 || f > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("top_share fraction must lie between 0 and 1, got %g", f)));
-	h->fraction = f;
-	h->has_fraction = true;
+	return f;
 }
 
-static inline ConcState *
-conc_add(FunctionCallInfo fcinfo, const char *fname)
+static pg_noinline void
+conc_rows_error(void)
 {
-	MemoryContext aggcxt = value_aggcontext(fcinfo, fname);
-	ConcState  *st = PG_ARGISNULL(0) ? NULL : (ConcState *) PG_GETARG_POINTER(0);
-	double		x;
-
-	if (st == NULL)
-		st = MemoryContextAllocZero(aggcxt, sizeof(ConcState));
-	if (PG_ARGISNULL(1))
-		return st;
-	x = cl_check_finite(PG_GETARG_FLOAT8(1), "value");
-	if (st->h.n >= st->cap)
-		st->v = value_grow(st->v, sizeof(double), &st->cap, st->h.n + 1, aggcxt);
-	st->v[st->h.n++] = x;
-	return st;
-}
-
-PG_FUNCTION_INFO_V1(clientele_gini_trans);
-
-Datum
-clientele_gini_trans(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_POINTER(conc_add(fcinfo, "clientele_gini_trans"));
-}
-
-PG_FUNCTION_INFO_V1(clientele_top_share_trans);
-
-Datum
-clientele_top_share_trans(PG_FUNCTION_ARGS)
-{
-	ConcState  *st;
-
-	CL_ARG_NOT_NULL(2, "top_share fraction");
-	st = conc_add(fcinfo, "clientele_top_share_trans");
-	conc_check_fraction(&st->h, PG_GETARG_FLOAT8(2));
-	PG_RETURN_POINTER(st);
-}
-
-PG_FUNCTION_INFO_V1(clientele_conc_combine);
-
-Datum
-clientele_conc_combine(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcxt = value_aggcontext(fcinfo, "clientele_conc_combine");
-	ConcState  *a = PG_ARGISNULL(0) ? NULL : (ConcState *) PG_GETARG_POINTER(0);
-	ConcState  *b = PG_ARGISNULL(1) ? NULL : (ConcState *) PG_GETARG_POINTER(1);
-
-	if (b == NULL)
-		PG_RETURN_POINTER(a);
-	if (a == NULL)
-		a = MemoryContextAllocZero(aggcxt, sizeof(ConcState));
-	if (b->h.has_fraction)
-		conc_check_fraction(&a->h, b->h.fraction);
-	if (b->h.n > 0)
-	{
-		if (a->h.n + b->h.n > a->cap)
-			a->v = value_grow(a->v, sizeof(double), &a->cap, a->h.n + b->h.n, aggcxt);
-		memcpy(a->v + a->h.n, b->v, b->h.n * sizeof(double));
-		a->h.n += b->h.n;
-	}
-	PG_RETURN_POINTER(a);
-}
-
-PG_FUNCTION_INFO_V1(clientele_conc_serial);
-
-Datum
-clientele_conc_serial(PG_FUNCTION_ARGS)
-{
-	ConcState  *st = (ConcState *) PG_GETARG_POINTER(0);
-	Size		body = sizeof(ConcHeader) + st->h.n * sizeof(double);
-	bytea	   *out;
-
-	if (body > MaxAllocSize - VARHDRSZ)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("gini/top_share state is too large to pass between parallel workers")));
-	out = palloc(VARHDRSZ + body);
-	SET_VARSIZE(out, VARHDRSZ + body);
-	memcpy(VARDATA(out), &st->h, sizeof(ConcHeader));
-	if (st->h.n > 0)
-		memcpy(VARDATA(out) + sizeof(ConcHeader), st->v, st->h.n * sizeof(double));
-	PG_RETURN_BYTEA_P(out);
-}
-
-PG_FUNCTION_INFO_V1(clientele_conc_deserial);
-
-Datum
-clientele_conc_deserial(PG_FUNCTION_ARGS)
-{
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	Size		len = VARSIZE_ANY_EXHDR(in);
-	ConcState  *st;
-
-	value_aggcontext(fcinfo, "clientele_conc_deserial");
-	st = palloc0(sizeof(ConcState));
-	if (len < sizeof(ConcHeader))
-		elog(ERROR, "gini/top_share state of %zu bytes is too short", len);
-	memcpy(&st->h, VARDATA_ANY(in), sizeof(ConcHeader));
-	if (st->h.n < 0 || (len - sizeof(ConcHeader)) % sizeof(double) != 0 ||
-		(Size) st->h.n != (len - sizeof(ConcHeader)) / sizeof(double))
-		elog(ERROR, "gini/top_share state of %zu bytes does not hold " INT64_FORMAT " values",
-			 len, st->h.n);
-	st->cap = st->h.n;
-	if (st->h.n > 0)
-	{
-		st->v = palloc_extended(st->h.n * sizeof(double), MCXT_ALLOC_HUGE);
-		memcpy(st->v, VARDATA_ANY(in) + sizeof(ConcHeader), st->h.n * sizeof(double));
-	}
-	PG_RETURN_POINTER(st);
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("too many rows in one gini or top_share group")));
 }
 
 /*
- * Final functions sort the stored values in place: that keeps the multiset,
- * so a later transition or final call (window aggregation) sees the same
- * state.  No values, or a total <= 0 with some value non-zero, give NULL.
+ * Transition: appends the value (a repeat of the last sorted value only adds
+ * to its count); when the buffer is full the appended values are sorted and
+ * merged into the sorted distinct values, and the buffer doubles unless that
+ * freed half of it.
  */
-PG_FUNCTION_INFO_V1(clientele_gini_final);
+static Datum
+conc_trans_common(FunctionCallInfo fcinfo, bool legacy, bool has_fraction)
+{
+	MemoryContext aggcxt = cl_agg_context(fcinfo);
+	char	   *s = PG_ARGISNULL(0) ? NULL : state_arg(fcinfo, 0);
+	double		x;
+	int64		n,
+				sorted,
+				rows;
+	ClValCount *last;
 
+	if (has_fraction)
+	{
+		double		f;
+
+		CL_ARG_NOT_NULL(2, "top_share fraction");
+		f = PG_GETARG_FLOAT8(2);
+		if (s == NULL)
+			s = conc_new(aggcxt, legacy, true, conc_check_fraction(f));
+		else if (f != C_FRACTION(s))
+			conc_fraction_error(f, C_FRACTION(s));
+	}
+	else if (s == NULL)
+		s = conc_new(aggcxt, legacy, false, 0);
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(s);
+	x = cl_check_finite(PG_GETARG_FLOAT8(1), "value");
+	if (x == 0)
+		x = 0;					/* -0 is 0 */
+	if (pg_add_s64_overflow(C_ROWS(s), 1, &rows))
+		conc_rows_error();
+	cl_put_i64(s + 32, rows);
+	n = C_N(s);
+	sorted = C_SORTED(s);
+	if (sorted == n && n > 0)
+	{
+		/* sorted so far: a repeat of the largest value, or a new largest */
+		last = (ClValCount *) (s + CL_CONC_HDR + (Size) (n - 1) * CL_CONC_POINT);
+		if (cl_get_f8(&last->v) == x)
+		{
+			cl_put_i64(&last->count, cl_get_i64(&last->count) + 1);
+			PG_RETURN_POINTER(s);
+		}
+	}
+	if (n == C_CAP(s))
+	{
+		conc_compact(s);
+		n = C_N(s);
+		sorted = n;
+		if (n > C_CAP(s) / 2)
+			s = conc_resize(s, aggcxt, legacy,
+							((int64) state_pow2(C_SIZE(C_CAP(s))) * 2 - CL_CONC_HDR) / CL_CONC_POINT);
+	}
+	cl_put_f8(s + CL_CONC_HDR + (Size) n * CL_CONC_POINT, x);
+	cl_put_i64(s + CL_CONC_HDR + (Size) n * CL_CONC_POINT + 8, 1);
+	if (sorted == n && (n == 0 || x > cl_get_f8(s + CL_CONC_HDR + (Size) (n - 1) * CL_CONC_POINT)))
+		cl_put_i64(s + 24, n + 1);
+	cl_put_i64(s + 8, n + 1);
+	PG_RETURN_POINTER(s);
+}
+
+/* a private copy of a state (4-byte header, capacity = n) */
+static char *
+conc_copy(const char *b, MemoryContext aggcxt, bool legacy)
+{
+	char	   *r = state_alloc(aggcxt, legacy, C_SIZE(C_N(b)));
+
+	memcpy(r, b, C_SIZE(C_N(b)));
+	SET_VARSIZE(r, C_SIZE(C_N(b)));
+	cl_put_i64(r + 16, C_N(b));
+	return r;
+}
+
+/* Combine: the union of the values, counts added (exact). */
+static Datum
+conc_combine_common(FunctionCallInfo fcinfo, bool legacy)
+{
+	MemoryContext aggcxt = cl_agg_context(fcinfo);
+	char	   *a;
+	const char *b;
+	int64		na,
+				nb,
+				rows;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	b = state_arg_ro(fcinfo, 1);
+	if (PG_ARGISNULL(0))
+		PG_RETURN_POINTER(conc_copy(b, aggcxt, legacy));
+	a = state_arg(fcinfo, 0);
+	if ((C_FLAGS(a) & CL_CONC_HAS_FRACTION) != (C_FLAGS(b) & CL_CONC_HAS_FRACTION))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine a gini state with a top_share state")));
+	if (C_FRACTION(a) != C_FRACTION(b))
+		conc_fraction_error(C_FRACTION(b), C_FRACTION(a));
+	if (pg_add_s64_overflow(C_ROWS(a), C_ROWS(b), &rows))
+		conc_rows_error();
+	na = C_N(a);
+	nb = C_N(b);
+	if (nb == 0)
+		PG_RETURN_POINTER(a);
+	if (na + nb > C_CAP(a))
+	{
+		conc_compact(a);
+		na = C_N(a);
+		if (na + nb > C_CAP(a))
+			a = conc_resize(a, aggcxt, legacy,
+							((int64) state_pow2(C_SIZE(na + nb)) - CL_CONC_HDR) / CL_CONC_POINT);
+	}
+	/* b's points after a's (same byte order), then one compaction */
+	memcpy(a + CL_CONC_HDR + (Size) na * CL_CONC_POINT, b + CL_CONC_HDR, (Size) nb * CL_CONC_POINT);
+	cl_put_i64(a + 8, na + nb);
+	cl_put_i64(a + 32, rows);
+	conc_compact(a);
+	PG_RETURN_POINTER(a);
+}
+
+/*
+ * Final functions sort the appended values into the state in place: that
+ * keeps the multiset, so a later transition or final call (window
+ * aggregation) sees the same state.  No values, or a total <= 0 with some
+ * value non-zero, give NULL.
+ */
+static Datum
+conc_final_common(FunctionCallInfo fcinfo, bool top)
+{
+	char	   *s;
+	double		r;
+	ClConcStatus st;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = state_arg(fcinfo, 0);
+	conc_compact(s);
+	conc_pts_swap(s, C_N(s));
+	if (top)
+		st = cl_top_share_counts(C_PTS(s), (size_t) C_N(s), C_ROWS(s), C_FRACTION(s), &r);
+	else
+		st = cl_gini_counts(C_PTS(s), (size_t) C_N(s), C_ROWS(s), &r);
+	conc_pts_swap(s, C_N(s));
+	if (st != CL_CONC_OK)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(r);
+}
+
+/* the binary form as a bytea: sorted, distinct, capacity = n */
+static bytea *
+conc_to_wire(const char *s)
+{
+	char	   *w = conc_copy(s, CurrentMemoryContext, false);
+
+	conc_compact(w);
+	cl_put_i64(w + 16, C_N(w));
+	SET_VARSIZE(w, C_SIZE(C_N(w)));
+	return (bytea *) w;
+}
+
+static char *
+conc_from_wire(const char *buf, Size len, bool top, MemoryContext cxt, bool text)
+{
+	ClConcHeader h;
+	const char *err = cl_conc_state_decode((const unsigned char *) buf, len, top, &h, NULL);
+	char	   *s;
+
+	if (err != NULL)
+		bad_state(top ? TOP_TYPNAME : GINI_TYPNAME, err, text);
+	s = MemoryContextAlloc(cxt, len + VARHDRSZ);
+	memcpy(s + VARHDRSZ, buf, len);
+	SET_VARSIZE(s, len + VARHDRSZ);
+	return s;
+}
+
+/* the four I/O functions of gini_state (X = gini) and top_share_state (X = top_share) */
+#define CONC_IO_FUNCTIONS(X, TOP, PREFIX, TYPNAME) \
+PG_FUNCTION_INFO_V1(clientele_##X##_state_send); \
+Datum \
+clientele_##X##_state_send(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_BYTEA_P(conc_to_wire(state_arg_ro(fcinfo, 0))); \
+} \
+PG_FUNCTION_INFO_V1(clientele_##X##_state_recv); \
+Datum \
+clientele_##X##_state_recv(PG_FUNCTION_ARGS) \
+{ \
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0); \
+	char	   *s = conc_from_wire(buf->data + buf->cursor, buf->len - buf->cursor, TOP, \
+								   CurrentMemoryContext, false); \
+\
+	buf->cursor = buf->len; \
+	PG_RETURN_POINTER(s); \
+} \
+PG_FUNCTION_INFO_V1(clientele_##X##_state_out); \
+Datum \
+clientele_##X##_state_out(PG_FUNCTION_ARGS) \
+{ \
+	bytea	   *w = conc_to_wire(state_arg_ro(fcinfo, 0)); \
+\
+	PG_RETURN_CSTRING(cl_hex_text(PREFIX, (const unsigned char *) VARDATA(w), VARSIZE(w) - VARHDRSZ)); \
+} \
+PG_FUNCTION_INFO_V1(clientele_##X##_state_in); \
+Datum \
+clientele_##X##_state_in(PG_FUNCTION_ARGS) \
+{ \
+	size_t		n; \
+	char	   *b = cl_hex_parse(PG_GETARG_CSTRING(0), PREFIX, TYPNAME, &n); \
+\
+	PG_RETURN_POINTER(conc_from_wire(b, n, TOP, CurrentMemoryContext, true)); \
+}
+
+CONC_IO_FUNCTIONS(gini, false, GINI_PREFIX, GINI_TYPNAME)
+CONC_IO_FUNCTIONS(top_share, true, TOP_PREFIX, TOP_TYPNAME)
+
+PG_FUNCTION_INFO_V1(clientele_gini_state_trans);
+Datum
+clientele_gini_state_trans(PG_FUNCTION_ARGS)
+{
+	return conc_trans_common(fcinfo, false, false);
+}
+
+PG_FUNCTION_INFO_V1(clientele_top_share_state_trans);
+Datum
+clientele_top_share_state_trans(PG_FUNCTION_ARGS)
+{
+	return conc_trans_common(fcinfo, false, true);
+}
+
+PG_FUNCTION_INFO_V1(clientele_conc_state_combine);
+Datum
+clientele_conc_state_combine(PG_FUNCTION_ARGS)
+{
+	return conc_combine_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(clientele_gini_state_final);
+Datum
+clientele_gini_state_final(PG_FUNCTION_ARGS)
+{
+	return conc_final_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(clientele_top_share_state_final);
+Datum
+clientele_top_share_state_final(PG_FUNCTION_ARGS)
+{
+	return conc_final_common(fcinfo, true);
+}
+
+/* the 0.1.0 symbols: the same aggregates over an internal state */
+PG_FUNCTION_INFO_V1(clientele_gini_trans);
+Datum
+clientele_gini_trans(PG_FUNCTION_ARGS)
+{
+	return conc_trans_common(fcinfo, true, false);
+}
+
+PG_FUNCTION_INFO_V1(clientele_top_share_trans);
+Datum
+clientele_top_share_trans(PG_FUNCTION_ARGS)
+{
+	return conc_trans_common(fcinfo, true, true);
+}
+
+PG_FUNCTION_INFO_V1(clientele_conc_combine);
+Datum
+clientele_conc_combine(PG_FUNCTION_ARGS)
+{
+	return conc_combine_common(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(clientele_conc_serial);
+Datum
+clientele_conc_serial(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(conc_to_wire((const char *) PG_GETARG_POINTER(0)));
+}
+
+PG_FUNCTION_INFO_V1(clientele_conc_deserial);
+Datum
+clientele_conc_deserial(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = cl_agg_context(fcinfo);
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	const char *b = VARDATA_ANY(in);
+	Size		len = VARSIZE_ANY_EXHDR(in);
+
+	/* either flavour: the fraction flag says which */
+	PG_RETURN_POINTER(conc_from_wire(b, len, len > 1 && (b[1] & CL_CONC_HAS_FRACTION) != 0,
+									 aggcxt, false));
+}
+
+PG_FUNCTION_INFO_V1(clientele_gini_final);
 Datum
 clientele_gini_final(PG_FUNCTION_ARGS)
 {
-	ConcState  *st = PG_ARGISNULL(0) ? NULL : (ConcState *) PG_GETARG_POINTER(0);
-	double		g;
-
-	if (st == NULL || cl_gini(st->v, (size_t) st->h.n, &g) != CL_CONC_OK)
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(g);
+	return conc_final_common(fcinfo, false);
 }
 
 PG_FUNCTION_INFO_V1(clientele_top_share_final);
-
 Datum
 clientele_top_share_final(PG_FUNCTION_ARGS)
 {
-	ConcState  *st = PG_ARGISNULL(0) ? NULL : (ConcState *) PG_GETARG_POINTER(0);
-	double		s;
-
-	if (st == NULL || !st->h.has_fraction ||
-		cl_top_share(st->v, (size_t) st->h.n, st->h.fraction, &s) != CL_CONC_OK)
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(s);
+	return conc_final_common(fcinfo, true);
 }
 
 /* ----------------------------------------------------------------------

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "le.h"
 #include "memo.h"
 #include "specfun.h"
 
@@ -485,4 +486,41 @@ cl_bgbb_pmf(const double *p, double n, double x)
 			+ log((d + i) / (g + d + i + 1.0));
 	}
 	return clamp01(exp(mx + log(S)));
+}
+
+/* ---- period_state ---------------------------------------------------------- */
+
+const char *
+cl_period_state_check(const unsigned char *b, size_t len)
+{
+	int32_t		n;
+	int64_t		tx,
+				ign,
+				bits = 0;
+	uint32_t	nb,
+				i;
+
+	if (len < CL_PERIOD_STATE_HEADER)
+		return "too short";
+	if (b[0] != CL_PERIOD_STATE_VERSION)
+		return "unsupported version";
+	if (b[1] || b[2] || b[3])
+		return "reserved bytes are not zero";
+	n = cl_get_i32(b + 4);
+	if (n < 0 || n > CL_BGBB_MAX_PERIODS)
+		return "periods out of range";
+	nb = cl_period_bitmap_bytes(n);
+	if (len != CL_PERIOD_STATE_HEADER + (size_t) nb)
+		return "size does not match periods";
+	tx = cl_get_i64(b + 8);
+	ign = cl_get_i64(b + 16);
+	if (tx < 0 || ign < 0)
+		return "negative count";
+	for (i = 0; i < nb; i++)
+		bits += __builtin_popcount(b[CL_PERIOD_STATE_HEADER + i]);
+	if (((n + 1) % 8) != 0 && (b[CL_PERIOD_STATE_HEADER + nb - 1] >> ((n + 1) % 8)) != 0)
+		return "a period above periods is marked";
+	if (tx < bits)
+		return "fewer transactions than periods with a transaction";
+	return NULL;
 }

@@ -72,4 +72,35 @@ extern double cl_bgbb_dert(const double *p, double discount, double x,
 /* P(X(n) = x) for a new customer (eq. 7), 0 <= x <= n */
 extern double cl_bgbb_pmf(const double *p, double n, double x);
 
+/*
+ * clientele.period_state (the state of period_summary): a varlena whose body
+ * is, in little-endian byte order whatever the machine:
+ *	 0  uint8   version (CL_PERIOD_STATE_VERSION)
+ *	 1  3 bytes zero
+ *	 4  int32   periods n (0 .. CL_BGBB_MAX_PERIODS)
+ *	 8  int64   transactions counted (rows with 0 <= period <= n)
+ *	16  int64   rows ignored (period > n: after the observation window)
+ *	24  bitmap  ceil((n + 1) / 8) bytes, bit k of byte k / 8 = a transaction in
+ *				period k (0 = the first, acquisition period; 1..n the
+ *				opportunities); no bit above n
+ * The binary form (send / recv) is the body; the text form "clps1:" + hex.
+ */
+#define CL_PERIOD_STATE_VERSION 1
+#define CL_PERIOD_STATE_HEADER 24
+
+/* bytes of the bitmap of a state with n periods */
+static inline uint32_t
+cl_period_bitmap_bytes(int32_t n)
+{
+	return (uint32_t) (n + 1 + 7) / 8;
+}
+
+/*
+ * Checks a body of len bytes read from outside (text or binary input):
+ * version, reserved bytes, periods in range, the length, counts >= 0, no
+ * bit above periods, transactions >= marked periods.  Returns NULL when
+ * valid, else a static message.
+ */
+extern const char *cl_period_state_check(const unsigned char *b, size_t len);
+
 #endif							/* CL_BGBB_H */

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "le.h"
+
 /* ------------------------------------------------------------------------
  * ranking metrics
  * ------------------------------------------------------------------------ */
@@ -509,4 +511,110 @@ cl_logit_fit(ClLogitRowFn get_row, void *ctx, size_t n, int p, double l2, int ma
 done:
 	release(mem);
 	return status;
+}
+
+/* ------------------------------------------------------------------------
+ * state checks (binary forms: offsets are the state's minus 4)
+ * ------------------------------------------------------------------------ */
+
+const char *
+cl_rank_state_check(const unsigned char *buf, size_t len)
+{
+	int64_t		n,
+				i,
+				pos = 0,
+				neg = 0;
+	uint8_t		flags;
+	double		fraction;
+	const unsigned char *pt = buf + CL_RANK_HDR - 4;
+
+	if (len < CL_RANK_HDR - 4)
+		return "The value is too short.";
+	if (buf[0] != CL_RANK_VERSION)
+		return "Unknown version.";
+	flags = buf[1];
+	if ((flags & ~(CL_RANK_COMPACT | CL_RANK_FRACTION)) != 0 || !(flags & CL_RANK_COMPACT))
+		return "Unknown flags, or the points are not marked compact.";
+	if (buf[2] != 0 || buf[3] != 0)
+		return "Reserved bytes are not zero.";
+	n = cl_get_i64(buf + 4);
+	if (n < 1 || n > CL_RANK_MAX_CAP || (size_t) n * CL_RANK_PT != len - (CL_RANK_HDR - 4))
+		return "The number of points does not match the length.";
+	if (cl_get_i64(buf + 12) != n)
+		return "The capacity must equal the number of points.";
+	fraction = cl_get_f8(buf + 36);
+	if (flags & CL_RANK_FRACTION ? !(fraction > 0 && fraction <= 1) : fraction != 0)
+		return "The fraction must be in (0, 1] (lift), or 0.";
+	for (i = 0; i < n; i++)
+	{
+		const unsigned char *p = pt + (size_t) i * CL_RANK_PT;
+		double		score = cl_get_f8(p);
+		int64_t		a = cl_get_i64(p + 8),
+					b = cl_get_i64(p + 16);
+
+		if (isnan(score) || isinf(score))
+			return "A score is not finite.";
+		if (i > 0 && !(score > cl_get_f8(p - CL_RANK_PT)))
+			return "The scores are not strictly increasing.";
+		if (a < 0 || b < 0 || (a == 0 && b == 0))
+			return "A point has a negative or zero count.";
+		if (__builtin_add_overflow(pos, a, &pos) || __builtin_add_overflow(neg, b, &neg))
+			return "The counts overflow.";
+	}
+	if (pos != cl_get_i64(buf + 20) || neg != cl_get_i64(buf + 28))
+		return "The class totals do not match the points.";
+	return NULL;
+}
+
+const char *
+cl_logit_state_check(const unsigned char *buf, size_t len)
+{
+	int			p,
+				j;
+	int64_t		n,
+				i,
+				pos = 0;
+	uint8_t		flags;
+	double		l2;
+	const unsigned char *rows = buf + CL_LOGIT_HDR - 4;
+
+	if (len < CL_LOGIT_HDR - 4)
+		return "The value is too short.";
+	if (buf[0] != CL_LOGIT_VERSION)
+		return "Unknown version.";
+	flags = buf[1];
+	if ((flags & ~CL_LOGIT_HAS_L2) != 0)
+		return "Unknown flags.";
+	if (buf[2] != 0 || buf[3] != 0 || cl_get_i32(buf + 8) != 0)
+		return "Reserved bytes are not zero.";
+	p = cl_get_i32(buf + 4);
+	if (p < 0 || p > CL_LOGIT_MAX_FEATURES)
+		return "The number of features is out of range.";
+	n = cl_get_i64(buf + 12);
+	if (n < 1 || n > CL_LOGIT_MAX_ROWS(p) || (size_t) n * CL_LOGIT_STRIDE(p) != len - (CL_LOGIT_HDR - 4))
+		return "The number of rows does not match the length.";
+	if (cl_get_i64(buf + 20) != n)
+		return "The capacity must equal the number of rows.";
+	l2 = cl_get_f8(buf + 36);
+	if ((flags & CL_LOGIT_HAS_L2) ? !(l2 >= 0 && !isinf(l2)) : l2 != 0)
+		return "l2 must be finite and >= 0 (0 without l2).";
+	for (i = 0; i < n; i++)
+	{
+		const unsigned char *row = rows + (size_t) i * CL_LOGIT_STRIDE(p);
+		double		y = cl_get_f8(row);
+
+		if (y != 0.0 && y != 1.0)
+			return "A label is neither 0 nor 1.";
+		pos += (y == 1.0);
+		for (j = 1; j <= p; j++)
+		{
+			double		v = cl_get_f8(row + 8 * j);
+
+			if (isnan(v) || isinf(v))
+				return "A feature is not finite.";
+		}
+	}
+	if (pos != cl_get_i64(buf + 28))
+		return "The number of positive rows does not match the labels.";
+	return NULL;
 }

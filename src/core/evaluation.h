@@ -99,4 +99,43 @@ extern int	cl_cholesky(double *a, int n);
 /* solves L L' x = b in place (b overwritten by x) */
 extern void cl_cholesky_solve(const double *l, int n, double *b);
 
+/* ------------------------------------------------------------------------
+ * State types (layouts in src/evaluation.c; little-endian on every host).
+ * The checks take the binary form (the state without its 4-byte varlena
+ * header: byte k of the binary form is byte k + 4 of the state) and return
+ * NULL when every invariant holds, else a static message.
+ * ------------------------------------------------------------------------ */
+
+/* clientele.rank_state */
+#define CL_RANK_VERSION 1
+#define CL_RANK_COMPACT 0x01
+#define CL_RANK_FRACTION 0x02
+#define CL_RANK_HDR 48			/* varlena header included */
+#define CL_RANK_PT 24
+#define CL_RANK_MAX_CAP ((int64_t) ((0x3fffffff - CL_RANK_HDR) / CL_RANK_PT))
+
+/*
+ * Version, flags (compact), reserved bytes, 1 <= points = capacity <= the
+ * limit and the length, the fraction ((0, 1] with the flag, else 0), finite
+ * strictly increasing scores, counts >= 0 and not both 0, class totals that
+ * match without overflow.
+ */
+extern const char *cl_rank_state_check(const unsigned char *buf, size_t len);
+
+/* clientele.logistic_state */
+#define CL_LOGIT_VERSION 1
+#define CL_LOGIT_HAS_L2 0x01
+#define CL_LOGIT_HDR 48			/* varlena header included */
+#define CL_LOGIT_MAX_FEATURES 1000
+#define CL_LOGIT_STRIDE(p) ((size_t) ((p) + 1) * 8)
+#define CL_LOGIT_MAX_ROWS(p) ((int64_t) ((0x3fffffff - CL_LOGIT_HDR) / CL_LOGIT_STRIDE(p)))
+
+/*
+ * Version, flags, reserved bytes, 0 <= features <= CL_LOGIT_MAX_FEATURES,
+ * 1 <= rows = capacity <= the limit and the length, l2 (finite >= 0 with the
+ * flag, else 0), labels 0 or 1 whose count of 1 matches the positives, finite
+ * features.
+ */
+extern const char *cl_logit_state_check(const unsigned char *buf, size_t len);
+
 #endif							/* CL_EVALUATION_H */

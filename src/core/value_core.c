@@ -4,6 +4,9 @@
  */
 #include "value_core.h"
 
+#include "le.h"
+
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -366,6 +369,500 @@ cl_top_share(double *x, size_t n, double f, double *result)
 		top += x[n - 1 - i];
 	if (m < n)
 		top += (k - (long double) m) * x[n - 1 - m];
+	*result = (double) (top / total);
+	return CL_CONC_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * run insertion (avg_daily_balance's transition)
+ * ------------------------------------------------------------------------ */
+
+ClSegStatus
+cl_seg_insert(ClSeg *runs, size_t *n, size_t cap, int32_t day, int64_t cents)
+{
+	size_t		k = *n;
+	size_t		lo,
+				hi;
+	ClSeg	   *prev,
+			   *next;
+	int64_t		sum;
+	int			join_prev,
+				join_next;
+
+	/* the usual case: the day after (or later than) the last run */
+	if (k == 0 || day > runs[k - 1].last)
+	{
+		if (k > 0 && cl_seg_extend(&runs[k - 1], day, cents))
+			return CL_SEG_OK;
+		if (k >= cap)
+			return CL_SEG_FULL;
+		runs[k] = cl_seg_one(day, cents);
+		*n = k + 1;
+		return CL_SEG_OK;
+	}
+	/* lo = the first run that starts after day */
+	lo = 0;
+	hi = k;
+	while (lo < hi)
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+
+		if (runs[mid].first > day)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	prev = lo > 0 ? &runs[lo - 1] : NULL;
+	next = lo < k ? &runs[lo] : NULL;
+	if (prev != NULL && day <= prev->last)
+		return CL_SEG_DUPLICATE;
+	join_prev = prev != NULL && (int64_t) prev->last + 1 == day &&
+		!__builtin_add_overflow(prev->sum, cents, &sum);
+	join_next = next != NULL && (int64_t) day + 1 == next->first &&
+		!__builtin_add_overflow(next->sum, cents, &sum);
+	if (join_prev)
+		(void) cl_seg_extend(prev, day, cents);
+	else if (join_next)
+	{
+		next->first = day;
+		next->sum = sum;
+	}
+	if (join_prev || join_next)
+	{
+		/* the day may have filled the gap between prev and next: join them */
+		if (prev != NULL && next != NULL && (int64_t) prev->last + 1 == next->first &&
+			!__builtin_add_overflow(prev->sum, next->sum, &sum))
+		{
+			prev->last = next->last;
+			prev->sum = sum;
+			prev->last_cents = next->last_cents;
+			memmove(next, next + 1, (k - lo - 1) * sizeof(ClSeg));
+			*n = k - 1;
+		}
+		return CL_SEG_OK;
+	}
+	if (k >= cap)
+		return CL_SEG_FULL;
+	memmove(&runs[lo + 1], &runs[lo], (k - lo) * sizeof(ClSeg));
+	runs[lo] = cl_seg_one(day, cents);
+	*n = k + 1;
+	return CL_SEG_OK;
+}
+
+size_t
+cl_seg_overlap(const ClSeg *runs, size_t n)
+{
+	size_t		i;
+
+	for (i = 1; i < n; i++)
+		if (runs[i].first <= runs[i - 1].last)
+			return i;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * clientele.adb_state binary form
+ * ------------------------------------------------------------------------ */
+
+/* offsets in the binary form: the state's offsets minus the varlena header */
+#define W(off) ((off) - 4)
+
+static inline int
+valid_day(int64_t d)
+{
+	return d >= CL_DAY_MIN && d < CL_DAY_END;
+}
+
+size_t
+cl_adb_state_runs(size_t len)
+{
+	return len < CL_ADB_WIRE_SIZE(0) ? 0 : (len - CL_ADB_WIRE_SIZE(0)) / CL_ADB_RUN;
+}
+
+const char *
+cl_adb_state_decode(const unsigned char *buf, size_t len, ClAdbHeader *h, ClSeg *runs)
+{
+	int32_t		n,
+				i;
+	int64_t		prev_last = 0;
+
+	if (len < CL_ADB_WIRE_SIZE(0))
+		return "The value is too short.";
+	if (buf[W(4)] != CL_ADB_STATE_VERSION)
+		return "Unknown version.";
+	if ((buf[W(5)] & ~CL_ADB_HAS_CARRY) != 0)
+		return "Unknown flags.";
+	if (buf[W(6)] != 0 || buf[W(7)] != 0 || cl_get_i32(buf + W(28)) != 0)
+		return "Reserved bytes are not zero.";
+	h->has_carry = (buf[W(5)] & CL_ADB_HAS_CARRY) != 0;
+	h->from = cl_get_i32(buf + W(8));
+	h->to = cl_get_i32(buf + W(12));
+	h->carry_day = cl_get_i32(buf + W(16));
+	n = cl_get_i32(buf + W(20));
+	h->carry_cents = cl_get_i64(buf + W(32));
+	h->n = n;
+	if (!valid_day(h->from) || !valid_day(h->to) || h->from > h->to)
+		return "The window is not a valid range of dates.";
+	if (n < 0 || n > CL_ADB_MAX_RUNS || len != CL_ADB_WIRE_SIZE(n))
+		return "The number of runs does not match the length.";
+	if (cl_get_i32(buf + W(24)) != n)
+		return "The capacity must equal the number of runs.";
+	if (h->has_carry)
+	{
+		if (!valid_day(h->carry_day) || h->carry_day >= h->from)
+			return "The carried snapshot is not a valid date before the window.";
+		if (h->carry_cents == INT64_MIN)
+			return "A balance is out of range.";
+	}
+	else if (h->carry_day != 0 || h->carry_cents != 0)
+		return "A state without a carried snapshot has a carry day or balance.";
+	for (i = 0; i < n; i++)
+	{
+		const unsigned char *r = buf + W(CL_ADB_HDR) + (size_t) i * CL_ADB_RUN;
+		ClSeg		s;
+		ClInt128	rest;
+
+		s.first = cl_get_i32(r);
+		s.last = cl_get_i32(r + 4);
+		s.sum = cl_get_i64(r + 8);
+		s.last_cents = cl_get_i64(r + 16);
+		if (s.first < h->from || s.last > h->to || s.first > s.last)
+			return "A run is not a range of days within the window.";
+		if (i > 0 && s.first <= prev_last)
+			return "The runs are not sorted and disjoint.";
+		if (s.last_cents == INT64_MIN)
+			return "A balance is out of range.";
+		if (s.first == s.last && s.sum != s.last_cents)
+			return "A one-day run's sum is not its balance.";
+		rest = (ClInt128) s.sum - s.last_cents;
+		if (rest < 0)
+			rest = -rest;
+		if (rest > (ClInt128) INT64_MAX * ((int64_t) s.last - s.first))
+			return "A run's sum is out of range for its days.";
+		prev_last = s.last;
+		if (runs != NULL)
+			runs[i] = s;
+	}
+	return NULL;
+}
+
+void
+cl_adb_state_encode(const ClAdbHeader *h, const ClSeg *runs, unsigned char *out)
+{
+	int32_t		i;
+
+	memset(out, 0, CL_ADB_WIRE_SIZE(0));
+	out[W(4)] = CL_ADB_STATE_VERSION;
+	out[W(5)] = h->has_carry ? CL_ADB_HAS_CARRY : 0;
+	cl_put_i32(out + W(8), h->from);
+	cl_put_i32(out + W(12), h->to);
+	cl_put_i32(out + W(16), h->has_carry ? h->carry_day : 0);
+	cl_put_i32(out + W(20), h->n);
+	cl_put_i32(out + W(24), h->n);
+	cl_put_i64(out + W(32), h->has_carry ? h->carry_cents : 0);
+	for (i = 0; i < h->n; i++)
+	{
+		unsigned char *r = out + W(CL_ADB_HDR) + (size_t) i * CL_ADB_RUN;
+
+		cl_put_i32(r, runs[i].first);
+		cl_put_i32(r + 4, runs[i].last);
+		cl_put_i64(r + 8, runs[i].sum);
+		cl_put_i64(r + 16, runs[i].last_cents);
+	}
+}
+
+int
+cl_adb_dense_put_run(unsigned char *bm, int64_t *val, int32_t from, const ClSeg *r)
+{
+	int64_t		k,
+				k0 = (int64_t) r->first - from,
+				k1 = (int64_t) r->last - from;
+	ClInt128	rest = (ClInt128) r->sum - r->last_cents;
+
+	for (k = k0; k <= k1; k++)
+	{
+		if (bm[k >> 3] & (1 << (k & 7)))
+			return 1;
+		bm[k >> 3] |= (unsigned char) (1 << (k & 7));
+		if (k == k1)
+			val[k] = r->last_cents;
+		else
+		{
+			/* the rest of the sum, in pieces within +-(2^63 - 1) */
+			int64_t		piece = rest > INT64_MAX ? INT64_MAX : (rest < -INT64_MAX ? -INT64_MAX : (int64_t) rest);
+
+			val[k] = piece;
+			rest -= piece;
+		}
+	}
+	return 0;
+}
+
+size_t
+cl_adb_dense_runs(const unsigned char *bm, const int64_t *val, int32_t from, int32_t w,
+				  ClSeg *out)
+{
+	size_t		n = 0;
+	int32_t		k;
+
+	for (k = 0; k < w; k++)
+	{
+		if (!(bm[k >> 3] & (1 << (k & 7))))
+		{
+			/* skip absent days a byte at a time */
+			if ((k & 7) == 0 && bm[k >> 3] == 0)
+				k += 7;
+			continue;
+		}
+		if (n == 0 || !cl_seg_extend(&out[n - 1], from + k, val[k]))
+			out[n++] = cl_seg_one(from + k, val[k]);
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------------------
+ * clientele.gini_state / top_share_state binary form
+ * ------------------------------------------------------------------------ */
+
+size_t
+cl_conc_state_points(size_t len)
+{
+	return len < CL_CONC_WIRE_SIZE(0) ? 0 : (len - CL_CONC_WIRE_SIZE(0)) / CL_CONC_POINT;
+}
+
+const char *
+cl_conc_state_decode(const unsigned char *buf, size_t len, int want_fraction,
+					 ClConcHeader *h, ClValCount *pts)
+{
+	int64_t		n,
+				i,
+				rows = 0;
+
+	if (len < CL_CONC_WIRE_SIZE(0))
+		return "The value is too short.";
+	if (buf[W(4)] != CL_CONC_STATE_VERSION)
+		return "Unknown version.";
+	if ((buf[W(5)] & ~CL_CONC_HAS_FRACTION) != 0)
+		return "Unknown flags.";
+	if (buf[W(6)] != 0 || buf[W(7)] != 0)
+		return "Reserved bytes are not zero.";
+	h->has_fraction = (buf[W(5)] & CL_CONC_HAS_FRACTION) != 0;
+	n = cl_get_i64(buf + W(8));
+	h->n = n;
+	h->rows = cl_get_i64(buf + W(32));
+	h->fraction = cl_get_f8(buf + W(40));
+	if (n < 0 || n > CL_CONC_MAX_POINTS || len != CL_CONC_WIRE_SIZE(n))
+		return "The number of values does not match the length.";
+	if (cl_get_i64(buf + W(16)) != n || cl_get_i64(buf + W(24)) != n)
+		return "The capacity and the sorted count must equal the number of values.";
+	if (want_fraction)
+	{
+		if (!h->has_fraction || !(h->fraction >= 0 && h->fraction <= 1))
+			return "The fraction must lie between 0 and 1.";
+	}
+	else if (h->has_fraction || cl_get_i64(buf + W(40)) != 0)
+		return "A gini state has no fraction.";
+	for (i = 0; i < n; i++)
+	{
+		const unsigned char *p = buf + W(CL_CONC_HDR) + (size_t) i * CL_CONC_POINT;
+		ClValCount	c;
+
+		c.v = cl_get_f8(p);
+		c.count = cl_get_i64(p + 8);
+		if (!isfinite(c.v) || (c.v == 0 && signbit(c.v)))
+			return "A value is not finite, or is -0.";
+		if (i > 0 && !(c.v > cl_get_f8(p - CL_CONC_POINT)))
+			return "The values are not strictly increasing.";
+		if (c.count < 1)
+			return "A count is not positive.";
+		if (__builtin_add_overflow(rows, c.count, &rows))
+			return "The counts overflow.";
+		if (pts != NULL)
+			pts[i] = c;
+	}
+	if (rows != h->rows)
+		return "The number of rows does not match the counts.";
+	return NULL;
+}
+
+void
+cl_conc_state_encode(const ClConcHeader *h, const ClValCount *pts, unsigned char *out)
+{
+	int64_t		i;
+
+	memset(out, 0, CL_CONC_WIRE_SIZE(0));
+	out[W(4)] = CL_CONC_STATE_VERSION;
+	out[W(5)] = h->has_fraction ? CL_CONC_HAS_FRACTION : 0;
+	cl_put_i64(out + W(8), h->n);
+	cl_put_i64(out + W(16), h->n);
+	cl_put_i64(out + W(24), h->n);
+	cl_put_i64(out + W(32), h->rows);
+	cl_put_f8(out + W(40), h->has_fraction ? h->fraction : 0.0);
+	for (i = 0; i < h->n; i++)
+	{
+		unsigned char *p = out + W(CL_CONC_HDR) + (size_t) i * CL_CONC_POINT;
+
+		cl_put_f8(p, pts[i].v);
+		cl_put_i64(p + 8, pts[i].count);
+	}
+}
+
+static int
+vc_cmp(const void *a, const void *b)
+{
+	double		x = ((const ClValCount *) a)->v;
+	double		y = ((const ClValCount *) b)->v;
+
+	return (x > y) - (x < y);
+}
+
+size_t
+cl_vc_compact(ClValCount *p, size_t sorted, size_t n, ClValCount *scratch)
+{
+	size_t		t = 0,
+				i,
+				j,
+				k;
+
+	if (sorted >= n)
+		return n;
+	/* the tail, sorted with equal values merged, into scratch */
+	qsort(p + sorted, n - sorted, sizeof(ClValCount), vc_cmp);
+	for (i = sorted; i < n; i++)
+	{
+		if (t > 0 && scratch[t - 1].v == p[i].v)
+			scratch[t - 1].count += p[i].count;
+		else
+			scratch[t++] = p[i];
+	}
+	if (sorted == 0)
+	{
+		memcpy(p, scratch, t * sizeof(ClValCount));
+		return t;
+	}
+	/*
+	 * merge from the back: the prefix p[0..sorted) and scratch[0..t) into
+	 * p[..sorted + t); the write position never passes the unread prefix
+	 */
+	i = sorted;
+	j = t;
+	k = sorted + t;
+	while (j > 0)
+	{
+		if (i > 0 && p[i - 1].v > scratch[j - 1].v)
+			p[--k] = p[--i];
+		else if (i > 0 && p[i - 1].v == scratch[j - 1].v)
+		{
+			ClValCount	c = p[--i];
+
+			c.count += scratch[--j].count;
+			p[--k] = c;
+		}
+		else
+			p[--k] = scratch[--j];
+	}
+	/* p[0..i) stayed in place; p[k..sorted + t) follows with a gap of k - i */
+	if (k > i)
+		memmove(p + i, p + k, (sorted + t - k) * sizeof(ClValCount));
+	return i + (sorted + t - k);
+}
+
+/*
+ * Common start of cl_gini_counts and cl_top_share_counts, as conc_prepare()
+ * over the expanded values: returns 0 when that decides the answer
+ * (*status; *result = if_all_zero when every value is 0), 1 with *total.
+ */
+static int
+counts_prepare(const ClValCount *p, size_t n, int64_t rows, double if_all_zero,
+			   long double *total, double *result, ClConcStatus *status)
+{
+	int			allzero = 1;
+	size_t		i;
+	int64_t		c;
+
+	*status = CL_CONC_OK;
+	if (n == 0 || rows <= 0)
+	{
+		*status = CL_CONC_EMPTY;
+		return 0;
+	}
+	/* as sorted_total() over the expanded values */
+	*total = 0;
+	for (i = 0; i < n; i++)
+	{
+		for (c = 0; c < p[i].count; c++)
+			*total += p[i].v;
+		if (p[i].v != 0)
+			allzero = 0;
+	}
+	if (allzero)
+	{
+		*result = if_all_zero;
+		return 0;
+	}
+	if (*total <= 0)
+	{
+		*status = CL_CONC_NONPOSITIVE_TOTAL;
+		return 0;
+	}
+	return 1;
+}
+
+ClConcStatus
+cl_gini_counts(const ClValCount *p, size_t n, int64_t rows, double *result)
+{
+	long double total;
+	long double num = 0;
+	long double ln = (long double) rows;
+	ClConcStatus st;
+	size_t		i;
+	int64_t		c,
+				r = 0;
+
+	if (!counts_prepare(p, n, rows, 0.0, &total, result, &st))
+		return st;
+	for (i = 0; i < n; i++)
+		for (c = 0; c < p[i].count; c++, r++)
+			num += (2.0L * (long double) (r + 1) - ln - 1.0L) * p[i].v;
+	*result = (double) (num / (ln * total));
+	return CL_CONC_OK;
+}
+
+ClConcStatus
+cl_top_share_counts(const ClValCount *p, size_t n, int64_t rows, double f, double *result)
+{
+	long double total;
+	long double top = 0;
+	long double k = (long double) f * (long double) rows;
+	ClConcStatus st;
+	size_t		i;
+	int64_t		c,
+				m,
+				taken = 0;
+
+	/* all zero is perfect equality: the diagonal, share f */
+	if (!counts_prepare(p, n, rows, f, &total, result, &st))
+		return st;
+	m = (int64_t) (size_t) k;
+	if (m > rows)
+		m = rows;
+	/* the m largest, from the top, then the fractional part of the next */
+	for (i = n; i-- > 0 && taken < m;)
+		for (c = 0; c < p[i].count && taken < m; c++, taken++)
+			top += p[i].v;
+	if (m < rows)
+	{
+		/* the (m+1)-th largest */
+		int64_t		skip = m;
+
+		for (i = n; i-- > 0;)
+		{
+			if (skip < p[i].count)
+				break;
+			skip -= p[i].count;
+		}
+		top += (k - (long double) m) * p[i].v;
+	}
 	*result = (double) (top / total);
 	return CL_CONC_OK;
 }

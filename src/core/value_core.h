@@ -151,4 +151,209 @@ extern ClConcStatus cl_top_share(double *x, size_t n, double f, double *result);
 /* sort helper used by both (ascending) */
 extern void cl_sort_doubles(double *x, size_t n);
 
+/*
+ * Inserts the snapshot (day, cents) into runs[0..*n) (sorted by day,
+ * disjoint, joined where they meet unless the sum would overflow): it
+ * extends the run it follows, is prepended to the run it precedes (joining
+ * the two when it fills the gap between them), or becomes a run of its own
+ * (room for cap runs).  Returns CL_SEG_OK, CL_SEG_FULL (a new run is needed
+ * and *n == cap: grow and call again; nothing changed) or CL_SEG_DUPLICATE
+ * (a run already covers day).  Appending in day order costs O(1), any other
+ * order a binary search and a move of the runs after it.
+ */
+typedef enum ClSegStatus
+{
+	CL_SEG_OK = 0,
+	CL_SEG_FULL,
+	CL_SEG_DUPLICATE
+} ClSegStatus;
+
+extern ClSegStatus cl_seg_insert(ClSeg *runs, size_t *n, size_t cap,
+								 int32_t day, int64_t cents);
+
+/*
+ * Index of the first run of runs[0..n) (sorted by first day) that overlaps
+ * the run before it (two snapshots on one day), or 0 when none does.
+ */
+extern size_t cl_seg_overlap(const ClSeg *runs, size_t n);
+
+/* ------------------------------------------------------------------------
+ * clientele.adb_state: the portable state of avg_daily_balance.
+ *
+ * A varlena whose bytes are little-endian on every host (le.h):
+ *	off  0  varlena header (4)
+ *	off  4  version (1) = CL_ADB_STATE_VERSION
+ *	off  5  flags (1): CL_ADB_HAS_CARRY
+ *	off  6  zero (2)
+ *	off  8  from (int32, days since 2000-01-01), a valid date
+ *	off 12  to (int32), from <= to, a valid date
+ *	off 16  carry day (int32): the latest snapshot before from; 0 without
+ *	off 20  runs n (int32)
+ *	off 24  capacity (int32) >= n; = n in the binary form
+ *	off 28  zero (4)
+ *	off 32  carry cents (int64); 0 without
+ *	off 40  runs (ClSeg, 24 bytes each): first, last (int32), sum,
+ *			last_cents (int64), as in memory on little-endian hosts
+ * Invariants: the runs lie in [from, to], are sorted and disjoint, a
+ * one-day run's sum is its balance, and no balance is -2^63 (cents are
+ * within +-(2^63 - 1)); a run's sum minus its last balance is at most
+ * (days - 1) (2^63 - 1) in magnitude.  (Runs that meet are joined unless the
+ * sum would overflow, but a state with such runs apart means the same.)
+ *
+ * Dense form (CL_ADB_DENSE, in memory only): when the runs would take more
+ * room than one slot per day of the window (W = to - from + 1 days; rows in
+ * random day order), the state holds instead, from offset 40, a bitmap of
+ * the days with a snapshot (bit k of byte k / 8 = day from + k; the bitmap
+ * rounded up to 8 bytes) and then W int64 balances (little-endian), so that a
+ * snapshot in any order costs O(1).  A run moved into the dense form keeps
+ * its exact sum: its last day holds its last balance, its other days share
+ * the rest (each within +-(2^63 - 1)).  The binary form is always runs.  The binary form (send / recv, and the
+ * text form "cladb1:" + hex) is the bytes after the varlena header.
+ * ------------------------------------------------------------------------ */
+#define CL_ADB_STATE_VERSION 1
+#define CL_ADB_HAS_CARRY 0x01
+#define CL_ADB_DENSE 0x02		/* in memory only, never in the binary form */
+#define CL_ADB_HDR 40			/* header bytes, varlena header included */
+#define CL_ADB_RUN 24
+#define CL_ADB_MAX_RUNS ((int32_t) ((0x3fffffff - CL_ADB_HDR) / CL_ADB_RUN))
+
+/*
+ * Days (since 2000-01-01) of the dates PostgreSQL accepts:
+ * DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE .. DATE_END_JULIAN -
+ * POSTGRES_EPOCH_JDATE - 1 (utils/datetime.h, utils/date.h).
+ */
+#define CL_DAY_MIN (-2451545)
+#define CL_DAY_END 2145031949	/* first day past the last valid one */
+
+typedef struct ClAdbHeader
+{
+	int32_t		from;
+	int32_t		to;
+	int			has_carry;
+	int32_t		carry_day;
+	int64_t		carry_cents;
+	int32_t		n;				/* runs */
+} ClAdbHeader;
+
+/*
+ * Reads the binary form buf[0..len) into *h and, when runs is not NULL, the
+ * runs (room for cl_adb_state_runs(len)); checks every invariant.  Returns
+ * NULL when valid, else a static message (a sentence).
+ */
+extern const char *cl_adb_state_decode(const unsigned char *buf, size_t len,
+									   ClAdbHeader *h, ClSeg *runs);
+
+/* room for the runs of a binary form of len bytes (an upper bound) */
+extern size_t cl_adb_state_runs(size_t len);
+
+/* bytes of the binary form of a state with n runs */
+#define CL_ADB_WIRE_SIZE(n) ((size_t) (CL_ADB_HDR - 4) + (size_t) (n) * CL_ADB_RUN)
+
+/*
+ * Writes the binary form of (h, runs[0..h->n)) into out
+ * (CL_ADB_WIRE_SIZE(h->n) bytes); capacity = n.
+ */
+extern void cl_adb_state_encode(const ClAdbHeader *h, const ClSeg *runs,
+								unsigned char *out);
+
+/* bytes of the bitmap of the dense form of a window of w days (a multiple of 8) */
+#define CL_ADB_DENSE_BITMAP(w) ((((size_t) (w) + 63) / 64) * 8)
+/* bytes of the dense form, header included */
+#define CL_ADB_DENSE_SIZE(w) ((size_t) CL_ADB_HDR + CL_ADB_DENSE_BITMAP(w) + 8 * (size_t) (w))
+
+/*
+ * Puts run r into the dense form (bitmap bm, balances val in native order)
+ * of the window starting at day from; returns 0, or 1 when a day of r is
+ * already present (nothing is then guaranteed about bm and val).
+ */
+extern int	cl_adb_dense_put_run(unsigned char *bm, int64_t *val, int32_t from,
+								 const ClSeg *r);
+
+/*
+ * The runs of a dense form of w days (out: room for w runs):
+ * consecutive present days form a run unless its sum would overflow.
+ * Returns the number of runs.
+ */
+extern size_t cl_adb_dense_runs(const unsigned char *bm, const int64_t *val,
+								int32_t from, int32_t w, ClSeg *out);
+
+/* ------------------------------------------------------------------------
+ * clientele.gini_state and clientele.top_share_state: the distinct values
+ * with their counts (exact compression of the multiset of values).
+ *
+ * A varlena whose bytes are little-endian on every host (le.h):
+ *	off  0  varlena header (4)
+ *	off  4  version (1) = CL_CONC_STATE_VERSION
+ *	off  5  flags (1): CL_CONC_HAS_FRACTION (top_share_state; never in a
+ *			gini_state)
+ *	off  6  zero (2)
+ *	off  8  points n (int64)
+ *	off 16  capacity (int64) >= n; = n in the binary form
+ *	off 24  sorted (int64): points[0..sorted) have strictly increasing
+ *			values; the rest (appended since) are in any order; = n in the
+ *			binary form
+ *	off 32  rows (int64): the sum of the counts
+ *	off 40  fraction (float8): top_share's, in [0, 1]; 0 in a gini_state
+ *	off 48  points (ClValCount, 16 bytes each): value (float8, finite, never
+ *			-0), count (int64 >= 1)
+ * The binary form (send / recv, and the text forms "clgini1:" / "cltop1:" +
+ * hex) is the bytes after the varlena header.
+ * ------------------------------------------------------------------------ */
+#define CL_CONC_STATE_VERSION 1
+#define CL_CONC_HAS_FRACTION 0x01
+#define CL_CONC_HDR 48
+#define CL_CONC_POINT 16
+#define CL_CONC_MAX_POINTS ((int64_t) ((0x3fffffff - CL_CONC_HDR) / CL_CONC_POINT))
+
+typedef struct ClValCount
+{
+	double		v;
+	int64_t		count;
+} ClValCount;
+
+typedef struct ClConcHeader
+{
+	int			has_fraction;
+	double		fraction;
+	int64_t		n;				/* points */
+	int64_t		rows;			/* sum of the counts */
+} ClConcHeader;
+
+/*
+ * Reads the binary form buf[0..len) into *h and, when pts is not NULL, the
+ * points (room for cl_conc_state_points(len)); checks every invariant.
+ * want_fraction: 1 for a top_share_state, 0 for a gini_state.  Returns NULL
+ * when valid, else a static message.
+ */
+extern const char *cl_conc_state_decode(const unsigned char *buf, size_t len,
+										int want_fraction, ClConcHeader *h,
+										ClValCount *pts);
+extern size_t cl_conc_state_points(size_t len);
+
+#define CL_CONC_WIRE_SIZE(n) ((size_t) (CL_CONC_HDR - 4) + (size_t) (n) * CL_CONC_POINT)
+
+/* writes the binary form of (h, pts[0..h->n)) (sorted, distinct) into out */
+extern void cl_conc_state_encode(const ClConcHeader *h, const ClValCount *pts,
+								 unsigned char *out);
+
+/*
+ * Sorts the points p[sorted..n) by value, merges equal values (counts
+ * added) and merges them into the sorted prefix p[0..sorted), through
+ * scratch (room for n - sorted points).  Returns the new number of points
+ * (all sorted, distinct).  Counts must not overflow (the caller checks the
+ * total).
+ */
+extern size_t cl_vc_compact(ClValCount *p, size_t sorted, size_t n, ClValCount *scratch);
+
+/*
+ * cl_gini / cl_top_share over the distinct values p[0..n) (strictly
+ * increasing) with their counts, rows = the sum of the counts: the same
+ * operations in the same order as over the expanded sorted values, so the
+ * result is bit for bit the one of cl_gini / cl_top_share.
+ */
+extern ClConcStatus cl_gini_counts(const ClValCount *p, size_t n, int64_t rows,
+								   double *result);
+extern ClConcStatus cl_top_share_counts(const ClValCount *p, size_t n, int64_t rows,
+										double f, double *result);
+
 #endif							/* CL_VALUE_CORE_H */

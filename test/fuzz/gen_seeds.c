@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bgbb.h"
+#include "evaluation.h"
 #include "fitstate.h"
 #include "value_core.h"
 
@@ -106,6 +108,32 @@ seeds_fitstate(void)
 	}
 }
 
+/* a seed: the selector byte, then the bytes (or their text form) */
+static void
+put_sel(const char *target, int n, unsigned char sel, const unsigned char *b, size_t len,
+		const char *prefix, const unsigned char *tail, size_t tlen)
+{
+	size_t		plen = prefix ? strlen(prefix) : 0;
+	size_t		blen = prefix ? plen + 2 * len : len;
+	unsigned char *buf = malloc(1 + blen + tlen + 1);
+	size_t		i;
+
+	buf[0] = sel;
+	if (prefix)
+	{
+		memcpy(buf + 1, prefix, plen);
+		for (i = 0; i < len; i++)
+			sprintf((char *) buf + 1 + plen + 2 * i, "%02x", b[i]);
+	}
+	else
+		memcpy(buf + 1, b, len);
+	if (tlen)
+		memcpy(buf + 1 + blen, tail, tlen);
+	put(target, n, buf, 1 + blen + tlen);
+	free(buf);
+}
+
+/* adb_state, gini_state and top_share_state built as the transition functions do */
 static void
 seeds_value(void)
 {
@@ -113,62 +141,182 @@ seeds_value(void)
 
 	for (s = 0; s < 8; s++)
 	{
-		unsigned char buf[4096];
-		size_t		len = 0;
-		ClSeg		segs[32];
-		int			n = 4 * s,
-					i;
-		int32_t		from = 9000,
-					to = 9000 + 40 * s;
-		int64_t		carry = 12345;
-		uint16_t	n16 = (uint16_t) n;
+		ClSeg		runs[64];
+		size_t		n = 0;
+		ClAdbHeader h;
+		unsigned char w[CL_ADB_HDR + 64 * CL_ADB_RUN];
+		unsigned char tail[12];
+		int			i;
 
-		buf[len++] = 0;			/* adb */
-		memcpy(buf + len, &from, 4);
-		len += 4;
-		memcpy(buf + len, &to, 4);
-		len += 4;
-		buf[len++] = (unsigned char) (s & 1);	/* has_carry */
-		buf[len++] = 1;			/* sorted */
-		memcpy(buf + len, &carry, 8);
-		len += 8;
-		memcpy(buf + len, &n16, 2);
-		len += 2;
-		for (i = 0; i < n; i++)
+		h.from = 9000;
+		h.to = 9000 + 40 * s + 1;
+		h.has_carry = s & 1;
+		h.carry_day = h.has_carry ? 8990 : 0;
+		h.carry_cents = h.has_carry ? 12345 : 0;
+		for (i = 0; i < 6 * s; i++)
 		{
-			segs[i] = cl_seg_one(from + 10 * i, 100 * i);
-			if (i % 2)
-				cl_seg_extend(&segs[i], from + 10 * i + 1, 100 * i + 50);
+			/* days in a scrambled order, some consecutive */
+			int32_t		d = h.from + (int32_t) ((i * 7) % (40 * s + 1));
+
+			(void) cl_seg_insert(runs, &n, 64, d, 100 * i - 250);
 		}
-		len += cl_seg_pack(segs, (size_t) n, buf + len);
-		put("fuzz_value", s, buf, len);
+		h.n = (int32_t) n;
+		cl_adb_state_encode(&h, runs, w);
+		for (i = 0; i < 12; i++)
+			tail[i] = (unsigned char) (s * 31 + i * 17);
+		put_sel("fuzz_value", s, 0, w, CL_ADB_WIRE_SIZE(n), NULL, tail, 12);
+		if (s % 3 == 1)
+			put_sel("fuzz_value", 10 + s, 0, w, CL_ADB_WIRE_SIZE(n), "cladb1:", tail, 12);
+	}
+	for (s = 0; s < 6; s++)
+	{
+		ClValCount	p[16];
+		ClConcHeader h;
+		unsigned char w[CL_CONC_HDR + 16 * CL_CONC_POINT];
+		int			i;
+
+		h.has_fraction = s % 2;
+		h.fraction = h.has_fraction ? 0.1 * s : 0;
+		h.n = 3 * s;
+		h.rows = 0;
+		for (i = 0; i < h.n; i++)
+		{
+			p[i].v = (double) (i * i) - 3 * s;
+			p[i].count = 1 + i % 3;
+			h.rows += p[i].count;
+		}
+		cl_conc_state_encode(&h, p, w);
+		put_sel("fuzz_value", 20 + s, (unsigned char) (1 + h.has_fraction), w, CL_CONC_WIRE_SIZE(h.n),
+				s == 2 ? "clgini1:" : (s == 3 ? "cltop1:" : NULL), NULL, 0);
+	}
+	{
+		unsigned char buf[1 + 9 * 20];
+		int			i;
+
+		buf[0] = 3;				/* compaction */
+		for (i = 0; i < 9 * 20; i++)
+			buf[1 + i] = (unsigned char) (i * 37 % 11);
+		put("fuzz_value", 30, buf, sizeof(buf));
 	}
 	{
 		/* numeric bodies (short format): 0, 12.34, -5, 1e6 */
 		static const unsigned char nums[][8] = {
-			{1, 0x80, 0, 0},
-			{1, 0x82, 12, 0, 0x48, 0x0d},
-			{1, 0xa0, 5, 0},
-			{1, 0x81, 100, 0}
+			{4, 0x80, 0, 0},
+			{4, 0x82, 12, 0, 0x48, 0x0d},
+			{4, 0xa0, 5, 0},
+			{4, 0x81, 100, 0}
 		};
 		static const size_t lens[] = {2, 6, 4, 4};
 		int			i;
 
 		for (i = 0; i < 4; i++)
-			put("fuzz_value", 20 + i, nums[i], lens[i]);
+			put("fuzz_value", 40 + i, nums[i], lens[i] + 1);
 	}
+}
+
+/* period_state bodies as period_summary writes them */
+static void
+seeds_period(void)
+{
+	int			s;
+
+	for (s = 0; s < 6; s++)
 	{
-		unsigned char buf[1 + 8 * 16];
-		int			i;
+		int32_t		n = s == 5 ? 0 : 3 + 5 * s;
+		unsigned char b[CL_PERIOD_STATE_HEADER + 64];
+		size_t		len = CL_PERIOD_STATE_HEADER + cl_period_bitmap_bytes(n);
+		int64_t		tx = 0,
+					ign = s;
+		int32_t		k;
 
-		buf[0] = 2;				/* gini / top_share */
-		for (i = 0; i < 16; i++)
+		memset(b, 0, sizeof(b));
+		b[0] = CL_PERIOD_STATE_VERSION;
+		for (k = 0; k <= n; k += 1 + s % 3)
 		{
-			double		v = (double) (i * i) - 3;
-
-			memcpy(buf + 1 + 8 * i, &v, 8);
+			b[CL_PERIOD_STATE_HEADER + k / 8] |= (unsigned char) (1 << (k % 8));
+			tx += 2;
 		}
-		put("fuzz_value", 30, buf, sizeof(buf));
+		memcpy(b + 4, &n, 4);
+		memcpy(b + 8, &tx, 8);
+		memcpy(b + 16, &ign, 8);
+		/* the last 4 bytes pick the period of the transition */
+		put_sel("fuzz_period", s, 0, b, len, s == 2 ? "clps1:" : NULL,
+				(const unsigned char *) "\x05\x01\x00\x00", 4);
+	}
+}
+
+/* rank_state and logistic_state binary forms as the aggregates send them */
+static void
+seeds_evaluation(void)
+{
+	int			s;
+
+	for (s = 0; s < 4; s++)
+	{
+		int64_t		n = 1 + 3 * s,
+					i,
+					pos = 0,
+					neg = 0;
+		size_t		len = CL_RANK_HDR - 4 + (size_t) n * CL_RANK_PT;
+		unsigned char *b = calloc(1, len);
+		double		f = s % 2 ? 0.25 : 0;
+
+		b[0] = CL_RANK_VERSION;
+		b[1] = CL_RANK_COMPACT | (s % 2 ? CL_RANK_FRACTION : 0);
+		memcpy(b + 4, &n, 8);
+		memcpy(b + 12, &n, 8);
+		memcpy(b + 36, &f, 8);
+		for (i = 0; i < n; i++)
+		{
+			double		score = 0.1 * i - 0.2;
+			int64_t		p = i % 3,
+						q = 1 + i % 2;
+
+			memcpy(b + CL_RANK_HDR - 4 + i * CL_RANK_PT, &score, 8);
+			memcpy(b + CL_RANK_HDR - 4 + i * CL_RANK_PT + 8, &p, 8);
+			memcpy(b + CL_RANK_HDR - 4 + i * CL_RANK_PT + 16, &q, 8);
+			pos += p;
+			neg += q;
+		}
+		memcpy(b + 20, &pos, 8);
+		memcpy(b + 28, &neg, 8);
+		put_sel("fuzz_evaluation", s, 0, b, len, s == 1 ? "clrk1:" : NULL, NULL, 0);
+		free(b);
+	}
+	for (s = 0; s < 4; s++)
+	{
+		int32_t		p = s;
+		int64_t		n = 4 + 2 * s,
+					i,
+					pos = 0;
+		size_t		len = CL_LOGIT_HDR - 4 + (size_t) n * CL_LOGIT_STRIDE(p);
+		unsigned char *b = calloc(1, len);
+		double		l2 = s % 2 ? 0.5 : 0;
+
+		b[0] = CL_LOGIT_VERSION;
+		b[1] = s % 2 ? CL_LOGIT_HAS_L2 : 0;
+		memcpy(b + 4, &p, 4);
+		memcpy(b + 12, &n, 8);
+		memcpy(b + 20, &n, 8);
+		memcpy(b + 36, &l2, 8);
+		for (i = 0; i < n; i++)
+		{
+			unsigned char *row = b + CL_LOGIT_HDR - 4 + i * CL_LOGIT_STRIDE(p);
+			double		y = (double) (i % 2);
+			int32_t		j;
+
+			memcpy(row, &y, 8);
+			pos += i % 2;
+			for (j = 1; j <= p; j++)
+			{
+				double		v = 0.5 * i - j + (i * j % 3);
+
+				memcpy(row + 8 * j, &v, 8);
+			}
+		}
+		memcpy(b + 28, &pos, 8);
+		put_sel("fuzz_evaluation", 10 + s, 1, b, len, s == 2 ? "cllg1:" : NULL, NULL, 0);
+		free(b);
 	}
 }
 
@@ -237,6 +385,8 @@ main(int argc, char **argv)
 	}
 	seeds_fitstate();
 	seeds_value();
+	seeds_period();
+	seeds_evaluation();
 	seeds_banding();
 	seeds_rfm();
 	return 0;

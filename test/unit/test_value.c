@@ -389,11 +389,179 @@ test_concentration(void)
 	}
 }
 
+
+/* deterministic pseudo-random numbers */
+static uint64_t rng_state = 88172645463325252ULL;
+
+static uint64_t
+rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/* the state types' core: insertion, binary forms, counts */
+static void
+test_states(void)
+{
+	{
+		/* 366 daily snapshots in a scrambled order end as one run; the average is exact */
+		ClSeg		runs[400];
+		size_t		n = 0,
+					i,
+					maxn = 0;
+		int			okall = 1;
+		int64_t		total = 0,
+					adb;
+		int32_t		dup;
+
+		for (i = 0; i < 366; i++)
+		{
+			int32_t		d = (int32_t) ((i * 149) % 366);	/* 149 is prime to 366 */
+
+			okall &= cl_seg_insert(runs, &n, 400, 1000 + d, 100 + d) == CL_SEG_OK;
+			okall &= cl_seg_overlap(runs, n) == 0;
+			total += 100 + d;
+			if (n > maxn)
+				maxn = n;
+		}
+		ok(okall && n == 1 && runs[0].first == 1000 && runs[0].last == 1365 && runs[0].sum == total &&
+		   runs[0].last_cents == 100 + 365, "daily snapshots in any order insert into one run (at most %zu runs on the way)", maxn);
+		ok(cl_adb_compute(runs, n, 1, 0, 0, 1000, 1365, &adb, &dup) == CL_ADB_OK && adb == (total * 2 + 366) / 732,
+		   "the average of the inserted run");
+		ok(cl_seg_insert(runs, &n, 400, 1200, 5) == CL_SEG_DUPLICATE, "a second snapshot of a day is a duplicate");
+	}
+	{
+		/* random sparse days: insertion agrees with sort + merge */
+		ClSeg		a[300],
+					b[300],
+					m[600];
+		size_t		na = 0,
+					k,
+					i;
+		int			same = 1,
+					trial;
+		int64_t		ra,
+					rb;
+		int32_t		dup;
+
+		for (trial = 0; trial < 50; trial++)
+		{
+			int			seen[200] = {0};
+
+			na = 0;
+			k = 0;
+			for (i = 0; i < 150; i++)
+			{
+				int32_t		d = (int32_t) (rng() % 200);
+				int64_t		c = (int64_t) (rng() % 100000) - 50000;
+
+				if (seen[d])
+					continue;
+				seen[d] = 1;
+				same &= cl_seg_insert(a, &na, 300, d, c) == CL_SEG_OK;
+				b[k++] = cl_seg_one(d, c);
+			}
+			cl_seg_sort(b, k);
+			k = cl_seg_merge(b, k, NULL, 0, m);
+			same &= k == na && memcmp(a, m, k * sizeof(ClSeg)) == 0;
+			same &= cl_adb_compute(a, na, 1, 1, 7, 0, 199, &ra, &dup) == CL_ADB_OK &&
+				cl_adb_compute(m, k, 1, 1, 7, 0, 199, &rb, &dup) == CL_ADB_OK && ra == rb;
+		}
+		ok(same, "random insertion gives the runs of sort + merge, and the same average (50 trials)");
+	}
+	{
+		/* overflow: runs that meet stay apart when the sum would overflow */
+		ClSeg		r[4];
+		size_t		n = 0;
+
+		cl_seg_insert(r, &n, 4, 10, INT64_MAX - 5);
+		cl_seg_insert(r, &n, 4, 12, 100);
+		cl_seg_insert(r, &n, 4, 11, 10);
+		ok(n == 2 && r[0].last == 10 && r[1].first == 11 && r[1].sum == 110,
+		   "a day that cannot join the run before it joins the one after it");
+	}
+	{
+		/* adb_state binary form: encode / decode round trip; a change is refused */
+		ClSeg		runs[3] = {{100, 101, 300, 200}, {105, 105, -7, -7}, {107, 110, 40, 10}},
+					back[3];
+		ClAdbHeader h = {90, 120, 1, 80, 555, 3},
+					h2;
+		unsigned char w[CL_ADB_HDR + 3 * CL_ADB_RUN];
+
+		cl_adb_state_encode(&h, runs, w);
+		ok(cl_adb_state_decode(w, CL_ADB_WIRE_SIZE(3), &h2, back) == NULL &&
+		   h2.from == 90 && h2.to == 120 && h2.has_carry && h2.carry_day == 80 && h2.carry_cents == 555 &&
+		   h2.n == 3 && memcmp(back, runs, sizeof(runs)) == 0, "adb_state: decode(encode(s)) == s");
+		ok(cl_adb_state_decode(w, CL_ADB_WIRE_SIZE(3) - 1, &h2, NULL) != NULL, "adb_state: truncated is refused");
+		w[0] = 2;
+		ok(cl_adb_state_decode(w, CL_ADB_WIRE_SIZE(3), &h2, NULL) != NULL, "adb_state: version 2 is refused");
+		w[0] = 1;
+		runs[1].first = 102;
+		runs[1].last = 102;
+		runs[1].sum = runs[1].last_cents = 5;
+		cl_adb_state_encode(&h, runs, w);
+		ok(cl_adb_state_decode(w, CL_ADB_WIRE_SIZE(3), &h2, NULL) == NULL, "adb_state: runs that meet may stay apart");
+		runs[1].first = 101;
+		cl_adb_state_encode(&h, runs, w);
+		ok(cl_adb_state_decode(w, CL_ADB_WIRE_SIZE(3), &h2, NULL) != NULL, "adb_state: runs that overlap are refused");
+	}
+	{
+		/* gini_state / top_share_state: counts give bit-identical results */
+		ClValCount	p[400],
+					scratch[400];
+		double		x[2000];
+		size_t		n = 0,
+					k = 0,
+					i,
+					sorted = 0;
+		double		g1,
+					g2,
+					t1,
+					t2;
+		int64_t		rows = 0;
+		ClConcHeader h = {1, 0.2, 0, 0},
+					h2;
+		unsigned char *w;
+
+		for (i = 0; i < 2000; i++)
+		{
+			double		v = (double) (rng() % 300) / 7.0 - 3.0;
+
+			x[k++] = v;
+			p[n].v = v;
+			p[n++].count = 1;
+			rows++;
+			if (n == 400)
+			{
+				n = cl_vc_compact(p, sorted, n, scratch);
+				sorted = n;
+			}
+		}
+		n = cl_vc_compact(p, sorted, n, scratch);
+		ok(cl_gini_counts(p, n, rows, &g1) == CL_CONC_OK && cl_gini(x, k, &g2) == CL_CONC_OK &&
+		   memcmp(&g1, &g2, sizeof(double)) == 0, "gini over counts is bit-identical to gini over the values");
+		ok(cl_top_share_counts(p, n, rows, 0.2, &t1) == CL_CONC_OK && cl_top_share(x, k, 0.2, &t2) == CL_CONC_OK &&
+		   memcmp(&t1, &t2, sizeof(double)) == 0, "top_share over counts is bit-identical to top_share over the values");
+		h.n = (int64_t) n;
+		h.rows = rows;
+		w = malloc(CL_CONC_WIRE_SIZE(n));
+		cl_conc_state_encode(&h, p, w);
+		ok(cl_conc_state_decode(w, CL_CONC_WIRE_SIZE(n), 1, &h2, scratch) == NULL && h2.n == h.n &&
+		   h2.rows == rows && memcmp(scratch, p, n * sizeof(ClValCount)) == 0, "top_share_state: decode(encode(s)) == s");
+		ok(cl_conc_state_decode(w, CL_CONC_WIRE_SIZE(n), 0, &h2, NULL) != NULL, "a top_share_state is not a gini_state");
+		free(w);
+	}
+}
+
 int
 main(void)
 {
 	test_numeric();
 	test_adb();
 	test_concentration();
+	test_states();
 	return tap_done();
 }

@@ -210,3 +210,190 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION clientele.profit_contribution(date, date) IS
 	'Profit contribution (贡献度) per customer over the inclusive period: ftp_income + fee_income + loan_interest - expected_loss - cost, each rounded to the cent; negative contribution is reported as such. source = income: the bank''s monthly lines from clientele.in_income (prorated by the days of each month inside the period) when the customer has any for the period; source = computed otherwise: account average daily balance x FTP spread (deposits, investments) / net interest margin (credit) / fee rate x days / day_count_basis, cost = fixed cost per customer-month x active months + per-transaction cost by channel. expected_loss = ADB x PD x LGD x days / basis on credit products in both cases (income lines are before expected loss). Rates: clientele.value_rates; parameters: clientele.value_settings. avg_balance is the summed ADB of non-credit accounts. Accounts it cannot use (NULL keys, unknown product types) and transactions it cannot cost (NULL customer, channel outside the vocabulary) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
+
+-- issue 10 (states): avg_daily_balance, gini and top_share get real, portable
+-- state types (clientele.adb_state, gini_state, top_share_state) instead of
+-- internal ones, so Citus pushes them down.  Nothing of 0.1.0 depends on the
+-- aggregates or their support functions: drop them and create the 0.2.0 ones.
+DROP AGGREGATE clientele.avg_daily_balance(date, numeric, date, date);
+DROP AGGREGATE clientele.gini(float8);
+DROP AGGREGATE clientele.top_share(float8, float8);
+DROP FUNCTION clientele.adb_trans(internal, date, numeric, date, date);
+DROP FUNCTION clientele.adb_combine(internal, internal);
+DROP FUNCTION clientele.adb_serial(internal);
+DROP FUNCTION clientele.adb_deserial(bytea, internal);
+DROP FUNCTION clientele.adb_final(internal);
+DROP FUNCTION clientele.gini_trans(internal, float8);
+DROP FUNCTION clientele.top_share_trans(internal, float8, float8);
+DROP FUNCTION clientele.conc_combine(internal, internal);
+DROP FUNCTION clientele.conc_serial(internal);
+DROP FUNCTION clientele.conc_deserial(bytea, internal);
+DROP FUNCTION clientele.gini_final(internal);
+DROP FUNCTION clientele.top_share_final(internal);
+-- ---------------------------------------------------------------------------
+-- avg_daily_balance(day, balance, from, to)
+-- State: a real, portable type (little-endian, versioned), so partial states
+-- travel between parallel workers and Citus shards (worker_partial_agg).
+-- ---------------------------------------------------------------------------
+CREATE TYPE clientele.adb_state;
+
+CREATE FUNCTION clientele.adb_state_in(cstring) RETURNS clientele.adb_state
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_state_in';
+COMMENT ON FUNCTION clientele.adb_state_in(cstring) IS
+	'Input function of clientele.adb_state: "cladb1:" and the hex of the binary form, every invariant checked.';
+CREATE FUNCTION clientele.adb_state_out(clientele.adb_state) RETURNS cstring
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_state_out';
+COMMENT ON FUNCTION clientele.adb_state_out(clientele.adb_state) IS
+	'Output function of clientele.adb_state: "cladb1:" and the hex of the binary form.';
+CREATE FUNCTION clientele.adb_state_recv(internal) RETURNS clientele.adb_state
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_state_recv';
+COMMENT ON FUNCTION clientele.adb_state_recv(internal) IS
+	'Binary input of clientele.adb_state (little-endian), every invariant checked.';
+CREATE FUNCTION clientele.adb_state_send(clientele.adb_state) RETURNS bytea
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_state_send';
+COMMENT ON FUNCTION clientele.adb_state_send(clientele.adb_state) IS
+	'Binary output of clientele.adb_state (little-endian; the state''s own bytes).';
+CREATE TYPE clientele.adb_state (
+	INPUT = clientele.adb_state_in,
+	OUTPUT = clientele.adb_state_out,
+	RECEIVE = clientele.adb_state_recv,
+	SEND = clientele.adb_state_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE clientele.adb_state IS
+	'Partial state of clientele.avg_daily_balance: the window, the latest snapshot before it, and the snapshots in it as sorted runs of consecutive days (first, last, balance sum, last balance: 24 bytes per run, one run per account for daily data); little-endian, versioned; merges exactly.';
+
+CREATE FUNCTION clientele.adb_trans(clientele.adb_state, date, numeric, date, date) RETURNS clientele.adb_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_state_trans';
+COMMENT ON FUNCTION clientele.adb_trans(clientele.adb_state, date, numeric, date, date) IS
+	'Transition function of avg_daily_balance (aggregate use only): adds the snapshot to the runs of the window, or keeps it as the carry when it is the latest before the window.';
+CREATE FUNCTION clientele.adb_combine(clientele.adb_state, clientele.adb_state) RETURNS clientele.adb_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_state_combine';
+COMMENT ON FUNCTION clientele.adb_combine(clientele.adb_state, clientele.adb_state) IS
+	'Combine function of avg_daily_balance (aggregate use only): merges the runs of two partial states in day order, exactly.';
+CREATE FUNCTION clientele.adb_final(clientele.adb_state) RETURNS numeric
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_state_final';
+COMMENT ON FUNCTION clientele.adb_final(clientele.adb_state) IS
+	'Final function of avg_daily_balance: exact balance-days sum / days, rounded half away from zero to the cent.';
+
+CREATE AGGREGATE clientele.avg_daily_balance(day date, balance numeric, window_from date, window_to date) (
+	SFUNC = clientele.adb_trans,
+	STYPE = clientele.adb_state,
+	SSPACE = 64,
+	FINALFUNC = clientele.adb_final,
+	COMBINEFUNC = clientele.adb_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clientele.avg_daily_balance(date, numeric, date, date) IS
+	'Time-weighted average daily balance (日均余额) of one account over the inclusive window [window_from, window_to] from sparse end-of-day snapshots: a balance holds until the next snapshot, the last snapshot before window_from carries into the window, days before the first known snapshot count as 0. Balances are taken to the cent (half away from zero); the balance-days sum is exact; the result is rounded half away from zero to the cent. One snapshot per day per group (else ERROR 22023); NULL day or balance rows are ignored; empty input gives NULL. Source: domain notes section 1 (001:273, 004).';
+
+-- ---------------------------------------------------------------------------
+-- gini(value), top_share(value, fraction)
+-- States: the distinct values with their counts (exact), portable types.
+-- ---------------------------------------------------------------------------
+CREATE TYPE clientele.gini_state;
+
+CREATE FUNCTION clientele.gini_state_in(cstring) RETURNS clientele.gini_state
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_gini_state_in';
+COMMENT ON FUNCTION clientele.gini_state_in(cstring) IS
+	'Input function of clientele.gini_state: "clgini1:" and the hex of the binary form, every invariant checked.';
+CREATE FUNCTION clientele.gini_state_out(clientele.gini_state) RETURNS cstring
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_gini_state_out';
+COMMENT ON FUNCTION clientele.gini_state_out(clientele.gini_state) IS
+	'Output function of clientele.gini_state: "clgini1:" and the hex of the binary form (values sorted, repeats counted).';
+CREATE FUNCTION clientele.gini_state_recv(internal) RETURNS clientele.gini_state
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_gini_state_recv';
+COMMENT ON FUNCTION clientele.gini_state_recv(internal) IS
+	'Binary input of clientele.gini_state (little-endian), every invariant checked.';
+CREATE FUNCTION clientele.gini_state_send(clientele.gini_state) RETURNS bytea
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_gini_state_send';
+COMMENT ON FUNCTION clientele.gini_state_send(clientele.gini_state) IS
+	'Binary output of clientele.gini_state (little-endian, values sorted, repeats counted).';
+CREATE TYPE clientele.gini_state (
+	INPUT = clientele.gini_state_in,
+	OUTPUT = clientele.gini_state_out,
+	RECEIVE = clientele.gini_state_recv,
+	SEND = clientele.gini_state_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE clientele.gini_state IS
+	'Partial state of clientele.gini: the distinct values with their counts (16 bytes per distinct value); little-endian, versioned; merges exactly.';
+
+CREATE TYPE clientele.top_share_state;
+
+CREATE FUNCTION clientele.top_share_state_in(cstring) RETURNS clientele.top_share_state
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_top_share_state_in';
+COMMENT ON FUNCTION clientele.top_share_state_in(cstring) IS
+	'Input function of clientele.top_share_state: "cltop1:" and the hex of the binary form, every invariant checked.';
+CREATE FUNCTION clientele.top_share_state_out(clientele.top_share_state) RETURNS cstring
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_top_share_state_out';
+COMMENT ON FUNCTION clientele.top_share_state_out(clientele.top_share_state) IS
+	'Output function of clientele.top_share_state: "cltop1:" and the hex of the binary form (values sorted, repeats counted).';
+CREATE FUNCTION clientele.top_share_state_recv(internal) RETURNS clientele.top_share_state
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_top_share_state_recv';
+COMMENT ON FUNCTION clientele.top_share_state_recv(internal) IS
+	'Binary input of clientele.top_share_state (little-endian), every invariant checked.';
+CREATE FUNCTION clientele.top_share_state_send(clientele.top_share_state) RETURNS bytea
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_top_share_state_send';
+COMMENT ON FUNCTION clientele.top_share_state_send(clientele.top_share_state) IS
+	'Binary output of clientele.top_share_state (little-endian, values sorted, repeats counted).';
+CREATE TYPE clientele.top_share_state (
+	INPUT = clientele.top_share_state_in,
+	OUTPUT = clientele.top_share_state_out,
+	RECEIVE = clientele.top_share_state_recv,
+	SEND = clientele.top_share_state_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE clientele.top_share_state IS
+	'Partial state of clientele.top_share: the fraction and the distinct values with their counts (16 bytes per distinct value); little-endian, versioned; merges exactly.';
+
+CREATE FUNCTION clientele.gini_trans(clientele.gini_state, float8) RETURNS clientele.gini_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_gini_state_trans';
+COMMENT ON FUNCTION clientele.gini_trans(clientele.gini_state, float8) IS
+	'Transition function of gini (aggregate use only): counts the value.';
+CREATE FUNCTION clientele.gini_combine(clientele.gini_state, clientele.gini_state) RETURNS clientele.gini_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_conc_state_combine';
+COMMENT ON FUNCTION clientele.gini_combine(clientele.gini_state, clientele.gini_state) IS
+	'Combine function of gini (aggregate use only): union of the values, counts added (exact).';
+CREATE FUNCTION clientele.gini_final(clientele.gini_state) RETURNS float8
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_gini_state_final';
+COMMENT ON FUNCTION clientele.gini_final(clientele.gini_state) IS 'Final function of gini.';
+
+CREATE FUNCTION clientele.top_share_trans(clientele.top_share_state, float8, float8) RETURNS clientele.top_share_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_top_share_state_trans';
+COMMENT ON FUNCTION clientele.top_share_trans(clientele.top_share_state, float8, float8) IS
+	'Transition function of top_share (aggregate use only): counts the value and keeps the fraction.';
+CREATE FUNCTION clientele.top_share_combine(clientele.top_share_state, clientele.top_share_state) RETURNS clientele.top_share_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_conc_state_combine';
+COMMENT ON FUNCTION clientele.top_share_combine(clientele.top_share_state, clientele.top_share_state) IS
+	'Combine function of top_share (aggregate use only): union of the values, counts added (exact).';
+CREATE FUNCTION clientele.top_share_final(clientele.top_share_state) RETURNS float8
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_top_share_state_final';
+COMMENT ON FUNCTION clientele.top_share_final(clientele.top_share_state) IS 'Final function of top_share.';
+
+CREATE AGGREGATE clientele.gini(value float8) (
+	SFUNC = clientele.gini_trans,
+	STYPE = clientele.gini_state,
+	FINALFUNC = clientele.gini_final,
+	COMBINEFUNC = clientele.gini_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clientele.gini(float8) IS
+	'Gini coefficient G = sum_i (2i - n - 1) x_(i) / (n sum x), x_(i) the i-th smallest value (0 = equal, (n-1)/n = one holder). Negative values are used as they are (G may exceed 1); all zeros give 0; a total <= 0 otherwise, or no rows, gives NULL; NULL values are ignored; NaN/Infinity: ERROR 22023.';
+
+CREATE AGGREGATE clientele.top_share(value float8, fraction float8) (
+	SFUNC = clientele.top_share_trans,
+	STYPE = clientele.top_share_state,
+	FINALFUNC = clientele.top_share_final,
+	COMBINEFUNC = clientele.top_share_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clientele.top_share(float8, float8) IS
+	'Share of the total held by the top fraction (0..1, same for every row) of the values, read off the Lorenz curve with linear interpolation (k = fraction * n: the floor(k) largest plus the fractional part of the next). top_share(profit, 0.2) is the 80/20 check (source 001:283). All zeros give the fraction; a total <= 0 otherwise, or no rows, gives NULL.';
+
