@@ -8,13 +8,13 @@ CREATE OR REPLACE FUNCTION clientele.tier_of(scheme text, amount numeric, region
 RETURNS text
 LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_tier_of';
 COMMENT ON FUNCTION clientele.tier_of(text, numeric, text, date) IS
-	'Label of the band of the tier scheme that contains amount, using the scheme version valid on as_of (NULL: current_date) and the bands of region when it has an override; NULL when the amount is NULL or outside every band (the shipped schemes start at 0: a negative amount has no tier; clientele.tier_bands shows the range a scheme covers). Bounds are compared exactly (numeric). NaN / infinite amounts, unknown schemes and dates before the first version: ERROR 22023.';
+	'Label of the band of the tier scheme that contains amount, using the scheme version valid on as_of (NULL: current_date) and the bands of region when it has an override; NULL when the amount is NULL or outside every band (the shipped schemes start at 0: a negative amount has no tier), with a NOTICE naming the scheme, the amount and the range the bands cover, once per call in a query (clientele.tier_bands shows the bands). Bounds are compared exactly (numeric). NaN / infinite amounts, unknown schemes and dates before the first version: ERROR 22023.';
 
 CREATE OR REPLACE FUNCTION clientele.tier_rank(scheme text, amount numeric, region text DEFAULT NULL, as_of date DEFAULT NULL)
 RETURNS int
 LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_tier_rank';
 COMMENT ON FUNCTION clientele.tier_rank(text, numeric, text, date) IS
-	'Rank of the band that contains amount (as tier_of, but the rank); NULL when outside every band.';
+	'Rank of the band that contains amount (as tier_of, but the rank); NULL when outside every band, with the NOTICE of tier_of.';
 
 CREATE OR REPLACE FUNCTION clientele.tier_version(scheme text, as_of date DEFAULT NULL)
 RETURNS int
@@ -104,7 +104,9 @@ CREATE OR REPLACE FUNCTION clientele.tier_distribution(
 	p_region text DEFAULT NULL, p_as_of date DEFAULT NULL, p_rollup text DEFAULT NULL)
 RETURNS TABLE (rank int, label text, lower_bound numeric, upper_bound numeric,
                amount numeric, amount_share numeric, count bigint, count_share numeric, average numeric)
-LANGUAGE plpgsql STABLE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
+-- the report has a row for amounts outside every band: no NOTICE of tier_rank about them
+SET client_min_messages = warning AS $$
 DECLARE
 	v_type regtype;
 	v_bad text;
@@ -204,22 +206,23 @@ BEGIN
 	END;
 END $$;
 COMMENT ON FUNCTION clientele.tier_distribution(text, regclass, name, text, date, text) IS
-	'Distribution report of the amounts in column p_column of table or view p_amounts over the bands of tier scheme p_scheme: per band (by rank) the amount, amount share, count, count share and average; a row with NULL rank for amounts outside every band. With p_rollup, the bands of p_scheme are rolled up into the bands of scheme p_rollup that contain them (ERROR if a band straddles two). Shares are exact fractions (numeric). Errors about the data (a NaN or infinite amount) name the column and carry no query text. PARALLEL UNSAFE: it catches errors of its report query (a subtransaction).';
+	'Distribution report of the amounts in column p_column of table or view p_amounts over the bands of tier scheme p_scheme: per band (by rank) the amount, amount share, count, count share and average; a row with NULL rank for amounts outside every band. With p_rollup, the bands of p_scheme are rolled up into the bands of scheme p_rollup that contain them (ERROR if a band straddles two). Shares are exact fractions (numeric). Errors about the data (a NaN or infinite amount) name the column and carry no query text; runs with client_min_messages = warning (amounts outside every band are its NULL-rank row, not a notice). PARALLEL UNSAFE: it catches errors of its report query (a subtransaction).';
 
-CREATE OR REPLACE FUNCTION clientele.regulatory_class(
+CREATE OR REPLACE FUNCTION clientele.regulatory_class_reasons(
 	net_financial_assets numeric,
 	max_single_subscription numeric DEFAULT NULL,
 	income_3y numeric[] DEFAULT NULL,
 	household_income_3y numeric[] DEFAULT NULL,
 	household_net_financial_assets numeric DEFAULT NULL,
 	as_of date DEFAULT NULL)
-RETURNS text
+RETURNS TABLE (class text, criterion text, input text, value text, comparison text, threshold numeric, met boolean, reason text)
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	t record;
 	v numeric;
 	v_name text;
 	v_arr numeric[];
+	v_op text;
 	i int;
 BEGIN
 	-- every amount must be a finite number (NULL = unknown: that criterion is not met)
@@ -251,42 +254,84 @@ BEGIN
 	END LOOP;
 
 	SELECT
-		max(threshold) FILTER (WHERE criterion = 'private_banking_net_financial_assets') AS pb,
-		bool_or(inclusive) FILTER (WHERE criterion = 'private_banking_net_financial_assets') AS pb_incl,
-		max(threshold) FILTER (WHERE criterion = 'hnw_single_subscription') AS sub,
-		bool_or(inclusive) FILTER (WHERE criterion = 'hnw_single_subscription') AS sub_incl,
-		max(threshold) FILTER (WHERE criterion = 'hnw_net_financial_assets') AS nfa,
-		bool_or(inclusive) FILTER (WHERE criterion = 'hnw_net_financial_assets') AS nfa_incl,
-		max(threshold) FILTER (WHERE criterion = 'hnw_personal_income') AS inc,
-		bool_or(inclusive) FILTER (WHERE criterion = 'hnw_personal_income') AS inc_incl,
-		max(threshold) FILTER (WHERE criterion = 'hnw_household_income') AS hh,
-		bool_or(inclusive) FILTER (WHERE criterion = 'hnw_household_income') AS hh_incl
+		max(r.threshold) FILTER (WHERE r.criterion = 'private_banking_net_financial_assets') AS pb,
+		bool_or(r.inclusive) FILTER (WHERE r.criterion = 'private_banking_net_financial_assets') AS pb_incl,
+		max(r.threshold) FILTER (WHERE r.criterion = 'hnw_single_subscription') AS sub,
+		bool_or(r.inclusive) FILTER (WHERE r.criterion = 'hnw_single_subscription') AS sub_incl,
+		max(r.threshold) FILTER (WHERE r.criterion = 'hnw_net_financial_assets') AS nfa,
+		bool_or(r.inclusive) FILTER (WHERE r.criterion = 'hnw_net_financial_assets') AS nfa_incl,
+		max(r.threshold) FILTER (WHERE r.criterion = 'hnw_personal_income') AS inc,
+		bool_or(r.inclusive) FILTER (WHERE r.criterion = 'hnw_personal_income') AS inc_incl,
+		max(r.threshold) FILTER (WHERE r.criterion = 'hnw_household_income') AS hh,
+		bool_or(r.inclusive) FILTER (WHERE r.criterion = 'hnw_household_income') AS hh_incl
 	INTO t
 	FROM (SELECT DISTINCT ON (r.criterion) r.criterion, r.threshold, r.inclusive
 	      FROM clientele.regulatory_threshold r
 	      WHERE r.valid_from <= coalesce(as_of, current_date)
-	      ORDER BY r.criterion, r.valid_from DESC) AS current_rows;
+	      ORDER BY r.criterion, r.valid_from DESC) AS r;
 	IF t.pb IS NULL OR t.sub IS NULL OR t.nfa IS NULL OR t.inc IS NULL OR t.hh IS NULL THEN
 		RAISE EXCEPTION 'clientele.regulatory_threshold has no row for some criterion on %', coalesce(as_of, current_date)
 			USING ERRCODE = 'invalid_parameter_value',
 			      HINT = 'It needs one row for each criterion: private_banking_net_financial_assets, hnw_single_subscription, hnw_net_financial_assets, hnw_personal_income, hnw_household_income.';
 	END IF;
 
-	-- the CASEs in parentheses: PL/pgSQL would end an IF condition at the CASE's THEN
-	IF (CASE WHEN t.pb_incl THEN net_financial_assets >= t.pb ELSE net_financial_assets > t.pb END) THEN
-		RETURN 'private_banking';
-	END IF;
-	IF (CASE WHEN t.sub_incl THEN max_single_subscription >= t.sub ELSE max_single_subscription > t.sub END)
-	   OR (CASE WHEN t.nfa_incl THEN net_financial_assets >= t.nfa ELSE net_financial_assets > t.nfa END)
-	   OR (CASE WHEN t.nfa_incl THEN household_net_financial_assets >= t.nfa ELSE household_net_financial_assets > t.nfa END)
-	   OR (SELECT count(x) = 3 AND bool_and(CASE WHEN t.inc_incl THEN x >= t.inc ELSE x > t.inc END)
-	       FROM unnest(income_3y) AS x)
-	   OR (SELECT count(x) = 3 AND bool_and(CASE WHEN t.hh_incl THEN x >= t.hh ELSE x > t.hh END)
-	       FROM unnest(household_income_3y) AS x)
-	THEN
-		RETURN 'high_net_worth';
-	END IF;
-	RETURN NULL;
+	-- one row per criterion and input: an amount against its threshold
+	FOR class, criterion, input, v, threshold, v_op IN
+		SELECT * FROM (VALUES
+			('private_banking', 'private_banking_net_financial_assets', 'net_financial_assets', net_financial_assets, t.pb, CASE WHEN t.pb_incl THEN '>=' ELSE '>' END),
+			('high_net_worth', 'hnw_single_subscription', 'max_single_subscription', max_single_subscription, t.sub, CASE WHEN t.sub_incl THEN '>=' ELSE '>' END),
+			('high_net_worth', 'hnw_net_financial_assets', 'net_financial_assets', net_financial_assets, t.nfa, CASE WHEN t.nfa_incl THEN '>=' ELSE '>' END),
+			('high_net_worth', 'hnw_net_financial_assets', 'household_net_financial_assets', household_net_financial_assets, t.nfa, CASE WHEN t.nfa_incl THEN '>=' ELSE '>' END)
+		) AS c
+	LOOP
+		value := v::text;
+		comparison := v_op;
+		met := coalesce(CASE WHEN v_op = '>=' THEN v >= threshold ELSE v > threshold END, false);
+		reason := CASE
+			WHEN v IS NULL THEN format('%s not given (unknown): not met', input)
+			WHEN met THEN format('%s %s %s: met', v, v_op, threshold)
+			WHEN v < 0 THEN format('%s is negative (liabilities above assets), not %s %s: not met', v, v_op, threshold)
+			ELSE format('%s is not %s %s: not met', v, v_op, threshold) END;
+		RETURN NEXT;
+	END LOOP;
+	-- income in each of the last 3 years above the threshold
+	FOR class, criterion, input, v_arr, threshold, v_op IN
+		SELECT * FROM (VALUES
+			('high_net_worth', 'hnw_personal_income', 'income_3y', income_3y, t.inc, CASE WHEN t.inc_incl THEN '>=' ELSE '>' END),
+			('high_net_worth', 'hnw_household_income', 'household_income_3y', household_income_3y, t.hh, CASE WHEN t.hh_incl THEN '>=' ELSE '>' END)
+		) AS c
+	LOOP
+		value := v_arr::text;
+		comparison := v_op;
+		SELECT count(x) = 3 AND coalesce(bool_and(CASE WHEN v_op = '>=' THEN x >= threshold ELSE x > threshold END), false),
+		       string_agg(format('year %s: %s', o, coalesce(x::text, 'unknown')), ', ' ORDER BY o)
+		           FILTER (WHERE x IS NULL OR NOT CASE WHEN v_op = '>=' THEN x >= threshold ELSE x > threshold END)
+		INTO met, reason
+		FROM unnest(v_arr) WITH ORDINALITY AS u(x, o);
+		met := coalesce(met, false);
+		reason := CASE
+			WHEN v_arr IS NULL THEN format('%s not given (unknown): not met', input)
+			WHEN met THEN format('every year %s %s: met', v_op, threshold)
+			ELSE format('not every year %s %s (%s): not met', v_op, threshold, reason) END;
+		RETURN NEXT;
+	END LOOP;
 END $$;
+COMMENT ON FUNCTION clientele.regulatory_class_reasons(numeric, numeric, numeric[], numeric[], numeric, date) IS
+	'Why clientele.regulatory_class returns what it returns for the same arguments: one row per criterion and input (class it leads to, criterion of clientele.regulatory_threshold, argument name, the value given, the comparison >= or >, the threshold valid on as_of, met, and the reason in words, e.g. "-5 is negative (liabilities above assets), not >= 6000000: not met"). regulatory_class is private_banking when a private_banking row is met, else high_net_worth when a high_net_worth row is met, else NULL. Same errors as regulatory_class.';
+
+CREATE OR REPLACE FUNCTION clientele.regulatory_class(
+	net_financial_assets numeric,
+	max_single_subscription numeric DEFAULT NULL,
+	income_3y numeric[] DEFAULT NULL,
+	household_income_3y numeric[] DEFAULT NULL,
+	household_net_financial_assets numeric DEFAULT NULL,
+	as_of date DEFAULT NULL)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+	SELECT CASE WHEN bool_or(r.met) FILTER (WHERE r.class OPERATOR(pg_catalog.=) 'private_banking') THEN 'private_banking'
+	            WHEN bool_or(r.met) FILTER (WHERE r.class OPERATOR(pg_catalog.=) 'high_net_worth') THEN 'high_net_worth' END
+	FROM clientele.regulatory_class_reasons(net_financial_assets, max_single_subscription, income_3y,
+	                                        household_income_3y, household_net_financial_assets, as_of) AS r
+$$;
 COMMENT ON FUNCTION clientele.regulatory_class(numeric, numeric, numeric[], numeric[], numeric, date) IS
-	'Regulatory customer class (source 003:84): private_banking when net financial assets >= 6,000,000; else high_net_worth when any of: single wealth-product subscription >= 1,000,000, personal or household net financial assets > 1,000,000, personal income > 200,000 in each of the last 3 years, household income > 300,000 in each; else NULL. Thresholds and >=/> are rows of clientele.regulatory_threshold (those valid on as_of, default current_date). NULL inputs are unknown (criterion not met); income arrays hold exactly 3 years. NULL means no class: no criterion is met (negative net financial assets, e.g. -5, meet none).';
+	'Regulatory customer class (source 003:84): private_banking when net financial assets >= 6,000,000; else high_net_worth when any of: single wealth-product subscription >= 1,000,000, personal or household net financial assets > 1,000,000, personal income > 200,000 in each of the last 3 years, household income > 300,000 in each; else NULL. Thresholds and >=/> are rows of clientele.regulatory_threshold (those valid on as_of, default current_date). NULL inputs are unknown (criterion not met); income arrays hold exactly 3 years. NULL means no class: no criterion is met (negative net financial assets, e.g. -5, meet none); clientele.regulatory_class_reasons (same arguments) says criterion by criterion why.';
