@@ -48,6 +48,13 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION clientele.source_check_owner(text, regclass) IS 'Internal: raises 42501 naming the owner unless clientele.source_trusted accepts the owner of the relation.';
 
+-- Shape local_time: "local AT TIME ZONE zone", with the zone resolved once per
+-- call site and the UTC offset reused while it holds (src/sources.c).
+CREATE OR REPLACE FUNCTION clientele.local_time(local timestamp, zone text) RETURNS timestamptz
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_local_time';
+COMMENT ON FUNCTION clientele.local_time(timestamp, text) IS
+	'The instant at which the clocks of time zone zone showed local: the same as local AT TIME ZONE zone (timezone(text, timestamp)), also across daylight-saving transitions (a repeated local time is the later instant, a skipped one is read with the offset before the change), but cheaper per row: the zone is resolved once per call site and its UTC offset reused between transitions. A date converts as its midnight. Used by the input views for the local_time column shape.';
+
 -- The body of clientele.source_<input>(): the SELECT over the source.
 CREATE OR REPLACE FUNCTION clientele.source_body(p_input text) RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
@@ -94,7 +101,7 @@ BEGIN
 				WHEN 'abs' THEN format('abs(s.%I)', sc.source_column)
 				WHEN 'sign_direction' THEN format('CASE WHEN s.%1$I < 0 THEN %2$L WHEN s.%1$I > 0 THEN %3$L ELSE %4$L END',
 				                                  sc.source_column, 'out', 'in', 'none')
-				WHEN 'local_time' THEN format('(s.%I AT TIME ZONE %L)', sc.source_column, sc.argument)
+				WHEN 'local_time' THEN format('clientele.local_time(s.%I, %L)', sc.source_column, sc.argument)
 				WHEN 'key' THEN format('k%s.id', c.ordinal)
 			END;
 			IF sc.shape = 'key' THEN

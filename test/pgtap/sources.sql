@@ -2,7 +2,7 @@
 -- owners, the querying role's privileges and row-level policies hold, code maps,
 -- column shapes, the key map, and a report line for every check class.
 BEGIN;
-SELECT plan(79);
+SELECT plan(85);
 SET LOCAL client_min_messages = error;
 
 CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
@@ -173,6 +173,27 @@ SELECT is(pg_temp.err($$SELECT clientele.map_code('customer', 'branch', 'X', 'y'
 	'23514: input column customer.branch has no vocabulary to map codes into', 'a column without vocabulary takes no code map');
 SELECT is(pg_temp.err($$SELECT clientele.map_column('transaction', 'ts', 'local_time', 'booked', 'Mars/Olympus')$$),
 	'22023: unknown time zone "Mars/Olympus"', 'an unknown time zone is refused');
+-- local_time: the input view converts with clientele.local_time, which must equal
+-- AT TIME ZONE everywhere, DST transitions included (a repeated local time is the
+-- later instant, a skipped one reads with the offset before the change), in any row order
+SELECT ok(pg_get_functiondef('clientele.source_transaction()'::regprocedure) LIKE '%clientele.local_time(s.booked, ''Asia/Shanghai'')%',
+	'shape local_time compiles to clientele.local_time (no per-row zone lookup)');
+SELECT is((SELECT count(*) FILTER (WHERE clientele.local_time(l, z) IS DISTINCT FROM (l AT TIME ZONE z)) || '/' || count(*)
+           FROM (SELECT z, l FROM unnest(ARRAY['America/New_York', 'Australia/Lord_Howe', 'Europe/Moscow', 'Asia/Shanghai', 'CET']) z,
+                 generate_series(timestamp '2010-01-01', '2015-12-31', interval '97 minutes 13.5 seconds') l ORDER BY random()) q),
+	'0/162185', 'local_time = AT TIME ZONE over 6 years of 5 zones (an abbreviation too), rows in random order');
+SELECT is((SELECT count(*) FILTER (WHERE clientele.local_time(l, 'America/New_York') IS DISTINCT FROM (l AT TIME ZONE 'America/New_York')) || '/' || count(*)
+           FROM (SELECT l FROM (SELECT generate_series(timestamp '2024-03-10 01:00', '2024-03-10 04:00', interval '1 second')
+                                UNION ALL SELECT generate_series(timestamp '2024-11-03 00:00', '2024-11-03 03:00', interval '0.5 second')
+                                UNION ALL SELECT generate_series(timestamp '2024-03-01', '2024-11-10', interval '1 hour')) u(l) ORDER BY random()) q),
+	'0/38499', 'local_time = AT TIME ZONE second by second across both 2024 New York transitions');
+SELECT is(clientele.local_time('2024-11-03 01:30', 'America/New_York') || ' ' || clientele.local_time('2024-03-10 02:30', 'America/New_York')
+	|| ' ' || clientele.local_time('infinity', 'Asia/Shanghai'),
+	'2024-11-03 06:30:00+00 2024-03-10 07:30:00+00 infinity', 'a repeated and a skipped local time, infinity');
+SELECT is(clientele.local_time(date '2024-01-01', 'Asia/Shanghai'), timestamptz '2023-12-31 16:00+00',
+	'a date converts as its local midnight (AT TIME ZONE on a date read it as a UTC instant)');
+SELECT is(pg_temp.err($$SELECT clientele.local_time('2024-01-01', 'Mars/Olympus')$$),
+	'22023: time zone "Mars/Olympus" not recognized', 'local_time: an unknown zone is the error of AT TIME ZONE');
 SELECT is(pg_temp.err($$SELECT clientele.map_column('transaction', 'ts', 'rot13', 'booked')$$),
 	'22023: unknown column shape "rot13"', 'an unknown shape is refused');
 SELECT is(pg_temp.err($$SELECT clientele.map_column('transaction', 'colour', 'column', 'booked')$$),
