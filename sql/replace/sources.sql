@@ -563,7 +563,7 @@ BEGIN
 		PERFORM clientele.source_check_input(p_input);
 	END IF;
 	IF p_sample IS NOT NULL AND p_sample < 1 THEN
-		RAISE EXCEPTION 'sample size must be positive, not %', p_sample USING ERRCODE = 'invalid_parameter_value';
+		RAISE EXCEPTION 'sample size must be greater than zero, got %', p_sample USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	FOR i IN SELECT DISTINCT ic.input FROM clientele.input_column ic WHERE p_input IS NULL OR ic.input = p_input ORDER BY 1 LOOP
 		SELECT s.relation INTO v_rel FROM clientele.source_config s WHERE s.input = i;

@@ -127,7 +127,7 @@ BEGIN
 			USING ERRCODE = 'undefined_column';
 	END IF;
 	IF v_type NOT IN ('numeric'::regtype, 'int2'::regtype, 'int4'::regtype, 'int8'::regtype) THEN
-		RAISE EXCEPTION 'column "%" of % is of type %, not numeric', p_column, p_amounts, v_type
+		RAISE EXCEPTION 'column "%" of relation % has type %, but a number is needed', p_column, p_amounts, v_type
 			USING ERRCODE = 'invalid_parameter_value', HINT = 'Cast it in a view, e.g. CREATE VIEW v AS SELECT x::numeric AS amount FROM t.';
 	END IF;
 	-- unknown schemes, a date before the first version: said here, not from inside the report query

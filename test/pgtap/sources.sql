@@ -267,7 +267,7 @@ SELECT is(pg_temp.line('income', 'negative_amount'), 'error | 1 | 55@2024-01-01'
 SELECT is(clientele.check_sources_status(), 2, 'check_sources_status: 2 when a check fails with an error');
 SELECT is((SELECT count(*) FROM clientele.check_sources(1) WHERE check_name IN ('duplicate_key', 'orphan_customer')), 0::bigint,
 	'a sampled check skips the checks that need the whole input');
-SELECT is(pg_temp.err('SELECT count(*) FROM clientele.check_sources(0)'), '22023: sample size must be positive, not 0', 'sample size checked');
+SELECT is(pg_temp.err('SELECT count(*) FROM clientele.check_sources(0)'), '22023: sample size must be greater than zero, got 0', 'sample size checked');
 SELECT is(pg_temp.err($$SELECT count(*) FROM clientele.check_sources(NULL, 'ledger')$$), '22023: unknown input "ledger"', 'input name checked');
 SELECT clientele.use_source(i, NULL) FROM (VALUES ('customer'), ('account'), ('balance'), ('transaction'), ('income')) v(i);
 SELECT is(clientele.check_sources_status(), 0, 'check_sources_status: 0 on the empty canonical tables');

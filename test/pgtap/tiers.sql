@@ -325,7 +325,7 @@ SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('deposit_
 SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', 'amounts', 'balance')$$),
 	'42703: relation amounts has no column "balance"', 'distribution: unknown column');
 SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', 'amounts', 'other')$$),
-	'22023: column "other" of amounts is of type text, not numeric', 'distribution: a column that is not numeric');
+	'22023: column "other" of relation amounts has type text, but a number is needed', 'distribution: a column that is not numeric');
 CREATE FUNCTION pg_temp.context_lines_of(p_sql text) RETURNS int LANGUAGE plpgsql AS $f$
 DECLARE v_context text;
 BEGIN
