@@ -160,3 +160,4 @@ clientele_local_time(PG_FUNCTION_ARGS)
 		local_time_learn(c, local, u);
 	PG_RETURN_TIMESTAMPTZ(u);
 }
+

@@ -68,6 +68,9 @@ DECLARE
 	v_items text[] := '{}';
 	v_joins text := '';
 	v_case text;
+	v_src_col name;
+	v_nsp name;
+	v_rel name;
 BEGIN
 	PERFORM clientele.source_check_input(p_input);
 	SELECT relation INTO v_relation FROM clientele.source_config WHERE input OPERATOR(pg_catalog.=) p_input;
@@ -86,6 +89,8 @@ BEGIN
 		RETURN format('SELECT %s FROM clientele.source_missing(%L, %L) m', v_expr, p_input, v_relation);
 	END IF;
 	PERFORM clientele.source_check_owner(p_input, v_reg);
+	SELECT n.nspname, r.relname INTO v_nsp, v_rel
+	FROM pg_class r JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) r.relnamespace WHERE r.oid OPERATOR(pg_catalog.=) v_reg;
 	FOR c IN SELECT * FROM clientele.input_column WHERE input OPERATOR(pg_catalog.=) p_input ORDER BY ordinal LOOP
 		SELECT * INTO sc FROM clientele.source_column
 		WHERE input OPERATOR(pg_catalog.=) p_input AND column_name OPERATOR(pg_catalog.=) c.column_name;
@@ -94,7 +99,9 @@ BEGIN
 			WHERE a.attrelid OPERATOR(pg_catalog.=) v_reg AND a.attname OPERATOR(pg_catalog.=) c.column_name
 			  AND a.attnum > 0 AND NOT a.attisdropped;
 			v_expr := CASE WHEN FOUND THEN format('s.%I', c.column_name) ELSE 'NULL' END;
+			v_src_col := CASE WHEN FOUND THEN c.column_name END;
 		ELSE
+			v_src_col := CASE WHEN sc.shape = 'column' THEN sc.source_column END;
 			v_expr := CASE sc.shape
 				WHEN 'column' THEN format('s.%I', sc.source_column)
 				WHEN 'constant' THEN format('%L', sc.argument)
@@ -109,11 +116,21 @@ BEGIN
 				                             c.ordinal, sc.argument, sc.source_column);
 			END IF;
 		END IF;
-		SELECT string_agg(format('WHEN %L THEN %L', m.source_code, m.code), ' ' ORDER BY m.source_code) INTO v_case
+		-- the code map as an inlined CASE: codes compared bytewise (COLLATE "C", as
+		-- code_map documents), the most frequent first (the source column's most
+		-- common values as ANALYZE last saw them; else by code), so that a row
+		-- costs the fewest comparisons
+		SELECT string_agg(format('WHEN %L THEN %L', m.source_code, m.code), ' '
+		                  ORDER BY f.freq DESC NULLS LAST, m.source_code COLLATE pg_catalog."C") INTO v_case
 		FROM clientele.code_map m
+		LEFT JOIN LATERAL (
+			SELECT max(u.freq) AS freq
+			FROM pg_stats st, unnest(st.most_common_vals::text::text[], st.most_common_freqs) AS u(val, freq)
+			WHERE v_src_col IS NOT NULL AND st.schemaname OPERATOR(pg_catalog.=) v_nsp AND st.tablename OPERATOR(pg_catalog.=) v_rel
+			  AND st.attname OPERATOR(pg_catalog.=) v_src_col AND u.val OPERATOR(pg_catalog.=) m.source_code) f ON true
 		WHERE m.input OPERATOR(pg_catalog.=) p_input AND m.column_name OPERATOR(pg_catalog.=) c.column_name;
 		IF v_case IS NOT NULL AND v_expr <> 'NULL' THEN
-			v_expr := format('CASE (%1$s)::text %2$s ELSE (%1$s)::text END', v_expr, v_case);
+			v_expr := format('CASE (%1$s)::text COLLATE pg_catalog."C" %2$s ELSE (%1$s)::text END', v_expr, v_case);
 		END IF;
 		v_items := v_items || format('(%s)::%s', v_expr, c.type_name);
 	END LOOP;
