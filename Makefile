@@ -14,12 +14,18 @@ CL_HEADERS = $(wildcard src/common/*.h src/*.h src/core/*.h)
 # install script of the current version (fresh installs).  Released install
 # scripts are frozen in sql/ (sql/clientele--0.1.0.sql) and never edited.
 SQL_AREAS   = roles common datamodel sources demo rfm bgnbd pareto_nbd gamma_gamma sbg mbgnbd bgbb clv holdout tiers value features lifecycle signals evaluation churn refresh segments reporting schedule distributed access
-SQL_PARTS   = $(foreach a,$(SQL_AREAS),$(wildcard sql/$(a).sql))
+# An existing area may be split in two: sql/<area>.sql keeps what only a
+# fresh install creates (tables, types, shipped rows: an upgrade ALTERs them
+# in its upgrade fragment) and sql/replace/<area>.sql holds the re-runnable
+# rest (CREATE OR REPLACE functions and views, COMMENT ON, GRANT, idempotent
+# calls), run after it by the install and by every upgrade: one definition.
+SQL_PARTS   = $(foreach a,$(SQL_AREAS),$(wildcard sql/$(a).sql sql/replace/$(a).sql))
 
 # The upgrade from the last release to this version, built in SQL_AREAS order
 # from, per area: the whole fragment sql/<area>.sql when the area is new since
 # that release (listed in NEW_AREAS), otherwise the area's upgrade fragment
-# sql/upgrade/<from>--<to>/<area>.sql when it changed.  At the next release the
+# sql/upgrade/<from>--<to>/<area>.sql when it changed, then its re-runnable
+# part sql/replace/<area>.sql if it has one.  At the next release the
 # built script is frozen into sql/ like the install script.
 PREV_VERSION = 0.1.0
 NEW_AREAS   = roles mbgnbd bgbb features lifecycle signals evaluation churn refresh segments reporting schedule distributed access
@@ -27,7 +33,7 @@ UPGRADE_DIR = sql/upgrade/$(PREV_VERSION)--$(EXTVERSION)
 # REPLACED_AREAS: existing areas whose whole fragment is re-runnable (CREATE OR
 # REPLACE, COMMENT ON only); the upgrade runs the fragment itself, no copy.
 REPLACED_AREAS = holdout
-UPGRADE_PARTS = $(foreach a,$(SQL_AREAS),$(if $(filter $(a),$(NEW_AREAS) $(REPLACED_AREAS)),sql/$(a).sql,$(wildcard $(UPGRADE_DIR)/$(a).sql)))
+UPGRADE_PARTS = $(foreach a,$(SQL_AREAS),$(if $(filter $(a),$(NEW_AREAS) $(REPLACED_AREAS)),sql/$(a).sql,$(wildcard $(UPGRADE_DIR)/$(a).sql)) $(wildcard sql/replace/$(a).sql))
 UPGRADE_SCRIPT = $(EXTENSION)--$(PREV_VERSION)--$(EXTVERSION).sql
 
 # the generated scripts are rebuilt when the list of their parts changes

@@ -6,7 +6,9 @@
 # (c) through clientele.in_transaction mapped to a core-banking table with its
 # own column names, channel and kind codes (code map CASE) and a signed amount
 # (abs + sign_direction), goal <= 1.15x (a); (d) as (c) with the timestamp
-# read from local time (AT TIME ZONE a named zone, a time-zone lookup per row).
+# read from local time (clientele.local_time: the zone resolved once, its UTC
+# offset reused between DST transitions).  Ratios of elapsed time and of the
+# backend's CPU time (less sensitive to a shared machine's load).
 # Run by scripts/bench.sh (`bash scripts/bench.sh sources`); 20 million
 # transactions of 400,000 customers at BENCH_SCALE=1, BENCH_SCALE=0.01 for a
 # quick run.  Serial plans (max_parallel_workers_per_gather = 0); each ratio is the
@@ -52,26 +54,29 @@ SQL
 ASOF="timestamptz '2024-12-31 00:00+00'"
 q() { echo "SELECT sum((s).frequency), sum((s).total_amount) FROM (SELECT t.customer_id, clientele.rfm_summary(t.ts, t.amount::float8, $ASOF) AS s FROM $1 t WHERE t.customer_initiated AND t.kind <> 'enquiry' GROUP BY t.customer_id) q"; }
 # pair QA QX: REPEAT alternating runs of both in one session (the shared machine's load hits both
-# alike); prints "bestA bestX resultA resultX"
+# alike); prints "bestA bestX resultA resultX cpuA cpuX": best elapsed ms, and best CPU ms of the
+# backend (/proc/self/schedstat, Linux; "-" elsewhere), which waiting for a busy machine's cores
+# does not inflate
 pair() {
 	"${PSQL[@]}" -At -c "SET max_parallel_workers_per_gather = 0" -c "SET work_mem = '512MB'" \
-		-c "CREATE FUNCTION pg_temp.ms(q text, OUT ms numeric, OUT res text) LANGUAGE plpgsql AS \$f\$ DECLARE t0 timestamptz; BEGIN t0 := clock_timestamp(); EXECUTE q INTO res; ms := round((extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric, 1); END \$f\$" \
-		-c "SELECT min(a.ms) || ' ' || min(x.ms) || ' ' || max(a.res) || ' ' || max(x.res)
+		-c "CREATE FUNCTION pg_temp.cpu() RETURNS numeric LANGUAGE plpgsql AS \$f\$ BEGIN RETURN split_part(pg_read_file('/proc/self/schedstat'), ' ', 1)::numeric / 1e6; EXCEPTION WHEN OTHERS THEN RETURN NULL; END \$f\$" \
+		-c "CREATE FUNCTION pg_temp.ms(q text, OUT ms numeric, OUT res text, OUT cpu numeric) LANGUAGE plpgsql AS \$f\$ DECLARE t0 timestamptz; c0 numeric; BEGIN c0 := pg_temp.cpu(); t0 := clock_timestamp(); EXECUTE q INTO res; ms := round((extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric, 1); cpu := round(pg_temp.cpu() - c0, 1); END \$f\$" \
+		-c "SELECT min(a.ms) || ' ' || min(x.ms) || ' ' || max(a.res) || ' ' || max(x.res) || ' ' || coalesce(min(a.cpu)::text, '-') || ' ' || coalesce(min(x.cpu)::text, '-')
 		    FROM generate_series(1, $REPEAT) i, LATERAL pg_temp.ms(\$q\$$1\$q\$ || repeat(' ', i)) a, LATERAL pg_temp.ms(\$q\$$2\$q\$ || repeat(' ', i)) x"
 }
 QA=$(q clientele.transaction); QX=$(q clientele.in_transaction)
-read -r Ab B Ar Br <<<"$(pair "$QA" "$QX")"
+read -r Ab B Ar Br cAb cB <<<"$(pair "$QA" "$QX")"
 "${PSQL[@]}" -c "SET client_min_messages = error" -c "SELECT clientele.use_source('transaction', 'core.txn_journal')" >/dev/null
-read -r Ac C Ar2 Cr <<<"$(pair "$QA" "$QX")"
+read -r Ac C Ar2 Cr cAc cC <<<"$(pair "$QA" "$QX")"
 "${PSQL[@]}" -c "SET client_min_messages = error" -c "SELECT clientele.map_column('transaction', 'ts', 'local_time', 'txn_tm', 'Asia/Shanghai')" \
 	-c "SELECT clientele.use_source('transaction', 'core.txn_journal')" >/dev/null
-read -r Ad D Ar3 Dr <<<"$(pair "$QA" "$QX")"
+read -r Ad D Ar3 Dr cAd cD <<<"$(pair "$QA" "$QX")"
 for x in "$Br" "$Cr" "$Dr" "$Ar2" "$Ar3"; do
 	[ "$Ar" = "$x" ] || { echo "results differ: canonical '$Ar', other '$x'"; exit 1; }
 done
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-printf '%-60s %9s ms\n' "(a) clientele.transaction, canonical table (baseline)" "$Ab / $Ac / $Ad"
-printf '%-60s %9s ms  %sx\n' "(b) in_transaction over the canonical table" "$B" "$(ratio "$B" "$Ab")"
-printf '%-60s %9s ms  %sx  (goal <= 1.15x)\n' "(c) in_transaction mapped: renames, codes, signed amount" "$C" "$(ratio "$C" "$Ac")"
-printf '%-60s %9s ms  %sx\n' "(d) as (c), and ts from local time (AT TIME ZONE)" "$D" "$(ratio "$D" "$Ad")"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%.2f", a / b }'; }
+printf '%-60s %9s ms   CPU %s ms\n' "(a) clientele.transaction, canonical table (baseline)" "$Ab / $Ac / $Ad" "$cAb / $cAc / $cAd"
+printf '%-60s %9s ms  %sx   CPU %sx\n' "(b) in_transaction over the canonical table" "$B" "$(ratio "$B" "$Ab")" "$(ratio "$cB" "$cAb")"
+printf '%-60s %9s ms  %sx   CPU %sx  (goal <= 1.15x)\n' "(c) in_transaction mapped: renames, codes, signed amount" "$C" "$(ratio "$C" "$Ac")" "$(ratio "$cC" "$cAc")"
+printf '%-60s %9s ms  %sx   CPU %sx\n' "(d) as (c), and ts from local time (clientele.local_time)" "$D" "$(ratio "$D" "$Ad")" "$(ratio "$cD" "$cAd")"
 echo "# same result through every path (frequency sum): $Ar"

@@ -35,7 +35,11 @@ BEGIN
 	IF transactions IS NULL OR calibration_end IS NULL OR holdout_end IS NULL OR model IS NULL
 	   OR time_unit IS NULL OR customer_column IS NULL OR time_column IS NULL
 	   OR max_frequency IS NULL OR penalizer IS NULL THEN
-		RAISE EXCEPTION 'calibration_holdout arguments must not be NULL'
+		RAISE EXCEPTION '% must not be NULL',
+			CASE WHEN transactions IS NULL THEN 'transactions' WHEN calibration_end IS NULL THEN 'calibration_end'
+			     WHEN holdout_end IS NULL THEN 'holdout_end' WHEN model IS NULL THEN 'model' WHEN time_unit IS NULL THEN 'time_unit'
+			     WHEN customer_column IS NULL THEN 'customer_column' WHEN time_column IS NULL THEN 'time_column'
+			     WHEN max_frequency IS NULL THEN 'max_frequency' ELSE 'penalizer' END
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	IF holdout_end <= calibration_end THEN

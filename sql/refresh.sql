@@ -79,7 +79,7 @@ BEGIN
 			      HINT = 'Known schemes: ' || (SELECT string_agg(scheme, ', ' ORDER BY scheme) FROM clientele.tier_scheme) || '.';
 	END IF;
 	IF NOT EXISTS (SELECT 1 FROM clientele.rfm_segment_scheme WHERE scheme = NEW.rfm_scheme) THEN
-		RAISE EXCEPTION 'unknown RFM scheme "%" in clientele.refresh_config.rfm_scheme', NEW.rfm_scheme
+		RAISE EXCEPTION 'unknown RFM segment scheme "%" in clientele.refresh_config.rfm_scheme', NEW.rfm_scheme
 			USING ERRCODE = 'invalid_parameter_value',
 			      HINT = 'Known schemes: ' || (SELECT string_agg(scheme, ', ' ORDER BY scheme) FROM clientele.rfm_segment_scheme) || '.';
 	END IF;
@@ -764,7 +764,7 @@ DECLARE
 BEGIN
 	PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
 	IF wait IS NULL THEN
-		RAISE EXCEPTION 'wait must be true or false, got NULL' USING ERRCODE = 'null_value_not_allowed';
+		RAISE EXCEPTION 'wait must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	PERFORM clientele.refresh_check_as_of(v_as_of);
 	PERFORM clientele.refresh_lock(wait, v_session);

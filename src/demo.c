@@ -80,10 +80,7 @@ demo_check_args(int64 first_id, int64 last_id, DateADT as_of)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("customer ids must be between 1 and " INT64_FORMAT ", got " INT64_FORMAT " to " INT64_FORMAT,
 						CL_DEMO_MAX_CUSTOMER_ID, first_id, last_id)));
-	if (DATE_NOT_FINITE(as_of))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("as_of must be a finite date")));
+	cl_check_finite_date(as_of, "as_of");
 	cl_civil_from_days(as_of, &y, &m, &d);
 	if (y < DEMO_MIN_AS_OF_YEAR || y > DEMO_MAX_AS_OF_YEAR)
 		ereport(ERROR,

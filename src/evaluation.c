@@ -385,10 +385,7 @@ rank_trans_common(FunctionCallInfo fcinfo, bool has_fraction)
 	int64		n,
 				cap;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("ranking metric transition function called in non-aggregate context")));
+	(void) cl_agg_context(fcinfo);	/* errors outside an aggregate */
 	if (has_fraction)
 	{
 		CL_ARG_NOT_NULL(3, "fraction");
@@ -475,10 +472,7 @@ clientele_rank_combine(PG_FUNCTION_ARGS)
 				cap;
 	GrowState  *g = NULL;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("ranking metric combine function called in non-aggregate context")));
+	(void) cl_agg_context(fcinfo);	/* errors outside an aggregate */
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
@@ -745,10 +739,7 @@ logit_trans_common(FunctionCallInfo fcinfo, bool has_l2)
 	float8	   *vals;
 	bits8	   *nullbitmap;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("logistic_fit transition function called in non-aggregate context")));
+	(void) cl_agg_context(fcinfo);	/* errors outside an aggregate */
 	if (has_l2)
 	{
 		CL_ARG_NOT_NULL(3, "l2");
@@ -853,10 +844,7 @@ clientele_logistic_combine(PG_FUNCTION_ARGS)
 	int			p;
 	GrowState  *g = NULL;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("logistic_fit combine function called in non-aggregate context")));
+	(void) cl_agg_context(fcinfo);	/* errors outside an aggregate */
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))

@@ -101,13 +101,13 @@ gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 	}
 	if (excluded > 0)
 		ereport(NOTICE,
-				(errmsg("gamma_gamma_fit: left out %.0f repeat customers with zero average spend", excluded),
+				(errmsg("left out %.0f repeat customers with zero average spend", excluded),
 				 errdetail("The Gamma-Gamma model needs a positive mean spend; their expected spend and CLV are NULL."),
 				 errhint("The result's column \"excluded\" counts them.")));
 	if (used < 3)
 	{
 		ereport(NOTICE,
-				(errmsg("gamma_gamma_fit: %.0f customers are fewer than the 3 parameters, the result is NULL", used),
+				(errmsg("gamma_gamma_fit is NULL: %.0f customers are fewer than the 3 parameters", used),
 				 (st->nignored + excluded) > 0 ?
 				 errdetail("%.0f rows were not used by the model.", st->nignored + excluded) : 0));
 		PG_RETURN_NULL();

@@ -92,6 +92,7 @@ typedef struct TierCallCache
 	FunctionCallInfo cmp;		/* for tier_key_cmp */
 	int32		version;
 	int			hint;
+	bool		outside_noticed;	/* the NOTICE of tier_notice_outside was given */
 } TierCallCache;
 
 static const char *const tier_tables[] = {"tier_scheme", "tier_version", "tier_band"};
@@ -614,9 +615,12 @@ tier_numeric_arg(Datum d, TierNumericBuf *buf)
 	return DatumGetNumeric(d);	/* detoasts when needed */
 }
 
+static void tier_notice_outside(TierCallCache *cc, Numeric amount);
+
 /*
  * Band index of the amount (argument 1) in the resolved set, or -1 when the
- * amount is NULL or outside every band.
+ * amount is NULL or outside every band (the latter with a NOTICE, once per
+ * call site).
  */
 static int
 tier_lookup(FunctionCallInfo fcinfo, TierCallCache **ccp)
@@ -649,8 +653,67 @@ tier_lookup(FunctionCallInfo fcinfo, TierCallCache **ccp)
 	i = cl_band_find(cc->set->bands, cc->set->nbands, tier_key_cmp, amount, &k, cc->hint);
 	if (i >= 0)
 		cc->hint = i;
+	else
+		tier_notice_outside(cc, amount);
 	*ccp = cc;
 	return i;
+}
+
+/* "[0, 10000)", "(-infinity, 0]", "[1000000, infinity)": one bound as text */
+static void
+tier_append_bound(StringInfo buf, const TierSet *set, int band, bool lower)
+{
+	const ClBand *b = &set->bands[band];
+	bool		has = lower ? b->has_lower : b->has_upper;
+
+	if (!has)
+		appendStringInfoString(buf, lower ? "-infinity" : "infinity");
+	else
+		appendStringInfoString(buf, DatumGetCString(DirectFunctionCall1(numeric_out,
+																		lower ? set->lower[band] : set->upper[band])));
+}
+
+/*
+ * An amount outside every band gets NULL: say so with a NOTICE, once per
+ * call site (a query over every customer must not fail because some have an
+ * overdraft, and must not print a line per customer either), naming the
+ * scheme, the amount and the range the bands cover.
+ */
+static void
+tier_notice_outside(TierCallCache *cc, Numeric amount)
+{
+	const TierSet *set = cc->set;
+	StringInfoData range;
+	bool		below;
+	int			last;
+	char	   *amount_s;
+
+	if (cc->outside_noticed || set->nbands == 0)
+		return;
+	cc->outside_noticed = true;
+	last = set->nbands - 1;
+	/* the bands have no gaps (tier_validate): outside means below the first or above the last */
+	below = set->bands[0].has_lower &&
+		(tier_numeric_cmp(NumericGetDatum(amount), set->lower[0]) < 0 ||
+		 (tier_numeric_cmp(NumericGetDatum(amount), set->lower[0]) == 0 && !set->bands[0].lower_inclusive));
+	initStringInfo(&range);
+	appendStringInfoChar(&range, set->bands[0].has_lower && set->bands[0].lower_inclusive ? '[' : '(');
+	tier_append_bound(&range, set, 0, true);
+	appendStringInfoString(&range, ", ");
+	tier_append_bound(&range, set, last, false);
+	appendStringInfoChar(&range, set->bands[last].has_upper && set->bands[last].upper_inclusive ? ']' : ')');
+	amount_s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(amount)));
+	ereport(NOTICE,
+			(errmsg("amount %s is outside every band of tier scheme \"%s\"",
+					amount_s, cc->scheme),
+			 errdetail("Its tier is NULL: the bands of version %d%s%s%s cover %s. Further amounts outside them are not reported for this call in the query.",
+					   cc->version,
+					   set->region ? " (region \"" : "", set->region ? set->region : "", set->region ? "\")" : "",
+					   range.data),
+			 errhint("To give such amounts a tier, add a band %s %s in a version or a scheme of your own.",
+					 below ? "below" : "above",
+					 below ? DatumGetCString(DirectFunctionCall1(numeric_out, set->lower[0]))
+					 : DatumGetCString(DirectFunctionCall1(numeric_out, set->upper[last])))));
 }
 
 /* ---------------------------------------------------------------------------
@@ -661,7 +724,8 @@ PG_FUNCTION_INFO_V1(clientele_tier_of);
 
 /*
  * tier_of(scheme text, amount numeric, region text, as_of date) -> label;
- * NULL for a NULL amount or one outside every band.
+ * NULL for a NULL amount or one outside every band (NOTICE, see
+ * tier_notice_outside).
  */
 Datum
 clientele_tier_of(PG_FUNCTION_ARGS)

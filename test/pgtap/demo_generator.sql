@@ -49,7 +49,7 @@ SELECT throws_ok($$SELECT * FROM clientele.demo_customers(1, 0, 10, '2025-12-31'
 SELECT throws_ok($$SELECT * FROM clientele.demo_transactions(1, 1, 100000001, '2025-12-31')$$, '22023',
 	'customer ids must be between 1 and 100000000, got 1 to 100000001', 'generator functions refuse huge ids');
 SELECT throws_ok($$SELECT * FROM clientele.demo_balances(1, 1, 10, '-infinity')$$, '22023',
-	'as_of must be a finite date', 'generator functions refuse an infinite as_of');
+	'as_of must be a finite date, got -infinity', 'generator functions refuse an infinite as_of');
 SELECT throws_ok($$SELECT * FROM clientele.demo_income(1, 1, 10, '1949-12-31')$$, '22023',
 	'as_of must be between 1950-01-01 and 2200-12-31, got year 1949', 'generator functions refuse an early as_of');
 SELECT is((SELECT count(*) FROM clientele.customer), 0::bigint, 'bad input loaded nothing');

@@ -149,9 +149,9 @@ SELECT is((SELECT sum((f).n) FROM lg_groups), 8000::numeric, 'logistic_fit per g
 
 -- support functions outside an aggregate
 SELECT throws_ok($$SELECT clientele.logistic_trans(NULL, true, '{1}')$$, '0A000',
-                 'logistic_fit transition function called in non-aggregate context', 'logistic_trans refuses a direct call');
+                 'function logistic_trans can only be called as part of an aggregate', 'logistic_trans refuses a direct call');
 SELECT throws_ok($$SELECT clientele.rank_trans(NULL, 1, true)$$, '0A000',
-                 'ranking metric transition function called in non-aggregate context', 'rank_trans refuses a direct call');
+                 'function rank_trans can only be called as part of an aggregate', 'rank_trans refuses a direct call');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -30,7 +30,7 @@ SELECT throws_ok($$SELECT * FROM clientele.calibration_holdout('public.ho_tx', '
 SELECT throws_ok($$SELECT * FROM clientele.calibration_holdout('public.ho_tx', '2024-12-31', '2025-12-31', penalizer => 'NaN')$$, '22023',
 	'penalizer must be a finite number >= 0, got NaN', 'NaN penalizer');
 SELECT throws_ok($$SELECT * FROM clientele.calibration_holdout('public.ho_tx', '2024-12-31', NULL)$$, '22004',
-	'calibration_holdout arguments must not be NULL', 'NULL argument');
+	'holdout_end must not be NULL', 'NULL argument, named');
 SELECT throws_ok($$SELECT * FROM clientele.calibration_holdout('public.ho_tx', '2024-12-31', '2025-12-31', customer_column => 'client')$$, '42703',
 	'relation public.ho_tx has no column "client"', 'missing customer column');
 SELECT throws_ok($$SELECT * FROM clientele.calibration_holdout('public.ho_tx', '2024-12-31', '2025-12-31', time_column => 'note')$$, '42804',

@@ -173,7 +173,7 @@ SELECT is(pg_temp.err($$INSERT INTO clientele.segment_definition (segment, descr
 SELECT is(pg_temp.err($$UPDATE clientele.refresh_config SET tier_scheme = 'nope'$$),
 	'22023: unknown tier scheme "nope" in clientele.refresh_config.tier_scheme', 'refresh settings are validated on write');
 SELECT is(pg_temp.err($$UPDATE clientele.refresh_config SET rfm_scheme = 'nope'$$),
-	'22023: unknown RFM scheme "nope" in clientele.refresh_config.rfm_scheme', 'including the RFM scheme');
+	'22023: unknown RFM segment scheme "nope" in clientele.refresh_config.rfm_scheme', 'including the RFM scheme');
 SELECT is(pg_temp.err($$UPDATE clientele.refresh_config SET clv_months = 0$$),
 	'23514: new row for relation "refresh_config" violates check constraint "refresh_config_clv_months_valid"', 'and the ranges');
 SELECT is(pg_temp.err($$UPDATE clientele.refresh_config SET model_penalizer = 'NaN'$$),

@@ -2,7 +2,7 @@
 -- owners, the querying role's privileges and row-level policies hold, code maps,
 -- column shapes, the key map, and a report line for every check class.
 BEGIN;
-SELECT plan(79);
+SELECT plan(88);
 SET LOCAL client_min_messages = error;
 
 CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
@@ -173,6 +173,27 @@ SELECT is(pg_temp.err($$SELECT clientele.map_code('customer', 'branch', 'X', 'y'
 	'23514: input column customer.branch has no vocabulary to map codes into', 'a column without vocabulary takes no code map');
 SELECT is(pg_temp.err($$SELECT clientele.map_column('transaction', 'ts', 'local_time', 'booked', 'Mars/Olympus')$$),
 	'22023: unknown time zone "Mars/Olympus"', 'an unknown time zone is refused');
+-- local_time: the input view converts with clientele.local_time, which must equal
+-- AT TIME ZONE everywhere, DST transitions included (a repeated local time is the
+-- later instant, a skipped one reads with the offset before the change), in any row order
+SELECT ok(pg_get_functiondef('clientele.source_transaction()'::regprocedure) LIKE '%clientele.local_time(s.booked, ''Asia/Shanghai'')%',
+	'shape local_time compiles to clientele.local_time (no per-row zone lookup)');
+SELECT is((SELECT count(*) FILTER (WHERE clientele.local_time(l, z) IS DISTINCT FROM (l AT TIME ZONE z)) || '/' || count(*)
+           FROM (SELECT z, l FROM unnest(ARRAY['America/New_York', 'Australia/Lord_Howe', 'Europe/Moscow', 'Asia/Shanghai', 'CET']) z,
+                 generate_series(timestamp '2010-01-01', '2015-12-31', interval '97 minutes 13.5 seconds') l ORDER BY random()) q),
+	'0/162185', 'local_time = AT TIME ZONE over 6 years of 5 zones (an abbreviation too), rows in random order');
+SELECT is((SELECT count(*) FILTER (WHERE clientele.local_time(l, 'America/New_York') IS DISTINCT FROM (l AT TIME ZONE 'America/New_York')) || '/' || count(*)
+           FROM (SELECT l FROM (SELECT generate_series(timestamp '2024-03-10 01:00', '2024-03-10 04:00', interval '1 second')
+                                UNION ALL SELECT generate_series(timestamp '2024-11-03 00:00', '2024-11-03 03:00', interval '0.5 second')
+                                UNION ALL SELECT generate_series(timestamp '2024-03-01', '2024-11-10', interval '1 hour')) u(l) ORDER BY random()) q),
+	'0/38499', 'local_time = AT TIME ZONE second by second across both 2024 New York transitions');
+SELECT is(clientele.local_time('2024-11-03 01:30', 'America/New_York') || ' ' || clientele.local_time('2024-03-10 02:30', 'America/New_York')
+	|| ' ' || clientele.local_time('infinity', 'Asia/Shanghai'),
+	'2024-11-03 06:30:00+00 2024-03-10 07:30:00+00 infinity', 'a repeated and a skipped local time, infinity');
+SELECT is(clientele.local_time(date '2024-01-01', 'Asia/Shanghai'), timestamptz '2023-12-31 16:00+00',
+	'a date converts as its local midnight (AT TIME ZONE on a date read it as a UTC instant)');
+SELECT is(pg_temp.err($$SELECT clientele.local_time('2024-01-01', 'Mars/Olympus')$$),
+	'22023: time zone "Mars/Olympus" not recognized', 'local_time: an unknown zone is the error of AT TIME ZONE');
 SELECT is(pg_temp.err($$SELECT clientele.map_column('transaction', 'ts', 'rot13', 'booked')$$),
 	'22023: unknown column shape "rot13"', 'an unknown shape is refused');
 SELECT is(pg_temp.err($$SELECT clientele.map_column('transaction', 'colour', 'column', 'booked')$$),
@@ -246,7 +267,7 @@ SELECT is(pg_temp.line('income', 'negative_amount'), 'error | 1 | 55@2024-01-01'
 SELECT is(clientele.check_sources_status(), 2, 'check_sources_status: 2 when a check fails with an error');
 SELECT is((SELECT count(*) FROM clientele.check_sources(1) WHERE check_name IN ('duplicate_key', 'orphan_customer')), 0::bigint,
 	'a sampled check skips the checks that need the whole input');
-SELECT is(pg_temp.err('SELECT count(*) FROM clientele.check_sources(0)'), '22023: sample size must be positive, not 0', 'sample size checked');
+SELECT is(pg_temp.err('SELECT count(*) FROM clientele.check_sources(0)'), '22023: sample size must be greater than zero, got 0', 'sample size checked');
 SELECT is(pg_temp.err($$SELECT count(*) FROM clientele.check_sources(NULL, 'ledger')$$), '22023: unknown input "ledger"', 'input name checked');
 SELECT clientele.use_source(i, NULL) FROM (VALUES ('customer'), ('account'), ('balance'), ('transaction'), ('income')) v(i);
 SELECT is(clientele.check_sources_status(), 0, 'check_sources_status: 0 on the empty canonical tables');
@@ -295,6 +316,24 @@ CREATE TABLE core2.cl_income AS SELECT * FROM clientele.income;
 SELECT is((SELECT string_agg(input || '=' || relation, ',') FROM clientele.use_schema('core2', 'cl_')),
 	'account=core2.cl_account,balance=core2.cl_balance,customer=core2.cl_customer,income=core2.cl_income,interaction=core2.cl_interaction,transaction=core2.cl_transaction',
 	'use_schema points every input at the schema by naming convention');
+
+-- ---------------------------------------------------------------- code map CASE: bytewise, most frequent code first
+CREATE TABLE core2.kinds AS SELECT i AS txn_id, 1 AS customer_id, timestamptz '2024-01-01 00:00+00' + i * interval '1 hour' AS ts,
+	1::numeric AS amount, 'in' AS direction, 'atm' AS channel, (ARRAY['ZZ', 'ZZ', 'ZZ', 'PP', 'PP', 'aa'])[1 + i % 6] AS k, true AS customer_initiated
+FROM generate_series(1, 600) i;
+SELECT clientele.map_code('transaction', 'kind', s, c) FROM (VALUES ('aa', 'deposit'), ('PP', 'payment'), ('ZZ', 'transfer'), ('AA', 'enquiry')) v(s, c);
+SELECT clientele.map_column('transaction', 'kind', 'column', 'k');
+SELECT clientele.use_source('transaction', 'core2.kinds');
+SELECT ok(pg_get_functiondef('clientele.source_transaction()'::regprocedure)
+	LIKE '%CASE (s.k)::text COLLATE pg_catalog."C" WHEN ''AA'' THEN ''enquiry'' WHEN ''DP'' THEN ''deposit'' WHEN ''ENQ'' THEN ''enquiry'' WHEN ''PP'' THEN ''payment'' WHEN ''WD'' THEN ''withdrawal'' WHEN ''ZZ'' THEN ''transfer'' WHEN ''aa'' THEN ''deposit'' ELSE%',
+	'without statistics the code CASE lists the codes in order, compared bytewise (COLLATE "C")');
+ANALYZE core2.kinds;
+SELECT clientele.use_source('transaction', 'core2.kinds');
+SELECT ok(pg_get_functiondef('clientele.source_transaction()'::regprocedure)
+	LIKE '%COLLATE pg_catalog."C" WHEN ''ZZ'' THEN ''transfer'' WHEN ''PP'' THEN ''payment'' WHEN ''aa'' THEN ''deposit'' WHEN ''AA'' THEN ''enquiry'' WHEN ''DP''%',
+	'after ANALYZE the most frequent code comes first (fewest comparisons per row)');
+SELECT is((SELECT string_agg(kind || ':' || n, ',' ORDER BY kind) FROM (SELECT kind, count(*) AS n FROM clientele.in_transaction GROUP BY kind) q),
+	'deposit:100,payment:200,transfer:300', 'the order does not change what the codes mean; case matters (aa is not AA)');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,7 +1,7 @@
 -- tiers: tier_of / tier_rank properties, bounds compared exactly, versions,
 -- region overrides, write-time validation and every error message.
 BEGIN;
-SELECT plan(133);
+SELECT plan(144);
 SET client_min_messages = warning;
 -- check every edit at the end of its statement (the default is at commit)
 SET CONSTRAINTS clientele.tier_band_valid IMMEDIATE;
@@ -325,7 +325,7 @@ SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('deposit_
 SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', 'amounts', 'balance')$$),
 	'42703: relation amounts has no column "balance"', 'distribution: unknown column');
 SELECT is(pg_temp.error_of($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', 'amounts', 'other')$$),
-	'22023: column "other" of amounts is of type text, not numeric', 'distribution: a column that is not numeric');
+	'22023: column "other" of relation amounts has type text, but a number is needed', 'distribution: a column that is not numeric');
 CREATE FUNCTION pg_temp.context_lines_of(p_sql text) RETURNS int LANGUAGE plpgsql AS $f$
 DECLARE v_context text;
 BEGIN
@@ -360,6 +360,30 @@ SELECT is(clientele.regulatory_class(-5), NULL, 'regulatory_class: negative net 
 SELECT ok(obj_description('clientele.tier_of(text, numeric, text, date)'::regprocedure, 'pg_proc') ~ 'negative amount has no tier'
 	AND obj_description('clientele.regulatory_class(numeric, numeric, numeric[], numeric[], numeric, date)'::regprocedure, 'pg_proc') ~ 'negative net financial assets',
 	'the comments of tier_of and regulatory_class say when and why they return NULL');
+SELECT ok(obj_description('clientele.tier_of(text, numeric, text, date)'::regprocedure, 'pg_proc') ~ 'with a NOTICE naming the scheme, the amount and the range'
+	AND obj_description('clientele.tier_rank(text, numeric, text, date)'::regprocedure, 'pg_proc') ~ 'NOTICE',
+	'the comments of tier_of and tier_rank announce the NOTICE (its text: test/sql/tiers_messages.sql)');
+SELECT lives_ok($$SELECT clientele.tier_of('deposit_class_abc', a) FROM generate_series(-3, 3) a$$,
+	'tier_of over amounts some of which are outside every band: NULL and a NOTICE, never an error');
+SELECT is((SELECT array_to_string(proconfig, ',') FROM pg_proc WHERE oid = 'clientele.tier_distribution(text, regclass, name, text, date, text)'::regprocedure),
+	'search_path=pg_catalog, pg_temp,client_min_messages=warning',
+	'tier_distribution shows out-of-band amounts as its NULL-rank row, without the NOTICE of tier_rank');
+SELECT is((SELECT count(*) FILTER (WHERE met) || '/' || count(*) FROM clientele.regulatory_class_reasons(-5)), '0/6',
+	'regulatory_class_reasons(-5): six criteria and inputs, none met');
+SELECT is((SELECT reason FROM clientele.regulatory_class_reasons(-5) WHERE criterion = 'private_banking_net_financial_assets'),
+	'-5 is negative (liabilities above assets), not >= 6000000: not met', 'regulatory_class_reasons says why -5 has no class');
+SELECT is((SELECT string_agg(criterion || ':' || input, ',' ORDER BY criterion, input) FROM clientele.regulatory_class_reasons(0, 1000000, ARRAY[1, 2, 3])
+           WHERE met), 'hnw_single_subscription:max_single_subscription', 'regulatory_class_reasons: the criterion met is marked');
+SELECT is((SELECT reason FROM clientele.regulatory_class_reasons(0, 0, ARRAY[250000, NULL, 150000]) WHERE criterion = 'hnw_personal_income'),
+	'not every year > 200000 (year 2: unknown, year 3: 150000): not met', 'regulatory_class_reasons names the years that fail');
+SELECT is(pg_temp.error_of($$SELECT * FROM clientele.regulatory_class_reasons('NaN')$$),
+	'22023: net_financial_assets must be a finite number, got NaN', 'regulatory_class_reasons: NaN assets: 22023');
+SELECT is(pg_temp.error_of($$SELECT * FROM clientele.regulatory_class_reasons(0, -1)$$),
+	'22023: max_single_subscription must not be negative, got -1', 'regulatory_class_reasons: negative subscription: 22023');
+SELECT is(pg_temp.error_of($$SELECT * FROM clientele.regulatory_class_reasons(0, 0, ARRAY[1, 2]::numeric[])$$),
+	'22023: income_3y must hold the incomes of the last 3 years, got 2 values', 'regulatory_class_reasons: income arrays hold 3 years');
+SELECT is(pg_temp.error_of($$SELECT * FROM clientele.regulatory_class_reasons(0, 0, NULL, ARRAY[1, 'Infinity', 3]::numeric[])$$),
+	'22023: household_income_3y must hold finite numbers, got {1,Infinity,3}', 'regulatory_class_reasons: infinite income: 22023');
 SELECT throws_ok($$SELECT * FROM clientele.tier_distribution(NULL, 'amounts')$$, '22004', 'p_scheme must not be NULL',
 	'distribution: NULL scheme');
 SELECT throws_ok($$SELECT * FROM clientele.tier_distribution('deposit_class_abc', NULL)$$, '22004', 'p_amounts must not be NULL',

@@ -124,7 +124,7 @@ catalog_query() { # name -> query
 			   OR (d.classoid = 'pg_constraint'::regclass AND m.classid IN ('pg_class'::regclass, 'pg_type'::regclass)
 			       AND d.objoid IN (SELECT oid FROM pg_constraint WHERE conrelid = m.objid OR contypid = m.objid))
 			GROUP BY d.classoid, d.objoid, d.objsubid, d.description ORDER BY 1";;
-		init_privs) echo "SELECT pg_describe_object(classoid, objoid, objsubid) || ': ' || privtype || ' ' || initprivs::text
+		init_privs) echo "SELECT pg_describe_object(classoid, objoid, objsubid) || ': ' || privtype::text || ' ' || initprivs::text
 			FROM pg_init_privs WHERE privtype = 'e' ORDER BY 1";;
 		extconfig) echo "SELECT c.cfg::regclass::text || ' ' || coalesce(quote_literal(c.cond), 'NULL')
 			FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS c(cfg, cond) WHERE e.extname = 'clientele' ORDER BY 1";;

@@ -1,4 +1,15 @@
--- area: common, 0.1.0 -> 0.2.0: the config-table recipe is new.
+-- area: common, re-runnable part (see sql/common.sql): run by a fresh install
+-- and by the upgrade from 0.1.0, so every statement here can run again on an
+-- existing install (CREATE OR REPLACE, COMMENT ON, REVOKE, guarded DO).
+
+CREATE OR REPLACE FUNCTION clientele.version() RETURNS text
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_version';
+COMMENT ON FUNCTION clientele.version() IS 'Version of the loaded clientele shared library.';
+
+CREATE OR REPLACE FUNCTION clientele.config_changed() RETURNS trigger
+LANGUAGE c AS 'MODULE_PATHNAME', 'clientele_config_changed';
+COMMENT ON FUNCTION clientele.config_changed() IS
+	'Statement trigger of every configuration table: tells all backends to recompile their cached copy at commit.';
 
 -- ===========================================================================
 -- The config-table recipe (docs/DEVELOPING.md, "Configuration tables"):
@@ -13,12 +24,12 @@
 --     (WHERE NOT builtin), so a dump keeps exactly the bank's rows.
 -- ===========================================================================
 
-CREATE FUNCTION clientele.protect_builtin() RETURNS trigger
+CREATE OR REPLACE FUNCTION clientele.protect_builtin() RETURNS trigger
 LANGUAGE c AS 'MODULE_PATHNAME', 'clientele_protect_builtin';
 COMMENT ON FUNCTION clientele.protect_builtin() IS
 	'Trigger of every configuration table: rows with builtin = true (or every row of a table without a builtin column) ship with the extension and only its scripts may insert, update, delete or truncate them; pg_dump keeps the other rows only. The trigger argument is the hint shown (what to do instead, e.g. copy the row with builtin = false).';
 
-CREATE FUNCTION clientele.config_table_register(p_table regclass, p_hint text DEFAULT NULL,
+CREATE OR REPLACE FUNCTION clientele.config_table_register(p_table regclass, p_hint text DEFAULT NULL,
 	p_validate regprocedure DEFAULT NULL, p_what text DEFAULT NULL, p_rows text DEFAULT 'mixed',
 	p_cached boolean DEFAULT true)
 RETURNS void
@@ -101,32 +112,47 @@ REVOKE ALL ON FUNCTION clientele.config_table_register(regclass, text, regproced
 COMMENT ON FUNCTION clientele.config_table_register(regclass, text, regprocedure, text, text, boolean) IS
 	'For the extension''s own scripts: makes p_table a configuration table of the one recipe. p_rows: mixed (the table has a column builtin boolean NOT NULL DEFAULT false, true on shipped rows), shipped (every row ships with the extension) or bank (every row is the bank''s). Installs the <table>_protect_builtin (row) and <table>_protect_builtin_truncate triggers (clientele.protect_builtin, hint p_hint; not for bank tables), the <table>_config_changed statement trigger (clientele.config_changed) unless p_cached is false (no C code caches the table), with p_validate the deferred constraint trigger <table>_valid, and registers the table with pg_extension_config_dump (WHERE NOT builtin for mixed rows, every row for bank tables, none for shipped tables). p_what names the configuration in trigger comments. Idempotent (upgrade scripts call it again).';
 
--- C entry points prefixed clientele_ (src/common/entry_points.c; the 0.1.0
--- symbols stay exported for a 0.1.0 install loading this library).
-CREATE OR REPLACE FUNCTION clientele.fit_state_combine(clientele.fit_state, clientele.fit_state)
-RETURNS clientele.fit_state
-AS 'MODULE_PATHNAME', 'clientele_fit_state_combine'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 CREATE OR REPLACE FUNCTION clientele.fit_state_in(cstring) RETURNS clientele.fit_state
 AS 'MODULE_PATHNAME', 'clientele_fit_state_in'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clientele.fit_state_in(cstring) IS 'Input function of clientele.fit_state: "clfs2:" followed by the hex of the portable serial form (also the 0.1.0 form "clfs1:"); every invariant of the aggregates is checked on the way in.';
+
 CREATE OR REPLACE FUNCTION clientele.fit_state_out(clientele.fit_state) RETURNS cstring
 AS 'MODULE_PATHNAME', 'clientele_fit_state_out'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-
--- area common, 0.1.0 -> 0.2.0 (issue 9): fit_state gets binary I/O and the
--- portable text form "clfs2:" (the 0.1.0 form "clfs1:" is still read).
-COMMENT ON FUNCTION clientele.fit_state_in(cstring) IS 'Input function of clientele.fit_state: "clfs2:" followed by the hex of the portable serial form (also the 0.1.0 form "clfs1:"); every invariant of the aggregates is checked on the way in.';
 COMMENT ON FUNCTION clientele.fit_state_out(clientele.fit_state) IS 'Output function of clientele.fit_state: "clfs2:" followed by the hex of the portable serial form (little-endian, versioned; sorted distinct rows).';
 
-CREATE FUNCTION clientele.fit_state_send(clientele.fit_state) RETURNS bytea
+CREATE OR REPLACE FUNCTION clientele.fit_state_send(clientele.fit_state) RETURNS bytea
 AS 'MODULE_PATHNAME', 'clientele_fit_state_send'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.fit_state_send(clientele.fit_state) IS 'Binary output function of clientele.fit_state: the portable serial form (little-endian, versioned; sorted distinct rows).';
 
-CREATE FUNCTION clientele.fit_state_recv(internal) RETURNS clientele.fit_state
+CREATE OR REPLACE FUNCTION clientele.fit_state_recv(internal) RETURNS clientele.fit_state
 AS 'MODULE_PATHNAME', 'clientele_fit_state_recv'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.fit_state_recv(internal) IS 'Binary input function of clientele.fit_state: the portable serial form, with every invariant of the aggregates checked.';
 
+-- A fresh install defines the shell type of sql/common.sql here; an upgrade
+-- finds it defined.  Binary I/O (new in 0.2.0) is set in both cases.
+DO $$
+BEGIN
+	IF NOT (SELECT t.typisdefined FROM pg_catalog.pg_type t WHERE t.typname OPERATOR(pg_catalog.=) 'fit_state'
+	         AND t.typnamespace OPERATOR(pg_catalog.=) 'clientele'::pg_catalog.regnamespace) THEN
+		CREATE TYPE clientele.fit_state (
+			INPUT = clientele.fit_state_in,
+			OUTPUT = clientele.fit_state_out,
+			INTERNALLENGTH = VARIABLE,
+			ALIGNMENT = double,
+			STORAGE = extended
+		);
+	END IF;
+END $$;
 ALTER TYPE clientele.fit_state SET (SEND = clientele.fit_state_send, RECEIVE = clientele.fit_state_recv);
+COMMENT ON TYPE clientele.fit_state IS 'Transition state of the model fit aggregates: the distinct (x, tx, T) input rows with their counts, so a fit costs the number of distinct rows.';
+
+CREATE OR REPLACE FUNCTION clientele.fit_state_combine(clientele.fit_state, clientele.fit_state)
+RETURNS clientele.fit_state
+AS 'MODULE_PATHNAME', 'clientele_fit_state_combine'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clientele.fit_state_combine(clientele.fit_state, clientele.fit_state) IS 'Combine function of the model fit aggregates: adds the row counts of the second state to the first (aggregate use only).';
