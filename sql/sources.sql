@@ -9,7 +9,9 @@
 --     function's body names the source relation as text, so no extension
 --     object ever depends on a user relation: DROP ... CASCADE of a source
 --     can never reach the extension.  The planner inlines the function, so
---     the view reads as fast as the relation itself.
+--     the view reads as fast as the relation itself.  While an input is not
+--     mapped, the view selects from the canonical table (an extension table)
+--     straight, so planner hooks such as Citus's see the table.
 --   * The body is compiled by clientele.source_compile() from the
 --     configuration tables (source_config, source_column, code_map), every
 --     name quoted with %I / parse_ident and every code with %L, and
