@@ -10,6 +10,7 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
@@ -146,9 +147,10 @@ cl_config_get(ClConfigCache *cache, ClConfigBuildFn build, void *arg)
 	 * that reads them may run inside a query on a shard (tier_of pushed down
 	 * to a worker): the builder's SPI read is then a nested distributed
 	 * query, which Citus refuses unless allowed.  It reads a reference table,
-	 * whose placement is local on every node, so allow it for the build only.
+	 * whose placement is local on every node, so allow it for the build only
+	 * (settings cannot change in a parallel worker: there the read runs as is).
 	 */
-	if (GetConfigOption(CL_CITUS_NESTED_GUC, true, false) != NULL)
+	if (!IsInParallelMode() && GetConfigOption(CL_CITUS_NESTED_GUC, true, false) != NULL)
 	{
 		guc_level = NewGUCNestLevel();
 		(void) set_config_option(CL_CITUS_NESTED_GUC, "on", PGC_USERSET, PGC_S_SESSION,
