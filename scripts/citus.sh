@@ -7,8 +7,12 @@
 #   - starts a coordinator and two workers on 127.0.0.1 (ports
 #     $CLIENTELE_CITUS_PORT .. +2, default CLIENTELE_TEST_PORT+1 ..);
 #   - generates the same demo bank in a distributed database (clientele.distribute)
-#     and in a plain one, and compares results (md5), global fits, tiers,
-#     plan shapes (EXPLAIN VERBOSE), config edits and the session TimeZone.
+#     and in a plain one, and compares results (md5): every analysis of the API,
+#     the input views, global fits, tiers pushed to the workers, refresh() and
+#     the reporting views, plan shapes (EXPLAIN VERBOSE), partial-state sizes,
+#     config edits made on the coordinator, and session TimeZones.
+#   - the coordinator preloads clientele (its planner hook passes the session
+#     TimeZone to the workers).
 # Known clientele limits are TAP TODO items (`not ok N # TODO why`).
 # Expects clientele to be built and installed already (make install, or make test).
 # Set CLIENTELE_CITUS_KEEP=1 to leave the cluster running.
