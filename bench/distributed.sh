@@ -42,7 +42,7 @@ Q_RFM_ONLY="SELECT clientele.rfm_summary(ts, amount::float8, '2025-12-31'::times
 Q_PROFIT="SELECT count(*), sum(contribution) FROM clientele.profit_contribution('2025-01-01', '2025-12-31')"
 Q_FEATURES="SELECT count(*) FROM clientele.customer_features('2025-12-31')"
 ntx=$("$BIN/psql" -X -At -h 127.0.0.1 -p "$PORT" -U postgres -d dist -c "SELECT count(*) FROM clientele.transaction")
-echo "customers=$CUST transactions=$ntx shards=32 (coordinator + 2 workers, one machine, loopback); $REPS runs each, alternating"
+echo "customers=$CUST transactions=$ntx shards=32 (coordinator + 2 workers, one machine, loopback); $REPS runs each (one node first, then Citus)"
 echo "load before: $(uptime)"
 printf '%-12s %-24s %-24s %s\n' query "1 node ms (min..max)" "Citus ms (min..max)" "ratio Citus/1 node (of min, range)"
 for name in Q_RFM_CUST Q_FIT Q_PARETO Q_GG Q_GINI_CUST Q_GINI_RAW Q_TOP_RAW Q_ADB Q_RFM_ONLY Q_BOTH Q_PROFIT Q_FEATURES; do
@@ -55,7 +55,7 @@ for name in Q_RFM_CUST Q_FIT Q_PARETO Q_GG Q_GINI_CUST Q_GINI_RAW Q_TOP_RAW Q_AD
 			bmin / amin, bmin / amax, bmax / amin }'
 done
 echo "load after: $(uptime)"
-echo "bytes received by the coordinator (EXPLAIN ANALYZE 'Tuple data received from nodes'):"
+echo "bytes received by the coordinator (EXPLAIN ANALYZE 'Tuple data received from nodes'; fails with citus#4043 when the plan has worker_partial_agg):"
 for name in Q_GINI_CUST Q_GINI_RAW Q_TOP_RAW Q_BOTH Q_RFM_ONLY Q_FIT; do
 	r=$("$BIN/psql" -X -At -h 127.0.0.1 -p "$PORT" -U postgres -d dist -c "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF) ${!name}" 2>&1 \
 		| grep -m1 -E 'Tuple data received from nodes|ERROR' | sed 's/^ *//')
