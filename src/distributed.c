@@ -18,6 +18,7 @@
  */
 #include "clientele.h"
 
+#include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "nodes/makefuncs.h"
@@ -28,6 +29,7 @@
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
 /* the transition function of rfm_summary over timestamptz (src/rfm.c) */
@@ -57,6 +59,18 @@ cl_lookup_rfm(int nargs)
 }
 
 static bool
+cl_is_rfm_summary(Oid fn)
+{
+	char	   *name = get_func_name(fn);
+	bool		is = name != NULL && strcmp(name, "rfm_summary") == 0 &&
+		get_func_namespace(fn) == get_namespace_oid("clientele", true);
+
+	if (name)
+		pfree(name);
+	return is;
+}
+
+static bool
 cl_tz_rewrite_walker(Node *node, ClTzRewrite *ctx)
 {
 	if (node == NULL)
@@ -66,7 +80,12 @@ cl_tz_rewrite_walker(Node *node, ClTzRewrite *ctx)
 		Aggref	   *a = (Aggref *) node;
 		int			n = list_length(a->args);
 
-		if (n == 3 || n == 4)
+		/*
+		 * the name first (a syscache read, no privilege check): the lookups
+		 * by signature check USAGE on the schema, which a query that does
+		 * not call clientele's functions need not have
+		 */
+		if ((n == 3 || n == 4) && cl_is_rfm_summary(a->aggfnoid))
 		{
 			if (!ctx->looked_up)
 			{
