@@ -101,7 +101,7 @@ like "$(qv "CALL clientele.refresh('2027-01-01')")" "ERROR:  22023: as_of 2027-0
 like "$(qv "CALL clientele.refresh('2027-01-01')")" "HINT:  Load the inputs up to the date, pick an earlier as_of" "with a hint"
 like "$(qv "CALL clientele.refresh(NULL)")" "ERROR:  22004: as_of must not be NULL" "NULL as_of"
 like "$(qv "CALL clientele.refresh('infinity')")" "ERROR:  22023: as_of must be a finite date" "infinite as_of"
-like "$(qv "CALL clientele.refresh('2025-12-31', NULL)")" "ERROR:  22004: wait must be true or false" "NULL wait"
+like "$(qv "CALL clientele.refresh('2025-12-31', NULL)")" "ERROR:  22004: wait must not be NULL" "NULL wait"
 like "$(qv "SELECT clientele.purge_history(0)")" "ERROR:  22023: retention_days must be at least 1" "purge_history checks its argument"
 q "UPDATE clientele.refresh_config SET retention_days = 100" >/dev/null
 ok "$(q "SELECT clientele.purge_history() > 0")" "t" "purge_history removes history older than the retention"
