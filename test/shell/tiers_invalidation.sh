@@ -105,6 +105,9 @@ ok "$(q "${db}_restored" "SELECT clientele.tier_of('bank_points', 1000)")" "silv
 ok "$(q "${db}_restored" "SELECT clientele.tier_of('deposit_class_abc', 20000, 'shanghai')")" "C" "a region override of a shipped scheme survives restore"
 ok "$(q "${db}_restored" "SET client_min_messages = warning; SELECT coalesce(clientele.tier_of('bank_abc', 250000), 'none') || ',' || clientele.tier_of('bank_abc', 5)")" "none,C" \
 	"a bank scheme's committed edits survive restore"
+ok "$(q "${db}_restored" "SELECT clientele.tier_of('bank_abc', 250000)" | head -2 | tr '\n' '|')" \
+	'NOTICE:  amount 250000 is outside every band of tier scheme "bank_abc"|DETAIL:  Its tier is NULL: the bands of version 1 cover [0, 10000). Further amounts outside them are not reported for this call in the query.|' \
+	"the restored edit's NOTICE names the amount, the scheme and the range its bands now cover"
 ok "$(q "${db}_restored" "SELECT clientele.regulatory_class(7000000, as_of => '2025-06-30') || ',' || clientele.regulatory_class(7000000, as_of => '2024-06-30')")" \
 	"high_net_worth,private_banking" "a bank's threshold row (valid from 2025) survives restore; the shipped ones still apply before"
 ok "$(q "${db}_restored" "SELECT count(*) FROM clientele.tier_band WHERE scheme = 'suzhou_deposit_bands_2012'")" "5" \
