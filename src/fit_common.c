@@ -179,6 +179,7 @@ fit_state_combine(PG_FUNCTION_ARGS)
 {
 	ClFitState *a,
 			   *b;
+	uint32		nnew;
 
 	check_agg_context(fcinfo, "fit_state_combine");
 	a = PG_GETARG_FITSTATE(0);
@@ -195,13 +196,30 @@ fit_state_combine(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("more than 2^53 input rows for fit_state_combine"),
 				 errdetail("%.0f and %.0f rows.", a->nrows + a->nignored, b->nrows + b->nignored)));
-	if (a->compact || (uint64) (a->nentries + b->nentries) * 2 > a->capacity)
+	/*
+	 * Merge b into a in place when a (the aggregate's own state) is hashed,
+	 * at least as large as b (no clustering) and has room for the rows of b
+	 * it does not hold yet: no allocation and no copy by nodeAgg.  Else one
+	 * new table sized for exactly the union.
+	 */
+	nnew = cl_fitstate_count_new(a, b);
+	if (!a->compact && a->capacity >= (b->compact ? 0 : b->capacity) &&
+		(uint64) (a->nentries + nnew) * 2 <= a->capacity)
 	{
-		/* grow once to fit both (an upper bound on the distinct rows) */
+		if (!cl_fitstate_merge(a, b))
+			elog(ERROR, "fit state merge overflowed");
+		PG_RETURN_POINTER(a);
+	}
+	else
+	{
 		uint32		cap = FIT_STATE_INITIAL;
 		ClFitState *ns;
-		uint64		need = (uint64) (a->nentries + b->nentries) * 2;
+		uint64		need = (uint64) (a->nentries + nnew) * 2;
 
+		if (!a->compact)
+			need = Max(need, a->capacity);
+		if (!b->compact)
+			need = Max(need, b->capacity);
 		while (cap < need)
 		{
 			if (cap >= CL_FITSTATE_MAX_CAPACITY)
@@ -212,14 +230,19 @@ fit_state_combine(PG_FUNCTION_ARGS)
 						 errhint("Round recency and T (e.g. to days or weeks) so that customers share rows.")));
 			cap *= 2;
 		}
+		/* the larger hashed table first: fewer probes */
 		ns = state_new(a->model, cap, a->penalizer);
-		if (!cl_fitstate_merge(ns, a))
+		if (!b->compact && (a->compact || b->capacity > a->capacity))
+		{
+			ClFitState *t = a;
+
+			a = b;
+			b = t;
+		}
+		if (!cl_fitstate_merge(ns, a) || !cl_fitstate_merge(ns, b))
 			elog(ERROR, "fit state merge overflowed");
-		a = ns;
+		PG_RETURN_POINTER(ns);
 	}
-	if (!cl_fitstate_merge(a, b))
-		elog(ERROR, "fit state merge overflowed");
-	PG_RETURN_POINTER(a);
 }
 
 ClFitRow *
