@@ -51,8 +51,10 @@ COMMENT ON FUNCTION clientele.bgnbd_fit_final(clientele.fit_state) IS 'Final fun
 -- The combine function merges whole partial states (up to hundreds of
 -- thousands of distinct rows, copied between processes): its cost is of the
 -- order of scanning a few million rows, so the planner picks a parallel plan
--- only where splitting the scan pays for it (bench/models.sh).
-ALTER FUNCTION clientele.fit_state_combine(clientele.fit_state, clientele.fit_state) COST 10000000;
+-- only where splitting the scan pays for it (bench/models.sh).  Called on
+-- NULL input: the first partial state is copied into a table with room for
+-- the next ones, which then merge in place.
+ALTER FUNCTION clientele.fit_state_combine(clientele.fit_state, clientele.fit_state) CALLED ON NULL INPUT COST 10000000;
 -- Planner costs: a transition step is a hash-table insert (about 10
 -- operators); see fit_state_combine's cost.
 ALTER FUNCTION clientele.bgnbd_fit_trans(clientele.fit_state, float8, float8, float8) COST 10;

@@ -172,7 +172,8 @@ cl_fit_state_ignore(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
 
 /*
  * fit_state_combine(a, b): merge b's rows into a (counts add up exactly).
- * STRICT: nodeAgg takes the other state when one is NULL.
+ * Called on NULL input (0.2.0): the first partial state becomes a table
+ * with room for the next ones; a NULL b leaves a as it is.
  */
 Datum
 fit_state_combine(PG_FUNCTION_ARGS)
@@ -182,8 +183,34 @@ fit_state_combine(PG_FUNCTION_ARGS)
 	uint32		nnew;
 
 	check_agg_context(fcinfo, "fit_state_combine");
-	a = PG_GETARG_FITSTATE(0);
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
 	b = PG_GETARG_FITSTATE(1);
+	if (PG_ARGISNULL(0))
+	{
+		/*
+		 * The first partial state: a hashed copy with room for twice its
+		 * rows, so that the next partial states (mostly the same rows) merge
+		 * into it in place (nodeAgg would copy it anyway).
+		 */
+		uint32		cap = FIT_STATE_INITIAL;
+		uint64		need = (uint64) b->nentries * 4;
+		ClFitState *ns;
+
+		if (!b->compact)
+			need = Max(need, b->capacity);
+		while (cap < need && cap < CL_FITSTATE_MAX_CAPACITY)
+			cap *= 2;
+		ns = state_new(b->model, cap, b->penalizer);
+		if (!cl_fitstate_merge(ns, b))
+			elog(ERROR, "fit state merge overflowed");
+		PG_RETURN_POINTER(ns);
+	}
+	a = PG_GETARG_FITSTATE(0);
 	if (a->model != b->model || a->penalizer != b->penalizer)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
