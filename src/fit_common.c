@@ -385,11 +385,8 @@ clientele_fit_state_send(PG_FUNCTION_ARGS)
 	ClFitState *st = PG_GETARG_FITSTATE(0);
 	size_t		len;
 	unsigned char *buf = fit_state_to_wire(st, &len);
-	bytea	   *res = palloc(VARHDRSZ + len);
 
-	SET_VARSIZE(res, VARHDRSZ + len);
-	memcpy(VARDATA(res), buf, len);
-	PG_RETURN_BYTEA_P(res);
+	PG_RETURN_BYTEA_P(cl_bytes_to_bytea(buf, len));
 }
 
 PG_FUNCTION_INFO_V1(clientele_fit_state_recv);

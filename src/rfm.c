@@ -863,11 +863,8 @@ clientele_rfm_state_send(PG_FUNCTION_ARGS)
 	RfmState   *s = rfm_state_arg(PG_GETARG_DATUM(0));
 	size_t		len;
 	unsigned char *buf = rfm_state_to_wire(s, &len);
-	bytea	   *res = palloc(VARHDRSZ + len);
 
-	SET_VARSIZE(res, VARHDRSZ + len);
-	memcpy(VARDATA(res), buf, len);
-	PG_RETURN_BYTEA_P(res);
+	PG_RETURN_BYTEA_P(cl_bytes_to_bytea(buf, len));
 }
 
 PG_FUNCTION_INFO_V1(clientele_rfm_state_recv);

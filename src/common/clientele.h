@@ -108,4 +108,7 @@ extern MemoryContext cl_agg_context(FunctionCallInfo fcinfo);
 extern char *cl_hex_text(const char *prefix, const unsigned char *bytes, size_t n);
 extern char *cl_hex_parse(const char *str, const char *prefix, const char *typname, size_t *nbytes);
 
+/* the binary form of a state as the bytea a send function returns (palloc'd) */
+extern bytea *cl_bytes_to_bytea(const unsigned char *bytes, size_t n);
+
 #endif							/* CLIENTELE_H */

@@ -282,14 +282,11 @@ seeds_rfm_state(void)
 		unsigned char rows[1 + 1 + 1 + 1 + 2 + 1 + 5 * 10];
 		int			i;
 
+		/* selector, rows, kind, as_of case, as_of offset (2 bytes), unit index */
+		static const unsigned char head[7] = {1, 5, 0, 2, 0x10, 0x40, 0};
+
 		memset(rows, 0, sizeof(rows));
-		rows[0] = 1;
-		rows[1] = 5;
-		rows[2] = 0;
-		rows[3] = 2;
-		rows[4] = 0x10;
-		rows[5] = 0x40;
-		rows[6] = 0;
+		memcpy(rows, head, sizeof(head));
 		for (i = 0; i < 5; i++)
 		{
 			double		v = 9.99 * (i + 1);
