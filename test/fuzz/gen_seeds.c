@@ -250,7 +250,7 @@ seeds_rfm_state(void)
 		f.ndays = s == 5 ? 0 : s + 1;
 		for (i = 0; i < f.ndays; i++)
 		{
-			RfmFixed	a;
+			RfmFixed	a = 0;
 
 			days[i] = (RfmDayKey) (65535 - 30 * (f.ndays - 1 - i));
 			rfm_fixed_from_double(12.5 + 3.25 * i, &a);
