@@ -12,7 +12,10 @@
 #      timed too, for reference);
 #   2. prediction throughput (rows/s) of p_alive, expected_purchases and clv
 #      vs a plain arithmetic expression over the same rows;
-#   3. the size of the fit state (distinct rows) vs the input rows.
+#   3. the size of the fit state (distinct rows) vs the input rows;
+#   4. each fit serial vs forced-parallel (2 workers) and the plan the
+#      planner picks by default, and pareto_nbd_fit vs its summary scan
+#      (goal <= 0.5), BENCH_REPEAT (3) repetitions, ranges of the ratios.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/bench_models_lib.sh"
 
@@ -95,4 +98,45 @@ FROM (SELECT count(*) AS n,
              pg_column_size(pg_temp.bg_state(frequency, recency, t)) AS sz
       FROM bench_models_summary) s;
 SQL
+echo
+echo "## 4. parallel plans and the Pareto/NBD fit (issue 11), ${BENCH_REPEAT:-3} repetitions, ratios within each"
+echo "# load before: $(uptime | sed 's/.*load average: //')"
+REP=${BENCH_REPEAT:-3}
+SER="SET max_parallel_workers_per_gather = 0;"
+PAR="SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;"
+# seconds of one run (own session, settings first)
+once() { # settings query
+	local t0 t1
+	t0=$(now); "${PSQL[@]}" -c "SET client_min_messages = error; $1" -c "$2" >/dev/null; t1=$(now)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }'
+}
+span() { tr ' ' '\n' | awk 'NF { if (n == 0 || $1 < lo) lo = $1; if (n == 0 || $1 > hi) hi = $1; n++ } END { printf "%.3f..%.3f", lo, hi }'; }
+# the plan the planner picks by default (server settings, the fit's costs)
+plan_of() { "${PSQL[@]}" -c "EXPLAIN $1" | grep -q Gather && echo parallel || echo serial; }
+FITS=("bgnbd_fit:SELECT (f).converged FROM (SELECT clientele.bgnbd_fit(frequency, recency, t) AS f FROM bench_models_summary) s"
+	"pareto_nbd_fit:SELECT (f).converged FROM (SELECT clientele.pareto_nbd_fit(frequency, recency, t) AS f FROM bench_models_summary) s"
+	"mbgnbd_fit:SELECT (f).converged FROM (SELECT clientele.mbgnbd_fit(frequency, recency, t) AS f FROM bench_models_summary) s"
+	"gamma_gamma_fit:SELECT (f).converged FROM (SELECT clientele.gamma_gamma_fit(frequency, monetary) AS f FROM bench_models_summary WHERE monetary > 0 OR frequency = 0) s"
+	"sbg_fit:SELECT (f).converged FROM (SELECT clientele.sbg_fit(1 + floor(t / 4)::int, t - recency > 26) AS f FROM bench_models_summary) s")
+printf "%-16s %-18s %-18s %-16s %s\n" "fit" "serial (s)" "parallel (s)" "parallel/serial" "default plan (PGOPTIONS off)"
+for f in "${FITS[@]}"; do
+	name=${f%%:*}; q=${f#*:}
+	ts=""; tp=""; rr=""
+	for ((r = 0; r < REP; r++)); do
+		a=$(once "$SER" "$q"); b=$(once "$PAR" "$q")
+		ts+=" $a"; tp+=" $b"; rr+=" $(awk -v x="$b" -v y="$a" 'BEGIN { print x / y }')"
+	done
+	printf "%-16s %-18s %-18s %-16s %s\n" "$name" "$(span <<<"$ts")" "$(span <<<"$tp")" "$(span <<<"$rr")x" \
+		"$(PGOPTIONS="-c client_min_messages=warning" plan_of "$q")"
+done
+# Pareto/NBD fit against the rfm_summary scan that produced its input (goal <= 0.5)
+Q_SCAN="SELECT sum(frequency + recency + t + monetary) FROM ($RFT_SQL) s"
+Q_PNBD="SELECT (f).converged FROM (SELECT clientele.pareto_nbd_fit(frequency, recency, t) AS f FROM bench_models_summary) s"
+rr=""; ts=""; tf=""
+for ((r = 0; r < REP; r++)); do
+	a=$(once "$SER" "$Q_SCAN"); b=$(once "$SER" "$Q_PNBD")
+	ts+=" $a"; tf+=" $b"; rr+=" $(awk -v x="$b" -v y="$a" 'BEGIN { print x / y }')"
+done
+echo "pareto_nbd_fit $(span <<<"$tf") s vs rfm_summary scan ($ROWS transactions) $(span <<<"$ts") s: fit/scan $(span <<<"$rr") (goal <= 0.5)"
+echo "# load after: $(uptime | sed 's/.*load average: //')"
 [ -n "${BENCH_KEEP:-}" ] || "${PSQL[@]}" -c "DROP TABLE bench_models_txn, bench_models_summary, bench_models_params"

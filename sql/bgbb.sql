@@ -138,6 +138,12 @@ AS 'MODULE_PATHNAME', 'clientele_bgbb_fit_final'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.bgbb_fit_final(clientele.fit_state) IS 'Final function of clientele.bgbb_fit: maximum-likelihood fit over the distinct rows.';
 
+-- Planner costs: a transition step is a hash-table insert (about 10
+-- operators); see fit_state_combine's cost.
+ALTER FUNCTION clientele.bgbb_fit_trans(clientele.fit_state, integer, integer, integer) COST 10;
+ALTER FUNCTION clientele.bgbb_fit_trans(clientele.fit_state, integer, integer, integer, bigint) COST 10;
+ALTER FUNCTION clientele.bgbb_fit_trans(clientele.fit_state, integer, integer, integer, bigint, float8) COST 10;
+
 CREATE AGGREGATE clientele.bgbb_fit(frequency integer, recency integer, periods integer) (
 	SFUNC = clientele.bgbb_fit_trans,
 	STYPE = clientele.fit_state,

@@ -47,6 +47,11 @@ AS 'MODULE_PATHNAME', 'clientele_gamma_gamma_fit_final'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.gamma_gamma_fit_final(clientele.fit_state) IS 'Final function of clientele.gamma_gamma_fit: maximum-likelihood fit over the distinct rows.';
 
+-- Planner costs: a transition step is a hash-table insert (about 10
+-- operators); see fit_state_combine's cost.
+ALTER FUNCTION clientele.gamma_gamma_fit_trans(clientele.fit_state, float8, float8) COST 10;
+ALTER FUNCTION clientele.gamma_gamma_fit_trans(clientele.fit_state, float8, float8, float8) COST 10;
+
 CREATE AGGREGATE clientele.gamma_gamma_fit(frequency float8, monetary float8) (
 	SFUNC = clientele.gamma_gamma_fit_trans,
 	STYPE = clientele.fit_state,

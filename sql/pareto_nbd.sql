@@ -49,6 +49,11 @@ AS 'MODULE_PATHNAME', 'clientele_pareto_nbd_fit_final'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.pareto_nbd_fit_final(clientele.fit_state) IS 'Final function of clientele.pareto_nbd_fit: maximum-likelihood fit over the distinct rows.';
 
+-- Planner costs: a transition step is a hash-table insert (about 10
+-- operators); see fit_state_combine's cost.
+ALTER FUNCTION clientele.pareto_nbd_fit_trans(clientele.fit_state, float8, float8, float8) COST 10;
+ALTER FUNCTION clientele.pareto_nbd_fit_trans(clientele.fit_state, float8, float8, float8, float8) COST 10;
+
 CREATE AGGREGATE clientele.pareto_nbd_fit(frequency float8, recency float8, t float8) (
 	SFUNC = clientele.pareto_nbd_fit_trans,
 	STYPE = clientele.fit_state,

@@ -80,6 +80,13 @@ AS 'MODULE_PATHNAME', 'clientele_sbg_fit_trans_entered'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION clientele.sbg_fit_trans_entered(clientele.fit_state, integer, boolean, integer, float8) IS 'Transition function of the left-truncated clientele.sbg_fit aggregate with a penalizer (aggregate use only).';
 
+-- Planner costs: a transition step is a hash-table insert (about 10
+-- operators); see fit_state_combine's cost.
+ALTER FUNCTION clientele.sbg_fit_trans(clientele.fit_state, integer, boolean) COST 10;
+ALTER FUNCTION clientele.sbg_fit_trans(clientele.fit_state, integer, boolean, float8) COST 10;
+ALTER FUNCTION clientele.sbg_fit_trans_entered(clientele.fit_state, integer, boolean, integer) COST 10;
+ALTER FUNCTION clientele.sbg_fit_trans_entered(clientele.fit_state, integer, boolean, integer, float8) COST 10;
+
 CREATE AGGREGATE clientele.sbg_fit(periods integer, churned boolean, entered integer) (
 	SFUNC = clientele.sbg_fit_trans_entered,
 	STYPE = clientele.fit_state,

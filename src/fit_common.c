@@ -172,17 +172,45 @@ cl_fit_state_ignore(FunctionCallInfo fcinfo, uint32 model, const char *aggname,
 
 /*
  * fit_state_combine(a, b): merge b's rows into a (counts add up exactly).
- * STRICT: nodeAgg takes the other state when one is NULL.
+ * Called on NULL input (0.2.0): the first partial state becomes a table
+ * with room for the next ones; a NULL b leaves a as it is.
  */
 Datum
 fit_state_combine(PG_FUNCTION_ARGS)
 {
 	ClFitState *a,
 			   *b;
+	uint32		nnew;
 
 	check_agg_context(fcinfo, "fit_state_combine");
-	a = PG_GETARG_FITSTATE(0);
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
 	b = PG_GETARG_FITSTATE(1);
+	if (PG_ARGISNULL(0))
+	{
+		/*
+		 * The first partial state: a hashed copy with room for twice its
+		 * rows, so that the next partial states (mostly the same rows) merge
+		 * into it in place (nodeAgg would copy it anyway).
+		 */
+		uint32		cap = FIT_STATE_INITIAL;
+		uint64		need = (uint64) b->nentries * 4;
+		ClFitState *ns;
+
+		if (!b->compact)
+			need = Max(need, b->capacity);
+		while (cap < need && cap < CL_FITSTATE_MAX_CAPACITY)
+			cap *= 2;
+		ns = state_new(b->model, cap, b->penalizer);
+		if (!cl_fitstate_merge(ns, b))
+			elog(ERROR, "fit state merge overflowed");
+		PG_RETURN_POINTER(ns);
+	}
+	a = PG_GETARG_FITSTATE(0);
 	if (a->model != b->model || a->penalizer != b->penalizer)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -195,13 +223,30 @@ fit_state_combine(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("more than 2^53 input rows for fit_state_combine"),
 				 errdetail("%.0f and %.0f rows.", a->nrows + a->nignored, b->nrows + b->nignored)));
-	if (a->compact || (uint64) (a->nentries + b->nentries) * 2 > a->capacity)
+	/*
+	 * Merge b into a in place when a (the aggregate's own state) is hashed,
+	 * at least as large as b (no clustering) and has room for the rows of b
+	 * it does not hold yet: no allocation and no copy by nodeAgg.  Else one
+	 * new table sized for exactly the union.
+	 */
+	nnew = cl_fitstate_count_new(a, b);
+	if (!a->compact && a->capacity >= (b->compact ? 0 : b->capacity) &&
+		(uint64) (a->nentries + nnew) * 2 <= a->capacity)
 	{
-		/* grow once to fit both (an upper bound on the distinct rows) */
+		if (!cl_fitstate_merge(a, b))
+			elog(ERROR, "fit state merge overflowed");
+		PG_RETURN_POINTER(a);
+	}
+	else
+	{
 		uint32		cap = FIT_STATE_INITIAL;
 		ClFitState *ns;
-		uint64		need = (uint64) (a->nentries + b->nentries) * 2;
+		uint64		need = (uint64) (a->nentries + nnew) * 2;
 
+		if (!a->compact)
+			need = Max(need, a->capacity);
+		if (!b->compact)
+			need = Max(need, b->capacity);
 		while (cap < need)
 		{
 			if (cap >= CL_FITSTATE_MAX_CAPACITY)
@@ -212,14 +257,19 @@ fit_state_combine(PG_FUNCTION_ARGS)
 						 errhint("Round recency and T (e.g. to days or weeks) so that customers share rows.")));
 			cap *= 2;
 		}
+		/* the larger hashed table first: fewer probes */
 		ns = state_new(a->model, cap, a->penalizer);
-		if (!cl_fitstate_merge(ns, a))
+		if (!b->compact && (a->compact || b->capacity > a->capacity))
+		{
+			ClFitState *t = a;
+
+			a = b;
+			b = t;
+		}
+		if (!cl_fitstate_merge(ns, a) || !cl_fitstate_merge(ns, b))
 			elog(ERROR, "fit state merge overflowed");
-		a = ns;
+		PG_RETURN_POINTER(ns);
 	}
-	if (!cl_fitstate_merge(a, b))
-		elog(ERROR, "fit state merge overflowed");
-	PG_RETURN_POINTER(a);
 }
 
 ClFitRow *
@@ -335,11 +385,8 @@ clientele_fit_state_send(PG_FUNCTION_ARGS)
 	ClFitState *st = PG_GETARG_FITSTATE(0);
 	size_t		len;
 	unsigned char *buf = fit_state_to_wire(st, &len);
-	bytea	   *res = palloc(VARHDRSZ + len);
 
-	SET_VARSIZE(res, VARHDRSZ + len);
-	memcpy(VARDATA(res), buf, len);
-	PG_RETURN_BYTEA_P(res);
+	PG_RETURN_BYTEA_P(cl_bytes_to_bytea(buf, len));
 }
 
 PG_FUNCTION_INFO_V1(clientele_fit_state_recv);

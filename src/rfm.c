@@ -6,12 +6,22 @@
  * The aggregate's state is the base type clientele.rfm_state: a varlena with
  * the group's constants (as_of, unit), exact 128-bit fixed-point amount sums
  * (total, and the amount of the earliest purchase day), first and last day,
- * and the set of purchase days (calendar days, int32).  Days are appended
- * unsorted, skipping a repeat of the last day appended, and sorted and
- * de-duplicated whenever the buffer fills; states merge exactly (set union of
- * days, integer sums), so serial, parallel and distributed plans agree bit
- * for bit.  The transition function updates the state in place (it belongs
- * to the aggregate: AggCheckCallContext) and only allocates when it grows.
+ * and the set of purchase days.  It has two in-memory forms:
+ *
+ *	- small (RFM_SMALL_SIZE = 64 bytes, one 64-byte allocation per group): at
+ *	  most one purchase day (first_key), whose amount sum is the total;
+ *	- full: the first-day sum and an array of 16-bit day keys, appended
+ *	  unsorted (skipping a repeat of the last key appended), sorted and
+ *	  de-duplicated whenever the array fills.
+ *
+ * A group starts small and becomes full at its second purchase day, so a
+ * customer with a single purchase day costs 80 bytes of aggregate memory
+ * (the chunk header included) instead of 144.  States merge exactly (set
+ * union of days, integer sums), so serial, parallel and distributed plans
+ * agree bit for bit.  The transition function updates the state in place
+ * (it belongs to the aggregate: AggCheckCallContext) and only allocates when
+ * it grows.  The portable binary and text forms, and their checks, are
+ * src/core's (rfm_wire_encode / rfm_wire_decode).
  */
 #include "clientele.h"
 
@@ -19,6 +29,8 @@
 #include "common/int.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "nodes/execnodes.h"
+#include "nodes/plannodes.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "pgtime.h"
@@ -31,48 +43,52 @@
 #include "config_cache.h"
 #include "rfm_core.h"
 
-#define RFM_STATE_VERSION 1
-
-/* RfmState.kind: which SQL type ts and as_of had */
-#define RFM_KIND_DATE 1
-#define RFM_KIND_TIMESTAMPTZ 2
+/*
+ * Version of the in-memory layout (what a table column of type rfm_state
+ * stores): 2 since the small form.  The portable forms have their own
+ * version (RFM_WIRE_VERSION).
+ */
+#define RFM_STATE_VERSION 2
 
 /* RfmState.flags */
 #define RFM_FLAG_SORTED 0x01	/* days[0..ndays) strictly increasing */
 
-/*
- * Capacities fill power-of-two allocations exactly (palloc rounds small
- * requests up to a power of two): 10 days in 128 bytes, 42 in 256, ...
- */
-#define RFM_INITIAL_CAP ((int) ((128 - offsetof(RfmState, days)) / sizeof(RfmDayKey)))
-
-/* days are stored as keys day - (as_of_day - RFM_DAY_SPAN) */
-#define RFM_DAY_SPAN 65535
-
 typedef struct RfmState
 {
 	int32		vl_len_;		/* varlena header (do not touch directly) */
-	uint8		version;
-	uint8		kind;
+	uint8		version;		/* RFM_STATE_VERSION */
+	uint8		kind;			/* RFM_KIND_DATE or RFM_KIND_TIMESTAMPTZ */
 	uint8		flags;
 	uint8		pad;
+	int32		as_of_day;		/* calendar day of as_of */
+	int32		ndays;			/* small: 0 or 1; full: entries used in days[] */
+	RfmDayKey	first_key;		/* earliest purchase day (if ndays > 0) */
+	RfmDayKey	last_key;		/* latest purchase day (if ndays > 0) */
+	int32		pad2;
 	int64		as_of_raw;		/* as_of as given (DateADT or TimestampTz) */
 	double		unit_days;		/* unit, in days */
 	int64		nrows;			/* rows counted (on or before the as_of day) */
 	uint64		total_lo;		/* sum of all counted amounts (fixed point) */
 	int64		total_hi;
+	/* the full form only (VARSIZE > RFM_SMALL_SIZE) */
 	uint64		first_lo;		/* sum of the amounts of the first day */
 	int64		first_hi;
-	int32		as_of_day;		/* calendar day of as_of */
-	int32		first_day;		/* earliest purchase day (if ndays > 0) */
-	int32		last_day;		/* latest purchase day (if ndays > 0) */
-	int32		ndays;			/* entries used in days[] */
-	int32		cap;			/* entries allocated in days[] */
-	int32		pad2;
 	RfmDayKey	days[FLEXIBLE_ARRAY_MEMBER];	/* purchase-day keys */
 } RfmState;
 
+#define RFM_SMALL_SIZE offsetof(RfmState, first_lo)
 #define RFM_STATE_SIZE(cap) (offsetof(RfmState, days) + sizeof(RfmDayKey) * (Size) (cap))
+#define RFM_IS_SMALL(s) (VARSIZE(s) == RFM_SMALL_SIZE)
+/* days[] entries of a full state */
+#define RFM_CAP(s) ((int) ((VARSIZE(s) - offsetof(RfmState, days)) / sizeof(RfmDayKey)))
+
+StaticAssertDecl(offsetof(RfmState, first_lo) == 64, "the small rfm_state is 64 bytes");
+
+/*
+ * Capacities fill power-of-two allocations exactly (palloc rounds small
+ * requests up to a power of two): 24 days in 128 bytes, 88 in 256, ...
+ */
+#define RFM_FULL_INITIAL_CAP ((int) ((128 - offsetof(RfmState, days)) / sizeof(RfmDayKey)))
 
 /* the next capacity: the state doubles its allocation */
 static inline int
@@ -96,6 +112,35 @@ DatumGetRfmState(Datum d)
 	if (unlikely(VARATT_IS_EXTENDED(p)))
 		p = pg_detoast_datum(p);
 	return (RfmState *) p;
+}
+
+static void
+rfm_bad_state(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid clientele.rfm_state value"),
+			 errdetail("%s", detail)));
+}
+
+/*
+ * A state argument that did not come from this library's transition or
+ * input functions in this version (e.g. read from a table column written
+ * by another version) is refused rather than misread.
+ */
+static RfmState *
+rfm_state_arg(Datum d)
+{
+	RfmState   *s = DatumGetRfmState(d);
+
+	if (unlikely(VARSIZE(s) < RFM_SMALL_SIZE || s->version != RFM_STATE_VERSION ||
+				 (VARSIZE(s) != RFM_SMALL_SIZE && VARSIZE(s) < RFM_STATE_SIZE(0))))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid clientele.rfm_state value"),
+				 errdetail("The value has the in-memory layout of another clientele version."),
+				 errhint("Move states between versions in their text form (rfm_state_out / rfm_state_in).")));
+	return s;
 }
 
 /* ---------------------------------------------------------------------------
@@ -139,26 +184,75 @@ rfm_check_amount(double amount)
  * calendar days
  * ------------------------------------------------------------------------- */
 
-/* per-call cache: whether the session time zone has a fixed UTC offset */
+/*
+ * Per call site cache (fn_extra of the transition function): whether the
+ * call site was checked to be an aggregate's (the state is then the
+ * aggregate's own, updated in place), and whether the session time zone has
+ * a fixed UTC offset.
+ */
 typedef struct RfmTzCache
 {
+	bool		agg_checked;
+	bool		tz_known;
 	bool		fixed;
+	bool		start_full;		/* new groups start in the full form */
 	int64		offset_usecs;	/* east of UTC */
+	int64		ngroups;		/* groups started small */
+	int64		nconverted;		/* of which became full */
 } RfmTzCache;
+
+/*
+ * Whether the planner expects about one input row per group (then most
+ * groups stay small): the Agg node's estimated groups against its input's
+ * estimated rows.  Only chooses the first form of a group's state; the
+ * results do not depend on it.
+ */
+static bool
+rfm_expect_single_rows(FunctionCallInfo fcinfo)
+{
+	AggState   *as;
+	Agg		   *agg;
+	Plan	   *outer;
+
+	if (fcinfo->context == NULL || !IsA(fcinfo->context, AggState))
+		return false;
+	as = (AggState *) fcinfo->context;
+	agg = (Agg *) as->ss.ps.plan;
+	outer = outerPlan(agg);
+	if (agg == NULL || outer == NULL || agg->aggstrategy == AGG_PLAIN || agg->numGroups < 1)
+		return false;
+	return outer->plan_rows <= 1.5 * (double) agg->numGroups;
+}
+
+static inline RfmTzCache *
+rfm_call_cache(FunctionCallInfo fcinfo)
+{
+	RfmTzCache *c = (RfmTzCache *) fcinfo->flinfo->fn_extra;
+
+	if (unlikely(c == NULL))
+	{
+		/* the first call of this call site */
+		(void) cl_agg_context(fcinfo);
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(RfmTzCache));
+		c->agg_checked = true;
+		c->start_full = !rfm_expect_single_rows(fcinfo);
+		fcinfo->flinfo->fn_extra = c;
+	}
+	return c;
+}
 
 static RfmTzCache *
 rfm_tz_cache(FunctionCallInfo fcinfo)
 {
-	RfmTzCache *c = (RfmTzCache *) fcinfo->flinfo->fn_extra;
+	RfmTzCache *c = rfm_call_cache(fcinfo);
 
-	if (c == NULL)
+	if (unlikely(!c->tz_known))
 	{
 		long		gmtoff = 0;
 
-		c = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(RfmTzCache));
 		c->fixed = pg_get_timezone_offset(session_timezone, &gmtoff);
 		c->offset_usecs = (int64) gmtoff * USECS_PER_SEC;
-		fcinfo->flinfo->fn_extra = c;
+		c->tz_known = true;
 	}
 	return c;
 }
@@ -195,24 +289,43 @@ rfm_tstz_day(RfmTzCache *tzc, TimestampTz ts, const char *what)
 /* ---------------------------------------------------------------------------
  * state helpers
  * ------------------------------------------------------------------------- */
+/* ---------------------------------------------------------------------------
+ * state helpers
+ * ------------------------------------------------------------------------- */
 
-static RfmState *
-rfm_state_new(int kind, int64 as_of_raw, int32 as_of_day, double unit_days, int cap)
+static inline RfmFixed
+rfm_total(const RfmState *s)
 {
-	RfmState   *s = palloc0(RFM_STATE_SIZE(cap));
+	return rfm_fixed_join(s->total_lo, s->total_hi);
+}
 
-	SET_VARSIZE(s, RFM_STATE_SIZE(cap));
+/* the first-day sum: the total in a small state */
+static inline RfmFixed
+rfm_first(const RfmState *s)
+{
+	return RFM_IS_SMALL(s) ? rfm_total(s) : rfm_fixed_join(s->first_lo, s->first_hi);
+}
+
+/* a new empty small state, in CurrentMemoryContext */
+static RfmState *
+rfm_state_new(int kind, int64 as_of_raw, int32 as_of_day, double unit_days)
+{
+	RfmState   *s = palloc0(RFM_SMALL_SIZE);
+
+	SET_VARSIZE(s, RFM_SMALL_SIZE);
 	s->version = RFM_STATE_VERSION;
 	s->kind = (uint8) kind;
 	s->flags = RFM_FLAG_SORTED;
 	s->as_of_raw = as_of_raw;
 	s->as_of_day = as_of_day;
 	s->unit_days = unit_days;
-	s->cap = cap;
 	return s;
 }
 
-/* a copy of s with room for cap days (cap >= s->ndays), in CurrentMemoryContext */
+/*
+ * A full copy of s with room for cap days (cap >= s->ndays), in
+ * CurrentMemoryContext; a small s gets its first-day sum and day array.
+ */
 static RfmState *
 rfm_state_resize(const RfmState *s, int cap)
 {
@@ -221,9 +334,17 @@ rfm_state_resize(const RfmState *s, int cap)
 	if (cap > RFM_MAX_CAP)
 		elog(ERROR, "rfm_summary state capacity %d exceeds %d", cap, RFM_MAX_CAP);
 	n = palloc(RFM_STATE_SIZE(cap));
-	memcpy(n, s, RFM_STATE_SIZE(s->ndays));
+	if (RFM_IS_SMALL(s))
+	{
+		memcpy(n, s, RFM_SMALL_SIZE);
+		n->first_lo = s->total_lo;
+		n->first_hi = s->total_hi;
+		n->days[0] = s->first_key;
+		n->flags |= RFM_FLAG_SORTED;
+	}
+	else
+		memcpy(n, s, RFM_STATE_SIZE(s->ndays));
 	SET_VARSIZE(n, RFM_STATE_SIZE(cap));
-	n->cap = cap;
 	return n;
 }
 
@@ -253,7 +374,7 @@ rfm_check_same_group(const RfmState *s, int kind, int64 as_of_raw, double unit_d
 				 errdetail("Found %g and %g days.", s->unit_days, unit_days)));
 }
 
-static void
+static inline void
 rfm_fixed_accumulate(uint64 *lo, int64 *hi, RfmFixed v)
 {
 	RfmFixed	acc = rfm_fixed_join(*lo, *hi);
@@ -265,50 +386,59 @@ rfm_fixed_accumulate(uint64 *lo, int64 *hi, RfmFixed v)
 	rfm_fixed_split(acc, lo, hi);
 }
 
-/*
- * Add one purchase day with its amount; returns the state (a new pointer,
- * in CurrentMemoryContext, when it had to grow).
- */
-static RfmState *
-rfm_state_add(RfmState *s, int32 day, RfmFixed amount)
+static inline void
+rfm_count_rows(RfmState *s, int64 rows)
 {
-	RfmDayKey	key;
-
-	/* callers pass day <= as_of_day */
-	if (day < s->as_of_day - RFM_DAY_SPAN)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("purchase day %s is more than %d days before as_of",
-						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum((DateADT) day))),
-						RFM_DAY_SPAN),
-				 errhint("rfm_summary covers at most 179 years of purchases before as_of; filter out older rows.")));
-	key = (RfmDayKey) (day - (s->as_of_day - RFM_DAY_SPAN));
-	if (pg_add_s64_overflow(s->nrows, 1, &s->nrows))
+	if (unlikely(pg_add_s64_overflow(s->nrows, rows, &s->nrows)))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("rfm_summary transaction count is out of range")));
+}
+
+/*
+ * Add rows purchases on the day of key, whose amounts sum to amount; returns
+ * the state (a new pointer, in CurrentMemoryContext, when it had to grow).
+ */
+static RfmState *
+rfm_state_add_key(RfmState *s, RfmDayKey key, RfmFixed amount, int64 rows)
+{
+	rfm_count_rows(s, rows);
 	rfm_fixed_accumulate(&s->total_lo, &s->total_hi, amount);
 	if (s->ndays == 0)
 	{
-		s->first_day = s->last_day = day;
-		rfm_fixed_split(amount, &s->first_lo, &s->first_hi);
-		s->days[s->ndays++] = key;
+		s->first_key = s->last_key = key;
+		s->ndays = 1;
+		if (!RFM_IS_SMALL(s))
+		{
+			rfm_fixed_split(amount, &s->first_lo, &s->first_hi);
+			s->days[0] = key;
+		}
 		return s;
 	}
-	if (day < s->first_day)
+	if (RFM_IS_SMALL(s))
 	{
-		s->first_day = day;
+		/* the single day again: the total is the first-day sum */
+		if (key == s->first_key)
+			return s;
+		/* a second purchase day: the full form (total already counts amount) */
+		s = rfm_state_resize(s, RFM_FULL_INITIAL_CAP);
+		rfm_fixed_accumulate(&s->first_lo, &s->first_hi, -amount);
+	}
+
+	if (key < s->first_key)
+	{
+		s->first_key = key;
 		rfm_fixed_split(amount, &s->first_lo, &s->first_hi);
 	}
-	else if (day == s->first_day)
+	else if (key == s->first_key)
 		rfm_fixed_accumulate(&s->first_lo, &s->first_hi, amount);
-	if (day > s->last_day)
-		s->last_day = day;
+	if (key > s->last_key)
+		s->last_key = key;
 
 	/* same day as the last one appended: nothing to record */
 	if (s->days[s->ndays - 1] == key)
 		return s;
-	if (s->ndays == s->cap)
+	if (s->ndays == RFM_CAP(s))
 	{
 		if (!(s->flags & RFM_FLAG_SORTED))
 		{
@@ -316,8 +446,8 @@ rfm_state_add(RfmState *s, int32 day, RfmFixed amount)
 			s->flags |= RFM_FLAG_SORTED;
 		}
 		/* grow unless compaction freed at least a quarter */
-		if (s->ndays > s->cap - s->cap / 4)
-			s = rfm_state_resize(s, rfm_next_cap(s->cap));
+		if (s->ndays > RFM_CAP(s) - RFM_CAP(s) / 4)
+			s = rfm_state_resize(s, rfm_next_cap(RFM_CAP(s)));
 	}
 	if (key <= s->days[s->ndays - 1])
 		s->flags &= ~RFM_FLAG_SORTED;
@@ -325,12 +455,31 @@ rfm_state_add(RfmState *s, int32 day, RfmFixed amount)
 	return s;
 }
 
-/* the sorted, de-duplicated days of s: s->days itself, or a palloc'd copy */
+/* one purchase of a row on calendar day (callers pass day <= as_of_day) */
+static inline RfmState *
+rfm_state_add(RfmState *s, int32 day, RfmFixed amount)
+{
+	if (unlikely(day < s->as_of_day - RFM_DAY_SPAN))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("purchase day %s is more than %d days before as_of",
+						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum((DateADT) day))),
+						RFM_DAY_SPAN),
+				 errhint("rfm_summary covers at most 179 years of purchases before as_of; filter out older rows.")));
+	return rfm_state_add_key(s, rfm_day_key(s->as_of_day, day), amount, 1);
+}
+
+/* the sorted, de-duplicated days of s: s's own, or a palloc'd copy */
 static const RfmDayKey *
 rfm_state_sorted_days(const RfmState *s, int *n)
 {
-	RfmDayKey *d;
+	RfmDayKey  *d;
 
+	if (RFM_IS_SMALL(s))
+	{
+		*n = s->ndays;
+		return &s->first_key;
+	}
 	if (s->flags & RFM_FLAG_SORTED)
 	{
 		*n = s->ndays;
@@ -356,9 +505,9 @@ rfm_trans_common(FunctionCallInfo fcinfo, int kind)
 	double		unit_days = 1.0;
 	double		amount;
 	RfmFixed	famount = 0;
+	RfmTzCache *cc = rfm_call_cache(fcinfo);
 	RfmTzCache *tzc = NULL;
-
-	(void) cl_agg_context(fcinfo);
+	bool		was_small;
 
 	/* rows without a timestamp are skipped */
 	if (PG_ARGISNULL(1))
@@ -404,10 +553,28 @@ rfm_trans_common(FunctionCallInfo fcinfo, int kind)
 		as_of_day = kind == RFM_KIND_TIMESTAMPTZ
 			? rfm_tstz_day(tzc, (TimestampTz) as_of_raw, "as_of")
 			: (int32) cl_check_finite_date((DateADT) as_of_raw, "as_of");
-		s = rfm_state_new(kind, as_of_raw, as_of_day, unit_days, RFM_INITIAL_CAP);
+		s = rfm_state_new(kind, as_of_raw, as_of_day, unit_days);
+		/*
+		 * Start in the full form unless the planner expects about one row
+		 * per group, or once 1 in 4 small groups got a second purchase day:
+		 * converting costs a copy, and when customers interleave (a
+		 * time-ordered log) the freed small states are not reused, so the
+		 * small form only pays for itself when most customers buy on a
+		 * single day.
+		 */
+		if (cc->start_full)
+			s = rfm_state_resize(s, RFM_FULL_INITIAL_CAP);
+		else
+			cc->ngroups++;
 	}
-	else if (s->as_of_raw != as_of_raw || s->unit_days != unit_days)
-		rfm_check_same_group(s, kind, as_of_raw, unit_days);
+	else
+	{
+		/* a state from an INITCOND went through the input function */
+		if (unlikely(s->version != RFM_STATE_VERSION))
+			s = rfm_state_arg(PointerGetDatum(s));
+		if (s->as_of_raw != as_of_raw || s->unit_days != unit_days || s->kind != kind)
+			rfm_check_same_group(s, kind, as_of_raw, unit_days);
+	}
 
 	if (!PG_ARGISNULL(2))
 	{
@@ -427,7 +594,17 @@ rfm_trans_common(FunctionCallInfo fcinfo, int kind)
 
 	/* purchases after the as_of day are ignored */
 	if (day <= s->as_of_day)
+	{
+		was_small = RFM_IS_SMALL(s);
 		s = rfm_state_add(s, day, famount);
+		if (unlikely(was_small && !RFM_IS_SMALL(s)))
+		{
+			cc->nconverted++;
+			/* decided on the first 1024 groups or more: 1 in 4 converted */
+			if (cc->ngroups >= 1024 && cc->nconverted * 4 > cc->ngroups)
+				cc->start_full = true;
+		}
+	}
 	PG_RETURN_POINTER(s);
 }
 
@@ -453,7 +630,9 @@ PG_FUNCTION_INFO_V1(clientele_rfm_combine);
 
 /*
  * Merge two partial states exactly: union of days, integer sums.  state1
- * belongs to the aggregate and is updated in place when it has room.
+ * belongs to the aggregate and is updated in place when it can be (the
+ * other state has a single purchase day, or both the same single day);
+ * nodeAgg copies a returned new pointer into the aggregate context.
  */
 Datum
 clientele_rfm_combine(PG_FUNCTION_ARGS)
@@ -464,7 +643,10 @@ clientele_rfm_combine(PG_FUNCTION_ARGS)
 	const RfmDayKey *da;
 	const RfmDayKey *db;
 	int			na,
-				nb;
+				nb,
+				cap;
+	RfmFixed	fa,
+				fb;
 
 	(void) cl_agg_context(fcinfo);
 	if (PG_ARGISNULL(1))
@@ -473,49 +655,50 @@ clientele_rfm_combine(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	b = DatumGetRfmState(PG_GETARG_DATUM(1));
+	b = rfm_state_arg(PG_GETARG_DATUM(1));
+	/* b (the input) is copied by nodeAgg when it becomes the state */
 	if (PG_ARGISNULL(0))
-	{
-		/* a private copy with a normal header, updatable in place later */
-		r = rfm_state_resize(b, Max(b->ndays, RFM_INITIAL_CAP));
-		PG_RETURN_POINTER(r);
-	}
-	a = DatumGetRfmState(PG_GETARG_DATUM(0));
+		PG_RETURN_POINTER(b);
+	a = rfm_state_arg(PG_GETARG_DATUM(0));
 	rfm_check_same_group(a, b->kind, b->as_of_raw, b->unit_days);
 
 	if (b->ndays == 0)
 		PG_RETURN_POINTER(a);
 	if (a->ndays == 0)
+		PG_RETURN_POINTER(b);
+
+	/* b has one purchase day: add it to a (in place unless a must grow) */
+	if (b->ndays == 1)
 	{
-		r = rfm_state_resize(b, Max(b->ndays, RFM_INITIAL_CAP));
-		PG_RETURN_POINTER(r);
+		RfmDayKey	kb = RFM_IS_SMALL(b) ? b->first_key : b->days[0];
+
+		if (RFM_IS_SMALL(a) && kb != a->first_key)
+			a = rfm_state_resize(a, RFM_FULL_INITIAL_CAP);
+		PG_RETURN_POINTER(rfm_state_add_key(a, kb, rfm_total(b), b->nrows));
 	}
 
 	/* amounts and bounds */
-	if (pg_add_s64_overflow(a->nrows, b->nrows, &a->nrows))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("rfm_summary transaction count is out of range")));
-	rfm_fixed_accumulate(&a->total_lo, &a->total_hi, rfm_fixed_join(b->total_lo, b->total_hi));
-	if (b->first_day < a->first_day)
-	{
-		a->first_day = b->first_day;
-		a->first_lo = b->first_lo;
-		a->first_hi = b->first_hi;
-	}
-	else if (b->first_day == a->first_day)
-		rfm_fixed_accumulate(&a->first_lo, &a->first_hi, rfm_fixed_join(b->first_lo, b->first_hi));
-	if (b->last_day > a->last_day)
-		a->last_day = b->last_day;
-
-	/* days: sorted merge into a new buffer (rows of one group rarely split) */
+	fa = rfm_first(a);
+	fb = rfm_first(b);
 	da = rfm_state_sorted_days(a, &na);
 	db = rfm_state_sorted_days(b, &nb);
-	r = rfm_state_new(a->kind, a->as_of_raw, a->as_of_day, a->unit_days,
-					  Max(na + nb, RFM_INITIAL_CAP));
-	memcpy(r, a, offsetof(RfmState, days));
-	SET_VARSIZE(r, RFM_STATE_SIZE(Max(na + nb, RFM_INITIAL_CAP)));
-	r->cap = Max(na + nb, RFM_INITIAL_CAP);
+	cap = Max(na + nb, RFM_FULL_INITIAL_CAP);
+	r = rfm_state_resize(a, cap);
+	rfm_count_rows(r, b->nrows);
+	rfm_fixed_accumulate(&r->total_lo, &r->total_hi, rfm_total(b));
+	if (b->first_key < a->first_key)
+	{
+		r->first_key = b->first_key;
+		rfm_fixed_split(fb, &r->first_lo, &r->first_hi);
+	}
+	else
+	{
+		rfm_fixed_split(fa, &r->first_lo, &r->first_hi);
+		if (b->first_key == a->first_key)
+			rfm_fixed_accumulate(&r->first_lo, &r->first_hi, fb);
+	}
+	if (b->last_key > a->last_key)
+		r->last_key = b->last_key;
 	r->ndays = rfm_days_merge(da, na, db, nb, r->days);
 	r->flags |= RFM_FLAG_SORTED;
 	PG_RETURN_POINTER(r);
@@ -543,12 +726,14 @@ clientele_rfm_final(PG_FUNCTION_ARGS)
 	bool		nulls[RFM_SUMMARY_NATTS];
 	int			ndays;
 	int			frequency;
+	int32		first_day,
+				last_day;
 	double		total,
 				unit;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	s = DatumGetRfmState(PG_GETARG_DATUM(0));
+	s = rfm_state_arg(PG_GETARG_DATUM(0));
 	if (s->ndays == 0)
 		PG_RETURN_NULL();
 
@@ -569,34 +754,35 @@ clientele_rfm_final(PG_FUNCTION_ARGS)
 		fcinfo->flinfo->fn_extra = tupdesc;
 	}
 
-	if (s->flags & RFM_FLAG_SORTED)
+	if (RFM_IS_SMALL(s) || (s->flags & RFM_FLAG_SORTED))
 		ndays = s->ndays;
 	else
 		(void) rfm_state_sorted_days(s, &ndays);
 
 	frequency = ndays - 1;
 	unit = s->unit_days;
-	total = rfm_fixed_to_double(rfm_fixed_join(s->total_lo, s->total_hi));
+	total = rfm_fixed_to_double(rfm_total(s));
+	first_day = rfm_key_day(s->as_of_day, s->first_key);
+	last_day = rfm_key_day(s->as_of_day, s->last_key);
 
 	memset(nulls, 0, sizeof(nulls));
 	values[0] = Int32GetDatum(frequency);
-	values[1] = Float8GetDatum((double) (s->last_day - s->first_day) / unit);
-	values[2] = Float8GetDatum((double) (s->as_of_day - s->first_day) / unit);
+	values[1] = Float8GetDatum((double) (last_day - first_day) / unit);
+	values[2] = Float8GetDatum((double) (s->as_of_day - first_day) / unit);
 	if (frequency > 0)
 	{
 		/* repeat purchases: everything but the first day, summed exactly */
-		RfmFixed	rep = rfm_fixed_join(s->total_lo, s->total_hi)
-			- rfm_fixed_join(s->first_lo, s->first_hi);
+		RfmFixed	rep = rfm_total(s) - rfm_first(s);
 
 		values[3] = Float8GetDatum(rfm_fixed_to_double(rep) / frequency);
 	}
 	else
 		values[3] = Float8GetDatum(0.0);
-	values[4] = DateADTGetDatum((DateADT) s->first_day);
-	values[5] = DateADTGetDatum((DateADT) s->last_day);
+	values[4] = DateADTGetDatum((DateADT) first_day);
+	values[5] = DateADTGetDatum((DateADT) last_day);
 	values[6] = Int32GetDatum(ndays);
 	values[7] = Float8GetDatum(total);
-	values[8] = Float8GetDatum((double) (s->as_of_day - s->last_day));
+	values[8] = Float8GetDatum((double) (s->as_of_day - last_day));
 	values[9] = Int64GetDatum(s->nrows);
 	values[10] = DateADTGetDatum((DateADT) s->as_of_day);
 
@@ -604,156 +790,68 @@ clientele_rfm_final(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------------
- * type I/O: binary form (send/recv) and text form (hex of the binary form)
+ * type I/O: binary form (send/recv) and text form (hex of the binary form),
+ * encoded and checked by src/core (rfm_wire_encode / rfm_wire_decode)
  * ------------------------------------------------------------------------- */
 
-static void
-rfm_state_send_to(StringInfo buf, const RfmState *s)
+/* the binary form of s, palloc'd; its length in *len */
+static unsigned char *
+rfm_state_to_wire(const RfmState *s, size_t *len)
 {
+	RfmStateFields f;
 	const RfmDayKey *d;
-	int			n,
-				i;
+	int			n;
+	unsigned char *buf;
 
 	d = rfm_state_sorted_days(s, &n);
-	pq_sendbyte(buf, RFM_STATE_VERSION);
-	pq_sendbyte(buf, s->kind);
-	pq_sendint64(buf, s->as_of_raw);
-	pq_sendfloat8(buf, s->unit_days);
-	pq_sendint64(buf, s->nrows);
-	pq_sendint64(buf, (int64) s->total_lo);
-	pq_sendint64(buf, s->total_hi);
-	pq_sendint64(buf, (int64) s->first_lo);
-	pq_sendint64(buf, s->first_hi);
-	pq_sendint32(buf, s->as_of_day);
-	pq_sendint32(buf, s->first_day);
-	pq_sendint32(buf, s->last_day);
-	pq_sendint32(buf, n);
-	/* absolute calendar days on the wire */
-	for (i = 0; i < n; i++)
-		pq_sendint32(buf, (int32) d[i] + s->as_of_day - RFM_DAY_SPAN);
+	f.kind = s->kind;
+	f.as_of_raw = s->as_of_raw;
+	f.unit_days = s->unit_days;
+	f.nrows = s->nrows;
+	f.total = rfm_total(s);
+	f.first = n > 0 ? rfm_first(s) : 0;
+	f.as_of_day = s->as_of_day;
+	f.first_day = n > 0 ? rfm_key_day(s->as_of_day, s->first_key) : 0;
+	f.last_day = n > 0 ? rfm_key_day(s->as_of_day, s->last_key) : 0;
+	f.ndays = n;
+	*len = rfm_wire_size(n);
+	buf = palloc(*len);
+	rfm_wire_encode(&f, d, buf);
+	return buf;
 }
 
-static void
-rfm_bad_state(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid clientele.rfm_state value"),
-			 errdetail("%s", detail)));
-}
-
-/* the fixed-size part of the binary form, in bytes */
-#define RFM_WIRE_HEADER (1 + 1 + 8 + 8 + 8 + 8 * 4 + 4 * 4)
-
-/* a day the date type can hold (and print) */
-static inline bool
-rfm_valid_day(int64 d)
-{
-	return d >= (int64) (DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) &&
-		d < (int64) (DATE_END_JULIAN - POSTGRES_EPOCH_JDATE);
-}
-
-/*
- * Read the binary form and check every invariant the aggregate keeps, so a
- * state typed in by hand is one rfm_summary could have produced or an
- * error: a known version and kind; as_of a finite date (or timestamp) whose
- * calendar day is as_of_day (for a timestamptz, within a day of its UTC
- * day: the session time zone is not known here); a unit an interval can
- * give (1 microsecond .. 1e9 days); strictly increasing purchase days, each
- * a valid date within 65535 days before as_of_day, first_day and last_day
- * the first and the last of them (0 without days); 0 <= days <= rows (at
- * least one row per purchase day, none without days); the amount sums
- * within the fixed-point range, total - first-day sum too, and equal when
- * there is a single purchase day.
- */
+/* a state from its binary form (checked by rfm_wire_decode) */
 static RfmState *
-rfm_state_recv_from(StringInfo buf)
+rfm_state_from_wire(const unsigned char *buf, size_t len)
 {
-	int			version,
-				kind,
-				n,
-				i;
-	int64		as_of_raw;
-	double		unit_days;
+	RfmStateFields f;
+	int32		n;
+	const char *err;
 	RfmState   *s;
-	RfmFixed	total,
-				first,
-				repeat;
-	const RfmFixed limit = (RfmFixed) 1 << (RFM_FIXED_MAX_EXP + RFM_FIXED_SHIFT);
+	RfmDayKey	one;
+	RfmDayKey  *days;
 
-	if (buf->len - buf->cursor < RFM_WIRE_HEADER)
-		rfm_bad_state("The value is too short.");
-	version = pq_getmsgbyte(buf);
-	if (version != RFM_STATE_VERSION)
-		rfm_bad_state("Unknown version.");
-	kind = pq_getmsgbyte(buf);
-	if (kind != RFM_KIND_DATE && kind != RFM_KIND_TIMESTAMPTZ)
-		rfm_bad_state("Unknown input kind.");
-	as_of_raw = pq_getmsgint64(buf);
-	unit_days = pq_getmsgfloat8(buf);
-	if (!(unit_days >= 1.0 / USECS_PER_DAY && unit_days <= 1e9))
-		rfm_bad_state("The unit must be between 1 microsecond and 1e9 days.");
-	s = rfm_state_new(kind, as_of_raw, 0, unit_days, RFM_INITIAL_CAP);
-	s->nrows = pq_getmsgint64(buf);
-	s->total_lo = (uint64) pq_getmsgint64(buf);
-	s->total_hi = pq_getmsgint64(buf);
-	s->first_lo = (uint64) pq_getmsgint64(buf);
-	s->first_hi = pq_getmsgint64(buf);
-	s->as_of_day = pq_getmsgint(buf, 4);
-	s->first_day = pq_getmsgint(buf, 4);
-	s->last_day = pq_getmsgint(buf, 4);
-	n = pq_getmsgint(buf, 4);
-	if (n < 0 || n > RFM_DAY_SPAN + 1 || (int64) (buf->len - buf->cursor) != (int64) n * 4)
-		rfm_bad_state("The number of days does not match the length.");
-	if (!rfm_valid_day(s->as_of_day))
-		rfm_bad_state("The as_of day is out of range.");
-	if (kind == RFM_KIND_DATE)
-	{
-		if (as_of_raw != s->as_of_day)
-			rfm_bad_state("The as_of date does not match its day.");
-	}
-	else
-	{
-		int64		utc_day;
-
-		if (!IS_VALID_TIMESTAMP(as_of_raw))
-			rfm_bad_state("The as_of timestamp is out of range.");
-		utc_day = as_of_raw / USECS_PER_DAY - (as_of_raw % USECS_PER_DAY < 0 ? 1 : 0);
-		if (s->as_of_day < utc_day - 1 || s->as_of_day > utc_day + 1)
-			rfm_bad_state("The as_of timestamp does not match its day.");
-	}
-	if (n > RFM_INITIAL_CAP)
-		s = rfm_state_resize(s, n);
-	for (i = 0; i < n; i++)
-	{
-		int32		day = (int32) pq_getmsgint(buf, 4);
-
-		if (day > s->as_of_day || (int64) day < (int64) s->as_of_day - RFM_DAY_SPAN ||
-			!rfm_valid_day(day))
-			rfm_bad_state("A day is out of range for the as_of day.");
-		if (i == 0 && day != s->first_day)
-			rfm_bad_state("The first and last days do not match the days.");
-		s->days[i] = (RfmDayKey) (day - (s->as_of_day - RFM_DAY_SPAN));
-		if (i > 0 && s->days[i] <= s->days[i - 1])
-			rfm_bad_state("The days are not strictly increasing.");
-	}
+	if ((err = rfm_wire_ndays(buf, len, &n)) != NULL)
+		rfm_bad_state(err);
+	days = n <= 1 ? &one : palloc(sizeof(RfmDayKey) * n);
+	if ((err = rfm_wire_decode(buf, len, &f, days)) != NULL)
+		rfm_bad_state(err);
+	s = rfm_state_new(f.kind, f.as_of_raw, f.as_of_day, f.unit_days);
+	s->nrows = f.nrows;
+	rfm_fixed_split(f.total, &s->total_lo, &s->total_hi);
 	s->ndays = n;
-	if (s->nrows < n)
-		rfm_bad_state("Fewer rows than purchase days.");
-	if (n > 0 && s->last_day != (int32) s->days[n - 1] + s->as_of_day - RFM_DAY_SPAN)
-		rfm_bad_state("The first and last days do not match the days.");
-	total = rfm_fixed_join(s->total_lo, s->total_hi);
-	first = rfm_fixed_join(s->first_lo, s->first_hi);
-	if (n == 0 && (s->nrows != 0 || s->first_day != 0 || s->last_day != 0 || total != 0 || first != 0))
-		rfm_bad_state("A state without purchase days has rows, days or amounts.");
-	if (total >= limit || total <= -limit || first >= limit || first <= -limit)
-		rfm_bad_state("An amount sum is out of range.");
-	repeat = total - first;
-	if (repeat >= limit || repeat <= -limit)
-		rfm_bad_state("The repeat-purchase amount is out of range.");
-	if (n == 1 && total != first)
-		rfm_bad_state("With a single purchase day the first-day amount must be the total.");
-	pq_getmsgend(buf);
+	if (n > 0)
+	{
+		s->first_key = days[0];
+		s->last_key = days[n - 1];
+	}
+	if (n <= 1)
+		return s;				/* small: the first-day sum is the total */
+	s = rfm_state_resize(s, Max(n, RFM_FULL_INITIAL_CAP));
+	rfm_fixed_split(f.first, &s->first_lo, &s->first_hi);
+	memcpy(s->days, days, sizeof(RfmDayKey) * n);
+	s->ndays = n;
+	s->flags |= RFM_FLAG_SORTED;
 	return s;
 }
 
@@ -762,12 +860,11 @@ PG_FUNCTION_INFO_V1(clientele_rfm_state_send);
 Datum
 clientele_rfm_state_send(PG_FUNCTION_ARGS)
 {
-	RfmState   *s = DatumGetRfmState(PG_GETARG_DATUM(0));
-	StringInfoData buf;
+	RfmState   *s = rfm_state_arg(PG_GETARG_DATUM(0));
+	size_t		len;
+	unsigned char *buf = rfm_state_to_wire(s, &len);
 
-	pq_begintypsend(&buf);
-	rfm_state_send_to(&buf, s);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	PG_RETURN_BYTEA_P(cl_bytes_to_bytea(buf, len));
 }
 
 PG_FUNCTION_INFO_V1(clientele_rfm_state_recv);
@@ -776,8 +873,11 @@ Datum
 clientele_rfm_state_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	RfmState   *s = rfm_state_from_wire((const unsigned char *) buf->data + buf->cursor,
+										(size_t) (buf->len - buf->cursor));
 
-	PG_RETURN_POINTER(rfm_state_recv_from(buf));
+	buf->cursor = buf->len;
+	PG_RETURN_POINTER(s);
 }
 
 PG_FUNCTION_INFO_V1(clientele_rfm_state_out);
@@ -786,12 +886,11 @@ PG_FUNCTION_INFO_V1(clientele_rfm_state_out);
 Datum
 clientele_rfm_state_out(PG_FUNCTION_ARGS)
 {
-	RfmState   *s = DatumGetRfmState(PG_GETARG_DATUM(0));
-	StringInfoData bin;
+	RfmState   *s = rfm_state_arg(PG_GETARG_DATUM(0));
+	size_t		len;
+	unsigned char *buf = rfm_state_to_wire(s, &len);
 
-	initStringInfo(&bin);
-	rfm_state_send_to(&bin, s);
-	PG_RETURN_CSTRING(cl_hex_text("rfm1:", (const unsigned char *) bin.data, (size_t) bin.len));
+	PG_RETURN_CSTRING(cl_hex_text("rfm1:", buf, len));
 }
 
 PG_FUNCTION_INFO_V1(clientele_rfm_state_in);
@@ -800,14 +899,10 @@ Datum
 clientele_rfm_state_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
-	StringInfoData buf;
 	size_t		n;
+	char	   *buf = cl_hex_parse(str, "rfm1:", "clientele.rfm_state", &n);
 
-	buf.data = cl_hex_parse(str, "rfm1:", "clientele.rfm_state", &n);
-	buf.len = (int) n;
-	buf.maxlen = (int) Max(n, 1);
-	buf.cursor = 0;
-	PG_RETURN_POINTER(rfm_state_recv_from(&buf));
+	PG_RETURN_POINTER(rfm_state_from_wire((const unsigned char *) buf, n));
 }
 
 /* ---------------------------------------------------------------------------

@@ -85,6 +85,16 @@ cl_agg_context(FunctionCallInfo fcinfo)
 	return aggcxt;
 }
 
+bytea *
+cl_bytes_to_bytea(const unsigned char *bytes, size_t n)
+{
+	bytea	   *res = palloc(VARHDRSZ + n);
+
+	SET_VARSIZE(res, VARHDRSZ + n);
+	memcpy(VARDATA(res), bytes, n);
+	return res;
+}
+
 char *
 cl_hex_text(const char *prefix, const unsigned char *bytes, size_t n)
 {

@@ -111,4 +111,7 @@ extern char *cl_hex_parse(const char *str, const char *prefix, const char *typna
 /* src/distributed.c: the planner hook for Citus, installed by _PG_init */
 extern void clientele_distributed_init(void);
 
+/* the binary form of a state as the bytea a send function returns (palloc'd) */
+extern bytea *cl_bytes_to_bytea(const unsigned char *bytes, size_t n);
+
 #endif							/* CLIENTELE_H */

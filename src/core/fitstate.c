@@ -133,6 +133,45 @@ cl_fitstate_merge(ClFitState *dst, const ClFitState *src)
 	return 1;
 }
 
+uint32_t
+cl_fitstate_count_new(const ClFitState *dst, const ClFitState *src)
+{
+	uint32_t	i,
+				n = src->compact ? src->nentries : src->capacity,
+				nnew = 0,
+				mask;
+
+	if (dst->compact || dst->capacity == 0)
+		return src->nentries;
+	mask = dst->capacity - 1;
+	for (i = 0; i < n; i++)
+	{
+		const ClFitRow *s = &src->slots[i];
+		double		x = s->x == 0 ? 0.0 : s->x,
+					tx = s->tx == 0 ? 0.0 : s->tx,
+					T = s->T == 0 ? 0.0 : s->T;
+		uint32_t	j;
+
+		if (s->count == 0)
+			continue;
+		j = (uint32_t) row_hash(x, tx, T) & mask;
+		for (;;)
+		{
+			const ClFitRow *d = &dst->slots[j];
+
+			if (d->count == 0)
+			{
+				nnew++;
+				break;
+			}
+			if (d->x == x && d->tx == tx && d->T == T)
+				break;
+			j = (j + 1) & mask;
+		}
+	}
+	return nnew;
+}
+
 static int
 row_cmp(const void *pa, const void *pb)
 {

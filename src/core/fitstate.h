@@ -93,6 +93,15 @@ extern int	cl_fitstate_add(ClFitState *st, double x, double tx, double T,
 extern int	cl_fitstate_merge(ClFitState *dst, const ClFitState *src);
 
 /*
+ * The number of src's distinct rows (hashed or compact) that a hashed dst
+ * does not hold yet (all of them when dst is compact): sizes a merge
+ * exactly.  A merge into a hashed table of smaller capacity than a hashed
+ * src would cluster (src's slot order is its hash order): the SQL layer
+ * merges into a table at least as large.
+ */
+extern uint32_t cl_fitstate_count_new(const ClFitState *dst, const ClFitState *src);
+
+/*
  * Write src's distinct rows sorted by (x, tx, T) into out (room for
  * src->nentries rows).  Returns the number of rows.
  */

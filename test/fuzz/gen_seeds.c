@@ -15,6 +15,7 @@
 #include "bgbb.h"
 #include "evaluation.h"
 #include "fitstate.h"
+#include "rfm_core.h"
 #include "value_core.h"
 
 static const char *outdir;
@@ -369,6 +370,83 @@ seeds_rfm(void)
 	put("fuzz_rfm", 2, amounts, sizeof(amounts));
 }
 
+/*
+ * fuzz_rfm_state: selector 0 and binary forms of states as rfm_summary
+ * builds them (also as "rfm1:" text), selector 1 and rows to build from
+ */
+static void
+seeds_rfm_state(void)
+{
+	static const char hexd[] = "0123456789abcdef";
+	int			s;
+
+	for (s = 0; s < 6; s++)
+	{
+		RfmStateFields f;
+		RfmDayKey	days[8];
+		unsigned char buf[1 + RFM_WIRE_HEADER + 8 * 4];
+		char		text[1 + 5 + 2 * (RFM_WIRE_HEADER + 8 * 4)];
+		size_t		len;
+		int			i;
+
+		memset(&f, 0, sizeof(f));
+		f.kind = s % 2 ? RFM_KIND_TIMESTAMPTZ : RFM_KIND_DATE;
+		f.as_of_day = 5478 + s;	/* 2015-01-01 + s */
+		f.as_of_raw = f.kind == RFM_KIND_DATE ? f.as_of_day
+			: (int64_t) f.as_of_day * INT64_C(86400000000) + INT64_C(3600000000) * s;
+		f.unit_days = s == 4 ? 7.0 : 1.0;
+		f.ndays = s == 5 ? 0 : s + 1;
+		for (i = 0; i < f.ndays; i++)
+		{
+			RfmFixed	a = 0;
+
+			days[i] = (RfmDayKey) (65535 - 30 * (f.ndays - 1 - i));
+			rfm_fixed_from_double(12.5 + 3.25 * i, &a);
+			rfm_fixed_add(&f.total, a);
+			if (i == 0)
+				f.first = a;
+			f.nrows += 1 + i % 2;
+		}
+		if (f.ndays > 0)
+		{
+			f.first_day = rfm_key_day(f.as_of_day, days[0]);
+			f.last_day = rfm_key_day(f.as_of_day, days[f.ndays - 1]);
+		}
+		len = rfm_wire_size(f.ndays);
+		buf[0] = 0;
+		rfm_wire_encode(&f, days, buf + 1);
+		put("fuzz_rfm_state", s, buf, len + 1);
+		text[0] = 0;
+		memcpy(text + 1, "rfm1:", 5);
+		for (i = 0; i < (int) len; i++)
+		{
+			text[6 + 2 * i] = hexd[buf[1 + i] >> 4];
+			text[7 + 2 * i] = hexd[buf[1 + i] & 15];
+		}
+		put("fuzz_rfm_state", 10 + s, text, 6 + 2 * len);
+	}
+	{
+		/* selector 1: 5 rows, kind date, as_of case 2, unit 1 day */
+		unsigned char rows[1 + 1 + 1 + 1 + 2 + 1 + 5 * 10];
+		int			i;
+
+		/* selector, rows, kind, as_of case, as_of offset (2 bytes), unit index */
+		static const unsigned char head[7] = {1, 5, 0, 2, 0x10, 0x40, 0};
+
+		memset(rows, 0, sizeof(rows));
+		memcpy(rows, head, sizeof(head));
+		for (i = 0; i < 5; i++)
+		{
+			double		v = 9.99 * (i + 1);
+			uint16_t	k = (uint16_t) (65535 - 3 * (i % 3));
+
+			memcpy(rows + 7 + 10 * i, &v, 8);
+			memcpy(rows + 15 + 10 * i, &k, 2);
+		}
+		put("fuzz_rfm_state", 20, rows, sizeof(rows));
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -389,5 +467,6 @@ main(int argc, char **argv)
 	seeds_evaluation();
 	seeds_banding();
 	seeds_rfm();
+	seeds_rfm_state();
 	return 0;
 }

@@ -49,6 +49,7 @@ FROM (SELECT 1 + floor(random() * 12)::int AS w,
       FROM generate_series(1, 60000)) s;
 ANALYZE sbg_people;
 CREATE TEMP TABLE sbg_serial AS SELECT clientele.sbg_fit(periods, churned) AS f FROM sbg_people;
+ALTER FUNCTION clientele.fit_state_combine(clientele.fit_state, clientele.fit_state) COST 1;  -- forced parallel plan: its planner cost keeps small fits serial (rolled back)
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 SET LOCAL min_parallel_table_scan_size = 0;

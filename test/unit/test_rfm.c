@@ -147,5 +147,80 @@ main(void)
 			unset += cells[i] == 2;
 		ok(unset == 0, "refused and empty rules wrote nothing");
 	}
+	/* the binary form of rfm_state: encode, decode, every invariant */
+	{
+		RfmStateFields f,
+					g;
+		RfmDayKey	k[3] = {65535 - 40, 65535 - 7, 65535},
+					back[3];
+		unsigned char buf[RFM_WIRE_HEADER + 3 * 4],
+					bad[RFM_WIRE_HEADER + 3 * 4];
+		RfmFixed	a1,
+					a2;
+		int32_t		nd = -1;
+
+		memset(&f, 0, sizeof(f));
+		f.kind = RFM_KIND_DATE;
+		f.as_of_day = 5516;		/* 2015-02-07 */
+		f.as_of_raw = 5516;
+		f.unit_days = 7.0;
+		f.ndays = 3;
+		f.nrows = 4;
+		rfm_fixed_from_double(10.25, &a1);
+		rfm_fixed_from_double(-3.5, &a2);
+		f.first = a1;
+		f.total = a1 + a2 + a2 + a1;
+		f.first_day = rfm_key_day(f.as_of_day, k[0]);
+		f.last_day = f.as_of_day;
+		ok(rfm_wire_size(3) == sizeof(buf), "the binary form of 3 days has %d bytes", (int) sizeof(buf));
+		rfm_wire_encode(&f, k, buf);
+		ok(buf[0] == RFM_WIRE_VERSION && buf[1] == RFM_KIND_DATE && buf[RFM_WIRE_HEADER + 11] == 0x8c,
+		   "version, kind, then big-endian days (the last is 5516 = 0x158c)");
+		ok(rfm_wire_ndays(buf, sizeof(buf), &nd) == NULL && nd == 3, "the day count is read and checked against the length");
+		ok(rfm_wire_decode(buf, sizeof(buf), &g, back) == NULL, "a state the aggregate builds is accepted");
+		ok(g.kind == f.kind && g.as_of_raw == f.as_of_raw && g.unit_days == f.unit_days && g.nrows == f.nrows &&
+		   g.total == f.total && g.first == f.first && g.first_day == f.first_day && g.last_day == f.last_day &&
+		   g.ndays == 3 && memcmp(back, k, sizeof(k)) == 0, "decode(encode(s)) == s");
+		ok(rfm_wire_ndays(buf, sizeof(buf) - 1, &nd) != NULL && rfm_wire_decode(buf, 10, &g, back) != NULL,
+		   "a truncated value is refused");
+#define BAD(off, val, what) \
+		do { \
+			memcpy(bad, buf, sizeof(buf)); \
+			bad[off] = (unsigned char) (val); \
+			ok(rfm_wire_decode(bad, sizeof(bad), &g, back) != NULL, "refused: %s", what); \
+		} while (0)
+		BAD(0, 2, "an unknown version");
+		BAD(1, 3, "an unknown kind");
+		BAD(10, 0, "a zero unit");
+		BAD(25, 2, "fewer rows than days");
+		BAD(61, 0x8d, "an as_of day that is not the as_of date");
+		BAD(65, 0x8b, "a first day that is not the first key");
+		BAD(RFM_WIRE_HEADER + 7, 0x64, "days not strictly increasing");
+		BAD(RFM_WIRE_HEADER + 11, 0x8d, "a day after as_of");
+		BAD(34, 0x7f, "a total out of the fixed-point range");
+#undef BAD
+		f.ndays = 1;
+		f.total = a1;
+		f.first = a1 + a1;
+		f.first_day = f.last_day = f.as_of_day;
+		f.nrows = 1;
+		rfm_wire_encode(&f, k + 2, buf);
+		ok(rfm_wire_decode(buf, rfm_wire_size(1), &g, back) != NULL,
+		   "a single day whose first-day sum is not the total is refused");
+		f.first = a1;
+		rfm_wire_encode(&f, k + 2, buf);
+		ok(rfm_wire_decode(buf, rfm_wire_size(1), &g, back) == NULL && g.ndays == 1, "a single-day state is accepted");
+		memset(&f, 0, sizeof(f));
+		f.kind = RFM_KIND_TIMESTAMPTZ;
+		f.as_of_day = 5516;
+		f.as_of_raw = (int64_t) 5517 * INT64_C(86400000000) + 1;
+		f.unit_days = 1.0;
+		rfm_wire_encode(&f, k, buf);
+		ok(rfm_wire_decode(buf, rfm_wire_size(0), &g, back) == NULL && g.ndays == 0,
+		   "an empty timestamptz state within a day of its UTC day is accepted");
+		f.as_of_raw += INT64_C(86400000000);
+		rfm_wire_encode(&f, k, buf);
+		ok(rfm_wire_decode(buf, rfm_wire_size(0), &g, back) != NULL, "two days off its UTC day is refused");
+	}
 	return tap_done();
 }

@@ -24,3 +24,9 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 -- stored values of the type read the new attribute as NULL.
 ALTER TYPE clientele.gamma_gamma_params ADD ATTRIBUTE excluded bigint CASCADE;
 COMMENT ON COLUMN clientele.gamma_gamma_params.excluded IS 'Repeat customers left out of the fit because their average spend is 0 (outside the model; a NOTICE says so); their expected spend and CLV are NULL.';
+
+-- 0.2.0: planner costs of the fit aggregates (parallel plans only where they pay)
+-- Planner costs: a transition step is a hash-table insert (about 10
+-- operators); see fit_state_combine's cost.
+ALTER FUNCTION clientele.gamma_gamma_fit_trans(clientele.fit_state, float8, float8) COST 10;
+ALTER FUNCTION clientele.gamma_gamma_fit_trans(clientele.fit_state, float8, float8, float8) COST 10;

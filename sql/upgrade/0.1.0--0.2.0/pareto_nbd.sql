@@ -31,3 +31,9 @@ CREATE OR REPLACE FUNCTION clientele.pareto_nbd_fit_trans(clientele.fit_state, f
 RETURNS clientele.fit_state
 AS 'MODULE_PATHNAME', 'clientele_pareto_nbd_fit_trans'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- 0.2.0: planner costs of the fit aggregates (parallel plans only where they pay)
+-- Planner costs: a transition step is a hash-table insert (about 10
+-- operators); see fit_state_combine's cost.
+ALTER FUNCTION clientele.pareto_nbd_fit_trans(clientele.fit_state, float8, float8, float8) COST 10;
+ALTER FUNCTION clientele.pareto_nbd_fit_trans(clientele.fit_state, float8, float8, float8, float8) COST 10;

@@ -41,3 +41,11 @@ CREATE OR REPLACE FUNCTION clientele.sbg_fit_trans_entered(clientele.fit_state, 
 RETURNS clientele.fit_state
 AS 'MODULE_PATHNAME', 'clientele_sbg_fit_trans_entered'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- 0.2.0: planner costs of the fit aggregates (parallel plans only where they pay)
+-- Planner costs: a transition step is a hash-table insert (about 10
+-- operators); see fit_state_combine's cost.
+ALTER FUNCTION clientele.sbg_fit_trans(clientele.fit_state, integer, boolean) COST 10;
+ALTER FUNCTION clientele.sbg_fit_trans(clientele.fit_state, integer, boolean, float8) COST 10;
+ALTER FUNCTION clientele.sbg_fit_trans_entered(clientele.fit_state, integer, boolean, integer) COST 10;
+ALTER FUNCTION clientele.sbg_fit_trans_entered(clientele.fit_state, integer, boolean, integer, float8) COST 10;
