@@ -144,7 +144,7 @@ clientele_mbgnbd_clv(PG_FUNCTION_ARGS)
 				v;
 
 	MBGNBD_PARAMS(0, bg);
-	cl_get_params_nocache(fcinfo, 1, 3, gg_names, "Gamma-Gamma", gg);
+	cl_get_params_slot(fcinfo, 1, 1, 3, gg_names, "Gamma-Gamma", gg);
 	mbg_summary(x, &tx, T);
 	cl_check_monetary(m, x);
 	if (months < 0 || months > MBGNBD_CLV_MAX_MONTHS)

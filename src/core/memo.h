@@ -72,4 +72,57 @@ cl_memo_put(ClMemoEntry *tab, uint32_t nslots, const double *key, int nkey,
 	e->value = value;
 }
 
+/*
+ * A memo owned by one caller (a prediction call site), with a generation:
+ * entries stored under another generation are misses, so everything the
+ * memo holds is forgotten in O(1) by cl_genmemo_forget (e.g. when the
+ * parameters its values depend on change).  Keys of up to 4 doubles.
+ * Allocate offsetof(ClGenMemo, e) + nslots * sizeof(ClGenMemoEntry) zeroed
+ * bytes (nslots a power of two), then set nslots and gen = 1.
+ */
+#define CL_GENMEMO_MAXKEY 4
+
+typedef struct ClGenMemoEntry
+{
+	double		key[CL_GENMEMO_MAXKEY];
+	double		value;
+	uint64_t	gen;			/* 0: empty */
+} ClGenMemoEntry;
+
+typedef struct ClGenMemo
+{
+	uint32_t	nslots;
+	uint64_t	gen;
+	ClGenMemoEntry e[];
+} ClGenMemo;
+
+static inline void
+cl_genmemo_forget(ClGenMemo *m)
+{
+	m->gen++;
+}
+
+static inline int
+cl_genmemo_get(const ClGenMemo *m, const double *key, int nkey, double *value)
+{
+	const ClGenMemoEntry *e = &m->e[cl_memo_slot(key, nkey, m->nslots)];
+
+	if (e->gen == m->gen && memcmp(e->key, key, sizeof(double) * nkey) == 0)
+	{
+		*value = e->value;
+		return 1;
+	}
+	return 0;
+}
+
+static inline void
+cl_genmemo_put(ClGenMemo *m, const double *key, int nkey, double value)
+{
+	ClGenMemoEntry *e = &m->e[cl_memo_slot(key, nkey, m->nslots)];
+
+	memcpy(e->key, key, sizeof(double) * nkey);
+	e->value = value;
+	e->gen = m->gen;
+}
+
 #endif							/* CL_MEMO_H */
