@@ -102,24 +102,67 @@ cl_genmemo_forget(ClGenMemo *m)
 	m->gen++;
 }
 
+/*
+ * Open addressing: a key lives in one of the CL_GENMEMO_PROBES slots from
+ * its hash slot on, in the first one that was free when it was stored (no
+ * entry is removed within a generation, so a lookup stops at a free slot).
+ */
+#define CL_GENMEMO_PROBES 4
+
+/* keys equal bit for bit (an inlined loop: nkey is a constant at each use) */
+static inline int
+cl_genmemo_keyeq(const double *a, const double *b, int nkey)
+{
+	for (int i = 0; i < nkey; i++)
+	{
+		uint64_t	u,
+					v;
+
+		memcpy(&u, &a[i], sizeof(u));
+		memcpy(&v, &b[i], sizeof(v));
+		if (u != v)
+			return 0;
+	}
+	return 1;
+}
+
 static inline int
 cl_genmemo_get(const ClGenMemo *m, const double *key, int nkey, double *value)
 {
-	const ClGenMemoEntry *e = &m->e[cl_memo_slot(key, nkey, m->nslots)];
+	uint32_t	h = cl_memo_slot(key, nkey, m->nslots);
 
-	if (e->gen == m->gen && memcmp(e->key, key, sizeof(double) * nkey) == 0)
+	for (int i = 0; i < CL_GENMEMO_PROBES; i++)
 	{
-		*value = e->value;
-		return 1;
+		const ClGenMemoEntry *e = &m->e[(h + i) & (m->nslots - 1)];
+
+		if (e->gen != m->gen)
+			return 0;
+		if (cl_genmemo_keyeq(e->key, key, nkey))
+		{
+			*value = e->value;
+			return 1;
+		}
 	}
 	return 0;
 }
 
+/* store into the first free probe slot, or over the hash slot when all are used */
 static inline void
 cl_genmemo_put(ClGenMemo *m, const double *key, int nkey, double value)
 {
-	ClGenMemoEntry *e = &m->e[cl_memo_slot(key, nkey, m->nslots)];
+	uint32_t	h = cl_memo_slot(key, nkey, m->nslots);
+	ClGenMemoEntry *e = &m->e[h];
 
+	for (int i = 0; i < CL_GENMEMO_PROBES; i++)
+	{
+		ClGenMemoEntry *f = &m->e[(h + i) & (m->nslots - 1)];
+
+		if (f->gen != m->gen)
+		{
+			e = f;
+			break;
+		}
+	}
 	memcpy(e->key, key, sizeof(double) * nkey);
 	e->value = value;
 	e->gen = m->gen;
