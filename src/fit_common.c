@@ -554,22 +554,31 @@ cl_pred_aux(FunctionCallInfo fcinfo, int slotno, Size size, bool *fresh)
 }
 
 ClGenMemo *
-cl_pred_memo(FunctionCallInfo fcinfo, uint32 nslots)
+cl_pred_memo(FunctionCallInfo fcinfo, uint32 max_slots)
 {
 	ClPredCache *cache = cl_pred_cache(fcinfo);
+	ClGenMemo  *m = cache->memo;
 
-	Assert(nslots > 0 && (nslots & (nslots - 1)) == 0);
-	if (unlikely(cache->memo == NULL || cache->memo->nslots != nslots))
+	Assert(max_slots >= CL_PRED_MEMO_MIN && (max_slots & (max_slots - 1)) == 0);
+	/*
+	 * Start small (a statement scoring one customer pays little) and double
+	 * when half full, up to max_slots; the entries of the smaller memo are
+	 * dropped (they are only a cache).
+	 */
+	if (unlikely(m == NULL || (m->used > m->nslots / 2 && m->nslots < max_slots)))
 	{
-		if (cache->memo)
-			pfree(cache->memo);
-		cache->memo = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-											 offsetof(ClGenMemo, e) +
-											 (Size) nslots * sizeof(ClGenMemoEntry));
-		cache->memo->nslots = nslots;
-		cache->memo->gen = 1;
+		uint32		nslots = m == NULL ? CL_PRED_MEMO_MIN : m->nslots * 2;
+
+		if (m)
+			pfree(m);
+		m = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+								   offsetof(ClGenMemo, e) +
+								   (Size) nslots * sizeof(ClGenMemoEntry));
+		m->nslots = nslots;
+		m->gen = 1;
+		cache->memo = m;
 	}
-	return cache->memo;
+	return m;
 }
 
 void

@@ -137,12 +137,14 @@ extern void *cl_pred_aux(FunctionCallInfo fcinfo, int slotno, Size size,
 						 bool *fresh);
 
 /*
- * The call site's memo (nslots a power of two; src/core/memo.h), forgotten
- * whenever a parameter set of the call site changes, so that what it holds
- * may depend on the current parameters without keying on them.
+ * The call site's memo (src/core/memo.h), forgotten whenever a parameter set
+ * of the call site changes, so that what it holds may depend on the current
+ * parameters without keying on them.  It starts with CL_PRED_MEMO_MIN slots
+ * and doubles when half full, up to max_slots (a power of two).
  */
+#define CL_PRED_MEMO_MIN 256
 struct ClGenMemo;
-extern struct ClGenMemo *cl_pred_memo(FunctionCallInfo fcinfo, uint32 nslots);
+extern struct ClGenMemo *cl_pred_memo(FunctionCallInfo fcinfo, uint32 max_slots);
 
 /* cl_pred_params into p[] (slot 0) */
 extern void cl_get_params(FunctionCallInfo fcinfo, int argno, int nparams,

@@ -78,7 +78,9 @@ cl_memo_put(ClMemoEntry *tab, uint32_t nslots, const double *key, int nkey,
  * memo holds is forgotten in O(1) by cl_genmemo_forget (e.g. when the
  * parameters its values depend on change).  Keys of up to 4 doubles.
  * Allocate offsetof(ClGenMemo, e) + nslots * sizeof(ClGenMemoEntry) zeroed
- * bytes (nslots a power of two), then set nslots and gen = 1.
+ * bytes (nslots a power of two), then set nslots and gen = 1.  used counts
+ * the entries stored since the last forget (a caller may grow the memo when
+ * it fills).
  */
 #define CL_GENMEMO_MAXKEY 4
 
@@ -92,6 +94,7 @@ typedef struct ClGenMemoEntry
 typedef struct ClGenMemo
 {
 	uint32_t	nslots;
+	uint32_t	used;			/* entries stored in this generation */
 	uint64_t	gen;
 	ClGenMemoEntry e[];
 } ClGenMemo;
@@ -100,6 +103,7 @@ static inline void
 cl_genmemo_forget(ClGenMemo *m)
 {
 	m->gen++;
+	m->used = 0;
 }
 
 /*
@@ -160,6 +164,7 @@ cl_genmemo_put(ClGenMemo *m, const double *key, int nkey, double value)
 		if (f->gen != m->gen)
 		{
 			e = f;
+			m->used++;
 			break;
 		}
 	}
