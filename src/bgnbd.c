@@ -14,6 +14,7 @@
 #include "bgnbd.h"
 #include "clientele.h"
 #include "fit_common.h"
+#include "memo.h"
 
 PG_FUNCTION_INFO_V1(bgnbd_fit_trans);
 PG_FUNCTION_INFO_V1(bgnbd_fit_final);
@@ -28,6 +29,25 @@ static const char *const bgnbd_names[4] = {"r", "alpha", "a", "b"};
 #define BGNBD_PMF_MAX_N 10000000
 
 #define BGNBD_PARAMS(n, p) cl_get_params(fcinfo, (n), 4, bgnbd_names, "BG/NBD", (p))
+
+/* slots of the call site's memo of the brackets of eq. 10, keyed (x, T, t) */
+#define BGNBD_MEMO_SLOTS 16384
+
+/*
+ * The parameters of argument 0 with what P(alive) derives from them, cached
+ * for the call site (fit_common.h).
+ */
+ClBgnbdPre *
+cl_bgnbd_pre(FunctionCallInfo fcinfo, int argno, int slotno)
+{
+	const double *p = cl_pred_params(fcinfo, argno, slotno, 4, bgnbd_names, "BG/NBD");
+	bool		fresh;
+	ClBgnbdPre *pre = cl_pred_aux(fcinfo, slotno, sizeof(ClBgnbdPre), &fresh);
+
+	if (fresh)
+		cl_bgnbd_pre_init(pre, p);
+	return pre;
+}
 
 /*
  * bgnbd_fit_trans(state, frequency, recency, t [, penalizer]): rows with a
@@ -59,30 +79,29 @@ bgnbd_fit_final(PG_FUNCTION_ARGS)
 Datum
 bgnbd_p_alive(PG_FUNCTION_ARGS)
 {
-	double		p[4];
 	double		x = PG_GETARG_FLOAT8(1),
 				tx = PG_GETARG_FLOAT8(2),
 				T = PG_GETARG_FLOAT8(3);
+	ClBgnbdPre *pre = cl_bgnbd_pre(fcinfo, 0, 0);
 
-	BGNBD_PARAMS(0, p);
 	cl_check_summary(x, tx, T);
-	PG_RETURN_FLOAT8(cl_fit_prediction(cl_bgnbd_p_alive(p, x, tx, T), "BG/NBD", "P(alive)"));
+	PG_RETURN_FLOAT8(cl_fit_prediction(cl_bgnbd_p_alive_pre(pre, x, tx, T), "BG/NBD", "P(alive)"));
 }
 
 /* bgnbd_expected_purchases(params, horizon, frequency, recency, t) */
 Datum
 bgnbd_expected_purchases(PG_FUNCTION_ARGS)
 {
-	double		p[4];
 	double		h = PG_GETARG_FLOAT8(1),
 				x = PG_GETARG_FLOAT8(2),
 				tx = PG_GETARG_FLOAT8(3),
 				T = PG_GETARG_FLOAT8(4);
+	ClBgnbdPre *pre = cl_bgnbd_pre(fcinfo, 0, 0);
 
-	BGNBD_PARAMS(0, p);
 	cl_check_nonneg(h, "horizon");
 	cl_check_summary(x, tx, T);
-	PG_RETURN_FLOAT8(cl_fit_prediction(cl_bgnbd_expected_cond(p, h, x, tx, T),
+	PG_RETURN_FLOAT8(cl_fit_prediction(cl_bgnbd_expected_cond_pre(pre, cl_pred_memo(fcinfo, BGNBD_MEMO_SLOTS),
+																  h, x, tx, T),
 									   "BG/NBD", "expected purchases"));
 }
 

@@ -19,22 +19,21 @@ PG_FUNCTION_INFO_V1(clv);
 
 #define CLV_MAX_MONTHS 1200
 
-static const char *const bg_names[4] = {"r", "alpha", "a", "b"};
+/* slots of the call site's memo of the BG/NBD brackets, keyed (x, T, t) */
+#define CLV_MEMO_SLOTS 65536
+
 static const char *const gg_names[3] = {"p", "q", "v"};
 
 /*
  * clv(bgnbd_params, gamma_gamma_params, frequency, recency, t, monetary,
  *     months, discount_rate, units_per_month)
  *
- * The two parameter composites are cached separately in fn_extra by
- * cl_get_params, which keys on one composite only: read the Gamma-Gamma
- * one without the cache (it is three attribute fetches).
+ * The two parameter composites are cached in fn_extra, each in its slot.
  */
 Datum
 clv(PG_FUNCTION_ARGS)
 {
-	double		bg[4],
-				gg[3];
+	double		gg[3];
 	double		x = PG_GETARG_FLOAT8(2),
 				tx = PG_GETARG_FLOAT8(3),
 				T = PG_GETARG_FLOAT8(4),
@@ -44,8 +43,9 @@ clv(PG_FUNCTION_ARGS)
 				u = PG_GETARG_FLOAT8(8),
 				v;
 
-	cl_get_params(fcinfo, 0, 4, bg_names, "BG/NBD", bg);
-	cl_get_params_nocache(fcinfo, 1, 3, gg_names, "Gamma-Gamma", gg);
+	ClBgnbdPre *pre = cl_bgnbd_pre(fcinfo, 0, 0);
+
+	cl_get_params_slot(fcinfo, 1, 1, 3, gg_names, "Gamma-Gamma", gg);
 	cl_check_summary(x, tx, T);
 	if (!cl_gg_customer_ok(x, m))
 		PG_RETURN_NULL();		/* zero mean spend: outside Gamma-Gamma */
@@ -55,7 +55,7 @@ clv(PG_FUNCTION_ARGS)
 				 errmsg("months must be between 0 and %d, got %d", CLV_MAX_MONTHS, months)));
 	cl_check_nonneg(d, "discount_rate");
 	cl_check_positive(u, "units_per_month");
-	v = cl_clv(bg, gg, x, tx, T, m, months, d, u);
+	v = cl_clv_pre(pre, cl_pred_memo(fcinfo, CLV_MEMO_SLOTS), gg, x, tx, T, m, months, d, u);
 	if (!isfinite(v))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -4,6 +4,7 @@
  */
 #include "fit_common.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "access/htup_details.h"
@@ -14,6 +15,7 @@
 #include "utils/typcache.h"
 
 #include "clientele.h"
+#include "memo.h"
 #include "optim.h"
 
 #define FIT_STATE_INITIAL 64
@@ -473,12 +475,31 @@ cl_fit_result(FunctionCallInfo fcinfo, const ClModelFit *fit, int nparams)
 
 /* ---- reading params composites ------------------------------------------ */
 
-typedef struct ParamsCache
+/*
+ * The fn_extra cache of a prediction function: per composite argument (slot),
+ * the bytes of the last datum seen (after its varlena header, so that the
+ * 1-byte-header form of a table column and the 4-byte form of an expression
+ * compare equal) and the parameters decoded from it.  A call whose datum has
+ * the same bytes takes the parameters without detoasting, allocating or
+ * deforming anything; any other datum is decoded and checked, and replaces
+ * the slot (bumping the generation, which invalidates the model's memo).
+ */
+typedef struct ParamsSlot
 {
-	uint32		len;
+	uint32		len;			/* bytes in data; 0: empty */
+	uint32		cap;			/* allocated bytes of data */
+	char	   *data;
 	double		p[CL_OPTIM_MAXN];
-	char		data[FLEXIBLE_ARRAY_MEMBER];
-} ParamsCache;
+	void	   *aux;			/* model's values derived from p (cl_pred_aux) */
+	Size		aux_size;
+	bool		aux_ok;			/* aux was initialised from p */
+} ParamsSlot;
+
+struct ClPredCache
+{
+	ParamsSlot	slot[CL_PRED_SLOTS];
+	ClGenMemo  *memo;			/* the model's memo (cl_pred_memo) */
+};
 
 static void
 read_params(HeapTupleHeader th, int nparams, const char *const *names,
@@ -505,44 +526,131 @@ read_params(HeapTupleHeader th, int nparams, const char *const *names,
 	}
 }
 
-void
-cl_get_params_nocache(FunctionCallInfo fcinfo, int argno, int nparams,
-					  const char *const *names, const char *model, double *p)
+ClPredCache *
+cl_pred_cache(FunctionCallInfo fcinfo)
 {
-	read_params(PG_GETARG_HEAPTUPLEHEADER(argno), nparams, names, model, p);
+	ClPredCache *cache = (ClPredCache *) fcinfo->flinfo->fn_extra;
+
+	if (unlikely(cache == NULL))
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ClPredCache));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	return cache;
+}
+
+const double *
+cl_pred_params(FunctionCallInfo fcinfo, int argno, int slotno, int nparams,
+			   const char *const *names, const char *model)
+{
+	ClPredCache *cache = cl_pred_cache(fcinfo);
+	ParamsSlot *slot = &cache->slot[slotno];
+	struct varlena *raw = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(argno));
+	struct varlena *v = raw;
+	const char *bytes;
+	uint32		len;
+
+	Assert(nparams <= CL_OPTIM_MAXN && slotno < CL_PRED_SLOTS);
+	/* a compressed or out-of-line composite (rare: they are small) */
+	if (unlikely(VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v)))
+		v = PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+	bytes = VARDATA_ANY(v);
+	len = VARSIZE_ANY_EXHDR(v);
+	if (likely(slot->len == len && len > 0 && memcmp(slot->data, bytes, len) == 0))
+		return slot->p;
+
+	/* a new parameter set: decode and check it, then remember it */
+	slot->len = 0;
+	{
+		HeapTupleHeader th = (HeapTupleHeader) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+
+		read_params(th, nparams, names, model, slot->p);
+	}
+	if (slot->cap < len)
+	{
+		if (slot->data)
+			pfree(slot->data);
+		slot->data = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len);
+		slot->cap = len;
+	}
+	memcpy(slot->data, bytes, len);
+	slot->len = len;
+	/* what was derived from the previous parameters is stale */
+	slot->aux_ok = false;
+	if (cache->memo != NULL)
+		cl_genmemo_forget(cache->memo);
+	return slot->p;
+}
+
+void *
+cl_pred_aux(FunctionCallInfo fcinfo, int slotno, Size size, bool *fresh)
+{
+	ParamsSlot *slot = &cl_pred_cache(fcinfo)->slot[slotno];
+
+	if (unlikely(slot->aux == NULL || slot->aux_size != size))
+	{
+		if (slot->aux)
+			pfree(slot->aux);
+		slot->aux = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, size);
+		slot->aux_size = size;
+		slot->aux_ok = false;
+	}
+	*fresh = !slot->aux_ok;
+	slot->aux_ok = true;
+	return slot->aux;
+}
+
+ClGenMemo *
+cl_pred_memo(FunctionCallInfo fcinfo, uint32 max_slots)
+{
+	ClPredCache *cache = cl_pred_cache(fcinfo);
+	ClGenMemo  *m = cache->memo;
+
+	Assert(max_slots >= CL_PRED_MEMO_MIN && (max_slots & (max_slots - 1)) == 0);
+	/*
+	 * Start small (a statement scoring one customer pays little) and double
+	 * when half full, up to max_slots; the entries of the smaller memo are
+	 * dropped (they are only a cache).
+	 */
+	if (unlikely(m == NULL || (m->used > m->nslots / 2 && m->nslots < max_slots)))
+	{
+		uint32		nslots = m == NULL ? CL_PRED_MEMO_MIN : m->nslots * 2;
+
+		if (m)
+			pfree(m);
+		m = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+								   offsetof(ClGenMemo, e) +
+								   (Size) nslots * sizeof(ClGenMemoEntry));
+		m->nslots = nslots;
+		m->gen = 1;
+		cache->memo = m;
+	}
+	return m;
 }
 
 void
 cl_get_params(FunctionCallInfo fcinfo, int argno, int nparams,
 			  const char *const *names, const char *model, double *p)
 {
-	HeapTupleHeader th = PG_GETARG_HEAPTUPLEHEADER(argno);
-	uint32		len = HeapTupleHeaderGetDatumLength(th);
-	ParamsCache *cache = (ParamsCache *) fcinfo->flinfo->fn_extra;
+	memcpy(p, cl_pred_params(fcinfo, argno, 0, nparams, names, model),
+		   sizeof(double) * nparams);
+}
 
-	Assert(nparams <= CL_OPTIM_MAXN);
-	if (cache && cache->len == len && memcmp(cache->data, th, len) == 0)
-	{
-		memcpy(p, cache->p, sizeof(double) * nparams);
-		return;
-	}
-	read_params(th, nparams, names, model, p);
-	if (cache == NULL || cache->len < len)
-	{
-		if (cache)
-			pfree(cache);
-		cache = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
-								   offsetof(ParamsCache, data) + len);
-		fcinfo->flinfo->fn_extra = cache;
-	}
-	cache->len = len;
-	memcpy(cache->data, th, len);
-	memcpy(cache->p, p, sizeof(double) * nparams);
+void
+cl_get_params_slot(FunctionCallInfo fcinfo, int argno, int slotno, int nparams,
+				   const char *const *names, const char *model, double *p)
+{
+	memcpy(p, cl_pred_params(fcinfo, argno, slotno, nparams, names, model),
+		   sizeof(double) * nparams);
 }
 
 void
 cl_check_summary(double x, double tx, double T)
 {
+	/* the usual case in one test: finite, 0 <= tx <= T, x a whole number */
+	if (likely(x >= 0 && x <= 9007199254740992.0 && tx >= 0 && tx <= T &&
+			   T <= DBL_MAX && x == (double) (int64) x))
+		return;
 	cl_check_nonneg(x, "frequency");
 	cl_check_nonneg(tx, "recency");
 	cl_check_nonneg(T, "t");

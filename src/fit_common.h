@@ -110,19 +110,57 @@ extern bool cl_fit_enough_rows(const ClFitState *st, int nparams,
 extern void cl_fit_warn_unconverged(const ClModelFit *fit, const char *aggname);
 
 /*
- * Read parameters 1..nparams (names[]) of the params composite in argument
- * argno into p[]; ERROR 22023 when one is NULL, not finite or <= 0.
- * The decoded values are cached in fn_extra for repeated identical
- * composites (the usual case: one fitted row joined to many customers).
+ * Reading the parameters of a params composite in a prediction function.
+ * The decoded values are cached in fn_extra per composite argument (slot
+ * 0 and 1: clv() takes two), keyed by the datum's bytes: a call with the
+ * same composite as the previous call of this call site (the usual case:
+ * one fitted row joined to many customers) takes them without detoasting,
+ * allocating or deforming; any other composite is decoded and checked
+ * (ERROR 22023 when a parameter is NULL, not finite or <= 0).
  */
+#define CL_PRED_SLOTS 2
+typedef struct ClPredCache ClPredCache;
+
+extern ClPredCache *cl_pred_cache(FunctionCallInfo fcinfo);
+
+/* parameters 1..nparams (names[]) of argument argno, cached in slot slotno */
+extern const double *cl_pred_params(FunctionCallInfo fcinfo, int argno, int slotno,
+									int nparams, const char *const *names,
+									const char *model);
+
+/*
+ * size bytes of values the model derives from the parameters of slot slotno
+ * (e.g. logarithms), owned by the call site; *fresh is true when they must
+ * be (re)computed from the current parameters.  Call after cl_pred_params.
+ */
+extern void *cl_pred_aux(FunctionCallInfo fcinfo, int slotno, Size size,
+						 bool *fresh);
+
+/*
+ * The call site's memo (src/core/memo.h), forgotten whenever a parameter set
+ * of the call site changes, so that what it holds may depend on the current
+ * parameters without keying on them.  It starts with CL_PRED_MEMO_MIN slots
+ * and doubles when half full, up to max_slots (a power of two).
+ */
+#define CL_PRED_MEMO_MIN 256
+struct ClGenMemo;
+extern struct ClGenMemo *cl_pred_memo(FunctionCallInfo fcinfo, uint32 max_slots);
+
+/* cl_pred_params into p[] (slot 0) */
 extern void cl_get_params(FunctionCallInfo fcinfo, int argno, int nparams,
 						  const char *const *names, const char *model,
 						  double *p);
 
-/* the same without the fn_extra cache (for a second composite argument) */
-extern void cl_get_params_nocache(FunctionCallInfo fcinfo, int argno, int nparams,
-								  const char *const *names, const char *model,
-								  double *p);
+/* the same for a second composite argument (slot 1) */
+extern void cl_get_params_slot(FunctionCallInfo fcinfo, int argno, int slotno,
+							   int nparams, const char *const *names,
+							   const char *model, double *p);
+
+/*
+ * BG/NBD parameters of argument argno (slot slotno) with the values its
+ * predictions derive from them (src/bgnbd.c)
+ */
+extern ClBgnbdPre *cl_bgnbd_pre(FunctionCallInfo fcinfo, int argno, int slotno);
 
 /*
  * Gamma-Gamma per-customer checks (src/gamma_gamma.c): ERROR on a bad

@@ -32,6 +32,10 @@ static const char *const gg_names[3] = {"p", "q", "v"};
 
 #define MBGNBD_PARAMS(n, p) cl_get_params(fcinfo, (n), 4, mbgnbd_names, "MBG/NBD", (p))
 
+/* slots of the call site's memo of the brackets, keyed (x, T, t) */
+#define MBGNBD_MEMO_SLOTS 16384
+#define MBGNBD_CLV_MEMO_SLOTS 65536
+
 /*
  * mbgnbd_fit_trans(state, frequency, recency, t [, penalizer]): as
  * bgnbd_fit_trans (NULL rows skipped, recency taken as 0 when frequency is 0).
@@ -92,7 +96,8 @@ clientele_mbgnbd_expected_purchases(PG_FUNCTION_ARGS)
 	MBGNBD_PARAMS(0, p);
 	cl_check_nonneg(h, "horizon");
 	mbg_summary(x, &tx, T);
-	PG_RETURN_FLOAT8(cl_fit_prediction(cl_mbgnbd_expected_cond(p, h, x, tx, T),
+	PG_RETURN_FLOAT8(cl_fit_prediction(cl_mbgnbd_expected_cond_memo(p, cl_pred_memo(fcinfo, MBGNBD_MEMO_SLOTS),
+																	 h, x, tx, T),
 									   "MBG/NBD", "expected purchases"));
 }
 
@@ -144,7 +149,7 @@ clientele_mbgnbd_clv(PG_FUNCTION_ARGS)
 				v;
 
 	MBGNBD_PARAMS(0, bg);
-	cl_get_params_nocache(fcinfo, 1, 3, gg_names, "Gamma-Gamma", gg);
+	cl_get_params_slot(fcinfo, 1, 1, 3, gg_names, "Gamma-Gamma", gg);
 	mbg_summary(x, &tx, T);
 	cl_check_monetary(m, x);
 	if (months < 0 || months > MBGNBD_CLV_MAX_MONTHS)
@@ -153,7 +158,8 @@ clientele_mbgnbd_clv(PG_FUNCTION_ARGS)
 				 errmsg("months must be between 0 and %d, got %d", MBGNBD_CLV_MAX_MONTHS, months)));
 	cl_check_nonneg(d, "discount_rate");
 	cl_check_positive(u, "units_per_month");
-	v = cl_mbgnbd_clv(bg, gg, x, tx, T, m, months, d, u);
+	v = cl_mbgnbd_clv_memo(bg, cl_pred_memo(fcinfo, MBGNBD_CLV_MEMO_SLOTS), gg,
+						   x, tx, T, m, months, d, u);
 	if (!isfinite(v))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

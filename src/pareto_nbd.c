@@ -28,6 +28,9 @@ static const char *const pnbd_names[4] = {"r", "alpha", "s", "beta"};
 
 #define PNBD_PARAMS(n, p) cl_get_params(fcinfo, (n), 4, pnbd_names, "Pareto/NBD", (p))
 
+/* slots of the call site's memo of P(alive), keyed (x, tx, T) */
+#define PNBD_MEMO_SLOTS 65536
+
 /*
  * pareto_nbd_fit_trans(state, frequency, recency, t [, penalizer]): rows
  * with a NULL frequency, recency or t are skipped; recency is taken as 0
@@ -71,7 +74,7 @@ pareto_nbd_p_alive(PG_FUNCTION_ARGS)
 
 	PNBD_PARAMS(0, p);
 	tx = pnbd_summary(x, tx, T);
-	PG_RETURN_FLOAT8(cl_fit_prediction(cl_pnbd_p_alive(p, x, tx, T), "Pareto/NBD", "P(alive)"));
+	PG_RETURN_FLOAT8(cl_fit_prediction(cl_pnbd_p_alive_memo(p, cl_pred_memo(fcinfo, PNBD_MEMO_SLOTS), x, tx, T), "Pareto/NBD", "P(alive)"));
 }
 
 /* pareto_nbd_expected_purchases(params, horizon, frequency, recency, t) */
@@ -87,7 +90,8 @@ pareto_nbd_expected_purchases(PG_FUNCTION_ARGS)
 	PNBD_PARAMS(0, p);
 	cl_check_nonneg(h, "horizon");
 	tx = pnbd_summary(x, tx, T);
-	PG_RETURN_FLOAT8(cl_fit_prediction(cl_pnbd_expected_purchases(p, h, x, tx, T),
+	PG_RETURN_FLOAT8(cl_fit_prediction(cl_pnbd_expected_purchases_memo(p, cl_pred_memo(fcinfo, PNBD_MEMO_SLOTS),
+																	 h, x, tx, T),
 									   "Pareto/NBD", "expected purchases"));
 }
 

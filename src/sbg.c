@@ -17,6 +17,7 @@
 
 #include "clientele.h"
 #include "fit_common.h"
+#include "memo.h"
 #include "sbg.h"
 
 PG_FUNCTION_INFO_V1(sbg_fit_survivors);
@@ -32,6 +33,9 @@ PG_FUNCTION_INFO_V1(sbg_derl);
 static const char *const sbg_names[SBG_NPARAMS] = {"alpha", "beta"};
 
 #define SBG_PARAMS(n, p) cl_get_params(fcinfo, (n), SBG_NPARAMS, sbg_names, "sBG", (p))
+
+/* slots of the call site's memo of S(t) and P(T = t) by t */
+#define SBG_MEMO_SLOTS 4096
 
 /* fit, WARNING when not converged, result composite */
 static Datum
@@ -257,8 +261,19 @@ sbg_survival(PG_FUNCTION_ARGS)
 	double		p[SBG_NPARAMS];
 	int32		t = sbg_check_period(PG_GETARG_INT32(1), 0, "t");
 
+	ClGenMemo  *m;
+	double		key[1] = {t},
+				v;
+
 	SBG_PARAMS(0, p);
-	PG_RETURN_FLOAT8(exp(cl_sbg_log_survival(p[0], p[1], t)));
+	/* values by t, kept for the call site's parameter set */
+	m = cl_pred_memo(fcinfo, SBG_MEMO_SLOTS);
+	if (!cl_genmemo_get(m, key, 1, &v))
+	{
+		v = exp(cl_sbg_log_survival(p[0], p[1], t));
+		cl_genmemo_put(m, key, 1, v);
+	}
+	PG_RETURN_FLOAT8(v);
 }
 
 /* sbg_retention_rate(params, t): r(t) = S(t) / S(t - 1) */
@@ -279,8 +294,18 @@ sbg_churn_probability(PG_FUNCTION_ARGS)
 	double		p[SBG_NPARAMS];
 	int32		t = sbg_check_period(PG_GETARG_INT32(1), 1, "t");
 
+	ClGenMemo  *m;
+	double		key[1] = {t},
+				v;
+
 	SBG_PARAMS(0, p);
-	PG_RETURN_FLOAT8(exp(cl_sbg_log_churn_pmf(p[0], p[1], t)));
+	m = cl_pred_memo(fcinfo, SBG_MEMO_SLOTS);
+	if (!cl_genmemo_get(m, key, 1, &v))
+	{
+		v = exp(cl_sbg_log_churn_pmf(p[0], p[1], t));
+		cl_genmemo_put(m, key, 1, v);
+	}
+	PG_RETURN_FLOAT8(v);
 }
 
 /* sbg_derl(params, discount_rate, renewals) (Fader & Hardie 2010) */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memo.h"
 #include "optim.h"
 #include "specfun.h"
 
@@ -867,6 +868,71 @@ cl_bgnbd_expected_cond(const double *p, double t, double x, double tx, double T)
 	if (t == 0)
 		return 0.0;
 	return bg_bracket(a, r + x, b + x, alpha + T, t) * cl_bgnbd_p_alive(p, x, tx, T);
+}
+
+void
+cl_bgnbd_pre_init(ClBgnbdPre *pre, const double *p)
+{
+	memcpy(pre->p, p, sizeof(pre->p));
+	pre->la = log(p[2]);
+	pre->have = 0;
+}
+
+/* cl_bgnbd_p_alive with log(a) and log(b + x - 1) from pre */
+double
+cl_bgnbd_p_alive_pre(ClBgnbdPre *pre, double x, double tx, double T)
+{
+	const double r = pre->p[0],
+				alpha = pre->p[1],
+				b = pre->p[3];
+	double		lbx,
+				lodds;
+
+	if (x == 0)
+		return 1.0;
+	if (x >= 1 && x <= CL_BGNBD_PRE_NX)
+	{
+		int			i = (int) x - 1;
+
+		if (!(pre->have & ((uint64_t) 1 << i)))
+		{
+			pre->lbx[i] = log(b + x - 1.0);
+			pre->have |= (uint64_t) 1 << i;
+		}
+		lbx = pre->lbx[i];
+	}
+	else
+		lbx = log(b + x - 1.0);
+	lodds = pre->la - lbx + (r + x) * log1p((T - tx) / (alpha + tx));
+	return exp(-cl_log1pexp(lodds));
+}
+
+double
+cl_bgnbd_bracket_pre(const ClBgnbdPre *pre, ClGenMemo *memo, double t, double x,
+					 double T)
+{
+	const double r = pre->p[0],
+				alpha = pre->p[1],
+				a = pre->p[2],
+				b = pre->p[3];
+	double		key[3] = {x, T, t},
+				br;
+
+	if (memo != NULL && cl_genmemo_get(memo, key, 3, &br))
+		return br;
+	br = bg_bracket(a, r + x, b + x, alpha + T, t);
+	if (memo != NULL)
+		cl_genmemo_put(memo, key, 3, br);
+	return br;
+}
+
+double
+cl_bgnbd_expected_cond_pre(ClBgnbdPre *pre, ClGenMemo *memo, double t, double x,
+						   double tx, double T)
+{
+	if (t == 0)
+		return 0.0;
+	return cl_bgnbd_bracket_pre(pre, memo, t, x, T) * cl_bgnbd_p_alive_pre(pre, x, tx, T);
 }
 
 double

@@ -13,6 +13,8 @@
 #ifndef CL_BGNBD_H
 #define CL_BGNBD_H
 
+#include <stdint.h>
+
 #include "fitstate.h"
 
 
@@ -73,6 +75,32 @@ extern double cl_bgnbd_p_alive(const double *p, double x, double tx, double T);
 /* E[X(T, T + t) | x, tx, T]: expected purchases in the next t (eq. 10) */
 extern double cl_bgnbd_expected_cond(const double *p, double t, double x,
 									 double tx, double T);
+
+/*
+ * The same predictions for many customers under one parameter set: the
+ * values depending on the parameters only (log a, log(b + x - 1) for small
+ * x) are kept in a ClBgnbdPre, and the bracket of eq. 10, which depends on
+ * (x, T, t) only, in a caller's memo (NULL: none).  The results are those of
+ * cl_bgnbd_p_alive / cl_bgnbd_expected_cond / cl_clv bit for bit.
+ */
+#define CL_BGNBD_PRE_NX 64
+typedef struct ClBgnbdPre
+{
+	double		p[4];
+	double		la;				/* log(a) */
+	uint64_t	have;			/* bit x-1: lbx[x-1] is set */
+	double		lbx[CL_BGNBD_PRE_NX];	/* log(b + x - 1), x = 1.. */
+} ClBgnbdPre;
+
+struct ClGenMemo;
+
+extern void cl_bgnbd_pre_init(ClBgnbdPre *pre, const double *p);
+extern double cl_bgnbd_p_alive_pre(ClBgnbdPre *pre, double x, double tx, double T);
+/* the bracket of eq. 10 for a customer (x, T) and horizon t, memoised */
+extern double cl_bgnbd_bracket_pre(const ClBgnbdPre *pre, struct ClGenMemo *memo,
+								   double t, double x, double T);
+extern double cl_bgnbd_expected_cond_pre(ClBgnbdPre *pre, struct ClGenMemo *memo,
+										 double t, double x, double tx, double T);
 
 /* E[X(t)] for a new customer (eq. 7) */
 extern double cl_bgnbd_expected_new(const double *p, double t);

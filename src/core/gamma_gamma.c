@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memo.h"
 #include "optim.h"
 #include "specfun.h"
 
@@ -248,6 +249,35 @@ cl_clv(const double *bg, const double *gg, double x, double tx, double T,
 		double		cum = cl_bgnbd_expected_cond(bg, i * units_per_month, x, tx, T);
 
 		/* E[X(.)] is non-decreasing: a negative step is rounding */
+		if (cum > prev)
+		{
+			clv += spend * (cum - prev) / pow(1.0 + discount, i);
+			prev = cum;
+		}
+	}
+	return clv;
+}
+
+double
+cl_clv_pre(ClBgnbdPre *pre, ClGenMemo *memo, const double *gg, double x,
+		   double tx, double T, double m, int months, double discount,
+		   double units_per_month)
+{
+	double		spend = cl_gg_expected_spend(gg, x, m);
+	double		prev = 0.0,
+				clv = 0.0,
+				alive;
+	int			i;
+
+	if (isnan(spend))
+		return NAN;
+	/* cl_bgnbd_expected_cond = bracket(x, T, t) * P(alive), P(alive) once */
+	alive = cl_bgnbd_p_alive_pre(pre, x, tx, T);
+	for (i = 1; i <= months; i++)
+	{
+		double		t = i * units_per_month,
+					cum = t == 0 ? 0.0 : cl_bgnbd_bracket_pre(pre, memo, t, x, T) * alive;
+
 		if (cum > prev)
 		{
 			clv += spend * (cum - prev) / pow(1.0 + discount, i);

@@ -55,4 +55,9 @@ extern double cl_clv(const double *bg, const double *gg, double x, double tx,
 					 double T, double m, int months, double discount,
 					 double units_per_month);
 
+/* cl_clv bit for bit, with the BG/NBD values of pre and memo (NULL: none) */
+extern double cl_clv_pre(ClBgnbdPre *pre, struct ClGenMemo *memo, const double *gg,
+						 double x, double tx, double T, double m, int months,
+						 double discount, double units_per_month);
+
 #endif							/* CL_GAMMA_GAMMA_H */

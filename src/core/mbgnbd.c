@@ -207,6 +207,59 @@ cl_mbgnbd_expected_cond(const double *p, double t, double x, double tx, double T
 		* cl_mbgnbd_p_alive(p, x, tx, T);
 }
 
+/* the bracket of a customer (x, T), horizon t: memo keyed (x, T, t) first */
+static double
+mbg_bracket_memo(const double *p, ClGenMemo *memo, double t, double x, double T)
+{
+	double		key[3] = {x, T, t},
+				v;
+
+	if (memo != NULL && cl_genmemo_get(memo, key, 3, &v))
+		return v;
+	v = mbg_bracket(p[2], p[3], p[0] + x, x, p[1] + T, t);
+	if (memo != NULL)
+		cl_genmemo_put(memo, key, 3, v);
+	return v;
+}
+
+double
+cl_mbgnbd_expected_cond_memo(const double *p, ClGenMemo *memo, double t,
+							 double x, double tx, double T)
+{
+	if (t == 0)
+		return 0.0;
+	return mbg_bracket_memo(p, memo, t, x, T) * cl_mbgnbd_p_alive(p, x, tx, T);
+}
+
+double
+cl_mbgnbd_clv_memo(const double *p, ClGenMemo *memo, const double *gg, double x,
+				   double tx, double T, double m, int months, double discount,
+				   double units_per_month)
+{
+	double		spend = cl_gg_expected_spend(gg, x, m),
+				prev = 0.0,
+				clv = 0.0,
+				alive;
+	int			i;
+
+	if (isnan(spend))
+		return NAN;
+	/* cl_mbgnbd_expected_cond = bracket(x, T, t) * P(alive), P(alive) once */
+	alive = cl_mbgnbd_p_alive(p, x, tx, T);
+	for (i = 1; i <= months; i++)
+	{
+		double		t = i * units_per_month,
+					cum = t == 0 ? 0.0 : mbg_bracket_memo(p, memo, t, x, T) * alive;
+
+		/* the expectation never decreases in the horizon */
+		if (cum < prev)
+			cum = prev;
+		clv += spend * (cum - prev) / pow(1.0 + discount, i);
+		prev = cum;
+	}
+	return clv;
+}
+
 double
 cl_mbgnbd_expected_new(const double *p, double t)
 {

@@ -41,6 +41,19 @@ extern double cl_mbgnbd_p_alive(const double *p, double x, double tx, double T);
 extern double cl_mbgnbd_expected_cond(const double *p, double t, double x,
 									  double tx, double T);
 
+/*
+ * cl_mbgnbd_expected_cond and cl_mbgnbd_clv bit for bit, for many customers
+ * under one parameter set: the brackets in a caller's memo keyed (x, T, t)
+ * (memo.h; forgotten by the caller when the parameters change; NULL: none)
+ */
+struct ClGenMemo;
+extern double cl_mbgnbd_expected_cond_memo(const double *p, struct ClGenMemo *memo,
+										   double t, double x, double tx, double T);
+extern double cl_mbgnbd_clv_memo(const double *p, struct ClGenMemo *memo,
+								 const double *gg, double x, double tx, double T,
+								 double m, int months, double discount,
+								 double units_per_month);
+
 /* E[X(t)] = b/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b+1; a+b; t/(alpha+t))] */
 extern double cl_mbgnbd_expected_new(const double *p, double t);
 

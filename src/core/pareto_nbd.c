@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "optim.h"
+#include "memo.h"
 #include "specfun.h"
 
 /* adaptive Gauss-Kronrod quadrature: cl_gk_integrate of specfun.h */
@@ -597,6 +598,33 @@ cl_pnbd_expected_purchases(const double p[4], double t, double x, double t_x, do
 				beta = p[3];
 
 	return cl_pnbd_p_alive(p, x, t_x, T) * (r + x) / (alpha + T) * (beta + T)
+		* one_minus_exp_over(s - 1, log1p(t / (beta + T)));
+}
+
+double
+cl_pnbd_p_alive_memo(const double p[4], ClGenMemo *memo, double x, double t_x, double T)
+{
+	double		key[3] = {x, t_x, T},
+				pa;
+
+	if (memo != NULL && cl_genmemo_get(memo, key, 3, &pa))
+		return pa;
+	pa = cl_pnbd_p_alive(p, x, t_x, T);
+	if (memo != NULL)
+		cl_genmemo_put(memo, key, 3, pa);
+	return pa;
+}
+
+double
+cl_pnbd_expected_purchases_memo(const double p[4], ClGenMemo *memo, double t,
+								double x, double t_x, double T)
+{
+	double		r = p[0],
+				alpha = p[1],
+				s = p[2],
+				beta = p[3];
+
+	return cl_pnbd_p_alive_memo(p, memo, x, t_x, T) * (r + x) / (alpha + T) * (beta + T)
 		* one_minus_exp_over(s - 1, log1p(t / (beta + T)));
 }
 

@@ -82,6 +82,17 @@ extern double cl_pnbd_p_alive(const double p[4], double x, double t_x, double T)
 extern double cl_pnbd_expected_purchases(const double p[4], double t, double x,
 									  double t_x, double T);
 
+/*
+ * The same two bit for bit, for many customers under one parameter set:
+ * P(alive) in a caller's memo keyed (x, t_x, T) (memo.h; forgotten by the
+ * caller when the parameters change; NULL: none)
+ */
+struct ClGenMemo;
+extern double cl_pnbd_p_alive_memo(const double p[4], struct ClGenMemo *memo,
+								   double x, double t_x, double T);
+extern double cl_pnbd_expected_purchases_memo(const double p[4], struct ClGenMemo *memo,
+											  double t, double x, double t_x, double T);
+
 /* E[X(t)] for a new customer (unconditional) */
 extern double cl_pnbd_expected_purchases_new(const double p[4], double t);
 
