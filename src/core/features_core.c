@@ -265,6 +265,11 @@ cl_act_longest_gap(const uint8_t *bits, int nbits, int32_t first_day,
 
 		if ((i & 1023) == 0 && cl_optim_interrupt)
 			cl_optim_interrupt();
+		if ((i & 7) == 0 && bits[i >> 3] == 0)
+		{
+			i += 7;				/* a byte without activity days */
+			continue;
+		}
 		if (!(bits[i >> 3] & (0x80 >> (i & 7))))
 			continue;
 		d = first_day + i;
