@@ -112,17 +112,17 @@ CREATE TYPE clientele.activity_summary AS (
 	other_bank_out_3m     numeric
 );
 COMMENT ON TYPE clientele.activity_summary IS 'Result of clientele.activity_summary: the transaction-window features of one customer (columns of the same name in clientele.customer_features).';
-COMMENT ON COLUMN clientele.activity_summary.last_txn_on IS 'Day of the last customer-initiated transaction on or before as_of (session time zone); NULL when none.';
-COMMENT ON COLUMN clientele.activity_summary.txn_3m IS 'Customer-initiated transactions in the last 3 months.';
-COMMENT ON COLUMN clientele.activity_summary.txn_prev_3m IS 'Customer-initiated transactions in the 3 months before those.';
-COMMENT ON COLUMN clientele.activity_summary.txn_6m IS 'Customer-initiated transactions in the last 6 months.';
-COMMENT ON COLUMN clientele.activity_summary.txn_prev_6m IS 'Customer-initiated transactions in the 6 months before those.';
-COMMENT ON COLUMN clientele.activity_summary.gap_days IS 'Longest gap (days) without a customer-initiated transaction that ended with one in the last 12 months (the latest gap wins a tie); NULL when none had a predecessor.';
-COMMENT ON COLUMN clientele.activity_summary.gap_started_on IS 'Day of the transaction before that gap.';
-COMMENT ON COLUMN clientele.activity_summary.gap_ended_on IS 'Day of the transaction that ended that gap.';
-COMMENT ON COLUMN clientele.activity_summary.transfer_out_3m IS 'Exact sum of the amounts of the outgoing customer-initiated transfers (kind transfer, direction out) of the last 3 months, with as many decimals as the amounts have (as sum(numeric)); NULL when none.';
-COMMENT ON COLUMN clientele.activity_summary.transfer_out_prev_3m IS 'The same in the 3 months before.';
-COMMENT ON COLUMN clientele.activity_summary.other_bank_out_3m IS 'Exact sum of the amounts of the outgoing transfers with a counterparty bank (customer-initiated or not) of the last 3 months; NULL when none.';
+COMMENT ON COLUMN clientele.activity_summary.last_txn_on IS 'As clientele.customer_features.last_txn_on.';
+COMMENT ON COLUMN clientele.activity_summary.txn_3m IS 'As clientele.customer_features.txn_3m.';
+COMMENT ON COLUMN clientele.activity_summary.txn_prev_3m IS 'As clientele.customer_features.txn_prev_3m.';
+COMMENT ON COLUMN clientele.activity_summary.txn_6m IS 'As clientele.customer_features.txn_6m.';
+COMMENT ON COLUMN clientele.activity_summary.txn_prev_6m IS 'As clientele.customer_features.txn_prev_6m.';
+COMMENT ON COLUMN clientele.activity_summary.gap_days IS 'As clientele.customer_features.gap_days (the latest of equal gaps).';
+COMMENT ON COLUMN clientele.activity_summary.gap_started_on IS 'As clientele.customer_features.gap_started_on.';
+COMMENT ON COLUMN clientele.activity_summary.gap_ended_on IS 'As clientele.customer_features.gap_ended_on.';
+COMMENT ON COLUMN clientele.activity_summary.transfer_out_3m IS 'As clientele.customer_features.transfer_out_3m, but NULL when there is none; the exact sum, with as many decimals as the amounts (as sum(numeric)).';
+COMMENT ON COLUMN clientele.activity_summary.transfer_out_prev_3m IS 'As clientele.customer_features.transfer_out_prev_3m, NULL when there is none.';
+COMMENT ON COLUMN clientele.activity_summary.other_bank_out_3m IS 'As clientele.customer_features.other_bank_out_3m, NULL when there is none.';
 
 CREATE FUNCTION clientele.activity_trans(clientele.activity_state, timestamptz, boolean, text, text, text, numeric, date)
 RETURNS clientele.activity_state
