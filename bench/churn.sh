@@ -60,6 +60,10 @@ SELECT * FROM pg_temp.row_of('churn_scores trained model vs count(*) of the tran
 	'SELECT count(*) FROM clientele.churn_scores(''2025-06-30'', ''bench'')', $REPS);
 SELECT * FROM pg_temp.row_of('customer_features alone vs count(*) of the transactions', 'SELECT count(*) FROM clientele.in_transaction',
 	'SELECT count(*) FROM clientele.customer_features(''2025-06-30'')', $REPS);
+SELECT * FROM pg_temp.cpu_row('churn_scores scorecard vs count(*) of the transactions', 'SELECT count(*) FROM clientele.in_transaction',
+	'SELECT count(*) FROM clientele.churn_scores(''2025-06-30'')', $REPS);
+SELECT * FROM pg_temp.cpu_row('logistic_fit $FIT_ROWS x 12 features vs count(*) of the same rows', 'SELECT count(*) FROM bench_churn_rows',
+	'SELECT clientele.logistic_fit(y, f) FROM bench_churn_rows', $REPS);
 SELECT * FROM pg_temp.row_of('logistic_fit $FIT_ROWS x 12 features vs count(*) of the same rows', 'SELECT count(*) FROM bench_churn_rows',
 	'SELECT clientele.logistic_fit(y, f) FROM bench_churn_rows', $REPS);
 SELECT 'logistic_fit: Newton iterations / passes over the stored rows', (f).iterations, (f).passes, ''

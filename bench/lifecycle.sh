@@ -42,6 +42,10 @@ SELECT * FROM pg_temp.row_of('lifecycle(as_of)', 'SELECT count(*) FROM clientele
              'SELECT count(*) FROM clientele.lifecycle(''2025-12-31'')', $REPS);
 SELECT * FROM pg_temp.row_of('churn_signals(as_of)', 'SELECT count(*) FROM clientele.in_transaction',
              'SELECT count(*) FROM clientele.churn_signals(''2025-12-31'')', $REPS);
+SELECT * FROM pg_temp.cpu_row('customer_features(as_of)', 'SELECT count(*) FROM clientele.in_transaction',
+             'SELECT count(*) FROM clientele.customer_features(''2025-12-31'')', $REPS);
+SELECT * FROM pg_temp.cpu_row('lifecycle(as_of)', 'SELECT count(*) FROM clientele.in_transaction',
+             'SELECT count(*) FROM clientele.lifecycle(''2025-12-31'')', $REPS);
 SQL
 }
 
