@@ -9,7 +9,10 @@
 # rows (count(*) GROUP BY customer_id) against that scan.
 # BENCH_SCALE (default 1 = 1,000,000 demo customers) scales the bank, e.g.
 # BENCH_SCALE=0.02 for 20,000.  Each timing is the best of BENCH_REPS (3)
-# runs, baseline and candidate alternating.  Also prints the input sizes.
+# runs, baseline and candidate alternating, once serial (no parallel workers
+# for either) and once parallel (the server's settings).  Also prints the
+# input sizes and the load average.  BENCH_KEEP=1 reuses the bank already in
+# BENCH_DB when it has that many customers.
 set -euo pipefail
 SCALE=${BENCH_SCALE:-1}
 REPS=${BENCH_REPS:-3}
@@ -19,49 +22,37 @@ q() { "$PSQL" -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 
 CUSTOMERS=$(awk -v s="$SCALE" 'BEGIN { n = int(1000000 * s + 0.5); if (n < 100) n = 100; print n }')
 echo "# bench/lifecycle.sh: BENCH_SCALE=$SCALE, $CUSTOMERS demo customers, as of 2025-12-31, best of $REPS"
-q -c "SELECT count(*) FROM clientele.generate_demo_bank($CUSTOMERS, 42, replace => true)" >/dev/null
-q -c "VACUUM ANALYZE clientele.customer, clientele.account, clientele.balance, clientele.transaction, clientele.interaction" >/dev/null
+if [ "${BENCH_KEEP:-0}" != 1 ] || [ "$(q -c "SELECT count(*) FROM clientele.customer")" != "$CUSTOMERS" ]; then
+	q -c "SELECT count(*) FROM clientele.generate_demo_bank($CUSTOMERS, 42, replace => true)" >/dev/null
+	q -c "VACUUM ANALYZE clientele.customer, clientele.account, clientele.balance, clientele.transaction, clientele.interaction" >/dev/null
+fi
 q -F ' ' -c "SELECT '# rows:', (SELECT count(*) FROM clientele.transaction) || ' transactions,',
 	(SELECT count(*) FROM clientele.balance) || ' balance snapshots,', (SELECT count(*) FROM clientele.account) || ' accounts,',
 	(SELECT count(*) FROM clientele.interaction) || ' interactions'"
 
 bench_sql() {
+	cat "$(dirname "$0")/../scripts/bench_pairs.sql"
 	cat <<SQL
-CREATE OR REPLACE FUNCTION pg_temp.pair_ms(p_base text, p_cand text, p_reps int, OUT base numeric, OUT cand numeric)
-LANGUAGE plpgsql AS \$f\$
-DECLARE t0 timestamptz; ms numeric;
-BEGIN
-	FOR i IN 1 .. p_reps LOOP
-		t0 := clock_timestamp();
-		EXECUTE p_base;
-		ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
-		base := least(coalesce(base, ms), ms);
-		t0 := clock_timestamp();
-		EXECUTE p_cand;
-		ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
-		cand := least(coalesce(cand, ms), ms);
-	END LOOP;
-	base := round(base, 1);
-	cand := round(cand, 1);
-END \$f\$;
 SET work_mem = '256MB';
-SELECT 'reference: count(*) GROUP BY customer_id vs count(*)', b, c, round(c / b, 2)
-FROM (SELECT base AS b, cand AS c FROM pg_temp.pair_ms('SELECT count(*) FROM clientele.in_transaction',
-             'SELECT count(*) FROM (SELECT customer_id, count(*) FROM clientele.in_transaction GROUP BY customer_id) s', $REPS)) t;
-SELECT 'customer_features(as_of) vs count(*) of in_transaction', b, c, round(c / b, 2)
-FROM (SELECT base AS b, cand AS c FROM pg_temp.pair_ms('SELECT count(*) FROM clientele.in_transaction',
-             'SELECT count(*) FROM clientele.customer_features(''2025-12-31'')', $REPS)) t;
-SELECT 'lifecycle(as_of) vs count(*) of in_transaction', b, c, round(c / b, 2)
-FROM (SELECT base AS b, cand AS c FROM pg_temp.pair_ms('SELECT count(*) FROM clientele.in_transaction',
-             'SELECT count(*) FROM clientele.lifecycle(''2025-12-31'')', $REPS)) t;
-SELECT 'churn_signals(as_of) vs count(*) of in_transaction', b, c, round(c / b, 2)
-FROM (SELECT base AS b, cand AS c FROM pg_temp.pair_ms('SELECT count(*) FROM clientele.in_transaction',
-             'SELECT count(*) FROM clientele.churn_signals(''2025-12-31'')', $REPS)) t;
+SELECT * FROM pg_temp.row_of('reference: count(*) GROUP BY customer_id', 'SELECT count(*) FROM clientele.in_transaction',
+             'SELECT count(*) FROM (SELECT customer_id, count(*) FROM clientele.in_transaction GROUP BY customer_id) s', $REPS);
+SELECT * FROM pg_temp.row_of('customer_features(as_of)', 'SELECT count(*) FROM clientele.in_transaction',
+             'SELECT count(*) FROM clientele.customer_features(''2025-12-31'')', $REPS);
+SELECT * FROM pg_temp.row_of('lifecycle(as_of)', 'SELECT count(*) FROM clientele.in_transaction',
+             'SELECT count(*) FROM clientele.lifecycle(''2025-12-31'')', $REPS);
+SELECT * FROM pg_temp.row_of('churn_signals(as_of)', 'SELECT count(*) FROM clientele.in_transaction',
+             'SELECT count(*) FROM clientele.churn_signals(''2025-12-31'')', $REPS);
+SELECT * FROM pg_temp.cpu_row('customer_features(as_of)', 'SELECT count(*) FROM clientele.in_transaction',
+             'SELECT count(*) FROM clientele.customer_features(''2025-12-31'')', $REPS);
+SELECT * FROM pg_temp.cpu_row('lifecycle(as_of)', 'SELECT count(*) FROM clientele.in_transaction',
+             'SELECT count(*) FROM clientele.lifecycle(''2025-12-31'')', $REPS);
 SQL
 }
 
-printf '%-60s %12s %12s %7s\n' "# measure" "baseline ms" "lifecycle ms" "ratio"
+echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-60s %12s %12s %7s\n' "# measure (vs one count(*) scan of the transactions)" "baseline ms" "candidate ms" "ratio"
 bench_sql | q -F '|' | while IFS='|' read -r label b c r; do
 	printf '%-60s %12s %12s %7s\n' "$label" "$b" "$c" "$r"
 done
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# goal: lifecycle(as_of) <= 2x one scan of the transactions (issue 8)"

@@ -46,20 +46,24 @@ $$;
 COMMENT ON FUNCTION clientele.churn_model_feature_names() IS
 	'Names of the 12 features of a trained churn model, in the order of clientele.churn_model_features.';
 
+-- No SET clause, so that the planner inlines it (a SET clause would make it a
+-- SQL function call per customer, about 60 us each); every operator and
+-- function is schema-qualified instead, since an inlined body is parsed with
+-- the caller's search_path.
 CREATE FUNCTION clientele.churn_model_features(f clientele.customer_features) RETURNS double precision[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 	SELECT ARRAY[
-		coalesce(f.tenure_days, 0) / 365.25,
-		least(coalesce(f.as_of - f.last_txn_on, f.tenure_days, 0), 730),
+		coalesce(f.tenure_days, 0) OPERATOR(pg_catalog./) 365.25,
+		least(coalesce(f.as_of OPERATOR(pg_catalog.-) f.last_txn_on, f.tenure_days, 0), 730),
 		f.txn_3m,
-		least(greatest((f.txn_3m - f.txn_prev_3m)::numeric / greatest(f.txn_prev_3m, 1), -1), 10),
-		ln(1 + greatest(f.aum_3m, 0)),
-		least(greatest((f.aum_3m - f.aum_prev_3m) / greatest(f.aum_prev_3m, 1), -1), 10),
+		least(greatest((f.txn_3m OPERATOR(pg_catalog.-) f.txn_prev_3m)::numeric OPERATOR(pg_catalog./) greatest(f.txn_prev_3m, 1), -1), 10),
+		pg_catalog.ln(1 OPERATOR(pg_catalog.+) greatest(f.aum_3m, 0)),
+		least(greatest((f.aum_3m OPERATOR(pg_catalog.-) f.aum_prev_3m) OPERATOR(pg_catalog./) greatest(f.aum_prev_3m, 1), -1), 10),
 		f.products_open,
-		f.products_open - f.products_open_6m_ago,
+		f.products_open OPERATOR(pg_catalog.-) f.products_open_6m_ago,
 		f.complaints_6m,
 		f.address_changes_3m,
-		least(f.other_bank_out_3m / greatest(f.aum_3m_ago, 1), 10),
+		least(f.other_bank_out_3m OPERATOR(pg_catalog./) greatest(f.aum_3m_ago, 1), 10),
 		f.td_not_rolled_3m
 	]::double precision[]
 $$;
@@ -136,6 +140,12 @@ LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_churn
 COMMENT ON FUNCTION clientele.churn_model_score(double precision[], double precision[], double precision[], text[], double precision[]) IS
 	'Score and reasons of one customer with feature values x under a logistic model on standardised features (z_j = (x_j - means_j) / scales_j, P = 1 / (1 + exp(-(c_0 + sum c_j z_j)))). ERROR 22023 for arrays of the wrong length, NULL elements, non-finite numbers or a scale <= 0.';
 
+CREATE FUNCTION clientele.churn_scorecard_of(features clientele.customer_features)
+RETURNS clientele.churn_model_scored
+LANGUAGE c STABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_churn_scorecard_of';
+COMMENT ON FUNCTION clientele.churn_scorecard_of(clientele.customer_features) IS
+	'Scorecard churn score and reasons of one customer from its row of clientele.customer_features, in C: the signals it fires (clientele.churn_signals_of), score = clientele.churn_scorecard_score(sum of their points, setting clientele.churn_scorecard_scale), reasons = [{"signal", "points", "evidence"}] largest points first (ties by signal), [] when none fires. The row-level form of clientele.churn_scores(as_of, ''scorecard''), which leaves out customers whose lifecycle stage (clientele.lifecycle_classify) is churned. NULL features give NULL; ERROR 22023 for an invalid scale setting or a negative, NaN or infinite feature.';
+
 -- the end of a label window must have been observed
 CREATE FUNCTION clientele.churn_check_horizon(as_of date, horizon interval) RETURNS date
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
@@ -174,11 +184,10 @@ COMMENT ON FUNCTION clientele.churn_check_horizon(date, interval) IS
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION clientele.churn_scores(as_of date, method text DEFAULT 'scorecard')
 RETURNS TABLE (customer_id bigint, score numeric, reasons jsonb)
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 100000 SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 100000 SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 #variable_conflict use_column
 DECLARE
 	m clientele.churn_model;
-	v_scale numeric;
 BEGIN
 	IF method IS NULL THEN
 		RAISE EXCEPTION 'method must not be NULL' USING ERRCODE = 'null_value_not_allowed';
@@ -186,16 +195,11 @@ BEGIN
 	PERFORM clientele.check_as_of(churn_scores.as_of);
 
 	IF method = 'scorecard' THEN
-		v_scale := clientele.churn_scorecard_scale();
+		PERFORM clientele.churn_scorecard_scale();	-- an invalid setting fails even without customers
 		RETURN QUERY
-		SELECT (q.f).customer_id, clientele.churn_scorecard_score(coalesce(g.total, 0), v_scale),
-		       coalesce(g.reasons, '[]'::jsonb)
+		SELECT (q.f).customer_id, (r.s).score, (r.s).reasons
 		FROM (SELECT x AS f FROM clientele.customer_features(churn_scores.as_of) x) q
-		LEFT JOIN LATERAL (
-			SELECT sum(s.points) AS total,
-			       jsonb_agg(jsonb_build_object('signal', s.signal, 'points', s.points, 'evidence', s.evidence)
-			                 ORDER BY s.points DESC, s.signal) AS reasons
-			FROM clientele.churn_signals_of(q.f) s) g ON true
+		CROSS JOIN LATERAL (SELECT clientele.churn_scorecard_of(q.f) AS s OFFSET 0) r
 		WHERE ((clientele.lifecycle_classify(q.f)).stage) OPERATOR(pg_catalog.<>) 'churned'::clientele.lifecycle_stage
 		ORDER BY 1;
 		RETURN;
@@ -395,6 +399,7 @@ GRANT SELECT ON TABLE clientele.churn_model TO clientele_analyst, clientele_admi
 GRANT INSERT, UPDATE, DELETE ON TABLE clientele.churn_model TO clientele_admin;
 REVOKE ALL ON FUNCTION
 	clientele.churn_scorecard_score(numeric, numeric),
+	clientele.churn_scorecard_of(clientele.customer_features),
 	clientele.churn_scorecard_scale(),
 	clientele.churn_model_feature_names(),
 	clientele.churn_model_features(clientele.customer_features),
@@ -406,6 +411,7 @@ REVOKE ALL ON FUNCTION
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
 	clientele.churn_scorecard_score(numeric, numeric),
+	clientele.churn_scorecard_of(clientele.customer_features),
 	clientele.churn_scorecard_scale(),
 	clientele.churn_model_feature_names(),
 	clientele.churn_model_features(clientele.customer_features),

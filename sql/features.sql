@@ -67,6 +67,89 @@ LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_activity_gap
 COMMENT ON FUNCTION clientele.activity_gap(bit varying, date, date) IS
 	'Longest gap between consecutive activity days that ended on a day of the window: bit i of days (0 = leftmost, as set_bit numbers them) says whether first_day + i was an activity day; the previous activity day of the first one in the window is last_before (the last one before the window, NULL if none). gap_days = gap_ended_on - gap_started_on; the latest gap wins a tie; all NULL when no day of the window has a predecessor (or days is NULL).';
 
+-- one pass over a customer's transactions for every transaction-window feature
+CREATE TYPE clientele.activity_state;
+
+CREATE FUNCTION clientele.activity_state_in(cstring) RETURNS clientele.activity_state
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_activity_state_in';
+COMMENT ON FUNCTION clientele.activity_state_in(cstring) IS
+	'Input function of clientele.activity_state: "act1:" and the hex of the binary form, every invariant checked.';
+CREATE FUNCTION clientele.activity_state_out(clientele.activity_state) RETURNS cstring
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_activity_state_out';
+COMMENT ON FUNCTION clientele.activity_state_out(clientele.activity_state) IS
+	'Output function of clientele.activity_state: "act1:" and the hex of the binary form.';
+CREATE FUNCTION clientele.activity_state_recv(internal) RETURNS clientele.activity_state
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_activity_state_recv';
+COMMENT ON FUNCTION clientele.activity_state_recv(internal) IS
+	'Binary input of clientele.activity_state (network byte order, version 1), every invariant checked.';
+CREATE FUNCTION clientele.activity_state_send(clientele.activity_state) RETURNS bytea
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_activity_state_send';
+COMMENT ON FUNCTION clientele.activity_state_send(clientele.activity_state) IS
+	'Binary output of clientele.activity_state (network byte order, version 1).';
+CREATE TYPE clientele.activity_state (
+	INPUT = clientele.activity_state_in,
+	OUTPUT = clientele.activity_state_out,
+	RECEIVE = clientele.activity_state_recv,
+	SEND = clientele.activity_state_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = plain
+);
+COMMENT ON TYPE clientele.activity_state IS
+	'Partial state of clientele.activity_summary: as_of, customer-initiated transactions counted per window (last 3 months, the 3 before, the 6 before the last 6), the latest one and the latest one before the 12 months, and the activity days of the last 12 months as a bitmap; merges exactly (combine order does not matter).';
+
+CREATE TYPE clientele.activity_summary AS (
+	last_txn_on     date,
+	txn_3m          integer,
+	txn_prev_3m     integer,
+	txn_6m          integer,
+	txn_prev_6m     integer,
+	gap_days        integer,
+	gap_started_on  date,
+	gap_ended_on    date,
+	transfer_out_3m       numeric,
+	transfer_out_prev_3m  numeric,
+	other_bank_out_3m     numeric
+);
+COMMENT ON TYPE clientele.activity_summary IS 'Result of clientele.activity_summary: the transaction-window features of one customer (columns of the same name in clientele.customer_features).';
+COMMENT ON COLUMN clientele.activity_summary.last_txn_on IS 'As clientele.customer_features.last_txn_on.';
+COMMENT ON COLUMN clientele.activity_summary.txn_3m IS 'As clientele.customer_features.txn_3m.';
+COMMENT ON COLUMN clientele.activity_summary.txn_prev_3m IS 'As clientele.customer_features.txn_prev_3m.';
+COMMENT ON COLUMN clientele.activity_summary.txn_6m IS 'As clientele.customer_features.txn_6m.';
+COMMENT ON COLUMN clientele.activity_summary.txn_prev_6m IS 'As clientele.customer_features.txn_prev_6m.';
+COMMENT ON COLUMN clientele.activity_summary.gap_days IS 'As clientele.customer_features.gap_days (the latest of equal gaps).';
+COMMENT ON COLUMN clientele.activity_summary.gap_started_on IS 'As clientele.customer_features.gap_started_on.';
+COMMENT ON COLUMN clientele.activity_summary.gap_ended_on IS 'As clientele.customer_features.gap_ended_on.';
+COMMENT ON COLUMN clientele.activity_summary.transfer_out_3m IS 'As clientele.customer_features.transfer_out_3m, but NULL when there is none; the exact sum, with as many decimals as the amounts (as sum(numeric)).';
+COMMENT ON COLUMN clientele.activity_summary.transfer_out_prev_3m IS 'As clientele.customer_features.transfer_out_prev_3m, NULL when there is none.';
+COMMENT ON COLUMN clientele.activity_summary.other_bank_out_3m IS 'As clientele.customer_features.other_bank_out_3m, NULL when there is none.';
+
+CREATE FUNCTION clientele.activity_trans(clientele.activity_state, timestamptz, boolean, text, text, text, numeric, date)
+RETURNS clientele.activity_state
+LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_activity_trans';
+COMMENT ON FUNCTION clientele.activity_trans(clientele.activity_state, timestamptz, boolean, text, text, text, numeric, date) IS
+	'Transition function of clientele.activity_summary (counts the transaction in its window, marks its day, adds an outgoing transfer to its sums; STABLE: days are taken in the session time zone).';
+CREATE FUNCTION clientele.activity_combine(clientele.activity_state, clientele.activity_state)
+RETURNS clientele.activity_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_activity_combine';
+COMMENT ON FUNCTION clientele.activity_combine(clientele.activity_state, clientele.activity_state) IS
+	'Combine function of clientele.activity_summary: counts add, activity days join, latest transactions are maxima (exact, in any order).';
+CREATE FUNCTION clientele.activity_final(clientele.activity_state) RETURNS clientele.activity_summary
+LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_activity_final';
+COMMENT ON FUNCTION clientele.activity_final(clientele.activity_state) IS
+	'Final function of clientele.activity_summary: the counts, the day of the last transaction and the longest gap ended in the last 12 months (STABLE: session time zone).';
+
+CREATE AGGREGATE clientele.activity_summary(ts timestamptz, customer_initiated boolean, kind text, direction text,
+                                           counterparty_bank text, amount numeric, as_of date) (
+	SFUNC = clientele.activity_trans,
+	STYPE = clientele.activity_state,
+	FINALFUNC = clientele.activity_final,
+	COMBINEFUNC = clientele.activity_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date) IS
+	'The transaction-window features of one customer as of a date, in one pass over its transactions (clientele.customer_features): customer-initiated transactions (customer_initiated true; NULL counts as false) on or before as_of counted in the last 3 months, the 3 before, the last 6 and the 6 before (windows as in docs/lifecycle.md, days in the session time zone), the day of the last one, the longest gap between them that ended in the last 12 months, and the exact sums of the outgoing transfers (kind ''transfer'', direction ''out''): customer-initiated ones of the last 3 months and the 3 before, those with a counterparty_bank of the last 3 months (ERROR 22003 for an amount with more than 18 decimals or a sum beyond 128 bits). Rows after as_of or with a NULL ts are ignored. as_of must be the same for every row of a group (ERROR 22023). Parallel safe with an exact combine function and a portable state type (clientele.activity_state). Empty input gives NULL; a group without customer-initiated transactions gives zero counts and NULL dates.';
+
 CREATE TYPE clientele.customer_features AS (
 	customer_id                 bigint,
 	as_of                       date,
@@ -144,7 +227,7 @@ COMMENT ON COLUMN clientele.customer_features.td_not_rolled_3m IS 'Those of td_m
 COMMENT ON COLUMN clientele.customer_features.td_not_rolled_on IS 'Latest maturity date among td_not_rolled_3m; NULL when none.';
 
 CREATE FUNCTION clientele.customer_features(as_of date) RETURNS SETOF clientele.customer_features
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 100000 SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 100000 SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 #variable_conflict use_variable
 DECLARE
 	d3 date;      -- as_of - 3 months: last day of the window before the last 3 months
@@ -153,8 +236,6 @@ DECLARE
 	ts_end timestamptz;   -- start of the day after as_of
 	t3 timestamptz;       -- start of the last 3 months
 	t6 timestamptz;       -- start of the last 6 months
-	t12 timestamptz;      -- start of the last 12 months
-	no_days varbit;       -- one 0 bit per day of the last 12 months
 BEGIN
 	PERFORM clientele.check_as_of(as_of);
 	d3 := (as_of - interval '3 months')::date;
@@ -163,8 +244,6 @@ BEGIN
 	ts_end := (as_of + 1)::timestamptz;
 	t3 := (d3 + 1)::timestamptz;
 	t6 := (d6 + 1)::timestamptz;
-	t12 := (d12 + 1)::timestamptz;
-	no_days := repeat('0', as_of - d12)::varbit;
 	RETURN QUERY
 	WITH cust AS (
 		SELECT c.customer_id, c.relationship_manager, c.region, c.branch, c.opened_on,
@@ -236,23 +315,9 @@ BEGIN
 	), txn AS (
 		-- one pass over the transactions
 		SELECT t.customer_id,
-		       max(t.ts) FILTER (WHERE t.customer_initiated) AS last_ts,
-		       count(*) FILTER (WHERE t.customer_initiated AND t.ts >= t3)::integer AS n_3m,
-		       count(*) FILTER (WHERE t.customer_initiated AND t.ts >= t6
-		                        AND t.ts < t3)::integer AS n_prev_3m,
-		       count(*) FILTER (WHERE t.customer_initiated AND t.ts >= t6)::integer AS n_6m,
-		       count(*) FILTER (WHERE t.customer_initiated AND t.ts >= t12
-		                        AND t.ts < t6)::integer AS n_prev_6m,
-		       max(t.ts) FILTER (WHERE t.customer_initiated AND t.ts < t12) AS before_12m_ts,
-		       -- the activity days of the last 12 months as a bitmap: a partial aggregate, so the pass may run in parallel
-		       bit_or(set_bit(no_days, t.ts::date - (d12 + 1), 1)) FILTER (WHERE t.customer_initiated AND t.ts >= t12) AS days_12m,
-		       sum(t.amount) FILTER (WHERE t.customer_initiated AND t.kind = 'transfer' AND t.direction = 'out'
-		                        AND t.ts >= t3) AS tr_3m,
-		       sum(t.amount) FILTER (WHERE t.customer_initiated AND t.kind = 'transfer' AND t.direction = 'out'
-		                        AND t.ts >= t6
-		                        AND t.ts < t3) AS tr_prev_3m,
-		       sum(t.amount) FILTER (WHERE t.counterparty_bank IS NOT NULL AND t.kind = 'transfer' AND t.direction = 'out'
-		                        AND t.ts >= t3) AS ob_3m
+		       -- counts, last transaction, activity gap and transfer sums in one C aggregate (parallel, exact combine)
+		       clientele.activity_summary(t.ts, t.customer_initiated, t.kind, t.direction, t.counterparty_bank,
+		                                  t.amount, as_of) AS act
 		FROM clientele.in_transaction t
 		WHERE t.ts < ts_end
 		GROUP BY t.customer_id
@@ -271,11 +336,13 @@ BEGIN
 	       a.first_opened, as_of - a.first_opened,
 	       coalesce(a.n_ever, 0), coalesce(a.n_open, 0), coalesce(a.n_open_6m, 0),
 	       coalesce(a.p_open, 0), coalesce(a.p_open_6m, 0),
-	       x.last_ts::date,
-	       coalesce(x.n_3m, 0), coalesce(x.n_prev_3m, 0), coalesce(x.n_6m, 0), coalesce(x.n_prev_6m, 0),
-	       g.gap_days, g.gap_started_on, g.gap_ended_on,
+	       (x.act).last_txn_on,
+	       coalesce((x.act).txn_3m, 0), coalesce((x.act).txn_prev_3m, 0), coalesce((x.act).txn_6m, 0),
+	       coalesce((x.act).txn_prev_6m, 0),
+	       (x.act).gap_days, (x.act).gap_started_on, (x.act).gap_ended_on,
 	       coalesce(m.aum_3m, 0), coalesce(m.aum_prev_3m, 0), coalesce(m.aum_3m_ago, 0),
-	       coalesce(x.tr_3m, 0), coalesce(x.tr_prev_3m, 0), coalesce(x.ob_3m, 0),
+	       coalesce((x.act).transfer_out_3m, 0), coalesce((x.act).transfer_out_prev_3m, 0),
+	       coalesce((x.act).other_bank_out_3m, 0),
 	       coalesce(i.addr_3m, 0), coalesce(i.compl_6m, 0), coalesce(i.rm_6m, 0),
 	       c.relationship_manager IS NOT NULL,
 	       coalesce(d.matured, 0), coalesce(d.not_rolled, 0), d.not_rolled_on
@@ -284,8 +351,7 @@ BEGIN
 	LEFT JOIN txn x ON x.customer_id = c.customer_id
 	LEFT JOIN aum m ON m.customer_id = c.customer_id
 	LEFT JOIN inter i ON i.customer_id = c.customer_id
-	LEFT JOIN td d ON d.customer_id = c.customer_id
-	LEFT JOIN LATERAL clientele.activity_gap(x.days_12m, d12 + 1, x.before_12m_ts::date) g ON true;
+	LEFT JOIN td d ON d.customer_id = c.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.customer_features(date) IS
 	'Behavioural features of every customer opened on or before as_of (see the columns of type clientele.customer_features and docs/lifecycle.md), from the input views clientele.in_* with one aggregation pass per input and no row dated after as_of; a closing date after as_of is not known yet. Runs clientele.check_as_of(as_of) first. Rows in no particular order.';
@@ -293,6 +359,8 @@ COMMENT ON FUNCTION clientele.customer_features(date) IS
 REVOKE ALL ON FUNCTION clientele.check_as_of(date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.activity_gap(bit varying, date, date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.customer_features(date) FROM PUBLIC;
+REVOKE ALL ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clientele.check_as_of(date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.activity_gap(bit varying, date, date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.customer_features(date) TO clientele_admin, clientele_analyst;
+GRANT EXECUTE ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date) TO clientele_admin, clientele_analyst;

@@ -124,7 +124,7 @@ CREATE FUNCTION clientele.lifecycle(as_of date, rules text DEFAULT NULL)
 RETURNS TABLE (customer_id bigint, stage clientele.lifecycle_stage, rule text, tenure_days integer,
                last_txn_on date, txn_3m integer, txn_prev_3m integer, aum_3m numeric, aum_prev_3m numeric,
                products_open integer, accounts_open integer, gap_days integer, gap_ended_on date)
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 100000 SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 100000 SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 #variable_conflict use_column
 BEGIN
 	IF rules IS NOT NULL AND NOT EXISTS (SELECT FROM clientele.lifecycle_rules r WHERE r.rules = lifecycle.rules) THEN

@@ -9,6 +9,7 @@
  */
 #include "clientele.h"
 
+#include "catalog/pg_collation.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -17,8 +18,11 @@
 #include "utils/datum.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
+#include "utils/guc.h"
+#include "utils/varlena.h"
 #include "utils/numeric.h"
 
+#include "churn_core.h"
 #include "cl_features.h"
 #include "config_cache.h"
 
@@ -236,37 +240,27 @@ ev_text(StringInfo b, const char *key, const char *v)
 		escape_json(b, v);
 }
 
+/* where the signals a customer fires go (a tuplestore, or a score) */
+typedef void (*SigEmit) (void *arg, const SigSetting *s, int code, StringInfo ev);
+
 static void
-emit(ReturnSetInfo *rsi, const SigSetting *s, int code, StringInfo ev)
+emit_row(void *arg, const SigSetting *s, int code, StringInfo ev)
 {
+	ReturnSetInfo *rsi = (ReturnSetInfo *) arg;
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
 
-	appendStringInfoChar(ev, '}');
 	values[0] = CStringGetTextDatum(sig_code[code]);
 	values[1] = s->points;
 	values[2] = DirectFunctionCall1(jsonb_in, CStringGetDatum(ev->data));
 	tuplestore_putvalues(rsi->setResult, rsi->setDesc, values, nulls);
 }
 
-/*
- * churn_signals_of(features clientele.customer_features)
- *		-> SETOF (signal text, points numeric, evidence jsonb)
- */
-Datum
-clientele_churn_signals_of(PG_FUNCTION_ARGS)
+static SigCallCache *
+sig_call_cache(FunctionCallInfo fcinfo)
 {
-	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
 	SigCallCache *cc = (SigCallCache *) fcinfo->flinfo->fn_extra;
-	const SigConfig *cfg;
-	const SigSetting *s;
-	StringInfoData ev;
-	bool		isnull;
-	int			i;
 
-	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	if (PG_ARGISNULL(0))
-		return (Datum) 0;
 	if (cc == NULL)
 	{
 		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
@@ -278,13 +272,30 @@ clientele_churn_signals_of(PG_FUNCTION_ARGS)
 		MemoryContextSwitchTo(old);
 		fcinfo->flinfo->fn_extra = cc;
 	}
-	cl_features_bind(&cc->row, fcinfo->flinfo, PG_GETARG_HEAPTUPLEHEADER(0));
+	return cc;
+}
+
+/*
+ * Evaluates every enabled signal on the features row th, in the fixed order
+ * of sig_code; each one that fires goes to emit with its evidence (a JSON
+ * object as text).
+ */
+static void
+sig_evaluate(FunctionCallInfo fcinfo, SigCallCache *cc, HeapTupleHeader th, SigEmit emit, void *arg)
+{
+	const SigConfig *cfg;
+	const SigSetting *s;
+	StringInfoData ev;
+	bool		isnull;
+	int			i;
+
+	cl_features_bind(&cc->row, fcinfo->flinfo, th);
 	cfg = (const SigConfig *) cl_config_get(&sig_cache, sig_build, NULL);
 
 	/* closed customers and customers without an open account get none */
 	if ((DatumGetBool(cl_features_get(&cc->row, G_CLOSED, &isnull)) && !isnull) ||
 		cl_features_count(&cc->row, G_ACCOUNTS_OPEN) == 0)
-		return (Datum) 0;
+		return;
 
 	initStringInfo(&ev);
 	for (i = 0; i < S_N; i++)
@@ -309,7 +320,8 @@ clientele_churn_signals_of(PG_FUNCTION_ARGS)
 						ev_num(&ev, bal ? "aum_before" : "transfer_out_before", before);
 						ev_num(&ev, bal ? "aum_now" : "transfer_out_now", now);
 						ev_num(&ev, "change", nchange(now, before));
-						emit(rsi, s, i, &ev);
+						appendStringInfoChar(&ev, '}');
+						emit(arg, s, i, &ev);
 					}
 					break;
 				}
@@ -324,7 +336,8 @@ clientele_churn_signals_of(PG_FUNCTION_ARGS)
 						ev_int(&ev, "txn_before", before);
 						ev_int(&ev, "txn_now", now);
 						ev_num(&ev, "change", nchange(nint(now), nint(before)));
-						emit(rsi, s, i, &ev);
+						appendStringInfoChar(&ev, '}');
+						emit(arg, s, i, &ev);
 					}
 					break;
 				}
@@ -337,7 +350,8 @@ clientele_churn_signals_of(PG_FUNCTION_ARGS)
 					{
 						ev_int(&ev, "products_6m_ago", before);
 						ev_int(&ev, "products_now", now);
-						emit(rsi, s, i, &ev);
+						appendStringInfoChar(&ev, '}');
+						emit(arg, s, i, &ev);
 					}
 					break;
 				}
@@ -353,7 +367,8 @@ clientele_churn_signals_of(PG_FUNCTION_ARGS)
 						ev_int(&ev, "txn_last_6m", now);
 						ev_int(&ev, "txn_6m_before", before);
 						ev_date(&ev, "last_txn_on", last, isnull);
-						emit(rsi, s, i, &ev);
+						appendStringInfoChar(&ev, '}');
+						emit(arg, s, i, &ev);
 					}
 					break;
 				}
@@ -366,7 +381,8 @@ clientele_churn_signals_of(PG_FUNCTION_ARGS)
 					if (n >= s->count)
 					{
 						ev_int(&ev, sig_field_names[g], n);
-						emit(rsi, s, i, &ev);
+						appendStringInfoChar(&ev, '}');
+						emit(arg, s, i, &ev);
 					}
 					break;
 				}
@@ -381,7 +397,8 @@ clientele_churn_signals_of(PG_FUNCTION_ARGS)
 
 						ev_text(&ev, "relationship_manager", isnull ? NULL : TextDatumGetCString(rm));
 						ev_int(&ev, "rm_contacts_6m", n);
-						emit(rsi, s, i, &ev);
+						appendStringInfoChar(&ev, '}');
+						emit(arg, s, i, &ev);
 					}
 					break;
 				}
@@ -398,7 +415,8 @@ clientele_churn_signals_of(PG_FUNCTION_ARGS)
 						ev_num(&ev, "share", DirectFunctionCall2(numeric_round,
 																 DirectFunctionCall2(numeric_div, out, base),
 																 Int32GetDatum(4)));
-						emit(rsi, s, i, &ev);
+						appendStringInfoChar(&ev, '}');
+						emit(arg, s, i, &ev);
 					}
 					break;
 				}
@@ -413,7 +431,8 @@ clientele_churn_signals_of(PG_FUNCTION_ARGS)
 						ev_int(&ev, "matured_3m", cl_features_count(&cc->row, G_TD_MATURED));
 						ev_int(&ev, "not_rolled", n);
 						ev_date(&ev, "matured_on", on, isnull);
-						emit(rsi, s, i, &ev);
+						appendStringInfoChar(&ev, '}');
+						emit(arg, s, i, &ev);
 					}
 					break;
 				}
@@ -424,11 +443,186 @@ clientele_churn_signals_of(PG_FUNCTION_ARGS)
 					if (n >= 1 && n <= s->count)
 					{
 						ev_int(&ev, "products_open", n);
-						emit(rsi, s, i, &ev);
+						appendStringInfoChar(&ev, '}');
+						emit(arg, s, i, &ev);
 					}
 					break;
 				}
 		}
 	}
+}
+
+/*
+ * churn_signals_of(features clientele.customer_features)
+ *		-> SETOF (signal text, points numeric, evidence jsonb)
+ */
+Datum
+clientele_churn_signals_of(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	sig_evaluate(fcinfo, sig_call_cache(fcinfo), PG_GETARG_HEAPTUPLEHEADER(0), emit_row, rsi);
 	return (Datum) 0;
+}
+
+/* ----------------------------------------------------------------------
+ * churn_scorecard_of(features clientele.customer_features)
+ *		-> clientele.churn_model_scored (score numeric, reasons jsonb)
+ * The scorecard score and reasons of one customer (clientele.churn_scores
+ * with method 'scorecard'), from the signals evaluated above.
+ * ---------------------------------------------------------------------- */
+
+typedef struct ScoreReason
+{
+	int			code;
+	Datum		points;			/* numeric */
+	char	   *evidence;		/* JSON object */
+} ScoreReason;
+
+typedef struct ScoreCollect
+{
+	int			n;
+	ScoreReason r[S_N];
+} ScoreCollect;
+
+typedef struct ScoreCallCache
+{
+	SigCallCache sig;			/* first: shares sig_evaluate's cache layout */
+	TupleDesc	tupdesc;
+	char	   *scale_text;		/* the setting the scale was read from */
+	double		scale;
+} ScoreCallCache;
+
+static void
+emit_collect(void *arg, const SigSetting *s, int code, StringInfo ev)
+{
+	ScoreCollect *c = (ScoreCollect *) arg;
+
+	c->r[c->n].code = code;
+	c->r[c->n].points = s->points;
+	c->r[c->n].evidence = pstrdup(ev->data);
+	c->n++;
+}
+
+/* largest points first, then the signal code (as ORDER BY points DESC, signal) */
+static int
+reason_cmp(const void *a, const void *b)
+{
+	const ScoreReason *x = (const ScoreReason *) a;
+	const ScoreReason *y = (const ScoreReason *) b;
+	int			c = ncmp(y->points, x->points);
+
+	if (c != 0)
+		return c;
+	return varstr_cmp(sig_code[x->code], strlen(sig_code[x->code]),
+					  sig_code[y->code], strlen(sig_code[y->code]), DEFAULT_COLLATION_OID);
+}
+
+/* the scale of the scorecard mapping: setting clientele.churn_scorecard_scale */
+static double
+score_scale(ScoreCallCache *cc)
+{
+	const char *v = GetConfigOption("clientele.churn_scorecard_scale", true, false);
+	const char *p;
+	bool		ok;
+	Datum		num;
+
+	if (v == NULL || v[0] == '\0')
+		return 50.0;
+	if (cc->scale_text != NULL && strcmp(cc->scale_text, v) == 0)
+		return cc->scale;
+	/* ^\s*[0-9]+(\.[0-9]+)?\s*$, as clientele.churn_scorecard_scale() checks */
+	p = v;
+	while (*p && strchr(" \t\n\r\f\v", *p))
+		p++;
+	ok = isdigit((unsigned char) *p);
+	while (isdigit((unsigned char) *p))
+		p++;
+	if (ok && *p == '.')
+	{
+		p++;
+		ok = isdigit((unsigned char) *p);
+		while (isdigit((unsigned char) *p))
+			p++;
+	}
+	while (*p && strchr(" \t\n\r\f\v", *p))
+		p++;
+	ok = ok && *p == '\0';
+	if (ok)
+	{
+		num = DirectFunctionCall3(numeric_in, CStringGetDatum(v), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+		ok = ncmp(num, nint(0)) > 0 && ncmp(num, nint(1000000)) <= 0;
+	}
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("setting clientele.churn_scorecard_scale must be a number of points above 0 and at most 1000000, got \"%s\"", v),
+				 errhint("SET clientele.churn_scorecard_scale = 50 (the default), or RESET it.")));
+	if (cc->scale_text != NULL)
+		pfree(cc->scale_text);
+	cc->scale_text = MemoryContextStrdup(GetMemoryChunkContext(cc), v);
+	cc->scale = DatumGetFloat8(DirectFunctionCall1(numeric_float8, num));
+	return cc->scale;
+}
+
+PG_FUNCTION_INFO_V1(clientele_churn_scorecard_of);
+
+Datum
+clientele_churn_scorecard_of(PG_FUNCTION_ARGS)
+{
+	ScoreCallCache *cc = (ScoreCallCache *) fcinfo->flinfo->fn_extra;
+	ScoreCollect c;
+	StringInfoData buf;
+	Datum		total;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+	double		scale;
+	int			k;
+
+	if (cc == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		TupleDesc	td;
+
+		cc = palloc0(sizeof(ScoreCallCache));
+		cc->sig.row.names = sig_field_names;
+		cc->sig.row.nfields = G_NFIELDS;
+		cc->sig.zero = nint(0);
+		if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "churn_scorecard_of must return a composite type");
+		cc->tupdesc = BlessTupleDesc(CreateTupleDescCopy(td));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = cc;
+	}
+	scale = score_scale(cc);
+
+	c.n = 0;
+	sig_evaluate(fcinfo, &cc->sig, PG_GETARG_HEAPTUPLEHEADER(0), emit_collect, &c);
+	if (c.n > 1)
+		qsort(c.r, c.n, sizeof(ScoreReason), reason_cmp);
+
+	total = cc->sig.zero;
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '[');
+	for (k = 0; k < c.n; k++)
+	{
+		total = DirectFunctionCall2(numeric_add, total, c.r[k].points);
+		if (k > 0)
+			appendStringInfoString(&buf, ", ");
+		appendStringInfo(&buf, "{\"signal\": \"%s\", \"points\": %s, \"evidence\": %s}",
+						 sig_code[c.r[k].code],
+						 DatumGetCString(DirectFunctionCall1(numeric_out, c.r[k].points)),
+						 c.r[k].evidence);
+	}
+	appendStringInfoChar(&buf, ']');
+
+	values[0] = DirectFunctionCall2(numeric_round,
+									DirectFunctionCall1(float8_numeric,
+														Float8GetDatum(cl_churn_scorecard(DatumGetFloat8(DirectFunctionCall1(numeric_float8, total)), scale))),
+									Int32GetDatum(2));
+	values[1] = DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cc->tupdesc, values, nulls)));
 }

@@ -1,0 +1,172 @@
+/*
+ * features_core.h
+ *		Plain-C part of the features area (no PostgreSQL headers; unit-tested
+ *		by test/unit/test_features.c): the partial state of the per-customer
+ *		activity aggregate clientele.activity_summary (customer-initiated
+ *		transactions counted in the three windows of the last 12 months, the
+ *		last one, and the days of the last 12 months as a bitmap), how two
+ *		partial states merge, which states are consistent, and the longest gap
+ *		between activity days read off the bitmap.
+ *
+ * Days are day numbers from 2000-01-01 (PostgreSQL's DateADT); timestamps
+ * are microseconds from 2000-01-01 UTC (TimestampTz), compared as integers.
+ */
+#ifndef CL_FEATURES_CORE_H
+#define CL_FEATURES_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* the last 12 months have at most 366 days */
+#define CL_ACT_MAX_DAYS 366
+#define CL_ACT_BITMAP_BYTES 48
+
+/* the windows the transactions are counted in */
+enum
+{
+	CL_ACT_LAST_3M = 0,			/* [as_of - 3 months + 1 day, as_of] */
+	CL_ACT_PREV_3M,				/* the 3 months before */
+	CL_ACT_PREV_6M,				/* the 6 months before the last 6 */
+	CL_ACT_NWINDOWS
+};
+
+/* the amounts summed (outgoing transfers) */
+enum
+{
+	CL_ACT_TRANSFER_3M = 0,		/* customer-initiated, last 3 months */
+	CL_ACT_TRANSFER_PREV_3M,	/* customer-initiated, the 3 months before */
+	CL_ACT_OTHER_BANK_3M,		/* to another bank, any initiator, last 3 months */
+	CL_ACT_NSUMS
+};
+
+/* the largest number of decimals an exact sum keeps */
+#define CL_DEC_MAX_SCALE 18
+
+#define CL_DEC_NAN	0x01
+#define CL_DEC_PINF 0x02
+#define CL_DEC_NINF 0x04
+
+/*
+ * An exact decimal sum: value / 10^scale (value a 128-bit integer), scale the largest number of
+ * decimals of the amounts added (as numeric's sum does), special the
+ * non-finite amounts seen (NaN; +/-Infinity), n the amounts added.
+ */
+typedef struct ClDecSum
+{
+	int64_t		hi;				/* value = hi * 2^64 + lo (kept apart: */
+	uint64_t	lo;				/* states are only 8-byte aligned) */
+	int32_t		scale;
+	int32_t		special;
+	int64_t		n;
+} ClDecSum;
+
+static inline __int128
+cl_dec_value(const ClDecSum *s)
+{
+	return (__int128) (((unsigned __int128) (uint64_t) s->hi << 64) | s->lo);
+}
+
+static inline void
+cl_dec_set_value(ClDecSum *s, __int128 v)
+{
+	s->hi = (int64_t) (v >> 64);
+	s->lo = (uint64_t) v;
+}
+
+/*
+ * Adds value / 10^scale (0 <= scale <= CL_DEC_MAX_SCALE) to *s.  Returns 0
+ * (leaving *s alone) when the sum would overflow 128 bits, 1 otherwise.
+ */
+extern int	cl_dec_add(ClDecSum *s, __int128 value, int scale);
+
+/* Adds a non-finite amount (CL_DEC_NAN, CL_DEC_PINF or CL_DEC_NINF). */
+extern void cl_dec_add_special(ClDecSum *s, int special);
+
+/* Merges b into *a (exact); 0 on overflow (a unchanged), 1 otherwise. */
+extern int	cl_dec_merge(ClDecSum *a, const ClDecSum *b);
+
+/*
+ * Writes the sum as numeric's text form ("NaN", "Infinity", "-Infinity" or
+ * digits with exactly scale decimals) into buf (at least 64 bytes).
+ */
+extern void cl_dec_format(const ClDecSum *s, char *buf);
+
+/* NULL when consistent, else what is wrong (scale, flags, empty sum). */
+extern const char *cl_dec_check(const ClDecSum *s);
+
+#define CL_ACT_HAS_LAST		0x01
+#define CL_ACT_HAS_BEFORE	0x02
+
+/*
+ * The partial state.  Bit i of bits (bit 7 - i % 8 of byte i / 8, as
+ * PostgreSQL's bit strings number them) says whether day first_day + i had a
+ * customer-initiated transaction, first_day = as_of - 12 months + 1 day,
+ * ndays = as_of - first_day + 1.
+ */
+typedef struct ClActivity
+{
+	int32_t		as_of;
+	int32_t		flags;			/* CL_ACT_HAS_* */
+	int64_t		last_ts;		/* latest customer-initiated transaction */
+	int64_t		before_ts;		/* latest one before the 12 months */
+	int64_t		n[CL_ACT_NWINDOWS];
+	ClDecSum	sum[CL_ACT_NSUMS];
+	uint8_t		bits[CL_ACT_BITMAP_BYTES];
+} ClActivity;
+
+/* An empty state as of day as_of. */
+extern void cl_act_init(ClActivity *s, int32_t as_of);
+
+/* Marks day offset i (0 <= i < CL_ACT_MAX_DAYS) as an activity day. */
+static inline void
+cl_act_set_day(ClActivity *s, int i)
+{
+	s->bits[i >> 3] |= (uint8_t) (0x80 >> (i & 7));
+}
+
+/* A timestamp becomes the latest (before the window, when before != 0). */
+static inline void
+cl_act_note_ts(ClActivity *s, int64_t ts, int before)
+{
+	if (!(s->flags & CL_ACT_HAS_LAST) || ts > s->last_ts)
+		s->last_ts = ts;
+	s->flags |= CL_ACT_HAS_LAST;
+	if (before)
+	{
+		if (!(s->flags & CL_ACT_HAS_BEFORE) || ts > s->before_ts)
+			s->before_ts = ts;
+		s->flags |= CL_ACT_HAS_BEFORE;
+	}
+}
+
+/*
+ * Merges b into a (same as_of; the caller checks).  Returns 0 when a count
+ * or a sum would overflow (a is then unchanged), 1 otherwise.  Commutative and
+ * associative.
+ */
+extern int	cl_act_merge(ClActivity *a, const ClActivity *b);
+
+/*
+ * Checks the invariants of a state whose 12 months have ndays days
+ * (1..CL_ACT_MAX_DAYS): known flags, counts >= 0, no bit at or after ndays,
+ * an activity day exactly when some transaction was counted and no more
+ * activity days than transactions counted, a latest transaction whenever one
+ * was counted or one before the window is known, and the one before the
+ * window not after the latest, consistent sums.  Returns NULL when consistent, else a short
+ * English sentence saying what is wrong.
+ */
+extern const char *cl_act_check(const ClActivity *s, int ndays);
+
+/*
+ * The longest gap between consecutive activity days that ended on a day of
+ * the window: bits (nbits days from first_day, bit order as above), the
+ * activity day before the window being prev (when has_prev).  Gaps are
+ * measured in days (ended - started); the latest gap wins a tie.  Returns 0
+ * when no activity day of the window has a predecessor, else 1 with the gap
+ * in *gap, *started, *ended.  Polls cl_optim_interrupt every 1024 days.
+ */
+extern int	cl_act_longest_gap(const uint8_t *bits, int nbits, int32_t first_day,
+							   int has_prev, int32_t prev,
+							   int32_t *gap, int32_t *started, int32_t *ended);
+
+#endif							/* CL_FEATURES_CORE_H */
