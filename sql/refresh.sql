@@ -358,6 +358,37 @@ END $$;
 COMMENT ON FUNCTION clientele.refresh_stage_done(bigint, text, bigint, timestamptz) IS
 	'Internal: reports a finished refresh stage (NOTICE with rows and elapsed time, entry in clientele.refresh_log.stages); NULL rows = skipped.';
 
+-- The stage history from the refresh's one features pass: the recording of
+-- clientele.record_lifecycle(as_of, rules), with the stages taken from
+-- pg_temp.clientele_rf_feat instead of computing clientele.lifecycle again.
+CREATE FUNCTION clientele.refresh_record_lifecycle(p_as_of date, p_rules text) RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_opened bigint;
+BEGIN
+	-- one recorder at a time (as clientele.record_lifecycle); readers are not blocked
+	LOCK TABLE clientele.lifecycle_recorded IN SHARE ROW EXCLUSIVE MODE;
+	IF EXISTS (SELECT FROM clientele.lifecycle_recorded r WHERE r.as_of >= p_as_of) THEN
+		RETURN 0;
+	END IF;
+	INSERT INTO clientele.lifecycle_recorded (as_of, rules, customers)
+	VALUES (p_as_of, p_rules, (SELECT count(*) FROM pg_temp.clientele_rf_feat));
+	-- periods whose stage changed (or whose customer is no longer
+	-- classified) end on as_of; new periods start on it
+	UPDATE clientele.lifecycle_history h SET valid_to = p_as_of
+	WHERE h.valid_to IS NULL
+	  AND NOT EXISTS (SELECT FROM pg_temp.clientele_rf_feat n WHERE n.customer_id = h.customer_id AND n.stage = h.stage);
+	INSERT INTO clientele.lifecycle_history (customer_id, stage, valid_from, valid_to, rule)
+	SELECT n.customer_id, n.stage, p_as_of, NULL, n.rule
+	FROM pg_temp.clientele_rf_feat n
+	WHERE NOT EXISTS (SELECT FROM clientele.lifecycle_history h
+	                  WHERE h.customer_id = n.customer_id AND h.valid_to IS NULL AND h.stage = n.stage);
+	GET DIAGNOSTICS v_opened = ROW_COUNT;
+	RETURN v_opened;
+END $$;
+COMMENT ON FUNCTION clientele.refresh_record_lifecycle(date, text) IS
+	'Internal: records the lifecycle stages of the refresh''s features pass (pg_temp.clientele_rf_feat) in clientele.lifecycle_history as clientele.record_lifecycle(as_of, rules) would (same lock, same periods, nothing when as_of or a later date is recorded); returns the periods opened.';
+
 -- jit = off: the plans are cheap to run but look expensive before the
 -- temporary tables are analysed; compiling them cost seconds.
 CREATE FUNCTION clientele.refresh_compute(p_as_of date, p_log bigint) RETURNS bigint
@@ -393,6 +424,9 @@ DECLARE
 	v_disc float8;
 	v_seg record;
 	v_pred text;
+	v_rules text;
+	v_scale numeric;
+	v_model record;
 BEGIN
 	SELECT * INTO cfg FROM clientele.refresh_config;
 	-- inputs that translate bank keys (area sources): register new keys first
@@ -406,8 +440,8 @@ BEGIN
 
 	-- (a second refresh in the same transaction)
 	IF to_regclass('pg_temp.clientele_rf_result') IS NOT NULL THEN
-		DROP TABLE pg_temp.clientele_rf_txn, pg_temp.clientele_rf_acct, pg_temp.clientele_rf_cust,
-			pg_temp.clientele_rf_result, pg_temp.clientele_rf_segment;
+		DROP TABLE IF EXISTS pg_temp.clientele_rf_txn, pg_temp.clientele_rf_acct, pg_temp.clientele_rf_cust,
+			pg_temp.clientele_rf_result, pg_temp.clientele_rf_segment, pg_temp.clientele_rf_feat;
 	END IF;
 
 	-- summary: one scan of transactions and of interactions per refresh
@@ -492,10 +526,11 @@ BEGIN
 		deposit_revenue_share, loan_revenue_share, fee_revenue_share, contribution_rank, contribution_top_share,
 		decile, profit_class, value_index, activity_regularity, loyalty_index, quadrant,
 		frequency, recency, t, monetary)
-	WITH months AS (
+	WITH months AS MATERIALIZED (
 		-- bank-supplied monthly lines are prorated by the share of each
 		-- month's days inside the period (as clientele.profit_contribution),
-		-- computed once per month instead of once per line
+		-- computed once per month instead of once per line (MATERIALIZED:
+		-- inlined, the share was recomputed for every line)
 		SELECT m.month, ((least(p_as_of, (m.month + interval '1 month')::date - 1) - greatest(v_from, m.month) + 1)::numeric
 		                 / ((m.month + interval '1 month')::date - m.month)) AS share
 		FROM (SELECT g::date AS month
@@ -523,12 +558,14 @@ BEGIN
 		LEFT JOIN supplied s USING (customer_id)
 		LEFT JOIN clientele_rf_acct ac USING (customer_id)
 		LEFT JOIN clientele_rf_txn tx USING (customer_id)
-	), base AS (
+	), base AS MATERIALIZED (
 		SELECT l.*, l.ftp + l.fee + l.loan - l.ecl - l.cost AS contribution,
 		       coalesce(l.months_active, 0)::float8 / v_months AS act
 		FROM lines l
-	), ranked AS (
-		SELECT b.*,
+	), ranks AS (
+		-- the window sorts on a narrow row (customer and sort keys only),
+		-- joined back by hash
+		SELECT b.customer_id,
 		       row_number() OVER (ORDER BY b.contribution DESC, b.customer_id) AS crank,
 		       count(*) OVER () AS n,
 		       ntile(10) OVER (ORDER BY b.contribution DESC, b.customer_id) AS dec,
@@ -536,7 +573,10 @@ BEGIN
 		       (v_wt * percent_rank() OVER (ORDER BY b.tenure)
 		        + v_wp * percent_rank() OVER (ORDER BY b.held)
 		        + v_wa * percent_rank() OVER (ORDER BY b.act)) / (v_wt + v_wp + v_wa) AS li
-		FROM base b
+		FROM (SELECT customer_id, contribution, tenure, held, act FROM base) b
+	), ranked AS (
+		SELECT b.*, k.crank, k.n, k.dec, k.vi, k.li
+		FROM base b JOIN ranks k USING (customer_id)
 	)
 	SELECT p_as_of, r.customer_id, r.customer_type, r.region, r.branch, r.relationship_manager,
 	       extract(year FROM age(p_as_of, r.birth_date))::integer,
@@ -624,12 +664,21 @@ BEGIN
 	GET DIAGNOSTICS v_n = ROW_COUNT;
 	v_t := clientele.refresh_stage_done(p_log, 'models', v_customers, v_t);
 
-	-- lifecycle (area lifecycle, when installed): recorded in the stage
-	-- history when as_of is the newest date (dates are recorded in order)
-	IF to_regprocedure('clientele.lifecycle(date, text)') IS NOT NULL
-	   AND to_regprocedure('clientele.record_lifecycle(date, text)') IS NOT NULL THEN
+	-- lifecycle and churn (areas lifecycle and churn, when installed): the
+	-- customer features are computed ONCE (clientele_rf_feat); the lifecycle
+	-- stage and the churn score with reasons are both derived from that one
+	-- relation through the row-level entry points
+	IF to_regprocedure('clientele.lifecycle_classify(clientele.customer_features, text)') IS NOT NULL THEN
+		v_rules := coalesce((SELECT lr.rules FROM clientele.lifecycle_rules lr WHERE lr.in_use), 'standard');
+		CREATE TEMP TABLE clientele_rf_feat ON COMMIT DROP AS
+		SELECT (x.f).customer_id AS customer_id, (x.d).stage AS stage, (x.d).rule AS rule, x.f
+		FROM (SELECT f, clientele.lifecycle_classify(f, v_rules) AS d
+		      FROM clientele.customer_features(p_as_of) f OFFSET 0) x;
+		ANALYZE pg_temp.clientele_rf_feat;
+		-- recorded in the stage history when as_of is the newest date (dates
+		-- are recorded in order), as clientele.record_lifecycle(as_of) does
 		IF NOT EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of >= p_as_of) THEN
-			EXECUTE 'SELECT clientele.record_lifecycle($1)' USING p_as_of;
+			PERFORM clientele.refresh_record_lifecycle(p_as_of, v_rules);
 		END IF;
 		IF EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of = p_as_of) THEN
 			UPDATE clientele_rf_result r SET lifecycle_stage = h.stage::text
@@ -637,8 +686,8 @@ BEGIN
 			WHERE h.customer_id = r.customer_id AND h.valid_from <= p_as_of AND (h.valid_to IS NULL OR h.valid_to > p_as_of);
 		ELSE
 			RAISE NOTICE 'refresh: lifecycle stages as of % are computed but not recorded in the stage history (a later date is recorded already)', p_as_of;
-			EXECUTE 'UPDATE pg_temp.clientele_rf_result r SET lifecycle_stage = l.stage::text
-			         FROM clientele.lifecycle($1) l WHERE l.customer_id = r.customer_id' USING p_as_of;
+			UPDATE clientele_rf_result r SET lifecycle_stage = l.stage::text
+			FROM clientele_rf_feat l WHERE l.customer_id = r.customer_id;
 		END IF;
 		GET DIAGNOSTICS v_n = ROW_COUNT;
 		v_t := clientele.refresh_stage_done(p_log, 'lifecycle', v_n, v_t);
@@ -646,11 +695,43 @@ BEGIN
 		v_t := clientele.refresh_stage_done(p_log, 'lifecycle', NULL, v_t);
 	END IF;
 
-	-- churn (area churn, when installed; else from P(alive))
-	IF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL THEN
-		EXECUTE 'UPDATE pg_temp.clientele_rf_result r SET churn_score = s.score, churn_reasons = s.reasons
-		         FROM clientele.churn_scores($1, $2) s WHERE s.customer_id = r.customer_id AND NOT r.is_closed'
-			USING p_as_of, cfg.churn_method;
+	-- churn (area churn, when installed; else from P(alive)): customers
+	-- not churned on as_of, as clientele.churn_scores(as_of, method)
+	IF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL AND cfg.churn_method = 'p_alive' THEN
+		-- its own BG/NBD fit (days, unpenalised): not a row-level score
+		UPDATE clientele_rf_result r SET churn_score = s.score, churn_reasons = s.reasons
+		FROM clientele.churn_scores(p_as_of, cfg.churn_method) s WHERE s.customer_id = r.customer_id AND NOT r.is_closed;
+	ELSIF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL AND cfg.churn_method = 'scorecard'
+	      AND to_regprocedure('clientele.churn_scorecard_of(clientele.customer_features)') IS NOT NULL THEN
+		EXECUTE 'UPDATE pg_temp.clientele_rf_result r SET churn_score = (s.sc).score, churn_reasons = (s.sc).reasons
+		         FROM (SELECT l.customer_id, clientele.churn_scorecard_of(l.f) AS sc
+		               FROM pg_temp.clientele_rf_feat l
+		               WHERE l.stage OPERATOR(pg_catalog.<>) ''churned''::clientele.lifecycle_stage OFFSET 0) s
+		         WHERE s.customer_id OPERATOR(pg_catalog.=) r.customer_id AND NOT r.is_closed';
+	ELSIF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL AND cfg.churn_method = 'scorecard' THEN
+		v_scale := clientele.churn_scorecard_scale();
+		UPDATE clientele_rf_result r
+		SET churn_score = clientele.churn_scorecard_score(coalesce(g.total, 0), v_scale),
+		    churn_reasons = coalesce(g.reasons, '[]'::jsonb)
+		FROM clientele_rf_feat l
+		LEFT JOIN LATERAL (
+			SELECT sum(s.points) AS total,
+			       jsonb_agg(jsonb_build_object('signal', s.signal, 'points', s.points, 'evidence', s.evidence)
+			                 ORDER BY s.points DESC, s.signal) AS reasons
+			FROM clientele.churn_signals_of(l.f) s) g ON true
+		WHERE l.customer_id = r.customer_id AND l.stage <> 'churned' AND NOT r.is_closed;
+	ELSIF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL THEN
+		SELECT * INTO v_model FROM clientele.churn_model cm WHERE cm.name = cfg.churn_method ORDER BY cm.version DESC LIMIT 1;
+		IF NOT FOUND THEN
+			-- the error of clientele.churn_scores naming the known methods
+			PERFORM clientele.churn_scores(p_as_of, cfg.churn_method);
+		END IF;
+		UPDATE clientele_rf_result r SET churn_score = (s.sc).score, churn_reasons = (s.sc).reasons
+		FROM (SELECT l.customer_id,
+		             clientele.churn_model_score(v_model.coefficients, v_model.means, v_model.scales, v_model.features,
+		                                         clientele.churn_model_features(l.f)) AS sc
+		      FROM clientele_rf_feat l WHERE l.stage <> 'churned' OFFSET 0) s
+		WHERE s.customer_id = r.customer_id AND NOT r.is_closed;
 	ELSE
 		UPDATE clientele_rf_result r
 		SET churn_score = round((100 * (1 - r.p_alive))::numeric, 2),

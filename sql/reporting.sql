@@ -74,7 +74,9 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 	WITH prev AS (
 		SELECT max(r.as_of) AS d FROM clientele.customer_result r WHERE r.as_of < p_as_of
 	), cur AS (
-		SELECT g.level, g.group_value, r.*
+		-- only the columns used (the CTE is materialized: four rows per customer)
+		SELECT g.level, g.group_value, r.active, r.profit_class, r.products_held, r.avg_daily_deposit, r.aum,
+		       r.complaints, r.contribution, r.clv, r.tier
 		FROM clientele.customer_result r
 		CROSS JOIN LATERAL (VALUES ('bank', '(all)'), ('region', coalesce(r.region, '(unknown)')),
 		                           ('branch', coalesce(r.branch, '(unknown)')),
