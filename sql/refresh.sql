@@ -416,7 +416,12 @@ DECLARE
 	v_act_from date;
 	v_recent_from date;
 	v_end timestamptz := (p_as_of + 1)::timestamptz;
-	v_end_month numeric := extract(year FROM p_as_of) * 12 + extract(month FROM p_as_of);
+	v_end_month integer := extract(year FROM p_as_of) * 12 + extract(month FROM p_as_of);
+	v_as_of_ts timestamptz := p_as_of::timestamptz;
+	v_from_ts timestamptz;
+	v_recent_ts timestamptz;
+	v_act_ts timestamptz;
+	v_act63_ts timestamptz := date_trunc('month', p_as_of::timestamptz) - interval '63 months' + interval '1 month';
 	v_t timestamptz := clock_timestamp();
 	v_n bigint;
 	v_customers bigint;
@@ -437,6 +442,9 @@ BEGIN
 	v_days := p_as_of - v_from + 1;
 	v_act_from := (date_trunc('month', p_as_of) - (v_months - 1) * interval '1 month')::date;
 	v_recent_from := (p_as_of - make_interval(months => cfg.activity_months))::date + 1;
+	v_from_ts := v_from::timestamptz;
+	v_recent_ts := v_recent_from::timestamptz;
+	v_act_ts := v_act_from::timestamptz;
 
 	-- (a second refresh in the same transaction)
 	IF to_regclass('pg_temp.clientele_rf_result') IS NOT NULL THEN
@@ -447,26 +455,35 @@ BEGIN
 	-- summary: one scan of transactions and of interactions per refresh
 	-- one hash aggregate (no DISTINCT aggregate, which would sort every
 	-- transaction): the months with activity are bits of two bigints
-	-- (bit i = i months before the month of as_of; activity_months <= 120)
+	-- (bit i = i months before the month of as_of; activity_months <= 120).
+	-- Every bound is a timestamptz variable (a date variable cast in the
+	-- query is converted again for every row) and the month index is
+	-- computed only for the rows that need it; the cost by channel is a
+	-- count per channel (x its cost below) instead of a numeric sum per row.
 	CREATE TEMP TABLE clientele_rf_txn ON COMMIT DROP AS
-	SELECT x.customer_id, x.days, x.n_period, x.last_ts, x.active, x.txn_cost,
-	       (bit_count(x.m_lo::bit(64)) + bit_count(x.m_hi::bit(64)))::integer AS months_active
+	SELECT x.customer_id, x.days, x.n_period, x.last_ts, x.active,
+	       x.n_counter * v_counter + x.n_atm * v_atm + x.n_online * v_online + x.n_mobile * v_mobile
+	           + x.n_phone * v_phone + x.n_pos * v_pos AS txn_cost,
+	       (bit_count(coalesce(x.m_lo, 0)::bit(64)) + bit_count(coalesce(x.m_hi, 0)::bit(64)))::integer AS months_active
 	FROM (
 		SELECT t.customer_id,
-		       clientele.rfm_summary(t.ts, t.amount::float8, p_as_of::timestamptz)
+		       clientele.rfm_summary(t.ts, t.amount::float8, v_as_of_ts)
 		           FILTER (WHERE t.customer_initiated AND t.kind <> 'enquiry') AS days,
-		       count(*) FILTER (WHERE t.customer_initiated AND t.kind <> 'enquiry' AND t.ts >= v_from::timestamptz) AS n_period,
+		       count(*) FILTER (WHERE t.customer_initiated AND t.kind <> 'enquiry' AND t.ts >= v_from_ts) AS n_period,
 		       max(t.ts) FILTER (WHERE t.customer_initiated) AS last_ts,
 		       bool_or(t.customer_initiated AND t.kind IN ('enquiry', 'deposit', 'withdrawal', 'transfer')
-		               AND t.ts >= v_recent_from::timestamptz) AS active,
-		       coalesce(bit_or(1::bigint << m.i) FILTER (WHERE t.customer_initiated AND t.ts >= v_act_from::timestamptz AND m.i < 63), 0) AS m_lo,
-		       coalesce(bit_or(1::bigint << (m.i - 63)) FILTER (WHERE t.customer_initiated AND t.ts >= v_act_from::timestamptz AND m.i >= 63), 0) AS m_hi,
-		       sum(CASE t.channel WHEN 'counter' THEN v_counter WHEN 'atm' THEN v_atm
-		                          WHEN 'online' THEN v_online WHEN 'mobile' THEN v_mobile
-		                          WHEN 'phone' THEN v_phone WHEN 'pos' THEN v_pos ELSE 0 END)
-		           FILTER (WHERE t.ts >= v_from::timestamptz) AS txn_cost
+		               AND t.ts >= v_recent_ts) AS active,
+		       bit_or(1::bigint << (v_end_month - (date_part('year', t.ts) * 12 + date_part('month', t.ts))::integer))
+		           FILTER (WHERE t.customer_initiated AND t.ts >= v_act_ts AND t.ts >= v_act63_ts) AS m_lo,
+		       bit_or(1::bigint << (v_end_month - 63 - (date_part('year', t.ts) * 12 + date_part('month', t.ts))::integer))
+		           FILTER (WHERE t.customer_initiated AND t.ts >= v_act_ts AND t.ts < v_act63_ts) AS m_hi,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'counter') AS n_counter,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'atm') AS n_atm,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'online') AS n_online,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'mobile') AS n_mobile,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'phone') AS n_phone,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'pos') AS n_pos
 		FROM clientele.in_transaction t
-		CROSS JOIN LATERAL (SELECT (v_end_month - (extract(year FROM t.ts) * 12 + extract(month FROM t.ts)))::integer AS i) m
 		WHERE t.ts < v_end
 		GROUP BY t.customer_id) x;
 
@@ -476,10 +493,11 @@ BEGIN
 	       coalesce(c.closed_on <= p_as_of, false) AS is_closed,
 	       greatest(0, least(p_as_of, coalesce(c.closed_on, p_as_of)) - greatest(v_from, c.opened_on) + 1) AS active_days,
 	       greatest(0, least(p_as_of, coalesce(c.closed_on, p_as_of)) - c.opened_on) AS tenure,
-	       (SELECT count(*) FROM clientele.in_interaction i
-	        WHERE i.customer_id = c.customer_id AND i.kind IN ('complaint', 'service_failure')
-	          AND i.ts >= v_recent_from::timestamptz AND i.ts < v_end)::integer AS complaints
+	       coalesce(i.n, 0)::integer AS complaints
 	FROM clientele.in_customer c
+	LEFT JOIN (SELECT i.customer_id, count(*) AS n FROM clientele.in_interaction i
+	           WHERE i.kind IN ('complaint', 'service_failure') AND i.ts >= v_recent_ts AND i.ts < v_end
+	           GROUP BY i.customer_id) i ON i.customer_id = c.customer_id
 	WHERE c.opened_on <= p_as_of AND (c.closed_on IS NULL OR c.closed_on >= v_from);
 	GET DIAGNOSTICS v_n = ROW_COUNT;
 	ANALYZE pg_temp.clientele_rf_txn;
