@@ -775,9 +775,10 @@ BEGIN
 	-- store: replace the date's rows (readers see the old rows until commit)
 	DELETE FROM clientele.segment_membership WHERE as_of = p_as_of;
 	DELETE FROM clientele.customer_result WHERE as_of = p_as_of;
-	INSERT INTO clientele.customer_result SELECT * FROM clientele_rf_result;
+	-- in key order: the index insertions follow the pages of the keys
+	INSERT INTO clientele.customer_result SELECT * FROM clientele_rf_result ORDER BY customer_id;
 	INSERT INTO clientele.segment_membership (as_of, customer_id, segment)
-	SELECT p_as_of, s.customer_id, s.segment FROM clientele_rf_segment s;
+	SELECT p_as_of, s.customer_id, s.segment FROM clientele_rf_segment s ORDER BY s.segment, s.customer_id;
 	DELETE FROM clientele.kpi_history WHERE as_of = p_as_of;
 	INSERT INTO clientele.kpi_history SELECT * FROM clientele.kpi_compute(p_as_of);
 	v_t := clientele.refresh_stage_done(p_log, 'store', v_customers, v_t);
