@@ -129,6 +129,7 @@ CREATE TABLE clientele.refresh_log (
 	status       text NOT NULL DEFAULT 'running'
 		CONSTRAINT refresh_log_status_valid CHECK (status IN ('running', 'ok', 'failed', 'aborted')),
 	stages       jsonb NOT NULL DEFAULT '[]',
+	drops        jsonb NOT NULL DEFAULT '[]',
 	customers    bigint,
 	error        text,
 	sqlstate     text,
@@ -143,6 +144,7 @@ COMMENT ON COLUMN clientele.refresh_log.started_at IS 'Start (wall clock).';
 COMMENT ON COLUMN clientele.refresh_log.finished_at IS 'End (NULL while running).';
 COMMENT ON COLUMN clientele.refresh_log.status IS 'running, ok, failed (error text below), or aborted (the session ended mid-way; found by the next refresh).';
 COMMENT ON COLUMN clientele.refresh_log.stages IS 'JSON array of {"stage", "rows", "ms"} (or {"stage", "skipped"}) in execution order.';
+COMMENT ON COLUMN clientele.refresh_log.drops IS 'Input rows the refresh left out: JSON array of {"stage", "input", "reason", "rows"}, one entry per stage and reason with rows > 0 (each also said by a WARNING, or an ERROR under clientele.strict_inputs = on); [] when every input row was used.';
 COMMENT ON COLUMN clientele.refresh_log.customers IS 'Customers in the results.';
 COMMENT ON COLUMN clientele.refresh_log.error IS 'Error message of a failed refresh.';
 COMMENT ON COLUMN clientele.refresh_log.sqlstate IS 'SQLSTATE of the error of a failed refresh.';
@@ -358,6 +360,22 @@ END $$;
 COMMENT ON FUNCTION clientele.refresh_stage_done(bigint, text, bigint, timestamptz) IS
 	'Internal: reports a finished refresh stage (NOTICE with rows and elapsed time, entry in clientele.refresh_log.stages); NULL rows = skipped.';
 
+CREATE FUNCTION clientele.refresh_dropped(p_log bigint, p_stage text, p_input text, p_reason text, p_rows bigint)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF coalesce(p_rows, 0) = 0 THEN
+		RETURN;
+	END IF;
+	-- a WARNING, or the ERROR of clientele.strict_inputs
+	PERFORM clientele.report_dropped('refresh ' || p_stage, p_input, p_reason, p_rows);
+	UPDATE clientele.refresh_log
+	SET drops = drops || jsonb_build_object('stage', p_stage, 'input', p_input, 'reason', p_reason, 'rows', p_rows)
+	WHERE refresh_id = p_log;
+END $$;
+COMMENT ON FUNCTION clientele.refresh_dropped(bigint, text, text, text, bigint) IS
+	'Internal: records input rows a refresh stage left out in clientele.refresh_log.drops ({"stage", "input", "reason", "rows"}) and says so (clientele.report_dropped: a WARNING, or an ERROR 22000 under clientele.strict_inputs = on); nothing when p_rows is 0 or NULL.';
+
 -- The stage history from the refresh's one features pass: the recording of
 -- clientele.record_lifecycle(as_of, rules), with the stages taken from
 -- pg_temp.clientele_rf_feat instead of computing clientele.lifecycle again.
@@ -432,6 +450,10 @@ DECLARE
 	v_rules text;
 	v_scale numeric;
 	v_model record;
+	v_d1 bigint;
+	v_d2 bigint;
+	v_d3 bigint;
+	v_codes text;
 BEGIN
 	SELECT * INTO cfg FROM clientele.refresh_config;
 	-- inputs that translate bank keys (area sources): register new keys first
@@ -449,7 +471,8 @@ BEGIN
 	-- (a second refresh in the same transaction)
 	IF to_regclass('pg_temp.clientele_rf_result') IS NOT NULL THEN
 		DROP TABLE IF EXISTS pg_temp.clientele_rf_txn, pg_temp.clientele_rf_acct, pg_temp.clientele_rf_cust,
-			pg_temp.clientele_rf_result, pg_temp.clientele_rf_segment, pg_temp.clientele_rf_feat;
+			pg_temp.clientele_rf_result, pg_temp.clientele_rf_segment, pg_temp.clientele_rf_feat,
+			pg_temp.clientele_rf_known, pg_temp.clientele_rf_bal, pg_temp.clientele_rf_inc;
 	END IF;
 
 	-- summary: one scan of transactions and of interactions per refresh
@@ -461,7 +484,7 @@ BEGIN
 	-- computed only for the rows that need it; the cost by channel is a
 	-- count per channel (x its cost below) instead of a numeric sum per row.
 	CREATE TEMP TABLE clientele_rf_txn ON COMMIT DROP AS
-	SELECT x.customer_id, x.days, x.n_period, x.last_ts, x.active,
+	SELECT x.customer_id, x.days, x.n_period, x.last_ts, x.active, x.n_all, x.n_uncosted,
 	       x.n_counter * v_counter + x.n_atm * v_atm + x.n_online * v_online + x.n_mobile * v_mobile
 	           + x.n_phone * v_phone + x.n_pos * v_pos AS txn_cost,
 	       (bit_count(coalesce(x.m_lo, 0)::bit(64)) + bit_count(coalesce(x.m_hi, 0)::bit(64)))::integer AS months_active
@@ -482,7 +505,10 @@ BEGIN
 		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'online') AS n_online,
 		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'mobile') AS n_mobile,
 		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'phone') AS n_phone,
-		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'pos') AS n_pos
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'pos') AS n_pos,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND (t.channel IS NULL OR t.channel NOT IN
+		                        ('counter', 'atm', 'online', 'mobile', 'phone', 'pos'))) AS n_uncosted,
+		       count(*) AS n_all
 		FROM clientele.in_transaction t
 		WHERE t.ts < v_end
 		GROUP BY t.customer_id) x;
@@ -502,18 +528,33 @@ BEGIN
 	GET DIAGNOSTICS v_n = ROW_COUNT;
 	ANALYZE pg_temp.clientele_rf_txn;
 	ANALYZE pg_temp.clientele_rf_cust;
+	-- transactions left out (no silent drops): without a customer, of a
+	-- customer not in input customer, or not costed (unknown channel)
+	CREATE TEMP TABLE clientele_rf_known ON COMMIT DROP AS
+	SELECT DISTINCT c.customer_id FROM clientele.in_customer c WHERE c.customer_id IS NOT NULL;
+	ANALYZE pg_temp.clientele_rf_known;
+	SELECT coalesce(sum(x.n_all) FILTER (WHERE x.customer_id IS NULL), 0),
+	       coalesce(sum(x.n_all) FILTER (WHERE x.customer_id IS NOT NULL AND k.customer_id IS NULL), 0),
+	       coalesce(sum(x.n_uncosted) FILTER (WHERE k.customer_id IS NOT NULL), 0)
+	INTO v_d1, v_d2, v_d3
+	FROM clientele_rf_txn x LEFT JOIN clientele_rf_known k ON k.customer_id = x.customer_id;
+	PERFORM clientele.refresh_dropped(p_log, 'summary', 'transaction', 'a NULL customer_id', v_d1);
+	PERFORM clientele.refresh_dropped(p_log, 'summary', 'transaction', 'a customer_id not in input customer', v_d2);
+	PERFORM clientele.refresh_dropped(p_log, 'summary', 'transaction',
+		'a channel outside counter, atm, online, mobile, phone, pos (not costed)', v_d3);
 	v_t := clientele.refresh_stage_done(p_log, 'summary', v_n, v_t);
 
 	-- value: one scan of balances, two windows per account
+	CREATE TEMP TABLE clientele_rf_bal ON COMMIT DROP AS
+	SELECT b.account_id,
+	       clientele.avg_daily_balance(b.as_of, b.balance, v_from, p_as_of) AS adb,
+	       clientele.avg_daily_balance(b.as_of, b.balance, p_as_of, p_as_of) AS latest,
+	       count(*) AS n
+	FROM clientele.in_balance b
+	WHERE b.as_of <= p_as_of
+	GROUP BY b.account_id;
+	ANALYZE pg_temp.clientele_rf_bal;
 	CREATE TEMP TABLE clientele_rf_acct ON COMMIT DROP AS
-	WITH bal AS (
-		SELECT b.account_id,
-		       clientele.avg_daily_balance(b.as_of, b.balance, v_from, p_as_of) AS adb,
-		       clientele.avg_daily_balance(b.as_of, b.balance, p_as_of, p_as_of) AS latest
-		FROM clientele.in_balance b
-		WHERE b.as_of <= p_as_of
-		GROUP BY b.account_id
-	)
 	SELECT a.customer_id,
 	       sum(x.adb) FILTER (WHERE r.category <> 'credit') AS avg_balance,
 	       sum(x.adb) FILTER (WHERE r.category = 'deposit') AS avg_deposit,
@@ -531,10 +572,48 @@ BEGIN
 	CROSS JOIN LATERAL (SELECT a.opened_on <= p_as_of AND (a.closed_on IS NULL OR a.closed_on > p_as_of) AS open) o
 	JOIN clientele.product_type p USING (product_type)
 	JOIN clientele.value_rates r USING (product_type)
-	LEFT JOIN bal x USING (account_id)
+	LEFT JOIN clientele_rf_bal x USING (account_id)
 	WHERE a.opened_on <= p_as_of
 	GROUP BY a.customer_id;
 	ANALYZE pg_temp.clientele_rf_acct;
+	-- bank-supplied monthly lines, prorated by the share of each month's
+	-- days inside the period (as clientele.profit_contribution), the share
+	-- computed once per month
+	CREATE TEMP TABLE clientele_rf_inc ON COMMIT DROP AS
+	WITH months AS MATERIALIZED (
+		SELECT m.month, ((least(p_as_of, (m.month + interval '1 month')::date - 1) - greatest(v_from, m.month) + 1)::numeric
+		                 / ((m.month + interval '1 month')::date - m.month)) AS share
+		FROM (SELECT g::date AS month
+		      FROM generate_series(date_trunc('month', v_from), date_trunc('month', p_as_of), interval '1 month') g) m
+	)
+	SELECT i.customer_id, count(*) AS n,
+	       sum(i.ftp_income * f.share) AS ftp, sum(i.fee_income * f.share) AS fee,
+	       sum(i.loan_interest * f.share) AS loan, sum(i.cost * f.share) AS cost
+	FROM clientele.in_income i
+	JOIN months f ON f.month = i.month
+	GROUP BY i.customer_id;
+	ANALYZE pg_temp.clientele_rf_inc;
+	-- input rows left out (no silent drops)
+	SELECT count(*) FILTER (WHERE a.customer_id IS NULL),
+	       count(*) FILTER (WHERE a.customer_id IS NOT NULL AND p.product_type IS NULL),
+	       count(*) FILTER (WHERE a.customer_id IS NOT NULL AND p.product_type IS NOT NULL AND k.customer_id IS NULL),
+	       string_agg(DISTINCT coalesce(a.product_type, 'NULL'), ', ') FILTER (WHERE a.customer_id IS NOT NULL AND p.product_type IS NULL)
+	INTO v_d1, v_d2, v_d3, v_codes
+	FROM clientele.in_account a
+	LEFT JOIN clientele.product_type p ON p.product_type = a.product_type
+	LEFT JOIN clientele_rf_known k ON k.customer_id = a.customer_id
+	WHERE a.opened_on <= p_as_of;
+	PERFORM clientele.refresh_dropped(p_log, 'value', 'account', 'a NULL customer_id', v_d1);
+	PERFORM clientele.refresh_dropped(p_log, 'value', 'account',
+		format('product type not in clientele.product_type (%s)', left(v_codes, 200)), v_d2);
+	PERFORM clientele.refresh_dropped(p_log, 'value', 'account', 'a customer_id not in input customer', v_d3);
+	SELECT coalesce(sum(x.n) FILTER (WHERE a.account_id IS NULL), 0) INTO v_d1
+	FROM clientele_rf_bal x
+	LEFT JOIN (SELECT DISTINCT a.account_id FROM clientele.in_account a) a ON a.account_id = x.account_id;
+	PERFORM clientele.refresh_dropped(p_log, 'value', 'balance', 'a NULL account_id, or an account_id not in input account', v_d1);
+	SELECT coalesce(sum(x.n) FILTER (WHERE k.customer_id IS NULL), 0) INTO v_d1
+	FROM clientele_rf_inc x LEFT JOIN clientele_rf_known k ON k.customer_id = x.customer_id;
+	PERFORM clientele.refresh_dropped(p_log, 'value', 'income', 'a NULL customer_id, or a customer_id not in input customer', v_d1);
 
 	CREATE TEMP TABLE clientele_rf_result (LIKE clientele.customer_result) ON COMMIT DROP;
 	INSERT INTO clientele_rf_result (as_of, customer_id, customer_type, region, branch, relationship_manager, age,
@@ -544,23 +623,7 @@ BEGIN
 		deposit_revenue_share, loan_revenue_share, fee_revenue_share, contribution_rank, contribution_top_share,
 		decile, profit_class, value_index, activity_regularity, loyalty_index, quadrant,
 		frequency, recency, t, monetary)
-	WITH months AS MATERIALIZED (
-		-- bank-supplied monthly lines are prorated by the share of each
-		-- month's days inside the period (as clientele.profit_contribution),
-		-- computed once per month instead of once per line (MATERIALIZED:
-		-- inlined, the share was recomputed for every line)
-		SELECT m.month, ((least(p_as_of, (m.month + interval '1 month')::date - 1) - greatest(v_from, m.month) + 1)::numeric
-		                 / ((m.month + interval '1 month')::date - m.month)) AS share
-		FROM (SELECT g::date AS month
-		      FROM generate_series(date_trunc('month', v_from), date_trunc('month', p_as_of), interval '1 month') g) m
-	), supplied AS (
-		SELECT i.customer_id,
-		       sum(i.ftp_income * f.share) AS ftp, sum(i.fee_income * f.share) AS fee,
-		       sum(i.loan_interest * f.share) AS loan, sum(i.cost * f.share) AS cost
-		FROM clientele.in_income i
-		JOIN months f ON f.month = i.month
-		GROUP BY i.customer_id
-	), lines AS (
+	WITH lines AS (
 		SELECT k.*, tx.days, tx.n_period, tx.last_ts, tx.active, tx.months_active,
 		       coalesce(ac.avg_deposit, 0) AS avg_deposit,
 		       coalesce(ac.dep, 0) AS dep, coalesce(ac.inv, 0) AS inv, coalesce(ac.ins, 0) AS ins,
@@ -573,7 +636,7 @@ BEGIN
 		       round(CASE WHEN s.customer_id IS NOT NULL THEN s.cost
 		                  ELSE v_fixed * 12 * k.active_days / v_basis + coalesce(tx.txn_cost, 0) END, 2) AS cost
 		FROM clientele_rf_cust k
-		LEFT JOIN supplied s USING (customer_id)
+		LEFT JOIN clientele_rf_inc s USING (customer_id)
 		LEFT JOIN clientele_rf_acct ac USING (customer_id)
 		LEFT JOIN clientele_rf_txn tx USING (customer_id)
 	), base AS MATERIALIZED (
