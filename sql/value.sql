@@ -355,7 +355,8 @@ BEGIN
 		WHERE a.opened_on <= p_as_of AND (a.closed_on IS NULL OR a.closed_on > p_as_of)
 	), latest AS (
 		-- a one-day window: the latest snapshot on or before the date (hash-aggregatable, parallel safe)
-		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_as_of, p_as_of) AS balance
+		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_as_of, p_as_of) AS balance,
+		       count(*) AS n
 		FROM clientele.in_balance b
 		WHERE b.as_of <= p_as_of
 		GROUP BY b.account_id
@@ -367,16 +368,22 @@ BEGIN
 		       count(*)::integer AS n
 		FROM open_accounts o LEFT JOIN latest l USING (account_id)
 		GROUP BY o.customer_id
+	), dropped AS (
+		-- snapshots of accounts the bank's account input does not know are said, not silently left out
+		SELECT clientele.report_dropped('aum', 'balance', 'a NULL account_id, or an account_id not in input account',
+		           sum(l.n) FILTER (WHERE a.account_id IS NULL)::bigint) AS reported
+		FROM latest l
+		LEFT JOIN (SELECT DISTINCT a0.account_id FROM clientele.in_account a0) a ON a.account_id = l.account_id
 	)
 	SELECT c.customer_id,
 	       coalesce(p.dep, 0) + coalesce(p.inv, 0) + coalesce(p.ins, 0),
 	       coalesce(p.dep, 0), coalesce(p.inv, 0), coalesce(p.ins, 0), coalesce(p.n, 0)
-	FROM clientele.in_customer c LEFT JOIN per_customer p USING (customer_id)
-	WHERE c.opened_on <= p_as_of AND (c.closed_on IS NULL OR c.closed_on > p_as_of)
+	FROM clientele.in_customer c LEFT JOIN per_customer p USING (customer_id) CROSS JOIN dropped d
+	WHERE c.opened_on <= p_as_of AND (c.closed_on IS NULL OR c.closed_on > p_as_of) AND d.reported
 	ORDER BY c.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.aum(date, text[]) IS
-	'Assets under management / total relationship balance (全面理财总值, source 003:194) per customer as of a date: the latest end-of-day balance on or before the date of every account open on that date whose product type counts (clientele.product_type.counts_in_aum, or the explicit list), negative balances (overdrafts) counted as 0. Every customer open on the date appears (0 when nothing counts). Credit products in an explicit list are added to investments. Accounts it cannot use (NULL keys, product types outside the catalogue) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
+	'Assets under management / total relationship balance (全面理财总值, source 003:194) per customer as of a date: the latest end-of-day balance on or before the date of every account open on that date whose product type counts (clientele.product_type.counts_in_aum, or the explicit list), negative balances (overdrafts) counted as 0. Every customer open on the date appears (0 when nothing counts). Credit products in an explicit list are added to investments. Accounts it cannot use (NULL keys, product types outside the catalogue) and balance snapshots of accounts not in the account input (or without an account_id) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
 
 -- ---------------------------------------------------------------------------
 -- Profit contribution per customer and period
@@ -396,11 +403,14 @@ DECLARE
 	v_mobile numeric := clientele.value_setting('cost_per_txn_mobile');
 	v_phone numeric := clientele.value_setting('cost_per_txn_phone');
 	v_pos numeric := clientele.value_setting('cost_per_txn_pos');
+	-- the bounds as timestamptz once (a date cast in the query is converted for every row)
+	v_from_ts timestamptz := p_from::timestamptz;
+	v_end_ts timestamptz := (p_to + 1)::timestamptz;
 BEGIN
 	PERFORM clientele.report_account_drops('profit_contribution');
 	RETURN QUERY
 	WITH acct AS (
-		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_from, p_to) AS adb
+		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_from, p_to) AS adb, count(*) AS n
 		FROM clientele.in_balance b
 		WHERE b.as_of <= p_to
 		GROUP BY b.account_id
@@ -421,7 +431,7 @@ BEGIN
 	), txn_channel AS (
 		SELECT t.customer_id, t.channel, count(*) AS n
 		FROM clientele.in_transaction t
-		WHERE t.ts >= p_from::timestamptz AND t.ts < (p_to + 1)::timestamptz
+		WHERE t.ts >= v_from_ts AND t.ts < v_end_ts
 		GROUP BY 1, 2
 	), txn_cost AS (
 		SELECT t0.customer_id,
@@ -440,9 +450,17 @@ BEGIN
 		           sum(t0.n) FILTER (WHERE t0.customer_id IS NULL OR t0.channel IS NULL
 		                             OR t0.channel NOT IN ('counter', 'atm', 'online', 'mobile', 'phone', 'pos'))::bigint) AS reported
 		FROM txn_channel t0
-	), supplied AS (
+	), dropped_bal AS (
+		-- snapshots of accounts the account input does not know
+		SELECT clientele.report_dropped('profit_contribution', 'balance', 'a NULL account_id, or an account_id not in input account',
+		           sum(x.n) FILTER (WHERE a.account_id IS NULL)::bigint) AS reported
+		FROM acct x
+		LEFT JOIN (SELECT DISTINCT a0.account_id FROM clientele.in_account a0) a ON a.account_id = x.account_id
+	), known AS (
+		SELECT DISTINCT c.customer_id FROM clientele.in_customer c WHERE c.customer_id IS NOT NULL
+	), supplied_all AS (
 		-- bank-supplied monthly lines, prorated by the days of each month inside the period
-		SELECT i.customer_id,
+		SELECT i.customer_id, count(*) AS n,
 		       sum(i.ftp_income * f.share) AS ftp, sum(i.fee_income * f.share) AS fee,
 		       sum(i.loan_interest * f.share) AS loan, sum(i.cost * f.share) AS cost
 		FROM clientele.in_income i
@@ -451,6 +469,13 @@ BEGIN
 			        / ((i.month + interval '1 month')::date - i.month)) AS share) f
 		WHERE i.month <= p_to AND (i.month + interval '1 month')::date > p_from
 		GROUP BY i.customer_id
+	), supplied AS (
+		-- lines of customers the customer input does not know are left out (and said)
+		SELECT s.* FROM supplied_all s WHERE s.customer_id IN (SELECT k.customer_id FROM known k)
+	), dropped_inc AS (
+		SELECT clientele.report_dropped('profit_contribution', 'income', 'a NULL customer_id, or a customer_id not in input customer',
+		           sum(s.n) FILTER (WHERE k.customer_id IS NULL)::bigint) AS reported
+		FROM supplied_all s LEFT JOIN known k ON k.customer_id = s.customer_id
 	), customers AS (
 		SELECT c.customer_id,
 		       greatest(0, least(p_to, coalesce(c.closed_on, p_to)) - greatest(p_from, c.opened_on) + 1) AS days
@@ -478,12 +503,12 @@ BEGIN
 	)
 	SELECT l.customer_id, l.src, l.days, l.avg_balance, l.ftp, l.fee, l.loan, l.ecl, l.cost,
 	       l.ftp + l.fee + l.loan - l.ecl - l.cost
-	FROM lines l CROSS JOIN dropped d
-	WHERE d.reported
+	FROM lines l CROSS JOIN dropped d CROSS JOIN dropped_bal db CROSS JOIN dropped_inc di
+	WHERE d.reported AND db.reported AND di.reported
 	ORDER BY l.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.profit_contribution(date, date) IS
-	'Profit contribution (贡献度) per customer over the inclusive period: ftp_income + fee_income + loan_interest - expected_loss - cost, each rounded to the cent; negative contribution is reported as such. source = income: the bank''s monthly lines from clientele.in_income (prorated by the days of each month inside the period) when the customer has any for the period; source = computed otherwise: account average daily balance x FTP spread (deposits, investments) / net interest margin (credit) / fee rate x days / day_count_basis, cost = fixed cost per customer-month x active months + per-transaction cost by channel. expected_loss = ADB x PD x LGD x days / basis on credit products in both cases (income lines are before expected loss). Rates: clientele.value_rates; parameters: clientele.value_settings. avg_balance is the summed ADB of non-credit accounts. Accounts it cannot use (NULL keys, unknown product types) and transactions it cannot cost (NULL customer, channel outside the vocabulary) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
+	'Profit contribution (贡献度) per customer over the inclusive period: ftp_income + fee_income + loan_interest - expected_loss - cost, each rounded to the cent; negative contribution is reported as such. source = income: the bank''s monthly lines from clientele.in_income (prorated by the days of each month inside the period) when the customer has any for the period; source = computed otherwise: account average daily balance x FTP spread (deposits, investments) / net interest margin (credit) / fee rate x days / day_count_basis, cost = fixed cost per customer-month x active months + per-transaction cost by channel. expected_loss = ADB x PD x LGD x days / basis on credit products in both cases (income lines are before expected loss). Rates: clientele.value_rates; parameters: clientele.value_settings. avg_balance is the summed ADB of non-credit accounts. Accounts it cannot use (NULL keys, unknown product types), balance snapshots of accounts not in the account input, income lines of customers not in the customer input (or without a customer_id: left out) and transactions it cannot cost (NULL customer, channel outside the vocabulary) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
 
 -- ---------------------------------------------------------------------------
 -- Value classes: deciles, profit classes, loyalty x value quadrant
@@ -505,6 +530,9 @@ DECLARE
 	v_wa float8 := clientele.value_setting('loyalty_weight_activity');
 	v_months integer := clientele.value_setting('activity_months');
 	v_act_from date := (date_trunc('month', p_to) - (v_months - 1) * interval '1 month')::date;
+	-- the bounds as timestamptz once (a date cast in the query is converted for every row)
+	v_act_ts timestamptz := v_act_from::timestamptz;
+	v_end_ts timestamptz := (p_to + 1)::timestamptz;
 BEGIN
 	RETURN QUERY
 	WITH pc AS (
@@ -518,7 +546,7 @@ BEGIN
 		SELECT m.customer_id, count(*)::float8 / v_months AS r
 		FROM (SELECT DISTINCT t.customer_id, date_trunc('month', t.ts) AS month
 		      FROM clientele.in_transaction t
-		      WHERE t.customer_initiated AND t.ts >= v_act_from::timestamptz AND t.ts < (p_to + 1)::timestamptz) m
+		      WHERE t.customer_initiated AND t.ts >= v_act_ts AND t.ts < v_end_ts) m
 		GROUP BY m.customer_id
 	), base AS (
 		SELECT pc.customer_id, pc.contribution,

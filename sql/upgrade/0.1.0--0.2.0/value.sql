@@ -47,7 +47,7 @@ SELECT clientele.config_table_register('clientele.value_rate_default',
 SELECT clientele.config_table_register('clientele.value_product_rate', p_what => 'value rates', p_rows => 'bank',
 	p_cached => false);
 
--- issue 12 (owndata): aum and profit_contribution reports the input rows it leaves out (clientele.report_dropped).
+-- issue 12 (owndata): aum and profit_contribution report the input rows they leave out (clientele.report_dropped): accounts, balance snapshots of unknown accounts, income lines of unknown customers, uncosted transactions.
 CREATE OR REPLACE FUNCTION clientele.aum(p_as_of date, p_product_types text[] DEFAULT NULL)
 RETURNS TABLE (customer_id bigint, aum numeric, deposits numeric, investments numeric, insurance numeric,
                accounts integer)
@@ -82,7 +82,8 @@ BEGIN
 		WHERE a.opened_on <= p_as_of AND (a.closed_on IS NULL OR a.closed_on > p_as_of)
 	), latest AS (
 		-- a one-day window: the latest snapshot on or before the date (hash-aggregatable, parallel safe)
-		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_as_of, p_as_of) AS balance
+		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_as_of, p_as_of) AS balance,
+		       count(*) AS n
 		FROM clientele.in_balance b
 		WHERE b.as_of <= p_as_of
 		GROUP BY b.account_id
@@ -94,16 +95,22 @@ BEGIN
 		       count(*)::integer AS n
 		FROM open_accounts o LEFT JOIN latest l USING (account_id)
 		GROUP BY o.customer_id
+	), dropped AS (
+		-- snapshots of accounts the bank's account input does not know are said, not silently left out
+		SELECT clientele.report_dropped('aum', 'balance', 'a NULL account_id, or an account_id not in input account',
+		           sum(l.n) FILTER (WHERE a.account_id IS NULL)::bigint) AS reported
+		FROM latest l
+		LEFT JOIN (SELECT DISTINCT a0.account_id FROM clientele.in_account a0) a ON a.account_id = l.account_id
 	)
 	SELECT c.customer_id,
 	       coalesce(p.dep, 0) + coalesce(p.inv, 0) + coalesce(p.ins, 0),
 	       coalesce(p.dep, 0), coalesce(p.inv, 0), coalesce(p.ins, 0), coalesce(p.n, 0)
-	FROM clientele.in_customer c LEFT JOIN per_customer p USING (customer_id)
-	WHERE c.opened_on <= p_as_of AND (c.closed_on IS NULL OR c.closed_on > p_as_of)
+	FROM clientele.in_customer c LEFT JOIN per_customer p USING (customer_id) CROSS JOIN dropped d
+	WHERE c.opened_on <= p_as_of AND (c.closed_on IS NULL OR c.closed_on > p_as_of) AND d.reported
 	ORDER BY c.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.aum(date, text[]) IS
-	'Assets under management / total relationship balance (全面理财总值, source 003:194) per customer as of a date: the latest end-of-day balance on or before the date of every account open on that date whose product type counts (clientele.product_type.counts_in_aum, or the explicit list), negative balances (overdrafts) counted as 0. Every customer open on the date appears (0 when nothing counts). Credit products in an explicit list are added to investments. Accounts it cannot use (NULL keys, product types outside the catalogue) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
+	'Assets under management / total relationship balance (全面理财总值, source 003:194) per customer as of a date: the latest end-of-day balance on or before the date of every account open on that date whose product type counts (clientele.product_type.counts_in_aum, or the explicit list), negative balances (overdrafts) counted as 0. Every customer open on the date appears (0 when nothing counts). Credit products in an explicit list are added to investments. Accounts it cannot use (NULL keys, product types outside the catalogue) and balance snapshots of accounts not in the account input (or without an account_id) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
 
 CREATE OR REPLACE FUNCTION clientele.profit_contribution(p_from date, p_to date)
 RETURNS TABLE (customer_id bigint, source text, active_days integer, avg_balance numeric,
@@ -120,11 +127,14 @@ DECLARE
 	v_mobile numeric := clientele.value_setting('cost_per_txn_mobile');
 	v_phone numeric := clientele.value_setting('cost_per_txn_phone');
 	v_pos numeric := clientele.value_setting('cost_per_txn_pos');
+	-- the bounds as timestamptz once (a date cast in the query is converted for every row)
+	v_from_ts timestamptz := p_from::timestamptz;
+	v_end_ts timestamptz := (p_to + 1)::timestamptz;
 BEGIN
 	PERFORM clientele.report_account_drops('profit_contribution');
 	RETURN QUERY
 	WITH acct AS (
-		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_from, p_to) AS adb
+		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_from, p_to) AS adb, count(*) AS n
 		FROM clientele.in_balance b
 		WHERE b.as_of <= p_to
 		GROUP BY b.account_id
@@ -145,7 +155,7 @@ BEGIN
 	), txn_channel AS (
 		SELECT t.customer_id, t.channel, count(*) AS n
 		FROM clientele.in_transaction t
-		WHERE t.ts >= p_from::timestamptz AND t.ts < (p_to + 1)::timestamptz
+		WHERE t.ts >= v_from_ts AND t.ts < v_end_ts
 		GROUP BY 1, 2
 	), txn_cost AS (
 		SELECT t0.customer_id,
@@ -164,9 +174,17 @@ BEGIN
 		           sum(t0.n) FILTER (WHERE t0.customer_id IS NULL OR t0.channel IS NULL
 		                             OR t0.channel NOT IN ('counter', 'atm', 'online', 'mobile', 'phone', 'pos'))::bigint) AS reported
 		FROM txn_channel t0
-	), supplied AS (
+	), dropped_bal AS (
+		-- snapshots of accounts the account input does not know
+		SELECT clientele.report_dropped('profit_contribution', 'balance', 'a NULL account_id, or an account_id not in input account',
+		           sum(x.n) FILTER (WHERE a.account_id IS NULL)::bigint) AS reported
+		FROM acct x
+		LEFT JOIN (SELECT DISTINCT a0.account_id FROM clientele.in_account a0) a ON a.account_id = x.account_id
+	), known AS (
+		SELECT DISTINCT c.customer_id FROM clientele.in_customer c WHERE c.customer_id IS NOT NULL
+	), supplied_all AS (
 		-- bank-supplied monthly lines, prorated by the days of each month inside the period
-		SELECT i.customer_id,
+		SELECT i.customer_id, count(*) AS n,
 		       sum(i.ftp_income * f.share) AS ftp, sum(i.fee_income * f.share) AS fee,
 		       sum(i.loan_interest * f.share) AS loan, sum(i.cost * f.share) AS cost
 		FROM clientele.in_income i
@@ -175,6 +193,13 @@ BEGIN
 			        / ((i.month + interval '1 month')::date - i.month)) AS share) f
 		WHERE i.month <= p_to AND (i.month + interval '1 month')::date > p_from
 		GROUP BY i.customer_id
+	), supplied AS (
+		-- lines of customers the customer input does not know are left out (and said)
+		SELECT s.* FROM supplied_all s WHERE s.customer_id IN (SELECT k.customer_id FROM known k)
+	), dropped_inc AS (
+		SELECT clientele.report_dropped('profit_contribution', 'income', 'a NULL customer_id, or a customer_id not in input customer',
+		           sum(s.n) FILTER (WHERE k.customer_id IS NULL)::bigint) AS reported
+		FROM supplied_all s LEFT JOIN known k ON k.customer_id = s.customer_id
 	), customers AS (
 		SELECT c.customer_id,
 		       greatest(0, least(p_to, coalesce(c.closed_on, p_to)) - greatest(p_from, c.opened_on) + 1) AS days
@@ -202,9 +227,80 @@ BEGIN
 	)
 	SELECT l.customer_id, l.src, l.days, l.avg_balance, l.ftp, l.fee, l.loan, l.ecl, l.cost,
 	       l.ftp + l.fee + l.loan - l.ecl - l.cost
-	FROM lines l CROSS JOIN dropped d
-	WHERE d.reported
+	FROM lines l CROSS JOIN dropped d CROSS JOIN dropped_bal db CROSS JOIN dropped_inc di
+	WHERE d.reported AND db.reported AND di.reported
 	ORDER BY l.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.profit_contribution(date, date) IS
-	'Profit contribution (贡献度) per customer over the inclusive period: ftp_income + fee_income + loan_interest - expected_loss - cost, each rounded to the cent; negative contribution is reported as such. source = income: the bank''s monthly lines from clientele.in_income (prorated by the days of each month inside the period) when the customer has any for the period; source = computed otherwise: account average daily balance x FTP spread (deposits, investments) / net interest margin (credit) / fee rate x days / day_count_basis, cost = fixed cost per customer-month x active months + per-transaction cost by channel. expected_loss = ADB x PD x LGD x days / basis on credit products in both cases (income lines are before expected loss). Rates: clientele.value_rates; parameters: clientele.value_settings. avg_balance is the summed ADB of non-credit accounts. Accounts it cannot use (NULL keys, unknown product types) and transactions it cannot cost (NULL customer, channel outside the vocabulary) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
+	'Profit contribution (贡献度) per customer over the inclusive period: ftp_income + fee_income + loan_interest - expected_loss - cost, each rounded to the cent; negative contribution is reported as such. source = income: the bank''s monthly lines from clientele.in_income (prorated by the days of each month inside the period) when the customer has any for the period; source = computed otherwise: account average daily balance x FTP spread (deposits, investments) / net interest margin (credit) / fee rate x days / day_count_basis, cost = fixed cost per customer-month x active months + per-transaction cost by channel. expected_loss = ADB x PD x LGD x days / basis on credit products in both cases (income lines are before expected loss). Rates: clientele.value_rates; parameters: clientele.value_settings. avg_balance is the summed ADB of non-credit accounts. Accounts it cannot use (NULL keys, unknown product types), balance snapshots of accounts not in the account input, income lines of customers not in the customer input (or without a customer_id: left out) and transactions it cannot cost (NULL customer, channel outside the vocabulary) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
+
+-- issue 15 / 12 (pipeline): value_classes converts its bounds to timestamptz once.
+CREATE OR REPLACE FUNCTION clientele.value_classes(p_from date, p_to date)
+RETURNS TABLE (customer_id bigint, contribution numeric, annualised numeric, decile integer, profit_class text,
+               value_index float8, tenure_days integer, products_held integer, activity_regularity float8,
+               loyalty_index float8, quadrant text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_days integer := clientele.value_check_period(p_from, p_to);
+	v_basis numeric := clientele.value_setting('day_count_basis');
+	v_high numeric := clientele.value_setting('profit_high_min');
+	v_medium numeric := clientele.value_setting('profit_medium_min');
+	v_vcut float8 := clientele.value_setting('value_index_cut');
+	v_lcut float8 := clientele.value_setting('loyalty_index_cut');
+	v_wt float8 := clientele.value_setting('loyalty_weight_tenure');
+	v_wp float8 := clientele.value_setting('loyalty_weight_products');
+	v_wa float8 := clientele.value_setting('loyalty_weight_activity');
+	v_months integer := clientele.value_setting('activity_months');
+	v_act_from date := (date_trunc('month', p_to) - (v_months - 1) * interval '1 month')::date;
+	-- the bounds as timestamptz once (a date cast in the query is converted for every row)
+	v_act_ts timestamptz := v_act_from::timestamptz;
+	v_end_ts timestamptz := (p_to + 1)::timestamptz;
+BEGIN
+	RETURN QUERY
+	WITH pc AS (
+		SELECT p.customer_id, p.contribution FROM clientele.profit_contribution(p_from, p_to) p
+	), held AS (
+		SELECT a.customer_id, count(DISTINCT a.product_type)::integer AS n
+		FROM clientele.in_account a
+		WHERE a.opened_on <= p_to AND (a.closed_on IS NULL OR a.closed_on > p_to)
+		GROUP BY a.customer_id
+	), active AS (
+		SELECT m.customer_id, count(*)::float8 / v_months AS r
+		FROM (SELECT DISTINCT t.customer_id, date_trunc('month', t.ts) AS month
+		      FROM clientele.in_transaction t
+		      WHERE t.customer_initiated AND t.ts >= v_act_ts AND t.ts < v_end_ts) m
+		GROUP BY m.customer_id
+	), base AS (
+		SELECT pc.customer_id, pc.contribution,
+		       round(pc.contribution * v_basis / v_days, 2) AS annualised,
+		       greatest(0, least(p_to, coalesce(c.closed_on, p_to)) - c.opened_on) AS tenure,
+		       coalesce(h.n, 0) AS held_n,
+		       coalesce(x.r, 0) AS act
+		FROM pc
+		LEFT JOIN clientele.in_customer c USING (customer_id)
+		LEFT JOIN held h USING (customer_id)
+		LEFT JOIN active x USING (customer_id)
+	), ranked AS (
+		SELECT b.*,
+		       ntile(10) OVER (ORDER BY b.contribution DESC, b.customer_id) AS dec,
+		       percent_rank() OVER (ORDER BY b.contribution) AS vi,
+		       (v_wt * percent_rank() OVER (ORDER BY b.tenure)
+		        + v_wp * percent_rank() OVER (ORDER BY b.held_n)
+		        + v_wa * percent_rank() OVER (ORDER BY b.act)) / (v_wt + v_wp + v_wa) AS li
+		FROM base b
+	)
+	SELECT r.customer_id, r.contribution, r.annualised, r.dec,
+	       CASE WHEN r.annualised < 0 THEN 'negative'
+	            WHEN r.annualised >= v_high THEN 'high'
+	            WHEN r.annualised >= v_medium THEN 'medium'
+	            ELSE 'low' END,
+	       r.vi, r.tenure, r.held_n, r.act, r.li,
+	       CASE WHEN r.vi >= v_vcut AND r.li >= v_lcut THEN 'A'
+	            WHEN r.vi >= v_vcut THEN 'B'
+	            WHEN r.li >= v_lcut THEN 'C'
+	            ELSE 'D' END
+	FROM ranked r
+	ORDER BY r.customer_id;
+END $$;
+COMMENT ON FUNCTION clientele.value_classes(date, date) IS
+	'Per customer over the period: contribution (clientele.profit_contribution), annualised contribution (x day_count_basis / days), profitability decile (1 = most profitable tenth, source 000:255), profit class high / medium / low / negative (annualised against profit_high_min and profit_medium_min, source 000:263, 003:226-230), value index = percentile rank of contribution (0..1), loyalty index = weighted mean of the percentile ranks of tenure (days from opening to the period end or closing), products held (distinct product types open at the period end) and activity regularity (share of the last activity_months calendar months with a customer-initiated transaction), and the loyalty x value quadrant (source 000:377-395): A high loyalty & high value, B low loyalty & high value, C high loyalty & low value, D low & low (cuts value_index_cut, loyalty_index_cut).';
