@@ -70,3 +70,19 @@ FROM clientele.refresh_log, jsonb_array_elements(drops) d
 WHERE refresh_id = (SELECT max(refresh_id) FROM clientele.refresh_log);
 -- the results of the known customers are those of the clean run
 SELECT customer_id, aum, fee_income, cost, contribution FROM clientele.customer_result WHERE as_of = '2024-06-30' ORDER BY 1;
+
+-- clean up for the next suites (same database): canonical inputs, no results
+SELECT count(*) FROM (SELECT clientele.use_source(i, NULL)
+	FROM (VALUES ('customer'), ('account'), ('balance'), ('transaction'), ('income')) v(i)) x;
+SELECT count(*) FROM (SELECT clientele.map_column('income', c, NULL) FROM (VALUES ('ftp_income'), ('loan_interest')) v(c)) x;
+DROP SCHEMA bank CASCADE;
+DELETE FROM clientele.segment_membership;
+DELETE FROM clientele.customer_result;
+DELETE FROM clientele.kpi_history;
+DELETE FROM clientele.refresh_model;
+DELETE FROM clientele.refresh_log;
+DELETE FROM clientele.lifecycle_history;
+DELETE FROM clientele.lifecycle_recorded;
+SELECT clientele.refresh_reports();
+SELECT (SELECT count(*) FROM clientele.source_config WHERE relation IS NOT NULL) AS mapped, (SELECT count(*) FROM clientele.source_column) AS columns,
+       (SELECT count(*) FROM clientele.customer_scorecard) AS scorecard;
