@@ -450,6 +450,7 @@ DECLARE
 	v_rules text;
 	v_scale numeric;
 	v_model record;
+	v_cases text;
 	v_d1 bigint;
 	v_d2 bigint;
 	v_d3 bigint;
@@ -827,11 +828,18 @@ BEGIN
 
 	-- segments: the active definitions, evaluated as the refresher
 	CREATE TEMP TABLE clientele_rf_segment (customer_id bigint NOT NULL, segment text NOT NULL) ON COMMIT DROP;
+	-- one scan of the results for every definition: a row per (customer,
+	-- definition) whose predicate is true (NULL or false: not a member)
+	v_cases := NULL;
 	FOR v_seg IN SELECT d.segment, d.predicate FROM clientele.segment_definition d WHERE d.active ORDER BY d.priority, d.segment LOOP
 		v_pred := clientele.segment_predicate_check(v_seg.predicate);
-		EXECUTE format('INSERT INTO pg_temp.clientele_rf_segment (customer_id, segment) SELECT r.customer_id, %L FROM pg_temp.clientele_rf_result r WHERE (%s)',
-			v_seg.segment, v_pred);
+		v_cases := concat_ws(', ', v_cases, format('(CASE WHEN (%s) THEN %L END)', v_pred, v_seg.segment));
 	END LOOP;
+	IF v_cases IS NOT NULL THEN
+		EXECUTE format('INSERT INTO pg_temp.clientele_rf_segment (customer_id, segment)
+		                SELECT r.customer_id, s.segment FROM pg_temp.clientele_rf_result r
+		                CROSS JOIN LATERAL (VALUES %s) s(segment) WHERE s.segment IS NOT NULL', v_cases);
+	END IF;
 	SELECT count(*) INTO v_n FROM clientele_rf_segment;
 	v_t := clientele.refresh_stage_done(p_log, 'segments', v_n, v_t);
 
