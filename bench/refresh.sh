@@ -17,6 +17,7 @@ psql() { "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 ms_now() { date +%s%N | awk '{ printf "%.1f", $1 / 1e6 }'; }
 
 echo "# bench/refresh.sh: BENCH_SCALE=$SCALE ($CUSTOMERS customers), $NQ reader queries per phase"
+echo "# load at start: $(uptime | sed 's/.*load average/load average/')"
 psql -c "SELECT count(*) FROM clientele.generate_demo_bank($CUSTOMERS, 42)" >/dev/null
 psql -c "VACUUM ANALYZE" >/dev/null
 echo "# transactions: $(psql -c "SELECT count(*) FROM clientele.transaction"), balances: $(psql -c "SELECT count(*) FROM clientele.balance")"
@@ -89,4 +90,5 @@ printf '  at rest                                              %8s %8s\n' "$p50r
 printf '  during a refresh (still running at the end: %-3s)     %8s %8s\n' "$still" "$p50b" "$p99b"
 printf '  ratio during / at rest                               %8s %8s\n' \
 	"$(awk -v a="$p50b" -v b="$p50r" 'BEGIN { printf "%.2f", a / b }')" "$(awk -v a="$p99b" -v b="$p99r" 'BEGIN { printf "%.2f", a / b }')"
+echo "# load at end: $(uptime | sed 's/.*load average/load average/')"
 echo "# goals: each stage <= 4x count(*) at 1,000,000 customers; reader p99 during a refresh <= 2x at rest"

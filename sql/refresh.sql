@@ -129,6 +129,7 @@ CREATE TABLE clientele.refresh_log (
 	status       text NOT NULL DEFAULT 'running'
 		CONSTRAINT refresh_log_status_valid CHECK (status IN ('running', 'ok', 'failed', 'aborted')),
 	stages       jsonb NOT NULL DEFAULT '[]',
+	drops        jsonb NOT NULL DEFAULT '[]',
 	customers    bigint,
 	error        text,
 	sqlstate     text,
@@ -143,6 +144,7 @@ COMMENT ON COLUMN clientele.refresh_log.started_at IS 'Start (wall clock).';
 COMMENT ON COLUMN clientele.refresh_log.finished_at IS 'End (NULL while running).';
 COMMENT ON COLUMN clientele.refresh_log.status IS 'running, ok, failed (error text below), or aborted (the session ended mid-way; found by the next refresh).';
 COMMENT ON COLUMN clientele.refresh_log.stages IS 'JSON array of {"stage", "rows", "ms"} (or {"stage", "skipped"}) in execution order.';
+COMMENT ON COLUMN clientele.refresh_log.drops IS 'Input rows the refresh left out: JSON array of {"stage", "input", "reason", "rows"}, one entry per stage and reason with rows > 0 (each also said by a WARNING, or an ERROR under clientele.strict_inputs = on); [] when every input row was used.';
 COMMENT ON COLUMN clientele.refresh_log.customers IS 'Customers in the results.';
 COMMENT ON COLUMN clientele.refresh_log.error IS 'Error message of a failed refresh.';
 COMMENT ON COLUMN clientele.refresh_log.sqlstate IS 'SQLSTATE of the error of a failed refresh.';
@@ -358,6 +360,53 @@ END $$;
 COMMENT ON FUNCTION clientele.refresh_stage_done(bigint, text, bigint, timestamptz) IS
 	'Internal: reports a finished refresh stage (NOTICE with rows and elapsed time, entry in clientele.refresh_log.stages); NULL rows = skipped.';
 
+CREATE FUNCTION clientele.refresh_dropped(p_log bigint, p_stage text, p_input text, p_reason text, p_rows bigint)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF coalesce(p_rows, 0) = 0 THEN
+		RETURN;
+	END IF;
+	-- a WARNING, or the ERROR of clientele.strict_inputs
+	PERFORM clientele.report_dropped('refresh ' || p_stage, p_input, p_reason, p_rows);
+	UPDATE clientele.refresh_log
+	SET drops = drops || jsonb_build_object('stage', p_stage, 'input', p_input, 'reason', p_reason, 'rows', p_rows)
+	WHERE refresh_id = p_log;
+END $$;
+COMMENT ON FUNCTION clientele.refresh_dropped(bigint, text, text, text, bigint) IS
+	'Internal: records input rows a refresh stage left out in clientele.refresh_log.drops ({"stage", "input", "reason", "rows"}) and says so (clientele.report_dropped: a WARNING, or an ERROR 22000 under clientele.strict_inputs = on); nothing when p_rows is 0 or NULL.';
+
+-- The stage history from the refresh's one features pass: the recording of
+-- clientele.record_lifecycle(as_of, rules), with the stages taken from
+-- pg_temp.clientele_rf_feat instead of computing clientele.lifecycle again.
+CREATE FUNCTION clientele.refresh_record_lifecycle(p_as_of date, p_rules text) RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_opened bigint;
+BEGIN
+	-- one recorder at a time (as clientele.record_lifecycle); readers are not blocked
+	LOCK TABLE clientele.lifecycle_recorded IN SHARE ROW EXCLUSIVE MODE;
+	IF EXISTS (SELECT FROM clientele.lifecycle_recorded r WHERE r.as_of >= p_as_of) THEN
+		RETURN 0;
+	END IF;
+	INSERT INTO clientele.lifecycle_recorded (as_of, rules, customers)
+	VALUES (p_as_of, p_rules, (SELECT count(*) FROM pg_temp.clientele_rf_feat));
+	-- periods whose stage changed (or whose customer is no longer
+	-- classified) end on as_of; new periods start on it
+	UPDATE clientele.lifecycle_history h SET valid_to = p_as_of
+	WHERE h.valid_to IS NULL
+	  AND NOT EXISTS (SELECT FROM pg_temp.clientele_rf_feat n WHERE n.customer_id = h.customer_id AND n.stage = h.stage);
+	INSERT INTO clientele.lifecycle_history (customer_id, stage, valid_from, valid_to, rule)
+	SELECT n.customer_id, n.stage, p_as_of, NULL, n.rule
+	FROM pg_temp.clientele_rf_feat n
+	WHERE NOT EXISTS (SELECT FROM clientele.lifecycle_history h
+	                  WHERE h.customer_id = n.customer_id AND h.valid_to IS NULL AND h.stage = n.stage);
+	GET DIAGNOSTICS v_opened = ROW_COUNT;
+	RETURN v_opened;
+END $$;
+COMMENT ON FUNCTION clientele.refresh_record_lifecycle(date, text) IS
+	'Internal: records the lifecycle stages of the refresh''s features pass (pg_temp.clientele_rf_feat) in clientele.lifecycle_history as clientele.record_lifecycle(as_of, rules) would (same lock, same periods, nothing when as_of or a later date is recorded); returns the periods opened.';
+
 -- jit = off: the plans are cheap to run but look expensive before the
 -- temporary tables are analysed; compiling them cost seconds.
 CREATE FUNCTION clientele.refresh_compute(p_as_of date, p_log bigint) RETURNS bigint
@@ -385,7 +434,12 @@ DECLARE
 	v_act_from date;
 	v_recent_from date;
 	v_end timestamptz := (p_as_of + 1)::timestamptz;
-	v_end_month numeric := extract(year FROM p_as_of) * 12 + extract(month FROM p_as_of);
+	v_end_month integer := extract(year FROM p_as_of) * 12 + extract(month FROM p_as_of);
+	v_as_of_ts timestamptz := p_as_of::timestamptz;
+	v_from_ts timestamptz;
+	v_recent_ts timestamptz;
+	v_act_ts timestamptz;
+	v_act63_ts timestamptz := date_trunc('month', p_as_of::timestamptz) - interval '63 months' + interval '1 month';
 	v_t timestamptz := clock_timestamp();
 	v_n bigint;
 	v_customers bigint;
@@ -393,6 +447,14 @@ DECLARE
 	v_disc float8;
 	v_seg record;
 	v_pred text;
+	v_rules text;
+	v_scale numeric;
+	v_model record;
+	v_cases text;
+	v_d1 bigint;
+	v_d2 bigint;
+	v_d3 bigint;
+	v_codes text;
 BEGIN
 	SELECT * INTO cfg FROM clientele.refresh_config;
 	-- inputs that translate bank keys (area sources): register new keys first
@@ -403,36 +465,52 @@ BEGIN
 	v_days := p_as_of - v_from + 1;
 	v_act_from := (date_trunc('month', p_as_of) - (v_months - 1) * interval '1 month')::date;
 	v_recent_from := (p_as_of - make_interval(months => cfg.activity_months))::date + 1;
+	v_from_ts := v_from::timestamptz;
+	v_recent_ts := v_recent_from::timestamptz;
+	v_act_ts := v_act_from::timestamptz;
 
 	-- (a second refresh in the same transaction)
 	IF to_regclass('pg_temp.clientele_rf_result') IS NOT NULL THEN
-		DROP TABLE pg_temp.clientele_rf_txn, pg_temp.clientele_rf_acct, pg_temp.clientele_rf_cust,
-			pg_temp.clientele_rf_result, pg_temp.clientele_rf_segment;
+		DROP TABLE IF EXISTS pg_temp.clientele_rf_txn, pg_temp.clientele_rf_acct, pg_temp.clientele_rf_cust,
+			pg_temp.clientele_rf_result, pg_temp.clientele_rf_segment, pg_temp.clientele_rf_feat,
+			pg_temp.clientele_rf_known, pg_temp.clientele_rf_bal, pg_temp.clientele_rf_inc;
 	END IF;
 
 	-- summary: one scan of transactions and of interactions per refresh
 	-- one hash aggregate (no DISTINCT aggregate, which would sort every
 	-- transaction): the months with activity are bits of two bigints
-	-- (bit i = i months before the month of as_of; activity_months <= 120)
+	-- (bit i = i months before the month of as_of; activity_months <= 120).
+	-- Every bound is a timestamptz variable (a date variable cast in the
+	-- query is converted again for every row) and the month index is
+	-- computed only for the rows that need it; the cost by channel is a
+	-- count per channel (x its cost below) instead of a numeric sum per row.
 	CREATE TEMP TABLE clientele_rf_txn ON COMMIT DROP AS
-	SELECT x.customer_id, x.days, x.n_period, x.last_ts, x.active, x.txn_cost,
-	       (bit_count(x.m_lo::bit(64)) + bit_count(x.m_hi::bit(64)))::integer AS months_active
+	SELECT x.customer_id, x.days, x.n_period, x.last_ts, x.active, x.n_all, x.n_uncosted,
+	       x.n_counter * v_counter + x.n_atm * v_atm + x.n_online * v_online + x.n_mobile * v_mobile
+	           + x.n_phone * v_phone + x.n_pos * v_pos AS txn_cost,
+	       (bit_count(coalesce(x.m_lo, 0)::bit(64)) + bit_count(coalesce(x.m_hi, 0)::bit(64)))::integer AS months_active
 	FROM (
 		SELECT t.customer_id,
-		       clientele.rfm_summary(t.ts, t.amount::float8, p_as_of::timestamptz)
+		       clientele.rfm_summary(t.ts, t.amount::float8, v_as_of_ts)
 		           FILTER (WHERE t.customer_initiated AND t.kind <> 'enquiry') AS days,
-		       count(*) FILTER (WHERE t.customer_initiated AND t.kind <> 'enquiry' AND t.ts >= v_from::timestamptz) AS n_period,
+		       count(*) FILTER (WHERE t.customer_initiated AND t.kind <> 'enquiry' AND t.ts >= v_from_ts) AS n_period,
 		       max(t.ts) FILTER (WHERE t.customer_initiated) AS last_ts,
 		       bool_or(t.customer_initiated AND t.kind IN ('enquiry', 'deposit', 'withdrawal', 'transfer')
-		               AND t.ts >= v_recent_from::timestamptz) AS active,
-		       coalesce(bit_or(1::bigint << m.i) FILTER (WHERE t.customer_initiated AND t.ts >= v_act_from::timestamptz AND m.i < 63), 0) AS m_lo,
-		       coalesce(bit_or(1::bigint << (m.i - 63)) FILTER (WHERE t.customer_initiated AND t.ts >= v_act_from::timestamptz AND m.i >= 63), 0) AS m_hi,
-		       sum(CASE t.channel WHEN 'counter' THEN v_counter WHEN 'atm' THEN v_atm
-		                          WHEN 'online' THEN v_online WHEN 'mobile' THEN v_mobile
-		                          WHEN 'phone' THEN v_phone WHEN 'pos' THEN v_pos ELSE 0 END)
-		           FILTER (WHERE t.ts >= v_from::timestamptz) AS txn_cost
+		               AND t.ts >= v_recent_ts) AS active,
+		       bit_or(1::bigint << (v_end_month - (date_part('year', t.ts) * 12 + date_part('month', t.ts))::integer))
+		           FILTER (WHERE t.customer_initiated AND t.ts >= v_act_ts AND t.ts >= v_act63_ts) AS m_lo,
+		       bit_or(1::bigint << (v_end_month - 63 - (date_part('year', t.ts) * 12 + date_part('month', t.ts))::integer))
+		           FILTER (WHERE t.customer_initiated AND t.ts >= v_act_ts AND t.ts < v_act63_ts) AS m_hi,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'counter') AS n_counter,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'atm') AS n_atm,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'online') AS n_online,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'mobile') AS n_mobile,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'phone') AS n_phone,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'pos') AS n_pos,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND (t.channel IS NULL OR t.channel NOT IN
+		                        ('counter', 'atm', 'online', 'mobile', 'phone', 'pos'))) AS n_uncosted,
+		       count(*) AS n_all
 		FROM clientele.in_transaction t
-		CROSS JOIN LATERAL (SELECT (v_end_month - (extract(year FROM t.ts) * 12 + extract(month FROM t.ts)))::integer AS i) m
 		WHERE t.ts < v_end
 		GROUP BY t.customer_id) x;
 
@@ -442,26 +520,42 @@ BEGIN
 	       coalesce(c.closed_on <= p_as_of, false) AS is_closed,
 	       greatest(0, least(p_as_of, coalesce(c.closed_on, p_as_of)) - greatest(v_from, c.opened_on) + 1) AS active_days,
 	       greatest(0, least(p_as_of, coalesce(c.closed_on, p_as_of)) - c.opened_on) AS tenure,
-	       (SELECT count(*) FROM clientele.in_interaction i
-	        WHERE i.customer_id = c.customer_id AND i.kind IN ('complaint', 'service_failure')
-	          AND i.ts >= v_recent_from::timestamptz AND i.ts < v_end)::integer AS complaints
+	       coalesce(i.n, 0)::integer AS complaints
 	FROM clientele.in_customer c
+	LEFT JOIN (SELECT i.customer_id, count(*) AS n FROM clientele.in_interaction i
+	           WHERE i.kind IN ('complaint', 'service_failure') AND i.ts >= v_recent_ts AND i.ts < v_end
+	           GROUP BY i.customer_id) i ON i.customer_id = c.customer_id
 	WHERE c.opened_on <= p_as_of AND (c.closed_on IS NULL OR c.closed_on >= v_from);
 	GET DIAGNOSTICS v_n = ROW_COUNT;
 	ANALYZE pg_temp.clientele_rf_txn;
 	ANALYZE pg_temp.clientele_rf_cust;
+	-- transactions left out (no silent drops): without a customer, of a
+	-- customer not in input customer, or not costed (unknown channel)
+	CREATE TEMP TABLE clientele_rf_known ON COMMIT DROP AS
+	SELECT DISTINCT c.customer_id FROM clientele.in_customer c WHERE c.customer_id IS NOT NULL;
+	ANALYZE pg_temp.clientele_rf_known;
+	SELECT coalesce(sum(x.n_all) FILTER (WHERE x.customer_id IS NULL), 0),
+	       coalesce(sum(x.n_all) FILTER (WHERE x.customer_id IS NOT NULL AND k.customer_id IS NULL), 0),
+	       coalesce(sum(x.n_uncosted) FILTER (WHERE k.customer_id IS NOT NULL), 0)
+	INTO v_d1, v_d2, v_d3
+	FROM clientele_rf_txn x LEFT JOIN clientele_rf_known k ON k.customer_id = x.customer_id;
+	PERFORM clientele.refresh_dropped(p_log, 'summary', 'transaction', 'a NULL customer_id', v_d1);
+	PERFORM clientele.refresh_dropped(p_log, 'summary', 'transaction', 'a customer_id not in input customer', v_d2);
+	PERFORM clientele.refresh_dropped(p_log, 'summary', 'transaction',
+		'a channel outside counter, atm, online, mobile, phone, pos (not costed)', v_d3);
 	v_t := clientele.refresh_stage_done(p_log, 'summary', v_n, v_t);
 
 	-- value: one scan of balances, two windows per account
+	CREATE TEMP TABLE clientele_rf_bal ON COMMIT DROP AS
+	SELECT b.account_id,
+	       clientele.avg_daily_balance(b.as_of, b.balance, v_from, p_as_of) AS adb,
+	       clientele.avg_daily_balance(b.as_of, b.balance, p_as_of, p_as_of) AS latest,
+	       count(*) AS n
+	FROM clientele.in_balance b
+	WHERE b.as_of <= p_as_of
+	GROUP BY b.account_id;
+	ANALYZE pg_temp.clientele_rf_bal;
 	CREATE TEMP TABLE clientele_rf_acct ON COMMIT DROP AS
-	WITH bal AS (
-		SELECT b.account_id,
-		       clientele.avg_daily_balance(b.as_of, b.balance, v_from, p_as_of) AS adb,
-		       clientele.avg_daily_balance(b.as_of, b.balance, p_as_of, p_as_of) AS latest
-		FROM clientele.in_balance b
-		WHERE b.as_of <= p_as_of
-		GROUP BY b.account_id
-	)
 	SELECT a.customer_id,
 	       sum(x.adb) FILTER (WHERE r.category <> 'credit') AS avg_balance,
 	       sum(x.adb) FILTER (WHERE r.category = 'deposit') AS avg_deposit,
@@ -479,10 +573,48 @@ BEGIN
 	CROSS JOIN LATERAL (SELECT a.opened_on <= p_as_of AND (a.closed_on IS NULL OR a.closed_on > p_as_of) AS open) o
 	JOIN clientele.product_type p USING (product_type)
 	JOIN clientele.value_rates r USING (product_type)
-	LEFT JOIN bal x USING (account_id)
+	LEFT JOIN clientele_rf_bal x USING (account_id)
 	WHERE a.opened_on <= p_as_of
 	GROUP BY a.customer_id;
 	ANALYZE pg_temp.clientele_rf_acct;
+	-- bank-supplied monthly lines, prorated by the share of each month's
+	-- days inside the period (as clientele.profit_contribution), the share
+	-- computed once per month
+	CREATE TEMP TABLE clientele_rf_inc ON COMMIT DROP AS
+	WITH months AS MATERIALIZED (
+		SELECT m.month, ((least(p_as_of, (m.month + interval '1 month')::date - 1) - greatest(v_from, m.month) + 1)::numeric
+		                 / ((m.month + interval '1 month')::date - m.month)) AS share
+		FROM (SELECT g::date AS month
+		      FROM generate_series(date_trunc('month', v_from), date_trunc('month', p_as_of), interval '1 month') g) m
+	)
+	SELECT i.customer_id, count(*) AS n,
+	       sum(i.ftp_income * f.share) AS ftp, sum(i.fee_income * f.share) AS fee,
+	       sum(i.loan_interest * f.share) AS loan, sum(i.cost * f.share) AS cost
+	FROM clientele.in_income i
+	JOIN months f ON f.month = i.month
+	GROUP BY i.customer_id;
+	ANALYZE pg_temp.clientele_rf_inc;
+	-- input rows left out (no silent drops)
+	SELECT count(*) FILTER (WHERE a.customer_id IS NULL),
+	       count(*) FILTER (WHERE a.customer_id IS NOT NULL AND p.product_type IS NULL),
+	       count(*) FILTER (WHERE a.customer_id IS NOT NULL AND p.product_type IS NOT NULL AND k.customer_id IS NULL),
+	       string_agg(DISTINCT coalesce(a.product_type, 'NULL'), ', ') FILTER (WHERE a.customer_id IS NOT NULL AND p.product_type IS NULL)
+	INTO v_d1, v_d2, v_d3, v_codes
+	FROM clientele.in_account a
+	LEFT JOIN clientele.product_type p ON p.product_type = a.product_type
+	LEFT JOIN clientele_rf_known k ON k.customer_id = a.customer_id
+	WHERE a.opened_on <= p_as_of;
+	PERFORM clientele.refresh_dropped(p_log, 'value', 'account', 'a NULL customer_id', v_d1);
+	PERFORM clientele.refresh_dropped(p_log, 'value', 'account',
+		format('product type not in clientele.product_type (%s)', left(v_codes, 200)), v_d2);
+	PERFORM clientele.refresh_dropped(p_log, 'value', 'account', 'a customer_id not in input customer', v_d3);
+	SELECT coalesce(sum(x.n) FILTER (WHERE a.account_id IS NULL), 0) INTO v_d1
+	FROM clientele_rf_bal x
+	LEFT JOIN (SELECT DISTINCT a.account_id FROM clientele.in_account a) a ON a.account_id = x.account_id;
+	PERFORM clientele.refresh_dropped(p_log, 'value', 'balance', 'a NULL account_id, or an account_id not in input account', v_d1);
+	SELECT coalesce(sum(x.n) FILTER (WHERE k.customer_id IS NULL), 0) INTO v_d1
+	FROM clientele_rf_inc x LEFT JOIN clientele_rf_known k ON k.customer_id = x.customer_id;
+	PERFORM clientele.refresh_dropped(p_log, 'value', 'income', 'a NULL customer_id, or a customer_id not in input customer', v_d1);
 
 	CREATE TEMP TABLE clientele_rf_result (LIKE clientele.customer_result) ON COMMIT DROP;
 	INSERT INTO clientele_rf_result (as_of, customer_id, customer_type, region, branch, relationship_manager, age,
@@ -492,22 +624,7 @@ BEGIN
 		deposit_revenue_share, loan_revenue_share, fee_revenue_share, contribution_rank, contribution_top_share,
 		decile, profit_class, value_index, activity_regularity, loyalty_index, quadrant,
 		frequency, recency, t, monetary)
-	WITH months AS (
-		-- bank-supplied monthly lines are prorated by the share of each
-		-- month's days inside the period (as clientele.profit_contribution),
-		-- computed once per month instead of once per line
-		SELECT m.month, ((least(p_as_of, (m.month + interval '1 month')::date - 1) - greatest(v_from, m.month) + 1)::numeric
-		                 / ((m.month + interval '1 month')::date - m.month)) AS share
-		FROM (SELECT g::date AS month
-		      FROM generate_series(date_trunc('month', v_from), date_trunc('month', p_as_of), interval '1 month') g) m
-	), supplied AS (
-		SELECT i.customer_id,
-		       sum(i.ftp_income * f.share) AS ftp, sum(i.fee_income * f.share) AS fee,
-		       sum(i.loan_interest * f.share) AS loan, sum(i.cost * f.share) AS cost
-		FROM clientele.in_income i
-		JOIN months f ON f.month = i.month
-		GROUP BY i.customer_id
-	), lines AS (
+	WITH lines AS (
 		SELECT k.*, tx.days, tx.n_period, tx.last_ts, tx.active, tx.months_active,
 		       coalesce(ac.avg_deposit, 0) AS avg_deposit,
 		       coalesce(ac.dep, 0) AS dep, coalesce(ac.inv, 0) AS inv, coalesce(ac.ins, 0) AS ins,
@@ -520,15 +637,17 @@ BEGIN
 		       round(CASE WHEN s.customer_id IS NOT NULL THEN s.cost
 		                  ELSE v_fixed * 12 * k.active_days / v_basis + coalesce(tx.txn_cost, 0) END, 2) AS cost
 		FROM clientele_rf_cust k
-		LEFT JOIN supplied s USING (customer_id)
+		LEFT JOIN clientele_rf_inc s USING (customer_id)
 		LEFT JOIN clientele_rf_acct ac USING (customer_id)
 		LEFT JOIN clientele_rf_txn tx USING (customer_id)
-	), base AS (
+	), base AS MATERIALIZED (
 		SELECT l.*, l.ftp + l.fee + l.loan - l.ecl - l.cost AS contribution,
 		       coalesce(l.months_active, 0)::float8 / v_months AS act
 		FROM lines l
-	), ranked AS (
-		SELECT b.*,
+	), ranks AS (
+		-- the window sorts on a narrow row (customer and sort keys only),
+		-- joined back by hash
+		SELECT b.customer_id,
 		       row_number() OVER (ORDER BY b.contribution DESC, b.customer_id) AS crank,
 		       count(*) OVER () AS n,
 		       ntile(10) OVER (ORDER BY b.contribution DESC, b.customer_id) AS dec,
@@ -536,7 +655,10 @@ BEGIN
 		       (v_wt * percent_rank() OVER (ORDER BY b.tenure)
 		        + v_wp * percent_rank() OVER (ORDER BY b.held)
 		        + v_wa * percent_rank() OVER (ORDER BY b.act)) / (v_wt + v_wp + v_wa) AS li
-		FROM base b
+		FROM (SELECT customer_id, contribution, tenure, held, act FROM base) b
+	), ranked AS (
+		SELECT b.*, k.crank, k.n, k.dec, k.vi, k.li
+		FROM base b JOIN ranks k USING (customer_id)
 	)
 	SELECT p_as_of, r.customer_id, r.customer_type, r.region, r.branch, r.relationship_manager,
 	       extract(year FROM age(p_as_of, r.birth_date))::integer,
@@ -624,12 +746,21 @@ BEGIN
 	GET DIAGNOSTICS v_n = ROW_COUNT;
 	v_t := clientele.refresh_stage_done(p_log, 'models', v_customers, v_t);
 
-	-- lifecycle (area lifecycle, when installed): recorded in the stage
-	-- history when as_of is the newest date (dates are recorded in order)
-	IF to_regprocedure('clientele.lifecycle(date, text)') IS NOT NULL
-	   AND to_regprocedure('clientele.record_lifecycle(date, text)') IS NOT NULL THEN
+	-- lifecycle and churn (areas lifecycle and churn, when installed): the
+	-- customer features are computed ONCE (clientele_rf_feat); the lifecycle
+	-- stage and the churn score with reasons are both derived from that one
+	-- relation through the row-level entry points
+	IF to_regprocedure('clientele.lifecycle_classify(clientele.customer_features, text)') IS NOT NULL THEN
+		v_rules := coalesce((SELECT lr.rules FROM clientele.lifecycle_rules lr WHERE lr.in_use), 'standard');
+		CREATE TEMP TABLE clientele_rf_feat ON COMMIT DROP AS
+		SELECT (x.f).customer_id AS customer_id, (x.d).stage AS stage, (x.d).rule AS rule, x.f
+		FROM (SELECT f, clientele.lifecycle_classify(f, v_rules) AS d
+		      FROM clientele.customer_features(p_as_of) f OFFSET 0) x;
+		ANALYZE pg_temp.clientele_rf_feat;
+		-- recorded in the stage history when as_of is the newest date (dates
+		-- are recorded in order), as clientele.record_lifecycle(as_of) does
 		IF NOT EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of >= p_as_of) THEN
-			EXECUTE 'SELECT clientele.record_lifecycle($1)' USING p_as_of;
+			PERFORM clientele.refresh_record_lifecycle(p_as_of, v_rules);
 		END IF;
 		IF EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of = p_as_of) THEN
 			UPDATE clientele_rf_result r SET lifecycle_stage = h.stage::text
@@ -637,8 +768,8 @@ BEGIN
 			WHERE h.customer_id = r.customer_id AND h.valid_from <= p_as_of AND (h.valid_to IS NULL OR h.valid_to > p_as_of);
 		ELSE
 			RAISE NOTICE 'refresh: lifecycle stages as of % are computed but not recorded in the stage history (a later date is recorded already)', p_as_of;
-			EXECUTE 'UPDATE pg_temp.clientele_rf_result r SET lifecycle_stage = l.stage::text
-			         FROM clientele.lifecycle($1) l WHERE l.customer_id = r.customer_id' USING p_as_of;
+			UPDATE clientele_rf_result r SET lifecycle_stage = l.stage::text
+			FROM clientele_rf_feat l WHERE l.customer_id = r.customer_id;
 		END IF;
 		GET DIAGNOSTICS v_n = ROW_COUNT;
 		v_t := clientele.refresh_stage_done(p_log, 'lifecycle', v_n, v_t);
@@ -646,11 +777,43 @@ BEGIN
 		v_t := clientele.refresh_stage_done(p_log, 'lifecycle', NULL, v_t);
 	END IF;
 
-	-- churn (area churn, when installed; else from P(alive))
-	IF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL THEN
-		EXECUTE 'UPDATE pg_temp.clientele_rf_result r SET churn_score = s.score, churn_reasons = s.reasons
-		         FROM clientele.churn_scores($1, $2) s WHERE s.customer_id = r.customer_id AND NOT r.is_closed'
-			USING p_as_of, cfg.churn_method;
+	-- churn (area churn, when installed; else from P(alive)): customers
+	-- not churned on as_of, as clientele.churn_scores(as_of, method)
+	IF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL AND cfg.churn_method = 'p_alive' THEN
+		-- its own BG/NBD fit (days, unpenalised): not a row-level score
+		UPDATE clientele_rf_result r SET churn_score = s.score, churn_reasons = s.reasons
+		FROM clientele.churn_scores(p_as_of, cfg.churn_method) s WHERE s.customer_id = r.customer_id AND NOT r.is_closed;
+	ELSIF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL AND cfg.churn_method = 'scorecard'
+	      AND to_regprocedure('clientele.churn_scorecard_of(clientele.customer_features)') IS NOT NULL THEN
+		EXECUTE 'UPDATE pg_temp.clientele_rf_result r SET churn_score = (s.sc).score, churn_reasons = (s.sc).reasons
+		         FROM (SELECT l.customer_id, clientele.churn_scorecard_of(l.f) AS sc
+		               FROM pg_temp.clientele_rf_feat l
+		               WHERE l.stage OPERATOR(pg_catalog.<>) ''churned''::clientele.lifecycle_stage OFFSET 0) s
+		         WHERE s.customer_id OPERATOR(pg_catalog.=) r.customer_id AND NOT r.is_closed';
+	ELSIF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL AND cfg.churn_method = 'scorecard' THEN
+		v_scale := clientele.churn_scorecard_scale();
+		UPDATE clientele_rf_result r
+		SET churn_score = clientele.churn_scorecard_score(coalesce(g.total, 0), v_scale),
+		    churn_reasons = coalesce(g.reasons, '[]'::jsonb)
+		FROM clientele_rf_feat l
+		LEFT JOIN LATERAL (
+			SELECT sum(s.points) AS total,
+			       jsonb_agg(jsonb_build_object('signal', s.signal, 'points', s.points, 'evidence', s.evidence)
+			                 ORDER BY s.points DESC, s.signal) AS reasons
+			FROM clientele.churn_signals_of(l.f) s) g ON true
+		WHERE l.customer_id = r.customer_id AND l.stage <> 'churned' AND NOT r.is_closed;
+	ELSIF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL THEN
+		SELECT * INTO v_model FROM clientele.churn_model cm WHERE cm.name = cfg.churn_method ORDER BY cm.version DESC LIMIT 1;
+		IF NOT FOUND THEN
+			-- the error of clientele.churn_scores naming the known methods
+			PERFORM clientele.churn_scores(p_as_of, cfg.churn_method);
+		END IF;
+		UPDATE clientele_rf_result r SET churn_score = (s.sc).score, churn_reasons = (s.sc).reasons
+		FROM (SELECT l.customer_id,
+		             clientele.churn_model_score(v_model.coefficients, v_model.means, v_model.scales, v_model.features,
+		                                         clientele.churn_model_features(l.f)) AS sc
+		      FROM clientele_rf_feat l WHERE l.stage <> 'churned' OFFSET 0) s
+		WHERE s.customer_id = r.customer_id AND NOT r.is_closed;
 	ELSE
 		UPDATE clientele_rf_result r
 		SET churn_score = round((100 * (1 - r.p_alive))::numeric, 2),
@@ -665,20 +828,28 @@ BEGIN
 
 	-- segments: the active definitions, evaluated as the refresher
 	CREATE TEMP TABLE clientele_rf_segment (customer_id bigint NOT NULL, segment text NOT NULL) ON COMMIT DROP;
+	-- one scan of the results for every definition: a row per (customer,
+	-- definition) whose predicate is true (NULL or false: not a member)
+	v_cases := NULL;
 	FOR v_seg IN SELECT d.segment, d.predicate FROM clientele.segment_definition d WHERE d.active ORDER BY d.priority, d.segment LOOP
 		v_pred := clientele.segment_predicate_check(v_seg.predicate);
-		EXECUTE format('INSERT INTO pg_temp.clientele_rf_segment (customer_id, segment) SELECT r.customer_id, %L FROM pg_temp.clientele_rf_result r WHERE (%s)',
-			v_seg.segment, v_pred);
+		v_cases := concat_ws(', ', v_cases, format('(CASE WHEN (%s) THEN %L END)', v_pred, v_seg.segment));
 	END LOOP;
+	IF v_cases IS NOT NULL THEN
+		EXECUTE format('INSERT INTO pg_temp.clientele_rf_segment (customer_id, segment)
+		                SELECT r.customer_id, s.segment FROM pg_temp.clientele_rf_result r
+		                CROSS JOIN LATERAL (VALUES %s) s(segment) WHERE s.segment IS NOT NULL', v_cases);
+	END IF;
 	SELECT count(*) INTO v_n FROM clientele_rf_segment;
 	v_t := clientele.refresh_stage_done(p_log, 'segments', v_n, v_t);
 
 	-- store: replace the date's rows (readers see the old rows until commit)
 	DELETE FROM clientele.segment_membership WHERE as_of = p_as_of;
 	DELETE FROM clientele.customer_result WHERE as_of = p_as_of;
-	INSERT INTO clientele.customer_result SELECT * FROM clientele_rf_result;
+	-- in key order: the index insertions follow the pages of the keys
+	INSERT INTO clientele.customer_result SELECT * FROM clientele_rf_result ORDER BY customer_id;
 	INSERT INTO clientele.segment_membership (as_of, customer_id, segment)
-	SELECT p_as_of, s.customer_id, s.segment FROM clientele_rf_segment s;
+	SELECT p_as_of, s.customer_id, s.segment FROM clientele_rf_segment s ORDER BY s.segment, s.customer_id;
 	DELETE FROM clientele.kpi_history WHERE as_of = p_as_of;
 	INSERT INTO clientele.kpi_history SELECT * FROM clientele.kpi_compute(p_as_of);
 	v_t := clientele.refresh_stage_done(p_log, 'store', v_customers, v_t);

@@ -74,7 +74,9 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 	WITH prev AS (
 		SELECT max(r.as_of) AS d FROM clientele.customer_result r WHERE r.as_of < p_as_of
 	), cur AS (
-		SELECT g.level, g.group_value, r.*
+		-- only the columns used (the CTE is materialized: four rows per customer)
+		SELECT g.level, g.group_value, r.active, r.profit_class, r.products_held, r.avg_daily_deposit, r.aum,
+		       r.complaints, r.contribution, r.clv, r.tier
 		FROM clientele.customer_result r
 		CROSS JOIN LATERAL (VALUES ('bank', '(all)'), ('region', coalesce(r.region, '(unknown)')),
 		                           ('branch', coalesce(r.branch, '(unknown)')),
@@ -153,8 +155,9 @@ COMMENT ON COLUMN clientele.customer_scorecard.segments IS 'Active user-defined 
 
 CREATE MATERIALIZED VIEW clientele.tier_distribution AS
 WITH r AS (
-	SELECT * FROM clientele.customer_result
-	WHERE as_of = (SELECT max(as_of) FROM clientele.customer_result) AND NOT is_closed
+	-- the latest refresh's rows are the scorecard (refreshed first): no
+	-- scan of the result history
+	SELECT * FROM clientele.customer_scorecard WHERE NOT is_closed
 )
 SELECT max(r.as_of) AS as_of, coalesce(r.tier, '(outside every band)') AS tier, r.tier_rank,
        count(*) AS customers,
@@ -180,16 +183,15 @@ COMMENT ON COLUMN clientele.tier_distribution.avg_clv IS 'Mean CLV per customer.
 
 CREATE MATERIALIZED VIEW clientele.segment_summary AS
 WITH r AS (
-	SELECT customer_id, as_of, is_closed, rfm_segment, quadrant, aum, contribution, clv, churn_score, active
-	FROM clientele.customer_result
-	WHERE as_of = (SELECT max(as_of) FROM clientele.customer_result)
+	-- the latest refresh's rows and memberships are the scorecard's
+	SELECT customer_id, as_of, is_closed, rfm_segment, quadrant, aum, contribution, clv, churn_score, active, segments
+	FROM clientele.customer_scorecard
 ), n AS (
 	SELECT count(*) FILTER (WHERE NOT is_closed) AS open FROM r
 ), seg AS (
 	SELECT 'defined'::text AS kind, coalesce(d.family, '') AS family, m.segment,
 	       r.as_of, r.aum, r.contribution, r.clv, r.churn_score, r.active
-	FROM clientele.segment_membership m
-	JOIN r ON r.as_of = m.as_of AND r.customer_id = m.customer_id
+	FROM r CROSS JOIN LATERAL unnest(r.segments) AS m(segment)
 	LEFT JOIN clientele.segment_definition d ON d.segment = m.segment
 	UNION ALL
 	SELECT 'rfm', '', r.rfm_segment, r.as_of, r.aum, r.contribution, r.clv, r.churn_score, r.active
@@ -251,8 +253,8 @@ SELECT r.as_of, r.customer_id, r.relationship_manager, r.region, r.branch, r.tie
        round(r.churn_score / 100 * greatest(r.clv, 0), 2) AS value_at_risk,
        row_number() OVER (ORDER BY r.churn_score / 100 * greatest(r.clv, 0) DESC, r.churn_score DESC, r.customer_id) AS watch_rank,
        r.churn_reasons AS reasons
-FROM clientele.customer_result r
-WHERE r.as_of = (SELECT max(as_of) FROM clientele.customer_result) AND NOT r.is_closed AND r.churn_score > 0;
+FROM clientele.customer_scorecard r
+WHERE NOT r.is_closed AND r.churn_score > 0;
 CREATE UNIQUE INDEX churn_watchlist_customer_idx ON clientele.churn_watchlist (customer_id);
 CREATE INDEX churn_watchlist_rank_idx ON clientele.churn_watchlist (watch_rank);
 COMMENT ON MATERIALIZED VIEW clientele.churn_watchlist IS 'Open customers at risk at the latest refresh, highest risk x value first (watch_rank), with the reasons. Relationship managers read it through clientele.my_churn_watchlist.';
@@ -273,8 +275,7 @@ COMMENT ON COLUMN clientele.churn_watchlist.reasons IS 'JSON array of {"signal",
 
 CREATE MATERIALIZED VIEW clientele.value_concentration AS
 WITH r AS (
-	SELECT contribution, decile FROM clientele.customer_result
-	WHERE as_of = (SELECT max(as_of) FROM clientele.customer_result)
+	SELECT contribution, decile FROM clientele.customer_scorecard
 ), tot AS (
 	SELECT sum(contribution) AS s, clientele.gini(contribution::float8) AS gini,
 	       clientele.top_share(contribution::float8, 0.2) AS top20 FROM r
@@ -283,7 +284,7 @@ WITH r AS (
 	       min(contribution) AS min_contribution, max(contribution) AS max_contribution
 	FROM r GROUP BY decile
 )
-SELECT (SELECT max(as_of) FROM clientele.customer_result) AS as_of,
+SELECT (SELECT max(as_of) FROM clientele.customer_scorecard) AS as_of,
        d.decile, d.customers, d.contribution,
        round(d.contribution / nullif(tot.s, 0), 4) AS contribution_share,
        round(sum(d.contribution) OVER (ORDER BY d.decile) / nullif(tot.s, 0), 4) AS cumulative_share,

@@ -439,7 +439,8 @@ BEGIN
 		WHERE a.opened_on <= p_as_of AND (a.closed_on IS NULL OR a.closed_on > p_as_of)
 	), latest AS (
 		-- a one-day window: the latest snapshot on or before the date (hash-aggregatable, parallel safe)
-		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_as_of, p_as_of) AS balance
+		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_as_of, p_as_of) AS balance,
+		       count(*) AS n
 		FROM clientele.in_balance b
 		WHERE b.as_of <= p_as_of
 		GROUP BY b.account_id
@@ -451,24 +452,32 @@ BEGIN
 		       count(*)::integer AS n
 		FROM open_accounts o LEFT JOIN latest l USING (account_id)
 		GROUP BY o.customer_id
+	), dropped AS (
+		-- snapshots of accounts the bank's account input does not know are said, not silently left out
+		SELECT clientele.report_dropped('aum', 'balance', 'a NULL account_id, or an account_id not in input account',
+		           sum(l.n) FILTER (WHERE a.account_id IS NULL)::bigint) AS reported
+		FROM latest l
+		LEFT JOIN (SELECT DISTINCT a0.account_id FROM clientele.in_account a0) a ON a.account_id = l.account_id
 	)
 	SELECT c.customer_id,
 	       coalesce(p.dep, 0) + coalesce(p.inv, 0) + coalesce(p.ins, 0),
 	       coalesce(p.dep, 0), coalesce(p.inv, 0), coalesce(p.ins, 0), coalesce(p.n, 0)
-	FROM clientele.in_customer c LEFT JOIN per_customer p USING (customer_id)
-	WHERE c.opened_on <= p_as_of AND (c.closed_on IS NULL OR c.closed_on > p_as_of)
+	FROM clientele.in_customer c LEFT JOIN per_customer p USING (customer_id) CROSS JOIN dropped d
+	WHERE c.opened_on <= p_as_of AND (c.closed_on IS NULL OR c.closed_on > p_as_of) AND d.reported
 	ORDER BY c.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.aum(date, text[]) IS
-	'Assets under management / total relationship balance (全面理财总值, source 003:194) per customer as of a date: the latest end-of-day balance on or before the date of every account open on that date whose product type counts (clientele.product_type.counts_in_aum, or the explicit list), negative balances (overdrafts) counted as 0. Every customer open on the date appears (0 when nothing counts). Credit products in an explicit list are added to investments. Accounts it cannot use (NULL keys, product types outside the catalogue) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
+	'Assets under management / total relationship balance (全面理财总值, source 003:194) per customer as of a date: the latest end-of-day balance on or before the date of every account open on that date whose product type counts (clientele.product_type.counts_in_aum, or the explicit list), negative balances (overdrafts) counted as 0. Every customer open on the date appears (0 when nothing counts). Credit products in an explicit list are added to investments. Accounts it cannot use (NULL keys, product types outside the catalogue) and balance snapshots of accounts not in the account input (or without an account_id) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
 
 -- ---------------------------------------------------------------------------
--- Profit contribution per customer and period
+-- The one pass behind profit_contribution and value_classes: each input read
+-- once (balances, accounts, transactions, income, customers), hash joins.
 -- ---------------------------------------------------------------------------
-CREATE FUNCTION clientele.profit_contribution(p_from date, p_to date)
+CREATE FUNCTION clientele.value_lines(p_from date, p_to date)
 RETURNS TABLE (customer_id bigint, source text, active_days integer, avg_balance numeric,
                ftp_income numeric, fee_income numeric, loan_interest numeric,
-               expected_loss numeric, cost numeric, contribution numeric)
+               expected_loss numeric, cost numeric, contribution numeric,
+               tenure_days integer, products_held integer, months_active integer)
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	v_days integer := clientele.value_check_period(p_from, p_to);
@@ -480,18 +489,31 @@ DECLARE
 	v_mobile numeric := clientele.value_setting('cost_per_txn_mobile');
 	v_phone numeric := clientele.value_setting('cost_per_txn_phone');
 	v_pos numeric := clientele.value_setting('cost_per_txn_pos');
+	v_months integer := clientele.value_setting('activity_months');
+	-- the bounds as timestamptz once (a date cast in the query is converted for every row)
+	v_from_ts timestamptz := p_from::timestamptz;
+	v_end_ts timestamptz := (p_to + 1)::timestamptz;
+	-- activity: the last v_months calendar months ending with the month of
+	-- p_to, as bits (bit i = i months before that month; v_months <= 120)
+	v_act_ts timestamptz := (date_trunc('month', p_to) - (v_months - 1) * interval '1 month')::date::timestamptz;
+	v_act63_ts timestamptz := (date_trunc('month', p_to) - interval '62 months')::date::timestamptz;
+	v_end_month integer := extract(year FROM p_to) * 12 + extract(month FROM p_to);
 BEGIN
 	PERFORM clientele.report_account_drops('profit_contribution');
 	RETURN QUERY
-	WITH acct AS (
-		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_from, p_to) AS adb
+	WITH accounts AS MATERIALIZED (
+		SELECT a.account_id, a.customer_id, a.product_type, a.opened_on, a.closed_on FROM clientele.in_account a
+	), cust AS MATERIALIZED (
+		SELECT c.customer_id, c.opened_on, c.closed_on FROM clientele.in_customer c
+	), acct AS (
+		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_from, p_to) AS adb, count(*) AS n
 		FROM clientele.in_balance b
 		WHERE b.as_of <= p_to
 		GROUP BY b.account_id
 	), acct_value AS (
 		SELECT a.customer_id, x.adb, r.category, r.ftp_spread, r.fee_rate, r.pd, r.lgd
 		FROM acct x
-		JOIN clientele.in_account a USING (account_id)
+		JOIN accounts a USING (account_id)
 		JOIN clientele.value_rates r USING (product_type)
 	), computed AS (
 		SELECT v.customer_id,
@@ -502,31 +524,57 @@ BEGIN
 		       sum(v.adb * v.pd * v.lgd) FILTER (WHERE v.category = 'credit') * v_days / v_basis AS ecl
 		FROM acct_value v
 		GROUP BY v.customer_id
-	), txn_channel AS (
-		SELECT t.customer_id, t.channel, count(*) AS n
+	), dropped_bal AS (
+		-- snapshots of accounts the account input does not know
+		SELECT clientele.report_dropped('profit_contribution', 'balance', 'a NULL account_id, or an account_id not in input account',
+		           sum(x.n) FILTER (WHERE a.account_id IS NULL)::bigint) AS reported
+		FROM acct x
+		LEFT JOIN (SELECT DISTINCT a0.account_id FROM accounts a0) a ON a.account_id = x.account_id
+	), held AS (
+		SELECT a.customer_id, count(DISTINCT a.product_type)::integer AS n
+		FROM accounts a
+		WHERE a.opened_on <= p_to AND (a.closed_on IS NULL OR a.closed_on > p_to)
+		GROUP BY a.customer_id
+	), txn AS (
+		-- one scan of the transactions: counts per channel in the period
+		-- (cost), and the months with a customer-initiated transaction
+		SELECT t.customer_id,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'counter') AS n_counter,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'atm') AS n_atm,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'online') AS n_online,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'mobile') AS n_mobile,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'phone') AS n_phone,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'pos') AS n_pos,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts) AS n_period,
+		       count(*) FILTER (WHERE t.ts >= v_from_ts AND (t.channel IS NULL OR t.channel NOT IN
+		                        ('counter', 'atm', 'online', 'mobile', 'phone', 'pos'))) AS n_other,
+		       bit_or(1::bigint << (v_end_month - (date_part('year', t.ts) * 12 + date_part('month', t.ts))::integer))
+		           FILTER (WHERE t.customer_initiated AND t.ts >= v_act_ts AND t.ts >= v_act63_ts) AS m_lo,
+		       bit_or(1::bigint << (v_end_month - 63 - (date_part('year', t.ts) * 12 + date_part('month', t.ts))::integer))
+		           FILTER (WHERE t.customer_initiated AND t.ts >= v_act_ts AND t.ts < v_act63_ts) AS m_hi
 		FROM clientele.in_transaction t
-		WHERE t.ts >= p_from::timestamptz AND t.ts < (p_to + 1)::timestamptz
-		GROUP BY 1, 2
+		WHERE t.ts >= least(v_from_ts, v_act_ts) AND t.ts < v_end_ts
+		GROUP BY t.customer_id
 	), txn_cost AS (
-		SELECT t0.customer_id,
-		       sum(t0.n * CASE t0.channel
-		                      WHEN 'counter' THEN v_counter WHEN 'atm' THEN v_atm
-		                      WHEN 'online' THEN v_online WHEN 'mobile' THEN v_mobile
-		                      WHEN 'phone' THEN v_phone WHEN 'pos' THEN v_pos
-		                      ELSE 0 END) AS c
-		FROM txn_channel t0
-		WHERE t0.customer_id IS NOT NULL
-		GROUP BY t0.customer_id
+		SELECT x.customer_id,
+		       CASE WHEN x.n_period > 0
+		            THEN x.n_counter * v_counter + x.n_atm * v_atm + x.n_online * v_online
+		                 + x.n_mobile * v_mobile + x.n_phone * v_phone + x.n_pos * v_pos END AS c,
+		       (bit_count(coalesce(x.m_lo, 0)::bit(64)) + bit_count(coalesce(x.m_hi, 0)::bit(64)))::integer AS months
+		FROM txn x
+		WHERE x.customer_id IS NOT NULL
 	), dropped AS (
 		-- transactions that cannot be costed are said, not silently costed 0
 		SELECT clientele.report_dropped('profit_contribution', 'transaction',
 		           'a NULL customer_id, or a channel outside counter, atm, online, mobile, phone, pos (not costed)',
-		           sum(t0.n) FILTER (WHERE t0.customer_id IS NULL OR t0.channel IS NULL
-		                             OR t0.channel NOT IN ('counter', 'atm', 'online', 'mobile', 'phone', 'pos'))::bigint) AS reported
-		FROM txn_channel t0
-	), supplied AS (
+		           (coalesce(sum(x.n_period) FILTER (WHERE x.customer_id IS NULL), 0)
+		            + coalesce(sum(x.n_other) FILTER (WHERE x.customer_id IS NOT NULL), 0))::bigint) AS reported
+		FROM txn x
+	), known AS (
+		SELECT DISTINCT c.customer_id FROM cust c WHERE c.customer_id IS NOT NULL
+	), supplied_all AS (
 		-- bank-supplied monthly lines, prorated by the days of each month inside the period
-		SELECT i.customer_id,
+		SELECT i.customer_id, count(*) AS n,
 		       sum(i.ftp_income * f.share) AS ftp, sum(i.fee_income * f.share) AS fee,
 		       sum(i.loan_interest * f.share) AS loan, sum(i.cost * f.share) AS cost
 		FROM clientele.in_income i
@@ -535,15 +583,22 @@ BEGIN
 			        / ((i.month + interval '1 month')::date - i.month)) AS share) f
 		WHERE i.month <= p_to AND (i.month + interval '1 month')::date > p_from
 		GROUP BY i.customer_id
+	), supplied AS (
+		-- lines of customers the customer input does not know are left out (and said)
+		SELECT s.* FROM supplied_all s WHERE s.customer_id IN (SELECT k.customer_id FROM known k)
+	), dropped_inc AS (
+		SELECT clientele.report_dropped('profit_contribution', 'income', 'a NULL customer_id, or a customer_id not in input customer',
+		           sum(s.n) FILTER (WHERE k.customer_id IS NULL)::bigint) AS reported
+		FROM supplied_all s LEFT JOIN known k ON k.customer_id = s.customer_id
 	), customers AS (
 		SELECT c.customer_id,
 		       greatest(0, least(p_to, coalesce(c.closed_on, p_to)) - greatest(p_from, c.opened_on) + 1) AS days
-		FROM clientele.in_customer c
+		FROM cust c
 		WHERE c.opened_on <= p_to AND (c.closed_on IS NULL OR c.closed_on >= p_from)
 		UNION
 		-- an anti-join, not a correlated NOT EXISTS: Citus plans it over distributed tables
 		SELECT s.customer_id, 0 FROM supplied s
-		LEFT JOIN clientele.in_customer c ON c.customer_id = s.customer_id
+		LEFT JOIN cust c ON c.customer_id = s.customer_id
 		      AND c.opened_on <= p_to AND (c.closed_on IS NULL OR c.closed_on >= p_from)
 		WHERE c.customer_id IS NULL
 	), lines AS (
@@ -556,20 +611,48 @@ BEGIN
 		       round(coalesce(CASE WHEN s.customer_id IS NOT NULL THEN s.loan ELSE m.loan END, 0), 2) AS loan,
 		       round(coalesce(m.ecl, 0), 2) AS ecl,
 		       round(CASE WHEN s.customer_id IS NOT NULL THEN s.cost
-		                  ELSE v_fixed * 12 * k.days / v_basis + coalesce(tc.c, 0) END, 2) AS cost
+		                  ELSE v_fixed * 12 * k.days / v_basis + coalesce(tc.c, 0) END, 2) AS cost,
+		       coalesce(h.n, 0) AS held,
+		       coalesce(tc.months, 0) AS months
 		FROM customers k
 		LEFT JOIN supplied s USING (customer_id)
 		LEFT JOIN computed m USING (customer_id)
 		LEFT JOIN txn_cost tc USING (customer_id)
+		LEFT JOIN held h USING (customer_id)
 	)
 	SELECT l.customer_id, l.src, l.days, l.avg_balance, l.ftp, l.fee, l.loan, l.ecl, l.cost,
-	       l.ftp + l.fee + l.loan - l.ecl - l.cost
-	FROM lines l CROSS JOIN dropped d
-	WHERE d.reported
+	       l.ftp + l.fee + l.loan - l.ecl - l.cost,
+	       greatest(0, least(p_to, coalesce(c.closed_on, p_to)) - c.opened_on),
+	       l.held, l.months
+	FROM lines l
+	LEFT JOIN cust c USING (customer_id)
+	CROSS JOIN dropped d CROSS JOIN dropped_bal db CROSS JOIN dropped_inc di
+	WHERE d.reported AND db.reported AND di.reported
 	ORDER BY l.customer_id;
 END $$;
+COMMENT ON FUNCTION clientele.value_lines(date, date) IS
+	'Internal: the one pass behind clientele.profit_contribution and clientele.value_classes over the inclusive period: each input read once (balances, accounts, transactions, income, customers; hash joins): the contribution lines of profit_contribution, plus tenure_days (opening to the period end or closing), products_held (distinct product types open at the period end) and months_active (of the last activity_months calendar months ending with the month of p_to, those with a customer-initiated transaction). Reports the rows it leaves out as profit_contribution does.';
+
+-- ---------------------------------------------------------------------------
+-- Profit contribution per customer and period
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION clientele.profit_contribution(p_from date, p_to date)
+RETURNS TABLE (customer_id bigint, source text, active_days integer, avg_balance numeric,
+               ftp_income numeric, fee_income numeric, loan_interest numeric,
+               expected_loss numeric, cost numeric, contribution numeric)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_days integer := clientele.value_check_period(p_from, p_to);
+BEGIN
+	-- the one pass of clientele.value_lines (each input read once)
+	RETURN QUERY
+	SELECT v.customer_id, v.source, v.active_days, v.avg_balance, v.ftp_income, v.fee_income, v.loan_interest,
+	       v.expected_loss, v.cost, v.contribution
+	FROM clientele.value_lines(p_from, p_to) v
+	ORDER BY v.customer_id;
+END $$;
 COMMENT ON FUNCTION clientele.profit_contribution(date, date) IS
-	'Profit contribution (贡献度) per customer over the inclusive period: ftp_income + fee_income + loan_interest - expected_loss - cost, each rounded to the cent; negative contribution is reported as such. source = income: the bank''s monthly lines from clientele.in_income (prorated by the days of each month inside the period) when the customer has any for the period; source = computed otherwise: account average daily balance x FTP spread (deposits, investments) / net interest margin (credit) / fee rate x days / day_count_basis, cost = fixed cost per customer-month x active months + per-transaction cost by channel. expected_loss = ADB x PD x LGD x days / basis on credit products in both cases (income lines are before expected loss). Rates: clientele.value_rates; parameters: clientele.value_settings. avg_balance is the summed ADB of non-credit accounts. Accounts it cannot use (NULL keys, unknown product types) and transactions it cannot cost (NULL customer, channel outside the vocabulary) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
+	'Profit contribution (贡献度) per customer over the inclusive period: ftp_income + fee_income + loan_interest - expected_loss - cost, each rounded to the cent; negative contribution is reported as such. source = income: the bank''s monthly lines from clientele.in_income (prorated by the days of each month inside the period) when the customer has any for the period; source = computed otherwise: account average daily balance x FTP spread (deposits, investments) / net interest margin (credit) / fee rate x days / day_count_basis, cost = fixed cost per customer-month x active months + per-transaction cost by channel. expected_loss = ADB x PD x LGD x days / basis on credit products in both cases (income lines are before expected loss). Rates: clientele.value_rates; parameters: clientele.value_settings. avg_balance is the summed ADB of non-credit accounts. Accounts it cannot use (NULL keys, unknown product types), balance snapshots of accounts not in the account input, income lines of customers not in the customer input (or without a customer_id: left out) and transactions it cannot cost (NULL customer, channel outside the vocabulary) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
 
 -- ---------------------------------------------------------------------------
 -- Value classes: deciles, profit classes, loyalty x value quadrant
@@ -590,32 +673,17 @@ DECLARE
 	v_wp float8 := clientele.value_setting('loyalty_weight_products');
 	v_wa float8 := clientele.value_setting('loyalty_weight_activity');
 	v_months integer := clientele.value_setting('activity_months');
-	v_act_from date := (date_trunc('month', p_to) - (v_months - 1) * interval '1 month')::date;
 BEGIN
 	RETURN QUERY
-	WITH pc AS (
-		SELECT p.customer_id, p.contribution FROM clientele.profit_contribution(p_from, p_to) p
-	), held AS (
-		SELECT a.customer_id, count(DISTINCT a.product_type)::integer AS n
-		FROM clientele.in_account a
-		WHERE a.opened_on <= p_to AND (a.closed_on IS NULL OR a.closed_on > p_to)
-		GROUP BY a.customer_id
-	), active AS (
-		SELECT m.customer_id, count(*)::float8 / v_months AS r
-		FROM (SELECT DISTINCT t.customer_id, date_trunc('month', t.ts) AS month
-		      FROM clientele.in_transaction t
-		      WHERE t.customer_initiated AND t.ts >= v_act_from::timestamptz AND t.ts < (p_to + 1)::timestamptz) m
-		GROUP BY m.customer_id
-	), base AS (
-		SELECT pc.customer_id, pc.contribution,
-		       round(pc.contribution * v_basis / v_days, 2) AS annualised,
-		       greatest(0, least(p_to, coalesce(c.closed_on, p_to)) - c.opened_on) AS tenure,
-		       coalesce(h.n, 0) AS held_n,
-		       coalesce(x.r, 0) AS act
-		FROM pc
-		LEFT JOIN clientele.in_customer c USING (customer_id)
-		LEFT JOIN held h USING (customer_id)
-		LEFT JOIN active x USING (customer_id)
+	WITH base AS (
+		-- the one pass of clientele.value_lines: contribution, tenure,
+		-- products held and active months without another scan
+		SELECT v.customer_id, v.contribution,
+		       round(v.contribution * v_basis / v_days, 2) AS annualised,
+		       v.tenure_days AS tenure,
+		       v.products_held AS held_n,
+		       v.months_active::float8 / v_months AS act
+		FROM clientele.value_lines(p_from, p_to) v
 	), ranked AS (
 		SELECT b.*,
 		       ntile(10) OVER (ORDER BY b.contribution DESC, b.customer_id) AS dec,

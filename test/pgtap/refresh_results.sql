@@ -2,7 +2,7 @@
 -- with the area functions they replace (single pass), point-in-time
 -- correctness, closed customers, views, segments and their validation, errors.
 BEGIN;
-SELECT plan(60);
+SELECT plan(63);
 
 CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
 LANGUAGE plpgsql AS $$
@@ -53,6 +53,18 @@ SELECT is((SELECT count(*) FROM clientele.customer_result r
 SELECT is((SELECT count(*) FROM clientele.customer_result r JOIN clientele.customer c USING (customer_id)
 	WHERE r.as_of = '2025-12-31' AND r.tier IS DISTINCT FROM clientele.tier_of('service_tier', r.aum, c.region, '2025-12-31')),
 	0::bigint, 'tier = tier_of(service_tier, aum, region)');
+SELECT is((SELECT count(*) FROM clientele.customer_result r
+	FULL JOIN (SELECT * FROM clientele.churn_scores('2025-12-31', 'scorecard')) s USING (customer_id)
+	WHERE r.as_of = '2025-12-31' AND NOT r.is_closed AND (r.churn_score, r.churn_reasons) IS DISTINCT FROM (s.score, s.reasons)),
+	0::bigint, 'churn scores and reasons (one features pass) equal clientele.churn_scores, customer by customer');
+SELECT is((SELECT count(*) FROM clientele.customer_result r
+	WHERE r.as_of = '2025-12-31' AND NOT r.is_closed AND r.churn_score IS NOT NULL
+	  AND NOT EXISTS (SELECT 1 FROM clientele.churn_scores('2025-12-31', 'scorecard') s WHERE s.customer_id = r.customer_id)),
+	0::bigint, 'and only the customers clientele.churn_scores scores (not churned)');
+SELECT is((SELECT count(*) FROM clientele.customer_result r
+	FULL JOIN clientele.lifecycle('2025-12-31') l USING (customer_id)
+	WHERE r.as_of = '2025-12-31' AND r.customer_id IS NOT NULL AND r.lifecycle_stage IS DISTINCT FROM l.stage::text),
+	0::bigint, 'lifecycle stages (one features pass, recorded) equal clientele.lifecycle');
 
 -- closed customers, models
 SELECT ok((SELECT count(*) FROM clientele.customer_result WHERE as_of = '2025-12-31' AND is_closed) > 0, 'the demo bank has closed customers in the results');
