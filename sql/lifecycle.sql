@@ -184,14 +184,42 @@ COMMENT ON COLUMN clientele.lifecycle_history.valid_to IS 'First later recorded 
 COMMENT ON COLUMN clientele.lifecycle_history.rule IS 'The rule that fired on valid_from.';
 SELECT pg_catalog.pg_extension_config_dump('clientele.lifecycle_history', '');
 
+-- The recording step of clientele.record_lifecycle and of the refresh (which
+-- classifies once for lifecycle and churn): the stages of p_as_of are read
+-- from p_stages (customer_id, stage, rule; a temporary table of the caller).
+-- The caller holds the recorder lock and has checked that p_as_of is after
+-- every recorded date.
+CREATE FUNCTION clientele.lifecycle_store(p_as_of date, p_rules text, p_stages regclass) RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_n bigint;
+	v_opened bigint;
+BEGIN
+	EXECUTE format('SELECT count(*) FROM %s', p_stages) INTO v_n;
+	INSERT INTO clientele.lifecycle_recorded (as_of, rules, customers) VALUES (p_as_of, p_rules, v_n);
+	-- periods whose stage changed (or whose customer is no longer
+	-- classified) end on as_of; new periods start on it
+	EXECUTE format('UPDATE clientele.lifecycle_history h SET valid_to = $1
+		WHERE h.valid_to IS NULL
+		  AND NOT EXISTS (SELECT FROM %s n WHERE n.customer_id OPERATOR(pg_catalog.=) h.customer_id
+		                  AND n.stage OPERATOR(pg_catalog.=) h.stage)', p_stages) USING p_as_of;
+	EXECUTE format('INSERT INTO clientele.lifecycle_history (customer_id, stage, valid_from, valid_to, rule)
+		SELECT n.customer_id, n.stage, $1, NULL, n.rule FROM %s n
+		WHERE NOT EXISTS (SELECT FROM clientele.lifecycle_history h
+		                  WHERE h.customer_id OPERATOR(pg_catalog.=) n.customer_id AND h.valid_to IS NULL
+		                    AND h.stage OPERATOR(pg_catalog.=) n.stage)', p_stages) USING p_as_of;
+	GET DIAGNOSTICS v_opened = ROW_COUNT;
+	RETURN v_opened;
+END $$;
+COMMENT ON FUNCTION clientele.lifecycle_store(date, text, regclass) IS
+	'Internal: records the stages of p_as_of read from p_stages (customer_id, stage, rule) in clientele.lifecycle_recorded and clientele.lifecycle_history: periods whose stage changed, or whose customer is no longer classified, end on p_as_of; new periods start on it. Returns the periods opened. The step of clientele.record_lifecycle and of the refresh; the caller holds the recorder lock and has checked the date.';
+
 CREATE FUNCTION clientele.record_lifecycle(as_of date, rules text DEFAULT NULL) RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 #variable_conflict use_variable
 DECLARE
 	v_latest date;
 	v_rules text;
-	v_n bigint;
-	v_changed bigint;
 	v_opened bigint;
 BEGIN
 	PERFORM clientele.check_as_of(as_of);
@@ -208,27 +236,15 @@ BEGIN
 	END IF;
 	v_rules := coalesce(rules, (SELECT r.rules FROM clientele.lifecycle_rules r WHERE r.in_use), 'standard');
 
-	INSERT INTO clientele.lifecycle_recorded (as_of, rules, customers) VALUES (as_of, v_rules, 0);
-	-- one statement, one snapshot: periods whose stage changed (or whose
-	-- customer is no longer classified) end on as_of; new periods start on it
-	WITH now AS MATERIALIZED (
-		SELECT l.customer_id, l.stage, l.rule FROM clientele.lifecycle(as_of, v_rules) l
-	), closed AS (
-		UPDATE clientele.lifecycle_history h SET valid_to = as_of
-		WHERE h.valid_to IS NULL
-		  AND NOT EXISTS (SELECT FROM now n WHERE n.customer_id = h.customer_id AND n.stage = h.stage)
-		RETURNING h.customer_id
-	), opened AS (
-		INSERT INTO clientele.lifecycle_history (customer_id, stage, valid_from, valid_to, rule)
-		SELECT n.customer_id, n.stage, as_of, NULL, n.rule
-		FROM now n
-		WHERE NOT EXISTS (SELECT FROM clientele.lifecycle_history h
-		                  WHERE h.customer_id = n.customer_id AND h.valid_to IS NULL AND h.stage = n.stage)
-		RETURNING 1
-	)
-	SELECT (SELECT count(*) FROM now), (SELECT count(*) FROM opened), (SELECT count(*) FROM closed)
-	INTO v_n, v_opened, v_changed;
-	UPDATE clientele.lifecycle_recorded r SET customers = v_n WHERE r.as_of = as_of;
+	-- the stages of as_of, then the recording step the refresh shares
+	IF pg_catalog.to_regclass('pg_temp.clientele_lc_now') IS NOT NULL THEN
+		DROP TABLE pg_temp.clientele_lc_now;
+	END IF;
+	CREATE TEMP TABLE clientele_lc_now ON COMMIT DROP AS
+	SELECT l.customer_id, l.stage, l.rule FROM clientele.lifecycle(as_of, v_rules) l;
+	ANALYZE pg_temp.clientele_lc_now;
+	v_opened := clientele.lifecycle_store(as_of, v_rules, 'pg_temp.clientele_lc_now'::regclass);
+	DROP TABLE pg_temp.clientele_lc_now;
 	RETURN v_opened;
 END $$;
 COMMENT ON FUNCTION clientele.record_lifecycle(date, text) IS

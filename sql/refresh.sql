@@ -376,37 +376,6 @@ END $$;
 COMMENT ON FUNCTION clientele.refresh_dropped(bigint, text, text, text, bigint) IS
 	'Internal: records input rows a refresh stage left out in clientele.refresh_log.drops ({"stage", "input", "reason", "rows"}) and says so (clientele.report_dropped: a WARNING, or an ERROR 22000 under clientele.strict_inputs = on); nothing when p_rows is 0 or NULL.';
 
--- The stage history from the refresh's one features pass: the recording of
--- clientele.record_lifecycle(as_of, rules), with the stages taken from
--- pg_temp.clientele_rf_feat instead of computing clientele.lifecycle again.
-CREATE FUNCTION clientele.refresh_record_lifecycle(p_as_of date, p_rules text) RETURNS bigint
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-	v_opened bigint;
-BEGIN
-	-- one recorder at a time (as clientele.record_lifecycle); readers are not blocked
-	LOCK TABLE clientele.lifecycle_recorded IN SHARE ROW EXCLUSIVE MODE;
-	IF EXISTS (SELECT FROM clientele.lifecycle_recorded r WHERE r.as_of >= p_as_of) THEN
-		RETURN 0;
-	END IF;
-	INSERT INTO clientele.lifecycle_recorded (as_of, rules, customers)
-	VALUES (p_as_of, p_rules, (SELECT count(*) FROM pg_temp.clientele_rf_feat));
-	-- periods whose stage changed (or whose customer is no longer
-	-- classified) end on as_of; new periods start on it
-	UPDATE clientele.lifecycle_history h SET valid_to = p_as_of
-	WHERE h.valid_to IS NULL
-	  AND NOT EXISTS (SELECT FROM pg_temp.clientele_rf_feat n WHERE n.customer_id = h.customer_id AND n.stage = h.stage);
-	INSERT INTO clientele.lifecycle_history (customer_id, stage, valid_from, valid_to, rule)
-	SELECT n.customer_id, n.stage, p_as_of, NULL, n.rule
-	FROM pg_temp.clientele_rf_feat n
-	WHERE NOT EXISTS (SELECT FROM clientele.lifecycle_history h
-	                  WHERE h.customer_id = n.customer_id AND h.valid_to IS NULL AND h.stage = n.stage);
-	GET DIAGNOSTICS v_opened = ROW_COUNT;
-	RETURN v_opened;
-END $$;
-COMMENT ON FUNCTION clientele.refresh_record_lifecycle(date, text) IS
-	'Internal: records the lifecycle stages of the refresh''s features pass (pg_temp.clientele_rf_feat) in clientele.lifecycle_history as clientele.record_lifecycle(as_of, rules) would (same lock, same periods, nothing when as_of or a later date is recorded); returns the periods opened.';
-
 -- jit = off: the plans are cheap to run but look expensive before the
 -- temporary tables are analysed; compiling them cost seconds.
 CREATE FUNCTION clientele.refresh_compute(p_as_of date, p_log bigint) RETURNS bigint
@@ -448,7 +417,6 @@ DECLARE
 	v_seg record;
 	v_pred text;
 	v_rules text;
-	v_scale numeric;
 	v_model record;
 	v_cases text;
 	v_d1 bigint;
@@ -760,7 +728,11 @@ BEGIN
 		-- recorded in the stage history when as_of is the newest date (dates
 		-- are recorded in order), as clientele.record_lifecycle(as_of) does
 		IF NOT EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of >= p_as_of) THEN
-			PERFORM clientele.refresh_record_lifecycle(p_as_of, v_rules);
+			-- one recorder at a time (as clientele.record_lifecycle); readers are not blocked
+			LOCK TABLE clientele.lifecycle_recorded IN SHARE ROW EXCLUSIVE MODE;
+			IF NOT EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of >= p_as_of) THEN
+				PERFORM clientele.lifecycle_store(p_as_of, v_rules, 'pg_temp.clientele_rf_feat'::regclass);
+			END IF;
 		END IF;
 		IF EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of = p_as_of) THEN
 			UPDATE clientele_rf_result r SET lifecycle_stage = h.stage::text
@@ -783,25 +755,12 @@ BEGIN
 		-- its own BG/NBD fit (days, unpenalised): not a row-level score
 		UPDATE clientele_rf_result r SET churn_score = s.score, churn_reasons = s.reasons
 		FROM clientele.churn_scores(p_as_of, cfg.churn_method) s WHERE s.customer_id = r.customer_id AND NOT r.is_closed;
-	ELSIF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL AND cfg.churn_method = 'scorecard'
-	      AND to_regprocedure('clientele.churn_scorecard_of(clientele.customer_features)') IS NOT NULL THEN
-		EXECUTE 'UPDATE pg_temp.clientele_rf_result r SET churn_score = (s.sc).score, churn_reasons = (s.sc).reasons
-		         FROM (SELECT l.customer_id, clientele.churn_scorecard_of(l.f) AS sc
-		               FROM pg_temp.clientele_rf_feat l
-		               WHERE l.stage OPERATOR(pg_catalog.<>) ''churned''::clientele.lifecycle_stage OFFSET 0) s
-		         WHERE s.customer_id OPERATOR(pg_catalog.=) r.customer_id AND NOT r.is_closed';
 	ELSIF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL AND cfg.churn_method = 'scorecard' THEN
-		v_scale := clientele.churn_scorecard_scale();
-		UPDATE clientele_rf_result r
-		SET churn_score = clientele.churn_scorecard_score(coalesce(g.total, 0), v_scale),
-		    churn_reasons = coalesce(g.reasons, '[]'::jsonb)
-		FROM clientele_rf_feat l
-		LEFT JOIN LATERAL (
-			SELECT sum(s.points) AS total,
-			       jsonb_agg(jsonb_build_object('signal', s.signal, 'points', s.points, 'evidence', s.evidence)
-			                 ORDER BY s.points DESC, s.signal) AS reasons
-			FROM clientele.churn_signals_of(l.f) s) g ON true
-		WHERE l.customer_id = r.customer_id AND l.stage <> 'churned' AND NOT r.is_closed;
+		-- the row-level scorecard over the one features pass
+		UPDATE clientele_rf_result r SET churn_score = (s.sc).score, churn_reasons = (s.sc).reasons
+		FROM (SELECT l.customer_id, clientele.churn_scorecard_of(l.f) AS sc
+		      FROM clientele_rf_feat l WHERE l.stage <> 'churned' OFFSET 0) s
+		WHERE s.customer_id = r.customer_id AND NOT r.is_closed;
 	ELSIF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL THEN
 		SELECT * INTO v_model FROM clientele.churn_model cm WHERE cm.name = cfg.churn_method ORDER BY cm.version DESC LIMIT 1;
 		IF NOT FOUND THEN
