@@ -235,6 +235,11 @@ BEGIN
 			      HINT = 'Record dates in order (oldest first); to rebuild the history, delete clientele.lifecycle_history and clientele.lifecycle_recorded and record again.';
 	END IF;
 	v_rules := coalesce(rules, (SELECT r.rules FROM clientele.lifecycle_rules r WHERE r.in_use), 'standard');
+	-- on Citus: lifecycle_recorded (a reference table) is written after reads
+	-- of distributed tables that refer to it: one connection per node
+	IF pg_catalog.current_setting('citus.multi_shard_modify_mode', true) IS NOT NULL THEN
+		PERFORM pg_catalog.set_config('citus.multi_shard_modify_mode', 'sequential', true);
+	END IF;
 
 	-- the stages of as_of, then the recording step the refresh shares
 	IF pg_catalog.to_regclass('pg_temp.clientele_lc_now') IS NOT NULL THEN

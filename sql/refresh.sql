@@ -424,6 +424,12 @@ DECLARE
 	v_d3 bigint;
 	v_codes text;
 BEGIN
+	-- on Citus: the stage history's dates (a reference table) are written
+	-- after reads of distributed tables that refer to it, which Citus allows
+	-- only over one connection per node
+	IF pg_catalog.current_setting('citus.multi_shard_modify_mode', true) IS NOT NULL THEN
+		PERFORM pg_catalog.set_config('citus.multi_shard_modify_mode', 'sequential', true);
+	END IF;
 	SELECT * INTO cfg FROM clientele.refresh_config;
 	-- inputs that translate bank keys (area sources): register new keys first
 	IF to_regprocedure('clientele.sync_keys()') IS NOT NULL THEN
