@@ -13,7 +13,7 @@
 #     config edits made on the coordinator, and session TimeZones.
 #   - the coordinator preloads clientele (its planner hook passes the session
 #     TimeZone to the workers).
-# Known clientele limits are TAP TODO items (`not ok N # TODO why`).
+# Known clientele limits are TAP TODO items (`not ok N # TODO why`); none at present.
 # Expects clientele to be built and installed already (make install, or make test).
 # Set CLIENTELE_CITUS_KEEP=1 to leave the cluster running.
 set -uo pipefail
@@ -189,21 +189,26 @@ for f in "profit_contribution('2025-01-01', '2025-12-31')" "value_classes('2025-
 	"lifecycle('2025-12-31')" "churn_scores('2025-12-31')"; do
 	same "clientele.$f: same rows as one node (md5)" "SELECT count(*) || ' ' || md5(string_agg(x::text, ',' ORDER BY x::text)) FROM clientele.$f x"
 done
+# the stage history: record_lifecycle writes lifecycle_recorded (a reference
+# table) after reading distributed tables; a month later refresh() records
+# again (periods closed and opened on the distributed history)
+for db in dist single; do
+	printf '%s\n' "SET client_min_messages = warning;" "SELECT clientele.record_lifecycle('2025-11-30');" \
+		| "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $C -U postgres -d $db > "$RUN/record-$db.out" 2>&1
+done
+ok "$(cat "$RUN/record-dist.out")" "$(cat "$RUN/record-single.out")" "clientele.record_lifecycle() runs on the distributed database"
 # refresh() writes the result tables (left local on the coordinator) and the reporting views
 for db in dist single; do
 	printf '%s\n' "SET client_min_messages = warning;" "CALL clientele.refresh('2025-12-31');" \
 		| "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $C -U postgres -d $db > "$RUN/refresh-$db.out" 2>&1
 done
-REFRESH_TODO=
-if grep -q 'Subqueries without a FROM clause can only contain immutable functions' "$RUN/refresh-dist.out"; then
-	REFRESH_TODO="refresh_compute joins a LATERAL (SELECT extract(... FROM t.ts)) without FROM, a STABLE call Citus refuses to push down (branch pipeline rewrites that query)"
-elif grep -q 'ERROR' "$RUN/refresh-dist.out"; then
-	# refresh() is being rewritten (branch pipeline): a Citus planning error is a known limit until checked
-	REFRESH_TODO="refresh() does not plan on Citus yet: $(grep -m1 ERROR "$RUN/refresh-dist.out" | cut -c1-160)"
-fi
-ok "$(cat "$RUN/refresh-dist.out")" "$(cat "$RUN/refresh-single.out")" "CALL clientele.refresh() runs on the distributed database" "$REFRESH_TODO"
+ok "$(cat "$RUN/refresh-dist.out")" "$(cat "$RUN/refresh-single.out")" "CALL clientele.refresh() runs on the distributed database"
+same "after refresh(): clientele.lifecycle_recorded equals one node's (dates, rules, customers)" \
+	"SELECT string_agg(as_of || ' ' || rules || ' ' || customers, ', ' ORDER BY as_of) FROM clientele.lifecycle_recorded"
+same "after refresh(): clientele.lifecycle_history equals one node's (md5)" \
+	"SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) FROM clientele.lifecycle_history x"
 for t in customer_result segment_membership customer_scorecard tier_distribution segment_summary lifecycle_flow churn_watchlist value_concentration tier_migration kpi_summary; do
-	same "after refresh(): clientele.$t equals one node's (md5)" "SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) FROM clientele.$t x" "${REFRESH_TODO:+refresh() fails on Citus (above)}"
+	same "after refresh(): clientele.$t equals one node's (md5)" "SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) FROM clientele.$t x"
 done
 
 # --- plan shape ---------------------------------------------------------------------

@@ -198,16 +198,23 @@ BEGIN
 	EXECUTE format('SELECT count(*) FROM %s', p_stages) INTO v_n;
 	INSERT INTO clientele.lifecycle_recorded (as_of, rules, customers) VALUES (p_as_of, p_rules, v_n);
 	-- periods whose stage changed (or whose customer is no longer
-	-- classified) end on as_of; new periods start on it
-	EXECUTE format('UPDATE clientele.lifecycle_history h SET valid_to = $1
-		WHERE h.valid_to IS NULL
-		  AND NOT EXISTS (SELECT FROM %s n WHERE n.customer_id OPERATOR(pg_catalog.=) h.customer_id
-		                  AND n.stage OPERATOR(pg_catalog.=) h.stage)', p_stages) USING p_as_of;
+	-- classified) end on as_of; new periods start on it.  Joins, not
+	-- correlated subqueries: Citus plans them with the history distributed.
+	IF pg_catalog.to_regclass('pg_temp.clientele_lc_close') IS NOT NULL THEN
+		DROP TABLE pg_temp.clientele_lc_close;
+	END IF;
+	EXECUTE format('CREATE TEMP TABLE clientele_lc_close ON COMMIT DROP AS
+		SELECT h.customer_id FROM clientele.lifecycle_history h
+		LEFT JOIN %s n ON n.customer_id OPERATOR(pg_catalog.=) h.customer_id AND n.stage OPERATOR(pg_catalog.=) h.stage
+		WHERE h.valid_to IS NULL AND n.customer_id IS NULL', p_stages);
+	UPDATE clientele.lifecycle_history h SET valid_to = p_as_of
+	WHERE h.valid_to IS NULL AND h.customer_id IN (SELECT c.customer_id FROM pg_temp.clientele_lc_close c);
+	DROP TABLE pg_temp.clientele_lc_close;
 	EXECUTE format('INSERT INTO clientele.lifecycle_history (customer_id, stage, valid_from, valid_to, rule)
 		SELECT n.customer_id, n.stage, $1, NULL, n.rule FROM %s n
-		WHERE NOT EXISTS (SELECT FROM clientele.lifecycle_history h
-		                  WHERE h.customer_id OPERATOR(pg_catalog.=) n.customer_id AND h.valid_to IS NULL
-		                    AND h.stage OPERATOR(pg_catalog.=) n.stage)', p_stages) USING p_as_of;
+		LEFT JOIN clientele.lifecycle_history h ON h.customer_id OPERATOR(pg_catalog.=) n.customer_id
+		     AND h.valid_to IS NULL AND h.stage OPERATOR(pg_catalog.=) n.stage
+		WHERE h.customer_id IS NULL', p_stages) USING p_as_of;
 	GET DIAGNOSTICS v_opened = ROW_COUNT;
 	RETURN v_opened;
 END $$;
@@ -222,6 +229,11 @@ DECLARE
 	v_rules text;
 	v_opened bigint;
 BEGIN
+	-- on Citus: lifecycle_recorded (a reference table) is written after reads (from
+	-- check_as_of on) of distributed tables that refer to it: one connection per node
+	IF pg_catalog.current_setting('citus.multi_shard_modify_mode', true) IS NOT NULL THEN
+		PERFORM pg_catalog.set_config('citus.multi_shard_modify_mode', 'sequential', true);
+	END IF;
 	PERFORM clientele.check_as_of(as_of);
 	-- one recorder at a time; readers are not blocked
 	LOCK TABLE clientele.lifecycle_recorded IN SHARE ROW EXCLUSIVE MODE;
@@ -235,11 +247,6 @@ BEGIN
 			      HINT = 'Record dates in order (oldest first); to rebuild the history, delete clientele.lifecycle_history and clientele.lifecycle_recorded and record again.';
 	END IF;
 	v_rules := coalesce(rules, (SELECT r.rules FROM clientele.lifecycle_rules r WHERE r.in_use), 'standard');
-	-- on Citus: lifecycle_recorded (a reference table) is written after reads
-	-- of distributed tables that refer to it: one connection per node
-	IF pg_catalog.current_setting('citus.multi_shard_modify_mode', true) IS NOT NULL THEN
-		PERFORM pg_catalog.set_config('citus.multi_shard_modify_mode', 'sequential', true);
-	END IF;
 
 	-- the stages of as_of, then the recording step the refresh shares
 	IF pg_catalog.to_regclass('pg_temp.clientele_lc_now') IS NOT NULL THEN

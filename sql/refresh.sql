@@ -417,6 +417,7 @@ DECLARE
 	v_seg record;
 	v_pred text;
 	v_rules text;
+	v_stored boolean := false;
 	v_model record;
 	v_cases text;
 	v_d1 bigint;
@@ -447,7 +448,7 @@ BEGIN
 	IF to_regclass('pg_temp.clientele_rf_result') IS NOT NULL THEN
 		DROP TABLE IF EXISTS pg_temp.clientele_rf_txn, pg_temp.clientele_rf_acct, pg_temp.clientele_rf_cust,
 			pg_temp.clientele_rf_result, pg_temp.clientele_rf_segment, pg_temp.clientele_rf_feat,
-			pg_temp.clientele_rf_known, pg_temp.clientele_rf_bal, pg_temp.clientele_rf_inc;
+			pg_temp.clientele_rf_known, pg_temp.clientele_rf_bal, pg_temp.clientele_rf_inc, pg_temp.clientele_rf_hist;
 	END IF;
 
 	-- summary: one scan of transactions and of interactions per refresh
@@ -738,12 +739,22 @@ BEGIN
 			LOCK TABLE clientele.lifecycle_recorded IN SHARE ROW EXCLUSIVE MODE;
 			IF NOT EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of >= p_as_of) THEN
 				PERFORM clientele.lifecycle_store(p_as_of, v_rules, 'pg_temp.clientele_rf_feat'::regclass);
+				v_stored := true;
 			END IF;
 		END IF;
-		IF EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of = p_as_of) THEN
+		IF v_stored THEN
+			-- recorded now: the history holds these very stages
+			UPDATE clientele_rf_result r SET lifecycle_stage = l.stage::text
+			FROM clientele_rf_feat l WHERE l.customer_id = r.customer_id;
+		ELSIF EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of = p_as_of) THEN
+			-- recorded before (record_lifecycle, an earlier refresh): the
+			-- recorded stages, read into a temporary table first (Citus
+			-- cannot update a local table joined to a distributed one)
+			CREATE TEMP TABLE clientele_rf_hist ON COMMIT DROP AS
+			SELECT h.customer_id, h.stage FROM clientele.lifecycle_history h
+			WHERE h.valid_from <= p_as_of AND (h.valid_to IS NULL OR h.valid_to > p_as_of);
 			UPDATE clientele_rf_result r SET lifecycle_stage = h.stage::text
-			FROM clientele.lifecycle_history h
-			WHERE h.customer_id = r.customer_id AND h.valid_from <= p_as_of AND (h.valid_to IS NULL OR h.valid_to > p_as_of);
+			FROM clientele_rf_hist h WHERE h.customer_id = r.customer_id;
 		ELSE
 			RAISE NOTICE 'refresh: lifecycle stages as of % are computed but not recorded in the stage history (a later date is recorded already)', p_as_of;
 			UPDATE clientele_rf_result r SET lifecycle_stage = l.stage::text
@@ -899,6 +910,12 @@ DECLARE
 	v_path text := pg_catalog.current_setting('search_path');
 BEGIN
 	PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+	-- on Citus, inside a caller's transaction: one connection per node from
+	-- the first read on (refresh_compute explains why; a top-level CALL
+	-- commits below and refresh_compute sets it again)
+	IF pg_catalog.current_setting('citus.multi_shard_modify_mode', true) IS NOT NULL THEN
+		PERFORM pg_catalog.set_config('citus.multi_shard_modify_mode', 'sequential', true);
+	END IF;
 	IF wait IS NULL THEN
 		RAISE EXCEPTION 'wait must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
