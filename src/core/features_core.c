@@ -169,12 +169,15 @@ int
 cl_act_merge(ClActivity *a, const ClActivity *b)
 {
 	int64_t		n[CL_ACT_NWINDOWS];
+	int64_t		total = 0;
 	ClDecSum	sum[CL_ACT_NSUMS];
 	int			w,
 				i;
 
+	/* the total too must stay in range, as cl_act_check requires */
 	for (w = 0; w < CL_ACT_NWINDOWS; w++)
-		if (__builtin_add_overflow(a->n[w], b->n[w], &n[w]))
+		if (__builtin_add_overflow(a->n[w], b->n[w], &n[w]) ||
+			__builtin_add_overflow(total, n[w], &total))
 			return 0;
 	for (w = 0; w < CL_ACT_NSUMS; w++)
 	{

@@ -142,9 +142,9 @@ cl_act_note_ts(ClActivity *s, int64_t ts, int before)
 }
 
 /*
- * Merges b into a (same as_of; the caller checks).  Returns 0 when a count
- * or a sum would overflow (a is then unchanged), 1 otherwise.  Commutative and
- * associative.
+ * Merges b into a (same as_of; the caller checks).  Returns 0 when a count,
+ * the total of the counts or a sum would overflow (a is then unchanged), 1
+ * otherwise.  Commutative and associative.
  */
 extern int	cl_act_merge(ClActivity *a, const ClActivity *b);
 

@@ -130,6 +130,12 @@ test_activity(void)
 	y = x;
 	y.n[CL_ACT_PREV_6M] = INT64_MAX;
 	ok(!cl_act_merge(&y, &x) && y.n[CL_ACT_PREV_6M] == INT64_MAX, "a count overflow is refused, the state unchanged");
+	y = x;
+	y.n[CL_ACT_PREV_6M] = INT64_MAX / 4;
+	y.n[CL_ACT_PREV_3M] = INT64_MAX / 4;
+	b = y;
+	ok(cl_act_check(&y, 365) == NULL && !cl_act_merge(&y, &b) && y.n[CL_ACT_PREV_6M] == INT64_MAX / 4,
+	   "a merge whose counts fit but whose total overflows is refused, the state unchanged");
 
 	/* days 3, 5, 100, 200, 300, 364 of the window from day 1000; before: day 900 */
 	ok(cl_act_longest_gap(x.bits, 365, 1000, 1, 900, &gap, &from, &to) && gap == 103 && from == 900 && to == 1003,
