@@ -348,11 +348,10 @@ clientele_activity_trans(PG_FUNCTION_ARGS)
 
 			if (i < 0 || i >= w->ndays)
 				elog(ERROR, "transaction day outside the 12 months");
-			if (unlikely(st->a.n[win] == PG_INT64_MAX))
+			if (unlikely(!cl_act_count(&st->a, win)))
 				ereport(ERROR,
 						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 						 errmsg("too many transactions in one activity_summary group")));
-			st->a.n[win]++;
 			cl_act_set_day(&st->a, i);
 			cl_act_note_ts(&st->a, ts, 0);
 			if (transfer_out && !PG_ARGISNULL(6) && win != CL_ACT_PREV_6M)

@@ -126,6 +126,25 @@ cl_act_set_day(ClActivity *s, int i)
 	s->bits[i >> 3] |= (uint8_t) (0x80 >> (i & 7));
 }
 
+/*
+ * Counts one more transaction in window win; 0 (s unchanged) when the total
+ * of the counts would overflow.
+ */
+static inline int
+cl_act_count(ClActivity *s, int win)
+{
+	int64_t		total = 0;
+	int			w;
+
+	for (w = 0; w < CL_ACT_NWINDOWS; w++)
+		if (__builtin_add_overflow(total, s->n[w], &total))
+			return 0;
+	if (total == INT64_MAX)
+		return 0;
+	s->n[win]++;
+	return 1;
+}
+
 /* A timestamp becomes the latest (before the window, when before != 0). */
 static inline void
 cl_act_note_ts(ClActivity *s, int64_t ts, int before)

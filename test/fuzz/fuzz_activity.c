@@ -174,9 +174,8 @@ trans(ClActivity *s, const Win *w, const Row *r)
 			int			win = r->ts >= w->t3 ? CL_ACT_LAST_3M : r->ts >= w->t6 ? CL_ACT_PREV_3M : CL_ACT_PREV_6M;
 
 			FUZZ_CHECK(i >= 0 && i < w->ndays, "a transaction of the 12 months has its day in the bitmap");
-			if (s->n[win] == INT64_MAX)
+			if (!cl_act_count(s, win))
 				return 0;
-			s->n[win]++;
 			cl_act_set_day(s, (int) i);
 			cl_act_note_ts(s, r->ts, 0);
 			if (r->transfer_out && win != CL_ACT_PREV_6M &&

@@ -136,6 +136,12 @@ test_activity(void)
 	b = y;
 	ok(cl_act_check(&y, 365) == NULL && !cl_act_merge(&y, &b) && y.n[CL_ACT_PREV_6M] == INT64_MAX / 4,
 	   "a merge whose counts fit but whose total overflows is refused, the state unchanged");
+	y = x;
+	y.n[CL_ACT_PREV_6M] = INT64_MAX - y.n[CL_ACT_PREV_3M] - y.n[CL_ACT_LAST_3M] - 1;
+	ok(cl_act_count(&y, CL_ACT_LAST_3M) && cl_act_check(&y, 365) == NULL, "a transaction counted up to a total of 2^63 - 1");
+	b = y;
+	ok(!cl_act_count(&y, CL_ACT_PREV_3M) && memcmp(&y, &b, sizeof(y)) == 0,
+	   "one more is refused (the total would overflow), the state unchanged");
 
 	/* days 3, 5, 100, 200, 300, 364 of the window from day 1000; before: day 900 */
 	ok(cl_act_longest_gap(x.bits, 365, 1000, 1, 900, &gap, &from, &to) && gap == 103 && from == 900 && to == 1003,
