@@ -91,7 +91,14 @@ clientele_activity_gap(PG_FUNCTION_ARGS)
  * feature; state type clientele.activity_state (features_core.h)
  * ---------------------------------------------------------------------- */
 
-#define ACT_STATE_VERSION 1
+#define ACT_STATE_VERSION 1			/* of the in-memory form */
+
+/* features_core.h restates PostgreSQL's date and timestamp ranges */
+StaticAssertDecl(CL_ACT_AS_OF_MIN == (DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) + 400 &&
+				 CL_ACT_AS_OF_END == (TIMESTAMP_END_JULIAN - POSTGRES_EPOCH_JDATE) - 2,
+				 "activity_summary as_of range");
+StaticAssertDecl(CL_ACT_TS_MIN == MIN_TIMESTAMP && CL_ACT_TS_END == END_TIMESTAMP,
+				 "timestamp range");
 
 typedef struct ActivityState
 {
@@ -114,25 +121,15 @@ typedef struct ActWindows
 	int64		tz_offset;		/* its offset east of UTC, microseconds */
 } ActWindows;
 
-/* (d - interval 'm months')::date */
-static DateADT
-act_months_before(DateADT d, int m)
-{
-	Interval	iv;
-
-	memset(&iv, 0, sizeof(iv));
-	iv.month = m;
-	return DatumGetDateADT(DirectFunctionCall1(timestamp_date,
-											   DirectFunctionCall2(date_mi_interval, DateADTGetDatum(d),
-																   IntervalPGetDatum(&iv))));
-}
-
-/* first day of the 12 months and their number of days; as_of finite */
+/*
+ * first day of the 12 months and their number of days; as_of within
+ * CL_ACT_AS_OF_MIN .. CL_ACT_AS_OF_END (cl_act_window: the date arithmetic
+ * of (as_of - interval '12 months')::date + 1, in plain C)
+ */
 static void
 act_days(DateADT as_of, DateADT *first_day, int *ndays)
 {
-	*first_day = act_months_before(as_of, 12) + 1;
-	*ndays = as_of - *first_day + 1;
+	*ndays = cl_act_window(as_of, first_day);
 	if (*ndays < 1 || *ndays > CL_ACT_MAX_DAYS)
 		elog(ERROR, "12 months before %d have %d days", as_of, *ndays);
 }
@@ -151,8 +148,7 @@ act_check_as_of(FunctionCallInfo fcinfo, int argno)
 	CL_ARG_NOT_NULL(argno, "as_of");
 	as_of = cl_check_finite_date(PG_GETARG_DATEADT(argno), "as_of");
 	/* keep the 12 months and the day after as_of within the date range */
-	if (as_of < (DateADT) (DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) + 400 ||
-		as_of >= (DateADT) (TIMESTAMP_END_JULIAN - POSTGRES_EPOCH_JDATE) - 2)
+	if (as_of < CL_ACT_AS_OF_MIN || as_of >= CL_ACT_AS_OF_END)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("as_of is out of range for activity_summary")));
@@ -174,8 +170,8 @@ act_windows(FunctionCallInfo fcinfo, DateADT as_of)
 		w->as_of = as_of;
 		act_days(as_of, &w->first_day, &w->ndays);
 		w->ts_end = act_day_start(as_of + 1);
-		w->t3 = act_day_start(act_months_before(as_of, 3) + 1);
-		w->t6 = act_day_start(act_months_before(as_of, 6) + 1);
+		w->t3 = act_day_start(cl_act_months_before(as_of, 3) + 1);
+		w->t6 = act_day_start(cl_act_months_before(as_of, 6) + 1);
 		w->t12 = act_day_start(w->first_day);
 		w->fixed_tz = pg_get_timezone_offset(session_timezone, &gmtoff);
 		w->tz_offset = (int64) gmtoff * USECS_PER_SEC;
@@ -352,11 +348,10 @@ clientele_activity_trans(PG_FUNCTION_ARGS)
 
 			if (i < 0 || i >= w->ndays)
 				elog(ERROR, "transaction day outside the 12 months");
-			if (unlikely(st->a.n[win] == PG_INT64_MAX))
+			if (unlikely(!cl_act_count(&st->a, win)))
 				ereport(ERROR,
 						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 						 errmsg("too many transactions in one activity_summary group")));
-			st->a.n[win]++;
 			cl_act_set_day(&st->a, i);
 			cl_act_note_ts(&st->a, ts, 0);
 			if (transfer_out && !PG_ARGISNULL(6) && win != CL_ACT_PREV_6M)
@@ -489,98 +484,37 @@ clientele_activity_final(PG_FUNCTION_ARGS)
 
 /* --- type I/O: binary form (send/recv), text form "act1:" + hex ------------ */
 
+/* the binary form (cl_act_wire_encode) appended to buf */
 static void
 act_send_to(StringInfo buf, const ActivityState *st)
 {
-	int			w;
+	unsigned char wire[CL_ACT_WIRE_SIZE];
 
-	pq_sendbyte(buf, ACT_STATE_VERSION);
-	pq_sendbyte(buf, (int) st->a.flags);
-	pq_sendint32(buf, st->a.as_of);
-	pq_sendint64(buf, st->a.last_ts);
-	pq_sendint64(buf, st->a.before_ts);
-	for (w = 0; w < CL_ACT_NWINDOWS; w++)
-		pq_sendint64(buf, st->a.n[w]);
-	for (w = 0; w < CL_ACT_NSUMS; w++)
-	{
-		const ClDecSum *d = &st->a.sum[w];
-
-		pq_sendint64(buf, d->hi);
-		pq_sendint64(buf, (int64) d->lo);
-		pq_sendint32(buf, d->scale);
-		pq_sendint32(buf, d->special);
-		pq_sendint64(buf, d->n);
-	}
-	pq_sendbytes(buf, (const char *) st->a.bits, CL_ACT_BITMAP_BYTES);
-}
-
-#define ACT_WIRE_SIZE (1 + 1 + 4 + 8 + 8 + 8 * CL_ACT_NWINDOWS + 32 * CL_ACT_NSUMS + CL_ACT_BITMAP_BYTES)
-
-static void
-act_bad_state(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid clientele.activity_state value"),
-			 errdetail("%s", detail)));
+	cl_act_wire_encode(&st->a, wire);
+	pq_sendbytes(buf, (const char *) wire, CL_ACT_WIRE_SIZE);
 }
 
 /*
  * Reads the binary form and checks every invariant the aggregate keeps
- * (cl_act_check), so that a state typed in by hand is one the aggregate
- * could have built, or an error.
+ * (cl_act_wire_decode), so that a state typed in by hand is one the
+ * aggregate could have built, or an error.
  */
 static ActivityState *
 act_recv_from(StringInfo buf)
 {
-	ActivityState *st;
-	DateADT		as_of;
-	DateADT		first_day;
-	int			ndays,
-				w;
+	ActivityState *st = palloc0(sizeof(ActivityState));
+	size_t		len = (size_t) (buf->len - buf->cursor);
 	const char *bad;
 
-	if (buf->len - buf->cursor != ACT_WIRE_SIZE)
-		act_bad_state("The value has the wrong length.");
-	if (pq_getmsgbyte(buf) != ACT_STATE_VERSION)
-		act_bad_state("Unknown version.");
-	st = palloc0(sizeof(ActivityState));
 	SET_VARSIZE(st, sizeof(ActivityState));
 	st->version = ACT_STATE_VERSION;
-	st->a.flags = pq_getmsgbyte(buf);
-	as_of = (DateADT) pq_getmsgint(buf, 4);
-	if (DATE_NOT_FINITE(as_of) ||
-		as_of < (DateADT) (DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) + 400 ||
-		as_of >= (DateADT) (TIMESTAMP_END_JULIAN - POSTGRES_EPOCH_JDATE) - 2)
-		act_bad_state("The as_of date is out of range.");
-	st->a.as_of = as_of;
-	st->a.last_ts = pq_getmsgint64(buf);
-	st->a.before_ts = pq_getmsgint64(buf);
-	for (w = 0; w < CL_ACT_NWINDOWS; w++)
-		st->a.n[w] = pq_getmsgint64(buf);
-	for (w = 0; w < CL_ACT_NSUMS; w++)
-	{
-		ClDecSum   *d = &st->a.sum[w];
-		d->hi = pq_getmsgint64(buf);
-		d->lo = (uint64) pq_getmsgint64(buf);
-		d->scale = pq_getmsgint(buf, 4);
-		d->special = pq_getmsgint(buf, 4);
-		d->n = pq_getmsgint64(buf);
-	}
-	pq_copymsgbytes(buf, (char *) st->a.bits, CL_ACT_BITMAP_BYTES);
-	pq_getmsgend(buf);
-	act_days(as_of, &first_day, &ndays);
-	bad = cl_act_check(&st->a, ndays);
+	bad = cl_act_wire_decode((const unsigned char *) buf->data + buf->cursor, len, &st->a);
 	if (bad)
-		act_bad_state(bad);
-	if ((st->a.flags & CL_ACT_HAS_LAST) &&
-		(!IS_VALID_TIMESTAMP(st->a.last_ts) ||
-		 st->a.last_ts >= (TimestampTz) (as_of + 2) * USECS_PER_DAY))
-		act_bad_state("The latest transaction is after as_of.");
-	if ((st->a.flags & CL_ACT_HAS_BEFORE) &&
-		(!IS_VALID_TIMESTAMP(st->a.before_ts) ||
-		 st->a.before_ts >= (TimestampTz) (first_day + 1) * USECS_PER_DAY))
-		act_bad_state("The latest transaction before the 12 months is inside them.");
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid clientele.activity_state value"),
+				 errdetail("%s", bad)));
+	buf->cursor = buf->len;
 	return st;
 }
 

@@ -169,12 +169,15 @@ int
 cl_act_merge(ClActivity *a, const ClActivity *b)
 {
 	int64_t		n[CL_ACT_NWINDOWS];
+	int64_t		total = 0;
 	ClDecSum	sum[CL_ACT_NSUMS];
 	int			w,
 				i;
 
+	/* the total too must stay in range, as cl_act_check requires */
 	for (w = 0; w < CL_ACT_NWINDOWS; w++)
-		if (__builtin_add_overflow(a->n[w], b->n[w], &n[w]))
+		if (__builtin_add_overflow(a->n[w], b->n[w], &n[w]) ||
+			__builtin_add_overflow(total, n[w], &total))
 			return 0;
 	for (w = 0; w < CL_ACT_NSUMS; w++)
 	{
@@ -286,4 +289,184 @@ cl_act_longest_gap(const uint8_t *bits, int nbits, int32_t first_day,
 		return 0;
 	*gap = (int32_t) best;
 	return 1;
+}
+
+/* --- the calendar of the 12 months ---------------------------------------- */
+
+/* days from 2000-01-01 of y-m-d (proleptic Gregorian; year 0 is 1 BC) */
+static int64_t
+act_days_from_civil(int64_t y, int m, int d)
+{
+	int64_t		era,
+				yoe,
+				doy,
+				doe;
+
+	/* years start in March, so that February 29 is the last day of a year */
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	/* 719468: 0000-03-01 to 1970-01-01; 10957: 1970-01-01 to 2000-01-01 */
+	return era * 146097 + doe - 719468 - 10957;
+}
+
+/* the calendar date of a day number from 2000-01-01 */
+static void
+act_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	int64_t		era,
+				doe,
+				yoe,
+				doy,
+				mp;
+
+	z += 719468 + 10957;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int) (doy - (153 * mp + 2) / 5 + 1);
+	*m = (int) (mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static int
+act_days_in_month(int64_t y, int m)
+{
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		return 29;
+	return mdays[m - 1];
+}
+
+int32_t
+cl_act_months_before(int32_t day, int months)
+{
+	int64_t		y,
+				t,
+				y2;
+	int			m,
+				d,
+				m2,
+				dim;
+
+	act_civil_from_days(day, &y, &m, &d);
+	/* months since year 0, floor-divided back into year and month */
+	t = y * 12 + (m - 1) - months;
+	y2 = t >= 0 ? t / 12 : -((-t + 11) / 12);
+	m2 = (int) (t - y2 * 12) + 1;
+	dim = act_days_in_month(y2, m2);
+	if (d > dim)
+		d = dim;
+	return (int32_t) act_days_from_civil(y2, m2, d);
+}
+
+int
+cl_act_window(int32_t as_of, int32_t *first_day)
+{
+	*first_day = cl_act_months_before(as_of, 12) + 1;
+	return (int) (as_of - *first_day + 1);
+}
+
+/* --- the binary form --------------------------------------------------------- */
+
+static unsigned char *
+act_put_be(unsigned char *p, uint64_t v, int bytes)
+{
+	int			i;
+
+	for (i = 0; i < bytes; i++)
+		p[i] = (unsigned char) (v >> (8 * (bytes - 1 - i)));
+	return p + bytes;
+}
+
+static uint64_t
+act_get_be(const unsigned char **p, int bytes)
+{
+	uint64_t	v = 0;
+	int			i;
+
+	for (i = 0; i < bytes; i++)
+		v = (v << 8) | (*p)[i];
+	*p += bytes;
+	return v;
+}
+
+void
+cl_act_wire_encode(const ClActivity *s, unsigned char *out)
+{
+	unsigned char *p = out;
+	int			w;
+
+	*p++ = CL_ACT_WIRE_VERSION;
+	*p++ = (unsigned char) s->flags;
+	p = act_put_be(p, (uint32_t) s->as_of, 4);
+	p = act_put_be(p, (uint64_t) s->last_ts, 8);
+	p = act_put_be(p, (uint64_t) s->before_ts, 8);
+	for (w = 0; w < CL_ACT_NWINDOWS; w++)
+		p = act_put_be(p, (uint64_t) s->n[w], 8);
+	for (w = 0; w < CL_ACT_NSUMS; w++)
+	{
+		const ClDecSum *d = &s->sum[w];
+
+		p = act_put_be(p, (uint64_t) d->hi, 8);
+		p = act_put_be(p, d->lo, 8);
+		p = act_put_be(p, (uint32_t) d->scale, 4);
+		p = act_put_be(p, (uint32_t) d->special, 4);
+		p = act_put_be(p, (uint64_t) d->n, 8);
+	}
+	memcpy(p, s->bits, CL_ACT_BITMAP_BYTES);
+}
+
+const char *
+cl_act_wire_decode(const unsigned char *buf, size_t len, ClActivity *s)
+{
+	const unsigned char *p = buf;
+	const int64_t usecs_per_day = INT64_C(86400000000);
+	int32_t		first_day;
+	int			ndays,
+				w;
+	const char *bad;
+
+	if (len != CL_ACT_WIRE_SIZE)
+		return "The value has the wrong length.";
+	if (*p++ != CL_ACT_WIRE_VERSION)
+		return "Unknown version.";
+	memset(s, 0, sizeof(*s));
+	s->flags = *p++;
+	s->as_of = (int32_t) (uint32_t) act_get_be(&p, 4);
+	if (s->as_of < CL_ACT_AS_OF_MIN || s->as_of >= CL_ACT_AS_OF_END)
+		return "The as_of date is out of range.";
+	s->last_ts = (int64_t) act_get_be(&p, 8);
+	s->before_ts = (int64_t) act_get_be(&p, 8);
+	for (w = 0; w < CL_ACT_NWINDOWS; w++)
+		s->n[w] = (int64_t) act_get_be(&p, 8);
+	for (w = 0; w < CL_ACT_NSUMS; w++)
+	{
+		ClDecSum   *d = &s->sum[w];
+
+		d->hi = (int64_t) act_get_be(&p, 8);
+		d->lo = act_get_be(&p, 8);
+		d->scale = (int32_t) (uint32_t) act_get_be(&p, 4);
+		d->special = (int32_t) (uint32_t) act_get_be(&p, 4);
+		d->n = (int64_t) act_get_be(&p, 8);
+	}
+	memcpy(s->bits, p, CL_ACT_BITMAP_BYTES);
+	ndays = cl_act_window(s->as_of, &first_day);
+	bad = cl_act_check(s, ndays);
+	if (bad)
+		return bad;
+	if ((s->flags & CL_ACT_HAS_LAST) &&
+		(s->last_ts < CL_ACT_TS_MIN || s->last_ts >= CL_ACT_TS_END ||
+		 s->last_ts >= (int64_t) (s->as_of + 2) * usecs_per_day))
+		return "The latest transaction is after as_of.";
+	if ((s->flags & CL_ACT_HAS_BEFORE) &&
+		(s->before_ts < CL_ACT_TS_MIN || s->before_ts >= CL_ACT_TS_END ||
+		 s->before_ts >= (int64_t) (first_day + 1) * usecs_per_day))
+		return "The latest transaction before the 12 months is inside them.";
+	return NULL;
 }

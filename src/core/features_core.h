@@ -5,8 +5,10 @@
  *		activity aggregate clientele.activity_summary (customer-initiated
  *		transactions counted in the three windows of the last 12 months, the
  *		last one, and the days of the last 12 months as a bitmap), how two
- *		partial states merge, which states are consistent, and the longest gap
- *		between activity days read off the bitmap.
+ *		partial states merge, which states are consistent, the longest gap
+ *		between activity days read off the bitmap, the calendar of the 12
+ *		months, and the binary form of clientele.activity_state (its input
+ *		checks, fuzzed by test/fuzz/fuzz_activity.c).
  *
  * Days are day numbers from 2000-01-01 (PostgreSQL's DateADT); timestamps
  * are microseconds from 2000-01-01 UTC (TimestampTz), compared as integers.
@@ -124,6 +126,25 @@ cl_act_set_day(ClActivity *s, int i)
 	s->bits[i >> 3] |= (uint8_t) (0x80 >> (i & 7));
 }
 
+/*
+ * Counts one more transaction in window win; 0 (s unchanged) when the total
+ * of the counts would overflow.
+ */
+static inline int
+cl_act_count(ClActivity *s, int win)
+{
+	int64_t		total = 0;
+	int			w;
+
+	for (w = 0; w < CL_ACT_NWINDOWS; w++)
+		if (__builtin_add_overflow(total, s->n[w], &total))
+			return 0;
+	if (total == INT64_MAX)
+		return 0;
+	s->n[win]++;
+	return 1;
+}
+
 /* A timestamp becomes the latest (before the window, when before != 0). */
 static inline void
 cl_act_note_ts(ClActivity *s, int64_t ts, int before)
@@ -140,9 +161,9 @@ cl_act_note_ts(ClActivity *s, int64_t ts, int before)
 }
 
 /*
- * Merges b into a (same as_of; the caller checks).  Returns 0 when a count
- * or a sum would overflow (a is then unchanged), 1 otherwise.  Commutative and
- * associative.
+ * Merges b into a (same as_of; the caller checks).  Returns 0 when a count,
+ * the total of the counts or a sum would overflow (a is then unchanged), 1
+ * otherwise.  Commutative and associative.
  */
 extern int	cl_act_merge(ClActivity *a, const ClActivity *b);
 
@@ -168,5 +189,61 @@ extern const char *cl_act_check(const ClActivity *s, int ndays);
 extern int	cl_act_longest_gap(const uint8_t *bits, int nbits, int32_t first_day,
 							   int has_prev, int32_t prev,
 							   int32_t *gap, int32_t *started, int32_t *ended);
+
+/*
+ * The calendar of the 12 months (PostgreSQL's date arithmetic, in plain C):
+ * day numbers from 2000-01-01 on the proleptic Gregorian calendar.
+ * cl_act_months_before(d, m) is (d - interval 'm months')::date: the same
+ * day of the month m months earlier, or the last day of that month when it
+ * is shorter (2024-05-31 - 3 months = 2024-02-29).  Valid for every day of
+ * the date range and 0 <= m <= 12.
+ */
+extern int32_t cl_act_months_before(int32_t day, int months);
+
+/*
+ * The 12 months of as_of: *first_day = (as_of - 12 months) + 1 day; returns
+ * their number of days (as_of - *first_day + 1: 365 or 366).
+ */
+extern int	cl_act_window(int32_t as_of, int32_t *first_day);
+
+/*
+ * The as_of dates the aggregate takes: the 12 months before and the day
+ * after stay within the date and timestamp ranges
+ * (DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE + 400 <= as_of <
+ * TIMESTAMP_END_JULIAN - POSTGRES_EPOCH_JDATE - 2).
+ */
+#define CL_ACT_AS_OF_MIN (-2451545 + 400)
+#define CL_ACT_AS_OF_END (109203528 - 2451545 - 2)
+
+/* the timestamp range: MIN_TIMESTAMP <= ts < END_TIMESTAMP */
+#define CL_ACT_TS_MIN INT64_C(-211813488000000000)
+#define CL_ACT_TS_END INT64_C(9223371331200000000)
+
+/*
+ * The portable binary form of clientele.activity_state (send/recv; the text
+ * form is "act1:" and its hex), network byte order (big-endian) whatever the
+ * machine, CL_ACT_WIRE_SIZE bytes:
+ *   uint8 version (CL_ACT_WIRE_VERSION), uint8 flags, int32 as_of,
+ *   int64 last_ts, int64 before_ts, int64 n[CL_ACT_NWINDOWS],
+ *   CL_ACT_NSUMS times (int64 hi, uint64 lo, int32 scale, int32 special,
+ *   int64 n), then the CL_ACT_BITMAP_BYTES bytes of the bitmap.
+ */
+#define CL_ACT_WIRE_VERSION 1
+#define CL_ACT_WIRE_SIZE (1 + 1 + 4 + 8 + 8 + 8 * CL_ACT_NWINDOWS + 32 * CL_ACT_NSUMS + CL_ACT_BITMAP_BYTES)
+
+/* Writes the binary form of s (flags < 256) into out (CL_ACT_WIRE_SIZE bytes). */
+extern void cl_act_wire_encode(const ClActivity *s, unsigned char *out);
+
+/*
+ * Decodes a binary form into *out and checks every invariant the aggregate
+ * keeps, so that a value typed in by hand is one activity_summary could have
+ * built: the length, the version, as_of within CL_ACT_AS_OF_MIN ..
+ * CL_ACT_AS_OF_END, cl_act_check over the days of its 12 months, the latest
+ * transaction a timestamp before the end of the day after as_of, the latest
+ * one before the 12 months a timestamp before the end of their first day
+ * (one day of slack either way: the session time zone is not known here).
+ * Returns NULL when valid, else a message (an errdetail sentence).
+ */
+extern const char *cl_act_wire_decode(const unsigned char *buf, size_t len, ClActivity *out);
 
 #endif							/* CL_FEATURES_CORE_H */

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
+
 #define FUZZ_CHECK(cond, what) \
 	do { \
 		if (!(cond)) \
@@ -60,6 +62,29 @@ fuzz_double(FuzzIn *in)
 
 	memcpy(&d, &u, sizeof(d));
 	return d;
+}
+
+/*
+ * The bytes behind a state's text form, as its input function gets them:
+ * when data starts with prefix, the hex after it is decoded (cl_hex_decode)
+ * into *buf (malloc'd; free it), else the bytes are data itself (*buf NULL).
+ * Returns 0 when the input function refuses the hex before decoding.
+ */
+static inline int
+fuzz_text_form(const uint8_t *data, size_t size, const char *prefix,
+			   unsigned char **buf, const unsigned char **bytes, size_t *len)
+{
+	size_t		plen = strlen(prefix);
+
+	*buf = NULL;
+	*bytes = data;
+	*len = size;
+	if (size < plen || memcmp(data, prefix, plen) != 0)
+		return 1;
+	*len = (size - plen) / 2;
+	*buf = malloc(*len + 1);
+	*bytes = *buf;
+	return (size - plen) % 2 == 0 && cl_hex_decode((const char *) data + plen, *len, *buf) == *len;
 }
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -56,26 +56,18 @@ check_fields(const RfmStateFields *f, const RfmDayKey *days)
 static void
 fuzz_decode(const uint8_t *data, size_t size)
 {
-	static const char prefix[] = "rfm1:";
-	size_t		plen = sizeof(prefix) - 1;
-	unsigned char *buf = NULL;
-	const unsigned char *in = data;
-	size_t		len = size;
+	unsigned char *buf;
+	const unsigned char *in;
+	size_t		len;
 	RfmStateFields f;
 	RfmDayKey  *days;
 	unsigned char *again;
 	int32_t		n;
 
-	if (size >= plen && memcmp(data, prefix, plen) == 0)
+	if (!fuzz_text_form(data, size, "rfm1:", &buf, &in, &len))
 	{
-		len = (size - plen) / 2;
-		buf = malloc(len + 1);
-		if ((size - plen) % 2 != 0 || cl_hex_decode((const char *) data + plen, len, buf) != len)
-		{
-			free(buf);
-			return;				/* rfm_state_in refuses it before decoding */
-		}
-		in = buf;
+		free(buf);
+		return;					/* rfm_state_in refuses it before decoding */
 	}
 	if (rfm_wire_ndays(in, len, &n) != NULL)
 	{

@@ -14,6 +14,7 @@
 
 #include "bgbb.h"
 #include "evaluation.h"
+#include "features_core.h"
 #include "fitstate.h"
 #include "rfm_core.h"
 #include "value_core.h"
@@ -447,6 +448,107 @@ seeds_rfm_state(void)
 	}
 }
 
+/*
+ * fuzz_activity: selector 0 and binary forms of states as activity_summary
+ * builds them (also as "act1:" text), selector 1 and rows to build from
+ */
+static void
+seeds_activity(void)
+{
+	static const char hexd[] = "0123456789abcdef";
+	/* 2024-02-29, 2024-03-31, 2023-02-28, 2025-12-31, the ends of the range */
+	static const int32_t as_of[] = {8825, 8856, 8459, 9496, CL_ACT_AS_OF_MIN, CL_ACT_AS_OF_END - 1};
+	int			s;
+
+	for (s = 0; s < 6; s++)
+	{
+		ClActivity	a;
+		unsigned char buf[1 + CL_ACT_WIRE_SIZE];
+		char		text[1 + 5 + 2 * CL_ACT_WIRE_SIZE];
+		int32_t		first_day;
+		int			ndays = cl_act_window(as_of[s], &first_day),
+					i;
+
+		cl_act_init(&a, as_of[s]);
+		for (i = 0; i < 3 * s; i++)
+		{
+			/* day i * 37 of the 12 months, in the window it falls into */
+			int			day = (i * 37 + s) % ndays;
+			int			win = day >= ndays - 92 ? CL_ACT_LAST_3M : day >= ndays - 183 ? CL_ACT_PREV_3M : CL_ACT_PREV_6M;
+			int64_t		ts = ((int64_t) first_day + day) * INT64_C(86400000000) + INT64_C(3600000000) * i;
+
+			a.n[win]++;
+			cl_act_set_day(&a, day);
+			cl_act_note_ts(&a, ts, 0);
+			if (win != CL_ACT_PREV_6M)
+				cl_dec_add(&a.sum[win == CL_ACT_LAST_3M ? CL_ACT_TRANSFER_3M : CL_ACT_TRANSFER_PREV_3M],
+						   1250 + 7 * i, i % 4);
+			if (i % 3 == 0)
+				cl_dec_add(&a.sum[CL_ACT_OTHER_BANK_3M], -(__int128) 99 * i, 2);
+		}
+		if (s % 2 == 1)
+			cl_act_note_ts(&a, ((int64_t) first_day - 40) * INT64_C(86400000000), 1);
+		if (s == 3)
+			cl_dec_add_special(&a.sum[CL_ACT_OTHER_BANK_3M], CL_DEC_PINF);
+		buf[0] = 0;
+		cl_act_wire_encode(&a, buf + 1);
+		{
+			ClActivity	back;
+			const char *err = cl_act_wire_decode(buf + 1, CL_ACT_WIRE_SIZE, &back);
+
+			if (err != NULL)
+			{
+				fprintf(stderr, "activity seed %d refused: %s\n", s, err);
+				exit(1);
+			}
+		}
+		put("fuzz_activity", s, buf, sizeof(buf));
+		text[0] = 0;
+		memcpy(text + 1, "act1:", 5);
+		for (i = 0; i < CL_ACT_WIRE_SIZE; i++)
+		{
+			text[6 + 2 * i] = hexd[buf[1 + i] >> 4];
+			text[7 + 2 * i] = hexd[buf[1 + i] & 15];
+		}
+		put("fuzz_activity", 10 + s, text, sizeof(text));
+	}
+	for (s = 0; s < 4; s++)
+	{
+		/*
+		 * selector 1: rows, as_of case, as_of (2 bytes), offset (4 bytes),
+		 * then per row: flags, ts before the end of as_of (6 bytes), amount
+		 * value (8 bytes), scale
+		 */
+		unsigned char rows[1 + 1 + 1 + 2 + 4 + 32 * 16];
+		int			n = 8 + 8 * s,
+					i;
+
+		memset(rows, 0, sizeof(rows));
+		rows[0] = 1;
+		rows[1] = (unsigned char) n;
+		rows[2] = (unsigned char) (s == 3 ? 0 : 2);
+		rows[3] = (unsigned char) (0x10 + s);
+		rows[4] = 0x94;
+		rows[5] = (unsigned char) (s * 37);	/* offset: a few hours either way */
+		rows[6] = (unsigned char) (s * 11);
+		rows[7] = (unsigned char) (s == 2 ? 0x01 : 0);
+		for (i = 0; i < n; i++)
+		{
+			unsigned char *r = rows + 9 + 16 * i;
+			uint64_t	back = (uint64_t) (i * 23 % 400) * UINT64_C(86400000000) + (uint64_t) i * UINT64_C(3600000000);
+			int64_t		value = 1999 + 1000 * i;
+			int			k;
+
+			r[0] = (unsigned char) ((i % 5 == 0 ? 0 : 1) | (i % 2 ? 2 : 0) | (i % 3 == 0 ? 4 : 0) | (i % 2 ? 0 : 8));
+			for (k = 0; k < 6; k++)
+				r[1 + k] = (unsigned char) (back >> (8 * k));
+			memcpy(r + 7, &value, 8);
+			r[15] = (unsigned char) (i % 3);
+		}
+		put("fuzz_activity", 20 + s, rows, 9 + 16 * (size_t) n);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -468,5 +570,6 @@ main(int argc, char **argv)
 	seeds_banding();
 	seeds_rfm();
 	seeds_rfm_state();
+	seeds_activity();
 	return 0;
 }
