@@ -1,7 +1,7 @@
 -- The config-table recipe (sql/common.sql, docs/DEVELOPING.md): every configuration table is
 -- protected, watched and dumped the same way; shipped rows are written only by extension scripts.
 BEGIN;
-SELECT plan(35);
+SELECT plan(36);
 
 CREATE FUNCTION pg_temp.error_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $f$
 DECLARE v_state text; v_msg text; v_hint text;
@@ -60,6 +60,8 @@ SELECT throws_ok($$UPDATE clientele.rfm_segment_rule SET builtin = false WHERE s
 	'cannot update a row of clientele.rfm_segment_rule shipped with the extension', 'a shipped rule cannot be un-marked either');
 SELECT throws_ok($$TRUNCATE clientele.rfm_segment_rule$$, '42501',
 	'cannot truncate clientele.rfm_segment_rule: it holds rows shipped with the extension', 'TRUNCATE of shipped RFM rules is refused');
+SELECT lives_ok($$SELECT clientele.rfm_segment_validate(s.scheme) FROM clientele.rfm_segment_scheme s WHERE s.builtin$$,
+	'every shipped RFM segment scheme passes the rule validation (the install inserts the rows before the validation triggers exist)');
 SELECT lives_ok($$
 	INSERT INTO clientele.rfm_segment_scheme (scheme, ntiles, fallback, description, source)
 	SELECT 'my_grid', ntiles, fallback, 'copy of rf_grid', 'test' FROM clientele.rfm_segment_scheme WHERE scheme = 'rf_grid';
