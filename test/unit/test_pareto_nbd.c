@@ -130,6 +130,63 @@ test_grouped(void)
 	ok(good, "grouped gradient = sum of single-row gradients");
 }
 
+/*
+ * Both forms of the grouped likelihood (cl_pnbd_loglik_data): frequencies
+ * whose terms span more than the linear form allows (x = 400 over a long
+ * period: the log form) next to ordinary ones, with gaps of every length
+ * (3-, 4- and 6-point rules, split and adaptive intervals), against the sum
+ * of single rows; and a parameter set with alpha > beta.
+ */
+static void
+test_grouped_forms(void)
+{
+	static const double params[][4] = {
+		{0.5533, 10.5776, 0.6061, 11.6679},
+		{1.03, 24.7, 17.7, 1281.5},
+		{0.243, 4.414, 0.793, 2.426}
+	};
+	ClFitRow	rows[200];
+	size_t		n = 0;
+
+	for (int i = 0; i < 40; i++)
+	{
+		double		T = 2.0 + i * i * 0.25,
+					f = (double) (i % 7) / 7.0;
+
+		rows[n++] = (ClFitRow) {0, 0, T, 1 + i % 3};
+		rows[n++] = (ClFitRow) {1 + i % 4, f * T, T, 1};
+		rows[n++] = (ClFitRow) {30, T * (0.5 + f / 2), T, 2};
+		rows[n++] = (ClFitRow) {400, f * T, T, 1};
+		rows[n++] = (ClFitRow) {400, T - 1.0 / 7.0, T, 1};
+	}
+	for (size_t k = 0; k < 3; k++)
+	{
+		double		g[4],
+					gsum[4] = {0, 0, 0, 0},
+					llsum = 0.0,
+					ll;
+		int			good = 1;
+		char		name[128];
+
+		for (size_t i = 0; i < n; i++)
+		{
+			llsum += rows[i].count * cl_pnbd_loglik_one(params[k], rows[i].x, rows[i].tx, rows[i].T, g, NULL);
+			for (int j = 0; j < 4; j++)
+				gsum[j] += rows[i].count * g[j] * params[k][j];
+		}
+		ll = cl_pnbd_loglik(params[k], rows, n, g);
+		snprintf(name, sizeof(name), "linear and log forms: grouped likelihood of %zu rows = sum of single rows (set %zu)", n, k);
+		rel_near(ll, llsum, 1e-11, name);
+		for (int j = 0; j < 4; j++)
+			if (fabs(g[j] - gsum[j]) > 1e-8 * fmax(1.0, fabs(gsum[j])))
+			{
+				good = 0;
+				printf("#   set %zu d/dlog p%d: grouped %.12g, rows %.12g\n", k, j, g[j], gsum[j]);
+			}
+		ok(good, "linear and log forms: grouped gradient = sum of single-row gradients (set %zu)", k);
+	}
+}
+
 static void
 test_predictions(void)
 {
@@ -278,6 +335,7 @@ main(void)
 	test_likelihood_forms();
 	test_gradient();
 	test_grouped();
+	test_grouped_forms();
 	test_predictions();
 	test_cdnow();
 	test_recovery();
