@@ -585,6 +585,14 @@ void
 cl_model_optimize(double (*fn) (const double *x, double *grad, void *ctx),
 				  void *ctx, int n, double *lp, double ncust, ClModelFit *fit)
 {
+	cl_model_optimize_from(fn, ctx, n, lp, NULL, ncust, fit);
+}
+
+void
+cl_model_optimize_from(double (*fn) (const double *x, double *grad, void *ctx),
+					   void *ctx, int n, double *lp, double *hinv, double ncust,
+					   ClModelFit *fit)
+{
 	ClOptimOptions opt;
 	ClOptimResult res;
 	double		se[CL_OPTIM_MAXN];
@@ -597,7 +605,9 @@ cl_model_optimize(double (*fn) (const double *x, double *grad, void *ctx),
 	opt.max_iter = 300;
 	opt.xbound = CL_FIT_LOG_EDGE;
 	opt.stall_iter = 30;
+	opt.hinv = hinv;
 	cl_optim_minimize(fn, ctx, n, lp, &opt, &res);
+	opt.hinv = NULL;
 	iters = res.iterations;
 	for (k = 0; k < n; k++)
 		if (fabs(lp[k]) > CL_FIT_LOG_EDGE - 2.0)

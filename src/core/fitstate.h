@@ -234,4 +234,13 @@ extern void cl_model_optimize(double (*fn) (const double *x, double *grad, void 
 							  void *ctx, int n, double *lp, double ncust,
 							  ClModelFit *fit);
 
+/*
+ * The same from an inverse-Hessian approximation of the objective at lp
+ * (hinv, n*n, e.g. from a rough fit; NULL or non-finite: none, as
+ * cl_model_optimize), which the first BFGS run starts from and overwrites.
+ */
+extern void cl_model_optimize_from(double (*fn) (const double *x, double *grad, void *ctx),
+								   void *ctx, int n, double *lp, double *hinv,
+								   double ncust, ClModelFit *fit);
+
 #endif							/* CL_FITSTATE_H */

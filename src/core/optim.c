@@ -39,6 +39,7 @@ cl_optim_defaults(ClOptimOptions *opt)
 	opt->nm_step = 0.5;
 	opt->xbound = 0.0;
 	opt->stall_iter = 0;
+	opt->hinv = NULL;
 }
 
 static double
@@ -89,11 +90,45 @@ grad_ok(const ClOptimOptions *opt, double f, double gmax)
  * BFGS from x (in/out); f and g hold f(x), grad(x) on entry and exit.
  * Returns 1 when the gradient test passed.
  */
+static int	bfgs_run(ClObjective fn, void *ctx, int n, double *x, double *f,
+					 double *g, const ClOptimOptions *opt, int *iters,
+					 int *evals, double *H, int fresh);
+
 static int
 bfgs(ClObjective fn, void *ctx, int n, double *x, double *f, double *g,
 	 const ClOptimOptions *opt, int *iters, int *evals)
 {
 	double		H[CL_OPTIM_MAXN * CL_OPTIM_MAXN];
+	int			i,
+				fresh = 1,
+				conv;
+
+	memset(H, 0, sizeof(H));
+	if (opt->hinv != NULL)
+	{
+		memcpy(H, opt->hinv, (size_t) n * n * sizeof(double));
+		for (i = 0; i < n * n; i++)
+			if (!isfinite(H[i]))
+				break;
+		if (i == n * n)
+			fresh = 0;
+		else
+			memset(H, 0, sizeof(H));
+	}
+	if (fresh)
+		for (i = 0; i < n; i++)
+			H[i * n + i] = 1.0;
+	conv = bfgs_run(fn, ctx, n, x, f, g, opt, iters, evals, H, fresh);
+	if (opt->hinv != NULL)
+		memcpy(opt->hinv, H, (size_t) n * n * sizeof(double));
+	return conv;
+}
+
+/* the iterations of bfgs, from the inverse-Hessian approximation H (in/out) */
+static int
+bfgs_run(ClObjective fn, void *ctx, int n, double *x, double *f, double *g,
+		 const ClOptimOptions *opt, int *iters, int *evals, double *H, int fresh)
+{
 	double		d[CL_OPTIM_MAXN],
 				xn[CL_OPTIM_MAXN],
 				gn[CL_OPTIM_MAXN],
@@ -103,14 +138,9 @@ bfgs(ClObjective fn, void *ctx, int n, double *x, double *f, double *g,
 	int			i,
 				j,
 				k;
-	int			fresh = 1;		/* H is (a multiple of) the identity */
-	int			first = 1;
+	int			first = fresh;	/* fresh: H is (a multiple of) the identity */
 	double		f_mark = *f;	/* f at iteration k_mark, for the stall test */
 	int			k_mark = 0;
-
-	memset(H, 0, sizeof(H));
-	for (i = 0; i < n; i++)
-		H[i * n + i] = 1.0;
 
 	for (k = 0; k < opt->max_iter; k++)
 	{
@@ -134,7 +164,7 @@ bfgs(ClObjective fn, void *ctx, int n, double *x, double *f, double *g,
 		if (!(gd < 0))
 		{
 			/* not a descent direction: restart from steepest descent */
-			memset(H, 0, sizeof(H));
+			memset(H, 0, sizeof(double) * n * n);
 			for (i = 0; i < n; i++)
 			{
 				H[i * n + i] = 1.0;
@@ -192,7 +222,7 @@ bfgs(ClObjective fn, void *ctx, int n, double *x, double *f, double *g,
 			if (!fresh)
 			{
 				/* retry once from steepest descent */
-				memset(H, 0, sizeof(H));
+				memset(H, 0, sizeof(double) * n * n);
 				for (i = 0; i < n; i++)
 					H[i * n + i] = 1.0;
 				fresh = 1;

@@ -42,6 +42,11 @@ typedef struct ClOptimOptions
 	int			stall_iter;		/* BFGS stops (not converged) when f fell by
 								 * less than 1e-12 |f| over this many
 								 * iterations; 0 = never (default) */
+	double	   *hinv;			/* NULL (default), or n*n in/out: BFGS starts
+								 * from this inverse-Hessian approximation
+								 * (e.g. of a rough fit; any non-finite
+								 * entry: from the identity) and leaves its
+								 * last one there */
 } ClOptimOptions;
 
 typedef struct ClOptimResult
