@@ -329,6 +329,65 @@ test_recovery(void)
 	free(cells);
 }
 
+/*
+ * A large fit (30,000 distinct rows: t_x and T not rounded) takes the
+ * warm start of cl_pnbd_fit (a rough fit on a sample): it must still end
+ * at a maximum of the full likelihood (gradient of the mean log-likelihood
+ * in the log-parameters below 1e-6, likelihood above the truth's) and
+ * recover the parameters.
+ */
+static void
+test_warm_start(void)
+{
+	const double truth[4] = {0.8, 8.0, 0.9, 12.0};
+	const int	ncust = 30000;
+	ClFitRow   *cells = malloc(sizeof(ClFitRow) * ncust);
+	ClModelFit	r;
+	double		g[4],
+				gmax = 0.0,
+				ll_truth;
+	int			within = 1;
+
+	sim_seed(104729);
+	for (int i = 0; i < ncust; i++)
+	{
+		double		lambda = sim_gamma(truth[0], truth[1]),
+					mu = sim_gamma(truth[2], truth[3]),
+					T = 52.0 + sim_unif() * 52.0,
+					end = fmin(sim_exp(mu), T),
+					t = 0.0,
+					x = 0,
+					tx = 0.0;
+
+		for (;;)
+		{
+			t += sim_exp(lambda);
+			if (t > end)
+				break;
+			x++;
+			tx = t;
+		}
+		cells[i] = (ClFitRow) {x, tx, T, 1};
+	}
+	ok(cl_pnbd_fit(cells, ncust, 0.0, &r) == 0 && r.converged, "warm start (30,000 distinct rows): fit converged");
+	(void) cl_pnbd_loglik(r.p, cells, ncust, g);
+	for (int k = 0; k < 4; k++)
+		gmax = fmax(gmax, fabs(g[k]) / ncust);
+	ll_truth = cl_pnbd_loglik(truth, cells, ncust, NULL);
+	ok(gmax < 1e-6 && r.log_likelihood >= ll_truth,
+	   "warm start: the estimate is a maximum of the full likelihood (max |gradient| / n = %.2g, LL %.3f >= %.3f at the truth)",
+	   gmax, r.log_likelihood, ll_truth);
+	for (int k = 0; k < 4; k++)
+		if (!(fabs(r.p[k] - truth[k]) < 3 * r.se[k]))
+		{
+			within = 0;
+			printf("#   param %d: %.4f, se %.4f, truth %g\n", k, r.p[k], r.se[k], truth[k]);
+		}
+	ok(within, "warm start: r, alpha, s, beta = %.3f %.3f %.3f %.3f within 3 SE of %g %g %g %g",
+	   r.p[0], r.p[1], r.p[2], r.p[3], truth[0], truth[1], truth[2], truth[3]);
+	free(cells);
+}
+
 int
 main(void)
 {
@@ -338,6 +397,7 @@ main(void)
 	test_grouped_forms();
 	test_predictions();
 	test_cdnow();
+	test_warm_start();
 	test_recovery();
 	return tap_done();
 }
