@@ -1060,7 +1060,7 @@ pnbd_objective(const double *x, double *grad, void *vctx)
  * unchanged when the rough fit fails.
  */
 #define PNBD_WARM_MIN_ROWS 20000
-#define PNBD_WARM_ROWS 5000
+#define PNBD_WARM_ROWS 2000
 
 static void
 pnbd_warm_start(const ClFitRow *cells, size_t ncells, double penalizer, double *x,
