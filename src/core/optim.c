@@ -86,13 +86,16 @@ grad_ok(const ClOptimOptions *opt, double f, double gmax)
 	return gmax <= tol;
 }
 
-/*
- * BFGS from x (in/out); f and g hold f(x), grad(x) on entry and exit.
- * Returns 1 when the gradient test passed.
- */
 static int	bfgs_run(ClObjective fn, void *ctx, int n, double *x, double *f,
 					 double *g, const ClOptimOptions *opt, int *iters,
 					 int *evals, double *H, int fresh);
+
+/*
+ * BFGS from x (in/out); f and g hold f(x), grad(x) on entry and exit.
+ * Returns 1 when the gradient test passed.  The inverse-Hessian
+ * approximation starts from opt->hinv when that is set and finite (else
+ * from the identity) and is left in opt->hinv when set.
+ */
 
 static int
 bfgs(ClObjective fn, void *ctx, int n, double *x, double *f, double *g,

@@ -115,6 +115,33 @@ main(void)
 		ok(res.converged && good, "%s (f = %g, iterations %d)", name, res.f, res.iterations);
 	}
 	{
+		/*
+		 * opt.hinv: from the exact inverse Hessian of the quadratic BFGS
+		 * takes the Newton step (one iteration) and hands back its last
+		 * approximation; a non-finite hinv is the identity start (the same
+		 * iterations as without).
+		 */
+		double		x[2] = {0.0, 0.0},
+					hi[4] = {3.0 / 11.0, -1.0 / 11.0, -1.0 / 11.0, 4.0 / 11.0},
+					nan4[4] = {NAN, NAN, NAN, NAN};
+		ClOptimResult r0;
+
+		cl_optim_defaults(&opt);
+		opt.hinv = hi;
+		cl_optim_minimize(quad, NULL, 2, x, &opt, &res);
+		ok(res.converged && res.iterations == 1 && fabs(x[0] - log(2.0)) < 1e-9,
+		   "BFGS from the exact inverse Hessian: one iteration (got %d)", res.iterations);
+		ok(fabs(hi[0] - 3.0 / 11.0) < 1e-9 && fabs(hi[1] + 1.0 / 11.0) < 1e-9 && isfinite(hi[3]),
+		   "... and hinv holds the last approximation (%g %g %g %g)", hi[0], hi[1], hi[2], hi[3]);
+		x[0] = x[1] = 0.0;
+		cl_optim_minimize(quad, NULL, 2, x, NULL, &r0);
+		x[0] = x[1] = 0.0;
+		opt.hinv = nan4;
+		cl_optim_minimize(quad, NULL, 2, x, &opt, &res);
+		ok(res.iterations == r0.iterations && res.evaluations == r0.evaluations && res.converged,
+		   "a non-finite hinv starts from the identity (%d iterations, as without)", res.iterations);
+	}
+	{
 		double		x[2] = {0.0, 0.0};
 		double		H[4],
 					Hi[4],
