@@ -282,24 +282,20 @@ test_cdnow(void)
 	free(cells);
 }
 
-/* simulated customers with known parameters */
+/*
+ * n simulated Pareto/NBD customers with parameters truth (T uniform over
+ * 52..104 weeks: whole weeks and t_x rounded to days when round_days, else
+ * continuous)
+ */
 static void
-test_recovery(void)
+sim_pnbd(ClFitRow *cells, int n, const double truth[4], int round_days)
 {
-	const double truth[4] = {0.8, 8.0, 0.9, 12.0};
-	const int	ncust = 6000;
-	ClFitRow  *cells = malloc(sizeof(ClFitRow) * ncust);
-	ClModelFit r;
-	int			within = 1;
-
-	sim_seed(7919);
-	for (int i = 0; i < ncust; i++)
+	for (int i = 0; i < n; i++)
 	{
 		double		lambda = sim_gamma(truth[0], truth[1]),
 					mu = sim_gamma(truth[2], truth[3]),
-					T = 52.0 + floor(sim_unif() * 53.0),	/* 52..104 weeks */
-					death = sim_exp(mu),
-					end = fmin(death, T),
+					T = round_days ? 52.0 + floor(sim_unif() * 53.0) : 52.0 + sim_unif() * 52.0,
+					end = fmin(sim_exp(mu), T),
 					t = 0.0,
 					x = 0,
 					tx = 0.0;
@@ -312,11 +308,22 @@ test_recovery(void)
 			x++;
 			tx = t;
 		}
-		cells[i].x = x;
-		cells[i].tx = round(tx * 7.0) / 7.0;	/* days, as a summary would */
-		cells[i].T = T;
-		cells[i].count = 1;
+		cells[i] = (ClFitRow) {x, round_days ? round(tx * 7.0) / 7.0 : tx, T, 1};
 	}
+}
+
+/* simulated customers with known parameters */
+static void
+test_recovery(void)
+{
+	const double truth[4] = {0.8, 8.0, 0.9, 12.0};
+	const int	ncust = 6000;
+	ClFitRow  *cells = malloc(sizeof(ClFitRow) * ncust);
+	ClModelFit r;
+	int			within = 1;
+
+	sim_seed(7919);
+	sim_pnbd(cells, ncust, truth, 1);
 	ok(cl_pnbd_fit(cells, ncust, 0.0, &r) == 0 && r.converged, "simulated: fit converged");
 	for (int k = 0; k < 4; k++)
 		if (!(fabs(r.p[k] - truth[k]) < 3 * r.se[k]))
@@ -349,26 +356,7 @@ test_warm_start(void)
 	int			within = 1;
 
 	sim_seed(104729);
-	for (int i = 0; i < ncust; i++)
-	{
-		double		lambda = sim_gamma(truth[0], truth[1]),
-					mu = sim_gamma(truth[2], truth[3]),
-					T = 52.0 + sim_unif() * 52.0,
-					end = fmin(sim_exp(mu), T),
-					t = 0.0,
-					x = 0,
-					tx = 0.0;
-
-		for (;;)
-		{
-			t += sim_exp(lambda);
-			if (t > end)
-				break;
-			x++;
-			tx = t;
-		}
-		cells[i] = (ClFitRow) {x, tx, T, 1};
-	}
+	sim_pnbd(cells, ncust, truth, 0);
 	ok(cl_pnbd_fit(cells, ncust, 0.0, &r) == 0 && r.converged, "warm start (30,000 distinct rows): fit converged");
 	(void) cl_pnbd_loglik(r.p, cells, ncust, g);
 	for (int k = 0; k < 4; k++)
