@@ -71,19 +71,23 @@ SELECT pg_catalog.pg_extension_config_dump('clientele.kpi_history', '');
 CREATE FUNCTION clientele.kpi_compute(p_as_of date)
 RETURNS SETOF clientele.kpi_history
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+	-- one row per customer and one aggregation over grouping sets (the
+	-- bank, each region, branch and relationship manager) instead of four
+	-- copies of every row; the group columns are never NULL in cur, so
+	-- the set a row belongs to is the one whose column is not NULL
 	WITH prev AS (
 		SELECT max(r.as_of) AS d FROM clientele.customer_result r WHERE r.as_of < p_as_of
 	), cur AS (
-		-- only the columns used (the CTE is materialized: four rows per customer)
-		SELECT g.level, g.group_value, r.active, r.profit_class, r.products_held, r.avg_daily_deposit, r.aum,
-		       r.complaints, r.contribution, r.clv, r.tier
+		SELECT coalesce(r.region, '(unknown)') AS region, coalesce(r.branch, '(unknown)') AS branch,
+		       coalesce(r.relationship_manager, '(unknown)') AS rm,
+		       r.active, r.profit_class, r.products_held, r.avg_daily_deposit, r.aum,
+		       r.complaints, r.contribution, r.clv, coalesce(r.tier, '(none)') AS tier
 		FROM clientele.customer_result r
-		CROSS JOIN LATERAL (VALUES ('bank', '(all)'), ('region', coalesce(r.region, '(unknown)')),
-		                           ('branch', coalesce(r.branch, '(unknown)')),
-		                           ('relationship_manager', coalesce(r.relationship_manager, '(unknown)'))) g(level, group_value)
 		WHERE r.as_of = p_as_of AND NOT r.is_closed
 	), base AS (
-		SELECT c.level, c.group_value, count(*) AS n,
+		SELECT CASE WHEN c.region IS NOT NULL THEN 'region' WHEN c.branch IS NOT NULL THEN 'branch'
+		            WHEN c.rm IS NOT NULL THEN 'relationship_manager' ELSE 'bank' END AS level,
+		       coalesce(c.region, c.branch, c.rm, '(all)') AS group_value, count(*) AS n,
 		       round(avg(c.active::int), 4) AS active_share,
 		       round(avg((c.profit_class = 'high')::int), 4) AS high_share,
 		       round(avg(c.products_held), 3) AS products,
@@ -92,23 +96,29 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 		       round(avg((c.complaints > 0)::int), 4) AS complaint_rate,
 		       sum(c.contribution) AS contribution,
 		       sum(c.clv) AS clv
-		FROM cur c GROUP BY c.level, c.group_value
+		FROM cur c GROUP BY GROUPING SETS ((), (c.region), (c.branch), (c.rm))
 	), tiers AS (
 		SELECT t.level, t.group_value, jsonb_object_agg(t.tier, t.aum) AS by_tier
-		FROM (SELECT c.level, c.group_value, coalesce(c.tier, '(none)') AS tier, sum(c.aum) AS aum
-		      FROM cur c GROUP BY 1, 2, 3) t
+		FROM (SELECT CASE WHEN c.region IS NOT NULL THEN 'region' WHEN c.branch IS NOT NULL THEN 'branch'
+		                  WHEN c.rm IS NOT NULL THEN 'relationship_manager' ELSE 'bank' END AS level,
+		             coalesce(c.region, c.branch, c.rm, '(all)') AS group_value, c.tier, sum(c.aum) AS aum
+		      FROM cur c GROUP BY GROUPING SETS ((c.tier), (c.region, c.tier), (c.branch, c.tier), (c.rm, c.tier))) t
 		GROUP BY t.level, t.group_value
 	), churn AS (
-		SELECT g.level, g.group_value, count(*) AS n,
-		       count(*) FILTER (WHERE c.customer_id IS NULL OR c.is_closed OR c.lifecycle_stage = 'churned') AS churned
-		FROM prev
-		JOIN clientele.customer_result p ON p.as_of = prev.d
-		LEFT JOIN clientele.customer_result c ON c.as_of = p_as_of AND c.customer_id = p.customer_id
-		CROSS JOIN LATERAL (VALUES ('bank', '(all)'), ('region', coalesce(p.region, '(unknown)')),
-		                           ('branch', coalesce(p.branch, '(unknown)')),
-		                           ('relationship_manager', coalesce(p.relationship_manager, '(unknown)'))) g(level, group_value)
-		WHERE NOT p.is_closed AND p.lifecycle_stage IS DISTINCT FROM 'churned'
-		GROUP BY g.level, g.group_value
+		SELECT CASE WHEN x.region IS NOT NULL THEN 'region' WHEN x.branch IS NOT NULL THEN 'branch'
+		            WHEN x.rm IS NOT NULL THEN 'relationship_manager' ELSE 'bank' END AS level,
+		       coalesce(x.region, x.branch, x.rm, '(all)') AS group_value, count(*) AS n,
+		       count(*) FILTER (WHERE x.churned) AS churned
+		FROM (SELECT coalesce(p.region, '(unknown)') AS region, coalesce(p.branch, '(unknown)') AS branch,
+		             coalesce(p.relationship_manager, '(unknown)') AS rm,
+		             (c.customer_id IS NULL OR c.is_closed OR c.lifecycle_stage = 'churned') AS churned
+		      FROM clientele.customer_result p
+		      LEFT JOIN clientele.customer_result c ON c.as_of = p_as_of AND c.customer_id = p.customer_id
+		      WHERE p.as_of = (SELECT d FROM prev)
+		        AND NOT p.is_closed AND p.lifecycle_stage IS DISTINCT FROM 'churned') x
+		GROUP BY GROUPING SETS ((), (x.region), (x.branch), (x.rm))
+		-- no row without a previous refresh (the aggregate over () would give one)
+		HAVING count(*) > 0
 	)
 	SELECT p_as_of, b.level, b.group_value, b.n, b.active_share, (SELECT d FROM prev),
 	       coalesce(ch.n, CASE WHEN (SELECT d FROM prev) IS NOT NULL THEN 0 END), ch.churned,
@@ -118,6 +128,8 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 	FROM base b
 	LEFT JOIN tiers t USING (level, group_value)
 	LEFT JOIN churn ch USING (level, group_value)
+	-- no bank row when nobody is open (the aggregate over () would give one)
+	WHERE b.n > 0
 $$;
 COMMENT ON FUNCTION clientele.kpi_compute(date) IS
 	'Internal: the KPI rows of one refresh date (bank, and per region, branch and relationship manager) from clientele.customer_result; churn and retention against the previous refresh date.';
