@@ -194,32 +194,24 @@ COMMENT ON COLUMN clientele.tier_distribution.contribution IS 'Profit contributi
 COMMENT ON COLUMN clientele.tier_distribution.avg_clv IS 'Mean CLV per customer.';
 
 CREATE MATERIALIZED VIEW clientele.segment_summary AS
-WITH r AS (
-	-- the latest refresh's rows and memberships are the scorecard's
-	SELECT customer_id, as_of, is_closed, rfm_segment, quadrant, aum, contribution, clv, churn_score, active, segments
-	FROM clientele.customer_scorecard
-), n AS (
-	SELECT count(*) FILTER (WHERE NOT is_closed) AS open FROM r
-), seg AS (
-	SELECT 'defined'::text AS kind, coalesce(d.family, '') AS family, m.segment,
-	       r.as_of, r.aum, r.contribution, r.clv, r.churn_score, r.active
-	FROM r CROSS JOIN LATERAL unnest(r.segments) AS m(segment)
-	LEFT JOIN clientele.segment_definition d ON d.segment = m.segment
-	UNION ALL
-	SELECT 'rfm', '', r.rfm_segment, r.as_of, r.aum, r.contribution, r.clv, r.churn_score, r.active
-	FROM r WHERE r.rfm_segment IS NOT NULL
-	UNION ALL
-	SELECT 'quadrant', '', r.quadrant, r.as_of, r.aum, r.contribution, r.clv, r.churn_score, r.active FROM r
-)
-SELECT max(seg.as_of) AS as_of, seg.kind, seg.family, seg.segment,
+-- one scan of the latest refresh's rows (the scorecard): each customer gives
+-- a row per defined segment, its RFM segment and its quadrant
+SELECT max(s.as_of) AS as_of, s.kind, s.family, s.segment,
        count(*) AS customers,
-       round(count(*)::numeric / nullif((SELECT open FROM n), 0), 4) AS customer_share,
-       sum(seg.aum) AS aum,
-       sum(seg.contribution) AS contribution,
-       round(avg(seg.clv), 2) AS avg_clv,
-       round(avg(seg.churn_score), 2) AS avg_churn_score,
-       round(avg(seg.active::int), 4) AS active_share
-FROM seg GROUP BY seg.kind, seg.family, seg.segment;
+       round(count(*)::numeric / nullif((SELECT count(*) FILTER (WHERE NOT o.is_closed) FROM clientele.customer_scorecard o), 0), 4) AS customer_share,
+       sum(s.aum) AS aum,
+       sum(s.contribution) AS contribution,
+       round(avg(s.clv), 2) AS avg_clv,
+       round(avg(s.churn_score), 2) AS avg_churn_score,
+       round(avg(s.active::int), 4) AS active_share
+FROM (SELECT x.kind, coalesce(d.family, '') AS family, x.segment,
+             r.as_of, r.aum, r.contribution, r.clv, r.churn_score, r.active
+      FROM clientele.customer_scorecard r
+      CROSS JOIN LATERAL (SELECT 'defined'::text, m.segment FROM unnest(r.segments) AS m(segment)
+                          UNION ALL SELECT 'rfm', r.rfm_segment WHERE r.rfm_segment IS NOT NULL
+                          UNION ALL SELECT 'quadrant', r.quadrant) x(kind, segment)
+      LEFT JOIN clientele.segment_definition d ON x.kind = 'defined' AND d.segment = x.segment) s
+GROUP BY s.kind, s.family, s.segment;
 CREATE UNIQUE INDEX segment_summary_segment_idx ON clientele.segment_summary (kind, segment);
 COMMENT ON MATERIALIZED VIEW clientele.segment_summary IS 'Customers and value per segment at the latest refresh: user-defined segments (kind defined), RFM segments (rfm) and loyalty x value quadrants (quadrant).';
 COMMENT ON COLUMN clientele.segment_summary.as_of IS 'Refresh date.';
@@ -235,16 +227,18 @@ COMMENT ON COLUMN clientele.segment_summary.avg_churn_score IS 'Mean churn score
 COMMENT ON COLUMN clientele.segment_summary.active_share IS 'Share of active members.';
 
 CREATE MATERIALIZED VIEW clientele.lifecycle_flow AS
+-- the two dates are InitPlan parameters: index scans of their rows only,
+-- not a join of the dates with the whole result history
 WITH d AS (
 	SELECT max(as_of) AS cur, (SELECT max(as_of) FROM clientele.customer_result
 	                           WHERE as_of < (SELECT max(as_of) FROM clientele.customer_result)) AS prev
 	FROM clientele.customer_result
 ), p AS (
 	SELECT r.customer_id, coalesce(r.lifecycle_stage, '(unknown)') AS stage
-	FROM clientele.customer_result r, d WHERE r.as_of = d.prev
+	FROM clientele.customer_result r WHERE r.as_of = (SELECT prev FROM d)
 ), c AS (
 	SELECT r.customer_id, coalesce(r.lifecycle_stage, '(unknown)') AS stage
-	FROM clientele.customer_result r, d WHERE r.as_of = d.cur
+	FROM clientele.customer_result r WHERE r.as_of = (SELECT cur FROM d)
 )
 SELECT (SELECT prev FROM d) AS from_as_of, (SELECT cur FROM d) AS to_as_of,
        coalesce(p.stage, '(absent)') AS from_stage, coalesce(c.stage, '(absent)') AS to_stage,
@@ -322,6 +316,7 @@ COMMENT ON COLUMN clientele.value_concentration.top20_share IS 'Share of the tot
 COMMENT ON COLUMN clientele.value_concentration.gini IS 'Gini coefficient of contribution (clientele.gini; NULL when the total is <= 0; same on every row).';
 
 CREATE MATERIALIZED VIEW clientele.tier_migration AS
+-- the two dates are also InitPlan parameters (index scans of their rows only)
 WITH d AS (
 	SELECT max(as_of) AS cur, (SELECT max(as_of) FROM clientele.customer_result
 	                           WHERE as_of < (SELECT max(as_of) FROM clientele.customer_result)) AS prev
@@ -337,7 +332,8 @@ SELECT d.prev AS from_as_of, d.cur AS to_as_of,
 FROM d
 JOIN clientele.customer_result p ON p.as_of = d.prev
 JOIN clientele.customer_result c ON c.as_of = d.cur AND c.customer_id = p.customer_id
-WHERE p.tier IS DISTINCT FROM c.tier AND NOT c.is_closed
+WHERE p.as_of = (SELECT prev FROM d) AND c.as_of = (SELECT cur FROM d)
+  AND p.tier IS DISTINCT FROM c.tier AND NOT c.is_closed
 GROUP BY d.prev, d.cur, coalesce(p.tier, '(none)'), p.tier_rank, coalesce(c.tier, '(none)'), c.tier_rank;
 CREATE UNIQUE INDEX tier_migration_idx ON clientele.tier_migration (from_tier, to_tier);
 COMMENT ON MATERIALIZED VIEW clientele.tier_migration IS 'Open customers whose tier changed between the last two refresh dates, per (from, to) pair: upgrades and downgrades.';
