@@ -71,19 +71,23 @@ SELECT pg_catalog.pg_extension_config_dump('clientele.kpi_history', '');
 CREATE FUNCTION clientele.kpi_compute(p_as_of date)
 RETURNS SETOF clientele.kpi_history
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+	-- one row per customer and one aggregation over grouping sets (the
+	-- bank, each region, branch and relationship manager) instead of four
+	-- copies of every row; the group columns are never NULL in cur, so
+	-- the set a row belongs to is the one whose column is not NULL
 	WITH prev AS (
 		SELECT max(r.as_of) AS d FROM clientele.customer_result r WHERE r.as_of < p_as_of
 	), cur AS (
-		-- only the columns used (the CTE is materialized: four rows per customer)
-		SELECT g.level, g.group_value, r.active, r.profit_class, r.products_held, r.avg_daily_deposit, r.aum,
-		       r.complaints, r.contribution, r.clv, r.tier
+		SELECT coalesce(r.region, '(unknown)') AS region, coalesce(r.branch, '(unknown)') AS branch,
+		       coalesce(r.relationship_manager, '(unknown)') AS rm,
+		       r.active, r.profit_class, r.products_held, r.avg_daily_deposit, r.aum,
+		       r.complaints, r.contribution, r.clv, coalesce(r.tier, '(none)') AS tier
 		FROM clientele.customer_result r
-		CROSS JOIN LATERAL (VALUES ('bank', '(all)'), ('region', coalesce(r.region, '(unknown)')),
-		                           ('branch', coalesce(r.branch, '(unknown)')),
-		                           ('relationship_manager', coalesce(r.relationship_manager, '(unknown)'))) g(level, group_value)
 		WHERE r.as_of = p_as_of AND NOT r.is_closed
 	), base AS (
-		SELECT c.level, c.group_value, count(*) AS n,
+		SELECT CASE WHEN c.region IS NOT NULL THEN 'region' WHEN c.branch IS NOT NULL THEN 'branch'
+		            WHEN c.rm IS NOT NULL THEN 'relationship_manager' ELSE 'bank' END AS level,
+		       coalesce(c.region, c.branch, c.rm, '(all)') AS group_value, count(*) AS n,
 		       round(avg(c.active::int), 4) AS active_share,
 		       round(avg((c.profit_class = 'high')::int), 4) AS high_share,
 		       round(avg(c.products_held), 3) AS products,
@@ -92,23 +96,29 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 		       round(avg((c.complaints > 0)::int), 4) AS complaint_rate,
 		       sum(c.contribution) AS contribution,
 		       sum(c.clv) AS clv
-		FROM cur c GROUP BY c.level, c.group_value
+		FROM cur c GROUP BY GROUPING SETS ((), (c.region), (c.branch), (c.rm))
 	), tiers AS (
 		SELECT t.level, t.group_value, jsonb_object_agg(t.tier, t.aum) AS by_tier
-		FROM (SELECT c.level, c.group_value, coalesce(c.tier, '(none)') AS tier, sum(c.aum) AS aum
-		      FROM cur c GROUP BY 1, 2, 3) t
+		FROM (SELECT CASE WHEN c.region IS NOT NULL THEN 'region' WHEN c.branch IS NOT NULL THEN 'branch'
+		                  WHEN c.rm IS NOT NULL THEN 'relationship_manager' ELSE 'bank' END AS level,
+		             coalesce(c.region, c.branch, c.rm, '(all)') AS group_value, c.tier, sum(c.aum) AS aum
+		      FROM cur c GROUP BY GROUPING SETS ((c.tier), (c.region, c.tier), (c.branch, c.tier), (c.rm, c.tier))) t
 		GROUP BY t.level, t.group_value
 	), churn AS (
-		SELECT g.level, g.group_value, count(*) AS n,
-		       count(*) FILTER (WHERE c.customer_id IS NULL OR c.is_closed OR c.lifecycle_stage = 'churned') AS churned
-		FROM prev
-		JOIN clientele.customer_result p ON p.as_of = prev.d
-		LEFT JOIN clientele.customer_result c ON c.as_of = p_as_of AND c.customer_id = p.customer_id
-		CROSS JOIN LATERAL (VALUES ('bank', '(all)'), ('region', coalesce(p.region, '(unknown)')),
-		                           ('branch', coalesce(p.branch, '(unknown)')),
-		                           ('relationship_manager', coalesce(p.relationship_manager, '(unknown)'))) g(level, group_value)
-		WHERE NOT p.is_closed AND p.lifecycle_stage IS DISTINCT FROM 'churned'
-		GROUP BY g.level, g.group_value
+		SELECT CASE WHEN x.region IS NOT NULL THEN 'region' WHEN x.branch IS NOT NULL THEN 'branch'
+		            WHEN x.rm IS NOT NULL THEN 'relationship_manager' ELSE 'bank' END AS level,
+		       coalesce(x.region, x.branch, x.rm, '(all)') AS group_value, count(*) AS n,
+		       count(*) FILTER (WHERE x.churned) AS churned
+		FROM (SELECT coalesce(p.region, '(unknown)') AS region, coalesce(p.branch, '(unknown)') AS branch,
+		             coalesce(p.relationship_manager, '(unknown)') AS rm,
+		             (c.customer_id IS NULL OR c.is_closed OR c.lifecycle_stage = 'churned') AS churned
+		      FROM clientele.customer_result p
+		      LEFT JOIN clientele.customer_result c ON c.as_of = p_as_of AND c.customer_id = p.customer_id
+		      WHERE p.as_of = (SELECT d FROM prev)
+		        AND NOT p.is_closed AND p.lifecycle_stage IS DISTINCT FROM 'churned') x
+		GROUP BY GROUPING SETS ((), (x.region), (x.branch), (x.rm))
+		-- no row without a previous refresh (the aggregate over () would give one)
+		HAVING count(*) > 0
 	)
 	SELECT p_as_of, b.level, b.group_value, b.n, b.active_share, (SELECT d FROM prev),
 	       coalesce(ch.n, CASE WHEN (SELECT d FROM prev) IS NOT NULL THEN 0 END), ch.churned,
@@ -118,6 +128,8 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 	FROM base b
 	LEFT JOIN tiers t USING (level, group_value)
 	LEFT JOIN churn ch USING (level, group_value)
+	-- no bank row when nobody is open (the aggregate over () would give one)
+	WHERE b.n > 0
 $$;
 COMMENT ON FUNCTION clientele.kpi_compute(date) IS
 	'Internal: the KPI rows of one refresh date (bank, and per region, branch and relationship manager) from clientele.customer_result; churn and retention against the previous refresh date.';
@@ -182,32 +194,24 @@ COMMENT ON COLUMN clientele.tier_distribution.contribution IS 'Profit contributi
 COMMENT ON COLUMN clientele.tier_distribution.avg_clv IS 'Mean CLV per customer.';
 
 CREATE MATERIALIZED VIEW clientele.segment_summary AS
-WITH r AS (
-	-- the latest refresh's rows and memberships are the scorecard's
-	SELECT customer_id, as_of, is_closed, rfm_segment, quadrant, aum, contribution, clv, churn_score, active, segments
-	FROM clientele.customer_scorecard
-), n AS (
-	SELECT count(*) FILTER (WHERE NOT is_closed) AS open FROM r
-), seg AS (
-	SELECT 'defined'::text AS kind, coalesce(d.family, '') AS family, m.segment,
-	       r.as_of, r.aum, r.contribution, r.clv, r.churn_score, r.active
-	FROM r CROSS JOIN LATERAL unnest(r.segments) AS m(segment)
-	LEFT JOIN clientele.segment_definition d ON d.segment = m.segment
-	UNION ALL
-	SELECT 'rfm', '', r.rfm_segment, r.as_of, r.aum, r.contribution, r.clv, r.churn_score, r.active
-	FROM r WHERE r.rfm_segment IS NOT NULL
-	UNION ALL
-	SELECT 'quadrant', '', r.quadrant, r.as_of, r.aum, r.contribution, r.clv, r.churn_score, r.active FROM r
-)
-SELECT max(seg.as_of) AS as_of, seg.kind, seg.family, seg.segment,
+-- one scan of the latest refresh's rows (the scorecard): each customer gives
+-- a row per defined segment, its RFM segment and its quadrant
+SELECT max(s.as_of) AS as_of, s.kind, s.family, s.segment,
        count(*) AS customers,
-       round(count(*)::numeric / nullif((SELECT open FROM n), 0), 4) AS customer_share,
-       sum(seg.aum) AS aum,
-       sum(seg.contribution) AS contribution,
-       round(avg(seg.clv), 2) AS avg_clv,
-       round(avg(seg.churn_score), 2) AS avg_churn_score,
-       round(avg(seg.active::int), 4) AS active_share
-FROM seg GROUP BY seg.kind, seg.family, seg.segment;
+       round(count(*)::numeric / nullif((SELECT count(*) FILTER (WHERE NOT o.is_closed) FROM clientele.customer_scorecard o), 0), 4) AS customer_share,
+       sum(s.aum) AS aum,
+       sum(s.contribution) AS contribution,
+       round(avg(s.clv), 2) AS avg_clv,
+       round(avg(s.churn_score), 2) AS avg_churn_score,
+       round(avg(s.active::int), 4) AS active_share
+FROM (SELECT x.kind, coalesce(d.family, '') AS family, x.segment,
+             r.as_of, r.aum, r.contribution, r.clv, r.churn_score, r.active
+      FROM clientele.customer_scorecard r
+      CROSS JOIN LATERAL (SELECT 'defined'::text, m.segment FROM unnest(r.segments) AS m(segment)
+                          UNION ALL SELECT 'rfm', r.rfm_segment WHERE r.rfm_segment IS NOT NULL
+                          UNION ALL SELECT 'quadrant', r.quadrant) x(kind, segment)
+      LEFT JOIN clientele.segment_definition d ON x.kind = 'defined' AND d.segment = x.segment) s
+GROUP BY s.kind, s.family, s.segment;
 CREATE UNIQUE INDEX segment_summary_segment_idx ON clientele.segment_summary (kind, segment);
 COMMENT ON MATERIALIZED VIEW clientele.segment_summary IS 'Customers and value per segment at the latest refresh: user-defined segments (kind defined), RFM segments (rfm) and loyalty x value quadrants (quadrant).';
 COMMENT ON COLUMN clientele.segment_summary.as_of IS 'Refresh date.';
@@ -223,16 +227,18 @@ COMMENT ON COLUMN clientele.segment_summary.avg_churn_score IS 'Mean churn score
 COMMENT ON COLUMN clientele.segment_summary.active_share IS 'Share of active members.';
 
 CREATE MATERIALIZED VIEW clientele.lifecycle_flow AS
+-- the two dates are InitPlan parameters: index scans of their rows only,
+-- not a join of the dates with the whole result history
 WITH d AS (
 	SELECT max(as_of) AS cur, (SELECT max(as_of) FROM clientele.customer_result
 	                           WHERE as_of < (SELECT max(as_of) FROM clientele.customer_result)) AS prev
 	FROM clientele.customer_result
 ), p AS (
 	SELECT r.customer_id, coalesce(r.lifecycle_stage, '(unknown)') AS stage
-	FROM clientele.customer_result r, d WHERE r.as_of = d.prev
+	FROM clientele.customer_result r WHERE r.as_of = (SELECT prev FROM d)
 ), c AS (
 	SELECT r.customer_id, coalesce(r.lifecycle_stage, '(unknown)') AS stage
-	FROM clientele.customer_result r, d WHERE r.as_of = d.cur
+	FROM clientele.customer_result r WHERE r.as_of = (SELECT cur FROM d)
 )
 SELECT (SELECT prev FROM d) AS from_as_of, (SELECT cur FROM d) AS to_as_of,
        coalesce(p.stage, '(absent)') AS from_stage, coalesce(c.stage, '(absent)') AS to_stage,
@@ -310,6 +316,7 @@ COMMENT ON COLUMN clientele.value_concentration.top20_share IS 'Share of the tot
 COMMENT ON COLUMN clientele.value_concentration.gini IS 'Gini coefficient of contribution (clientele.gini; NULL when the total is <= 0; same on every row).';
 
 CREATE MATERIALIZED VIEW clientele.tier_migration AS
+-- the two dates are also InitPlan parameters (index scans of their rows only)
 WITH d AS (
 	SELECT max(as_of) AS cur, (SELECT max(as_of) FROM clientele.customer_result
 	                           WHERE as_of < (SELECT max(as_of) FROM clientele.customer_result)) AS prev
@@ -325,7 +332,8 @@ SELECT d.prev AS from_as_of, d.cur AS to_as_of,
 FROM d
 JOIN clientele.customer_result p ON p.as_of = d.prev
 JOIN clientele.customer_result c ON c.as_of = d.cur AND c.customer_id = p.customer_id
-WHERE p.tier IS DISTINCT FROM c.tier AND NOT c.is_closed
+WHERE p.as_of = (SELECT prev FROM d) AND c.as_of = (SELECT cur FROM d)
+  AND p.tier IS DISTINCT FROM c.tier AND NOT c.is_closed
 GROUP BY d.prev, d.cur, coalesce(p.tier, '(none)'), p.tier_rank, coalesce(c.tier, '(none)'), c.tier_rank;
 CREATE UNIQUE INDEX tier_migration_idx ON clientele.tier_migration (from_tier, to_tier);
 COMMENT ON MATERIALIZED VIEW clientele.tier_migration IS 'Open customers whose tier changed between the last two refresh dates, per (from, to) pair: upgrades and downgrades.';
