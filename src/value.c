@@ -24,7 +24,9 @@
  */
 #include "clientele.h"
 
+#include "access/htup_details.h"
 #include "executor/spi.h"
+#include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "port/pg_bswap.h"
@@ -380,40 +382,22 @@ adb_check_new_window(DateADT from, DateADT to)
  * order) and the latest one before from; rows after to, and rows with a NULL
  * day or balance, are ignored.
  */
-static Datum
-adb_trans_common(FunctionCallInfo fcinfo, bool legacy)
+/*
+ * Adds the snapshot (day, cents) to state s: the carry when before the
+ * window, a run (or a slot of the dense form) when in it, nothing after it.
+ * Returns the state (moved when it had to grow).
+ */
+static inline char *
+adb_add(char *s, MemoryContext aggcxt, bool legacy, DateADT day, int64 cents)
 {
-	MemoryContext aggcxt = cl_agg_context(fcinfo);
-	char	   *s = PG_ARGISNULL(0) ? NULL : state_arg(fcinfo, 0);
-	DateADT		from;
-	DateADT		to;
-	DateADT		day;
-	int64		cents;
 	size_t		n;
 
-	CL_ARG_NOT_NULL(3, "avg_daily_balance from date");
-	CL_ARG_NOT_NULL(4, "avg_daily_balance to date");
-	from = PG_GETARG_DATEADT(3);
-	to = PG_GETARG_DATEADT(4);
-	if (s == NULL)
-	{
-		adb_check_new_window(from, to);
-		s = adb_new(aggcxt, legacy, from, to, (int32) ((64 - CL_ADB_HDR) / CL_ADB_RUN));
-	}
-	else if (unlikely(from != A_FROM(s) || to != A_TO(s)))
-		adb_window_error(from, to, A_FROM(s), A_TO(s));
-
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_POINTER(s);
-	day = PG_GETARG_DATEADT(1);
-	cl_check_finite_date(day, "avg_daily_balance day");
-	cents = adb_cents_of((Numeric) PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(2)));
-	if (day > to)
-		PG_RETURN_POINTER(s);
-	if (day < from)
+	if (day > A_TO(s))
+		return s;
+	if (day < A_FROM(s))
 	{
 		adb_add_carry(s, day, cents);
-		PG_RETURN_POINTER(s);
+		return s;
 	}
 	if (!(A_FLAGS(s) & CL_ADB_DENSE))
 	{
@@ -441,11 +425,11 @@ adb_trans_common(FunctionCallInfo fcinfo, bool legacy)
 		}
 		cl_put_i32(s + 20, (int32) n);
 		adb_runs_swap(s, (int32) n);
-		PG_RETURN_POINTER(s);
+		return s;
 	}
 dense:
 	{
-		int64		k = (int64) day - from;
+		int64		k = (int64) day - A_FROM(s);
 		unsigned char *bm = A_BM(s);
 
 		if (bm[k >> 3] & (1 << (k & 7)))
@@ -453,7 +437,37 @@ dense:
 		bm[k >> 3] |= (unsigned char) (1 << (k & 7));
 		cl_put_i64(&A_VAL(s)[k], cents);
 	}
-	PG_RETURN_POINTER(s);
+	return s;
+}
+
+static Datum
+adb_trans_common(FunctionCallInfo fcinfo, bool legacy)
+{
+	MemoryContext aggcxt = cl_agg_context(fcinfo);
+	char	   *s = PG_ARGISNULL(0) ? NULL : state_arg(fcinfo, 0);
+	DateADT		from;
+	DateADT		to;
+	DateADT		day;
+	int64		cents;
+
+	CL_ARG_NOT_NULL(3, "avg_daily_balance from date");
+	CL_ARG_NOT_NULL(4, "avg_daily_balance to date");
+	from = PG_GETARG_DATEADT(3);
+	to = PG_GETARG_DATEADT(4);
+	if (s == NULL)
+	{
+		adb_check_new_window(from, to);
+		s = adb_new(aggcxt, legacy, from, to, (int32) ((64 - CL_ADB_HDR) / CL_ADB_RUN));
+	}
+	else if (unlikely(from != A_FROM(s) || to != A_TO(s)))
+		adb_window_error(from, to, A_FROM(s), A_TO(s));
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(s);
+	day = PG_GETARG_DATEADT(1);
+	cl_check_finite_date(day, "avg_daily_balance day");
+	cents = adb_cents_of((Numeric) PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(2)));
+	PG_RETURN_POINTER(adb_add(s, aggcxt, legacy, day, cents));
 }
 
 /* a private copy of a state (4-byte header, capacity = n) */
@@ -543,6 +557,20 @@ adb_combine_common(FunctionCallInfo fcinfo, bool legacy)
 	PG_RETURN_POINTER(r);
 }
 
+/* cents as a numeric with two decimals */
+static Datum
+adb_cents_numeric(int64 cents)
+{
+	char		buf[64];
+	uint64		mag;
+
+	mag = cents < 0 ? (uint64) (-(cents + 1)) + 1 : (uint64) cents;
+	snprintf(buf, sizeof(buf), "%s" UINT64_FORMAT ".%02d", cents < 0 ? "-" : "",
+			 mag / 100, (int) (mag % 100));
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
+							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+}
+
 /* The average rounded half away from zero to the cent, as numeric(…, 2). */
 static Datum
 adb_final_common(FunctionCallInfo fcinfo)
@@ -550,8 +578,6 @@ adb_final_common(FunctionCallInfo fcinfo)
 	const char *s;
 	int64		cents = 0;
 	int32		dup = 0;
-	char		buf[64];
-	uint64		mag;
 	ClSeg	   *runs;
 
 	if (PG_ARGISNULL(0))
@@ -581,11 +607,7 @@ adb_final_common(FunctionCallInfo fcinfo)
 			/* the average lies between the smallest and largest balance */
 			elog(ERROR, "avg_daily_balance average out of range");
 	}
-	mag = cents < 0 ? (uint64) (-(cents + 1)) + 1 : (uint64) cents;
-	snprintf(buf, sizeof(buf), "%s" UINT64_FORMAT ".%02d", cents < 0 ? "-" : "",
-			 mag / 100, (int) (mag % 100));
-	PG_RETURN_DATUM(DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
-										ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+	PG_RETURN_DATUM(adb_cents_numeric(cents));
 }
 
 /* the binary form as a bytea: the state's bytes with capacity = n */
@@ -707,6 +729,196 @@ clientele_adb_deserial(PG_FUNCTION_ARGS)
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 
 	PG_RETURN_POINTER(adb_from_wire(VARDATA_ANY(in), VARSIZE_ANY_EXHDR(in), aggcxt, false));
+}
+
+/* ----------------------------------------------------------------------
+ * avg_daily_balance_split(day date, balance numeric, window_from date,
+ *						   split date, window_to date)
+ * state: clientele.adb_split_state (value_core.h): an adb_state over the
+ * internal window [from, to + 1], days after split stored one day later,
+ * split at offset 28.  Transition, combine, dense form: those of
+ * avg_daily_balance.
+ * ---------------------------------------------------------------------- */
+
+#define ADBS_TYPNAME "clientele.adb_split_state"
+#define ADBS_PREFIX "cladbs1:"
+#define A_SPLIT(s) cl_get_i32((s) + CL_ADBS_SPLIT_OFF)
+
+static pg_noinline void
+adbs_window_error(int32 from, int32 split, int32 to, const char *s)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("avg_daily_balance_split window must be the same for every row of a group"),
+			 errdetail("Got %s / %s / %s after %s / %s / %s.",
+					   value_date_str(from), value_date_str(split), value_date_str(to),
+					   value_date_str(A_FROM(s)), value_date_str(A_SPLIT(s)),
+					   value_date_str(A_TO(s) - 1))));
+}
+
+PG_FUNCTION_INFO_V1(clientele_adbs_trans);
+Datum
+clientele_adbs_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = cl_agg_context(fcinfo);
+	char	   *s = PG_ARGISNULL(0) ? NULL : state_arg(fcinfo, 0);
+	DateADT		from;
+	DateADT		split;
+	DateADT		to;
+	DateADT		day;
+	int64		cents;
+
+	CL_ARG_NOT_NULL(3, "avg_daily_balance_split window_from");
+	CL_ARG_NOT_NULL(4, "avg_daily_balance_split split");
+	CL_ARG_NOT_NULL(5, "avg_daily_balance_split window_to");
+	from = PG_GETARG_DATEADT(3);
+	split = PG_GETARG_DATEADT(4);
+	to = PG_GETARG_DATEADT(5);
+	if (s == NULL)
+	{
+		cl_check_finite_date(from, "avg_daily_balance_split window_from");
+		cl_check_finite_date(split, "avg_daily_balance_split split");
+		cl_check_finite_date(to, "avg_daily_balance_split window_to");
+		if (split < from || split >= to)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("avg_daily_balance_split split %s must lie in [window_from, window_to - 1] = [%s, %s]",
+							value_date_str(split), value_date_str(from),
+							value_date_str(from > to ? from : to - 1)),
+					 errdetail("Both windows [window_from, split] and [split + 1, window_to] must hold a day.")));
+		if ((int64) to + 1 >= CL_DAY_END)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("avg_daily_balance_split window_to %s must be before the last valid date",
+							value_date_str(to))));
+		s = adb_new(aggcxt, false, from, to + 1, (int32) ((64 - CL_ADB_HDR) / CL_ADB_RUN));
+		cl_put_i32(s + CL_ADBS_SPLIT_OFF, split);
+	}
+	else if (unlikely(from != A_FROM(s) || split != A_SPLIT(s) || (int64) to + 1 != A_TO(s)))
+		adbs_window_error(from, split, to, s);
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(s);
+	day = PG_GETARG_DATEADT(1);
+	cl_check_finite_date(day, "avg_daily_balance_split day");
+	cents = adb_cents_of((Numeric) PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(2)));
+	if (day > split)
+	{
+		if (day > to)
+			PG_RETURN_POINTER(s);
+		day++;					/* after split: one day later (never joins a run on or before split) */
+	}
+	PG_RETURN_POINTER(adb_add(s, aggcxt, false, day, cents));
+}
+
+PG_FUNCTION_INFO_V1(clientele_adbs_combine);
+Datum
+clientele_adbs_combine(PG_FUNCTION_ARGS)
+{
+	if (!PG_ARGISNULL(0) && !PG_ARGISNULL(1))
+	{
+		const char *a = state_arg_ro(fcinfo, 0);
+		const char *b = state_arg_ro(fcinfo, 1);
+
+		if (A_SPLIT(a) != A_SPLIT(b) || A_FROM(a) != A_FROM(b) || A_TO(a) != A_TO(b))
+			adbs_window_error(A_FROM(b), A_SPLIT(b), A_TO(b) - 1, a);
+	}
+	return adb_combine_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(clientele_adbs_final);
+Datum
+clientele_adbs_final(PG_FUNCTION_ARGS)
+{
+	const char *s;
+	char	   *c;
+	int64		before = 0,
+				after = 0,
+				on_split = 0;
+	int32		dup = 0;
+	TupleDesc	tupdesc;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	s = state_arg_ro(fcinfo, 0);
+	c = adb_runs_copy(s);		/* a private runs-form copy: cl_adbs_compute moves runs */
+	adb_runs_swap(c, A_N(c));
+	switch (cl_adbs_compute(A_RUNS(c), (size_t) A_N(c),
+							(A_FLAGS(c) & CL_ADB_HAS_CARRY) != 0, A_CCENTS(c),
+							A_FROM(c), A_SPLIT(c), A_TO(c) - 1,
+							&before, &after, &on_split, &dup))
+	{
+		case CL_ADB_OK:
+			break;
+		case CL_ADB_DUPLICATE:
+			adb_duplicate_error(dup);
+			break;
+		case CL_ADB_OVERFLOW:
+			elog(ERROR, "avg_daily_balance_split average out of range");
+	}
+	values[0] = adb_cents_numeric(before);
+	values[1] = adb_cents_numeric(after);
+	values[2] = adb_cents_numeric(on_split);
+	tupdesc = BlessTupleDesc(tupdesc);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/* a split state from a binary form, every invariant checked */
+static char *
+adbs_from_wire(const char *buf, Size len, bool text)
+{
+	ClAdbHeader h;
+	int32_t		split;
+	const char *err = cl_adbs_state_decode((const unsigned char *) buf, len, &h, &split, NULL);
+	char	   *s;
+
+	if (err != NULL)
+		bad_state(ADBS_TYPNAME, err, text);
+	s = palloc(len + VARHDRSZ);
+	memcpy(s + VARHDRSZ, buf, len);
+	SET_VARSIZE(s, len + VARHDRSZ);
+	return s;
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_split_state_send);
+Datum
+clientele_adb_split_state_send(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(adb_to_wire(state_arg_ro(fcinfo, 0)));
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_split_state_recv);
+Datum
+clientele_adb_split_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	char	   *s = adbs_from_wire(buf->data + buf->cursor, buf->len - buf->cursor, false);
+
+	buf->cursor = buf->len;
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_split_state_out);
+Datum
+clientele_adb_split_state_out(PG_FUNCTION_ARGS)
+{
+	bytea	   *w = adb_to_wire(state_arg_ro(fcinfo, 0));
+
+	PG_RETURN_CSTRING(cl_hex_text(ADBS_PREFIX, (const unsigned char *) VARDATA(w), VARSIZE(w) - VARHDRSZ));
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_split_state_in);
+Datum
+clientele_adb_split_state_in(PG_FUNCTION_ARGS)
+{
+	size_t		n;
+	char	   *b = cl_hex_parse(PG_GETARG_CSTRING(0), ADBS_PREFIX, ADBS_TYPNAME, &n);
+
+	PG_RETURN_POINTER(adbs_from_wire(b, n, true));
 }
 
 /* ----------------------------------------------------------------------
