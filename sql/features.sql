@@ -330,9 +330,10 @@ BEGIN
 		FROM (
 			SELECT a.customer_id, a.product_type,
 			       min(a.opened_on) AS first_opened,
-			       count(*) AS n_ever,
-			       count(*) FILTER (WHERE a.closed_on IS NULL OR a.closed_on > as_of) AS n_open,
-			       count(*) FILTER (WHERE a.opened_on <= d6 AND (a.closed_on IS NULL OR a.closed_on > d6)) AS n_open_6m
+			       -- integers: sum(integer) adds in a plain int8, sum(bigint) allocates a 128-bit state per group
+			       count(*)::integer AS n_ever,
+			       count(*) FILTER (WHERE a.closed_on IS NULL OR a.closed_on > as_of)::integer AS n_open,
+			       count(*) FILTER (WHERE a.opened_on <= d6 AND (a.closed_on IS NULL OR a.closed_on > d6))::integer AS n_open_6m
 			FROM clientele.in_account a
 			WHERE a.opened_on <= as_of
 			GROUP BY a.customer_id, a.product_type) k
