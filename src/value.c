@@ -276,11 +276,22 @@ adb_resize(const char *s, MemoryContext aggcxt, bool legacy, int64 cap)
 static pg_noinline void adb_duplicate_error(int32 day);
 
 /*
+ * The day a user knows of a stored day: an avg_daily_balance_split state
+ * stores the days after its split one day later (split = PG_INT32_MAX for a
+ * plain avg_daily_balance state).
+ */
+static inline int32
+adb_user_day(int32 day, int32 split)
+{
+	return (int64) day > (int64) split + 1 ? day - 1 : day;
+}
+
+/*
  * The dense form of runs state s (a 0.1.0 internal state frees s): one slot
  * per day of the window, so that snapshots in any order cost O(1).
  */
 static char *
-adb_to_dense(char *s, MemoryContext aggcxt, bool legacy)
+adb_to_dense(char *s, MemoryContext aggcxt, bool legacy, int32 split)
 {
 	Size		size = CL_ADB_DENSE_SIZE(A_W(s));
 	char	   *d = state_alloc(aggcxt, legacy, size);
@@ -294,7 +305,7 @@ adb_to_dense(char *s, MemoryContext aggcxt, bool legacy)
 	adb_runs_swap(s, n);
 	for (int32 i = 0; i < n; i++)
 		if (cl_adb_dense_put_run(A_BM(d), A_VAL(d), A_FROM(d), &A_RUNS(s)[i]))
-			adb_duplicate_error(A_RUNS(s)[i].first);
+			adb_duplicate_error(adb_user_day(A_RUNS(s)[i].first, split));
 	adb_runs_swap(s, n);
 	adb_dense_swap(d);
 	if (legacy)
@@ -343,7 +354,7 @@ adb_runs_copy(const char *s)
 
 /* adds the days of dense state b to dense state a */
 static void
-adb_dense_merge(char *a, const char *b)
+adb_dense_merge(char *a, const char *b, int32 split)
 {
 	unsigned char *ba = A_BM(a);
 	const unsigned char *bb = A_BM((char *) b);
@@ -356,7 +367,7 @@ adb_dense_merge(char *a, const char *b)
 		if (bb[i] == 0)
 			continue;
 		if (ba[i] & bb[i])
-			adb_duplicate_error(A_FROM(a) + (int32) (8 * i) + __builtin_ctz(ba[i] & bb[i]));
+			adb_duplicate_error(adb_user_day(A_FROM(a) + (int32) (8 * i) + __builtin_ctz(ba[i] & bb[i]), split));
 		ba[i] |= bb[i];
 		for (int j = 0; j < 8; j++)
 			if (bb[i] & (1 << j))
@@ -388,7 +399,7 @@ adb_check_new_window(DateADT from, DateADT to)
  * Returns the state (moved when it had to grow).
  */
 static inline char *
-adb_add(char *s, MemoryContext aggcxt, bool legacy, DateADT day, int64 cents)
+adb_add(char *s, MemoryContext aggcxt, bool legacy, DateADT day, int64 cents, int32 split)
 {
 	size_t		n;
 
@@ -411,13 +422,13 @@ adb_add(char *s, MemoryContext aggcxt, bool legacy, DateADT day, int64 cents)
 			if (likely(st == CL_SEG_OK))
 				break;
 			if (st == CL_SEG_DUPLICATE)
-				adb_duplicate_error(day);
+				adb_duplicate_error(adb_user_day(day, split));
 			/* full: double the allocation, or go dense when that is as small */
 			adb_runs_swap(s, (int32) n);
 			grown = state_pow2(A_SIZE(A_CAP(s))) * 2;
 			if (CL_ADB_DENSE_SIZE(A_W(s)) <= 2 * grown)
 			{
-				s = adb_to_dense(s, aggcxt, legacy);
+				s = adb_to_dense(s, aggcxt, legacy, split);
 				goto dense;
 			}
 			s = adb_resize(s, aggcxt, legacy, ((int64) grown - CL_ADB_HDR) / CL_ADB_RUN);
@@ -433,7 +444,7 @@ dense:
 		unsigned char *bm = A_BM(s);
 
 		if (bm[k >> 3] & (1 << (k & 7)))
-			adb_duplicate_error(day);
+			adb_duplicate_error(adb_user_day(day, split));
 		bm[k >> 3] |= (unsigned char) (1 << (k & 7));
 		cl_put_i64(&A_VAL(s)[k], cents);
 	}
@@ -467,7 +478,7 @@ adb_trans_common(FunctionCallInfo fcinfo, bool legacy)
 	day = PG_GETARG_DATEADT(1);
 	cl_check_finite_date(day, "avg_daily_balance day");
 	cents = adb_cents_of((Numeric) PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(2)));
-	PG_RETURN_POINTER(adb_add(s, aggcxt, legacy, day, cents));
+	PG_RETURN_POINTER(adb_add(s, aggcxt, legacy, day, cents, PG_INT32_MAX));
 }
 
 /* a private copy of a state (4-byte header, capacity = n) */
@@ -490,7 +501,7 @@ adb_copy(const char *b, MemoryContext aggcxt, bool legacy)
  * shards combines back into one run per account.
  */
 static Datum
-adb_combine_common(FunctionCallInfo fcinfo, bool legacy)
+adb_combine_common(FunctionCallInfo fcinfo, bool legacy, int32 split)
 {
 	MemoryContext aggcxt = cl_agg_context(fcinfo);
 	char	   *a;
@@ -519,10 +530,10 @@ adb_combine_common(FunctionCallInfo fcinfo, bool legacy)
 	{
 		/* one of them is dense: the union in the dense form */
 		if (!(A_FLAGS(a) & CL_ADB_DENSE))
-			a = adb_to_dense(a, aggcxt, legacy);
+			a = adb_to_dense(a, aggcxt, legacy, split);
 		if (!(A_FLAGS(b) & CL_ADB_DENSE))
-			b = adb_to_dense(adb_copy(b, CurrentMemoryContext, false), CurrentMemoryContext, false);
-		adb_dense_merge(a, b);
+			b = adb_to_dense(adb_copy(b, CurrentMemoryContext, false), CurrentMemoryContext, false, split);
+		adb_dense_merge(a, b, split);
 		PG_RETURN_POINTER(a);
 	}
 	na = A_N(a);
@@ -549,7 +560,7 @@ adb_combine_common(FunctionCallInfo fcinfo, bool legacy)
 #endif
 	dup = cl_seg_overlap(A_RUNS(r), n);
 	if (dup > 0)
-		adb_duplicate_error(A_RUNS(r)[dup].first);
+		adb_duplicate_error(adb_user_day(A_RUNS(r)[dup].first, split));
 	cl_put_i32(r + 20, (int32) n);
 	adb_runs_swap(r, (int32) n);
 	if (legacy)
@@ -644,7 +655,7 @@ PG_FUNCTION_INFO_V1(clientele_adb_state_combine);
 Datum
 clientele_adb_state_combine(PG_FUNCTION_ARGS)
 {
-	return adb_combine_common(fcinfo, false);
+	return adb_combine_common(fcinfo, false, PG_INT32_MAX);
 }
 
 PG_FUNCTION_INFO_V1(clientele_adb_state_final);
@@ -704,7 +715,7 @@ PG_FUNCTION_INFO_V1(clientele_adb_combine);
 Datum
 clientele_adb_combine(PG_FUNCTION_ARGS)
 {
-	return adb_combine_common(fcinfo, true);
+	return adb_combine_common(fcinfo, true, PG_INT32_MAX);
 }
 
 PG_FUNCTION_INFO_V1(clientele_adb_final);
@@ -808,13 +819,15 @@ clientele_adbs_trans(PG_FUNCTION_ARGS)
 			PG_RETURN_POINTER(s);
 		day++;					/* after split: one day later (never joins a run on or before split) */
 	}
-	PG_RETURN_POINTER(adb_add(s, aggcxt, false, day, cents));
+	PG_RETURN_POINTER(adb_add(s, aggcxt, false, day, cents, split));
 }
 
 PG_FUNCTION_INFO_V1(clientele_adbs_combine);
 Datum
 clientele_adbs_combine(PG_FUNCTION_ARGS)
 {
+	int32		split = PG_INT32_MAX;
+
 	if (!PG_ARGISNULL(0) && !PG_ARGISNULL(1))
 	{
 		const char *a = state_arg_ro(fcinfo, 0);
@@ -822,8 +835,9 @@ clientele_adbs_combine(PG_FUNCTION_ARGS)
 
 		if (A_SPLIT(a) != A_SPLIT(b) || A_FROM(a) != A_FROM(b) || A_TO(a) != A_TO(b))
 			adbs_window_error(A_FROM(b), A_SPLIT(b), A_TO(b) - 1, a);
+		split = A_SPLIT(a);
 	}
-	return adb_combine_common(fcinfo, false);
+	return adb_combine_common(fcinfo, false, split);
 }
 
 PG_FUNCTION_INFO_V1(clientele_adbs_final);
