@@ -114,6 +114,8 @@ bad_state(const char *typname, const char *detail, bool text)
 
 #define ADB_TYPNAME "clientele.adb_state"
 #define ADB_PREFIX "cladb1:"
+#define ADBS_TYPNAME "clientele.adb_split_state"
+#define ADBS_PREFIX "cladbs1:"
 
 #define A_FLAGS(s) (*(uint8 *) ((s) + 5))
 #define A_FROM(s) cl_get_i32((s) + 8)
@@ -628,20 +630,55 @@ adb_to_wire(const char *s)
 	return (bytea *) adb_runs_copy(s);
 }
 
-/* a state from a binary form, every invariant checked */
+/*
+ * A state from a binary form, every invariant checked: an adb_state, or with
+ * split an adb_split_state.
+ */
 static char *
-adb_from_wire(const char *buf, Size len, MemoryContext cxt, bool text)
+adb_from_wire(const char *buf, Size len, MemoryContext cxt, bool text, bool split)
 {
 	ClAdbHeader h;
-	const char *err = cl_adb_state_decode((const unsigned char *) buf, len, &h, NULL);
+	int32_t		split_day;
+	const char *err = split ?
+		cl_adbs_state_decode((const unsigned char *) buf, len, &h, &split_day, NULL) :
+		cl_adb_state_decode((const unsigned char *) buf, len, &h, NULL);
 	char	   *s;
 
 	if (err != NULL)
-		bad_state(ADB_TYPNAME, err, text);
+		bad_state(split ? ADBS_TYPNAME : ADB_TYPNAME, err, text);
 	s = MemoryContextAlloc(cxt, len + VARHDRSZ);
 	memcpy(s + VARHDRSZ, buf, len);
 	SET_VARSIZE(s, len + VARHDRSZ);
 	return s;
+}
+
+/* binary input, text output and input of adb_state and adb_split_state */
+static Datum
+adb_recv_common(FunctionCallInfo fcinfo, bool split)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	char	   *s = adb_from_wire(buf->data + buf->cursor, buf->len - buf->cursor,
+								  CurrentMemoryContext, false, split);
+
+	buf->cursor = buf->len;
+	PG_RETURN_POINTER(s);
+}
+
+static Datum
+adb_out_common(FunctionCallInfo fcinfo, const char *prefix)
+{
+	bytea	   *w = adb_to_wire(state_arg_ro(fcinfo, 0));
+
+	PG_RETURN_CSTRING(cl_hex_text(prefix, (const unsigned char *) VARDATA(w), VARSIZE(w) - VARHDRSZ));
+}
+
+static Datum
+adb_in_common(FunctionCallInfo fcinfo, const char *prefix, const char *typname, bool split)
+{
+	size_t		n;
+	char	   *b = cl_hex_parse(PG_GETARG_CSTRING(0), prefix, typname, &n);
+
+	PG_RETURN_POINTER(adb_from_wire(b, n, CurrentMemoryContext, true, split));
 }
 
 PG_FUNCTION_INFO_V1(clientele_adb_state_trans);
@@ -676,31 +713,21 @@ PG_FUNCTION_INFO_V1(clientele_adb_state_recv);
 Datum
 clientele_adb_state_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	char	   *s = adb_from_wire(buf->data + buf->cursor, buf->len - buf->cursor,
-								  CurrentMemoryContext, false);
-
-	buf->cursor = buf->len;
-	PG_RETURN_POINTER(s);
+	return adb_recv_common(fcinfo, false);
 }
 
 PG_FUNCTION_INFO_V1(clientele_adb_state_out);
 Datum
 clientele_adb_state_out(PG_FUNCTION_ARGS)
 {
-	bytea	   *w = adb_to_wire(state_arg_ro(fcinfo, 0));
-
-	PG_RETURN_CSTRING(cl_hex_text(ADB_PREFIX, (const unsigned char *) VARDATA(w), VARSIZE(w) - VARHDRSZ));
+	return adb_out_common(fcinfo, ADB_PREFIX);
 }
 
 PG_FUNCTION_INFO_V1(clientele_adb_state_in);
 Datum
 clientele_adb_state_in(PG_FUNCTION_ARGS)
 {
-	size_t		n;
-	char	   *b = cl_hex_parse(PG_GETARG_CSTRING(0), ADB_PREFIX, ADB_TYPNAME, &n);
-
-	PG_RETURN_POINTER(adb_from_wire(b, n, CurrentMemoryContext, true));
+	return adb_in_common(fcinfo, ADB_PREFIX, ADB_TYPNAME, false);
 }
 
 /* the 0.1.0 symbols: the same aggregate over an internal state */
@@ -739,7 +766,7 @@ clientele_adb_deserial(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt = cl_agg_context(fcinfo);
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 
-	PG_RETURN_POINTER(adb_from_wire(VARDATA_ANY(in), VARSIZE_ANY_EXHDR(in), aggcxt, false));
+	PG_RETURN_POINTER(adb_from_wire(VARDATA_ANY(in), VARSIZE_ANY_EXHDR(in), aggcxt, false, false));
 }
 
 /* ----------------------------------------------------------------------
@@ -751,8 +778,6 @@ clientele_adb_deserial(PG_FUNCTION_ARGS)
  * avg_daily_balance.
  * ---------------------------------------------------------------------- */
 
-#define ADBS_TYPNAME "clientele.adb_split_state"
-#define ADBS_PREFIX "cladbs1:"
 #define A_SPLIT(s) cl_get_i32((s) + CL_ADBS_SPLIT_OFF)
 
 static pg_noinline void
@@ -881,23 +906,6 @@ clientele_adbs_final(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
-/* a split state from a binary form, every invariant checked */
-static char *
-adbs_from_wire(const char *buf, Size len, bool text)
-{
-	ClAdbHeader h;
-	int32_t		split;
-	const char *err = cl_adbs_state_decode((const unsigned char *) buf, len, &h, &split, NULL);
-	char	   *s;
-
-	if (err != NULL)
-		bad_state(ADBS_TYPNAME, err, text);
-	s = palloc(len + VARHDRSZ);
-	memcpy(s + VARHDRSZ, buf, len);
-	SET_VARSIZE(s, len + VARHDRSZ);
-	return s;
-}
-
 PG_FUNCTION_INFO_V1(clientele_adb_split_state_send);
 Datum
 clientele_adb_split_state_send(PG_FUNCTION_ARGS)
@@ -909,30 +917,21 @@ PG_FUNCTION_INFO_V1(clientele_adb_split_state_recv);
 Datum
 clientele_adb_split_state_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	char	   *s = adbs_from_wire(buf->data + buf->cursor, buf->len - buf->cursor, false);
-
-	buf->cursor = buf->len;
-	PG_RETURN_POINTER(s);
+	return adb_recv_common(fcinfo, true);
 }
 
 PG_FUNCTION_INFO_V1(clientele_adb_split_state_out);
 Datum
 clientele_adb_split_state_out(PG_FUNCTION_ARGS)
 {
-	bytea	   *w = adb_to_wire(state_arg_ro(fcinfo, 0));
-
-	PG_RETURN_CSTRING(cl_hex_text(ADBS_PREFIX, (const unsigned char *) VARDATA(w), VARSIZE(w) - VARHDRSZ));
+	return adb_out_common(fcinfo, ADBS_PREFIX);
 }
 
 PG_FUNCTION_INFO_V1(clientele_adb_split_state_in);
 Datum
 clientele_adb_split_state_in(PG_FUNCTION_ARGS)
 {
-	size_t		n;
-	char	   *b = cl_hex_parse(PG_GETARG_CSTRING(0), ADBS_PREFIX, ADBS_TYPNAME, &n);
-
-	PG_RETURN_POINTER(adbs_from_wire(b, n, true));
+	return adb_in_common(fcinfo, ADBS_PREFIX, ADBS_TYPNAME, true);
 }
 
 /* ----------------------------------------------------------------------
