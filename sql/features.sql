@@ -150,6 +150,74 @@ CREATE AGGREGATE clientele.activity_summary(ts timestamptz, customer_initiated b
 COMMENT ON AGGREGATE clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date) IS
 	'The transaction-window features of one customer as of a date, in one pass over its transactions (clientele.customer_features): customer-initiated transactions (customer_initiated true; NULL counts as false) on or before as_of counted in the last 3 months, the 3 before, the last 6 and the 6 before (windows as in docs/lifecycle.md, days in the session time zone), the day of the last one, the longest gap between them that ended in the last 12 months, and the exact sums of the outgoing transfers (kind ''transfer'', direction ''out''): customer-initiated ones of the last 3 months and the 3 before, those with a counterparty_bank of the last 3 months (ERROR 22003 for an amount with more than 18 decimals or a sum beyond 128 bits). Rows after as_of or with a NULL ts are ignored. as_of must be the same for every row of a group (ERROR 22023). Parallel safe with an exact combine function and a portable state type (clientele.activity_state). Empty input gives NULL; a group without customer-initiated transactions gives zero counts and NULL dates.';
 
+-- the three balance windows of an account in one pass (avg_daily_balance over
+-- [window_from, split] and [split + 1, window_to], and the balance on split)
+CREATE TYPE clientele.adb_split_state;
+
+CREATE FUNCTION clientele.adb_split_state_in(cstring) RETURNS clientele.adb_split_state
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_split_state_in';
+COMMENT ON FUNCTION clientele.adb_split_state_in(cstring) IS
+	'Input function of clientele.adb_split_state: "cladbs1:" and the hex of the binary form, every invariant checked.';
+CREATE FUNCTION clientele.adb_split_state_out(clientele.adb_split_state) RETURNS cstring
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_split_state_out';
+COMMENT ON FUNCTION clientele.adb_split_state_out(clientele.adb_split_state) IS
+	'Output function of clientele.adb_split_state: "cladbs1:" and the hex of the binary form.';
+CREATE FUNCTION clientele.adb_split_state_recv(internal) RETURNS clientele.adb_split_state
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_split_state_recv';
+COMMENT ON FUNCTION clientele.adb_split_state_recv(internal) IS
+	'Binary input of clientele.adb_split_state (little-endian, version 1), every invariant checked.';
+CREATE FUNCTION clientele.adb_split_state_send(clientele.adb_split_state) RETURNS bytea
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adb_split_state_send';
+COMMENT ON FUNCTION clientele.adb_split_state_send(clientele.adb_split_state) IS
+	'Binary output of clientele.adb_split_state (little-endian; the state''s own bytes).';
+CREATE TYPE clientele.adb_split_state (
+	INPUT = clientele.adb_split_state_in,
+	OUTPUT = clientele.adb_split_state_out,
+	RECEIVE = clientele.adb_split_state_recv,
+	SEND = clientele.adb_split_state_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE clientele.adb_split_state IS
+	'Partial state of clientele.avg_daily_balance_split: a clientele.adb_state over [window_from, window_to + 1] in which the days after split are stored one day later (so that no run of consecutive days joins the two windows), with the split day in its reserved field; little-endian, versioned; merges exactly.';
+
+CREATE TYPE clientele.adb_split AS (
+	before_split  numeric,
+	after_split   numeric,
+	on_split      numeric
+);
+COMMENT ON TYPE clientele.adb_split IS 'Result of clientele.avg_daily_balance_split.';
+COMMENT ON COLUMN clientele.adb_split.before_split IS 'avg_daily_balance over [window_from, split].';
+COMMENT ON COLUMN clientele.adb_split.after_split IS 'avg_daily_balance over [split + 1, window_to].';
+COMMENT ON COLUMN clientele.adb_split.on_split IS 'avg_daily_balance over [split, split]: the balance on split (the latest snapshot on or before it, to the cent; 0.00 when none).';
+
+CREATE FUNCTION clientele.adb_split_trans(clientele.adb_split_state, date, numeric, date, date, date)
+RETURNS clientele.adb_split_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adbs_trans';
+COMMENT ON FUNCTION clientele.adb_split_trans(clientele.adb_split_state, date, numeric, date, date, date) IS
+	'Transition function of clientele.avg_daily_balance_split (aggregate use only): the transition of avg_daily_balance over [window_from, window_to + 1], a day after split moved one day later.';
+CREATE FUNCTION clientele.adb_split_combine(clientele.adb_split_state, clientele.adb_split_state)
+RETURNS clientele.adb_split_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adbs_combine';
+COMMENT ON FUNCTION clientele.adb_split_combine(clientele.adb_split_state, clientele.adb_split_state) IS
+	'Combine function of clientele.avg_daily_balance_split (aggregate use only): merges the runs of two partial states in day order, exactly (the combine of avg_daily_balance).';
+CREATE FUNCTION clientele.adb_split_final(clientele.adb_split_state) RETURNS clientele.adb_split
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_adbs_final';
+COMMENT ON FUNCTION clientele.adb_split_final(clientele.adb_split_state) IS
+	'Final function of clientele.avg_daily_balance_split: the two averages and the balance on split, each rounded half away from zero to the cent.';
+
+CREATE AGGREGATE clientele.avg_daily_balance_split(day date, balance numeric, window_from date, split date, window_to date) (
+	SFUNC = clientele.adb_split_trans,
+	STYPE = clientele.adb_split_state,
+	SSPACE = 64,
+	FINALFUNC = clientele.adb_split_final,
+	COMBINEFUNC = clientele.adb_split_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clientele.avg_daily_balance_split(date, numeric, date, date, date) IS
+	'One pass for three clientele.avg_daily_balance results of one account (clientele.customer_features): before_split = avg_daily_balance(day, balance, window_from, split), after_split = avg_daily_balance(day, balance, split + 1, window_to), on_split = avg_daily_balance(day, balance, split, split), equal to them exactly (same rules: carry, days before the first snapshot count as 0, cents, half away from zero). window_from <= split < window_to (ERROR 22023), window_to before the last valid date, the same for every row of a group (22023); one snapshot per day (22023); NULL day or balance rows are ignored; empty input gives NULL. Parallel safe with an exact combine and a portable state (clientele.adb_split_state).';
+
 CREATE TYPE clientele.customer_features AS (
 	customer_id                 bigint,
 	as_of                       date,
@@ -262,9 +330,10 @@ BEGIN
 		FROM (
 			SELECT a.customer_id, a.product_type,
 			       min(a.opened_on) AS first_opened,
-			       count(*) AS n_ever,
-			       count(*) FILTER (WHERE a.closed_on IS NULL OR a.closed_on > as_of) AS n_open,
-			       count(*) FILTER (WHERE a.opened_on <= d6 AND (a.closed_on IS NULL OR a.closed_on > d6)) AS n_open_6m
+			       -- integers: sum(integer) adds in a plain int8, sum(bigint) allocates a 128-bit state per group
+			       count(*)::integer AS n_ever,
+			       count(*) FILTER (WHERE a.closed_on IS NULL OR a.closed_on > as_of)::integer AS n_open,
+			       count(*) FILTER (WHERE a.opened_on <= d6 AND (a.closed_on IS NULL OR a.closed_on > d6))::integer AS n_open_6m
 			FROM clientele.in_account a
 			WHERE a.opened_on <= as_of
 			GROUP BY a.customer_id, a.product_type) k
@@ -291,15 +360,16 @@ BEGIN
 			  AND a.opened_on <= as_of) m
 		GROUP BY m.customer_id
 	), bal AS (
-		-- one pass over the balances: three windows per account (aggregated before
-		-- the join, which then touches one row per account)
-		SELECT b.account_id,
-		       clientele.avg_daily_balance(b.as_of, b.balance, d3 + 1, as_of) AS adb_3m,
-		       clientele.avg_daily_balance(b.as_of, b.balance, d6 + 1, d3) AS adb_prev_3m,
-		       clientele.avg_daily_balance(b.as_of, b.balance, d3, d3) AS bal_3m_ago
-		FROM clientele.in_balance b
-		WHERE b.as_of <= as_of
-		GROUP BY b.account_id
+		-- one pass over the balances, one aggregate for the three windows of an
+		-- account: the last 3 months, the 3 before, the balance 3 months ago
+		-- (aggregated before the join, which then touches one row per account)
+		SELECT w.account_id, (w.s).after_split AS adb_3m, (w.s).before_split AS adb_prev_3m,
+		       (w.s).on_split AS bal_3m_ago
+		FROM (
+			SELECT b.account_id, clientele.avg_daily_balance_split(b.as_of, b.balance, d6 + 1, d3, as_of) AS s
+			FROM clientele.in_balance b
+			WHERE b.as_of <= as_of
+			GROUP BY b.account_id) w
 	), aum AS (
 		-- the accounts whose product type counts in AUM
 		SELECT a.customer_id,
@@ -360,7 +430,9 @@ REVOKE ALL ON FUNCTION clientele.check_as_of(date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.activity_gap(bit varying, date, date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.customer_features(date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date) FROM PUBLIC;
+REVOKE ALL ON FUNCTION clientele.avg_daily_balance_split(date, numeric, date, date, date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clientele.check_as_of(date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.activity_gap(bit varying, date, date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.customer_features(date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date) TO clientele_admin, clientele_analyst;
+GRANT EXECUTE ON FUNCTION clientele.avg_daily_balance_split(date, numeric, date, date, date) TO clientele_admin, clientele_analyst;

@@ -24,7 +24,9 @@
  */
 #include "clientele.h"
 
+#include "access/htup_details.h"
 #include "executor/spi.h"
+#include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "port/pg_bswap.h"
@@ -112,6 +114,8 @@ bad_state(const char *typname, const char *detail, bool text)
 
 #define ADB_TYPNAME "clientele.adb_state"
 #define ADB_PREFIX "cladb1:"
+#define ADBS_TYPNAME "clientele.adb_split_state"
+#define ADBS_PREFIX "cladbs1:"
 
 #define A_FLAGS(s) (*(uint8 *) ((s) + 5))
 #define A_FROM(s) cl_get_i32((s) + 8)
@@ -274,11 +278,22 @@ adb_resize(const char *s, MemoryContext aggcxt, bool legacy, int64 cap)
 static pg_noinline void adb_duplicate_error(int32 day);
 
 /*
+ * The day a user knows of a stored day: an avg_daily_balance_split state
+ * stores the days after its split one day later (split = PG_INT32_MAX for a
+ * plain avg_daily_balance state).
+ */
+static inline int32
+adb_user_day(int32 day, int32 split)
+{
+	return (int64) day > (int64) split + 1 ? day - 1 : day;
+}
+
+/*
  * The dense form of runs state s (a 0.1.0 internal state frees s): one slot
  * per day of the window, so that snapshots in any order cost O(1).
  */
 static char *
-adb_to_dense(char *s, MemoryContext aggcxt, bool legacy)
+adb_to_dense(char *s, MemoryContext aggcxt, bool legacy, int32 split)
 {
 	Size		size = CL_ADB_DENSE_SIZE(A_W(s));
 	char	   *d = state_alloc(aggcxt, legacy, size);
@@ -292,7 +307,7 @@ adb_to_dense(char *s, MemoryContext aggcxt, bool legacy)
 	adb_runs_swap(s, n);
 	for (int32 i = 0; i < n; i++)
 		if (cl_adb_dense_put_run(A_BM(d), A_VAL(d), A_FROM(d), &A_RUNS(s)[i]))
-			adb_duplicate_error(A_RUNS(s)[i].first);
+			adb_duplicate_error(adb_user_day(A_RUNS(s)[i].first, split));
 	adb_runs_swap(s, n);
 	adb_dense_swap(d);
 	if (legacy)
@@ -341,7 +356,7 @@ adb_runs_copy(const char *s)
 
 /* adds the days of dense state b to dense state a */
 static void
-adb_dense_merge(char *a, const char *b)
+adb_dense_merge(char *a, const char *b, int32 split)
 {
 	unsigned char *ba = A_BM(a);
 	const unsigned char *bb = A_BM((char *) b);
@@ -354,7 +369,7 @@ adb_dense_merge(char *a, const char *b)
 		if (bb[i] == 0)
 			continue;
 		if (ba[i] & bb[i])
-			adb_duplicate_error(A_FROM(a) + (int32) (8 * i) + __builtin_ctz(ba[i] & bb[i]));
+			adb_duplicate_error(adb_user_day(A_FROM(a) + (int32) (8 * i) + __builtin_ctz(ba[i] & bb[i]), split));
 		ba[i] |= bb[i];
 		for (int j = 0; j < 8; j++)
 			if (bb[i] & (1 << j))
@@ -380,6 +395,64 @@ adb_check_new_window(DateADT from, DateADT to)
  * order) and the latest one before from; rows after to, and rows with a NULL
  * day or balance, are ignored.
  */
+/*
+ * Adds the snapshot (day, cents) to state s: the carry when before the
+ * window, a run (or a slot of the dense form) when in it, nothing after it.
+ * Returns the state (moved when it had to grow).
+ */
+static inline char *
+adb_add(char *s, MemoryContext aggcxt, bool legacy, DateADT day, int64 cents, int32 split)
+{
+	size_t		n;
+
+	if (day > A_TO(s))
+		return s;
+	if (day < A_FROM(s))
+	{
+		adb_add_carry(s, day, cents);
+		return s;
+	}
+	if (!(A_FLAGS(s) & CL_ADB_DENSE))
+	{
+		n = (size_t) A_N(s);
+		adb_runs_swap(s, (int32) n);
+		for (;;)
+		{
+			ClSegStatus st = cl_seg_insert(A_RUNS(s), &n, (size_t) A_CAP(s), day, cents);
+			Size		grown;
+
+			if (likely(st == CL_SEG_OK))
+				break;
+			if (st == CL_SEG_DUPLICATE)
+				adb_duplicate_error(adb_user_day(day, split));
+			/* full: double the allocation, or go dense when that is as small */
+			adb_runs_swap(s, (int32) n);
+			grown = state_pow2(A_SIZE(A_CAP(s))) * 2;
+			if (CL_ADB_DENSE_SIZE(A_W(s)) <= 2 * grown)
+			{
+				s = adb_to_dense(s, aggcxt, legacy, split);
+				goto dense;
+			}
+			s = adb_resize(s, aggcxt, legacy, ((int64) grown - CL_ADB_HDR) / CL_ADB_RUN);
+			adb_runs_swap(s, (int32) n);
+		}
+		cl_put_i32(s + 20, (int32) n);
+		adb_runs_swap(s, (int32) n);
+		return s;
+	}
+dense:
+	{
+		int64		k = (int64) day - A_FROM(s);
+		unsigned char *bm = A_BM(s);
+
+		if (bm[k >> 3] & (1 << (k & 7)))
+			adb_duplicate_error(adb_user_day(day, split));
+		bm[k >> 3] |= (unsigned char) (1 << (k & 7));
+		cl_put_i64(&A_VAL(s)[k], cents);
+	}
+	return s;
+}
+
 static Datum
 adb_trans_common(FunctionCallInfo fcinfo, bool legacy)
 {
@@ -389,7 +462,6 @@ adb_trans_common(FunctionCallInfo fcinfo, bool legacy)
 	DateADT		to;
 	DateADT		day;
 	int64		cents;
-	size_t		n;
 
 	CL_ARG_NOT_NULL(3, "avg_daily_balance from date");
 	CL_ARG_NOT_NULL(4, "avg_daily_balance to date");
@@ -408,52 +480,7 @@ adb_trans_common(FunctionCallInfo fcinfo, bool legacy)
 	day = PG_GETARG_DATEADT(1);
 	cl_check_finite_date(day, "avg_daily_balance day");
 	cents = adb_cents_of((Numeric) PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(2)));
-	if (day > to)
-		PG_RETURN_POINTER(s);
-	if (day < from)
-	{
-		adb_add_carry(s, day, cents);
-		PG_RETURN_POINTER(s);
-	}
-	if (!(A_FLAGS(s) & CL_ADB_DENSE))
-	{
-		n = (size_t) A_N(s);
-		adb_runs_swap(s, (int32) n);
-		for (;;)
-		{
-			ClSegStatus st = cl_seg_insert(A_RUNS(s), &n, (size_t) A_CAP(s), day, cents);
-			Size		grown;
-
-			if (likely(st == CL_SEG_OK))
-				break;
-			if (st == CL_SEG_DUPLICATE)
-				adb_duplicate_error(day);
-			/* full: double the allocation, or go dense when that is as small */
-			adb_runs_swap(s, (int32) n);
-			grown = state_pow2(A_SIZE(A_CAP(s))) * 2;
-			if (CL_ADB_DENSE_SIZE(A_W(s)) <= 2 * grown)
-			{
-				s = adb_to_dense(s, aggcxt, legacy);
-				goto dense;
-			}
-			s = adb_resize(s, aggcxt, legacy, ((int64) grown - CL_ADB_HDR) / CL_ADB_RUN);
-			adb_runs_swap(s, (int32) n);
-		}
-		cl_put_i32(s + 20, (int32) n);
-		adb_runs_swap(s, (int32) n);
-		PG_RETURN_POINTER(s);
-	}
-dense:
-	{
-		int64		k = (int64) day - from;
-		unsigned char *bm = A_BM(s);
-
-		if (bm[k >> 3] & (1 << (k & 7)))
-			adb_duplicate_error(day);
-		bm[k >> 3] |= (unsigned char) (1 << (k & 7));
-		cl_put_i64(&A_VAL(s)[k], cents);
-	}
-	PG_RETURN_POINTER(s);
+	PG_RETURN_POINTER(adb_add(s, aggcxt, legacy, day, cents, PG_INT32_MAX));
 }
 
 /* a private copy of a state (4-byte header, capacity = n) */
@@ -476,7 +503,7 @@ adb_copy(const char *b, MemoryContext aggcxt, bool legacy)
  * shards combines back into one run per account.
  */
 static Datum
-adb_combine_common(FunctionCallInfo fcinfo, bool legacy)
+adb_combine_common(FunctionCallInfo fcinfo, bool legacy, int32 split)
 {
 	MemoryContext aggcxt = cl_agg_context(fcinfo);
 	char	   *a;
@@ -505,10 +532,10 @@ adb_combine_common(FunctionCallInfo fcinfo, bool legacy)
 	{
 		/* one of them is dense: the union in the dense form */
 		if (!(A_FLAGS(a) & CL_ADB_DENSE))
-			a = adb_to_dense(a, aggcxt, legacy);
+			a = adb_to_dense(a, aggcxt, legacy, split);
 		if (!(A_FLAGS(b) & CL_ADB_DENSE))
-			b = adb_to_dense(adb_copy(b, CurrentMemoryContext, false), CurrentMemoryContext, false);
-		adb_dense_merge(a, b);
+			b = adb_to_dense(adb_copy(b, CurrentMemoryContext, false), CurrentMemoryContext, false, split);
+		adb_dense_merge(a, b, split);
 		PG_RETURN_POINTER(a);
 	}
 	na = A_N(a);
@@ -535,12 +562,26 @@ adb_combine_common(FunctionCallInfo fcinfo, bool legacy)
 #endif
 	dup = cl_seg_overlap(A_RUNS(r), n);
 	if (dup > 0)
-		adb_duplicate_error(A_RUNS(r)[dup].first);
+		adb_duplicate_error(adb_user_day(A_RUNS(r)[dup].first, split));
 	cl_put_i32(r + 20, (int32) n);
 	adb_runs_swap(r, (int32) n);
 	if (legacy)
 		pfree(a);
 	PG_RETURN_POINTER(r);
+}
+
+/* cents as a numeric with two decimals */
+static Datum
+adb_cents_numeric(int64 cents)
+{
+	char		buf[64];
+	uint64		mag;
+
+	mag = cents < 0 ? (uint64) (-(cents + 1)) + 1 : (uint64) cents;
+	snprintf(buf, sizeof(buf), "%s" UINT64_FORMAT ".%02d", cents < 0 ? "-" : "",
+			 mag / 100, (int) (mag % 100));
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
+							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
 }
 
 /* The average rounded half away from zero to the cent, as numeric(…, 2). */
@@ -550,8 +591,6 @@ adb_final_common(FunctionCallInfo fcinfo)
 	const char *s;
 	int64		cents = 0;
 	int32		dup = 0;
-	char		buf[64];
-	uint64		mag;
 	ClSeg	   *runs;
 
 	if (PG_ARGISNULL(0))
@@ -581,11 +620,7 @@ adb_final_common(FunctionCallInfo fcinfo)
 			/* the average lies between the smallest and largest balance */
 			elog(ERROR, "avg_daily_balance average out of range");
 	}
-	mag = cents < 0 ? (uint64) (-(cents + 1)) + 1 : (uint64) cents;
-	snprintf(buf, sizeof(buf), "%s" UINT64_FORMAT ".%02d", cents < 0 ? "-" : "",
-			 mag / 100, (int) (mag % 100));
-	PG_RETURN_DATUM(DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
-										ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+	PG_RETURN_DATUM(adb_cents_numeric(cents));
 }
 
 /* the binary form as a bytea: the state's bytes with capacity = n */
@@ -595,20 +630,55 @@ adb_to_wire(const char *s)
 	return (bytea *) adb_runs_copy(s);
 }
 
-/* a state from a binary form, every invariant checked */
+/*
+ * A state from a binary form, every invariant checked: an adb_state, or with
+ * split an adb_split_state.
+ */
 static char *
-adb_from_wire(const char *buf, Size len, MemoryContext cxt, bool text)
+adb_from_wire(const char *buf, Size len, MemoryContext cxt, bool text, bool split)
 {
 	ClAdbHeader h;
-	const char *err = cl_adb_state_decode((const unsigned char *) buf, len, &h, NULL);
+	int32_t		split_day;
+	const char *err = split ?
+		cl_adbs_state_decode((const unsigned char *) buf, len, &h, &split_day, NULL) :
+		cl_adb_state_decode((const unsigned char *) buf, len, &h, NULL);
 	char	   *s;
 
 	if (err != NULL)
-		bad_state(ADB_TYPNAME, err, text);
+		bad_state(split ? ADBS_TYPNAME : ADB_TYPNAME, err, text);
 	s = MemoryContextAlloc(cxt, len + VARHDRSZ);
 	memcpy(s + VARHDRSZ, buf, len);
 	SET_VARSIZE(s, len + VARHDRSZ);
 	return s;
+}
+
+/* binary input, text output and input of adb_state and adb_split_state */
+static Datum
+adb_recv_common(FunctionCallInfo fcinfo, bool split)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	char	   *s = adb_from_wire(buf->data + buf->cursor, buf->len - buf->cursor,
+								  CurrentMemoryContext, false, split);
+
+	buf->cursor = buf->len;
+	PG_RETURN_POINTER(s);
+}
+
+static Datum
+adb_out_common(FunctionCallInfo fcinfo, const char *prefix)
+{
+	bytea	   *w = adb_to_wire(state_arg_ro(fcinfo, 0));
+
+	PG_RETURN_CSTRING(cl_hex_text(prefix, (const unsigned char *) VARDATA(w), VARSIZE(w) - VARHDRSZ));
+}
+
+static Datum
+adb_in_common(FunctionCallInfo fcinfo, const char *prefix, const char *typname, bool split)
+{
+	size_t		n;
+	char	   *b = cl_hex_parse(PG_GETARG_CSTRING(0), prefix, typname, &n);
+
+	PG_RETURN_POINTER(adb_from_wire(b, n, CurrentMemoryContext, true, split));
 }
 
 PG_FUNCTION_INFO_V1(clientele_adb_state_trans);
@@ -622,7 +692,7 @@ PG_FUNCTION_INFO_V1(clientele_adb_state_combine);
 Datum
 clientele_adb_state_combine(PG_FUNCTION_ARGS)
 {
-	return adb_combine_common(fcinfo, false);
+	return adb_combine_common(fcinfo, false, PG_INT32_MAX);
 }
 
 PG_FUNCTION_INFO_V1(clientele_adb_state_final);
@@ -643,31 +713,21 @@ PG_FUNCTION_INFO_V1(clientele_adb_state_recv);
 Datum
 clientele_adb_state_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	char	   *s = adb_from_wire(buf->data + buf->cursor, buf->len - buf->cursor,
-								  CurrentMemoryContext, false);
-
-	buf->cursor = buf->len;
-	PG_RETURN_POINTER(s);
+	return adb_recv_common(fcinfo, false);
 }
 
 PG_FUNCTION_INFO_V1(clientele_adb_state_out);
 Datum
 clientele_adb_state_out(PG_FUNCTION_ARGS)
 {
-	bytea	   *w = adb_to_wire(state_arg_ro(fcinfo, 0));
-
-	PG_RETURN_CSTRING(cl_hex_text(ADB_PREFIX, (const unsigned char *) VARDATA(w), VARSIZE(w) - VARHDRSZ));
+	return adb_out_common(fcinfo, ADB_PREFIX);
 }
 
 PG_FUNCTION_INFO_V1(clientele_adb_state_in);
 Datum
 clientele_adb_state_in(PG_FUNCTION_ARGS)
 {
-	size_t		n;
-	char	   *b = cl_hex_parse(PG_GETARG_CSTRING(0), ADB_PREFIX, ADB_TYPNAME, &n);
-
-	PG_RETURN_POINTER(adb_from_wire(b, n, CurrentMemoryContext, true));
+	return adb_in_common(fcinfo, ADB_PREFIX, ADB_TYPNAME, false);
 }
 
 /* the 0.1.0 symbols: the same aggregate over an internal state */
@@ -682,7 +742,7 @@ PG_FUNCTION_INFO_V1(clientele_adb_combine);
 Datum
 clientele_adb_combine(PG_FUNCTION_ARGS)
 {
-	return adb_combine_common(fcinfo, true);
+	return adb_combine_common(fcinfo, true, PG_INT32_MAX);
 }
 
 PG_FUNCTION_INFO_V1(clientele_adb_final);
@@ -706,7 +766,172 @@ clientele_adb_deserial(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt = cl_agg_context(fcinfo);
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 
-	PG_RETURN_POINTER(adb_from_wire(VARDATA_ANY(in), VARSIZE_ANY_EXHDR(in), aggcxt, false));
+	PG_RETURN_POINTER(adb_from_wire(VARDATA_ANY(in), VARSIZE_ANY_EXHDR(in), aggcxt, false, false));
+}
+
+/* ----------------------------------------------------------------------
+ * avg_daily_balance_split(day date, balance numeric, window_from date,
+ *						   split date, window_to date)
+ * state: clientele.adb_split_state (value_core.h): an adb_state over the
+ * internal window [from, to + 1], days after split stored one day later,
+ * split at offset 28.  Transition, combine, dense form: those of
+ * avg_daily_balance.
+ * ---------------------------------------------------------------------- */
+
+#define A_SPLIT(s) cl_get_i32((s) + CL_ADBS_SPLIT_OFF)
+
+static pg_noinline void
+adbs_window_error(int32 from, int32 split, int32 to, const char *s)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("avg_daily_balance_split window must be the same for every row of a group"),
+			 errdetail("Got %s / %s / %s after %s / %s / %s.",
+					   value_date_str(from), value_date_str(split), value_date_str(to),
+					   value_date_str(A_FROM(s)), value_date_str(A_SPLIT(s)),
+					   value_date_str(A_TO(s) - 1))));
+}
+
+PG_FUNCTION_INFO_V1(clientele_adbs_trans);
+Datum
+clientele_adbs_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = cl_agg_context(fcinfo);
+	char	   *s = PG_ARGISNULL(0) ? NULL : state_arg(fcinfo, 0);
+	DateADT		from;
+	DateADT		split;
+	DateADT		to;
+	DateADT		day;
+	int64		cents;
+
+	CL_ARG_NOT_NULL(3, "avg_daily_balance_split window_from");
+	CL_ARG_NOT_NULL(4, "avg_daily_balance_split split");
+	CL_ARG_NOT_NULL(5, "avg_daily_balance_split window_to");
+	from = PG_GETARG_DATEADT(3);
+	split = PG_GETARG_DATEADT(4);
+	to = PG_GETARG_DATEADT(5);
+	if (s == NULL)
+	{
+		cl_check_finite_date(from, "avg_daily_balance_split window_from");
+		cl_check_finite_date(split, "avg_daily_balance_split split");
+		cl_check_finite_date(to, "avg_daily_balance_split window_to");
+		if (split < from || split >= to)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("avg_daily_balance_split split %s must lie in [window_from, window_to - 1] = [%s, %s]",
+							value_date_str(split), value_date_str(from),
+							value_date_str(from > to ? from : to - 1)),
+					 errdetail("Both windows [window_from, split] and [split + 1, window_to] must hold a day.")));
+		if ((int64) to + 1 >= CL_DAY_END)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("avg_daily_balance_split window_to %s must be before the last valid date",
+							value_date_str(to))));
+		s = adb_new(aggcxt, false, from, to + 1, (int32) ((64 - CL_ADB_HDR) / CL_ADB_RUN));
+		cl_put_i32(s + CL_ADBS_SPLIT_OFF, split);
+	}
+	else if (unlikely(from != A_FROM(s) || split != A_SPLIT(s) || (int64) to + 1 != A_TO(s)))
+		adbs_window_error(from, split, to, s);
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(s);
+	day = PG_GETARG_DATEADT(1);
+	cl_check_finite_date(day, "avg_daily_balance_split day");
+	cents = adb_cents_of((Numeric) PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(2)));
+	if (day > split)
+	{
+		if (day > to)
+			PG_RETURN_POINTER(s);
+		day++;					/* after split: one day later (never joins a run on or before split) */
+	}
+	PG_RETURN_POINTER(adb_add(s, aggcxt, false, day, cents, split));
+}
+
+PG_FUNCTION_INFO_V1(clientele_adbs_combine);
+Datum
+clientele_adbs_combine(PG_FUNCTION_ARGS)
+{
+	int32		split = PG_INT32_MAX;
+
+	if (!PG_ARGISNULL(0) && !PG_ARGISNULL(1))
+	{
+		const char *a = state_arg_ro(fcinfo, 0);
+		const char *b = state_arg_ro(fcinfo, 1);
+
+		if (A_SPLIT(a) != A_SPLIT(b) || A_FROM(a) != A_FROM(b) || A_TO(a) != A_TO(b))
+			adbs_window_error(A_FROM(b), A_SPLIT(b), A_TO(b) - 1, a);
+		split = A_SPLIT(a);
+	}
+	return adb_combine_common(fcinfo, false, split);
+}
+
+PG_FUNCTION_INFO_V1(clientele_adbs_final);
+Datum
+clientele_adbs_final(PG_FUNCTION_ARGS)
+{
+	const char *s;
+	char	   *c;
+	int64		before = 0,
+				after = 0,
+				on_split = 0;
+	int32		dup = 0;
+	TupleDesc	tupdesc;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	s = state_arg_ro(fcinfo, 0);
+	c = adb_runs_copy(s);		/* a private runs-form copy: cl_adbs_compute moves runs */
+	adb_runs_swap(c, A_N(c));
+	switch (cl_adbs_compute(A_RUNS(c), (size_t) A_N(c),
+							(A_FLAGS(c) & CL_ADB_HAS_CARRY) != 0, A_CCENTS(c),
+							A_FROM(c), A_SPLIT(c), A_TO(c) - 1,
+							&before, &after, &on_split, &dup))
+	{
+		case CL_ADB_OK:
+			break;
+		case CL_ADB_DUPLICATE:
+			adb_duplicate_error(dup);
+			break;
+		case CL_ADB_OVERFLOW:
+			elog(ERROR, "avg_daily_balance_split average out of range");
+	}
+	values[0] = adb_cents_numeric(before);
+	values[1] = adb_cents_numeric(after);
+	values[2] = adb_cents_numeric(on_split);
+	tupdesc = BlessTupleDesc(tupdesc);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_split_state_send);
+Datum
+clientele_adb_split_state_send(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(adb_to_wire(state_arg_ro(fcinfo, 0)));
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_split_state_recv);
+Datum
+clientele_adb_split_state_recv(PG_FUNCTION_ARGS)
+{
+	return adb_recv_common(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_split_state_out);
+Datum
+clientele_adb_split_state_out(PG_FUNCTION_ARGS)
+{
+	return adb_out_common(fcinfo, ADBS_PREFIX);
+}
+
+PG_FUNCTION_INFO_V1(clientele_adb_split_state_in);
+Datum
+clientele_adb_split_state_in(PG_FUNCTION_ARGS)
+{
+	return adb_in_common(fcinfo, ADBS_PREFIX, ADBS_TYPNAME, true);
 }
 
 /* ----------------------------------------------------------------------

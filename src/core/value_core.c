@@ -479,8 +479,9 @@ cl_adb_state_runs(size_t len)
 	return len < CL_ADB_WIRE_SIZE(0) ? 0 : (len - CL_ADB_WIRE_SIZE(0)) / CL_ADB_RUN;
 }
 
-const char *
-cl_adb_state_decode(const unsigned char *buf, size_t len, ClAdbHeader *h, ClSeg *runs)
+/* split: the int32 at offset 28 is the split day (adb_split_state), else zero */
+static const char *
+adb_decode(const unsigned char *buf, size_t len, ClAdbHeader *h, ClSeg *runs, int split)
 {
 	int32_t		n,
 				i;
@@ -492,7 +493,7 @@ cl_adb_state_decode(const unsigned char *buf, size_t len, ClAdbHeader *h, ClSeg 
 		return "Unknown version.";
 	if ((buf[W(5)] & ~CL_ADB_HAS_CARRY) != 0)
 		return "Unknown flags.";
-	if (buf[W(6)] != 0 || buf[W(7)] != 0 || cl_get_i32(buf + W(28)) != 0)
+	if (buf[W(6)] != 0 || buf[W(7)] != 0 || (!split && cl_get_i32(buf + W(28)) != 0))
 		return "Reserved bytes are not zero.";
 	h->has_carry = (buf[W(5)] & CL_ADB_HAS_CARRY) != 0;
 	h->from = cl_get_i32(buf + W(8));
@@ -546,6 +547,12 @@ cl_adb_state_decode(const unsigned char *buf, size_t len, ClAdbHeader *h, ClSeg 
 	return NULL;
 }
 
+const char *
+cl_adb_state_decode(const unsigned char *buf, size_t len, ClAdbHeader *h, ClSeg *runs)
+{
+	return adb_decode(buf, len, h, runs, 0);
+}
+
 void
 cl_adb_state_encode(const ClAdbHeader *h, const ClSeg *runs, unsigned char *out)
 {
@@ -569,6 +576,70 @@ cl_adb_state_encode(const ClAdbHeader *h, const ClSeg *runs, unsigned char *out)
 		cl_put_i64(r + 8, runs[i].sum);
 		cl_put_i64(r + 16, runs[i].last_cents);
 	}
+}
+
+const char *
+cl_adbs_state_decode(const unsigned char *buf, size_t len, ClAdbHeader *h,
+					 int32_t *split, ClSeg *runs)
+{
+	const char *err = adb_decode(buf, len, h, runs, 1);
+	const unsigned char *r;
+	int32_t		i;
+
+	if (err != NULL)
+		return err;
+	*split = cl_get_i32(buf + W(CL_ADBS_SPLIT_OFF));
+	if (*split < h->from || (int64_t) *split + 2 > h->to)
+		return "The split day is not within the window.";
+	r = buf + W(CL_ADB_HDR);
+	for (i = 0; i < h->n; i++, r += CL_ADB_RUN)
+		if (cl_get_i32(r) <= *split + 1 && cl_get_i32(r + 4) >= *split + 1)
+			return "A run covers the day after the split.";
+	return NULL;
+}
+
+void
+cl_adbs_state_encode(const ClAdbHeader *h, int32_t split, const ClSeg *runs,
+					 unsigned char *out)
+{
+	cl_adb_state_encode(h, runs, out);
+	cl_put_i32(out + W(CL_ADBS_SPLIT_OFF), split);
+}
+
+ClAdbStatus
+cl_adbs_compute(ClSeg *runs, size_t n, int has_carry, int64_t carry_cents,
+				int32_t from, int32_t split, int32_t to,
+				int64_t *before, int64_t *after, int64_t *on_split,
+				int32_t *dup_day)
+{
+	size_t		k = 0,
+				i;
+	int			has2 = has_carry;
+	int64_t		carry2 = carry_cents;
+	ClAdbStatus st;
+
+	while (k < n && runs[k].last <= split)
+		k++;
+	for (i = k; i < n; i++)
+	{
+		if (runs[i].first <= split + 1)
+		{
+			*dup_day = split + 1;
+			return CL_ADB_DUPLICATE;	/* can't happen: the decoder refuses it */
+		}
+		runs[i].first--;
+		runs[i].last--;
+	}
+	st = cl_adb_compute(runs, k, 1, has_carry, carry_cents, from, split, before, dup_day);
+	if (st != CL_ADB_OK)
+		return st;
+	if (k > 0)
+	{
+		has2 = 1;
+		carry2 = runs[k - 1].last_cents;
+	}
+	*on_split = has2 ? carry2 : 0;
+	return cl_adb_compute(runs + k, n - k, 1, has2, carry2, split + 1, to, after, dup_day);
 }
 
 int

@@ -256,6 +256,46 @@ extern size_t cl_adb_state_runs(size_t len);
 extern void cl_adb_state_encode(const ClAdbHeader *h, const ClSeg *runs,
 								unsigned char *out);
 
+/* ------------------------------------------------------------------------
+ * clientele.adb_split_state: the portable state of avg_daily_balance_split
+ * (the averages over [from, split] and [split + 1, to] and the balance on
+ * split, in one pass).  It is an adb_state (same layout, same invariants,
+ * same transition, combine and dense form) over the internal window
+ * [from, to + 1] in which a day after split is stored one day later
+ * (day + 1): the internal day split + 1 is never a snapshot, so no run ever
+ * joins a day on or before split to a day after it, and the runs of each
+ * half stay exact.  The split day is kept in the reserved int32 at offset
+ * 28 (zero in an adb_state).  Extra invariants: from <= split, split + 2 <=
+ * internal to (split < to), and no run covers the internal day split + 1.
+ * Binary form = the adb_state binary form with that field; text
+ * "cladbs1:" + hex.
+ * ------------------------------------------------------------------------ */
+#define CL_ADBS_SPLIT_OFF 28	/* offset of the split day, varlena header included */
+
+/*
+ * Reads the binary form of an adb_split_state; as cl_adb_state_decode, plus
+ * *split.  Returns NULL when valid, else a static message.
+ */
+extern const char *cl_adbs_state_decode(const unsigned char *buf, size_t len,
+										ClAdbHeader *h, int32_t *split, ClSeg *runs);
+
+/* Writes the binary form (CL_ADB_WIRE_SIZE(h->n) bytes), h in internal days. */
+extern void cl_adbs_state_encode(const ClAdbHeader *h, int32_t split, const ClSeg *runs,
+								 unsigned char *out);
+
+/*
+ * The three results of a split state (runs sorted, in internal days; from,
+ * split as stored; to = the internal to - 1): *before = the average over
+ * [from, split], *after = over [split + 1, to], *on_split = the balance on
+ * split (the latest snapshot on or before it, 0 when none), each exactly as
+ * cl_adb_compute over the same snapshots would give it.  runs is modified
+ * (the runs after split are moved back one day).
+ */
+extern ClAdbStatus cl_adbs_compute(ClSeg *runs, size_t n, int has_carry, int64_t carry_cents,
+								   int32_t from, int32_t split, int32_t to,
+								   int64_t *before, int64_t *after, int64_t *on_split,
+								   int32_t *dup_day);
+
 /* bytes of the bitmap of the dense form of a window of w days (a multiple of 8) */
 #define CL_ADB_DENSE_BITMAP(w) ((((size_t) (w) + 63) / 64) * 8)
 /* bytes of the dense form, header included */

@@ -10,6 +10,11 @@
  *		  merge with a second state (cl_seg_merge, the combine) and through
  *		  the dense form (cl_adb_dense_put_run / cl_adb_dense_runs: same
  *		  average);
+ *		- clientele.adb_split_state (avg_daily_balance_split): the binary form
+ *		  read by cl_adbs_state_decode(); an accepted state must encode back
+ *		  to the same bytes, have its three results (cl_adbs_compute) with the
+ *		  balance on the split day the latest snapshot on or before it, and
+ *		  stay valid after a snapshot is inserted as the transition does;
  *		- clientele.gini_state / top_share_state: the binary form read by
  *		  cl_conc_state_decode(); an accepted state must encode back to the
  *		  same bytes, and gini / top_share over its counts must equal, bit for
@@ -181,6 +186,67 @@ fuzz_conc(const uint8_t *b, size_t len, int top)
 	free(pts);
 }
 
+/*
+ * adb_split_state: an accepted state encodes back to the same bytes, has its
+ * three results, and the balance on the split day is the latest snapshot on
+ * or before it; a snapshot inserted as the transition does (a day after the
+ * split one day later) leaves a state the decoder accepts.
+ */
+static void
+fuzz_adbs(const uint8_t *b, size_t len, FuzzIn *extra)
+{
+	ClAdbHeader h;
+	int32_t		split;
+	size_t		room = cl_adb_state_runs(len);
+	ClSeg	   *runs = malloc(sizeof(ClSeg) * (room + 2));
+
+	if (cl_adbs_state_decode(b, len, &h, &split, runs) == NULL)
+	{
+		unsigned char *w = malloc(CL_ADB_WIRE_SIZE(h.n + 1));
+		ClSeg	   *copy = malloc(sizeof(ClSeg) * (room + 2));
+		size_t		n = (size_t) h.n,
+					k = 0;
+		int64_t		before,
+					after,
+					on_split,
+					expect;
+		int32_t		dup,
+					day,
+					split2;
+		int64_t		cents;
+		ClAdbHeader h2;
+
+		cl_adbs_state_encode(&h, split, runs, w);
+		FUZZ_CHECK(memcmp(w, b, len) == 0, "encode(decode(b)) == b");
+		memcpy(copy, runs, sizeof(ClSeg) * n);
+		FUZZ_CHECK(cl_adbs_compute(copy, n, h.has_carry, h.carry_cents, h.from, split, h.to - 1,
+								   &before, &after, &on_split, &dup) == CL_ADB_OK,
+				   "a valid split state has its results");
+		while (k < n && runs[k].last <= split)
+			k++;
+		expect = k > 0 ? runs[k - 1].last_cents : (h.has_carry ? h.carry_cents : 0);
+		FUZZ_CHECK(on_split == expect, "the balance on split is the latest snapshot on or before it");
+
+		/* the transition's insertion */
+		day = h.from + (int32_t) (fuzz_u64(extra, 4) % ((uint64_t) (h.to - 1 - h.from) + 1));
+		cents = (int64_t) fuzz_u64(extra, 8);
+		if (cents == INT64_MIN)
+			cents = 0;
+		if (day > split)
+			day++;
+		if (n < room + 1 && cl_seg_insert(runs, &n, room + 1, day, cents) == CL_SEG_OK)
+		{
+			h.n = (int32_t) n;
+			cl_adbs_state_encode(&h, split, runs, w);
+			FUZZ_CHECK(cl_adbs_state_decode(w, CL_ADB_WIRE_SIZE(n), &h2, &split2, NULL) == NULL &&
+					   split2 == split, "a state stays valid after an insertion");
+		}
+		free(copy);
+		free(w);
+	}
+	free(runs);
+}
+
 /* appended values compacted into a sorted prefix, against a plain sort */
 static void
 fuzz_compact(FuzzIn *in)
@@ -274,7 +340,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	kind = (int) (fuzz_u64(&in, 1) % 6);
+	kind = (int) (fuzz_u64(&in, 1) % 7);
 	switch (kind)
 	{
 		case 0:
@@ -301,6 +367,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 3:
 			fuzz_compact(&in);
+			break;
+		case 6:
+			/* an adb_split_state, then 12 bytes for the transition's snapshot */
+			if (in.n < 12)
+				return 0;
+			b = unhex(in.p, in.n - 12, "cladbs1:", &len);
+			if (b != NULL)
+			{
+				FuzzIn		extra = {in.p + in.n - 12, 12};
+
+				fuzz_adbs(b, len, &extra);
+				free(b);
+			}
 			break;
 		default:
 			fuzz_numeric(in.p, in.n);

@@ -170,6 +170,34 @@ seeds_value(void)
 		if (s % 3 == 1)
 			put_sel("fuzz_value", 10 + s, 0, w, CL_ADB_WIRE_SIZE(n), "cladb1:", tail, 12);
 	}
+	/* adb_split_state as avg_daily_balance_split builds it: days after the split one day later */
+	for (s = 0; s < 6; s++)
+	{
+		ClSeg		runs[64];
+		size_t		n = 0;
+		ClAdbHeader h;
+		unsigned char w[CL_ADB_HDR + 64 * CL_ADB_RUN];
+		unsigned char tail[12];
+		int32_t		split = 9000 + 10 * s;
+		int			i;
+
+		h.from = 9000;
+		h.to = 9000 + 30 * s + 12;	/* window_to + 1 */
+		h.has_carry = s & 1;
+		h.carry_day = h.has_carry ? 8990 : 0;
+		h.carry_cents = h.has_carry ? -777 : 0;
+		for (i = 0; i < 5 * s + 3; i++)
+		{
+			int32_t		d = h.from + (int32_t) ((i * 5) % (30 * s + 11));
+
+			(void) cl_seg_insert(runs, &n, 64, d > split ? d + 1 : d, 1000 * i - 3000);
+		}
+		h.n = (int32_t) n;
+		cl_adbs_state_encode(&h, split, runs, w);
+		for (i = 0; i < 12; i++)
+			tail[i] = (unsigned char) (s * 13 + i * 29);
+		put_sel("fuzz_value", 60 + s, 6, w, CL_ADB_WIRE_SIZE(n), s % 2 ? "cladbs1:" : NULL, tail, 12);
+	}
 	for (s = 0; s < 6; s++)
 	{
 		ClValCount	p[16];

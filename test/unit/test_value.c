@@ -556,6 +556,135 @@ test_states(void)
 	}
 }
 
+/*
+ * adb_split_state: the split computation equals three cl_adb_compute over
+ * the same snapshots; the binary form round-trips; a split state's extra
+ * invariants are checked.
+ */
+static void
+test_split(void)
+{
+	{
+		int			trial,
+					same = 1;
+
+		for (trial = 0; trial < 200; trial++)
+		{
+			/* snapshots on random days of [0, 120), some runs of consecutive days */
+			int32_t		from = 20 + (int32_t) (rng() % 10),
+						split = from + (int32_t) (rng() % 40),
+						to = split + 1 + (int32_t) (rng() % 50);
+			ClSeg		runs[200],
+						b[200],
+						a[200],
+						o[200];
+			size_t		n = 0,
+						nb = 0,
+						na = 0,
+						no = 0,
+						i;
+			int			has_carry = 0,
+						has_c2 = 0,
+						has_c3 = 0;
+			int64_t		carry = 0,
+						c2 = 0,
+						c3 = 0,
+						before,
+						after,
+						on_split,
+						rb,
+						ra,
+						ro;
+			int32_t		carry_day = -1,
+						d2 = -1,
+						d3 = -1,
+						dup;
+			int			day;
+
+			for (day = 0; day < 120; day++)
+			{
+				int64_t		cents;
+
+				if (rng() % 3 != 0)
+					continue;
+				cents = (int64_t) (rng() % 200001) - 100000;
+				/* the split state: before from = carry, after split one day later */
+				if (day < from)
+				{
+					if (day > carry_day)
+					{
+						carry_day = day;
+						carry = cents;
+						has_carry = 1;
+					}
+				}
+				else if (day <= to)
+					(void) cl_seg_insert(runs, &n, 200, day > split ? day + 1 : day, cents);
+				/* three independent windows: [from, split], [split + 1, to], [split, split] */
+				if (day >= from && day <= split)
+					(void) cl_seg_insert(b, &nb, 200, day, cents);
+				if (day > split && day <= to)
+					(void) cl_seg_insert(a, &na, 200, day, cents);
+				if (day == split)
+					(void) cl_seg_insert(o, &no, 200, day, cents);
+				if (day <= split && day > d2)
+				{
+					d2 = day;
+					c2 = cents;
+					has_c2 = 1;
+				}
+				if (day < split && day > d3)
+				{
+					d3 = day;
+					c3 = cents;
+					has_c3 = 1;
+				}
+			}
+			for (i = 0; i < n; i++)
+				if (runs[i].last >= split + 1 && runs[i].first <= split + 1)
+					same = 0;
+			same &= cl_adbs_compute(runs, n, has_carry, carry, from, split, to,
+									&before, &after, &on_split, &dup) == CL_ADB_OK;
+			same &= cl_adb_compute(b, nb, 1, has_carry, carry, from, split, &rb, &dup) == CL_ADB_OK && rb == before;
+			/* the carry into [split + 1, to] is the latest snapshot on or before split */
+			same &= cl_adb_compute(a, na, 1, has_c2, c2, split + 1, to, &ra, &dup) == CL_ADB_OK && ra == after;
+			same &= cl_adb_compute(o, no, 1, has_c3, c3, split, split, &ro, &dup) == CL_ADB_OK && ro == on_split;
+		}
+		ok(same, "split state: before / after / on split equal three cl_adb_compute (200 random trials)");
+	}
+	{
+		/* binary form */
+		ClSeg		runs[2] = {{100, 101, 300, 200}, {103, 110, 40, 10}},
+					back[2];
+		ClAdbHeader h = {90, 120, 1, 80, 555, 2},
+					h2;
+		int32_t		split = 0;
+		unsigned char w[CL_ADB_HDR + 2 * CL_ADB_RUN];
+
+		cl_adbs_state_encode(&h, 101, runs, w);
+		ok(cl_adbs_state_decode(w, CL_ADB_WIRE_SIZE(2), &h2, &split, back) == NULL && split == 101 &&
+		   h2.from == 90 && h2.to == 120 && h2.carry_cents == 555 && h2.n == 2 &&
+		   memcmp(back, runs, sizeof(runs)) == 0, "adb_split_state: decode(encode(s)) == s");
+		ok(cl_adb_state_decode(w, CL_ADB_WIRE_SIZE(2), &h2, NULL) != NULL,
+		   "an adb_split_state is not an adb_state (its split field is not zero)");
+		ok(cl_adbs_state_decode(w, CL_ADB_WIRE_SIZE(2) - 1, &h2, &split, NULL) != NULL, "adb_split_state: truncated is refused");
+		cl_adbs_state_encode(&h, 102, runs, w);
+		ok(cl_adbs_state_decode(w, CL_ADB_WIRE_SIZE(2), &h2, &split, NULL) != NULL,
+		   "adb_split_state: a run over the day after the split is refused");
+		cl_adbs_state_encode(&h, 89, runs, w);
+		ok(cl_adbs_state_decode(w, CL_ADB_WIRE_SIZE(2), &h2, &split, NULL) != NULL,
+		   "adb_split_state: a split before the window is refused");
+		cl_adbs_state_encode(&h, 119, runs, w);
+		ok(cl_adbs_state_decode(w, CL_ADB_WIRE_SIZE(2), &h2, &split, NULL) != NULL,
+		   "adb_split_state: a split without a day after it is refused");
+		cl_adbs_state_encode(&h, 118, runs, w);
+		ok(cl_adbs_state_decode(w, CL_ADB_WIRE_SIZE(2), &h2, &split, NULL) == NULL,
+		   "adb_split_state: the last split that leaves a day after it is accepted");
+		w[0] = 2;
+		ok(cl_adbs_state_decode(w, CL_ADB_WIRE_SIZE(2), &h2, &split, NULL) != NULL, "adb_split_state: version 2 is refused");
+	}
+}
+
 int
 main(void)
 {
@@ -563,5 +692,6 @@ main(void)
 	test_adb();
 	test_concentration();
 	test_states();
+	test_split();
 	return tap_done();
 }
