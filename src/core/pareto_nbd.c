@@ -232,7 +232,10 @@ pnbd_log_integral_x(double r, double alpha, double s, double beta, double x,
 	}
 	else
 	{
-		int			pieces = (int) ceil(fmax(c.K * D, best) / 0.15);
+		double		npieces = ceil(fmax(c.K * D, best) / 0.15);
+
+		/* compared as a double: an infinite or huge count must not be cast */
+		int			pieces = (npieces >= 2.0 && npieces <= PNBD_MAX_PIECES) ? (int) npieces : 0;
 
 		if (may_split && pieces >= 2 && pieces <= PNBD_MAX_PIECES)
 		{
