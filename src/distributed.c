@@ -245,6 +245,26 @@ cl_utc_zone(void)
 	return utc;
 }
 
+/* fn(fcinfo) with session_timezone set to tz for the call */
+Datum
+cl_call_in_zone(PGFunction fn, FunctionCallInfo fcinfo, pg_tz *tz)
+{
+	pg_tz	   *saved = session_timezone;
+	Datum		result;
+
+	session_timezone = tz;
+	PG_TRY();
+	{
+		result = fn(fcinfo);
+	}
+	PG_FINALLY();
+	{
+		session_timezone = saved;
+	}
+	PG_END_TRY();
+	return result;
+}
+
 PG_FUNCTION_INFO_V1(clientele_rfm_trans_tstz_zone);
 
 /*
@@ -256,24 +276,10 @@ PG_FUNCTION_INFO_V1(clientele_rfm_trans_tstz_zone);
 Datum
 clientele_rfm_trans_tstz_zone(PG_FUNCTION_ARGS)
 {
-	pg_tz	   *tz = cl_zone_arg(fcinfo, 5);
-	pg_tz	   *saved = session_timezone;
-	Datum		result;
-
 	/*
 	 * The days of the state are computed with session_timezone; the state
 	 * keeps days, not the zone, so every row of a group must name the same
 	 * zone (the planner hook passes one constant).
 	 */
-	session_timezone = tz;
-	PG_TRY();
-	{
-		result = clientele_rfm_trans_tstz(fcinfo);
-	}
-	PG_FINALLY();
-	{
-		session_timezone = saved;
-	}
-	PG_END_TRY();
-	return result;
+	return cl_call_in_zone(clientele_rfm_trans_tstz, fcinfo, cl_zone_arg(fcinfo, 5));
 }

@@ -426,22 +426,10 @@ Datum
 clientele_activity_trans_zone(PG_FUNCTION_ARGS)
 {
 	pg_tz	   *tz = cl_zone_arg(fcinfo, 8);
-	pg_tz	   *saved = session_timezone;
-	Datum		result;
 
 	if (!PG_ARGISNULL(1))
 		fcinfo->args[1].value = TimestampTzGetDatum(cl_local_time(PG_GETARG_TIMESTAMPTZ(1), tz));
-	session_timezone = cl_utc_zone();
-	PG_TRY();
-	{
-		result = clientele_activity_trans(fcinfo);
-	}
-	PG_FINALLY();
-	{
-		session_timezone = saved;
-	}
-	PG_END_TRY();
-	return result;
+	return cl_call_in_zone(clientele_activity_trans, fcinfo, cl_utc_zone());
 }
 
 PG_FUNCTION_INFO_V1(clientele_activity_final_zone);
@@ -450,20 +438,7 @@ PG_FUNCTION_INFO_V1(clientele_activity_final_zone);
 Datum
 clientele_activity_final_zone(PG_FUNCTION_ARGS)
 {
-	pg_tz	   *saved = session_timezone;
-	Datum		result;
-
-	session_timezone = cl_utc_zone();
-	PG_TRY();
-	{
-		result = clientele_activity_final(fcinfo);
-	}
-	PG_FINALLY();
-	{
-		session_timezone = saved;
-	}
-	PG_END_TRY();
-	return result;
+	return cl_call_in_zone(clientele_activity_final, fcinfo, cl_utc_zone());
 }
 
 PG_FUNCTION_INFO_V1(clientele_activity_final);
