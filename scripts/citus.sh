@@ -306,6 +306,28 @@ for tz in Asia/Shanghai America/New_York; do
 	TZG="SET TimeZone = '$tz'; SELECT clientele.rfm_summary(ts, amount::float8, '2025-12-31'::timestamptz, '7 days')::text FROM clientele.transaction"
 	ok "$(q $C dist "$TZG")" "$(q $C single "$TZG")" "... a global rfm_summary split over the workers ($tz)"
 done
+# calendar days and months of the analyses: taken in the coordinator session's
+# zone on every node (activity_summary(..., time_zone), AT TIME ZONE in SQL),
+# with the workers in UTC
+SH="SET TimeZone = 'Asia/Shanghai';"
+for f in "customer_features('2025-12-31')" "lifecycle('2025-12-31')" "churn_scores('2025-12-31', 'p_alive')" \
+	"churn_scores('2025-12-31')" "profit_contribution('2025-01-01', '2025-12-31')"; do
+	same "session TimeZone Asia/Shanghai: clientele.$f: same rows as one node (md5)" \
+		"$SH SELECT count(*) || ' ' || md5(string_agg(x::text, ',' ORDER BY x::text)) FROM clientele.$f x"
+done
+# (a literal zone: current_setting('TimeZone') in the query would run on the workers and read theirs)
+same "session TimeZone Asia/Shanghai: activity_summary(..., 'Asia/Shanghai') per customer (md5)" \
+	"$SH SELECT count(*) || ' ' || md5(string_agg(customer_id || ':' || a::text, ',' ORDER BY customer_id)) FROM (SELECT customer_id, clientele.activity_summary(ts, customer_initiated, kind, direction, counterparty_bank, amount, '2025-12-31', 'Asia/Shanghai') AS a FROM clientele.transaction GROUP BY customer_id) q"
+for db in dist single; do
+	printf '%s\n' "SET client_min_messages = warning;" "$SH" "CALL clientele.refresh('2025-12-31');" \
+		| "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $C -U postgres -d $db > "$RUN/refresh-tz-$db.out" 2>&1
+done
+ok "$(cat "$RUN/refresh-tz-dist.out")" "$(grep -v ERROR "$RUN/refresh-tz-single.out")" "CALL clientele.refresh() in session TimeZone Asia/Shanghai runs on the distributed database"
+same "after refresh() in Asia/Shanghai: clientele.customer_result equals one node's (md5)" \
+	"$SH SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) FROM clientele.customer_result x"
+ASZ="SELECT count(*) FROM (SELECT customer_id, clientele.activity_summary(ts, customer_initiated, kind, direction, counterparty_bank, amount, '2025-12-31', 'Asia/Shanghai')::text AS a FROM clientele.transaction GROUP BY customer_id EXCEPT SELECT customer_id, clientele.activity_summary(ts, customer_initiated, kind, direction, counterparty_bank, amount, '2025-12-31')::text FROM clientele.transaction GROUP BY customer_id) d"
+ok "$(q $C single "$SH $ASZ")" "0" "activity_summary(..., 'Asia/Shanghai') on one node equals the 7-argument form in session TimeZone Asia/Shanghai"
+ok "$(q $C single "SET TimeZone = 'UTC'; SELECT ($ASZ) > 0")" "t" "... and differs from it in UTC for some customers (the test data has days that depend on the zone)"
 ok "$(q $C single "SET TimeZone = 'Asia/Shanghai'; SELECT md5(string_agg(customer_id || ':' || s::text, ',' ORDER BY customer_id)) FROM ($RFM) q")" \
 	"$(q $C single "SELECT md5(string_agg(customer_id || ':' || s::text, ',' ORDER BY customer_id)) FROM (${RFM//"'7 days')"/"'7 days', 'Asia/Shanghai')"}) q")" \
 	"rfm_summary(..., time_zone) on one node equals the session-TimeZone form in that zone"

@@ -188,6 +188,7 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 100000 SET search_path = pg_catalog, 
 #variable_conflict use_column
 DECLARE
 	m clientele.churn_model;
+	v_zone text := pg_catalog.current_setting('TimeZone');  -- calendar days of this session on every node
 BEGIN
 	IF method IS NULL THEN
 		RAISE EXCEPTION 'method must not be NULL' USING ERRCODE = 'null_value_not_allowed';
@@ -215,7 +216,7 @@ BEGIN
 		), s AS MATERIALIZED (
 			-- customer-initiated transactions, weeks
 			SELECT t.customer_id,
-			       clientele.rfm_summary(t.ts::date, t.amount::float8, churn_scores.as_of, interval '7 days') AS r
+			       clientele.rfm_summary((t.ts AT TIME ZONE v_zone)::date, t.amount::float8, churn_scores.as_of, interval '7 days') AS r
 			FROM clientele.in_transaction t
 			WHERE t.customer_initiated AND t.ts OPERATOR(pg_catalog.<) (churn_scores.as_of + 1)::timestamptz
 			GROUP BY t.customer_id

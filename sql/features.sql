@@ -150,6 +150,28 @@ CREATE AGGREGATE clientele.activity_summary(ts timestamptz, customer_initiated b
 COMMENT ON AGGREGATE clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date) IS
 	'The transaction-window features of one customer as of a date, in one pass over its transactions (clientele.customer_features): customer-initiated transactions (customer_initiated true; NULL counts as false) on or before as_of counted in the last 3 months, the 3 before, the last 6 and the 6 before (windows as in docs/lifecycle.md, days in the session time zone), the day of the last one, the longest gap between them that ended in the last 12 months, and the exact sums of the outgoing transfers (kind ''transfer'', direction ''out''): customer-initiated ones of the last 3 months and the 3 before, those with a counterparty_bank of the last 3 months (ERROR 22003 for an amount with more than 18 decimals or a sum beyond 128 bits). Rows after as_of or with a NULL ts are ignored. as_of must be the same for every row of a group (ERROR 22023). Parallel safe with an exact combine function and a portable state type (clientele.activity_state). Empty input gives NULL; a group without customer-initiated transactions gives zero counts and NULL dates.';
 
+-- the same with calendar days in a named zone (the same answer on every Citus node)
+CREATE FUNCTION clientele.activity_trans(clientele.activity_state, timestamptz, boolean, text, text, text, numeric, date, text)
+RETURNS clientele.activity_state
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_activity_trans_zone';
+COMMENT ON FUNCTION clientele.activity_trans(clientele.activity_state, timestamptz, boolean, text, text, text, numeric, date, text) IS
+	'Transition function of clientele.activity_summary(..., as_of, time_zone): as the other form with calendar days taken in time_zone (the state holds wall-clock times of time_zone; ERROR 22023 for a NULL or unknown zone).';
+CREATE FUNCTION clientele.activity_final_zone(clientele.activity_state) RETURNS clientele.activity_summary
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_activity_final_zone';
+COMMENT ON FUNCTION clientele.activity_final_zone(clientele.activity_state) IS
+	'Final function of clientele.activity_summary(..., as_of, time_zone): as clientele.activity_final on the wall-clock times of the state (independent of the session TimeZone).';
+
+CREATE AGGREGATE clientele.activity_summary(ts timestamptz, customer_initiated boolean, kind text, direction text,
+                                           counterparty_bank text, amount numeric, as_of date, time_zone text) (
+	SFUNC = clientele.activity_trans,
+	STYPE = clientele.activity_state,
+	FINALFUNC = clientele.activity_final_zone,
+	COMBINEFUNC = clientele.activity_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date, text) IS
+	'clientele.activity_summary with calendar days (windows, activity days, the day of the last transaction) taken in time_zone (a name of pg_timezone_names) whatever the session TimeZone: the same answer on every node of a Citus cluster; with time_zone = current_setting(''TimeZone'') the same answer as the 7-argument form. time_zone must be the same for every row of a group; ERROR 22023 for a NULL or unknown zone. Used by clientele.customer_features.';
+
 -- the three balance windows of an account in one pass (avg_daily_balance over
 -- [window_from, split] and [split + 1, window_to], and the balance on split)
 CREATE TYPE clientele.adb_split_state;
@@ -304,6 +326,7 @@ DECLARE
 	ts_end timestamptz;   -- start of the day after as_of
 	t3 timestamptz;       -- start of the last 3 months
 	t6 timestamptz;       -- start of the last 6 months
+	v_zone text := pg_catalog.current_setting('TimeZone');  -- calendar days of the coordinator's session on every node
 BEGIN
 	PERFORM clientele.check_as_of(as_of);
 	d3 := (as_of - interval '3 months')::date;
@@ -387,7 +410,7 @@ BEGIN
 		SELECT t.customer_id,
 		       -- counts, last transaction, activity gap and transfer sums in one C aggregate (parallel, exact combine)
 		       clientele.activity_summary(t.ts, t.customer_initiated, t.kind, t.direction, t.counterparty_bank,
-		                                  t.amount, as_of) AS act
+		                                  t.amount, as_of, v_zone) AS act
 		FROM clientele.in_transaction t
 		WHERE t.ts < ts_end
 		GROUP BY t.customer_id
@@ -430,9 +453,11 @@ REVOKE ALL ON FUNCTION clientele.check_as_of(date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.activity_gap(bit varying, date, date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.customer_features(date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date) FROM PUBLIC;
+REVOKE ALL ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.avg_daily_balance_split(date, numeric, date, date, date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clientele.check_as_of(date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.activity_gap(bit varying, date, date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.customer_features(date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date) TO clientele_admin, clientele_analyst;
+GRANT EXECUTE ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date, text) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.avg_daily_balance_split(date, numeric, date, date, date) TO clientele_admin, clientele_analyst;

@@ -412,6 +412,8 @@ DECLARE
 	v_recent_from date;
 	v_end timestamptz := (p_as_of + 1)::timestamptz;
 	v_end_month integer := extract(year FROM p_as_of) * 12 + extract(month FROM p_as_of);
+	-- months of the coordinator's session zone on every node (Citus does not pass TimeZone on)
+	v_zone text := pg_catalog.current_setting('TimeZone');
 	v_as_of_ts timestamptz := p_as_of::timestamptz;
 	v_from_ts timestamptz;
 	v_recent_ts timestamptz;
@@ -490,15 +492,15 @@ BEGIN
 	       (bit_count(coalesce(x.m_lo, 0)::bit(64)) + bit_count(coalesce(x.m_hi, 0)::bit(64)))::integer AS months_active
 	FROM (
 		SELECT t.customer_id,
-		       clientele.rfm_summary(t.ts, t.amount::float8, v_as_of_ts)
+		       clientele.rfm_summary(t.ts, t.amount::float8, v_as_of_ts, interval '1 day', v_zone)
 		           FILTER (WHERE t.customer_initiated AND t.kind <> 'enquiry') AS days,
 		       count(*) FILTER (WHERE t.customer_initiated AND t.kind <> 'enquiry' AND t.ts >= v_from_ts) AS n_period,
 		       max(t.ts) FILTER (WHERE t.customer_initiated) AS last_ts,
 		       bool_or(t.customer_initiated AND t.kind IN ('enquiry', 'deposit', 'withdrawal', 'transfer')
 		               AND t.ts >= v_recent_ts) AS active,
-		       bit_or(1::bigint << (v_end_month - (date_part('year', t.ts) * 12 + date_part('month', t.ts))::integer))
+		       bit_or(1::bigint << (v_end_month - (date_part('year', t.ts AT TIME ZONE v_zone) * 12 + date_part('month', t.ts AT TIME ZONE v_zone))::integer))
 		           FILTER (WHERE t.customer_initiated AND t.ts >= v_act_ts AND t.ts >= v_act63_ts) AS m_lo,
-		       bit_or(1::bigint << (v_end_month - 63 - (date_part('year', t.ts) * 12 + date_part('month', t.ts))::integer))
+		       bit_or(1::bigint << (v_end_month - 63 - (date_part('year', t.ts AT TIME ZONE v_zone) * 12 + date_part('month', t.ts AT TIME ZONE v_zone))::integer))
 		           FILTER (WHERE t.customer_initiated AND t.ts >= v_act_ts AND t.ts < v_act63_ts) AS m_hi,
 		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'counter') AS n_counter,
 		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'atm') AS n_atm,

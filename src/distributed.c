@@ -175,27 +175,22 @@ clientele_distributed_init(void)
 static char cl_last_zone[TZ_STRLEN_MAX + 1];
 static pg_tz *cl_last_tz = NULL;
 
-PG_FUNCTION_INFO_V1(clientele_rfm_trans_tstz_zone);
-
 /*
- * rfm_summary_trans(state, ts timestamptz, amount float8, as_of timestamptz,
- * unit interval, time_zone text): the transition of rfm_summary over
- * timestamptz with calendar days taken in time_zone instead of the session
- * TimeZone.
+ * The zone named by argument argno of a function taking a time_zone text
+ * argument (rfm_summary's and activity_summary's zone forms): ERROR 22023
+ * for NULL or an unknown name.
  */
-Datum
-clientele_rfm_trans_tstz_zone(PG_FUNCTION_ARGS)
+pg_tz *
+cl_zone_arg(FunctionCallInfo fcinfo, int argno)
 {
 	char	   *zone;
 	pg_tz	   *tz;
-	pg_tz	   *saved = session_timezone;
-	Datum		result;
 
-	if (PG_ARGISNULL(5))
+	if (PG_ARGISNULL(argno))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("time_zone must not be NULL")));
-	zone = text_to_cstring(PG_GETARG_TEXT_PP(5));
+	zone = text_to_cstring(PG_GETARG_TEXT_PP(argno));
 	if (cl_last_tz != NULL && strcmp(zone, cl_last_zone) == 0)
 		tz = cl_last_tz;
 	else
@@ -210,16 +205,57 @@ clientele_rfm_trans_tstz_zone(PG_FUNCTION_ARGS)
 		cl_last_tz = tz;
 	}
 	pfree(zone);
+	return tz;
+}
 
-	/*
-	 * The days of the state are computed with session_timezone; the state
-	 * keeps days, not the zone, so every row of a group must name the same
-	 * zone (the planner hook passes one constant).
-	 */
+/*
+ * The wall-clock time of tz at ts, as a timestamptz read in UTC (the value
+ * of ts AT TIME ZONE tz); infinities stay as they are.
+ */
+TimestampTz
+cl_local_time(TimestampTz ts, pg_tz *tz)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tzoff;
+	Timestamp	local;
+
+	if (TIMESTAMP_NOT_FINITE(ts))
+		return ts;
+	if (timestamp2tm(ts, &tzoff, &tm, &fsec, NULL, tz) != 0 ||
+		tm2timestamp(&tm, fsec, NULL, &local) != 0 || !IS_VALID_TIMESTAMP(local))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	return (TimestampTz) local;
+}
+
+/* UTC, looked up once */
+pg_tz *
+cl_utc_zone(void)
+{
+	static pg_tz *utc = NULL;
+
+	if (utc == NULL)
+	{
+		utc = pg_tzset("UTC");
+		if (utc == NULL)
+			elog(ERROR, "time zone UTC not found");
+	}
+	return utc;
+}
+
+/* fn(fcinfo) with session_timezone set to tz for the call */
+Datum
+cl_call_in_zone(PGFunction fn, FunctionCallInfo fcinfo, pg_tz *tz)
+{
+	pg_tz	   *saved = session_timezone;
+	Datum		result;
+
 	session_timezone = tz;
 	PG_TRY();
 	{
-		result = clientele_rfm_trans_tstz(fcinfo);
+		result = fn(fcinfo);
 	}
 	PG_FINALLY();
 	{
@@ -227,4 +263,23 @@ clientele_rfm_trans_tstz_zone(PG_FUNCTION_ARGS)
 	}
 	PG_END_TRY();
 	return result;
+}
+
+PG_FUNCTION_INFO_V1(clientele_rfm_trans_tstz_zone);
+
+/*
+ * rfm_summary_trans(state, ts timestamptz, amount float8, as_of timestamptz,
+ * unit interval, time_zone text): the transition of rfm_summary over
+ * timestamptz with calendar days taken in time_zone instead of the session
+ * TimeZone.
+ */
+Datum
+clientele_rfm_trans_tstz_zone(PG_FUNCTION_ARGS)
+{
+	/*
+	 * The days of the state are computed with session_timezone; the state
+	 * keeps days, not the zone, so every row of a group must name the same
+	 * zone (the planner hook passes one constant).
+	 */
+	return cl_call_in_zone(clientele_rfm_trans_tstz, fcinfo, cl_zone_arg(fcinfo, 5));
 }

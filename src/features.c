@@ -410,6 +410,37 @@ act_count(int64 n)
 	return (int32) n;
 }
 
+extern PGDLLEXPORT Datum clientele_activity_final(PG_FUNCTION_ARGS);
+
+PG_FUNCTION_INFO_V1(clientele_activity_trans_zone);
+
+/*
+ * Transition of activity_summary(..., as_of, time_zone text): the one above
+ * with calendar days taken in time_zone whatever the session TimeZone (the
+ * same answer on every Citus node).  The state holds ts as the wall-clock
+ * time of time_zone read in UTC, and the transition above runs in UTC: a day
+ * boundary of UTC on wall-clock times is the day boundary of time_zone on
+ * instants.  clientele_activity_final_zone finishes it in UTC as well.
+ */
+Datum
+clientele_activity_trans_zone(PG_FUNCTION_ARGS)
+{
+	pg_tz	   *tz = cl_zone_arg(fcinfo, 8);
+
+	if (!PG_ARGISNULL(1))
+		fcinfo->args[1].value = TimestampTzGetDatum(cl_local_time(PG_GETARG_TIMESTAMPTZ(1), tz));
+	return cl_call_in_zone(clientele_activity_trans, fcinfo, cl_utc_zone());
+}
+
+PG_FUNCTION_INFO_V1(clientele_activity_final_zone);
+
+/* final function of the time_zone form: wall-clock times read in UTC */
+Datum
+clientele_activity_final_zone(PG_FUNCTION_ARGS)
+{
+	return cl_call_in_zone(clientele_activity_final, fcinfo, cl_utc_zone());
+}
+
 PG_FUNCTION_INFO_V1(clientele_activity_final);
 
 /*

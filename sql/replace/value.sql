@@ -440,6 +440,8 @@ DECLARE
 	v_act_ts timestamptz := (date_trunc('month', p_to) - (v_months - 1) * interval '1 month')::date::timestamptz;
 	v_act63_ts timestamptz := (date_trunc('month', p_to) - interval '62 months')::date::timestamptz;
 	v_end_month integer := extract(year FROM p_to) * 12 + extract(month FROM p_to);
+	-- months of the coordinator's session zone on every node (Citus does not pass TimeZone on)
+	v_zone text := pg_catalog.current_setting('TimeZone');
 BEGIN
 	PERFORM clientele.report_account_drops('profit_contribution');
 	RETURN QUERY
@@ -490,9 +492,9 @@ BEGIN
 		       count(*) FILTER (WHERE t.ts >= v_from_ts) AS n_period,
 		       count(*) FILTER (WHERE t.ts >= v_from_ts AND (t.channel IS NULL OR t.channel NOT IN
 		                        ('counter', 'atm', 'online', 'mobile', 'phone', 'pos'))) AS n_other,
-		       bit_or(1::bigint << (v_end_month - (date_part('year', t.ts) * 12 + date_part('month', t.ts))::integer))
+		       bit_or(1::bigint << (v_end_month - (date_part('year', t.ts AT TIME ZONE v_zone) * 12 + date_part('month', t.ts AT TIME ZONE v_zone))::integer))
 		           FILTER (WHERE t.customer_initiated AND t.ts >= v_act_ts AND t.ts >= v_act63_ts) AS m_lo,
-		       bit_or(1::bigint << (v_end_month - 63 - (date_part('year', t.ts) * 12 + date_part('month', t.ts))::integer))
+		       bit_or(1::bigint << (v_end_month - 63 - (date_part('year', t.ts AT TIME ZONE v_zone) * 12 + date_part('month', t.ts AT TIME ZONE v_zone))::integer))
 		           FILTER (WHERE t.customer_initiated AND t.ts >= v_act_ts AND t.ts < v_act63_ts) AS m_hi
 		FROM clientele.in_transaction t
 		WHERE t.ts >= least(v_from_ts, v_act_ts) AND t.ts < v_end_ts

@@ -111,6 +111,19 @@ extern char *cl_hex_parse(const char *str, const char *prefix, const char *typna
 /* src/distributed.c: the planner hook for Citus, installed by _PG_init */
 extern void clientele_distributed_init(void);
 
+/*
+ * src/distributed.c: calendar days in a named zone.  cl_zone_arg() resolves
+ * the time_zone text argument argno (ERROR 22023 for NULL or an unknown
+ * name); cl_local_time() is ts AT TIME ZONE tz as a timestamptz read in UTC
+ * (infinities kept); cl_utc_zone() is UTC; cl_call_in_zone() calls fn with
+ * session_timezone set to tz (restored on error too).
+ */
+struct pg_tz;
+extern struct pg_tz *cl_zone_arg(FunctionCallInfo fcinfo, int argno);
+extern TimestampTz cl_local_time(TimestampTz ts, struct pg_tz *tz);
+extern struct pg_tz *cl_utc_zone(void);
+extern Datum cl_call_in_zone(PGFunction fn, FunctionCallInfo fcinfo, struct pg_tz *tz);
+
 /* the binary form of a state as the bytea a send function returns (palloc'd) */
 extern bytea *cl_bytes_to_bytea(const unsigned char *bytes, size_t n);
 
