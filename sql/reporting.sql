@@ -180,7 +180,8 @@ SELECT max(r.as_of) AS as_of, coalesce(r.tier, '(outside every band)') AS tier, 
        sum(r.contribution) AS contribution,
        round(avg(r.clv), 2) AS avg_clv
 FROM r GROUP BY coalesce(r.tier, '(outside every band)'), r.tier_rank;
-CREATE UNIQUE INDEX tier_distribution_tier_idx ON clientele.tier_distribution (tier);
+-- (tier, tier_rank): a region's own bands may give a label another rank
+CREATE UNIQUE INDEX tier_distribution_tier_idx ON clientele.tier_distribution (tier, tier_rank);
 COMMENT ON MATERIALIZED VIEW clientele.tier_distribution IS 'Open customers per tier of refresh_config.tier_scheme (AUM, customer''s region) at the latest refresh.';
 COMMENT ON COLUMN clientele.tier_distribution.as_of IS 'Refresh date.';
 COMMENT ON COLUMN clientele.tier_distribution.tier IS 'Tier (band label); (outside every band) for amounts no band covers.';
@@ -198,7 +199,10 @@ CREATE MATERIALIZED VIEW clientele.segment_summary AS
 -- a row per defined segment, its RFM segment and its quadrant
 SELECT max(s.as_of) AS as_of, s.kind, s.family, s.segment,
        count(*) AS customers,
-       round(count(*)::numeric / nullif((SELECT count(*) FILTER (WHERE NOT o.is_closed) FROM clientele.customer_scorecard o), 0), 4) AS customer_share,
+       -- members are every customer of the latest date (closed ones included,
+       -- as in the quadrants and deciles), so the share is of those too: the
+       -- shares of a partition (quadrants, RFM segments) add up to 1
+       round(count(*)::numeric / nullif((SELECT count(*) FROM clientele.customer_scorecard o), 0), 4) AS customer_share,
        sum(s.aum) AS aum,
        sum(s.contribution) AS contribution,
        round(avg(s.clv), 2) AS avg_clv,
@@ -219,7 +223,7 @@ COMMENT ON COLUMN clientele.segment_summary.kind IS 'defined (clientele.segment_
 COMMENT ON COLUMN clientele.segment_summary.family IS 'Family of a defined segment (empty otherwise).';
 COMMENT ON COLUMN clientele.segment_summary.segment IS 'Segment name.';
 COMMENT ON COLUMN clientele.segment_summary.customers IS 'Members.';
-COMMENT ON COLUMN clientele.segment_summary.customer_share IS 'Members / open customers (a customer may be in several defined segments).';
+COMMENT ON COLUMN clientele.segment_summary.customer_share IS 'Members / customers of the latest refresh date (the shares of the quadrants, and of the RFM segments over the customers with a transaction, add up to 1; a customer may be in several defined segments).';
 COMMENT ON COLUMN clientele.segment_summary.aum IS 'AUM of the members.';
 COMMENT ON COLUMN clientele.segment_summary.contribution IS 'Profit contribution of the members over the value period.';
 COMMENT ON COLUMN clientele.segment_summary.avg_clv IS 'Mean CLV.';
@@ -335,7 +339,8 @@ JOIN clientele.customer_result c ON c.as_of = d.cur AND c.customer_id = p.custom
 WHERE p.as_of = (SELECT prev FROM d) AND c.as_of = (SELECT cur FROM d)
   AND p.tier IS DISTINCT FROM c.tier AND NOT c.is_closed
 GROUP BY d.prev, d.cur, coalesce(p.tier, '(none)'), p.tier_rank, coalesce(c.tier, '(none)'), c.tier_rank;
-CREATE UNIQUE INDEX tier_migration_idx ON clientele.tier_migration (from_tier, to_tier);
+-- the ranks too: a region's own bands may give a label another rank
+CREATE UNIQUE INDEX tier_migration_idx ON clientele.tier_migration (from_tier, from_rank, to_tier, to_rank);
 COMMENT ON MATERIALIZED VIEW clientele.tier_migration IS 'Open customers whose tier changed between the last two refresh dates, per (from, to) pair: upgrades and downgrades.';
 COMMENT ON COLUMN clientele.tier_migration.from_as_of IS 'Previous refresh date.';
 COMMENT ON COLUMN clientele.tier_migration.to_as_of IS 'Latest refresh date.';

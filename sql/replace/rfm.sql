@@ -227,6 +227,30 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
+	-- the arguments are checked before the scan, so that a bad one is an
+	-- error whatever the data (on an empty bank too), never NULL scores
+	IF p_as_of IS NULL THEN
+		RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT isfinite(p_as_of) THEN
+		RAISE EXCEPTION 'as_of must be a finite date, got %', p_as_of USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF p_ntiles IS NULL THEN
+		RAISE EXCEPTION 'ntiles must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF p_ntiles < 1 OR p_ntiles > 100 THEN
+		RAISE EXCEPTION 'ntiles must be between 1 and 100, got %', p_ntiles USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF p_scheme IS NULL THEN
+		RAISE EXCEPTION 'scheme must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT EXISTS (SELECT FROM clientele.rfm_segment_scheme s WHERE s.scheme OPERATOR(pg_catalog.=) p_scheme) THEN
+		RAISE EXCEPTION 'unknown RFM segment scheme "%"', p_scheme
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'Known RFM segment schemes: ' || (SELECT string_agg(s.scheme, ', ' ORDER BY s.scheme)
+			                                                 FROM clientele.rfm_segment_scheme s) || '.',
+			      HINT = 'The schemes are the rows of clientele.rfm_segment_scheme.';
+	END IF;
 	-- PL/pgSQL rather than SQL: Citus cannot plan a SQL function's parameters
 	RETURN QUERY
 	WITH s AS (
@@ -260,4 +284,4 @@ BEGIN
 	ORDER BY scored.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.rfm_scores(date, integer, text) IS
-	'RFM scores and segment of every customer with a customer-initiated, non-enquiry transaction on or before p_as_of (read from clientele.in_transaction): r scores days_since_last reversed (most recent = p_ntiles), f scores periods (purchase days), m scores total_amount; score = 1 + floor(p_ntiles * (customers strictly worse) / customers), so ties share a score. Transactions with a NULL customer_id are left out and reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
+	'RFM scores and segment of every customer with a customer-initiated, non-enquiry transaction on or before p_as_of (read from clientele.in_transaction): r scores days_since_last reversed (most recent = p_ntiles), f scores periods (purchase days), m scores total_amount; score = 1 + floor(p_ntiles * (customers strictly worse) / customers), so ties share a score. Transactions with a NULL customer_id are left out and reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on). ERROR 22004 for a NULL argument, 22023 for an infinite p_as_of, p_ntiles outside 1..100 or an unknown scheme (checked before any row is read, so also on an empty bank).';
