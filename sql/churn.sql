@@ -282,6 +282,9 @@ DECLARE
 	v_n bigint;
 	v_pos bigint;
 	v_names text[] := clientele.churn_model_feature_names();
+	v_keep integer[];	-- the features that vary over the training customers
+	v_coef float8[];
+	v_se float8[];
 	r clientele.churn_model;
 BEGIN
 	IF name IS NULL OR l2 IS NULL THEN
@@ -311,10 +314,16 @@ BEGIN
 	FROM f JOIN later ON later.customer_id OPERATOR(pg_catalog.=) (f).customer_id
 	WHERE ((clientele.lifecycle_classify(f)).stage) OPERATOR(pg_catalog.<>) 'churned'::clientele.lifecycle_stage;
 
-	SELECT array_agg(mu ORDER BY i), array_agg(CASE WHEN sd > 0 THEN sd ELSE 1 END ORDER BY i)
-	INTO v_means, v_scales
-	FROM (SELECT i, avg(t.v[i]) AS mu, stddev_pop(t.v[i]) AS sd
-	      FROM clientele_churn_training t, generate_series(1, cardinality(v_names)) i GROUP BY i) s;
+	-- a feature that is the same for every training customer (e.g. no time
+	-- deposits at all: td_not_rolled_3m is 0 throughout) carries no
+	-- information and would make the fit singular at l2 = 0: it is left out
+	-- of the fit and stored with coefficient 0 (and no standard error)
+	SELECT array_agg(mu ORDER BY i), array_agg(CASE WHEN sd > 0 THEN sd ELSE 1 END ORDER BY i),
+	       coalesce(array_agg(i ORDER BY i) FILTER (WHERE sd > 0), '{}')
+	INTO v_means, v_scales, v_keep
+	FROM (SELECT i, avg(t.v[i]) AS mu, max(t.v[i]) > min(t.v[i]) AS varies, stddev_pop(t.v[i]) AS sd0
+	      FROM clientele_churn_training t, generate_series(1, cardinality(v_names)) i GROUP BY i) s0,
+	     LATERAL (SELECT CASE WHEN s0.varies THEN s0.sd0 ELSE 0 END AS sd) s1;
 
 	SELECT count(*), count(*) FILTER (WHERE t.label) INTO v_n, v_pos FROM clientele_churn_training t;
 	IF v_pos = 0 OR v_pos = v_n THEN
@@ -332,25 +341,32 @@ BEGIN
 
 	SELECT (q.fit).* INTO v_fit
 	FROM (SELECT clientele.logistic_fit(t.label,
-	                 ARRAY(SELECT (t.v[i] - v_means[i]) / v_scales[i] FROM generate_series(1, cardinality(v_names)) i ORDER BY i), l2) AS fit
+	                 ARRAY(SELECT (t.v[i] - v_means[i]) / v_scales[i] FROM unnest(v_keep) i ORDER BY i), l2) AS fit
 	      FROM clientele_churn_training t OFFSET 0) q;
 
 	SELECT clientele.auc(clientele.logistic_predict(v_fit.coefficients,
-	           ARRAY(SELECT (t.v[i] - v_means[i]) / v_scales[i] FROM generate_series(1, cardinality(v_names)) i ORDER BY i)), t.label)
+	           ARRAY(SELECT (t.v[i] - v_means[i]) / v_scales[i] FROM unnest(v_keep) i ORDER BY i)), t.label)
 	INTO v_auc FROM clientele_churn_training t;
 	DROP TABLE pg_temp.clientele_churn_training;
+
+	-- back to all the features: the left-out ones get coefficient 0
+	SELECT v_fit.coefficients[1] || array_agg(coalesce(v_fit.coefficients[1 + k.pos::integer], 0) ORDER BY i),
+	       v_fit.std_errors[1] || array_agg(v_fit.std_errors[1 + k.pos::integer] ORDER BY i)
+	INTO v_coef, v_se
+	FROM generate_series(1, cardinality(v_names)) i
+	LEFT JOIN unnest(v_keep) WITH ORDINALITY k(feature, pos) ON k.feature = i;
 
 	SELECT coalesce(max(cm.version), 0) + 1 INTO v_version FROM clientele.churn_model cm WHERE cm.name OPERATOR(pg_catalog.=) name;
 	INSERT INTO clientele.churn_model (name, version, trained_as_of, horizon, l2, features, means, scales, coefficients,
 	                                   std_errors, log_likelihood, iterations, converged, n, n_positive, n_negative, training_auc)
-	VALUES (name, v_version, as_of, horizon, l2, v_names, v_means, v_scales, v_fit.coefficients,
-	        v_fit.std_errors, v_fit.log_likelihood, v_fit.iterations, v_fit.converged, v_fit.n, v_fit.n_positive,
+	VALUES (name, v_version, as_of, horizon, l2, v_names, v_means, v_scales, v_coef,
+	        CASE WHEN v_fit.std_errors IS NOT NULL THEN v_se END, v_fit.log_likelihood, v_fit.iterations, v_fit.converged, v_fit.n, v_fit.n_positive,
 	        v_fit.n_negative, v_auc)
 	RETURNING * INTO r;
 	RETURN r;
 END $$;
 COMMENT ON FUNCTION clientele.train_churn_model(text, date, interval, double precision) IS
-	'Trains a churn model and stores it as the next version of name in clientele.churn_model (returned): features clientele.churn_model_features as of as_of for every customer not churned then, standardised; label = lifecycle stage churned or dormant on as_of + horizon; clientele.logistic_fit with the l2 penalty. ERROR 22023 for an invalid name, a negative l2, a horizon the inputs do not reach, or training data with one class only or fewer customers than parameters (with the counts).';
+	'Trains a churn model and stores it as the next version of name in clientele.churn_model (returned): features clientele.churn_model_features as of as_of for every customer not churned then, standardised; label = lifecycle stage churned or dormant on as_of + horizon; clientele.logistic_fit with the l2 penalty. A feature with the same value for every training customer is left out of the fit (coefficient 0, NULL standard error), so that a bank without, say, time deposits can train without a penalty. ERROR 22023 for an invalid name, a negative l2, a horizon the inputs do not reach, or training data with one class only or fewer customers than parameters (with the counts).';
 
 -- ---------------------------------------------------------------------------
 -- evaluation
