@@ -600,6 +600,11 @@ BEGIN
 	  AND i.month = date_trunc('month', i.month::timestamp)::date
 	GROUP BY i.customer_id;
 	ANALYZE pg_temp.clientele_rf_inc;
+	-- a NaN or infinite income line: an error naming the customer, not a NaN contribution
+	PERFORM clientele.value_income_finite('refresh', min(x.customer_id) FILTER (WHERE
+		NOT (x.ftp > '-Infinity' AND x.ftp < 'Infinity') OR NOT (x.fee > '-Infinity' AND x.fee < 'Infinity')
+		OR NOT (x.loan > '-Infinity' AND x.loan < 'Infinity') OR NOT (x.cost > '-Infinity' AND x.cost < 'Infinity')))
+	FROM clientele_rf_inc x;
 	-- input rows left out (no silent drops)
 	SELECT count(*) FILTER (WHERE a.customer_id IS NULL),
 	       count(*) FILTER (WHERE a.customer_id IS NOT NULL AND p.product_type IS NULL),

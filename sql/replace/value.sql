@@ -411,6 +411,23 @@ END $$;
 COMMENT ON FUNCTION clientele.aum(date, text[]) IS
 	'Assets under management / total relationship balance (全面理财总值, source 003:194) per customer as of a date: the latest end-of-day balance on or before the date of every account open on that date whose product type counts (clientele.product_type.counts_in_aum, or the explicit list), negative balances (overdrafts) counted as 0. Every customer open on the date appears (0 when nothing counts). Credit products in an explicit list are added to investments. Accounts it cannot use (NULL keys, product types outside the catalogue) and balance snapshots of accounts not in the account input (or without an account_id) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
 
+-- An income line that is not a finite number (NaN, or an infinity from a
+-- mapped source) would make a contribution NaN, which sorts above every number:
+-- the most profitable decile, class high.  An error naming the customer instead.
+CREATE OR REPLACE FUNCTION clientele.value_income_finite(p_analysis text, p_customer bigint) RETURNS boolean
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF p_customer IS NOT NULL THEN
+		RAISE EXCEPTION '%: an income line of customer % in the period is not a finite number', p_analysis, p_customer
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'ftp_income, fee_income, loan_interest and cost of clientele.in_income must be finite amounts (not NaN or infinite).',
+			      HINT = 'Fix the line in the income input (or its source), then run the analysis again.';
+	END IF;
+	RETURN true;
+END $$;
+COMMENT ON FUNCTION clientele.value_income_finite(text, bigint) IS
+	'Internal: ERROR 22023 naming the customer when p_customer is not NULL (a customer whose income lines of the period sum to NaN or an infinity); true otherwise, usable in a query. Used by clientele.value_lines and clientele.refresh.';
+
 -- ---------------------------------------------------------------------------
 -- The one pass behind profit_contribution and value_classes: each input read
 -- once (balances, accounts, transactions, income, customers), hash joins.
@@ -527,6 +544,12 @@ BEGIN
 			        / ((i.month + interval '1 month')::date - i.month)) AS share) f
 		WHERE i.month <= p_to AND (i.month + interval '1 month')::date > p_from
 		GROUP BY i.customer_id
+	), income_finite AS (
+		-- a NaN or infinite line is an error naming the customer, not a NaN contribution
+		SELECT clientele.value_income_finite('profit_contribution', min(s.customer_id) FILTER (WHERE
+		           NOT (s.ftp > '-Infinity' AND s.ftp < 'Infinity') OR NOT (s.fee > '-Infinity' AND s.fee < 'Infinity')
+		           OR NOT (s.loan > '-Infinity' AND s.loan < 'Infinity') OR NOT (s.cost > '-Infinity' AND s.cost < 'Infinity'))) AS ok
+		FROM supplied_all s
 	), supplied AS (
 		-- lines of customers the customer input does not know are left out (and said)
 		SELECT s.* FROM supplied_all s WHERE s.customer_id IN (SELECT k.customer_id FROM known k)
@@ -570,8 +593,8 @@ BEGIN
 	       l.held, l.months
 	FROM lines l
 	LEFT JOIN cust c USING (customer_id)
-	CROSS JOIN dropped d CROSS JOIN dropped_bal db CROSS JOIN dropped_inc di
-	WHERE d.reported AND db.reported AND di.reported
+	CROSS JOIN dropped d CROSS JOIN dropped_bal db CROSS JOIN dropped_inc di CROSS JOIN income_finite fi
+	WHERE d.reported AND db.reported AND di.reported AND fi.ok
 	ORDER BY l.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.value_lines(date, date) IS

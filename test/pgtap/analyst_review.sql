@@ -1,7 +1,7 @@
 -- A bank analyst's review of 0.2.0: defects found on small hand-built banks
 -- whose answers are known by hand (each test fails without its fix).
 BEGIN;
-SELECT plan(22);
+SELECT plan(25);
 SET LOCAL timezone = 'UTC';
 SET LOCAL client_min_messages = warning;
 CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
@@ -120,6 +120,19 @@ SELECT is((SELECT count(*) FROM clientele.churn_model WHERE name = 'small'
 	'the other features are fitted');
 SELECT is(pg_temp.cnt($$SELECT count(*) FROM clientele.churn_scores('2025-06-30', 'small') WHERE score < 0 OR score > 100$$),
 	0::bigint, 'the model scores 0..100');
+
+-- --- a NaN income line (numeric accepts NaN, and NaN >= 0 holds) is an error
+-- naming the customer, not a NaN contribution ranked the most profitable
+INSERT INTO clientele.income (customer_id, month, ftp_income)
+SELECT min(customer_id), '2025-05-01', 'NaN' FROM clientele.customer WHERE closed_on IS NULL
+ON CONFLICT (customer_id, month) DO UPDATE SET ftp_income = 'NaN';
+SELECT throws_ok($$SELECT * FROM clientele.profit_contribution('2025-01-01', '2025-06-30')$$, '22023', NULL,
+	'profit_contribution: a NaN income line is an error');
+SELECT throws_like($$SELECT * FROM clientele.value_classes('2025-01-01', '2025-06-30')$$,
+	'%an income line of customer % in the period is not a finite number',
+	'value_classes: the error names the customer (no NaN in decile 1, class high)');
+SELECT is(pg_temp.err($$CALL clientele.refresh('2025-06-30')$$) LIKE '22023: refresh: an income line of customer %', true,
+	'refresh: the same error');
 
 SELECT * FROM finish();
 ROLLBACK;
