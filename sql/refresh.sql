@@ -883,6 +883,19 @@ DECLARE
 	v_holder record;
 	v_got boolean;
 BEGIN
+	-- a session-level hold of this very session is left over from a refresh
+	-- that failed where it could not give it back (no refresh runs in this
+	-- session now: this one is starting): drop it, so that it neither blocks
+	-- other sessions' refreshes beyond this one nor outlives it
+	IF p_session THEN
+		FOR i IN 1 .. 1000 LOOP
+			EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_locks l
+			                      WHERE l.locktype = 'advisory' AND l.pid = pg_backend_pid() AND l.classid = k1::oid
+			                        AND l.objid = k2::oid AND l.objsubid = 2 AND l.granted AND l.mode = 'ExclusiveLock'
+			                        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()));
+			PERFORM pg_advisory_unlock(k1, k2);
+		END LOOP;
+	END IF;
 	IF p_wait THEN
 		IF p_session THEN PERFORM pg_advisory_lock(k1, k2); ELSE PERFORM pg_advisory_xact_lock(k1, k2); END IF;
 		RETURN;
@@ -917,6 +930,11 @@ LANGUAGE sql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $
 $$;
 COMMENT ON FUNCTION clientele.refresh_unlock() IS 'Internal: releases the session-level refresh advisory lock.';
 
+CREATE FUNCTION clientele.refresh_in_transaction() RETURNS boolean
+LANGUAGE c VOLATILE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'clientele_refresh_in_transaction';
+COMMENT ON FUNCTION clientele.refresh_in_transaction() IS
+	'Internal: whether the caller runs inside a transaction block (BEGIN, or the implicit block of a query string with several statements) or a subtransaction, where a procedure may not COMMIT.';
+
 -- ---------------------------------------------------------------------------
 -- The entry point
 -- ---------------------------------------------------------------------------
@@ -928,8 +946,11 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	-- called as a top-level CALL (its own transaction): commit the log row
 	-- first so that a failure, a cancel or a crash leaves a trace; called
-	-- inside a transaction block, everything belongs to that transaction
-	v_session boolean := pg_catalog.statement_timestamp() OPERATOR(pg_catalog.=) pg_catalog.transaction_timestamp();
+	-- inside a transaction block (also the implicit one of a query string
+	-- with several statements, where COMMIT is not allowed) or from a
+	-- function, everything belongs to the caller's transaction
+	v_session boolean := pg_catalog.statement_timestamp() OPERATOR(pg_catalog.=) pg_catalog.transaction_timestamp()
+		AND NOT clientele.refresh_in_transaction();
 	v_as_of date := as_of;
 	v_log bigint;
 	v_n bigint;
@@ -952,11 +973,20 @@ BEGIN
 	END IF;
 	PERFORM clientele.refresh_check_as_of(v_as_of);
 	PERFORM clientele.refresh_lock(wait, v_session);
-	-- a 'running' row of a session that ended mid-way (it no longer holds the lock: we do)
-	UPDATE clientele.refresh_log SET status = 'aborted', finished_at = pg_catalog.clock_timestamp(),
-		error = 'the session ended during the refresh (terminated, crashed or disconnected); its results were rolled back'
-	WHERE status OPERATOR(pg_catalog.=) 'running';
-	INSERT INTO clientele.refresh_log (as_of) VALUES (v_as_of) RETURNING refresh_id INTO v_log;
+	-- the session-level lock outlives an error: whatever fails (or is
+	-- cancelled) before the work starts gives it back
+	BEGIN
+		-- a 'running' row of a session that ended mid-way (it no longer holds the lock: we do)
+		UPDATE clientele.refresh_log SET status = 'aborted', finished_at = pg_catalog.clock_timestamp(),
+			error = 'the session ended during the refresh (terminated, crashed or disconnected); its results were rolled back'
+		WHERE status OPERATOR(pg_catalog.=) 'running';
+		INSERT INTO clientele.refresh_log (as_of) VALUES (v_as_of) RETURNING refresh_id INTO v_log;
+	EXCEPTION WHEN OTHERS OR query_canceled THEN
+		IF v_session THEN
+			PERFORM clientele.refresh_unlock();
+		END IF;
+		RAISE;
+	END;
 	IF v_session THEN
 		COMMIT;
 		PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
@@ -986,8 +1016,17 @@ BEGIN
 			RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_msg, DETAIL = v_detail, HINT = v_hint;
 		END IF;
 	END IF;
-	UPDATE clientele.refresh_log SET status = 'ok', finished_at = pg_catalog.clock_timestamp(), customers = v_n
-	WHERE refresh_id OPERATOR(pg_catalog.=) v_log;
+	BEGIN
+		UPDATE clientele.refresh_log SET status = 'ok', finished_at = pg_catalog.clock_timestamp(), customers = v_n
+		WHERE refresh_id OPERATOR(pg_catalog.=) v_log;
+	EXCEPTION WHEN OTHERS OR query_canceled THEN
+		-- (cancelled at the last moment: the results roll back, the log row
+		-- stays 'running' until the next refresh marks it aborted)
+		IF v_session THEN
+			PERFORM clientele.refresh_unlock();
+		END IF;
+		RAISE;
+	END;
 	IF v_session THEN
 		COMMIT;
 		PERFORM clientele.refresh_unlock();

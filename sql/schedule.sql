@@ -13,23 +13,36 @@ COMMENT ON FUNCTION clientele.refresh_job_name() IS 'Name of the pg_cron job of 
 CREATE FUNCTION clientele.cron_check() RETURNS void
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-	v_cron_db text := current_setting('cron.database_name', true);
+	v_cron_db text;
+	v_readable boolean := true;
 BEGIN
-	IF v_cron_db IS NULL OR NOT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_cron') THEN
+	-- cron.database_name is readable by superusers and pg_read_all_settings
+	-- only: for the others (clientele_admin, who schedules) pg_cron
+	-- installed in this database is the sign it is there, since pg_cron can
+	-- only be created, with its library loaded, in the database that setting names
+	BEGIN
+		v_cron_db := current_setting('cron.database_name', true);
+	EXCEPTION WHEN insufficient_privilege THEN
+		v_readable := false;
+	END;
+	IF v_readable AND (v_cron_db IS NULL OR NOT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_cron')) THEN
 		RAISE EXCEPTION 'pg_cron is not loaded in this server'
 			USING ERRCODE = 'object_not_in_prerequisite_state',
 			      HINT = format('Install pg_cron (e.g. apt-get install postgresql-%s-cron), add it to shared_preload_libraries, set cron.database_name = %L in postgresql.conf, restart the server and run CREATE EXTENSION pg_cron in that database.',
 			                    current_setting('server_version_num')::int / 10000, current_database());
 	END IF;
-	IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
-		RAISE EXCEPTION 'pg_cron is not installed in database "%"', current_database()
-			USING ERRCODE = 'object_not_in_prerequisite_state',
-			      DETAIL = format('pg_cron keeps its jobs in database %L (cron.database_name).', v_cron_db),
-			      HINT = CASE WHEN v_cron_db = current_database() THEN 'Run CREATE EXTENSION pg_cron.'
-			             ELSE format('In database %L run: SELECT cron.schedule_in_database(%L, %L, %L, %L); or set cron.database_name = %L.',
-			                         v_cron_db, clientele.refresh_job_name(), '0 2 * * *', 'CALL clientele.refresh()',
-			                         current_database(), current_database()) END;
+	IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
+		RETURN;
 	END IF;
+	RAISE EXCEPTION 'pg_cron is not installed in database "%"', current_database()
+		USING ERRCODE = 'object_not_in_prerequisite_state',
+		      DETAIL = CASE WHEN v_readable THEN format('pg_cron keeps its jobs in database %L (cron.database_name).', v_cron_db)
+		               ELSE 'pg_cron keeps its jobs in the database named by the setting cron.database_name (readable by superusers and members of pg_read_all_settings).' END,
+		      HINT = CASE WHEN v_cron_db = current_database() THEN 'Run CREATE EXTENSION pg_cron.'
+		             WHEN v_readable THEN format('In database %L run: SELECT cron.schedule_in_database(%L, %L, %L, %L); or set cron.database_name = %L.',
+		                         v_cron_db, clientele.refresh_job_name(), '0 2 * * *', 'CALL clientele.refresh()',
+		                         current_database(), current_database())
+		             ELSE 'Ask a superuser to load pg_cron (shared_preload_libraries, cron.database_name) and run CREATE EXTENSION pg_cron in the database where it keeps its jobs.' END;
 END $$;
 COMMENT ON FUNCTION clientele.cron_check() IS
 	'Internal: ERROR 55000 with a hint saying how to enable pg_cron when it is not loaded or not installed in this database.';
@@ -48,6 +61,15 @@ BEGIN
 		PERFORM clientele.refresh_check_as_of(as_of);
 	END IF;
 	PERFORM clientele.cron_check();
+	-- pg_cron grants nothing to PUBLIC: say what is missing, and how to grant it
+	IF NOT has_schema_privilege('cron', 'USAGE')
+	   OR NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace OPERATOR(pg_catalog.=) 'cron'::regnamespace
+	                  AND p.proname OPERATOR(pg_catalog.=) 'schedule_in_database' AND has_function_privilege(p.oid, 'EXECUTE')) THEN
+		RAISE EXCEPTION 'permission denied to schedule the refresh with pg_cron'
+			USING ERRCODE = 'insufficient_privilege',
+			      DETAIL = format('Role %I needs USAGE on schema cron and EXECUTE on cron.schedule_in_database, which pg_cron does not grant to PUBLIC.', current_user),
+			      HINT = 'As a superuser: GRANT USAGE ON SCHEMA cron TO clientele_admin; GRANT EXECUTE ON FUNCTION cron.schedule_in_database(text, text, text, text, text, boolean) TO clientele_admin;';
+	END IF;
 	v_command := CASE WHEN as_of IS NULL THEN 'CALL clientele.refresh()'
 	                  ELSE format('CALL clientele.refresh(%L::date)', as_of) END;
 	EXECUTE 'SELECT cron.schedule_in_database($1, $2, $3, $4)'
@@ -63,6 +85,12 @@ DECLARE
 	v_found boolean;
 BEGIN
 	PERFORM clientele.cron_check();
+	IF NOT has_schema_privilege('cron', 'USAGE') THEN
+		RAISE EXCEPTION 'permission denied to unschedule the refresh with pg_cron'
+			USING ERRCODE = 'insufficient_privilege',
+			      DETAIL = format('Role %I needs USAGE on schema cron, which pg_cron does not grant to PUBLIC.', current_user),
+			      HINT = 'As a superuser: GRANT USAGE ON SCHEMA cron TO clientele_admin;';
+	END IF;
 	EXECUTE 'SELECT EXISTS (SELECT 1 FROM cron.job WHERE jobname OPERATOR(pg_catalog.=) $1)' INTO v_found
 		USING clientele.refresh_job_name();
 	IF v_found THEN
