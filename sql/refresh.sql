@@ -32,7 +32,17 @@ CREATE TABLE clientele.refresh_config (
 	retention_days       integer DEFAULT 1100
 		CONSTRAINT refresh_config_retention_valid CHECK (retention_days IS NULL OR retention_days >= 1),
 	model_penalizer      float8 NOT NULL DEFAULT 0.001
-		CONSTRAINT refresh_config_penalizer_valid CHECK (model_penalizer >= 0 AND model_penalizer < 'Infinity')
+		CONSTRAINT refresh_config_penalizer_valid CHECK (model_penalizer >= 0 AND model_penalizer < 'Infinity'),
+	-- foreign keys, beside the trigger's friendlier check: a scheme in use
+	-- cannot be deleted, a renamed one is followed, and pg_dump, which orders
+	-- the data of configuration tables by their foreign keys, restores the
+	-- bank's schemes before the settings that name them
+	CONSTRAINT refresh_config_tier_scheme_fkey FOREIGN KEY (tier_scheme)
+		REFERENCES clientele.tier_scheme (scheme) ON UPDATE CASCADE,
+	CONSTRAINT refresh_config_deposit_class_scheme_fkey FOREIGN KEY (deposit_class_scheme)
+		REFERENCES clientele.tier_scheme (scheme) ON UPDATE CASCADE,
+	CONSTRAINT refresh_config_rfm_scheme_fkey FOREIGN KEY (rfm_scheme)
+		REFERENCES clientele.rfm_segment_scheme (scheme) ON UPDATE CASCADE
 );
 COMMENT ON TABLE clientele.refresh_config IS
 	'Settings of clientele.refresh (exactly one row; edit it with UPDATE). Dumped by pg_dump.';
@@ -68,17 +78,22 @@ BEGIN
 		    retention_days = NEW.retention_days, model_penalizer = NEW.model_penalizer;
 		RETURN NULL;
 	END IF;
-	IF NOT EXISTS (SELECT 1 FROM clientele.tier_scheme WHERE scheme = NEW.tier_scheme) THEN
+	-- (an UPDATE checks the columns it changes: renaming a scheme both
+	-- columns name cascades through them one foreign key at a time)
+	IF (TG_OP = 'INSERT' OR NEW.tier_scheme IS DISTINCT FROM OLD.tier_scheme)
+	   AND NOT EXISTS (SELECT 1 FROM clientele.tier_scheme WHERE scheme = NEW.tier_scheme) THEN
 		RAISE EXCEPTION 'unknown tier scheme "%" in clientele.refresh_config.tier_scheme', NEW.tier_scheme
 			USING ERRCODE = 'invalid_parameter_value',
 			      HINT = 'Known schemes: ' || (SELECT string_agg(scheme, ', ' ORDER BY scheme) FROM clientele.tier_scheme) || '.';
 	END IF;
-	IF NOT EXISTS (SELECT 1 FROM clientele.tier_scheme WHERE scheme = NEW.deposit_class_scheme) THEN
+	IF (TG_OP = 'INSERT' OR NEW.deposit_class_scheme IS DISTINCT FROM OLD.deposit_class_scheme)
+	   AND NOT EXISTS (SELECT 1 FROM clientele.tier_scheme WHERE scheme = NEW.deposit_class_scheme) THEN
 		RAISE EXCEPTION 'unknown tier scheme "%" in clientele.refresh_config.deposit_class_scheme', NEW.deposit_class_scheme
 			USING ERRCODE = 'invalid_parameter_value',
 			      HINT = 'Known schemes: ' || (SELECT string_agg(scheme, ', ' ORDER BY scheme) FROM clientele.tier_scheme) || '.';
 	END IF;
-	IF NOT EXISTS (SELECT 1 FROM clientele.rfm_segment_scheme WHERE scheme = NEW.rfm_scheme) THEN
+	IF (TG_OP = 'INSERT' OR NEW.rfm_scheme IS DISTINCT FROM OLD.rfm_scheme)
+	   AND NOT EXISTS (SELECT 1 FROM clientele.rfm_segment_scheme WHERE scheme = NEW.rfm_scheme) THEN
 		RAISE EXCEPTION 'unknown RFM segment scheme "%" in clientele.refresh_config.rfm_scheme', NEW.rfm_scheme
 			USING ERRCODE = 'invalid_parameter_value',
 			      HINT = 'Known schemes: ' || (SELECT string_agg(scheme, ', ' ORDER BY scheme) FROM clientele.rfm_segment_scheme) || '.';
@@ -86,7 +101,7 @@ BEGIN
 	RETURN NEW;
 END $$;
 COMMENT ON FUNCTION clientele.refresh_config_check() IS
-	'Trigger function: validates clientele.refresh_config on write (known tier and RFM schemes; the row cannot be deleted; an INSERT, as in a restored dump, updates the one row).';
+	'Trigger function: validates clientele.refresh_config on write (known tier and RFM schemes, with a message naming them; the foreign keys hold them too); the row cannot be deleted; an INSERT, as in a restored dump, updates the one row.';
 CREATE TRIGGER refresh_config_check BEFORE INSERT OR UPDATE OR DELETE ON clientele.refresh_config
 	FOR EACH ROW EXECUTE FUNCTION clientele.refresh_config_check();
 COMMENT ON TRIGGER refresh_config_check ON clientele.refresh_config IS 'Validates the settings on write; the row cannot be deleted.';
