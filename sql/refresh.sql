@@ -948,7 +948,7 @@ COMMENT ON FUNCTION clientele.refresh_unlock() IS 'Internal: releases the sessio
 CREATE FUNCTION clientele.refresh_in_transaction() RETURNS boolean
 LANGUAGE c VOLATILE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'clientele_refresh_in_transaction';
 COMMENT ON FUNCTION clientele.refresh_in_transaction() IS
-	'Internal: whether the caller runs inside a transaction block (BEGIN, or the implicit block of a query string with several statements) or a subtransaction, where a procedure may not COMMIT.';
+	'Internal: whether the calling procedure may not COMMIT: it runs in an atomic context (a transaction block, BEGIN or the implicit block of a query string with several statements, or called from a function) or in a subtransaction.';
 
 -- ---------------------------------------------------------------------------
 -- The entry point
@@ -961,9 +961,9 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	-- called as a top-level CALL (its own transaction): commit the log row
 	-- first so that a failure, a cancel or a crash leaves a trace; called
-	-- inside a transaction block (also the implicit one of a query string
-	-- with several statements, where COMMIT is not allowed) or from a
-	-- function, everything belongs to the caller's transaction
+	-- where it may not COMMIT (inside a transaction block, also the implicit
+	-- one of a query string with several statements, or called from a
+	-- function), everything belongs to the caller's transaction
 	v_session boolean := pg_catalog.statement_timestamp() OPERATOR(pg_catalog.=) pg_catalog.transaction_timestamp()
 		AND NOT clientele.refresh_in_transaction();
 	v_as_of date := as_of;

@@ -79,5 +79,19 @@ ok "$(q -U qa6d_adm dd_dst "CALL clientele.refresh('2025-12-31')")" "" "an admin
 ok "$(q dd_dst "SELECT md5(string_agg(r::text, '|' ORDER BY as_of, customer_id)) FROM clientele.customer_result r")" "${want##* | }" \
 	"to the same results"
 
+# --- the schema of a mapped source renamed: the same clear error as a renamed table
+out=$(q dd_src "ALTER SCHEMA core RENAME TO core_old")
+like "$out" "WARNING:  01000: input \"customer\" read relation core.clients, which is no longer there" \
+	"renaming the schema of a mapped source warns at once"
+like "$(q dd_src "SELECT count(*) FROM clientele.in_customer")" "ERROR:  42P01: input \"customer\" reads relation core.clients, which does not exist" \
+	"and the input then fails naming itself and the relation"
+like "$(q -U qa6d_adm dd_src "CALL clientele.refresh('2025-12-31')")" "ERROR:  42P01: input \"customer\" reads relation core.clients, which does not exist" \
+	"so does a refresh"
+ok "$(q dd_src "SELECT md5(string_agg(r::text, '|' ORDER BY as_of, customer_id)) FROM clientele.customer_result r")" "${want##* | }" \
+	"leaving the previous results"
+q dd_src "ALTER SCHEMA core_old RENAME TO core" >/dev/null
+q dd_src "SELECT clientele.use_source('customer', 'core.clients')" >/dev/null
+ok "$(q -U qa6d_adm dd_src "CALL clientele.refresh('2025-12-31')")" "" "renamed back and mapped again, the refresh works"
+
 echo "1..$n"
 exit $failed

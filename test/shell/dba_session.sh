@@ -58,6 +58,15 @@ ok "$(q -U qa6_adm "BEGIN" "CALL clientele.refresh('2025-11-30')" "ROLLBACK" "$h
 ok "$(q "SELECT count(*) FROM clientele.customer_result WHERE as_of = '2025-11-30'")/$(q "SELECT count(*) FROM clientele.refresh_log WHERE as_of = '2025-11-30'")" "0/0" \
 	"and no results nor log row"
 
+# --- called from a function (atomic: no COMMIT) or a DO block (may commit) ----------
+q "CREATE FUNCTION public.qa6_wrap(d date) RETURNS bigint LANGUAGE plpgsql AS \$\$ BEGIN CALL clientele.refresh(d); RETURN (SELECT count(*) FROM clientele.customer_result WHERE as_of = d); END \$\$" >/dev/null
+out=$(q -U qa6_adm "SELECT public.qa6_wrap('2025-12-31') > 0" "$held")
+ok "$out" "t
+0" "CALL refresh from a function works in the caller's transaction and holds no lock after"
+out=$(q -U qa6_adm "DO \$\$ BEGIN CALL clientele.refresh('2025-12-31'); END \$\$" "$held")
+ok "$out" "0" "CALL refresh from a DO block works and holds no lock after"
+q "DROP FUNCTION public.qa6_wrap(date)" >/dev/null
+
 # --- a failure outside refresh_compute gives the lock back -------------------------
 q "CREATE FUNCTION public.qa6_fail() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN RAISE EXCEPTION 'qa6 log failure' USING ERRCODE = 'P0001'; END \$\$" >/dev/null
 q "CREATE TRIGGER qa6_fail BEFORE INSERT ON clientele.refresh_log FOR EACH ROW EXECUTE FUNCTION public.qa6_fail()" >/dev/null
