@@ -1008,6 +1008,10 @@ BEGIN
 	END IF;
 	BEGIN
 		v_n := clientele.refresh_compute(v_as_of, v_log);
+		-- in the same block: a failure (or cancel) of this last write rolls
+		-- the results back and is logged and unlocked like any other
+		UPDATE clientele.refresh_log SET status = 'ok', finished_at = pg_catalog.clock_timestamp(), customers = v_n
+		WHERE refresh_id OPERATOR(pg_catalog.=) v_log;
 	EXCEPTION WHEN OTHERS OR query_canceled THEN
 		GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT,
 			v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;
@@ -1031,17 +1035,6 @@ BEGIN
 			RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_msg, DETAIL = v_detail, HINT = v_hint;
 		END IF;
 	END IF;
-	BEGIN
-		UPDATE clientele.refresh_log SET status = 'ok', finished_at = pg_catalog.clock_timestamp(), customers = v_n
-		WHERE refresh_id OPERATOR(pg_catalog.=) v_log;
-	EXCEPTION WHEN OTHERS OR query_canceled THEN
-		-- (cancelled at the last moment: the results roll back, the log row
-		-- stays 'running' until the next refresh marks it aborted)
-		IF v_session THEN
-			PERFORM clientele.refresh_unlock();
-		END IF;
-		RAISE;
-	END;
 	IF v_session THEN
 		COMMIT;
 		PERFORM clientele.refresh_unlock();

@@ -78,6 +78,8 @@ q "CREATE TRIGGER qa6_fail BEFORE UPDATE ON clientele.refresh_log FOR EACH ROW W
 out=$(q -U qa6_adm "CALL clientele.refresh('2025-12-31')" "$held")
 like "$out" "ERROR:  P0001: qa6 log failure" "a refresh failing at its final log update fails with that error"
 ok "$(echo "$out" | tail -1)" "0" "and does not keep the refresh lock in its session"
+ok "$(q "SELECT status || ' ' || sqlstate || ' ' || error FROM clientele.refresh_log ORDER BY refresh_id DESC LIMIT 1")" "failed P0001 qa6 log failure" \
+	"and is logged as failed"
 q "DROP TRIGGER qa6_fail ON clientele.refresh_log" "DROP FUNCTION public.qa6_fail()" >/dev/null
 ok "$(q "SELECT md5(string_agg(r::text, '|' ORDER BY as_of, customer_id)) FROM clientele.customer_result r")" "$before" \
 	"the failed refreshes left the previous results"
