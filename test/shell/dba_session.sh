@@ -141,6 +141,21 @@ like "$(q -U qa6_rm1 "SELECT count(*) FROM clientele.rfm_scores('2025-12-31')")"
 like "$(q -U qa6_ana "CALL clientele.refresh('2025-12-31')")" "ERROR:  42501: permission denied for procedure refresh" "an analyst cannot refresh"
 like "$(q -U qa6_ana "UPDATE clientele.refresh_config SET clv_months = 6")" "ERROR:  42501: permission denied for table refresh_config" \
 	"an analyst cannot write configuration"
+ok "$(q -U qa6_adm "INSERT INTO clientele.segment_definition (segment, description, predicate) VALUES ('qa6_rich', 'x', 'aum > 100000')")" "" \
+	"an admin login writes configuration (a segment definition)"
+like "$(q -U qa6_ana "DELETE FROM clientele.segment_definition WHERE segment = 'qa6_rich'")" "ERROR:  42501: permission denied for table segment_definition" \
+	"an analyst login cannot"
+like "$(q -U qa6_rm1 "UPDATE clientele.customer_result SET relationship_manager = 'qa6_rm1'")" "ERROR:  42501: permission denied for table customer_result" \
+	"a manager login cannot write results"
+ok "$(q "SELECT count(*) FROM pg_class c, unnest(ARRAY['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) p
+	WHERE c.relnamespace = 'clientele'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm')
+	  AND (has_table_privilege('qa6_ana', c.oid, p) OR has_table_privilege('qa6_rm1', c.oid, p) OR has_table_privilege('qa6_nobody', c.oid, p))")" "0" \
+	"no analyst, manager or PUBLIC write privilege on any clientele relation"
+ok "$(q "SELECT count(*) FROM pg_extension e, unnest(e.extconfig) x(oid) JOIN pg_class c ON c.oid = x.oid
+	WHERE e.extname = 'clientele' AND c.relkind IN ('r', 'p') AND c.relname NOT IN ('customer', 'account', 'balance', 'transaction', 'interaction', 'income', 'demo_truth')
+	  AND NOT (has_table_privilege('qa6_adm', c.oid, 'INSERT') AND has_table_privilege('qa6_adm', c.oid, 'UPDATE')
+	           AND has_table_privilege('qa6_adm', c.oid, 'DELETE'))")" "0" \
+	"an admin login may write every configuration and result table pg_dump keeps"
 ok "$(q -U qa6_ana "SELECT count(*) = (SELECT count(*) FROM clientele.customer_scorecard) FROM clientele.customer_result WHERE as_of = '2025-12-31'")" "t" \
 	"an analyst reads every result"
 like "$(q -U qa6_nobody "SELECT count(*) FROM clientele.segment_definition")" "ERROR:  42501: permission denied for schema clientele" \
