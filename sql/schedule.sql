@@ -72,12 +72,21 @@ BEGIN
 	END IF;
 	v_command := CASE WHEN as_of IS NULL THEN 'CALL clientele.refresh()'
 	                  ELSE format('CALL clientele.refresh(%L::date)', as_of) END;
+	-- one job per database: a job of that name scheduled by another role (which
+	-- only a superuser sees: pg_cron shows each role its own jobs) is updated,
+	-- not doubled (pg_cron names jobs per role)
+	EXECUTE 'SELECT jobid FROM cron.job WHERE jobname OPERATOR(pg_catalog.=) $1 AND username OPERATOR(pg_catalog.<>) $2 ORDER BY jobid LIMIT 1'
+		INTO v_job USING clientele.refresh_job_name(), current_user::text;
+	IF v_job IS NOT NULL THEN
+		EXECUTE 'SELECT cron.alter_job($1, $2, $3, $4)' USING v_job, schedule, v_command, current_database();
+		RETURN v_job;
+	END IF;
 	EXECUTE 'SELECT cron.schedule_in_database($1, $2, $3, $4)'
 		INTO v_job USING clientele.refresh_job_name(), schedule, v_command, current_database();
 	RETURN v_job;
 END $$;
 COMMENT ON FUNCTION clientele.schedule_refresh(text, date) IS
-	'Schedules CALL clientele.refresh() (as of the run date, or of the fixed as_of) with pg_cron under the job name clientele.refresh_job_name(); calling it again updates the job (idempotent). Returns the pg_cron job id. Needs pg_cron installed in this database and EXECUTE on cron.schedule_in_database; otherwise ERROR 55000 with a hint.';
+	'Schedules CALL clientele.refresh() (as of the run date, or of the fixed as_of) with pg_cron under the job name clientele.refresh_job_name(); calling it again updates the job (idempotent; a superuser updates the job an admin role scheduled instead of adding a second one). Returns the pg_cron job id. Needs pg_cron installed in this database and EXECUTE on cron.schedule_in_database; otherwise ERROR 55000 with a hint.';
 
 CREATE FUNCTION clientele.unschedule_refresh() RETURNS boolean
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
@@ -91,12 +100,11 @@ BEGIN
 			      DETAIL = format('Role %I needs USAGE on schema cron, which pg_cron does not grant to PUBLIC.', current_user),
 			      HINT = 'As a superuser: GRANT USAGE ON SCHEMA cron TO clientele_admin;';
 	END IF;
-	EXECUTE 'SELECT EXISTS (SELECT 1 FROM cron.job WHERE jobname OPERATOR(pg_catalog.=) $1)' INTO v_found
-		USING clientele.refresh_job_name();
-	IF v_found THEN
-		EXECUTE 'SELECT cron.unschedule($1)' USING clientele.refresh_job_name();
-	END IF;
+	-- by job id: pg_cron's unschedule by name finds the caller's own job only,
+	-- while a superuser also sees (and may remove) one scheduled by an admin role
+	EXECUTE 'SELECT count(cron.unschedule(j.jobid)) > 0 FROM (SELECT jobid FROM cron.job WHERE jobname OPERATOR(pg_catalog.=) $1 ORDER BY jobid) j'
+		INTO v_found USING clientele.refresh_job_name();
 	RETURN v_found;
 END $$;
 COMMENT ON FUNCTION clientele.unschedule_refresh() IS
-	'Removes the pg_cron job of this database''s refresh; true when there was one, false otherwise (idempotent).';
+	'Removes the pg_cron job of this database''s refresh (a superuser also the one an admin role scheduled); true when there was one, false otherwise (idempotent).';

@@ -95,7 +95,7 @@ ok "$(q "SELECT md5(string_agg(r::text, '|' ORDER BY as_of, customer_id)) FROM c
 # --- scheduling as a clientele_admin login ----------------------------------------
 cron_db=$(q -d postgres "SHOW cron.database_name")
 if [ "$cron_db" != postgres ]; then
-	for i in 1 2 3 4 5 6; do n=$((n+1)); echo "ok $n # SKIP pg_cron is not preloaded with cron.database_name = postgres"; done
+	for i in 1 2 3 4 5 6 7 8; do n=$((n+1)); echo "ok $n # SKIP pg_cron is not preloaded with cron.database_name = postgres"; done
 else
 	like "$(q -U qa6_adm "SELECT clientele.schedule_refresh()")" "ERROR:  55000: pg_cron is not installed in database \"$DB\"" \
 		"admin login, pg_cron elsewhere: 55000 (not a 42501 about reading cron.database_name)"
@@ -113,6 +113,11 @@ else
 	ok "$(q -U qa6_adm -d postgres "SELECT clientele.schedule_refresh('0 4 * * *')")" "$job" "rescheduling updates the same job"
 	ok "$(q -U qa6_adm -d postgres "SELECT clientele.unschedule_refresh()")/$(q -d postgres "SELECT count(*) FROM cron.job")" "t/0" \
 		"and unschedules it"
+	job=$(q -U qa6_adm -d postgres "SELECT clientele.schedule_refresh('0 3 * * *')")
+	ok "$(q -d postgres "SELECT clientele.schedule_refresh('0 6 * * *')")/$(q -d postgres "SELECT count(*) || ' ' || min(schedule) || ' ' || min(username) FROM cron.job")" \
+		"$job/1 0 6 * * * qa6_adm" "a superuser rescheduling updates the admin's job (no second job)"
+	ok "$(q -d postgres "SELECT clientele.unschedule_refresh()")/$(q -d postgres "SELECT count(*) FROM cron.job")" "t/0" \
+		"a superuser unschedules the job an admin login scheduled (no pg_cron XX000)"
 	q -d postgres "REVOKE ALL ON SCHEMA cron FROM clientele_admin" \
 		"REVOKE ALL ON FUNCTION cron.schedule_in_database(text, text, text, text, text, boolean) FROM clientele_admin" >/dev/null
 	q -d postgres "DROP EXTENSION clientele CASCADE" "DROP EXTENSION pg_cron" >/dev/null
