@@ -32,7 +32,17 @@ CREATE TABLE clientele.refresh_config (
 	retention_days       integer DEFAULT 1100
 		CONSTRAINT refresh_config_retention_valid CHECK (retention_days IS NULL OR retention_days >= 1),
 	model_penalizer      float8 NOT NULL DEFAULT 0.001
-		CONSTRAINT refresh_config_penalizer_valid CHECK (model_penalizer >= 0 AND model_penalizer < 'Infinity')
+		CONSTRAINT refresh_config_penalizer_valid CHECK (model_penalizer >= 0 AND model_penalizer < 'Infinity'),
+	-- foreign keys, beside the trigger's friendlier check: a scheme in use
+	-- cannot be deleted, a renamed one is followed, and pg_dump, which orders
+	-- the data of configuration tables by their foreign keys, restores the
+	-- bank's schemes before the settings that name them
+	CONSTRAINT refresh_config_tier_scheme_fkey FOREIGN KEY (tier_scheme)
+		REFERENCES clientele.tier_scheme (scheme) ON UPDATE CASCADE,
+	CONSTRAINT refresh_config_deposit_class_scheme_fkey FOREIGN KEY (deposit_class_scheme)
+		REFERENCES clientele.tier_scheme (scheme) ON UPDATE CASCADE,
+	CONSTRAINT refresh_config_rfm_scheme_fkey FOREIGN KEY (rfm_scheme)
+		REFERENCES clientele.rfm_segment_scheme (scheme) ON UPDATE CASCADE
 );
 COMMENT ON TABLE clientele.refresh_config IS
 	'Settings of clientele.refresh (exactly one row; edit it with UPDATE). Dumped by pg_dump.';
@@ -68,17 +78,22 @@ BEGIN
 		    retention_days = NEW.retention_days, model_penalizer = NEW.model_penalizer;
 		RETURN NULL;
 	END IF;
-	IF NOT EXISTS (SELECT 1 FROM clientele.tier_scheme WHERE scheme = NEW.tier_scheme) THEN
+	-- (an UPDATE checks the columns it changes: renaming a scheme both
+	-- columns name cascades through them one foreign key at a time)
+	IF (TG_OP = 'INSERT' OR NEW.tier_scheme IS DISTINCT FROM OLD.tier_scheme)
+	   AND NOT EXISTS (SELECT 1 FROM clientele.tier_scheme WHERE scheme = NEW.tier_scheme) THEN
 		RAISE EXCEPTION 'unknown tier scheme "%" in clientele.refresh_config.tier_scheme', NEW.tier_scheme
 			USING ERRCODE = 'invalid_parameter_value',
 			      HINT = 'Known schemes: ' || (SELECT string_agg(scheme, ', ' ORDER BY scheme) FROM clientele.tier_scheme) || '.';
 	END IF;
-	IF NOT EXISTS (SELECT 1 FROM clientele.tier_scheme WHERE scheme = NEW.deposit_class_scheme) THEN
+	IF (TG_OP = 'INSERT' OR NEW.deposit_class_scheme IS DISTINCT FROM OLD.deposit_class_scheme)
+	   AND NOT EXISTS (SELECT 1 FROM clientele.tier_scheme WHERE scheme = NEW.deposit_class_scheme) THEN
 		RAISE EXCEPTION 'unknown tier scheme "%" in clientele.refresh_config.deposit_class_scheme', NEW.deposit_class_scheme
 			USING ERRCODE = 'invalid_parameter_value',
 			      HINT = 'Known schemes: ' || (SELECT string_agg(scheme, ', ' ORDER BY scheme) FROM clientele.tier_scheme) || '.';
 	END IF;
-	IF NOT EXISTS (SELECT 1 FROM clientele.rfm_segment_scheme WHERE scheme = NEW.rfm_scheme) THEN
+	IF (TG_OP = 'INSERT' OR NEW.rfm_scheme IS DISTINCT FROM OLD.rfm_scheme)
+	   AND NOT EXISTS (SELECT 1 FROM clientele.rfm_segment_scheme WHERE scheme = NEW.rfm_scheme) THEN
 		RAISE EXCEPTION 'unknown RFM segment scheme "%" in clientele.refresh_config.rfm_scheme', NEW.rfm_scheme
 			USING ERRCODE = 'invalid_parameter_value',
 			      HINT = 'Known schemes: ' || (SELECT string_agg(scheme, ', ' ORDER BY scheme) FROM clientele.rfm_segment_scheme) || '.';
@@ -86,7 +101,7 @@ BEGIN
 	RETURN NEW;
 END $$;
 COMMENT ON FUNCTION clientele.refresh_config_check() IS
-	'Trigger function: validates clientele.refresh_config on write (known tier and RFM schemes; the row cannot be deleted; an INSERT, as in a restored dump, updates the one row).';
+	'Trigger function: validates clientele.refresh_config on write (known tier and RFM schemes, with a message naming them; the foreign keys hold them too); the row cannot be deleted; an INSERT, as in a restored dump, updates the one row.';
 CREATE TRIGGER refresh_config_check BEFORE INSERT OR UPDATE OR DELETE ON clientele.refresh_config
 	FOR EACH ROW EXECUTE FUNCTION clientele.refresh_config_check();
 COMMENT ON TRIGGER refresh_config_check ON clientele.refresh_config IS 'Validates the settings on write; the row cannot be deleted.';
@@ -888,6 +903,19 @@ DECLARE
 	v_holder record;
 	v_got boolean;
 BEGIN
+	-- a session-level hold of this very session is left over from a refresh
+	-- that failed where it could not give it back (no refresh runs in this
+	-- session now: this one is starting): drop it, so that it neither blocks
+	-- other sessions' refreshes beyond this one nor outlives it
+	IF p_session THEN
+		FOR i IN 1 .. 1000 LOOP
+			EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_locks l
+			                      WHERE l.locktype = 'advisory' AND l.pid = pg_backend_pid() AND l.classid = k1::oid
+			                        AND l.objid = k2::oid AND l.objsubid = 2 AND l.granted AND l.mode = 'ExclusiveLock'
+			                        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()));
+			PERFORM pg_advisory_unlock(k1, k2);
+		END LOOP;
+	END IF;
 	IF p_wait THEN
 		IF p_session THEN PERFORM pg_advisory_lock(k1, k2); ELSE PERFORM pg_advisory_xact_lock(k1, k2); END IF;
 		RETURN;
@@ -922,6 +950,11 @@ LANGUAGE sql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $
 $$;
 COMMENT ON FUNCTION clientele.refresh_unlock() IS 'Internal: releases the session-level refresh advisory lock.';
 
+CREATE FUNCTION clientele.refresh_in_transaction() RETURNS boolean
+LANGUAGE c VOLATILE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'clientele_refresh_in_transaction';
+COMMENT ON FUNCTION clientele.refresh_in_transaction() IS
+	'Internal: whether the calling procedure may not COMMIT: it runs in an atomic context (a transaction block, BEGIN or the implicit block of a query string with several statements, or called from a function) or in a subtransaction.';
+
 -- ---------------------------------------------------------------------------
 -- The entry point
 -- ---------------------------------------------------------------------------
@@ -933,8 +966,11 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	-- called as a top-level CALL (its own transaction): commit the log row
 	-- first so that a failure, a cancel or a crash leaves a trace; called
-	-- inside a transaction block, everything belongs to that transaction
-	v_session boolean := pg_catalog.statement_timestamp() OPERATOR(pg_catalog.=) pg_catalog.transaction_timestamp();
+	-- where it may not COMMIT (inside a transaction block, also the implicit
+	-- one of a query string with several statements, or called from a
+	-- function), everything belongs to the caller's transaction
+	v_session boolean := pg_catalog.statement_timestamp() OPERATOR(pg_catalog.=) pg_catalog.transaction_timestamp()
+		AND NOT clientele.refresh_in_transaction();
 	v_as_of date := as_of;
 	v_log bigint;
 	v_n bigint;
@@ -957,17 +993,30 @@ BEGIN
 	END IF;
 	PERFORM clientele.refresh_check_as_of(v_as_of);
 	PERFORM clientele.refresh_lock(wait, v_session);
-	-- a 'running' row of a session that ended mid-way (it no longer holds the lock: we do)
-	UPDATE clientele.refresh_log SET status = 'aborted', finished_at = pg_catalog.clock_timestamp(),
-		error = 'the session ended during the refresh (terminated, crashed or disconnected); its results were rolled back'
-	WHERE status OPERATOR(pg_catalog.=) 'running';
-	INSERT INTO clientele.refresh_log (as_of) VALUES (v_as_of) RETURNING refresh_id INTO v_log;
+	-- the session-level lock outlives an error: whatever fails (or is
+	-- cancelled) before the work starts gives it back
+	BEGIN
+		-- a 'running' row of a session that ended mid-way (it no longer holds the lock: we do)
+		UPDATE clientele.refresh_log SET status = 'aborted', finished_at = pg_catalog.clock_timestamp(),
+			error = 'the session ended during the refresh (terminated, crashed or disconnected); its results were rolled back'
+		WHERE status OPERATOR(pg_catalog.=) 'running';
+		INSERT INTO clientele.refresh_log (as_of) VALUES (v_as_of) RETURNING refresh_id INTO v_log;
+	EXCEPTION WHEN OTHERS OR query_canceled THEN
+		IF v_session THEN
+			PERFORM clientele.refresh_unlock();
+		END IF;
+		RAISE;
+	END;
 	IF v_session THEN
 		COMMIT;
 		PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
 	END IF;
 	BEGIN
 		v_n := clientele.refresh_compute(v_as_of, v_log);
+		-- in the same block: a failure (or cancel) of this last write rolls
+		-- the results back and is logged and unlocked like any other
+		UPDATE clientele.refresh_log SET status = 'ok', finished_at = pg_catalog.clock_timestamp(), customers = v_n
+		WHERE refresh_id OPERATOR(pg_catalog.=) v_log;
 	EXCEPTION WHEN OTHERS OR query_canceled THEN
 		GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT,
 			v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;
@@ -991,8 +1040,6 @@ BEGIN
 			RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_msg, DETAIL = v_detail, HINT = v_hint;
 		END IF;
 	END IF;
-	UPDATE clientele.refresh_log SET status = 'ok', finished_at = pg_catalog.clock_timestamp(), customers = v_n
-	WHERE refresh_id OPERATOR(pg_catalog.=) v_log;
 	IF v_session THEN
 		COMMIT;
 		PERFORM clientele.refresh_unlock();

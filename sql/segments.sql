@@ -124,25 +124,38 @@ END $$;
 COMMENT ON FUNCTION clientele.segment_predicate_check(text) IS
 	'Validates a segment predicate: tokens limited to column names of clientele.customer_result, keywords, numbers, quoted strings, operators, parentheses and the functions of clientele.segment_function; one expression of type boolean. Returns it; ERROR 22023 otherwise.';
 
+-- Whether the running statement is this extension's own script (CREATE
+-- EXTENSION / ALTER EXTENSION UPDATE), checked in C: no setting or role can
+-- fake it (src/common/config_cache.c).
+CREATE FUNCTION clientele.in_extension_script() RETURNS boolean
+LANGUAGE c VOLATILE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'clientele_in_extension_script';
+COMMENT ON FUNCTION clientele.in_extension_script() IS
+	'Internal: true while a script of the extension runs (CREATE EXTENSION clientele, ALTER EXTENSION clientele UPDATE), the only writer allowed to delete or mark shipped rows; no setting or role can fake it.';
+
 CREATE FUNCTION clientele.segment_definition_check() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-	v_allowed boolean := coalesce(current_setting('clientele.allow_builtin_changes', true), '') IN ('on', 'true', '1');
+	-- only the extension's scripts touch the shipped flag or delete shipped
+	-- rows (0.1.0's setting clientele.allow_builtin_changes opens nothing)
+	v_allowed boolean := clientele.in_extension_script();
 	v_old clientele.segment_definition;
 BEGIN
 	IF TG_OP = 'DELETE' THEN
 		IF OLD.shipped AND NOT v_allowed THEN
-			RAISE EXCEPTION 'shipped segment "%" cannot be deleted', OLD.segment
+			RAISE EXCEPTION 'cannot delete a row of clientele.segment_definition shipped with the extension'
 				USING ERRCODE = 'insufficient_privilege',
-				      HINT = format('UPDATE clientele.segment_definition SET active = false WHERE segment = %L', OLD.segment);
+				      DETAIL = format('Row (segment)=(%s) is shipped: a restore would bring it back.', OLD.segment),
+				      HINT = format('Deactivate it instead: UPDATE clientele.segment_definition SET active = false WHERE segment = %L.', OLD.segment);
 		END IF;
 		RETURN OLD;
 	END IF;
 	IF TG_OP = 'INSERT' AND NEW.shipped AND NOT v_allowed THEN
 		SELECT * INTO v_old FROM clientele.segment_definition WHERE segment = NEW.segment AND shipped;
 		IF NOT FOUND THEN
-			RAISE EXCEPTION 'shipped is reserved for the segments shipped with the extension (segment "%")', NEW.segment
-				USING ERRCODE = 'insufficient_privilege', HINT = 'Insert the row with shipped = false.';
+			RAISE EXCEPTION 'only the extension can mark rows of clientele.segment_definition shipped'
+				USING ERRCODE = 'insufficient_privilege',
+				      DETAIL = format('Row (segment)=(%s): pg_dump keeps only the bank''s rows and edited shipped rows, so a row marked shipped would be lost in a restore.', NEW.segment),
+				      HINT = 'Store the row with shipped = false.';
 		END IF;
 		-- restoring a dump: an edited shipped row replaces the shipped one
 		PERFORM clientele.segment_predicate_check(NEW.predicate);
@@ -153,12 +166,23 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	IF TG_OP = 'UPDATE' AND NOT v_allowed THEN
-		IF NEW.shipped IS DISTINCT FROM OLD.shipped THEN
-			RAISE EXCEPTION 'shipped of segment "%" cannot be changed', OLD.segment USING ERRCODE = 'insufficient_privilege';
+		IF NEW.shipped AND NOT OLD.shipped THEN
+			RAISE EXCEPTION 'only the extension can mark rows of clientele.segment_definition shipped'
+				USING ERRCODE = 'insufficient_privilege',
+				      DETAIL = format('Row (segment)=(%s): pg_dump keeps only the bank''s rows and edited shipped rows, so a row marked shipped would be lost in a restore.', OLD.segment),
+				      HINT = 'Keep shipped = false.';
+		END IF;
+		IF OLD.shipped AND NOT coalesce(NEW.shipped, false) THEN
+			RAISE EXCEPTION 'cannot unmark a row of clientele.segment_definition shipped with the extension'
+				USING ERRCODE = 'insufficient_privilege',
+				      DETAIL = format('Row (segment)=(%s) is shipped: a restore would bring it back beside your copy.', OLD.segment),
+				      HINT = 'Deactivate it (active = false) and insert a copy of your own.';
 		END IF;
 		IF OLD.shipped AND NEW.segment <> OLD.segment THEN
-			RAISE EXCEPTION 'shipped segment "%" cannot be renamed', OLD.segment
-				USING ERRCODE = 'insufficient_privilege', HINT = 'Deactivate it and insert a copy under the new name.';
+			RAISE EXCEPTION 'cannot rename a row of clientele.segment_definition shipped with the extension'
+				USING ERRCODE = 'insufficient_privilege',
+				      DETAIL = format('Row (segment)=(%s) is shipped: a restore would bring it back under its name.', OLD.segment),
+				      HINT = 'Deactivate it and insert a copy under the new name.';
 		END IF;
 		IF OLD.shipped THEN
 			NEW.edited := true;

@@ -562,7 +562,7 @@ EXCEPTION WHEN OTHERS THEN
 	RAISE WARNING 'clientele could not check its sources after this command: %', SQLERRM;
 END $$;
 COMMENT ON FUNCTION clientele.sources_on_alter() IS
-	'ddl_command_end event trigger function (ALTER TABLE / VIEW / MATERIALIZED VIEW / FOREIGN TABLE): when a mapped source was renamed or moved to another schema, recompiles its input so queries fail with an error naming the input and the relation, and warns. Never makes a command fail.';
+	'ddl_command_end event trigger function (ALTER TABLE / VIEW / MATERIALIZED VIEW / FOREIGN TABLE / SCHEMA): when a mapped source was renamed, moved to another schema or its schema renamed, recompiles its input so queries fail with an error naming the input and the relation, and warns. Never makes a command fail.';
 DO $$
 BEGIN
 	IF (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) CURRENT_USER)
@@ -570,9 +570,9 @@ BEGIN
 		CREATE EVENT TRIGGER clientele_sources_on_drop ON sql_drop EXECUTE FUNCTION clientele.sources_on_drop();
 		COMMENT ON EVENT TRIGGER clientele_sources_on_drop IS 'Recompiles an input whose source relation was dropped (clientele.sources_on_drop).';
 		CREATE EVENT TRIGGER clientele_sources_on_alter ON ddl_command_end
-			WHEN TAG IN ('ALTER TABLE', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE')
+			WHEN TAG IN ('ALTER TABLE', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE', 'ALTER SCHEMA')
 			EXECUTE FUNCTION clientele.sources_on_alter();
-		COMMENT ON EVENT TRIGGER clientele_sources_on_alter IS 'Recompiles an input whose source relation was renamed or moved (clientele.sources_on_alter).';
+		COMMENT ON EVENT TRIGGER clientele_sources_on_alter IS 'Recompiles an input whose source relation was renamed or moved, or whose schema was renamed (clientele.sources_on_alter).';
 	END IF;
 END $$;
 

@@ -205,6 +205,24 @@ CREATE OR REPLACE AGGREGATE clientele.top_share(value float8, fraction float8) (
 COMMENT ON AGGREGATE clientele.top_share(float8, float8) IS
 	'Share of the total held by the top fraction (0..1, same for every row) of the values, read off the Lorenz curve with linear interpolation (k = fraction * n: the floor(k) largest plus the fractional part of the next). top_share(profit, 0.2) is the 80/20 check (source 001:283). All zeros give the fraction; a total <= 0 otherwise, or no rows, gives NULL.';
 
+-- An update from 0.1.0 replaced the aggregates above in place (the bank's
+-- views over them stay): their internal-state support functions of 0.1.0
+-- are no longer used.  Nothing to do on a fresh install.
+DO $$
+DECLARE
+	f text;
+BEGIN
+	FOREACH f IN ARRAY ARRAY['clientele.adb_trans(internal, date, numeric, date, date)', 'clientele.adb_combine(internal, internal)',
+		'clientele.adb_serial(internal)', 'clientele.adb_deserial(bytea, internal)', 'clientele.adb_final(internal)',
+		'clientele.gini_trans(internal, float8)', 'clientele.top_share_trans(internal, float8, float8)',
+		'clientele.conc_combine(internal, internal)', 'clientele.conc_serial(internal)', 'clientele.conc_deserial(bytea, internal)',
+		'clientele.gini_final(internal)', 'clientele.top_share_final(internal)'] LOOP
+		IF pg_catalog.to_regprocedure(f) IS NOT NULL THEN
+			EXECUTE pg_catalog.format('DROP FUNCTION %s', f);
+		END IF;
+	END LOOP;
+END $$;
+
 -- ---------------------------------------------------------------------------
 -- Configuration: parameters (defaults shipped read-only, overrides by the bank)
 -- ---------------------------------------------------------------------------

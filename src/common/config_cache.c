@@ -272,6 +272,19 @@ cl_row_string(Relation rel, HeapTuple tuple)
 	return psprintf("(%s)=(%s)", cols.data, vals.data);
 }
 
+PG_FUNCTION_INFO_V1(clientele_in_extension_script);
+
+/*
+ * clientele.in_extension_script() -> boolean: cl_in_extension_script() for
+ * the PL/pgSQL triggers that protect shipped rows without the builtin recipe
+ * (segment_definition: shipped rows are editable there, not deletable).
+ */
+Datum
+clientele_in_extension_script(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(cl_in_extension_script());
+}
+
 PG_FUNCTION_INFO_V1(clientele_protect_builtin);
 
 /*

@@ -159,17 +159,17 @@ SELECT is(pg_temp.err($$INSERT INTO clientele.segment_definition (segment, descr
 SELECT is(pg_temp.err($$INSERT INTO clientele.segment_definition (segment, description, predicate) VALUES ('north_rich', 'x', 'lower(region) = ''north'' AND aum BETWEEN 10000 AND 1e9')$$),
 	'ok', 'a valid predicate with an allowed function is stored');
 SELECT is(pg_temp.err($$DELETE FROM clientele.segment_definition WHERE segment = 'key'$$),
-	'42501: shipped segment "key" cannot be deleted', 'a shipped segment cannot be deleted');
+	'42501: cannot delete a row of clientele.segment_definition shipped with the extension', 'a shipped segment cannot be deleted');
 UPDATE clientele.segment_definition SET predicate = 'contribution_top_share <= 0.05' WHERE segment = 'key';
 SELECT ok((SELECT edited FROM clientele.segment_definition WHERE segment = 'key'), 'an edited shipped segment is marked (and dumped)');
 
 -- errors
 SELECT is(pg_temp.err($$INSERT INTO clientele.segment_definition (segment, description, predicate, shipped) VALUES ('mine', 'x', 'aum > 0', true)$$),
-	'42501: shipped is reserved for the segments shipped with the extension (segment "mine")', 'a user cannot mark a segment as shipped');
+	'42501: only the extension can mark rows of clientele.segment_definition shipped', 'a user cannot mark a segment as shipped');
 SELECT is(pg_temp.err($$UPDATE clientele.segment_definition SET shipped = false WHERE segment = 'active'$$),
-	'42501: shipped of segment "active" cannot be changed', 'nor un-mark a shipped one');
+	'42501: cannot unmark a row of clientele.segment_definition shipped with the extension', 'nor un-mark a shipped one');
 SELECT is(pg_temp.err($$UPDATE clientele.segment_definition SET segment = 'busy' WHERE segment = 'active'$$),
-	'42501: shipped segment "active" cannot be renamed', 'nor rename a shipped one');
+	'42501: cannot rename a row of clientele.segment_definition shipped with the extension', 'nor rename a shipped one');
 SELECT is(pg_temp.err($$INSERT INTO clientele.segment_definition (segment, description, predicate) VALUES ('bad', 'x', '(aum > 0')$$),
 	'22023: segment "bad": segment predicate has an unmatched "("', 'an unmatched parenthesis is rejected');
 SELECT is(pg_temp.err($$INSERT INTO clientele.segment_definition (segment, description, predicate) VALUES ('bad', 'x', 'aum > 0)')$$),

@@ -10,21 +10,8 @@ DROP FUNCTION clientele.value_read_only();
 
 -- issue 10 (states): avg_daily_balance, gini and top_share get real, portable
 -- state types (clientele.adb_state, gini_state, top_share_state) instead of
--- internal ones, so Citus pushes them down.  Nothing of 0.1.0 depends on the
--- aggregates or their support functions: drop them here; the replace part
--- creates the state types and the 0.2.0 aggregates (same names and arguments).
-DROP AGGREGATE clientele.avg_daily_balance(date, numeric, date, date);
-DROP AGGREGATE clientele.gini(float8);
-DROP AGGREGATE clientele.top_share(float8, float8);
-DROP FUNCTION clientele.adb_trans(internal, date, numeric, date, date);
-DROP FUNCTION clientele.adb_combine(internal, internal);
-DROP FUNCTION clientele.adb_serial(internal);
-DROP FUNCTION clientele.adb_deserial(bytea, internal);
-DROP FUNCTION clientele.adb_final(internal);
-DROP FUNCTION clientele.gini_trans(internal, float8);
-DROP FUNCTION clientele.top_share_trans(internal, float8, float8);
-DROP FUNCTION clientele.conc_combine(internal, internal);
-DROP FUNCTION clientele.conc_serial(internal);
-DROP FUNCTION clientele.conc_deserial(bytea, internal);
-DROP FUNCTION clientele.gini_final(internal);
-DROP FUNCTION clientele.top_share_final(internal);
+-- internal ones, so Citus pushes them down.  The aggregates are NOT dropped:
+-- a bank's views and functions over them would block the update (and DROP
+-- ... CASCADE would take them away).  The replace part switches them in place
+-- (CREATE OR REPLACE AGGREGATE keeps name, arguments and result, and may
+-- change the state type), then drops 0.1.0's internal support functions.
