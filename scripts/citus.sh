@@ -148,6 +148,11 @@ ok "$(q $C dist "INSERT INTO clientele.account (account_id, customer_id, product
 	"account_product_type_fkey" "account -> product_type foreign key holds (distributed -> reference table)"
 
 plan() { q $C dist "EXPLAIN (VERBOSE, COSTS OFF) $1"; }
+# bytes the workers would send: the partial states of every shard (hex text = 2 characters per byte) against the raw column (8 bytes a row)
+state_bytes() { # aggregate signature, argument row, table, rest of the query (WHERE / GROUP BY)
+	q $C dist "SELECT CASE WHEN bool_and(success) THEN (sum(result::bigint) / 2)::bigint::text ELSE min(result) FILTER (WHERE NOT success) END
+		FROM run_command_on_shards('$3', \$\$SELECT coalesce(sum(length(s)), 0) FROM (SELECT pg_catalog.worker_partial_agg('$1'::regprocedure, $2)::text AS s FROM %s $4) q\$\$)"
+}
 
 # --- same answers as one node ----------------------------------------------------
 same() { # description query [todo]: equal answers, and not the same error twice
@@ -241,6 +246,46 @@ for a in "auc(amount::float8, direction = 'in')" "ks(amount::float8, direction =
 done
 same "global logistic_fit equals one node's (coefficients to 9 digits)" \
 	"SELECT array_agg(round(c::numeric, 9) ORDER BY i) FROM unnest((SELECT (clientele.logistic_fit(direction = 'in', ARRAY[ln(1 + amount::float8), (customer_id % 7)::float8])).coefficients FROM clientele.transaction)) WITH ORDINALITY u(c, i)"
+# logistic regression without shipping rows: logistic_step (one Newton pass, a
+# fixed-size state per shard) and logistic_fit_passes (passes to the optimum)
+LX="ARRAY[ln(1 + amount::float8), (customer_id % 7)::float8]"
+ok "$(agg_split "clientele.logistic_step(direction = 'in', $LX, ARRAY[0.1, -0.2, 0.05]::float8[], 0.5)")" "1" "logistic_step is split (worker_partial_agg)"
+same "global logistic_step equals one node's (log-likelihood, gradient, Newton step to 9 digits)" \
+	"SELECT round((s).log_likelihood::numeric, 6) || ' ' || (SELECT array_agg(round(g::numeric, 6) ORDER BY i) FROM unnest((s).gradient) WITH ORDINALITY u(g, i))::text
+	        || ' ' || (SELECT array_agg(round(g::numeric, 9) ORDER BY i) FROM unnest((s).newton_step) WITH ORDINALITY u(g, i))::text
+	 FROM (SELECT clientele.logistic_step(direction = 'in', $LX, ARRAY[0.1, -0.2, 0.05]::float8[], 0.5) AS s FROM clientele.transaction) q"
+for db in dist single; do
+	q $C $db "CREATE TABLE public.logit_rows AS SELECT customer_id, direction = 'in' AS y, $LX AS x FROM clientele.transaction" >/dev/null
+done
+q $C dist "SELECT create_distributed_table('public.logit_rows', 'customer_id', colocate_with => 'clientele.customer')" >/dev/null
+q $C dist "SELECT truncate_local_data_after_distributing_table('public.logit_rows')" >/dev/null
+LFP="SELECT array_agg(round(c::numeric, 9) ORDER BY i)::text || ' ' || (SELECT array_agg(round(e::numeric, 9) ORDER BY i) FROM unnest(f.std_errors) WITH ORDINALITY u(e, i))::text
+	 || ' ' || round(f.log_likelihood::numeric, 7) || ' ' || f.n || ' ' || f.converged
+	 FROM clientele.logistic_fit_passes('public.logit_rows', 'y', 'x', 0.5) f, unnest(f.coefficients) WITH ORDINALITY u(c, i) GROUP BY f.std_errors, f.log_likelihood, f.n, f.converged"
+ok "$(q $C dist "$LFP")" "$(q $C single "${LFP//"clientele.logistic_fit_passes('public.logit_rows', 'y', 'x', 0.5) f"/"(SELECT (clientele.logistic_fit(y, x, 0.5)).* FROM public.logit_rows) f"}")" \
+	"logistic_fit_passes over a distributed table = logistic_fit on one node (coefficients, std errors to 9 digits, log-likelihood)"
+ok "$(plan "SELECT clientele.logistic_step(y, x, ARRAY[0, 0, 0]::float8[], 0) FROM public.logit_rows" | grep 'Query:' | grep -c 'worker_partial_agg')" "1" \
+	"... each pass is split (worker_partial_agg on the shards)"
+sb=$(state_bytes 'clientele.logistic_step(boolean, double precision[], double precision[], double precision)' "ROW(y, x, ARRAY[0, 0, 0]::float8[], 0::float8)" public.logit_rows "")
+lb=$(state_bytes 'clientele.logistic_fit(boolean, double precision[])' "ROW(y, x)" public.logit_rows "")
+echo "# logistic over $(q $C dist "SELECT count(*) FROM public.logit_rows") rows, 2 features, $SHARDS shards: logistic_step partial states $sb bytes per pass; logistic_fit partial states $lb bytes"
+ok "$([ -n "$sb" ] && [ "$sb" -eq "$sb" ] 2>/dev/null && [ "$sb" -le $((SHARDS * 200)) ] && [ "$sb" -lt $((lb / 100)) ] && echo small)" "small" \
+	"logistic_step ships at most 200 bytes per shard and pass for 2 features (logistic_fit ships the rows)"
+# train_churn_model: the training rows stay on the shards (churn_training is distributed by customer_id)
+ok "$(q $C dist "SELECT p.partmethod::text || ' ' || (SELECT c.colocationid = p.colocationid FROM pg_dist_partition c WHERE c.logicalrelid = 'clientele.customer'::regclass) FROM pg_dist_partition p WHERE p.logicalrelid = 'clientele.churn_training'::regclass")" \
+	"h t" "churn_training (the training rows of train_churn_model) is distributed by customer_id, co-located with customer"
+ok "$(plan "SELECT clientele.logistic_step(label, z, array_fill(0::float8, ARRAY[13]), 1) FROM clientele.churn_training" | grep 'Query:' | grep -c 'worker_partial_agg')" "1" \
+	"the passes of train_churn_model are split (worker_partial_agg)"
+TRAIN="SET client_min_messages = warning; SELECT (SELECT array_agg(round(c::numeric, 9) ORDER BY i) FROM unnest(m.coefficients) WITH ORDINALITY u(c, i))::text
+	|| ' ' || (SELECT array_agg(round(c::numeric, 9) ORDER BY i) FROM unnest(m.std_errors) WITH ORDINALITY u(c, i))::text
+	|| ' ' || (SELECT array_agg(round(c::numeric, 9) ORDER BY i) FROM unnest(m.means) WITH ORDINALITY u(c, i))::text
+	|| ' ' || (SELECT array_agg(round(c::numeric, 9) ORDER BY i) FROM unnest(m.scales) WITH ORDINALITY u(c, i))::text
+	|| ' ' || round(m.log_likelihood::numeric, 7) || ' ' || m.iterations || ' ' || m.converged || ' ' || m.n || ' ' || m.n_positive || ' ' || round(m.training_auc::numeric, 12)
+	FROM clientele.train_churn_model('citus_check', '2025-06-30', '6 months', 1) m"
+same "train_churn_model on Citus = one node (coefficients, std errors, means, scales to 9 digits; log-likelihood, counts, training AUC)" "$TRAIN"
+same "... and leaves churn_training empty" "SELECT count(*) FROM clientele.churn_training"
+same "churn_scores with the trained model: same rows as one node (md5)" \
+	"SELECT count(*) || ' ' || md5(string_agg(x::text, ',' ORDER BY x::text)) FROM clientele.churn_scores('2025-12-31', 'citus_check') x"
 same "activity_summary per customer (md5)" \
 	"SELECT count(*) || ' ' || md5(string_agg(customer_id || ':' || a::text, ',' ORDER BY customer_id)) FROM (SELECT customer_id, clientele.activity_summary(ts, customer_initiated, kind, direction, counterparty_bank, amount, '2025-12-31') AS a FROM clientele.transaction GROUP BY customer_id) q"
 p=$(plan "SELECT clientele.mbgnbd_fit((s).frequency, (s).recency, (s).t) FROM ($RFM) q")
@@ -248,11 +293,6 @@ ok "$(printf '%s' "$p" | grep 'Query:' | grep -o 'worker_partial_agg' | wc -l)" 
 same "global mbgnbd_fit over rfm_summary" "SELECT (SELECT clientele.mbgnbd_fit((s).frequency, (s).recency, (s).t) FROM ($RFM) q)::text"
 p=$(plan "SELECT clientele.gini(amount::float8), clientele.rfm_summary(ts, amount::float8, '2025-12-31'::timestamptz) FROM clientele.transaction")
 ok "$(printf '%s' "$p" | grep 'Query:' | grep -o 'worker_partial_agg' | wc -l)" "2" "gini and rfm_summary in one SELECT: both split (gini no longer drags rfm_summary into shipping rows)"
-# bytes the workers would send: the partial states of every shard (hex text = 2 characters per byte) against the raw column (8 bytes a row)
-state_bytes() { # aggregate signature, argument row, table, rest of the query (WHERE / GROUP BY)
-	q $C dist "SELECT CASE WHEN bool_and(success) THEN (sum(result::bigint) / 2)::bigint::text ELSE min(result) FILTER (WHERE NOT success) END
-		FROM run_command_on_shards('$3', \$\$SELECT coalesce(sum(length(s)), 0) FROM (SELECT pg_catalog.worker_partial_agg('$1'::regprocedure, $2)::text AS s FROM %s $4) q\$\$)"
-}
 raw=$(q $C dist "SELECT count(*) * 8 FROM clientele.transaction WHERE direction = 'in'")
 gb=$(state_bytes 'clientele.gini(double precision)' "ROW(round(amount, -2)::float8)" clientele.transaction "WHERE direction = 'in'")
 echo "# gini of inflow amounts rounded to 100: partial states $gb bytes for $raw bytes of raw values"
