@@ -186,8 +186,9 @@ extern const char *cl_lstep_combine(unsigned char *a, const unsigned char *b);
 /*
  * Version, flags, reserved bytes, p in range, the exact length, 1 <= n,
  * 0 <= positives <= n, l2 finite >= 0, log-likelihood finite <= 0, finite
- * coefficients, gradient (|intercept term| <= n) and information (diagonal
- * >= 0, the intercept's <= n / 4, |h_jk|^2 <= h_jj h_kk up to rounding).
+ * coefficients, gradient (|intercept term| <= n) and information (finite,
+ * diagonal >= 0, the intercept's <= n / 4).  (Cauchy-Schwarz between the
+ * elements is not checked: sums of underflowed terms can break it.)
  */
 extern const char *cl_lstep_state_check(const unsigned char *bin, size_t len);
 
