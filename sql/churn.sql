@@ -311,7 +311,7 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 			      HINT = 'A model name is lower case (letters, digits, _), starts with a letter, and is not scorecard or p_alive.';
 	END IF;
-	IF l2 <> l2 OR l2 < 0 OR l2 = 'Infinity'::float8 THEN
+	IF l2 = 'NaN'::float8 OR l2 < 0 OR l2 = 'Infinity'::float8 THEN
 		RAISE EXCEPTION 'l2 must be a finite number >= 0, got %', l2 USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	v_end := clientele.churn_check_horizon(as_of, horizon);

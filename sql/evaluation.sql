@@ -339,7 +339,7 @@ BEGIN
 		RAISE EXCEPTION 'relation, label_column, features_column, l2 and max_iterations must not be NULL'
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	IF l2 <> l2 OR l2 < 0 OR l2 = 'Infinity'::float8 THEN
+	IF l2 = 'NaN'::float8 OR l2 < 0 OR l2 = 'Infinity'::float8 THEN
 		RAISE EXCEPTION 'l2 must be a finite number >= 0, got %', l2 USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	IF max_iterations < 1 OR max_iterations > 1000 THEN

@@ -850,6 +850,15 @@ cl_lstep_newton(const unsigned char *bin, double *objective, double *grad,
 		for (k = 0; k < q; k++)
 			l[(size_t) j * q + k] = info[(size_t) j * q + k] * d[j] * d[k];
 	piv = cl_cholesky(l, q);
+	/*
+	 * The scaled information has a unit diagonal, so a squared pivot below
+	 * CL_LSTEP_PIVOT_MIN is a column that the ones before it explain up to
+	 * rounding (collinear features, which the standardised fit of
+	 * logistic_fit finds as an exact zero).
+	 */
+	for (j = 0; !piv && j < q; j++)
+		if (l[(size_t) j * q + j] * l[(size_t) j * q + j] < CL_LSTEP_PIVOT_MIN)
+			piv = j + 1;
 	if (piv)
 	{
 		release(l);

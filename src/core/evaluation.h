@@ -192,13 +192,17 @@ extern const char *cl_lstep_combine(unsigned char *a, const unsigned char *b);
  */
 extern const char *cl_lstep_state_check(const unsigned char *bin, size_t len);
 
+/* smallest squared Cholesky pivot of the Jacobi-scaled information (unit
+ * diagonal): below it, the parameter is collinear with those before it */
+#define CL_LSTEP_PIVOT_MIN 1e-13
+
 /*
  * The Newton step of the penalised objective LL - l2/2 sum_{j>=1} b_j^2 from a
  * valid state: objective, its gradient (q) and information (q x q, full), the
  * step solving info * step = grad (Jacobi-scaled Cholesky) and the standard
  * errors sqrt(diag(info^-1)).  Returns 0, the 1-based pivot at which the
- * information is not positive definite (step and se untouched), or -1 when
- * alloc fails.
+ * information is not positive definite (or its squared scaled pivot is below
+ * CL_LSTEP_PIVOT_MIN; step and se untouched), or -1 when alloc fails.
  */
 extern int	cl_lstep_newton(const unsigned char *bin, double *objective, double *grad,
 							double *info, double *step, double *se,
