@@ -189,6 +189,25 @@ bad_state(const char *typname, const char *detail)
 }
 
 /*
+ * A state from its binary form (no varlena header), validated by check
+ * (the src/core function that returns NULL or what is broken).
+ */
+static char *
+state_from_wire(const char *buf, Size len, const char *(*check) (const unsigned char *, size_t),
+				const char *typname)
+{
+	const char *err = check((const unsigned char *) buf, len);
+	char	   *s;
+
+	if (err != NULL)
+		bad_state(typname, err);
+	s = palloc(len + VARHDRSZ);
+	memcpy(s + VARHDRSZ, buf, len);
+	SET_VARSIZE(s, len + VARHDRSZ);
+	return s;
+}
+
+/*
  * The four I/O functions of a state type X: clientele_X_state_send/recv
  * (binary form) and _out/_in (prefix and hex of the binary form), over
  * X_to_wire(state) -> bytea and X_from_wire(bytes, length) -> state, which
@@ -609,19 +628,11 @@ rank_to_wire(char *s)
 	return (bytea *) w;
 }
 
-/* validates the binary form (no varlena header; cl_rank_state_check) and builds a state */
+/* validates the binary form (cl_rank_state_check) and builds a state */
 static char *
 rank_from_wire(const char *buf, Size len)
 {
-	const char *err = cl_rank_state_check((const unsigned char *) buf, len);
-	char	   *s;
-
-	if (err != NULL)
-		bad_state(RANK_TYPNAME, err);
-	s = palloc(len + VARHDRSZ);
-	memcpy(s + VARHDRSZ, buf, len);
-	SET_VARSIZE(s, len + VARHDRSZ);
-	return s;
+	return state_from_wire(buf, len, cl_rank_state_check, RANK_TYPNAME);
 }
 
 STATE_IO_FUNCTIONS(rank, RANK_PREFIX, RANK_TYPNAME)
@@ -1047,19 +1058,11 @@ logistic_to_wire(char *s)
 	return (bytea *) w;
 }
 
-/* validates the binary form (no varlena header; cl_logit_state_check) and builds a state */
+/* validates the binary form (cl_logit_state_check) and builds a state */
 static char *
 logistic_from_wire(const char *buf, Size len)
 {
-	const char *err = cl_logit_state_check((const unsigned char *) buf, len);
-	char	   *s;
-
-	if (err != NULL)
-		bad_state(LOGIT_TYPNAME, err);
-	s = palloc(len + VARHDRSZ);
-	memcpy(s + VARHDRSZ, buf, len);
-	SET_VARSIZE(s, len + VARHDRSZ);
-	return s;
+	return state_from_wire(buf, len, cl_logit_state_check, LOGIT_TYPNAME);
 }
 
 STATE_IO_FUNCTIONS(logistic, LOGIT_PREFIX, LOGIT_TYPNAME)
@@ -1416,15 +1419,7 @@ logistic_step_to_wire(char *s)
 static char *
 logistic_step_from_wire(const char *buf, Size len)
 {
-	const char *err = cl_lstep_state_check((const unsigned char *) buf, len);
-	char	   *s;
-
-	if (err != NULL)
-		bad_state(LSTEP_TYPNAME, err);
-	s = palloc(len + VARHDRSZ);
-	memcpy(s + VARHDRSZ, buf, len);
-	SET_VARSIZE(s, len + VARHDRSZ);
-	return s;
+	return state_from_wire(buf, len, cl_lstep_state_check, LSTEP_TYPNAME);
 }
 
 STATE_IO_FUNCTIONS(logistic_step, LSTEP_PREFIX, LSTEP_TYPNAME)
