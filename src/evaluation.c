@@ -735,6 +735,29 @@ logit_grow(FunctionCallInfo fcinfo, char *s, GrowState **g, int64 cap)
 	return s;
 }
 
+/*
+ * The l2 argument argno of a logistic transition: not NULL, finite >= 0, and
+ * equal to the group's (current) once the group has a state.
+ */
+static double
+l2_arg(FunctionCallInfo fcinfo, int argno, bool have_state, double current)
+{
+	double		l2;
+
+	CL_ARG_NOT_NULL(argno, "l2");
+	l2 = PG_GETARG_FLOAT8(argno);
+	if (!have_state || l2 != current)
+	{
+		cl_check_nonneg(l2, "l2");
+		if (have_state)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("l2 must be the same for every row of a group"),
+					 errdetail("Found %g and %g.", current, l2)));
+	}
+	return l2;
+}
+
 static Datum
 logit_trans_common(FunctionCallInfo fcinfo, bool has_l2)
 {
@@ -753,17 +776,7 @@ logit_trans_common(FunctionCallInfo fcinfo, bool has_l2)
 	(void) cl_agg_context(fcinfo);	/* errors outside an aggregate */
 	if (has_l2)
 	{
-		CL_ARG_NOT_NULL(3, "l2");
-		l2 = PG_GETARG_FLOAT8(3);
-		if (s == NULL || l2 != L_L2(s))
-		{
-			cl_check_nonneg(l2, "l2");
-			if (s != NULL)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("l2 must be the same for every row of a group"),
-						 errdetail("Found %g and %g.", L_L2(s), l2)));
-		}
+		l2 = l2_arg(fcinfo, 3, s != NULL, s != NULL ? L_L2(s) : 0);
 	}
 	/* rows with a NULL label or NULL features are skipped */
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
@@ -1218,17 +1231,7 @@ clientele_logistic_step_trans(PG_FUNCTION_ARGS)
 	const float8 *x;
 	const char *err;
 
-	CL_ARG_NOT_NULL(4, "l2");
-	l2 = PG_GETARG_FLOAT8(4);
-	if (s == NULL || l2 != LS_L2(s))
-	{
-		cl_check_nonneg(l2, "l2");
-		if (s != NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("l2 must be the same for every row of a group"),
-					 errdetail("Found %g and %g.", LS_L2(s), l2)));
-	}
+	l2 = l2_arg(fcinfo, 4, s != NULL, s != NULL ? LS_L2(s) : 0);
 	if (s != NULL)
 	{
 		/* the coefficients must be the same on every row */
