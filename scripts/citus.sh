@@ -91,7 +91,8 @@ trap '[ -n "${CLIENTELE_CITUS_KEEP:-}" ] || stop_all' EXIT
 for i in 0 1 2; do
 	libs=citus; [ $i -eq 0 ] && libs=citus,clientele
 	( cluster_start "$RUN/n$i" $((BASE + i)) "shared_preload_libraries = '$libs'" "listen_addresses = '127.0.0.1'" \
-		"shared_buffers = 128MB" "max_parallel_workers_per_gather = 0" "citus.max_cached_conns_per_worker = 2" ) \
+		"shared_buffers = 128MB" "max_parallel_workers_per_gather = 0" "citus.max_cached_conns_per_worker = 2" \
+		"track_functions = 'all'" ) \
 		|| { echo "1..1"; echo "not ok 1 - start node $i"; exit 1; }
 done
 C=$BASE
@@ -147,7 +148,14 @@ ok "$(q $C dist "INSERT INTO clientele.balance SELECT account_id, '2026-01-01', 
 ok "$(q $C dist "INSERT INTO clientele.account (account_id, customer_id, product_type, opened_on) VALUES (-1, 1, 'no_such_product', '2020-01-01')" | grep -o 'account_product_type_fkey')" \
 	"account_product_type_fkey" "account -> product_type foreign key holds (distributed -> reference table)"
 
+# function call counts (track_functions = all) from here on: the checks' calls, not the setup's
+for i in 0 1 2; do q $((BASE + i)) dist "SELECT pg_stat_reset()" >/dev/null; done
 plan() { q $C dist "EXPLAIN (VERBOSE, COSTS OFF) $1"; }
+# bytes the workers would send: the partial states of every shard (hex text = 2 characters per byte) against the raw column (8 bytes a row)
+state_bytes() { # aggregate signature, argument row, table, rest of the query (WHERE / GROUP BY)
+	q $C dist "SELECT CASE WHEN bool_and(success) THEN (sum(result::bigint) / 2)::bigint::text ELSE min(result) FILTER (WHERE NOT success) END
+		FROM run_command_on_shards('$3', \$\$SELECT coalesce(sum(length(s)), 0) FROM (SELECT pg_catalog.worker_partial_agg('$1'::regprocedure, $2)::text AS s FROM %s $4) q\$\$)"
+}
 
 # --- same answers as one node ----------------------------------------------------
 same() { # description query [todo]: equal answers, and not the same error twice
@@ -241,6 +249,46 @@ for a in "auc(amount::float8, direction = 'in')" "ks(amount::float8, direction =
 done
 same "global logistic_fit equals one node's (coefficients to 9 digits)" \
 	"SELECT array_agg(round(c::numeric, 9) ORDER BY i) FROM unnest((SELECT (clientele.logistic_fit(direction = 'in', ARRAY[ln(1 + amount::float8), (customer_id % 7)::float8])).coefficients FROM clientele.transaction)) WITH ORDINALITY u(c, i)"
+# logistic regression without shipping rows: logistic_step (one Newton pass, a
+# fixed-size state per shard) and logistic_fit_passes (passes to the optimum)
+LX="ARRAY[ln(1 + amount::float8), (customer_id % 7)::float8]"
+ok "$(agg_split "clientele.logistic_step(direction = 'in', $LX, ARRAY[0.1, -0.2, 0.05]::float8[], 0.5)")" "1" "logistic_step is split (worker_partial_agg)"
+same "global logistic_step equals one node's (log-likelihood, gradient, Newton step to 9 digits)" \
+	"SELECT round((s).log_likelihood::numeric, 6) || ' ' || (SELECT array_agg(round(g::numeric, 6) ORDER BY i) FROM unnest((s).gradient) WITH ORDINALITY u(g, i))::text
+	        || ' ' || (SELECT array_agg(round(g::numeric, 9) ORDER BY i) FROM unnest((s).newton_step) WITH ORDINALITY u(g, i))::text
+	 FROM (SELECT clientele.logistic_step(direction = 'in', $LX, ARRAY[0.1, -0.2, 0.05]::float8[], 0.5) AS s FROM clientele.transaction) q"
+for db in dist single; do
+	q $C $db "CREATE TABLE public.logit_rows AS SELECT customer_id, direction = 'in' AS y, $LX AS x FROM clientele.transaction" >/dev/null
+done
+q $C dist "SELECT create_distributed_table('public.logit_rows', 'customer_id', colocate_with => 'clientele.customer')" >/dev/null
+q $C dist "SELECT truncate_local_data_after_distributing_table('public.logit_rows')" >/dev/null
+LFP="SELECT array_agg(round(c::numeric, 9) ORDER BY i)::text || ' ' || (SELECT array_agg(round(e::numeric, 9) ORDER BY i) FROM unnest(f.std_errors) WITH ORDINALITY u(e, i))::text
+	 || ' ' || round(f.log_likelihood::numeric, 7) || ' ' || f.n || ' ' || f.converged
+	 FROM clientele.logistic_fit_passes('public.logit_rows', 'y', 'x', 0.5) f, unnest(f.coefficients) WITH ORDINALITY u(c, i) GROUP BY f.std_errors, f.log_likelihood, f.n, f.converged"
+ok "$(q $C dist "$LFP")" "$(q $C single "${LFP//"clientele.logistic_fit_passes('public.logit_rows', 'y', 'x', 0.5) f"/"(SELECT (clientele.logistic_fit(y, x, 0.5)).* FROM public.logit_rows) f"}")" \
+	"logistic_fit_passes over a distributed table = logistic_fit on one node (coefficients, std errors to 9 digits, log-likelihood)"
+ok "$(plan "SELECT clientele.logistic_step(y, x, ARRAY[0, 0, 0]::float8[], 0) FROM public.logit_rows" | grep 'Query:' | grep -c 'worker_partial_agg')" "1" \
+	"... each pass is split (worker_partial_agg on the shards)"
+sb=$(state_bytes 'clientele.logistic_step(boolean, double precision[], double precision[], double precision)' "ROW(y, x, ARRAY[0, 0, 0]::float8[], 0::float8)" public.logit_rows "")
+lb=$(state_bytes 'clientele.logistic_fit(boolean, double precision[])' "ROW(y, x)" public.logit_rows "")
+echo "# logistic over $(q $C dist "SELECT count(*) FROM public.logit_rows") rows, 2 features, $SHARDS shards: logistic_step partial states $sb bytes per pass; logistic_fit partial states $lb bytes"
+ok "$([ -n "$sb" ] && [ "$sb" -eq "$sb" ] 2>/dev/null && [ "$sb" -le $((SHARDS * 200)) ] && [ "$sb" -lt $((lb / 100)) ] && echo small)" "small" \
+	"logistic_step ships at most 200 bytes per shard and pass for 2 features (logistic_fit ships the rows)"
+# train_churn_model: the training rows stay on the shards (churn_training is distributed by customer_id)
+ok "$(q $C dist "SELECT p.partmethod::text || ' ' || (SELECT c.colocationid = p.colocationid FROM pg_dist_partition c WHERE c.logicalrelid = 'clientele.customer'::regclass) FROM pg_dist_partition p WHERE p.logicalrelid = 'clientele.churn_training'::regclass")" \
+	"h true" "churn_training (the training rows of train_churn_model) is distributed by customer_id, co-located with customer"
+ok "$(plan "SELECT clientele.logistic_step(label, z, array_fill(0::float8, ARRAY[13]), 1) FROM clientele.churn_training" | grep 'Query:' | grep -c 'worker_partial_agg')" "1" \
+	"the passes of train_churn_model are split (worker_partial_agg)"
+TRAIN="SET client_min_messages = warning; SELECT (SELECT array_agg(round(c::numeric, 9) ORDER BY i) FROM unnest(m.coefficients) WITH ORDINALITY u(c, i))::text
+	|| ' ' || (SELECT array_agg(round(c::numeric, 9) ORDER BY i) FROM unnest(m.std_errors) WITH ORDINALITY u(c, i))::text
+	|| ' ' || (SELECT array_agg(round(c::numeric, 9) ORDER BY i) FROM unnest(m.means) WITH ORDINALITY u(c, i))::text
+	|| ' ' || (SELECT array_agg(round(c::numeric, 9) ORDER BY i) FROM unnest(m.scales) WITH ORDINALITY u(c, i))::text
+	|| ' ' || round(m.log_likelihood::numeric, 7) || ' ' || m.iterations || ' ' || m.converged || ' ' || m.n || ' ' || m.n_positive || ' ' || round(m.training_auc::numeric, 12)
+	FROM clientele.train_churn_model('citus_check', '2025-06-30', '6 months', 1) m"
+same "train_churn_model on Citus = one node (coefficients, std errors, means, scales to 9 digits; log-likelihood, counts, training AUC)" "$TRAIN"
+same "... and leaves churn_training empty" "SELECT count(*) FROM clientele.churn_training"
+same "churn_scores with the trained model: same rows as one node (md5)" \
+	"SELECT count(*) || ' ' || md5(string_agg(x::text, ',' ORDER BY x::text)) FROM clientele.churn_scores('2025-12-31', 'citus_check') x"
 same "activity_summary per customer (md5)" \
 	"SELECT count(*) || ' ' || md5(string_agg(customer_id || ':' || a::text, ',' ORDER BY customer_id)) FROM (SELECT customer_id, clientele.activity_summary(ts, customer_initiated, kind, direction, counterparty_bank, amount, '2025-12-31') AS a FROM clientele.transaction GROUP BY customer_id) q"
 p=$(plan "SELECT clientele.mbgnbd_fit((s).frequency, (s).recency, (s).t) FROM ($RFM) q")
@@ -248,11 +296,6 @@ ok "$(printf '%s' "$p" | grep 'Query:' | grep -o 'worker_partial_agg' | wc -l)" 
 same "global mbgnbd_fit over rfm_summary" "SELECT (SELECT clientele.mbgnbd_fit((s).frequency, (s).recency, (s).t) FROM ($RFM) q)::text"
 p=$(plan "SELECT clientele.gini(amount::float8), clientele.rfm_summary(ts, amount::float8, '2025-12-31'::timestamptz) FROM clientele.transaction")
 ok "$(printf '%s' "$p" | grep 'Query:' | grep -o 'worker_partial_agg' | wc -l)" "2" "gini and rfm_summary in one SELECT: both split (gini no longer drags rfm_summary into shipping rows)"
-# bytes the workers would send: the partial states of every shard (hex text = 2 characters per byte) against the raw column (8 bytes a row)
-state_bytes() { # aggregate signature, argument row, table, rest of the query (WHERE / GROUP BY)
-	q $C dist "SELECT CASE WHEN bool_and(success) THEN (sum(result::bigint) / 2)::bigint::text ELSE min(result) FILTER (WHERE NOT success) END
-		FROM run_command_on_shards('$3', \$\$SELECT coalesce(sum(length(s)), 0) FROM (SELECT pg_catalog.worker_partial_agg('$1'::regprocedure, $2)::text AS s FROM %s $4) q\$\$)"
-}
 raw=$(q $C dist "SELECT count(*) * 8 FROM clientele.transaction WHERE direction = 'in'")
 gb=$(state_bytes 'clientele.gini(double precision)' "ROW(round(amount, -2)::float8)" clientele.transaction "WHERE direction = 'in'")
 echo "# gini of inflow amounts rounded to 100: partial states $gb bytes for $raw bytes of raw values"
@@ -260,6 +303,7 @@ ok "$([ -n "$gb" ] && [ "$gb" -eq "$gb" ] 2>/dev/null && [ "$gb" -lt $((raw / 4)
 gr=$(state_bytes 'clientele.gini(double precision)' "ROW(amount::float8)" clientele.transaction "WHERE direction = 'in'")
 echo "# gini of raw inflow amounts (mostly distinct): partial states $gr bytes for $raw bytes of raw values"
 same "global top_share of payment amounts" "SELECT round(clientele.top_share(amount::float8, 0.1)::numeric, 12) FROM clientele.transaction"
+same "avg_daily_balance_split per account (md5)" "SELECT count(*) || ' ' || md5(string_agg(account_id || ':' || a::text, ',' ORDER BY account_id)) FROM (SELECT account_id, clientele.avg_daily_balance_split(as_of, balance, '2025-07-01', '2025-09-30', '2025-12-31') AS a FROM clientele.balance GROUP BY account_id) q"
 same "avg_daily_balance per account (md5)" "SELECT count(*) || ' ' || md5(string_agg(account_id || ':' || a::text, ',' ORDER BY account_id)) FROM (SELECT account_id, clientele.avg_daily_balance(as_of, balance, '2025-10-01', '2025-12-31') AS a FROM clientele.balance GROUP BY account_id) q"
 same "global gini of payment amounts" "SELECT round(clientele.gini(amount::float8)::numeric, 12) FROM clientele.transaction"
 
@@ -337,6 +381,129 @@ ok "$(q $C single "SELECT clientele.rfm_summary(ts, amount::float8, '2025-12-31'
 	"ERROR:  time zone \"Mars/Olympus\" not recognized" "rfm_summary(..., time_zone) rejects an unknown zone"
 ok "$(q $C single "SELECT clientele.rfm_summary(ts, amount::float8, '2025-12-31'::timestamptz, '1 day', NULL) FROM clientele.transaction" | head -1)" \
 	"ERROR:  time_zone must not be NULL" "... and a NULL zone"
+
+# --- the other public functions a user runs on distributed data ------------------------
+# predictions per customer from global fits over the distributed rfm_summary
+# (the per-customer part runs on the workers)
+PRED="WITH r AS (SELECT customer_id, (s).frequency AS x, (s).recency AS tx, (s).t AS t, (s).monetary AS m FROM ($RFM) q),
+	b AS (SELECT clientele.bgnbd_fit(x, tx, t) AS p FROM r), pn AS (SELECT clientele.pareto_nbd_fit(x, tx, t) AS p FROM r),
+	mb AS (SELECT clientele.mbgnbd_fit(x, tx, t) AS p FROM r), gg AS (SELECT clientele.gamma_gamma_fit(x, m) AS p FROM r WHERE x > 0)
+	SELECT count(*) || ' ' || md5(string_agg(concat_ws(':', r.customer_id,
+	       round(clientele.bgnbd_p_alive(b.p, x, tx, t)::numeric, 9), round(clientele.bgnbd_expected_purchases(b.p, 26, x, tx, t)::numeric, 9),
+	       round(clientele.bgnbd_purchase_pmf(b.p, t, least(x, 5)::int)::numeric, 9), round(clientele.bgnbd_expected_purchases_new(b.p, t)::numeric, 9),
+	       round(clientele.pareto_nbd_p_alive(pn.p, x, tx, t)::numeric, 9), round(clientele.pareto_nbd_expected_purchases(pn.p, 26, x, tx, t)::numeric, 9),
+	       round(clientele.pareto_nbd_purchase_pmf(pn.p, t, least(x, 5)::int)::numeric, 9), round(clientele.pareto_nbd_expected_purchases_new(pn.p, t)::numeric, 9),
+	       round(clientele.mbgnbd_p_alive(mb.p, x, tx, t)::numeric, 9), round(clientele.mbgnbd_expected_purchases(mb.p, 26, x, tx, t)::numeric, 9),
+	       round(clientele.mbgnbd_purchase_pmf(mb.p, t, least(x, 5)::int)::numeric, 9), round(clientele.mbgnbd_expected_purchases_new(mb.p, t)::numeric, 9),
+	       round(clientele.gamma_gamma_expected_spend(gg.p, x, greatest(m, 0))::numeric, 9),
+	       round(clientele.clv(b.p, gg.p, x, tx, t, greatest(m, 0), 12, 0.01, 4.345)::numeric, 6),
+	       round(clientele.clv(mb.p, gg.p, x, tx, t, greatest(m, 0), 12, 0.01, 4.345)::numeric, 6)), ',' ORDER BY r.customer_id))
+	FROM r, b, pn, mb, gg"
+same "BG/NBD, Pareto/NBD, MBG/NBD, Gamma-Gamma predictions and clv per customer from global fits (md5)" "$PRED"
+# months with a customer-initiated transfer in the second half of 2025 (x), the last such month (tx), of n = 6
+DISC="SELECT customer_id, count(DISTINCT date_trunc('month', ts AT TIME ZONE 'UTC'))::int AS x, (max(extract(month FROM ts AT TIME ZONE 'UTC'))::int - 6) AS tx
+	FROM clientele.transaction WHERE ts >= '2025-07-01' AND ts < '2026-01-01' AND kind = 'transfer' AND customer_initiated GROUP BY customer_id"
+BGBB="WITH d AS ($DISC), f AS (SELECT clientele.bgbb_fit(x, tx, 6, 1, 0.1) AS p FROM d)
+	SELECT (SELECT p::text FROM f) || ' ' || md5(string_agg(concat_ws(':', d.customer_id, round(clientele.bgbb_p_alive(f.p, x, tx, 6, 2)::numeric, 9),
+	       round(clientele.bgbb_expected_transactions(f.p, 4, x, tx, 6)::numeric, 9), round(clientele.bgbb_dert(f.p, 0.05, x, tx, 6)::numeric, 9),
+	       round(clientele.bgbb_transaction_pmf(f.p, 6, x)::numeric, 9)), ',' ORDER BY d.customer_id)) FROM d, f"
+ok "$(plan "SELECT clientele.bgbb_fit(x, tx, 6, 1, 0.1) FROM ($DISC) d" | grep 'Query:' | grep -c 'worker_partial_agg')" "1" "bgbb_fit over per-customer summaries is split (worker_partial_agg)"
+same "bgbb_fit and its predictions per customer (md5)" "$BGBB"
+same "sbg_fit and its predictions (survival, retention, churn probability, DERL)" \
+	"SELECT concat_ws(' ', p::text, round(clientele.sbg_survival(p, 3)::numeric, 12), round(clientele.sbg_retention_rate(p, 3)::numeric, 12),
+	        round(clientele.sbg_churn_probability(p, 3)::numeric, 12), round(clientele.sbg_derl(p, 0.1, 3)::numeric, 9))
+	 FROM (SELECT clientele.sbg_fit(1 + (customer_id % 5)::int, amount > 100) AS p FROM clientele.transaction) f"
+same "calibration_holdout over the distributed transactions (bgnbd)" \
+	"SELECT string_agg(concat_ws(':', x.frequency, x.frequency_label, x.customers, round(x.actual_mean::numeric, 9), round(x.predicted_mean::numeric, 9), x.converged), ',' ORDER BY x.frequency)
+	 FROM clientele.calibration_holdout('clientele.transaction', '2025-06-30', '2025-12-31', 'bgnbd') x"
+same "tier_rank per customer on the workers, and tier_distribution over a distributed table" \
+	"SELECT (SELECT md5(string_agg(customer_id || ':' || coalesce(clientele.tier_rank('suzhou_deposit_bands_2012', total)::text, '-'), ',' ORDER BY customer_id))
+	         FROM (SELECT customer_id, sum(amount) AS total FROM clientele.transaction WHERE direction = 'in' GROUP BY customer_id) c)
+	 || ' ' || (SELECT string_agg(x::text, ',' ORDER BY x::text) FROM clientele.tier_distribution('suzhou_deposit_bands_2012', 'clientele.transaction', 'amount') x)"
+same "regulatory_class and regulatory_class_reasons per customer (md5)" \
+	"WITH c AS (SELECT customer_id, sum(amount) * 10 AS total FROM clientele.transaction WHERE direction = 'in' GROUP BY customer_id)
+	 SELECT a.h || ' ' || b.h
+	 FROM (SELECT md5(string_agg(customer_id || ':' || coalesce(clientele.regulatory_class(total)::text, '-'), ',' ORDER BY customer_id)) AS h FROM c) a,
+	      (SELECT md5(string_agg(c.customer_id || ':' || r::text, ',' ORDER BY c.customer_id, r::text)) AS h FROM c, LATERAL clientele.regulatory_class_reasons(c.total) r) b"
+same "rfm_segment and rfm_ntile_score over per-customer counts (md5)" \
+	"SELECT md5(string_agg(customer_id || ':' || clientele.rfm_ntile_score(n % 7, 7, 5) || ':' || clientele.rfm_segment('rf_grid', 1 + (n % 5)::int, 1 + (n % 3)::int, 3), ',' ORDER BY customer_id))
+	 FROM (SELECT customer_id, count(*) AS n FROM clientele.transaction GROUP BY customer_id) c"
+same "row-level entry points over customer_features (churn_model_features, churn_scorecard_score, activity_gap) (md5)" \
+	"SELECT md5(string_agg(concat_ws(':', (f).customer_id, clientele.churn_model_features(f)::text, clientele.churn_scorecard_score((f).txn_3m, 50),
+	        clientele.activity_gap(NULL::bit varying, (f).as_of, (f).as_of)), ',' ORDER BY (f).customer_id))
+	 FROM (SELECT x AS f FROM clientele.customer_features('2025-12-31') x) q"
+same "local_time per transaction on the workers (md5)" \
+	"SELECT md5(string_agg(txn_id || ':' || clientele.local_time(ts AT TIME ZONE 'UTC', 'Asia/Shanghai'), ',' ORDER BY txn_id)) FROM clientele.transaction WHERE customer_id % 50 = 0"
+same "clientele.value_lines('2025-01-01', '2025-12-31'): same rows as one node (md5)" \
+	"SELECT count(*) || ' ' || md5(string_agg(x::text, ',' ORDER BY x::text)) FROM clientele.value_lines('2025-01-01', '2025-12-31') x"
+
+# --- every public function: run by a check above, or exempt with a reason -------------------
+# Each routine of the extension (pg_depend) must be named in this script or
+# have been called on a node of the distributed database during this run
+# (track_functions = all on every node: functions called inside the analyses),
+# unless it supports an aggregate, a type or a trigger of the extension (their
+# aggregate / type / table is what the checks run), or it is listed here with
+# the reason it has no distributed check.
+EXEMPT="config_table_register|configuration writer (the extension's own scripts): registers a config table for pg_dump
+cron_check|pg_cron scheduling (needs pg_cron in the database; not a query over bank data)
+schedule_refresh|pg_cron scheduling (needs pg_cron in the database; not a query over bank data)
+unschedule_refresh|pg_cron scheduling (needs pg_cron in the database; not a query over bank data)
+refresh_job_name|pg_cron scheduling (needs pg_cron in the database; not a query over bank data)
+use_schema|maps inputs to relations of the bank: refused once the tables are distributed (checked above for use_source)
+reapply_sources|re-compiles mapped inputs: refused once the tables are distributed (no mapping is allowed)
+sync_keys|key maps of mapped inputs: no mapping is allowed once the tables are distributed
+map_code|code maps of mapped inputs: no mapping is allowed once the tables are distributed
+map_column|column maps of mapped inputs: no mapping is allowed once the tables are distributed
+bank_key|key maps of mapped inputs: no mapping is allowed once the tables are distributed
+check_sources|checks mapped inputs: no mapping is allowed once the tables are distributed
+check_sources_status|checks mapped inputs: no mapping is allowed once the tables are distributed
+source_body|SQL generator of mapped inputs (no mapping once the tables are distributed)
+source_canonical_rows|SQL generator of mapped inputs (no mapping once the tables are distributed)
+source_check_input|SQL generator of mapped inputs (no mapping once the tables are distributed)
+source_check_owner|SQL generator of mapped inputs (no mapping once the tables are distributed)
+source_missing|SQL generator of mapped inputs (no mapping once the tables are distributed)
+source_quote|SQL generator of mapped inputs (no mapping once the tables are distributed)
+source_trusted|SQL generator of mapped inputs (no mapping once the tables are distributed)
+source_customer|inlined body of an input view over a mapped relation (not used while unmapped)
+source_account|inlined body of an input view over a mapped relation (not used while unmapped)
+source_balance|inlined body of an input view over a mapped relation (not used while unmapped)
+source_transaction|inlined body of an input view over a mapped relation (not used while unmapped)
+source_interaction|inlined body of an input view over a mapped relation (not used while unmapped)
+source_income|inlined body of an input view over a mapped relation (not used while unmapped)
+demo_customers|rows of the demo generator (generate_demo_bank, run before distribute())
+demo_accounts|rows of the demo generator (generate_demo_bank, run before distribute())
+demo_balances|rows of the demo generator (generate_demo_bank, run before distribute())
+demo_transactions|rows of the demo generator (generate_demo_bank, run before distribute())
+demo_interactions|rows of the demo generator (generate_demo_bank, run before distribute())
+demo_income|rows of the demo generator (generate_demo_bank, run before distribute())
+demo_truth_rows|rows of the demo generator (generate_demo_bank, run before distribute())
+distribute_ddl|internal step of distribute() (DDL on every node)
+source_compile|generates the input views (at install, and by use_source, refused once the tables are distributed)
+version|the extension's version string (no data)
+tier_band_within|configuration check of a tier scheme (run by its constraint trigger on the coordinator, checked above)
+rfm_segment_validate|configuration check of RFM rules (constraint trigger, coordinator)"
+ROUTINES="WITH r AS (
+		SELECT p.oid, p.proname::text AS name FROM pg_catalog.pg_proc p
+		JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+		JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'clientele'
+	), support AS (
+		SELECT f AS oid FROM pg_catalog.pg_aggregate a JOIN r ON r.oid = a.aggfnoid,
+		LATERAL unnest(ARRAY[a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggserialfn, a.aggdeserialfn]::oid[]) f
+		UNION SELECT f FROM pg_catalog.pg_type t
+		JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e',
+		LATERAL unnest(ARRAY[t.typinput, t.typoutput, t.typreceive, t.typsend]::oid[]) f
+		UNION SELECT t.tgfoid FROM pg_catalog.pg_trigger t UNION SELECT t.evtfoid FROM pg_catalog.pg_event_trigger t
+	)
+	SELECT DISTINCT r.name FROM r WHERE r.oid NOT IN (SELECT oid FROM support) ORDER BY 1"
+called=$(for i in 0 1 2; do q $((BASE + i)) dist "SELECT funcname FROM pg_stat_user_functions WHERE schemaname = 'clientele' AND calls > 0"; done | sort -u)
+named=$(sed '/^EXEMPT="/,/"$/d' "$0" | grep -oE '(clientele\.[a-z_0-9]+|\b[a-z_][a-z_0-9]*\()' | sed 's/^clientele\.//; s/($//' | sort -u)
+routines=$(q $C dist "$ROUTINES")
+exempt=$(printf '%s\n' "$EXEMPT" | cut -d'|' -f1 | sort -u)
+uncovered=$(printf '%s\n' "$routines" | grep -vxF -f <(printf '%s\n%s\n%s\n' "$called" "$named" "$exempt") | paste -sd' ')
+echo "# $(printf '%s\n' "$routines" | grep -c .) routines (support functions of aggregates, types and triggers aside): $(printf '%s\n' "$routines" | grep -cxF -f <(printf '%s\n' "$named")) named by a check, $(printf '%s\n' "$routines" | grep -vxF -f <(printf '%s\n' "$named") | grep -cxF -f <(printf '%s\n' "$called")) more called on the distributed database, $(printf '%s\n' "$routines" | grep -vxF -f <(printf '%s\n%s\n' "$named" "$called") | grep -cxF -f <(printf '%s\n' "$exempt")) exempt"
+ok "$([ -n "$routines" ] && echo "$uncovered")" "" "every public function of the extension is covered by a Citus check (named or called on the distributed database) or exempt with a reason"
+ok "$(printf '%s\n' "$exempt" | grep -vxF -f <(printf '%s\n' "$routines") | paste -sd' ')" "" "... and every exemption names a routine of the extension"
+ok "$(printf '%s\n' "$exempt" | grep -xF -f <(printf '%s\n' "$called") | paste -sd' ')" "" "... that no check ran (an exemption that a check now covers is dropped)"
 
 echo "1..$n"
 exit $failed

@@ -267,6 +267,25 @@ COMMENT ON FUNCTION clientele.churn_scores(date, text) IS
 -- ---------------------------------------------------------------------------
 -- training
 -- ---------------------------------------------------------------------------
+CREATE TABLE clientele.churn_training (
+	customer_id  bigint NOT NULL,
+	label        boolean NOT NULL,
+	v            double precision[] NOT NULL,
+	z            double precision[]
+);
+COMMENT ON TABLE clientele.churn_training IS
+	'Work table of clientele.train_churn_model: the training rows of the training in progress, empty otherwise (the training locks it and empties it before its transaction ends). Keyed by customer: clientele.distribute() distributes it by customer_id, so that the passes of the fit run on the shards.';
+COMMENT ON COLUMN clientele.churn_training.customer_id IS 'Customer.';
+COMMENT ON COLUMN clientele.churn_training.label IS 'Churned or dormant at the end of the horizon.';
+COMMENT ON COLUMN clientele.churn_training.v IS 'The features (clientele.churn_model_features) as of the training date.';
+COMMENT ON COLUMN clientele.churn_training.z IS 'The features standardised with the training means and scales.';
+
+CREATE FUNCTION clientele.churn_standardise(x double precision[], means double precision[], scales double precision[])
+RETURNS double precision[]
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_churn_standardise';
+COMMENT ON FUNCTION clientele.churn_standardise(double precision[], double precision[], double precision[]) IS
+	'(x_i - means_i) / scales_i element by element: the standardised features of clientele.train_churn_model (z_j of clientele.churn_model_score). ERROR 22023 for arrays of different lengths, NULL elements or a scale that is not a finite number > 0; 22003 when a result is not finite.';
+
 CREATE FUNCTION clientele.train_churn_model(name text, as_of date, horizon interval DEFAULT '6 months',
                                             l2 double precision DEFAULT 0)
 RETURNS clientele.churn_model
@@ -295,22 +314,26 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 			      HINT = 'A model name is lower case (letters, digits, _), starts with a letter, and is not scorecard or p_alive.';
 	END IF;
-	IF l2 <> l2 OR l2 < 0 OR l2 = 'Infinity'::float8 THEN
+	IF l2 = 'NaN'::float8 OR l2 < 0 OR l2 = 'Infinity'::float8 THEN
 		RAISE EXCEPTION 'l2 must be a finite number >= 0, got %', l2 USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	v_end := clientele.churn_check_horizon(as_of, horizon);
 
-	IF to_regclass('pg_temp.clientele_churn_training') IS NOT NULL THEN
-		DROP TABLE pg_temp.clientele_churn_training;
-	END IF;
-	CREATE TEMP TABLE clientele_churn_training ON COMMIT DROP AS
+	-- the training rows go to clientele.churn_training (distributed by
+	-- customer_id on Citus, co-located with the customers), so that every
+	-- Newton pass of the fit runs on the shards and ships one fixed-size
+	-- clientele.logistic_step state per shard, no rows; emptied before the end
+	-- (one training at a time: the table is locked until the transaction ends)
+	LOCK TABLE clientele.churn_training IN EXCLUSIVE MODE;
+	DELETE FROM clientele.churn_training;
+	INSERT INTO clientele.churn_training (customer_id, v, label)
 	WITH f AS MATERIALIZED (
 		SELECT x AS f FROM clientele.customer_features(as_of) x
 	), later AS (
 		SELECT l.customer_id, l.stage FROM clientele.lifecycle(v_end) l
 	)
-	SELECT (f).customer_id AS customer_id, clientele.churn_model_features(f) AS v,
-	       later.stage IN ('churned', 'dormant') AS label
+	SELECT (f).customer_id, clientele.churn_model_features(f),
+	       later.stage IN ('churned', 'dormant')
 	FROM f JOIN later ON later.customer_id OPERATOR(pg_catalog.=) (f).customer_id
 	WHERE ((clientele.lifecycle_classify(f)).stage) OPERATOR(pg_catalog.<>) 'churned'::clientele.lifecycle_stage;
 
@@ -322,10 +345,10 @@ BEGIN
 	       coalesce(array_agg(i ORDER BY i) FILTER (WHERE sd > 0), '{}')
 	INTO v_means, v_scales, v_keep
 	FROM (SELECT i, avg(t.v[i]) AS mu, max(t.v[i]) > min(t.v[i]) AS varies, stddev_pop(t.v[i]) AS sd0
-	      FROM clientele_churn_training t, generate_series(1, cardinality(v_names)) i GROUP BY i) s0,
+	      FROM clientele.churn_training t, generate_series(1, cardinality(v_names)) i GROUP BY i) s0,
 	     LATERAL (SELECT CASE WHEN s0.varies THEN s0.sd0 ELSE 0 END AS sd) s1;
 
-	SELECT count(*), count(*) FILTER (WHERE t.label) INTO v_n, v_pos FROM clientele_churn_training t;
+	SELECT count(*), count(*) FILTER (WHERE t.label) INTO v_n, v_pos FROM clientele.churn_training t;
 	IF v_pos = 0 OR v_pos = v_n THEN
 		RAISE EXCEPTION 'the training data as of % has one class only', as_of
 			USING ERRCODE = 'invalid_parameter_value',
@@ -339,15 +362,16 @@ BEGIN
 			                      v_n, v_pos, v_end, v_n - v_pos, cardinality(v_names));
 	END IF;
 
-	SELECT (q.fit).* INTO v_fit
-	FROM (SELECT clientele.logistic_fit(t.label,
-	                 ARRAY(SELECT (t.v[i] - v_means[i]) / v_scales[i] FROM unnest(v_keep) i ORDER BY i), l2) AS fit
-	      FROM clientele_churn_training t OFFSET 0) q;
+	-- the fit sees the varying features only (standardised)
+	UPDATE clientele.churn_training t
+	SET z = clientele.churn_standardise(ARRAY(SELECT t.v[k] FROM unnest(v_keep) k ORDER BY k),
+	                                    ARRAY(SELECT v_means[k] FROM unnest(v_keep) k ORDER BY k),
+	                                    ARRAY(SELECT v_scales[k] FROM unnest(v_keep) k ORDER BY k));
+	v_fit := clientele.logistic_fit_passes('clientele.churn_training'::regclass, 'label', 'z', l2);
 
-	SELECT clientele.auc(clientele.logistic_predict(v_fit.coefficients,
-	           ARRAY(SELECT (t.v[i] - v_means[i]) / v_scales[i] FROM unnest(v_keep) i ORDER BY i)), t.label)
-	INTO v_auc FROM clientele_churn_training t;
-	DROP TABLE pg_temp.clientele_churn_training;
+	SELECT clientele.auc(clientele.logistic_predict(v_fit.coefficients, t.z), t.label)
+	INTO v_auc FROM clientele.churn_training t;
+	DELETE FROM clientele.churn_training;
 
 	-- back to all the features: the left-out ones get coefficient 0
 	SELECT v_fit.coefficients[1] || array_agg(coalesce(v_fit.coefficients[1 + k.pos::integer], 0) ORDER BY i),
@@ -366,7 +390,7 @@ BEGIN
 	RETURN r;
 END $$;
 COMMENT ON FUNCTION clientele.train_churn_model(text, date, interval, double precision) IS
-	'Trains a churn model and stores it as the next version of name in clientele.churn_model (returned): features clientele.churn_model_features as of as_of for every customer not churned then, standardised; label = lifecycle stage churned or dormant on as_of + horizon; clientele.logistic_fit with the l2 penalty. A feature with the same value for every training customer is left out of the fit (coefficient 0, NULL standard error), so that a bank without, say, time deposits can train without a penalty. ERROR 22023 for an invalid name, a negative l2, a horizon the inputs do not reach, or training data with one class only or fewer customers than parameters (with the counts).';
+	'Trains a churn model and stores it as the next version of name in clientele.churn_model (returned): features clientele.churn_model_features as of as_of for every customer not churned then, standardised; label = lifecycle stage churned or dormant on as_of + horizon; the fit of clientele.logistic_fit with the l2 penalty, computed by clientele.logistic_fit_passes over the work table clientele.churn_training (on Citus every pass ships one fixed-size state per shard, no rows; one training at a time). A feature with the same value for every training customer is left out of the fit (coefficient 0, NULL standard error), so that a bank without, say, time deposits can train without a penalty. ERROR 22023 for an invalid name, a negative l2, a horizon the inputs do not reach, or training data with one class only or fewer customers than parameters (with the counts).';
 
 -- ---------------------------------------------------------------------------
 -- evaluation
@@ -412,6 +436,9 @@ COMMENT ON FUNCTION clientele.churn_evaluation(date, interval, text) IS
 -- privileges
 -- ---------------------------------------------------------------------------
 REVOKE ALL ON TABLE clientele.churn_model FROM PUBLIC;
+REVOKE ALL ON TABLE clientele.churn_training FROM PUBLIC;
+GRANT SELECT ON TABLE clientele.churn_training TO clientele_analyst, clientele_admin;
+GRANT INSERT, UPDATE, DELETE ON TABLE clientele.churn_training TO clientele_admin;
 GRANT SELECT ON TABLE clientele.churn_model TO clientele_analyst, clientele_admin;
 GRANT INSERT, UPDATE, DELETE ON TABLE clientele.churn_model TO clientele_admin;
 REVOKE ALL ON FUNCTION
@@ -424,7 +451,8 @@ REVOKE ALL ON FUNCTION
 	clientele.churn_check_horizon(date, interval),
 	clientele.churn_scores(date, text),
 	clientele.train_churn_model(text, date, interval, double precision),
-	clientele.churn_evaluation(date, interval, text)
+	clientele.churn_evaluation(date, interval, text),
+	clientele.churn_standardise(double precision[], double precision[], double precision[])
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
 	clientele.churn_scorecard_score(numeric, numeric),
@@ -435,6 +463,7 @@ GRANT EXECUTE ON FUNCTION
 	clientele.churn_model_score(double precision[], double precision[], double precision[], text[], double precision[]),
 	clientele.churn_check_horizon(date, interval),
 	clientele.churn_scores(date, text),
-	clientele.churn_evaluation(date, interval, text)
+	clientele.churn_evaluation(date, interval, text),
+	clientele.churn_standardise(double precision[], double precision[], double precision[])
 TO clientele_analyst, clientele_admin;
 GRANT EXECUTE ON FUNCTION clientele.train_churn_model(text, date, interval, double precision) TO clientele_admin;

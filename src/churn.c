@@ -210,3 +210,58 @@ clientele_churn_model_score(PG_FUNCTION_ARGS)
 	values[1] = DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->tupdesc, values, nulls)));
 }
+
+PG_FUNCTION_INFO_V1(clientele_churn_standardise);
+
+/*
+ * churn_standardise(x, means, scales): (x_i - means_i) / scales_i, the
+ * standardised features of train_churn_model (one-dimensional arrays of the
+ * same length without NULL, scales > 0).
+ */
+Datum
+clientele_churn_standardise(PG_FUNCTION_ARGS)
+{
+	ArrayType  *xa = PG_GETARG_ARRAYTYPE_P(0);
+	ArrayType  *ma = PG_GETARG_ARRAYTYPE_P(1);
+	ArrayType  *sa = PG_GETARG_ARRAYTYPE_P(2);
+	int			n = ArrayGetNItems(ARR_NDIM(xa), ARR_DIMS(xa));
+	const float8 *x,
+			   *m,
+			   *s;
+	Datum	   *out;
+	int			i;
+
+	if (ARR_NDIM(xa) > 1 || ARR_NDIM(ma) > 1 || ARR_NDIM(sa) > 1 ||
+		ARR_HASNULL(xa) || ARR_HASNULL(ma) || ARR_HASNULL(sa))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("x, means and scales must be one-dimensional arrays without NULL")));
+	if (ArrayGetNItems(ARR_NDIM(ma), ARR_DIMS(ma)) != n || ArrayGetNItems(ARR_NDIM(sa), ARR_DIMS(sa)) != n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("x, means and scales must have the same length"),
+				 errdetail("Got %d, %d and %d elements.", n, ArrayGetNItems(ARR_NDIM(ma), ARR_DIMS(ma)),
+						   ArrayGetNItems(ARR_NDIM(sa), ARR_DIMS(sa)))));
+	if (n == 0)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(FLOAT8OID));
+	x = (const float8 *) ARR_DATA_PTR(xa);
+	m = (const float8 *) ARR_DATA_PTR(ma);
+	s = (const float8 *) ARR_DATA_PTR(sa);
+	out = palloc(sizeof(Datum) * n);
+	for (i = 0; i < n; i++)
+	{
+		double		z;
+
+		if (!(s[i] > 0) || isinf(s[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("scales[%d] must be a finite number greater than zero, got %g", i + 1, s[i])));
+		z = (x[i] - m[i]) / s[i];
+		if (isnan(z) || isinf(z))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("standardised value %d is not a finite number", i + 1)));
+		out[i] = Float8GetDatum(z);
+	}
+	PG_RETURN_ARRAYTYPE_P(construct_array(out, n, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}

@@ -189,6 +189,25 @@ bad_state(const char *typname, const char *detail)
 }
 
 /*
+ * A state from its binary form (no varlena header), validated by check
+ * (the src/core function that returns NULL or what is broken).
+ */
+static char *
+state_from_wire(const char *buf, Size len, const char *(*check) (const unsigned char *, size_t),
+				const char *typname)
+{
+	const char *err = check((const unsigned char *) buf, len);
+	char	   *s;
+
+	if (err != NULL)
+		bad_state(typname, err);
+	s = palloc(len + VARHDRSZ);
+	memcpy(s + VARHDRSZ, buf, len);
+	SET_VARSIZE(s, len + VARHDRSZ);
+	return s;
+}
+
+/*
  * The four I/O functions of a state type X: clientele_X_state_send/recv
  * (binary form) and _out/_in (prefix and hex of the binary form), over
  * X_to_wire(state) -> bytea and X_from_wire(bytes, length) -> state, which
@@ -609,19 +628,11 @@ rank_to_wire(char *s)
 	return (bytea *) w;
 }
 
-/* validates the binary form (no varlena header; cl_rank_state_check) and builds a state */
+/* validates the binary form (cl_rank_state_check) and builds a state */
 static char *
 rank_from_wire(const char *buf, Size len)
 {
-	const char *err = cl_rank_state_check((const unsigned char *) buf, len);
-	char	   *s;
-
-	if (err != NULL)
-		bad_state(RANK_TYPNAME, err);
-	s = palloc(len + VARHDRSZ);
-	memcpy(s + VARHDRSZ, buf, len);
-	SET_VARSIZE(s, len + VARHDRSZ);
-	return s;
+	return state_from_wire(buf, len, cl_rank_state_check, RANK_TYPNAME);
 }
 
 STATE_IO_FUNCTIONS(rank, RANK_PREFIX, RANK_TYPNAME)
@@ -724,6 +735,29 @@ logit_grow(FunctionCallInfo fcinfo, char *s, GrowState **g, int64 cap)
 	return s;
 }
 
+/*
+ * The l2 argument argno of a logistic transition: not NULL, finite >= 0, and
+ * equal to the group's (current) once the group has a state.
+ */
+static double
+l2_arg(FunctionCallInfo fcinfo, int argno, bool have_state, double current)
+{
+	double		l2;
+
+	CL_ARG_NOT_NULL(argno, "l2");
+	l2 = PG_GETARG_FLOAT8(argno);
+	if (!have_state || l2 != current)
+	{
+		cl_check_nonneg(l2, "l2");
+		if (have_state)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("l2 must be the same for every row of a group"),
+					 errdetail("Found %g and %g.", current, l2)));
+	}
+	return l2;
+}
+
 static Datum
 logit_trans_common(FunctionCallInfo fcinfo, bool has_l2)
 {
@@ -742,17 +776,7 @@ logit_trans_common(FunctionCallInfo fcinfo, bool has_l2)
 	(void) cl_agg_context(fcinfo);	/* errors outside an aggregate */
 	if (has_l2)
 	{
-		CL_ARG_NOT_NULL(3, "l2");
-		l2 = PG_GETARG_FLOAT8(3);
-		if (s == NULL || l2 != L_L2(s))
-		{
-			cl_check_nonneg(l2, "l2");
-			if (s != NULL)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("l2 must be the same for every row of a group"),
-						 errdetail("Found %g and %g.", L_L2(s), l2)));
-		}
+		l2 = l2_arg(fcinfo, 3, s != NULL, s != NULL ? L_L2(s) : 0);
 	}
 	/* rows with a NULL label or NULL features are skipped */
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
@@ -1047,19 +1071,11 @@ logistic_to_wire(char *s)
 	return (bytea *) w;
 }
 
-/* validates the binary form (no varlena header; cl_logit_state_check) and builds a state */
+/* validates the binary form (cl_logit_state_check) and builds a state */
 static char *
 logistic_from_wire(const char *buf, Size len)
 {
-	const char *err = cl_logit_state_check((const unsigned char *) buf, len);
-	char	   *s;
-
-	if (err != NULL)
-		bad_state(LOGIT_TYPNAME, err);
-	s = palloc(len + VARHDRSZ);
-	memcpy(s + VARHDRSZ, buf, len);
-	SET_VARSIZE(s, len + VARHDRSZ);
-	return s;
+	return state_from_wire(buf, len, cl_logit_state_check, LOGIT_TYPNAME);
 }
 
 STATE_IO_FUNCTIONS(logistic, LOGIT_PREFIX, LOGIT_TYPNAME)
@@ -1116,3 +1132,297 @@ clientele_logistic_predict(PG_FUNCTION_ARGS)
 				 errmsg("the linear predictor of logistic_predict overflows")));
 	PG_RETURN_FLOAT8(1.0 / (1.0 + exp(-eta)));
 }
+
+/* ===========================================================================
+ * clientele.logistic_step_state: one Newton pass at given coefficients, of
+ * fixed size 48 + 8 (2 q + q (q + 1) / 2) bytes (q = p + 1), whatever the
+ * number of rows (layout in src/core/evaluation.h).  The aggregate
+ * clientele.logistic_step(label, features, coefficients, l2) sums the
+ * log-likelihood, gradient and information of the rows at the coefficients;
+ * clientele.logistic_fit_passes iterates it to the optimum of logistic_fit.
+ * ===========================================================================
+ */
+#define LSTEP_TYPNAME "clientele.logistic_step_state"
+#define LSTEP_PREFIX "clls1:"
+#define LSTEP_RESULT_NATTS 11
+#define LS_P(s) get_i32((s) + 8)
+#define LS_N(s) get_i64((s) + 16)
+#define LS_POS(s) get_i64((s) + 24)
+#define LS_L2(s) get_f8((s) + 32)
+#define LS_BIN(s) ((unsigned char *) (s) + VARHDRSZ)
+
+/* the features (p elements, no NULL) of a row, as a pointer into the array */
+static const float8 *
+lstep_features(ArrayType *arr, int *p)
+{
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("features must be a one-dimensional array, got %d dimensions", ARR_NDIM(arr))));
+	*p = ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
+	if (ARR_HASNULL(arr))
+	{
+		bits8	   *nb = ARR_NULLBITMAP(arr);
+		int			j;
+
+		for (j = 0; j < *p; j++)
+			if (!(nb[j / 8] & (1 << (j % 8))))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("features[%d] must not be NULL", j + 1)));
+	}
+	return *p > 0 ? (const float8 *) ARR_DATA_PTR(arr) : NULL;
+}
+
+/* a new state in the aggregate context at the coefficients of argument 3 */
+static char *
+lstep_new(FunctionCallInfo fcinfo, MemoryContext aggctx, int p, double l2)
+{
+	ArrayType  *ca;
+	int			nc,
+				j;
+	const float8 *c;
+	char	   *s;
+
+	CL_ARG_NOT_NULL(3, "coefficients");
+	ca = PG_GETARG_ARRAYTYPE_P(3);
+	nc = ArrayGetNItems(ARR_NDIM(ca), ARR_DIMS(ca));
+	if (ARR_NDIM(ca) > 1 || ARR_HASNULL(ca))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("coefficients must be a one-dimensional array without NULL")));
+	if (p > LOGIT_MAX_FEATURES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("logistic_step takes at most %d features, got %d", LOGIT_MAX_FEATURES, p)));
+	if (nc != p + 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("coefficients must have one element more than features (the intercept)"),
+				 errdetail("Got %d coefficients and %d features.", nc, p)));
+	c = (const float8 *) ARR_DATA_PTR(ca);
+	for (j = 0; j < nc; j++)
+	{
+		char		what[32];
+
+		snprintf(what, sizeof(what), "coefficients[%d]", j + 1);
+		cl_check_finite(c[j], what);
+	}
+	s = MemoryContextAlloc(aggctx, CL_LSTEP_BIN_LEN(p) + VARHDRSZ);
+	SET_VARSIZE(s, CL_LSTEP_BIN_LEN(p) + VARHDRSZ);
+	cl_lstep_init(LS_BIN(s), p, l2, c);
+	return s;
+}
+
+PG_FUNCTION_INFO_V1(clientele_logistic_step_trans);
+
+/*
+ * logistic_step_trans(state, label, features, coefficients, l2): adds the row
+ * at the coefficients (rows with a NULL label or features are skipped).  The
+ * coefficients and l2 are read on the first row and must not change.
+ */
+Datum
+clientele_logistic_step_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx = cl_agg_context(fcinfo);	/* errors outside an aggregate */
+	char	   *s = PG_ARGISNULL(0) ? NULL : state_bytes(PG_GETARG_DATUM(0));
+	double		l2;
+	int			p;
+	const float8 *x;
+	const char *err;
+
+	l2 = l2_arg(fcinfo, 4, s != NULL, s != NULL ? LS_L2(s) : 0);
+	if (s != NULL)
+	{
+		/* the coefficients must be the same on every row */
+		ArrayType  *ca;
+		int			nc;
+
+		CL_ARG_NOT_NULL(3, "coefficients");
+		ca = PG_GETARG_ARRAYTYPE_P(3);
+		nc = ArrayGetNItems(ARR_NDIM(ca), ARR_DIMS(ca));
+		if (ARR_NDIM(ca) > 1 || ARR_HASNULL(ca) || nc != LS_P(s) + 1 ||
+			memcmp(ARR_DATA_PTR(ca), CL_LSTEP_B(LS_BIN(s)), sizeof(float8) * nc) != 0)
+		{
+#ifdef WORDS_BIGENDIAN
+#error "logistic_step compares native coefficients with the little-endian state"
+#endif
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("coefficients must be the same for every row of a group")));
+		}
+	}
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (s == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(s);
+	}
+	x = lstep_features(PG_GETARG_ARRAYTYPE_P(2), &p);
+	if (s == NULL)
+		s = lstep_new(fcinfo, aggctx, p, l2);
+	else if (p != LS_P(s))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("every features array of a group must have the same length"),
+				 errdetail("Found %d and %d elements.", LS_P(s), p)));
+	{
+		int			j;
+
+		for (j = 0; j < p; j++)
+			if (unlikely(isnan(x[j]) || isinf(x[j])))
+			{
+				char		what[32];
+
+				snprintf(what, sizeof(what), "features[%d]", j + 1);
+				cl_check_finite(x[j], what);
+			}
+	}
+	err = cl_lstep_add(LS_BIN(s), PG_GETARG_BOOL(1) ? 1.0 : 0.0, x);
+	if (err != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("logistic_step overflows at these coefficients"),
+				 errdetail("%s", err),
+				 errhint("Scale the features, or start from smaller coefficients.")));
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(clientele_logistic_step_combine);
+Datum
+clientele_logistic_step_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx = cl_agg_context(fcinfo);	/* errors outside an aggregate */
+	char	   *a,
+			   *b;
+	const char *err;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	b = state_bytes(PG_GETARG_DATUM(1));
+	if (PG_ARGISNULL(0))
+	{
+		a = MemoryContextAlloc(aggctx, VARSIZE(b));
+		memcpy(a, b, VARSIZE(b));
+		PG_RETURN_POINTER(a);
+	}
+	a = state_bytes(PG_GETARG_DATUM(0));
+	err = cl_lstep_combine(LS_BIN(a), LS_BIN(b));
+	if (err == NULL)
+		err = cl_lstep_state_check(LS_BIN(a), VARSIZE(a) - VARHDRSZ);
+	if (err != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine these logistic_step states"),
+				 errdetail("%s", err),
+				 errhint("Every row of a logistic_step group must use the same coefficients and l2.")));
+	PG_RETURN_POINTER(a);
+}
+
+static Datum
+float8_matrix(const double *v, int q)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max((size_t) q * q, 1));
+	int			dims[2] = {q, q},
+				lbs[2] = {1, 1};
+	size_t		i;
+
+	for (i = 0; i < (size_t) q * q; i++)
+		d[i] = Float8GetDatum(v[i]);
+	return PointerGetDatum(construct_md_array(d, NULL, 2, dims, lbs, FLOAT8OID, 8,
+											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+PG_FUNCTION_INFO_V1(clientele_logistic_step_final);
+
+/*
+ * (n, n_positive, l2, coefficients, log_likelihood, objective, gradient,
+ * information, newton_step, std_errors, singular_at) of the penalised
+ * objective at the coefficients.
+ */
+Datum
+clientele_logistic_step_final(PG_FUNCTION_ARGS)
+{
+	char	   *s;
+	int			p,
+				q,
+				j,
+				rc;
+	double	   *b,
+			   *grad,
+			   *info,
+			   *step,
+			   *se,
+				objective;
+	TupleDesc	tupdesc;
+	Datum		values[LSTEP_RESULT_NATTS];
+	bool		nulls[LSTEP_RESULT_NATTS];
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = state_bytes(PG_GETARG_DATUM(0));
+	p = LS_P(s);
+	q = p + 1;
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "logistic_step final function must return a composite type");
+	if (tupdesc->natts != LSTEP_RESULT_NATTS)
+		elog(ERROR, "clientele.logistic_step_result has %d columns, expected %d",
+			 tupdesc->natts, LSTEP_RESULT_NATTS);
+	tupdesc = BlessTupleDesc(tupdesc);
+	b = palloc(sizeof(double) * q);
+	grad = palloc(sizeof(double) * q);
+	step = palloc(sizeof(double) * q);
+	se = palloc(sizeof(double) * q);
+	info = palloc(sizeof(double) * (size_t) q * q);
+	for (j = 0; j < q; j++)
+		b[j] = get_f8(CL_LSTEP_B(LS_BIN(s)) + 8 * j);
+	rc = cl_lstep_newton(LS_BIN(s), &objective, grad, info, step, se, logit_alloc, logit_release);
+	if (rc < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("logistic_step could not allocate its work arrays for %d features.", p)));
+	memset(nulls, 0, sizeof(nulls));
+	values[0] = Int64GetDatum(LS_N(s));
+	values[1] = Int64GetDatum(LS_POS(s));
+	values[2] = Float8GetDatum(LS_L2(s));
+	values[3] = float8_array_or_nulls(b, q);
+	values[4] = Float8GetDatum(get_f8(s + 40));
+	values[5] = Float8GetDatum(objective);
+	values[6] = float8_array_or_nulls(grad, q);
+	values[7] = float8_matrix(info, q);
+	if (rc == 0)
+	{
+		values[8] = float8_array_or_nulls(step, q);
+		values[9] = float8_array_or_nulls(se, q);
+		nulls[10] = true;
+	}
+	else
+	{
+		nulls[8] = nulls[9] = true;
+		values[10] = Int32GetDatum(rc);
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+static bytea *
+logistic_step_to_wire(char *s)
+{
+	char	   *w = palloc(VARSIZE(s));
+
+	memcpy(w, s, VARSIZE(s));
+	return (bytea *) w;
+}
+
+/* validates the binary form (cl_lstep_state_check) and builds a state */
+static char *
+logistic_step_from_wire(const char *buf, Size len)
+{
+	return state_from_wire(buf, len, cl_lstep_state_check, LSTEP_TYPNAME);
+}
+
+STATE_IO_FUNCTIONS(logistic_step, LSTEP_PREFIX, LSTEP_TYPNAME)

@@ -197,6 +197,23 @@ typedef struct LogitWork
 } LogitWork;
 
 /*
+ * The terms of one row at linear predictor eta: returns its log-likelihood
+ * y eta - log(1 + e^eta); *wt = mu (1 - mu), *resid = y - mu.  Shared by the
+ * in-memory fit (logit_eval) and the one-pass states (cl_lstep_add).
+ */
+static inline double
+logit_row_terms(double eta, double y, double *wt, double *resid)
+{
+	/* one exponential for both log(1 + e^eta) and the probability */
+	double		e = exp(-fabs(eta));
+	double		mu = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+
+	*wt = mu * (1.0 - mu);
+	*resid = y - mu;
+	return y * eta - (eta > 0 ? eta : 0.0) - log1p(e);
+}
+
+/*
  * One pass at b: log-likelihood (returned in *ll), penalised objective
  * (returned), gradient w->g and negative Hessian w->h of the penalised
  * objective.
@@ -222,22 +239,15 @@ logit_eval(LogitWork *w, const double *b, long double *ll)
 		const double *r = w->get_row(w->ctx, i, w->buf);
 		double		y = r[0];
 		double		eta = b[0];
-		double		mu,
-					wt,
-					resid,
-					e;
+		double		wt,
+					resid;
 
 		for (j = 1; j < q; j++)
 		{
 			w->z[j] = (r[j] - w->mean[j]) * w->inv_scale[j];
 			eta += b[j] * w->z[j];
 		}
-		/* one exponential for both log(1 + e^eta) and the probability */
-		e = exp(-fabs(eta));
-		sum += (long double) (y * eta - (eta > 0 ? eta : 0.0) - log1p(e));
-		mu = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-		wt = mu * (1.0 - mu);
-		resid = y - mu;
+		sum += (long double) logit_row_terms(eta, y, &wt, &resid);
 		for (j = 0; j < q; j++)
 		{
 			double		wz = wt * w->z[j];
@@ -617,4 +627,255 @@ cl_logit_state_check(const unsigned char *buf, size_t len)
 	if (pos != cl_get_i64(buf + 28))
 		return "The number of positive rows does not match the labels.";
 	return NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * clientele.logistic_step_state (layout in evaluation.h)
+ * ------------------------------------------------------------------------ */
+
+void
+cl_lstep_init(unsigned char *bin, int p, double l2, const double *b)
+{
+	int			j;
+
+	memset(bin, 0, CL_LSTEP_BIN_LEN(p));
+	bin[0] = CL_LSTEP_VERSION;
+	cl_put_i32(bin + 4, p);
+	cl_put_f8(bin + 28, l2);
+	for (j = 0; j <= p; j++)
+		cl_put_f8(CL_LSTEP_B(bin) + 8 * j, b[j]);
+}
+
+const char *
+cl_lstep_add(unsigned char *bin, double y, const double *x)
+{
+	int			p = cl_get_i32(bin + 4),
+				q = p + 1,
+				j,
+				k;
+	unsigned char *bp = CL_LSTEP_B(bin),
+			   *gp = CL_LSTEP_G(bin, q),
+			   *hp = CL_LSTEP_H(bin, q);
+	double		eta = cl_get_f8(bp),
+				wt,
+				resid,
+				ll;
+
+	for (j = 0; j < p; j++)
+		eta += cl_get_f8(bp + 8 * (j + 1)) * x[j];
+	if (!isfinite(eta))
+		return "The linear predictor of a row is not finite.";
+	ll = cl_get_f8(bin + 36) + logit_row_terms(eta, y, &wt, &resid);
+	cl_put_f8(bin + 36, ll);
+	cl_put_i64(bin + 12, cl_get_i64(bin + 12) + 1);
+	if (y == 1.0)
+		cl_put_i64(bin + 20, cl_get_i64(bin + 20) + 1);
+	for (j = 0; j < q; j++)
+	{
+		double		zj = j == 0 ? 1.0 : x[j - 1];
+		double		wz = wt * zj;
+		double		gj = cl_get_f8(gp + 8 * j) + resid * zj;
+		int			finite = isfinite(gj);
+
+		cl_put_f8(gp + 8 * j, gj);
+		for (k = 0; k <= j; k++)
+		{
+			double		zk = k == 0 ? 1.0 : x[k - 1];
+			double		h = cl_get_f8(hp) + wz * zk;
+
+			finite &= isfinite(h);
+			cl_put_f8(hp, h);
+			hp += 8;
+		}
+		if (!finite)
+			return "A sum of the information or the gradient is not finite (features too large).";
+	}
+	if (!isfinite(ll))
+		return "The log-likelihood is not finite.";
+	return NULL;
+}
+
+const char *
+cl_lstep_combine(unsigned char *a, const unsigned char *b)
+{
+	int			p = cl_get_i32(a + 4),
+				q = p + 1;
+	size_t		i,
+				m;
+
+	if (cl_get_i32(b + 4) != p)
+		return "The states have different numbers of features.";
+	if (cl_get_f8(a + 28) != cl_get_f8(b + 28))
+		return "The states have different l2 penalties.";
+	if (memcmp(CL_LSTEP_B(a), CL_LSTEP_B(b), 8 * (size_t) q) != 0)
+		return "The states are at different coefficients.";
+	if (cl_get_i64(a + 12) > INT64_MAX - cl_get_i64(b + 12))
+		return "The combined number of rows overflows.";
+	cl_put_i64(a + 12, cl_get_i64(a + 12) + cl_get_i64(b + 12));
+	cl_put_i64(a + 20, cl_get_i64(a + 20) + cl_get_i64(b + 20));
+	cl_put_f8(a + 36, cl_get_f8(a + 36) + cl_get_f8(b + 36));
+	m = q + CL_LSTEP_TRI(q);
+	for (i = 0; i < m; i++)
+	{
+		unsigned char *x = CL_LSTEP_G(a, q) + 8 * i;
+
+		cl_put_f8(x, cl_get_f8(x) + cl_get_f8(CL_LSTEP_G(b, q) + 8 * i));
+	}
+	return NULL;
+}
+
+const char *
+cl_lstep_state_check(const unsigned char *bin, size_t len)
+{
+	int			p,
+				q,
+				j,
+				k;
+	int64_t		n,
+				pos;
+	double		l2,
+				ll,
+				slack;
+	const unsigned char *g,
+			   *h;
+
+	if (len < CL_LSTEP_HDR - 4)
+		return "The value is too short.";
+	if (bin[0] != CL_LSTEP_VERSION)
+		return "Unknown version.";
+	if (bin[1] != 0)
+		return "Unknown flags.";
+	if (bin[2] != 0 || bin[3] != 0 || cl_get_i32(bin + 8) != 0)
+		return "Reserved bytes are not zero.";
+	p = cl_get_i32(bin + 4);
+	if (p < 0 || p > CL_LOGIT_MAX_FEATURES)
+		return "The number of features is out of range.";
+	if (len != CL_LSTEP_BIN_LEN(p))
+		return "The length does not match the number of features.";
+	q = p + 1;
+	n = cl_get_i64(bin + 12);
+	pos = cl_get_i64(bin + 20);
+	if (n < 1)
+		return "The number of rows must be at least 1.";
+	if (pos < 0 || pos > n)
+		return "The number of positive rows is out of range.";
+	l2 = cl_get_f8(bin + 28);
+	if (!(l2 >= 0) || isinf(l2))
+		return "l2 must be finite and >= 0.";
+	ll = cl_get_f8(bin + 36);
+	if (!(ll <= 0) || isinf(ll))
+		return "The log-likelihood must be finite and <= 0.";
+	for (j = 0; j < q; j++)
+		if (!isfinite(cl_get_f8(CL_LSTEP_B(bin) + 8 * j)))
+			return "A coefficient is not finite.";
+	g = CL_LSTEP_G(bin, q);
+	h = CL_LSTEP_H(bin, q);
+	/* rounding of sums of n terms: a relative slack well above n eps */
+	slack = 1 + 1e-6;
+	for (j = 0; j < q; j++)
+		if (!isfinite(cl_get_f8(g + 8 * j)))
+			return "A gradient element is not finite.";
+	if (fabs(cl_get_f8(g)) > (double) n * slack)
+		return "The intercept's gradient exceeds the number of rows.";
+	for (j = 0; j < q; j++)
+	{
+		const unsigned char *row = h + 8 * CL_LSTEP_TRI(j);
+		double		hjj = cl_get_f8(row + 8 * j);
+
+		if (!(hjj >= 0) || isinf(hjj))
+			return "A diagonal element of the information is negative or not finite.";
+		for (k = 0; k < j; k++)
+			if (!isfinite(cl_get_f8(row + 8 * k)))
+				return "An element of the information is not finite.";
+	}
+	if (cl_get_f8(h) > 0.25 * (double) n * slack)
+		return "The intercept's information exceeds a quarter of the number of rows.";
+	return NULL;
+}
+
+int
+cl_lstep_newton(const unsigned char *bin, double *objective, double *grad,
+				double *info, double *step, double *se,
+				void *(*alloc) (size_t), void (*release) (void *))
+{
+	int			p = cl_get_i32(bin + 4),
+				q = p + 1,
+				j,
+				k,
+				piv;
+	double		l2 = cl_get_f8(bin + 28);
+	long double pen = 0;
+	const unsigned char *bp = CL_LSTEP_B(bin),
+			   *gp = CL_LSTEP_G(bin, q),
+			   *hp = CL_LSTEP_H(bin, q);
+	size_t		qq = (size_t) q * q;
+	double	   *l,
+			   *d,
+			   *col;
+
+	for (j = 0; j < q; j++)
+	{
+		double		bj = cl_get_f8(bp + 8 * j);
+		double		lam = j == 0 ? 0.0 : l2;
+
+		pen += 0.5L * lam * bj * bj;
+		grad[j] = cl_get_f8(gp + 8 * j) - lam * bj;
+		for (k = 0; k <= j; k++)
+		{
+			info[(size_t) j * q + k] = info[(size_t) k * q + j] = cl_get_f8(hp);
+			hp += 8;
+		}
+		info[(size_t) j * q + j] += lam;
+	}
+	*objective = (double) ((long double) cl_get_f8(bin + 36) - pen);
+
+	l = alloc(sizeof(double) * (qq + 2 * (size_t) q));
+	if (l == NULL)
+		return -1;
+	d = l + qq;
+	col = d + q;
+	/* Jacobi scaling: solve (D info D) (D^-1 step) = D grad, D = diag^-1/2 */
+	for (j = 0; j < q; j++)
+	{
+		double		hjj = info[(size_t) j * q + j];
+
+		if (!(hjj > 0))
+		{
+			release(l);
+			return j + 1;
+		}
+		d[j] = 1.0 / sqrt(hjj);
+	}
+	for (j = 0; j < q; j++)
+		for (k = 0; k < q; k++)
+			l[(size_t) j * q + k] = info[(size_t) j * q + k] * d[j] * d[k];
+	piv = cl_cholesky(l, q);
+	/*
+	 * The scaled information has a unit diagonal, so a squared pivot below
+	 * CL_LSTEP_PIVOT_MIN is a column that the ones before it explain up to
+	 * rounding (collinear features, which the standardised fit of
+	 * logistic_fit finds as an exact zero).
+	 */
+	for (j = 0; !piv && j < q; j++)
+		if (l[(size_t) j * q + j] * l[(size_t) j * q + j] < CL_LSTEP_PIVOT_MIN)
+			piv = j + 1;
+	if (piv)
+	{
+		release(l);
+		return piv;
+	}
+	for (j = 0; j < q; j++)
+		step[j] = grad[j] * d[j];
+	cl_cholesky_solve(l, q, step);
+	for (j = 0; j < q; j++)
+		step[j] *= d[j];
+	for (k = 0; k < q; k++)
+	{
+		for (j = 0; j < q; j++)
+			col[j] = (j == k);
+		cl_cholesky_solve(l, q, col);
+		se[k] = col[k] > 0 ? sqrt(col[k]) * d[k] : NAN;
+	}
+	release(l);
+	return 0;
 }

@@ -138,4 +138,74 @@ extern const char *cl_rank_state_check(const unsigned char *buf, size_t len);
  */
 extern const char *cl_logit_state_check(const unsigned char *buf, size_t len);
 
+
+/* ------------------------------------------------------------------------
+ * clientele.logistic_step_state: one Newton pass of a logistic regression at
+ * given coefficients, of fixed size (O(p^2), whatever the number of rows), so
+ * that a distributed fit ships only partial states (clientele.logistic_step).
+ *
+ * Binary form (little-endian; byte k is byte k + 4 of the varlena):
+ *	off  0  version (1) = CL_LSTEP_VERSION
+ *	off  1  flags (1) = 0
+ *	off  2  zero (2)
+ *	off  4  features p (4), 0..CL_LOGIT_MAX_FEATURES
+ *	off  8  zero (4)
+ *	off 12  rows n (8) >= 1
+ *	off 20  positives (8), 0..n
+ *	off 28  l2 (f8), finite >= 0
+ *	off 36  log-likelihood (f8), finite <= 0 (without the penalty)
+ *	off 44  coefficients b (q = p + 1 f8, intercept first), finite
+ *	then    gradient of the log-likelihood at b (q f8)
+ *	then    information X'WX at b, lower triangle by rows (q (q + 1) / 2 f8)
+ * ------------------------------------------------------------------------ */
+#define CL_LSTEP_VERSION 1
+#define CL_LSTEP_HDR 48			/* varlena header included */
+#define CL_LSTEP_TRI(q) ((size_t) (q) * ((size_t) (q) + 1) / 2)
+#define CL_LSTEP_BIN_LEN(p) \
+	((size_t) (CL_LSTEP_HDR - 4) + 8 * (2 * (size_t) ((p) + 1) + CL_LSTEP_TRI((p) + 1)))
+#define CL_LSTEP_B(bin) ((bin) + CL_LSTEP_HDR - 4)
+#define CL_LSTEP_G(bin, q) (CL_LSTEP_B(bin) + 8 * (size_t) (q))
+#define CL_LSTEP_H(bin, q) (CL_LSTEP_B(bin) + 16 * (size_t) (q))
+
+/* an empty state (n = 0, not valid until a row is added) at coefficients b */
+extern void cl_lstep_init(unsigned char *bin, int p, double l2, const double *b);
+
+/*
+ * Adds one row (label y 0 or 1, p features x) at the state's coefficients.
+ * Returns NULL, or a static message when the linear predictor or a sum is not
+ * finite (the state is then unspecified).
+ */
+extern const char *cl_lstep_add(unsigned char *bin, double y, const double *x);
+
+/*
+ * a += b: both valid states of the same p, l2 and coefficients (else a static
+ * message, a unchanged).
+ */
+extern const char *cl_lstep_combine(unsigned char *a, const unsigned char *b);
+
+/*
+ * Version, flags, reserved bytes, p in range, the exact length, 1 <= n,
+ * 0 <= positives <= n, l2 finite >= 0, log-likelihood finite <= 0, finite
+ * coefficients, gradient (|intercept term| <= n) and information (finite,
+ * diagonal >= 0, the intercept's <= n / 4).  (Cauchy-Schwarz between the
+ * elements is not checked: sums of underflowed terms can break it.)
+ */
+extern const char *cl_lstep_state_check(const unsigned char *bin, size_t len);
+
+/* smallest squared Cholesky pivot of the Jacobi-scaled information (unit
+ * diagonal): below it, the parameter is collinear with those before it */
+#define CL_LSTEP_PIVOT_MIN 1e-13
+
+/*
+ * The Newton step of the penalised objective LL - l2/2 sum_{j>=1} b_j^2 from a
+ * valid state: objective, its gradient (q) and information (q x q, full), the
+ * step solving info * step = grad (Jacobi-scaled Cholesky) and the standard
+ * errors sqrt(diag(info^-1)).  Returns 0, the 1-based pivot at which the
+ * information is not positive definite (or its squared scaled pivot is below
+ * CL_LSTEP_PIVOT_MIN; step and se untouched), or -1 when alloc fails.
+ */
+extern int	cl_lstep_newton(const unsigned char *bin, double *objective, double *grad,
+							double *info, double *step, double *se,
+							void *(*alloc) (size_t), void (*release) (void *));
+
 #endif							/* CL_EVALUATION_H */

@@ -11,7 +11,12 @@
  *		points doubled (the combine with itself: same points, counts
  *		doubled); a logistic state it accepts must go through the fit
  *		(small states only) without a crash, with a known status.
- *		The first byte picks the type.
+ *		clientele.logistic_step_state (logistic_step): an accepted state must
+ *		go through cl_lstep_newton without a crash, and its combine with
+ *		itself (sums doubled) must pass the checks unless a sum overflows;
+ *		the same bytes read as rows build a state by cl_lstep_add that must
+ *		pass the checks whenever the transition accepts every row.
+ *		The first byte picks the type (modulo 3).
  */
 #include "fuzz.h"
 
@@ -128,13 +133,102 @@ fuzz_logit(const unsigned char *b, size_t len)
 }
 
 static void
+fuzz_lstep(const unsigned char *b, size_t len)
+{
+	int			p,
+				q;
+	double	   *w,
+				obj;
+	unsigned char *c;
+	int64_t		n;
+
+	if (cl_lstep_state_check(b, len) != NULL)
+		return;
+	p = cl_get_i32(b + 4);
+	q = p + 1;
+	n = cl_get_i64(b + 12);
+	if (p <= 40)
+	{
+		w = malloc(sizeof(double) * (3 * (size_t) q + (size_t) q * q));
+		(void) cl_lstep_newton(b, &obj, w, w + q, w + q + (size_t) q * q, w + 2 * q + (size_t) q * q, malloc, free);
+		free(w);
+	}
+	c = malloc(len);
+	memcpy(c, b, len);
+	if (n > INT64_MAX / 2)
+		FUZZ_CHECK(cl_lstep_combine(c, b) != NULL, "a combine whose rows overflow is refused");
+	else
+	{
+		size_t		i,
+					ok = 1;
+
+		FUZZ_CHECK(cl_lstep_combine(c, b) == NULL, "a state combines with itself");
+		for (i = 36; i + 8 <= len; i += 8)
+			if (!isfinite(cl_get_f8(c + i)))
+				ok = 0;
+		if (ok)
+			FUZZ_CHECK(cl_lstep_state_check(c, len) == NULL, "a state combined with itself passes the checks");
+	}
+	free(c);
+}
+
+/* the fuzzer's bytes as rows: p (0..5) features, labels, coefficients, l2 */
+static void
+fuzz_lstep_rows(const uint8_t *data, size_t size)
+{
+	FuzzIn		in = {data, size};
+	int			p = (int) (fuzz_u64(&in, 1) % 6),
+				j,
+				rows = 0;
+	double		b[6],
+				x[5],
+				l2 = fabs(fuzz_double(&in));
+	size_t		len = CL_LSTEP_BIN_LEN(p);
+	unsigned char *s = malloc(len);
+
+	if (!isfinite(l2))
+		l2 = 0;
+	for (j = 0; j <= p; j++)
+	{
+		b[j] = (double) (int8_t) fuzz_u64(&in, 1) / 16.0;
+	}
+	cl_lstep_init(s, p, l2, b);
+	while (in.n > 0 && rows < 64)
+	{
+		double		y = (double) (fuzz_u64(&in, 1) & 1);
+
+		for (j = 0; j < p; j++)
+		{
+			x[j] = fuzz_double(&in);
+			if (!isfinite(x[j]))
+				x[j] = 0;
+		}
+		if (cl_lstep_add(s, y, x) != NULL)
+		{
+			free(s);
+			return;
+		}
+		rows++;
+	}
+	if (rows > 0)
+	{
+		const char *err = cl_lstep_state_check(s, len);
+
+		FUZZ_CHECK(err == NULL, "a state built by the transition passes the checks");
+	}
+	free(s);
+}
+
+static void
 fuzz_bytes(int logit, const unsigned char *b, size_t len)
 {
 	unsigned char *c = malloc(len + 1);
 
 	/* the server copies the bytes after a varlena header: the same bytes */
 	memcpy(c, b, len);
-	if (logit)
+	if (logit == 2)
+		fuzz_lstep(c, len);
+	else if (logit)
 		fuzz_logit(c, len);
 	else
 		fuzz_rank(c, len);
@@ -151,8 +245,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	logit = data[0] & 1;
-	prefix = logit ? "cllg1:" : "clrk1:";
+	logit = data[0] % 3;
+	prefix = logit == 2 ? "clls1:" : logit ? "cllg1:" : "clrk1:";
+	if (logit == 2)
+		fuzz_lstep_rows(data + 1, size - 1);
 	data++;
 	size--;
 	if (size >= plen && memcmp(data, prefix, plen) == 0)

@@ -348,6 +348,27 @@ seeds_evaluation(void)
 		put_sel("fuzz_evaluation", 10 + s, 1, b, len, s == 2 ? "cllg1:" : NULL, NULL, 0);
 		free(b);
 	}
+	/* logistic_step_state built by the transition (cl_lstep_add) */
+	for (s = 0; s < 4; s++)
+	{
+		int			p = s,
+					i,
+					j;
+		size_t		len = CL_LSTEP_BIN_LEN(p);
+		unsigned char *b = calloc(1, len);
+		double		coef[4] = {0.5 * s - 0.5, 0.25, -0.125, 0.0625},
+					x[3];
+
+		cl_lstep_init(b, p, s % 2 ? 0.5 : 0, coef);
+		for (i = 0; i < 4 + 3 * s; i++)
+		{
+			for (j = 0; j < p; j++)
+				x[j] = 0.5 * i - j + (i * j % 3);
+			(void) cl_lstep_add(b, (double) (i % 2), x);
+		}
+		put_sel("fuzz_evaluation", 20 + s, 2, b, len, s == 1 ? "clls1:" : NULL, NULL, 0);
+		free(b);
+	}
 }
 
 static void

@@ -4,6 +4,7 @@
  * independent 60-digit Newton solution (test/reference/logistic_mpmath.py) on
  * the Spector & Mazzeo (1980) data.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,167 @@ get_dup(void *ctx, size_t i, double *buf)
 	/* a constant feature in column 4 */
 	buf[4] = 7.0;
 	return buf;
+}
+
+/* a logistic_step state of the Spector rows [from, to) at coefficients b */
+static unsigned char *
+lstep_spector(const double *b, double l2, int from, int to)
+{
+	unsigned char *s = malloc(CL_LSTEP_BIN_LEN(3));
+	int			i;
+
+	cl_lstep_init(s, 3, l2, b);
+	for (i = from; i < to; i++)
+	{
+		double		x[3] = {spector[i][0], spector[i][1], spector[i][2]};
+
+		if (cl_lstep_add(s, spector[i][3], x) != NULL)
+			return NULL;
+	}
+	return s;
+}
+
+static void
+test_lstep(void)
+{
+	static const double ref[4] = {-13.0213468581157, 2.82611259488932, 0.0951576613179093, 2.37868765509335};
+	static const double ref_l2[4] = {-9.18957970946626, 1.62863581193684, 0.117857012669492, 1.49974041389536};
+	double		b[4] = {0, 0, 0, 0},
+				grad[4],
+				info[16],
+				step[4],
+				se[4],
+				obj;
+	unsigned char *s,
+			   *a,
+			   *c;
+	int			it,
+				j,
+				rc;
+	size_t		len = CL_LSTEP_BIN_LEN(3);
+
+	ok(len == 44 + 8 * (4 + 4 + 10), "logistic_step state of 3 features: 44 + 8 (2 q + q (q + 1) / 2) bytes");
+	/* at the 60-digit optimum: gradient ~ 0, standard errors and LL of the reference */
+	s = lstep_spector(ref, 0, 0, 32);
+	ok(s != NULL && cl_lstep_state_check(s, len) == NULL, "a state of the Spector rows passes its checks");
+	rc = cl_lstep_newton(s, &obj, grad, info, step, se, malloc, free);
+	ok(rc == 0, "the information at the optimum is positive definite");
+	rel_near(obj, -12.8896342221314, 1e-12, "objective at the optimum = the reference log-likelihood");
+	ok(fabs(grad[0]) < 1e-9 && fabs(grad[1]) < 1e-9 && fabs(grad[2]) < 1e-8 && fabs(grad[3]) < 1e-9,
+	   "gradient at the optimum below 1e-8");
+	rel_near(se[0], 4.93132421360276, 1e-9, "step state: SE intercept");
+	rel_near(se[1], 1.26294107562909, 1e-9, "step state: SE GPA");
+	rel_near(se[2], 0.141554205673695, 1e-9, "step state: SE TUCE");
+	rel_near(se[3], 1.06456425449713, 1e-9, "step state: SE PSI");
+	ok(info[1] == info[4] && info[11] == info[14], "information returned symmetric");
+	free(s);
+
+	/* Newton iterations of the states from zero reach the optimum (with and without l2) */
+	for (it = 0; it < 30; it++)
+	{
+		s = lstep_spector(b, 0, 0, 32);
+		rc = cl_lstep_newton(s, &obj, grad, info, step, se, malloc, free);
+		free(s);
+		if (rc != 0)
+			break;
+		for (j = 0; j < 4; j++)
+			b[j] += step[j];
+	}
+	ok(rc == 0, "Newton from zero: every information positive definite");
+	rel_near(b[0], ref[0], 1e-9, "Newton over step states: intercept = the 60-digit reference");
+	rel_near(b[1], ref[1], 1e-9, "Newton over step states: GPA");
+	rel_near(b[2], ref[2], 1e-9, "Newton over step states: TUCE");
+	rel_near(b[3], ref[3], 1e-9, "Newton over step states: PSI");
+	memset(b, 0, sizeof(b));
+	for (it = 0; it < 30; it++)
+	{
+		s = lstep_spector(b, 0.5, 0, 32);
+		rc = cl_lstep_newton(s, &obj, grad, info, step, se, malloc, free);
+		free(s);
+		for (j = 0; j < 4; j++)
+			b[j] += step[j];
+	}
+	rel_near(b[0], ref_l2[0], 1e-9, "l2 0.5 over step states: intercept = the reference");
+	rel_near(b[1], ref_l2[1], 1e-9, "l2 0.5 over step states: GPA");
+	rel_near(b[2], ref_l2[2], 1e-9, "l2 0.5 over step states: TUCE");
+	rel_near(b[3], ref_l2[3], 1e-9, "l2 0.5 over step states: PSI");
+
+	/* combine: two halves = all rows (sums up to rounding, counts exact) */
+	a = lstep_spector(ref_l2, 0.5, 0, 13);
+	c = lstep_spector(ref_l2, 0.5, 13, 32);
+	s = lstep_spector(ref_l2, 0.5, 0, 32);
+	ok(cl_lstep_combine(a, c) == NULL, "combine of two parts at the same coefficients");
+	ok(memcmp(a, s, 28) == 0, "combined: header, rows and positives equal the serial state");
+	{
+		int			bad = 0;
+
+		for (j = 0; j < (int) ((len - 36) / 8); j++)
+		{
+			double		x,
+						y;
+
+			memcpy(&x, a + 36 + 8 * j, 8);
+			memcpy(&y, s + 36 + 8 * j, 8);
+			bad += fabs(x - y) > 1e-12 * (1 + fabs(y));
+		}
+		ok(bad == 0, "combined: log-likelihood, gradient and information equal the serial sums (1e-12)");
+	}
+	free(c);
+	c = lstep_spector(ref, 0.5, 13, 32);
+	ok(cl_lstep_combine(a, c) != NULL, "combine refuses states at different coefficients");
+	free(c);
+	c = lstep_spector(ref_l2, 0.25, 13, 32);
+	ok(cl_lstep_combine(a, c) != NULL, "combine refuses states with different l2");
+	free(c);
+
+	/* invariants: each broken field is refused */
+	{
+		unsigned char *t = malloc(len);
+		double		v;
+
+#define BROKEN(stmt, what) \
+	do { memcpy(t, s, len); stmt; ok(cl_lstep_state_check(t, len) != NULL, "check refuses %s", what); } while (0)
+		ok(cl_lstep_state_check(s, len - 8) != NULL, "check refuses a wrong length");
+		ok(cl_lstep_state_check(s, 10) != NULL, "check refuses a short value");
+		BROKEN(t[0] = 2, "an unknown version");
+		BROKEN(t[1] = 1, "unknown flags");
+		BROKEN(t[9] = 1, "non-zero reserved bytes");
+		BROKEN(t[4] = 0xff; t[5] = 0xff, "a feature count out of range");
+		BROKEN(memset(t + 12, 0, 8), "no rows");
+		BROKEN(t[20] = 100, "more positives than rows");
+		BROKEN(v = -1; memcpy(t + 28, &v, 8), "a negative l2");
+		BROKEN(v = 1; memcpy(t + 36, &v, 8), "a positive log-likelihood");
+		BROKEN(v = NAN; memcpy(t + 44 + 8, &v, 8), "a NaN coefficient");
+		BROKEN(v = INFINITY; memcpy(t + 44 + 32 + 8, &v, 8), "an infinite gradient");
+		BROKEN(v = 1000; memcpy(t + 44 + 32, &v, 8), "an intercept gradient above the rows");
+		BROKEN(v = -1; memcpy(t + 44 + 64 + 16, &v, 8), "a negative diagonal of the information");
+		BROKEN(v = NAN; memcpy(t + 44 + 64 + 8, &v, 8), "a NaN off the diagonal of the information");
+		BROKEN(v = 9; memcpy(t + 44 + 64, &v, 8), "h_00 above a quarter of the rows");
+#undef BROKEN
+		free(t);
+	}
+	free(a);
+	free(s);
+
+	/* a constant zero feature: singular at it; huge features overflow */
+	{
+		double		z[3] = {0, 0, 0},
+					x[3];
+
+		s = malloc(len);
+		cl_lstep_init(s, 3, 0, z);
+		for (j = 0; j < 10; j++)
+		{
+			x[0] = j;
+			x[1] = 0;
+			x[2] = j % 3;
+			(void) cl_lstep_add(s, j % 2, x);
+		}
+		ok(cl_lstep_newton(s, &obj, grad, info, step, se, malloc, free) == 3, "a zero feature: not positive definite at parameter 3");
+		x[0] = 1e200;
+		ok(cl_lstep_add(s, 1, x) != NULL, "a feature of 1e200 overflows the information: refused");
+		free(s);
+	}
 }
 
 int
@@ -221,5 +383,6 @@ main(void)
 		st = cl_logit_fit(get_row, NULL, 6, 1, 1.0, 50, NULL, malloc, free, &r);
 		ok(st == CL_LOGIT_OK && r.converged, "an L2 penalty makes the separated fit converge");
 	}
+	test_lstep();
 	return tap_done();
 }
