@@ -472,67 +472,13 @@ struct ClPnbdData
 	double	   *ibt;			/* work: 1 / (beta + point) */
 };
 
-/*
- * Sort doubles in descending order (no NaN): quicksort (median of three,
- * smaller half first) with the comparison inlined, insertion sort below 16
- * elements; several times faster than qsort() with a comparison function.
- */
-static void
-sort_desc(double *v, size_t n)
+static int
+cmp_desc(const void *a, const void *b)
 {
-	while (n > 16)
-	{
-		size_t		i = 0,
-					j = n - 1,
-					mid = n / 2;
-		double		pivot,
-					t;
+	double		x = *(const double *) a,
+				y = *(const double *) b;
 
-		/* median of three into v[mid] (descending) */
-		if (v[mid] > v[0])
-			t = v[mid], v[mid] = v[0], v[0] = t;
-		if (v[n - 1] > v[mid])
-		{
-			t = v[n - 1], v[n - 1] = v[mid], v[mid] = t;
-			if (v[mid] > v[0])
-				t = v[mid], v[mid] = v[0], v[0] = t;
-		}
-		pivot = v[mid];
-		/* Hoare partition */
-		for (;;)
-		{
-			while (v[i] > pivot)
-				i++;
-			while (pivot > v[j])
-				j--;
-			if (i >= j)
-				break;
-			t = v[i], v[i] = v[j], v[j] = t;
-			i++;
-			j--;
-		}
-		/* v[0..j] >= pivot >= v[j+1..n) */
-		if (j + 1 < n - j - 1)
-		{
-			sort_desc(v, j + 1);
-			v += j + 1;
-			n -= j + 1;
-		}
-		else
-		{
-			sort_desc(v + j + 1, n - j - 1);
-			n = j + 1;
-		}
-	}
-	for (size_t i = 1; i < n; i++)
-	{
-		double		t = v[i];
-		size_t		k;
-
-		for (k = i; k > 0 && v[k - 1] < t; k--)
-			v[k] = v[k - 1];
-		v[k] = t;
-	}
+	return (x < y) - (x > y);
 }
 
 /* index of v in the descending array a[0..n) (v is present) */
@@ -606,7 +552,7 @@ cl_pnbd_prepare(const ClFitRow *cells, size_t ncells)
 			d->pts[npts++] = order[j]->T;
 			j++;
 		}
-		sort_desc(d->pts + first, npts - first);
+		qsort(d->pts + first, npts - first, sizeof(double), cmp_desc);
 		n = 1;
 		for (k = first + 1; k < npts; k++)
 			if (d->pts[k] != d->pts[first + n - 1])
