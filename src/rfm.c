@@ -199,6 +199,14 @@ typedef struct RfmTzCache
 	int64		offset_usecs;	/* east of UTC */
 	int64		ngroups;		/* groups started small */
 	int64		nconverted;		/* of which became full */
+	/* fixed offset: the local day of the last ts, [day_lo, day_hi) in UTC */
+	TimestampTz day_lo;
+	TimestampTz day_hi;
+	int32		day;
+	/* the day of the last as_of (a constant: once per group otherwise) */
+	bool		as_of_known;
+	int32		as_of_day;
+	int64		as_of_raw;
 } RfmTzCache;
 
 /*
@@ -272,11 +280,22 @@ rfm_tstz_day(RfmTzCache *tzc, TimestampTz ts, const char *what)
 						TIMESTAMP_IS_NOBEGIN(ts) ? "-infinity" : "infinity")));
 	if (tzc->fixed)
 	{
-		int64		local = ts + tzc->offset_usecs;
-		int64		d = local / USECS_PER_DAY;
+		int64		local,
+					d;
 
+		/*
+		 * Rows of a log come in time order: most fall on the day of the row
+		 * before (an empty range at first: day_lo = day_hi = 0).
+		 */
+		if (ts >= tzc->day_lo && ts < tzc->day_hi)
+			return tzc->day;
+		local = ts + tzc->offset_usecs;
+		d = local / USECS_PER_DAY;
 		if (local % USECS_PER_DAY < 0)
 			d--;
+		tzc->day_lo = d * USECS_PER_DAY - tzc->offset_usecs;
+		tzc->day_hi = tzc->day_lo + USECS_PER_DAY;
+		tzc->day = (int32) d;
 		return (int32) d;
 	}
 	if (timestamp2tm(ts, &tz, &tm, &fsec, NULL, NULL) != 0)
@@ -306,13 +325,18 @@ rfm_first(const RfmState *s)
 	return RFM_IS_SMALL(s) ? rfm_total(s) : rfm_fixed_join(s->first_lo, s->first_hi);
 }
 
-/* a new empty small state, in CurrentMemoryContext */
+/*
+ * A new empty state, in CurrentMemoryContext: small, or full with room for
+ * RFM_FULL_INITIAL_CAP days.
+ */
 static RfmState *
-rfm_state_new(int kind, int64 as_of_raw, int32 as_of_day, double unit_days)
+rfm_state_new(int kind, int64 as_of_raw, int32 as_of_day, double unit_days,
+			  bool full)
 {
-	RfmState   *s = palloc0(RFM_SMALL_SIZE);
+	Size		size = full ? RFM_STATE_SIZE(RFM_FULL_INITIAL_CAP) : RFM_SMALL_SIZE;
+	RfmState   *s = palloc0(size);
 
-	SET_VARSIZE(s, RFM_SMALL_SIZE);
+	SET_VARSIZE(s, size);
 	s->version = RFM_STATE_VERSION;
 	s->kind = (uint8) kind;
 	s->flags = RFM_FLAG_SORTED;
@@ -550,10 +574,19 @@ rfm_trans_common(FunctionCallInfo fcinfo, int kind)
 
 	if (s == NULL)
 	{
-		as_of_day = kind == RFM_KIND_TIMESTAMPTZ
-			? rfm_tstz_day(tzc, (TimestampTz) as_of_raw, "as_of")
-			: (int32) cl_check_finite_date((DateADT) as_of_raw, "as_of");
-		s = rfm_state_new(kind, as_of_raw, as_of_day, unit_days);
+		/* as_of is a constant: its day is computed once per call site */
+		if (cc->as_of_known && cc->as_of_raw == as_of_raw)
+			as_of_day = cc->as_of_day;
+		else
+		{
+			as_of_day = kind == RFM_KIND_TIMESTAMPTZ
+				? rfm_tstz_day(tzc, (TimestampTz) as_of_raw, "as_of")
+				: (int32) cl_check_finite_date((DateADT) as_of_raw, "as_of");
+			cc->as_of_raw = as_of_raw;
+			cc->as_of_day = as_of_day;
+			cc->as_of_known = true;
+		}
+
 		/*
 		 * Start in the full form unless the planner expects about one row
 		 * per group, or once 1 in 4 small groups got a second purchase day:
@@ -562,9 +595,8 @@ rfm_trans_common(FunctionCallInfo fcinfo, int kind)
 		 * small form only pays for itself when most customers buy on a
 		 * single day.
 		 */
-		if (cc->start_full)
-			s = rfm_state_resize(s, RFM_FULL_INITIAL_CAP);
-		else
+		s = rfm_state_new(kind, as_of_raw, as_of_day, unit_days, cc->start_full);
+		if (!cc->start_full)
 			cc->ngroups++;
 	}
 	else
@@ -710,6 +742,95 @@ clientele_rfm_combine(PG_FUNCTION_ARGS)
 
 #define RFM_SUMMARY_NATTS 11
 
+/*
+ * The final function's cache (fn_extra): the blessed result descriptor and,
+ * when every column is fixed-width and passed by value (as in
+ * clientele.rfm_summary), a result tuple made once by heap_form_tuple whose
+ * copy, with the column values stored over its own, is the result of every
+ * later call: the same bytes (header included, whatever the server stamps
+ * into it) without heap_form_tuple's per-column size and fill passes, which
+ * cost about as much as the rest of the summary for a one-row group.
+ */
+typedef struct RfmResultCache
+{
+	TupleDesc	tupdesc;
+	HeapTupleHeader tmpl;		/* NULL: heap_form_tuple every time */
+	uint32		len;			/* bytes of tmpl */
+	int			off[RFM_SUMMARY_NATTS]; /* column offsets from tmpl */
+	int16		attlen[RFM_SUMMARY_NATTS];
+} RfmResultCache;
+
+/* the result tuple of values, copied from the template */
+static HeapTupleHeader
+rfm_result_copy(const RfmResultCache *c, const Datum *values)
+{
+	HeapTupleHeader td = palloc(c->len);
+
+	memcpy(td, c->tmpl, c->len);
+	for (int i = 0; i < RFM_SUMMARY_NATTS; i++)
+		store_att_byval((char *) td + c->off[i], values[i], c->attlen[i]);
+	return td;
+}
+
+static RfmResultCache *
+rfm_result_cache(FunctionCallInfo fcinfo)
+{
+	MemoryContext old;
+	TupleDesc	td;
+	RfmResultCache *c;
+	Datum		probe[2][RFM_SUMMARY_NATTS];
+	bool		nulls[RFM_SUMMARY_NATTS];
+	HeapTuple	t;
+	HeapTupleHeader cand;
+	Size		off = 0;
+	bool		fixed = true;
+
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "rfm_summary final function must return a composite type");
+	if (td->natts != RFM_SUMMARY_NATTS)
+		elog(ERROR, "clientele.rfm_summary has %d columns, expected %d",
+			 td->natts, RFM_SUMMARY_NATTS);
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	c = palloc0(sizeof(RfmResultCache));
+	c->tupdesc = BlessTupleDesc(CreateTupleDescCopy(td));
+	for (int i = 0; i < RFM_SUMMARY_NATTS && fixed; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(c->tupdesc, i);
+
+		if (att->attisdropped || !att->attbyval || att->attlen <= 0)
+			fixed = false;
+		else
+		{
+			/* as heap_fill_tuple places a by-value column */
+			off = att_align_nominal(off, att->attalign);
+			c->off[i] = (int) off;
+			c->attlen[i] = att->attlen;
+			off += att->attlen;
+		}
+		/* two sets of probe values, every byte of each column differing */
+		probe[0][i] = (Datum) UINT64CONST(0x0102030405060708);
+		probe[1][i] = (Datum) UINT64CONST(0x1122334455667788);
+		nulls[i] = false;
+	}
+	if (fixed)
+	{
+		t = heap_form_tuple(c->tupdesc, probe[0], nulls);
+		c->tmpl = t->t_data;
+		c->len = t->t_len;
+		for (int i = 0; i < RFM_SUMMARY_NATTS; i++)
+			c->off[i] += c->tmpl->t_hoff;
+		/* use the copy only if it is heap_form_tuple's tuple byte for byte */
+		t = heap_form_tuple(c->tupdesc, probe[1], nulls);
+		cand = rfm_result_copy(c, probe[1]);
+		if (HeapTupleHeaderHasExternal(c->tmpl) || t->t_len != c->len ||
+			c->tmpl->t_hoff + off > c->len || memcmp(t->t_data, cand, c->len) != 0)
+			c->tmpl = NULL;
+	}
+	MemoryContextSwitchTo(old);
+	fcinfo->flinfo->fn_extra = c;
+	return c;
+}
+
 PG_FUNCTION_INFO_V1(clientele_rfm_final);
 
 /*
@@ -721,7 +842,7 @@ Datum
 clientele_rfm_final(PG_FUNCTION_ARGS)
 {
 	RfmState   *s;
-	TupleDesc	tupdesc;
+	RfmResultCache *rc;
 	Datum		values[RFM_SUMMARY_NATTS];
 	bool		nulls[RFM_SUMMARY_NATTS];
 	int			ndays;
@@ -737,22 +858,9 @@ clientele_rfm_final(PG_FUNCTION_ARGS)
 	if (s->ndays == 0)
 		PG_RETURN_NULL();
 
-	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
-	if (tupdesc == NULL)
-	{
-		MemoryContext old;
-		TupleDesc	td;
-
-		if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "rfm_summary final function must return a composite type");
-		if (td->natts != RFM_SUMMARY_NATTS)
-			elog(ERROR, "clientele.rfm_summary has %d columns, expected %d",
-				 td->natts, RFM_SUMMARY_NATTS);
-		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-		tupdesc = BlessTupleDesc(CreateTupleDescCopy(td));
-		MemoryContextSwitchTo(old);
-		fcinfo->flinfo->fn_extra = tupdesc;
-	}
+	rc = (RfmResultCache *) fcinfo->flinfo->fn_extra;
+	if (rc == NULL)
+		rc = rfm_result_cache(fcinfo);
 
 	if (RFM_IS_SMALL(s) || (s->flags & RFM_FLAG_SORTED))
 		ndays = s->ndays;
@@ -786,7 +894,9 @@ clientele_rfm_final(PG_FUNCTION_ARGS)
 	values[9] = Int64GetDatum(s->nrows);
 	values[10] = DateADTGetDatum((DateADT) s->as_of_day);
 
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	if (rc->tmpl != NULL)
+		PG_RETURN_DATUM(HeapTupleHeaderGetDatum(rfm_result_copy(rc, values)));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(rc->tupdesc, values, nulls)));
 }
 
 /* ---------------------------------------------------------------------------
@@ -836,7 +946,7 @@ rfm_state_from_wire(const unsigned char *buf, size_t len)
 	days = n <= 1 ? &one : palloc(sizeof(RfmDayKey) * n);
 	if ((err = rfm_wire_decode(buf, len, &f, days)) != NULL)
 		rfm_bad_state(err);
-	s = rfm_state_new(f.kind, f.as_of_raw, f.as_of_day, f.unit_days);
+	s = rfm_state_new(f.kind, f.as_of_raw, f.as_of_day, f.unit_days, false);
 	s->nrows = f.nrows;
 	rfm_fixed_split(f.total, &s->total_lo, &s->total_hi);
 	s->ndays = n;

@@ -110,7 +110,9 @@ static const double gl6_w[3] = {0.4679139345726910, 0.3607615730481386, 0.171324
  * log I; mom (may be NULL) gets the means under the integrand of
  * log(alpha+tau), 1/(alpha+tau), log(beta+tau), 1/(beta+tau).
  * -Inf when T == t_x.  lpre (may be NULL) holds log(alpha + t_x) and
- * log(beta + t_x) when the caller has them.
+ * log(beta + t_x) when the caller has them.  rel (may be NULL) gets
+ * I exp(-L1(t_x)) (see pnbd_rel_integral); the return value is then not
+ * computed (0) unless the interval was split.
  *
  * f = (alpha+tau)^-ea (beta+tau)^-eb with ea = r+x, eb = s+1 is written
  * (m+tau)^-(K+1) h with u = (m+tau)^-K substituted: either m carries both
@@ -277,15 +279,18 @@ pnbd_log_integral_x(double r, double alpha, double s, double beta, double x,
 		}
 		gk_integrate(pnbd_int_fn, &c, c.dim, 0.0, 1.0, 1e-13, res);
 	}
-	if (rel != NULL)
-		*rel = (c.m + t_x) / (beta + t_x) * c.omq / c.K * res[0];
-
 	if (mom != NULL)
 	{
 		mom[0] = res[1] / res[0];
 		mom[1] = res[2] / res[0];
 		mom[2] = res[3] / res[0];
 		mom[3] = res[4] / res[0];
+	}
+	if (rel != NULL)
+	{
+		/* the caller wants only the ratio: no logs */
+		*rel = (c.m + t_x) / (beta + t_x) * c.omq / c.K * res[0];
+		return 0.0;
 	}
 	/* I = u(t_x) (1 - q) / K * h(t_x) * Integral (h / h(t_x)) dy */
 	return -c.K * c.lmt + cl_log1mexp(-c.K * D) - log(c.K)
