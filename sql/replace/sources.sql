@@ -55,6 +55,13 @@ LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_local
 COMMENT ON FUNCTION clientele.local_time(timestamp, text) IS
 	'The instant at which the clocks of time zone zone showed local: the same as local AT TIME ZONE zone (timezone(text, timestamp)), also across daylight-saving transitions (a repeated local time is the later instant, a skipped one is read with the offset before the change), but cheaper per row: the zone is resolved once per call site and its UTC offset reused between transitions. A date converts as its midnight. Used by the input views for the local_time column shape.';
 
+-- Code maps: the code_map rows of an input column as two constant arrays,
+-- looked up bytewise per row (src/sources.c: the map built once per call site).
+CREATE OR REPLACE FUNCTION clientele.recode(code text, source_codes text[], codes text[]) RETURNS text
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_recode';
+COMMENT ON FUNCTION clientele.recode(text, text[], text[]) IS
+	'codes[i] for the first source_codes[i] equal to code byte for byte (as = under COLLATE "C": case-sensitive), code itself when none is, NULL for NULL: the same as CASE code COLLATE "C" WHEN source_codes[1] THEN codes[1] ... ELSE code END, but one call per row (the map is built once per call site, a hash table past 8 codes). Used by the input views for the code_map rows of a column. Arrays of different lengths or with NULL elements are errors (22023, 22004).';
+
 -- The body of clientele.source_<input>(): the SELECT over the source.
 CREATE OR REPLACE FUNCTION clientele.source_body(p_input text) RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
@@ -67,7 +74,8 @@ DECLARE
 	v_expr text;
 	v_items text[] := '{}';
 	v_joins text := '';
-	v_case text;
+	v_src_codes text[];
+	v_codes text[];
 	v_src_col name;
 	v_nsp name;
 	v_rel name;
@@ -116,12 +124,13 @@ BEGIN
 				                             c.ordinal, sc.argument, sc.source_column);
 			END IF;
 		END IF;
-		-- the code map as an inlined CASE: codes compared bytewise (COLLATE "C", as
-		-- code_map documents), the most frequent first (the source column's most
-		-- common values as ANALYZE last saw them; else by code), so that a row
-		-- costs the fewest comparisons
-		SELECT string_agg(format('WHEN %L THEN %L', m.source_code, m.code), ' '
-		                  ORDER BY f.freq DESC NULLS LAST, m.source_code COLLATE pg_catalog."C") INTO v_case
+		-- the code map through clientele.recode: codes compared bytewise (as
+		-- COLLATE "C", as code_map documents), searched most frequent first
+		-- (the source column's most common values as ANALYZE last saw them;
+		-- else by code), so that a row costs the fewest comparisons
+		SELECT array_agg(m.source_code ORDER BY f.freq DESC NULLS LAST, m.source_code COLLATE pg_catalog."C"),
+		       array_agg(m.code ORDER BY f.freq DESC NULLS LAST, m.source_code COLLATE pg_catalog."C")
+		INTO v_src_codes, v_codes
 		FROM clientele.code_map m
 		LEFT JOIN LATERAL (
 			SELECT max(u.freq) AS freq
@@ -129,15 +138,15 @@ BEGIN
 			WHERE v_src_col IS NOT NULL AND st.schemaname OPERATOR(pg_catalog.=) v_nsp AND st.tablename OPERATOR(pg_catalog.=) v_rel
 			  AND st.attname OPERATOR(pg_catalog.=) v_src_col AND u.val OPERATOR(pg_catalog.=) m.source_code) f ON true
 		WHERE m.input OPERATOR(pg_catalog.=) p_input AND m.column_name OPERATOR(pg_catalog.=) c.column_name;
-		IF v_case IS NOT NULL AND v_expr <> 'NULL' THEN
-			v_expr := format('CASE (%1$s)::text COLLATE pg_catalog."C" %2$s ELSE (%1$s)::text END', v_expr, v_case);
+		IF v_src_codes IS NOT NULL AND v_expr <> 'NULL' THEN
+			v_expr := format('clientele.recode((%s)::text, %L::text[], %L::text[])', v_expr, v_src_codes, v_codes);
 		END IF;
 		v_items := v_items || format('(%s)::%s', v_expr, c.type_name);
 	END LOOP;
 	RETURN format('SELECT %s FROM %s s%s', array_to_string(v_items, ', '), v_reg, v_joins);
 END $$;
 COMMENT ON FUNCTION clientele.source_body(text) IS
-	'Internal: the SELECT of clientele.source_<input>() from the configuration (canonical table; or the mapped relation with column shapes, key map joins and code CASEs; or, when the relation is gone, a call of clientele.source_missing). Refuses a relation owned by an untrusted role.';
+	'Internal: the SELECT of clientele.source_<input>() from the configuration (canonical table; or the mapped relation with column shapes, key map joins and code maps (clientele.recode); or, when the relation is gone, a call of clientele.source_missing). Refuses a relation owned by an untrusted role.';
 
 CREATE OR REPLACE FUNCTION clientele.source_missing(p_input text, p_relation text) RETURNS SETOF integer
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$

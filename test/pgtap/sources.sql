@@ -2,7 +2,7 @@
 -- owners, the querying role's privileges and row-level policies hold, code maps,
 -- column shapes, the key map, and a report line for every check class.
 BEGIN;
-SELECT plan(88);
+SELECT plan(98);
 SET LOCAL client_min_messages = error;
 
 CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
@@ -317,7 +317,7 @@ SELECT is((SELECT string_agg(input || '=' || relation, ',') FROM clientele.use_s
 	'account=core2.cl_account,balance=core2.cl_balance,customer=core2.cl_customer,income=core2.cl_income,interaction=core2.cl_interaction,transaction=core2.cl_transaction',
 	'use_schema points every input at the schema by naming convention');
 
--- ---------------------------------------------------------------- code map CASE: bytewise, most frequent code first
+-- ---------------------------------------------------------------- code map (clientele.recode): bytewise, most frequent code first
 CREATE TABLE core2.kinds AS SELECT i AS txn_id, 1 AS customer_id, timestamptz '2024-01-01 00:00+00' + i * interval '1 hour' AS ts,
 	1::numeric AS amount, 'in' AS direction, 'atm' AS channel, (ARRAY['ZZ', 'ZZ', 'ZZ', 'PP', 'PP', 'aa'])[1 + i % 6] AS k, true AS customer_initiated
 FROM generate_series(1, 600) i;
@@ -325,15 +325,62 @@ SELECT clientele.map_code('transaction', 'kind', s, c) FROM (VALUES ('aa', 'depo
 SELECT clientele.map_column('transaction', 'kind', 'column', 'k');
 SELECT clientele.use_source('transaction', 'core2.kinds');
 SELECT ok(pg_get_functiondef('clientele.source_transaction()'::regprocedure)
-	LIKE '%CASE (s.k)::text COLLATE pg_catalog."C" WHEN ''AA'' THEN ''enquiry'' WHEN ''DP'' THEN ''deposit'' WHEN ''ENQ'' THEN ''enquiry'' WHEN ''PP'' THEN ''payment'' WHEN ''WD'' THEN ''withdrawal'' WHEN ''ZZ'' THEN ''transfer'' WHEN ''aa'' THEN ''deposit'' ELSE%',
-	'without statistics the code CASE lists the codes in order, compared bytewise (COLLATE "C")');
+	LIKE '%clientele.recode((s.k)::text, ''{AA,DP,ENQ,PP,WD,ZZ,aa}''::text[], ''{enquiry,deposit,enquiry,payment,withdrawal,transfer,deposit}''::text[])%',
+	'without statistics the code map lists the codes in bytewise order, one clientele.recode call (no CASE chain)');
 ANALYZE core2.kinds;
 SELECT clientele.use_source('transaction', 'core2.kinds');
 SELECT ok(pg_get_functiondef('clientele.source_transaction()'::regprocedure)
-	LIKE '%COLLATE pg_catalog."C" WHEN ''ZZ'' THEN ''transfer'' WHEN ''PP'' THEN ''payment'' WHEN ''aa'' THEN ''deposit'' WHEN ''AA'' THEN ''enquiry'' WHEN ''DP''%',
+	LIKE '%clientele.recode((s.k)::text, ''{ZZ,PP,aa,AA,DP,ENQ,WD}''::text[], ''{transfer,payment,deposit,enquiry,deposit,enquiry,withdrawal}''::text[])%',
 	'after ANALYZE the most frequent code comes first (fewest comparisons per row)');
 SELECT is((SELECT string_agg(kind || ':' || n, ',' ORDER BY kind) FROM (SELECT kind, count(*) AS n FROM clientele.in_transaction GROUP BY kind) q),
 	'deposit:100,payment:200,transfer:300', 'the order does not change what the codes mean; case matters (aa is not AA)');
+SELECT ok(pg_temp.plan('SELECT kind FROM clientele.in_transaction') NOT LIKE '%Function Scan%',
+	'a mapped input with a code map is inlined (a scan of the source, no function scan)');
+-- codes the map does not know pass through; NULL stays NULL; quoting survives the compiled literal
+CREATE TABLE core2.odd AS SELECT i AS txn_id, 1 AS customer_id, timestamptz '2024-01-01 00:00+00' AS ts, 1::numeric AS amount,
+	'in' AS direction, 'atm' AS channel, (ARRAY['ZZ', 'zz', NULL, '', 'a,"b"}', 'NULL', 'ZZ '])[i] AS k, true AS customer_initiated
+FROM generate_series(1, 7) i;
+SELECT clientele.map_code('transaction', 'kind', s, c) FROM (VALUES ('a,"b"}', 'payment'), ('NULL', 'deposit'), ('', 'withdrawal')) v(s, c);
+SELECT clientele.use_source('transaction', 'core2.odd');
+SELECT is((SELECT string_agg(coalesce(kind, '<null>'), '|' ORDER BY txn_id) FROM clientele.in_transaction),
+	'transfer|zz|<null>|withdrawal|payment|deposit|ZZ ', 'unmapped codes pass through unchanged, NULL stays NULL, quotes, commas, the empty string and NULL as a code map');
+
+-- clientele.recode = CASE code COLLATE "C" WHEN ... ELSE code END: first match, bytewise
+CREATE TEMP TABLE rc_maps (m int, src text[], dst text[]);
+INSERT INTO rc_maps VALUES
+	(1, '{}', '{}'),
+	(2, '{A}', '{one}'),
+	(3, '{PAY,WDL,DEP,INQ,TRF}', '{payment,withdrawal,deposit,enquiry,transfer}'),
+	(4, '{x,X,x,é,e}', '{lower,upper,again,accent,plain}'),
+	(5, ARRAY['ACCOUNT_SAVINGS', 'ACCOUNT_SAVINGZ', 'ACCOUNT_', 'ACCOUNT', 'ACCOUNTS', ''], ARRAY['s1', 's2', 's3', 's4', 's5', 'empty']),
+	(6, (SELECT array_agg('C' || i ORDER BY i) FROM generate_series(1, 200) i) || '{C1,ACCOUNT_SAVINGS}'::text[],
+	    (SELECT array_agg('code' || i ORDER BY i) FROM generate_series(1, 200) i) || '{dup,long}'::text[]);
+CREATE TEMP TABLE rc_codes AS SELECT unnest(ARRAY['A', 'a', 'PAY', 'PAY ', 'INQ', 'TRF', 'x', 'X', 'é', 'e', 'E',
+	'ACCOUNT_SAVINGS', 'ACCOUNT_SAVINGZ', 'ACCOUNT_SAVING', 'ACCOUNT_', 'ACCOUNT', 'ACCOUNTS', '', 'C1', 'C17', 'C200', 'C201', 'c5', NULL]) AS code;
+CREATE TEMP VIEW rc_ref AS
+SELECT m.m, c.code, coalesce((SELECT u.d FROM unnest(m.src, m.dst) WITH ORDINALITY u(s, d, o)
+                              WHERE u.s = c.code COLLATE "C" ORDER BY u.o LIMIT 1), c.code) AS want
+FROM rc_maps m, rc_codes c;
+SELECT is((SELECT count(*) FILTER (WHERE clientele.recode(r.code, m.src, m.dst) IS DISTINCT FROM r.want) || '/' || count(*)
+           FROM rc_ref r JOIN rc_maps m USING (m)),
+	'0/144', 'recode = the first bytewise match, else the code, NULL for NULL (linear and hashed maps, long codes, case, accents, duplicates), arrays per row');
+SELECT is((SELECT string_agg(coalesce(clientele.recode(c.code, '{PAY,WDL,DEP,INQ,TRF}', '{payment,withdrawal,deposit,enquiry,transfer}'), '<null>'), ',')
+           FROM rc_codes c WHERE c.code IN ('PAY', 'PAY ', 'INQ', 'x') OR c.code IS NULL),
+	'payment,PAY ,enquiry,x,<null>', 'recode with constant arrays (the map kept for the call site)');
+SELECT is((SELECT count(*) FILTER (WHERE clientele.recode(r.code, (SELECT array_agg('C' || i ORDER BY i) FROM generate_series(1, 200) i) || '{C1,ACCOUNT_SAVINGS}'::text[],
+                                                                (SELECT array_agg('code' || i ORDER BY i) FROM generate_series(1, 200) i) || '{dup,long}'::text[])
+                                       IS DISTINCT FROM r.want) || '/' || count(*)
+           FROM rc_ref r WHERE r.m = 6),
+	'0/24', 'recode with a hashed map kept for the call site');
+SELECT is(pg_temp.err($$SELECT clientele.recode('A', '{A,B}', '{one}')$$),
+	'22023: source codes and codes must have the same number of elements, got 2 and 1', 'recode: arrays of different lengths');
+SELECT is(pg_temp.err($$SELECT clientele.recode('A', '{A,NULL}', '{one,two}')$$),
+	'22004: source codes must not contain NULL (element 2)', 'recode: a NULL source code');
+SELECT is(pg_temp.err($$SELECT clientele.recode('A', '{A}', '{NULL}')$$),
+	'22004: codes must not contain NULL (element 1)', 'recode: a NULL code');
+SELECT is(pg_temp.err($$SELECT clientele.recode('A', '{{A},{B}}', '{{one},{two}}')$$),
+	'22023: source codes and codes must be one-dimensional arrays', 'recode: a two-dimensional map');
+SELECT is(clientele.recode(NULL, '{A}', '{one}') IS NULL AND clientele.recode('A', NULL, '{one}') IS NULL, true, 'recode is strict');
 
 SELECT * FROM finish();
 ROLLBACK;

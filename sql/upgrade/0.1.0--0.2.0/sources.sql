@@ -46,7 +46,7 @@ CREATE TABLE clientele.code_map (
 		REFERENCES clientele.input_column (input, column_name)
 );
 COMMENT ON TABLE clientele.code_map IS
-	'Translation of a source''s codes into the vocabulary of an input column (applied by the input view as an inlined CASE; codes without a row pass through unchanged and are reported by clientele.check_sources).';
+	'Translation of a source''s codes into the vocabulary of an input column (applied by the input view through clientele.recode, bytewise; codes without a row pass through unchanged and are reported by clientele.check_sources).';
 COMMENT ON COLUMN clientele.code_map.input IS 'Input name.';
 COMMENT ON COLUMN clientele.code_map.column_name IS 'Input column with a vocabulary (product_type, status, customer_type, direction, channel, kind).';
 COMMENT ON COLUMN clientele.code_map.source_code IS 'The code as the source stores it (compared as text, case-sensitive).';
