@@ -481,7 +481,9 @@ distribute_ddl|internal step of distribute() (DDL on every node)
 source_compile|generates the input views (at install, and by use_source, refused once the tables are distributed)
 version|the extension's version string (no data)
 tier_band_within|configuration check of a tier scheme (run by its constraint trigger on the coordinator, checked above)
-rfm_segment_validate|configuration check of RFM rules (constraint trigger, coordinator)"
+rfm_segment_validate|configuration check of RFM rules (constraint trigger, coordinator)
+in_extension_script|configuration check (is this the extension's own script? guards shipped segment definitions; constraint trigger, coordinator)
+recode|code maps of mapped inputs: no mapping is allowed once the tables are distributed"
 ROUTINES="WITH r AS (
 		SELECT p.oid, p.proname::text AS name FROM pg_catalog.pg_proc p
 		JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
