@@ -462,7 +462,7 @@ BEGIN
 	LEFT JOIN td d ON d.customer_id = c.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.customer_features(date) IS
-	'Behavioural features of every customer opened on or before as_of (see the columns of type clientele.customer_features and docs/lifecycle.md), from the input views clientele.in_* with one aggregation pass per input and no row dated after as_of; a closing date after as_of is not known yet. A closed account's balance is 0 from its closed_on on (that day included, as clientele.aum), with or without a closing zero snapshot. Runs clientele.check_as_of(as_of) first. Rows in no particular order.';
+	'Behavioural features of every customer opened on or before as_of (see the columns of type clientele.customer_features and docs/lifecycle.md), from the input views clientele.in_* with one aggregation pass per input and no row dated after as_of; a closing date after as_of is not known yet. A closed account''s balance is 0 from its closed_on on (that day included, as clientele.aum), with or without a closing zero snapshot. Runs clientele.check_as_of(as_of) first. Rows in no particular order.';
 
 REVOKE ALL ON FUNCTION clientele.check_as_of(date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.activity_gap(bit varying, date, date) FROM PUBLIC;
