@@ -100,12 +100,13 @@ CREATE TABLE clientele.balance (
 	account_id  bigint NOT NULL
 		CONSTRAINT balance_account_fkey REFERENCES clientele.account (account_id),
 	as_of       date NOT NULL,
-	balance     numeric(18, 2) NOT NULL,
+	balance     numeric(18, 2) NOT NULL
+		CONSTRAINT balance_not_nan CHECK (balance <> 'NaN'),
 	CONSTRAINT balance_pkey PRIMARY KEY (account_id, as_of)
 );
 CREATE INDEX balance_as_of_idx ON clientele.balance (as_of);
 COMMENT ON TABLE clientele.balance IS
-	'End-of-day balance snapshots, possibly sparse: a missing day means the last known balance still holds.';
+	'End-of-day balance snapshots, possibly sparse: a missing day means the last known balance still holds (until the account''s closed_on, from which it is 0). NaN is rejected (balance_not_nan; numeric(18,2) cannot hold an infinity).';
 COMMENT ON COLUMN clientele.balance.account_id IS 'Account.';
 COMMENT ON COLUMN clientele.balance.as_of IS 'Business day of the end-of-day snapshot.';
 COMMENT ON COLUMN clientele.balance.balance IS
@@ -142,7 +143,8 @@ CREATE TABLE clientele.transaction (
 		CONSTRAINT transaction_account_fkey REFERENCES clientele.account (account_id),
 	ts                 timestamptz NOT NULL,
 	amount             numeric(18, 2) NOT NULL
-		CONSTRAINT transaction_amount_not_negative CHECK (amount >= 0),
+		CONSTRAINT transaction_amount_not_negative CHECK (amount >= 0)
+		CONSTRAINT transaction_amount_not_nan CHECK (amount <> 'NaN'),
 	direction          text NOT NULL
 		CONSTRAINT transaction_direction_valid CHECK (direction IN ('in', 'out', 'none')),
 	channel            text NOT NULL
@@ -192,11 +194,15 @@ CREATE TABLE clientele.income (
 		CONSTRAINT income_customer_fkey REFERENCES clientele.customer (customer_id),
 	month          date NOT NULL
 		CONSTRAINT income_month_first_day CHECK (month = date_trunc('month', month)::date),
-	ftp_income     numeric(18, 2) NOT NULL DEFAULT 0,
-	fee_income     numeric(18, 2) NOT NULL DEFAULT 0,
-	loan_interest  numeric(18, 2) NOT NULL DEFAULT 0,
+	ftp_income     numeric(18, 2) NOT NULL DEFAULT 0
+		CONSTRAINT income_ftp_income_not_nan CHECK (ftp_income <> 'NaN'),
+	fee_income     numeric(18, 2) NOT NULL DEFAULT 0
+		CONSTRAINT income_fee_income_not_nan CHECK (fee_income <> 'NaN'),
+	loan_interest  numeric(18, 2) NOT NULL DEFAULT 0
+		CONSTRAINT income_loan_interest_not_nan CHECK (loan_interest <> 'NaN'),
 	cost           numeric(18, 2) NOT NULL DEFAULT 0
-		CONSTRAINT income_cost_not_negative CHECK (cost >= 0),
+		CONSTRAINT income_cost_not_negative CHECK (cost >= 0)
+		CONSTRAINT income_cost_not_nan CHECK (cost <> 'NaN'),
 	CONSTRAINT income_pkey PRIMARY KEY (customer_id, month)
 );
 COMMENT ON TABLE clientele.income IS 'Monthly profitability lines per customer, where the bank''s management accounting supplies them (source 000:909).';

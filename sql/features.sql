@@ -382,6 +382,12 @@ BEGIN
 			  AND a.closed_on <= as_of
 			  AND a.opened_on <= as_of) m
 		GROUP BY m.customer_id
+	), closed AS MATERIALIZED (
+		-- accounts closed on or before as_of
+		SELECT a.account_id, min(a.closed_on) AS closed_on
+		FROM clientele.in_account a
+		WHERE a.closed_on <= as_of AND a.account_id IS NOT NULL
+		GROUP BY a.account_id
 	), bal AS (
 		-- one pass over the balances, one aggregate for the three windows of an
 		-- account: the last 3 months, the 3 before, the balance 3 months ago
@@ -390,8 +396,17 @@ BEGIN
 		       (w.s).on_split AS bal_3m_ago
 		FROM (
 			SELECT b.account_id, clientele.avg_daily_balance_split(b.as_of, b.balance, d6 + 1, d3, as_of) AS s
-			FROM clientele.in_balance b
-			WHERE b.as_of <= as_of
+			FROM (
+				-- a closed account's balance is 0 from closed_on on (that day
+				-- included, as aum()), closing snapshot or not
+				SELECT b.account_id, b.as_of, b.balance
+				FROM clientele.in_balance b LEFT JOIN closed k ON k.account_id = b.account_id
+				WHERE b.as_of <= as_of AND (k.closed_on IS NULL OR b.as_of < k.closed_on)
+				UNION ALL
+				SELECT b.account_id, k.closed_on, 0::numeric
+				FROM clientele.in_balance b JOIN closed k ON k.account_id = b.account_id
+				WHERE b.as_of < k.closed_on
+				GROUP BY b.account_id, k.closed_on) b
 			GROUP BY b.account_id) w
 	), aum AS (
 		-- the accounts whose product type counts in AUM
@@ -447,7 +462,7 @@ BEGIN
 	LEFT JOIN td d ON d.customer_id = c.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.customer_features(date) IS
-	'Behavioural features of every customer opened on or before as_of (see the columns of type clientele.customer_features and docs/lifecycle.md), from the input views clientele.in_* with one aggregation pass per input and no row dated after as_of; a closing date after as_of is not known yet. Runs clientele.check_as_of(as_of) first. Rows in no particular order.';
+	'Behavioural features of every customer opened on or before as_of (see the columns of type clientele.customer_features and docs/lifecycle.md), from the input views clientele.in_* with one aggregation pass per input and no row dated after as_of; a closing date after as_of is not known yet. A closed account''s balance is 0 from its closed_on on (that day included, as clientele.aum), with or without a closing zero snapshot. Runs clientele.check_as_of(as_of) first. Rows in no particular order.';
 
 REVOKE ALL ON FUNCTION clientele.check_as_of(date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.activity_gap(bit varying, date, date) FROM PUBLIC;

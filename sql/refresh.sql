@@ -28,7 +28,8 @@ CREATE TABLE clientele.refresh_config (
 		CONSTRAINT refresh_config_clv_months_valid CHECK (clv_months BETWEEN 1 AND 120),
 	discount_rate_monthly float8 NOT NULL DEFAULT 0.01
 		CONSTRAINT refresh_config_discount_valid CHECK (discount_rate_monthly >= 0 AND discount_rate_monthly < 1),
-	churn_method         text NOT NULL DEFAULT 'scorecard',
+	churn_method         text NOT NULL DEFAULT 'scorecard'
+		CONSTRAINT refresh_config_churn_method_valid CHECK (churn_method ~ '^[a-z][a-z0-9_]*$'),
 	retention_days       integer DEFAULT 1100
 		CONSTRAINT refresh_config_retention_valid CHECK (retention_days IS NULL OR retention_days >= 1),
 	model_penalizer      float8 NOT NULL DEFAULT 0.001
@@ -55,7 +56,7 @@ COMMENT ON COLUMN clientele.refresh_config.rfm_scheme IS 'RFM segment scheme (cl
 COMMENT ON COLUMN clientele.refresh_config.rfm_ntiles IS 'Number of RFM score levels.';
 COMMENT ON COLUMN clientele.refresh_config.clv_months IS 'CLV horizon in months (source 000:231: beyond about 5 years is worth almost nothing).';
 COMMENT ON COLUMN clientele.refresh_config.discount_rate_monthly IS 'Monthly discount rate of the CLV.';
-COMMENT ON COLUMN clientele.refresh_config.churn_method IS 'Method passed to clientele.churn_scores when it is installed.';
+COMMENT ON COLUMN clientele.refresh_config.churn_method IS 'Method passed to clientele.churn_scores when it is installed: scorecard, p_alive or the name of a trained model (clientele.churn_model), checked on write (a restored dump is checked for the form only: its models may come later).';
 COMMENT ON COLUMN clientele.refresh_config.model_penalizer IS 'Penalizer (L2 on the log-parameters, as clientele.bgnbd_fit''s fourth argument) of the refresh''s BG/NBD fit. The default 0.001 keeps the fit identified when the data cannot pin down dropout (a, b running off to infinity); 0 gives the unpenalised maximum-likelihood fit.';
 COMMENT ON COLUMN clientele.refresh_config.retention_days IS 'Result history older than this many days before the newest refresh is purged at the end of each refresh (NULL: keep everything). The newest date is always kept.';
 INSERT INTO clientele.refresh_config DEFAULT VALUES;
@@ -70,13 +71,28 @@ BEGIN
 	END IF;
 	IF TG_OP = 'INSERT' AND EXISTS (SELECT 1 FROM clientele.refresh_config) THEN
 		-- restoring a dump: the dumped row replaces the row of CREATE EXTENSION
+		-- (its churn model is checked for the form only: the dump's models
+		-- may be restored after this row)
+		PERFORM pg_catalog.set_config('clientele.refresh_config_restoring', 'on', true);
 		UPDATE clientele.refresh_config
 		SET value_period_months = NEW.value_period_months, activity_months = NEW.activity_months,
 		    tier_scheme = NEW.tier_scheme, deposit_class_scheme = NEW.deposit_class_scheme,
 		    rfm_scheme = NEW.rfm_scheme, rfm_ntiles = NEW.rfm_ntiles, clv_months = NEW.clv_months,
 		    discount_rate_monthly = NEW.discount_rate_monthly, churn_method = NEW.churn_method,
 		    retention_days = NEW.retention_days, model_penalizer = NEW.model_penalizer;
+		PERFORM pg_catalog.set_config('clientele.refresh_config_restoring', 'off', true);
 		RETURN NULL;
+	END IF;
+	-- (a name of the wrong form is left to refresh_config_churn_method_valid)
+	IF NEW.churn_method NOT IN ('scorecard', 'p_alive') AND NEW.churn_method ~ '^[a-z][a-z0-9_]*$'
+	   AND (TG_OP = 'INSERT' OR NEW.churn_method IS DISTINCT FROM OLD.churn_method)
+	   AND coalesce(pg_catalog.current_setting('clientele.refresh_config_restoring', true), '') <> 'on'
+	   AND NOT EXISTS (SELECT 1 FROM clientele.churn_model m WHERE m.name = NEW.churn_method) THEN
+		RAISE EXCEPTION 'unknown churn scoring method "%" in clientele.refresh_config.churn_method', NEW.churn_method
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'Methods are: scorecard, p_alive' || coalesce(', ' || (
+			          SELECT string_agg(DISTINCT m.name, ', ' ORDER BY m.name) FROM clientele.churn_model m), '')
+			          || ' (trained models: clientele.train_churn_model).';
 	END IF;
 	-- (an UPDATE checks the columns it changes: renaming a scheme both
 	-- columns name cascades through them one foreign key at a time)
@@ -101,7 +117,7 @@ BEGIN
 	RETURN NEW;
 END $$;
 COMMENT ON FUNCTION clientele.refresh_config_check() IS
-	'Trigger function: validates clientele.refresh_config on write (known tier and RFM schemes, with a message naming them; the foreign keys hold them too); the row cannot be deleted; an INSERT, as in a restored dump, updates the one row.';
+	'Trigger function: validates clientele.refresh_config on write (known tier and RFM schemes, with a message naming them; the foreign keys hold them too; churn_method scorecard, p_alive or a trained model of clientele.churn_model, checked when it changes); the row cannot be deleted; an INSERT, as in a restored dump, updates the one row, its churn_method checked for the form only.';
 CREATE TRIGGER refresh_config_check BEFORE INSERT OR UPDATE OR DELETE ON clientele.refresh_config
 	FOR EACH ROW EXECUTE FUNCTION clientele.refresh_config_check();
 COMMENT ON TRIGGER refresh_config_check ON clientele.refresh_config IS 'Validates the settings on write; the row cannot be deleted.';
@@ -489,7 +505,8 @@ BEGIN
 	IF to_regclass('pg_temp.clientele_rf_result') IS NOT NULL THEN
 		DROP TABLE IF EXISTS pg_temp.clientele_rf_txn, pg_temp.clientele_rf_acct, pg_temp.clientele_rf_cust,
 			pg_temp.clientele_rf_result, pg_temp.clientele_rf_segment, pg_temp.clientele_rf_feat,
-			pg_temp.clientele_rf_known, pg_temp.clientele_rf_bal, pg_temp.clientele_rf_inc, pg_temp.clientele_rf_hist;
+			pg_temp.clientele_rf_known, pg_temp.clientele_rf_bal, pg_temp.clientele_rf_closed,
+			pg_temp.clientele_rf_inc, pg_temp.clientele_rf_hist;
 	END IF;
 
 	-- summary: one scan of transactions and of interactions per refresh
@@ -562,13 +579,27 @@ BEGIN
 	v_t := clientele.refresh_stage_done(p_log, 'summary', v_n, v_t);
 
 	-- value: one scan of balances, two windows per account
+	-- (a closed account's balance is 0 from closed_on on, that day included,
+	-- as aum(), whether or not the bank supplies a closing zero snapshot)
+	CREATE TEMP TABLE clientele_rf_closed ON COMMIT DROP AS
+	SELECT a.account_id, min(a.closed_on) AS closed_on
+	FROM clientele.in_account a
+	WHERE a.closed_on <= p_as_of AND a.account_id IS NOT NULL
+	GROUP BY a.account_id;
 	CREATE TEMP TABLE clientele_rf_bal ON COMMIT DROP AS
 	SELECT b.account_id,
 	       clientele.avg_daily_balance(b.as_of, b.balance, v_from, p_as_of) AS adb,
 	       clientele.avg_daily_balance(b.as_of, b.balance, p_as_of, p_as_of) AS latest,
 	       count(*) AS n
-	FROM clientele.in_balance b
-	WHERE b.as_of <= p_as_of
+	FROM (
+		SELECT b.account_id, b.as_of, b.balance
+		FROM clientele.in_balance b LEFT JOIN clientele_rf_closed k ON k.account_id = b.account_id
+		WHERE b.as_of <= p_as_of AND (k.closed_on IS NULL OR b.as_of < k.closed_on)
+		UNION ALL
+		SELECT b.account_id, k.closed_on, 0::numeric
+		FROM clientele.in_balance b JOIN clientele_rf_closed k ON k.account_id = b.account_id
+		WHERE b.as_of < k.closed_on
+		GROUP BY b.account_id, k.closed_on) b
 	GROUP BY b.account_id;
 	ANALYZE pg_temp.clientele_rf_bal;
 	CREATE TEMP TABLE clientele_rf_acct ON COMMIT DROP AS

@@ -484,10 +484,26 @@ BEGIN
 		SELECT a.account_id, a.customer_id, a.product_type, a.opened_on, a.closed_on FROM clientele.in_account a
 	), cust AS MATERIALIZED (
 		SELECT c.customer_id, c.opened_on, c.closed_on FROM clientele.in_customer c
+	), closed AS MATERIALIZED (
+		-- accounts closed on or before the period end: balance 0 from closed_on
+		-- on (that day included, as aum()), closing snapshot or not
+		SELECT a.account_id, min(a.closed_on) AS closed_on
+		FROM accounts a
+		WHERE a.closed_on <= p_to AND a.account_id IS NOT NULL
+		GROUP BY a.account_id
 	), acct AS (
 		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_from, p_to) AS adb, count(*) AS n
-		FROM clientele.in_balance b
-		WHERE b.as_of <= p_to
+		FROM (
+			-- the snapshots before closing, and a zero at closed_on (the
+			-- legs keep account_id first: Citus pushes them down together)
+			SELECT b.account_id, b.as_of, b.balance
+			FROM clientele.in_balance b LEFT JOIN closed k ON k.account_id = b.account_id
+			WHERE b.as_of <= p_to AND (k.closed_on IS NULL OR b.as_of < k.closed_on)
+			UNION ALL
+			SELECT b.account_id, k.closed_on, 0::numeric
+			FROM clientele.in_balance b JOIN closed k ON k.account_id = b.account_id
+			WHERE b.as_of < k.closed_on
+			GROUP BY b.account_id, k.closed_on) b
 		GROUP BY b.account_id
 	), acct_value AS (
 		SELECT a.customer_id, x.adb, r.category, r.ftp_spread, r.fee_rate, r.pd, r.lgd
@@ -637,7 +653,7 @@ BEGIN
 	ORDER BY v.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.profit_contribution(date, date) IS
-	'Profit contribution (贡献度) per customer over the inclusive period: ftp_income + fee_income + loan_interest - expected_loss - cost, each rounded to the cent; negative contribution is reported as such. source = income: the bank''s monthly lines from clientele.in_income (prorated by the days of each month inside the period) when the customer has any for the period; source = computed otherwise: account average daily balance x FTP spread (deposits, investments) / net interest margin (credit) / fee rate x days / day_count_basis, cost = fixed cost per customer-month x active months + per-transaction cost by channel. expected_loss = ADB x PD x LGD x days / basis on credit products in both cases (income lines are before expected loss). Rates: clientele.value_rates; parameters: clientele.value_settings. avg_balance is the summed ADB of non-credit accounts. Accounts it cannot use (NULL keys, unknown product types), balance snapshots of accounts not in the account input, income lines of customers not in the customer input (or without a customer_id: left out) and transactions it cannot cost (NULL customer, channel outside the vocabulary) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
+	'Profit contribution (贡献度) per customer over the inclusive period: ftp_income + fee_income + loan_interest - expected_loss - cost, each rounded to the cent; negative contribution is reported as such. source = income: the bank''s monthly lines from clientele.in_income (prorated by the days of each month inside the period) when the customer has any for the period; source = computed otherwise: account average daily balance x FTP spread (deposits, investments) / net interest margin (credit) / fee rate x days / day_count_basis, cost = fixed cost per customer-month x active months + per-transaction cost by channel. expected_loss = ADB x PD x LGD x days / basis on credit products in both cases (income lines are before expected loss). Rates: clientele.value_rates; parameters: clientele.value_settings. avg_balance is the summed ADB of non-credit accounts. A closed account''s balance is 0 from its closed_on on (that day included, as clientele.aum), with or without a closing zero snapshot; snapshots dated on or after closed_on are ignored. Accounts it cannot use (NULL keys, unknown product types), balance snapshots of accounts not in the account input, income lines of customers not in the customer input (or without a customer_id: left out) and transactions it cannot cost (NULL customer, channel outside the vocabulary) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
 
 -- ---------------------------------------------------------------------------
 -- Value classes: deciles, profit classes, loyalty x value quadrant

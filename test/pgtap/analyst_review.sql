@@ -1,7 +1,7 @@
 -- A bank analyst's review of 0.2.0: defects found on small hand-built banks
 -- whose answers are known by hand (each test fails without its fix).
 BEGIN;
-SELECT plan(25);
+SELECT plan(27);
 SET LOCAL timezone = 'UTC';
 SET LOCAL client_min_messages = warning;
 CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
@@ -122,10 +122,17 @@ SELECT is(pg_temp.cnt($$SELECT count(*) FROM clientele.churn_scores('2025-06-30'
 	0::bigint, 'the model scores 0..100');
 
 -- --- a NaN income line (numeric accepts NaN, and NaN >= 0 holds) is an error
--- naming the customer, not a NaN contribution ranked the most profitable
-INSERT INTO clientele.income (customer_id, month, ftp_income)
-SELECT min(customer_id), '2025-05-01', 'NaN' FROM clientele.customer WHERE closed_on IS NULL
-ON CONFLICT (customer_id, month) DO UPDATE SET ftp_income = 'NaN';
+-- naming the customer, not a NaN contribution ranked the most profitable.
+-- clientele.income rejects NaN (income_ftp_income_not_nan): the line comes
+-- from a bank's own income table mapped with use_source
+CREATE SCHEMA bank_ar;
+CREATE TABLE bank_ar.income AS SELECT * FROM clientele.income;
+INSERT INTO bank_ar.income (customer_id, month, ftp_income, fee_income, loan_interest, cost)
+SELECT min(customer_id), '2025-05-01', 'NaN', 0, 0, 0 FROM clientele.customer WHERE closed_on IS NULL;
+SELECT lives_ok($$SELECT clientele.use_source('income', 'bank_ar.income')$$, 'a bank''s income table with a NaN line is mapped');
+SELECT is((SELECT concat_ws(' | ', status, rows, examples) FROM clientele.check_sources(NULL, 'income') WHERE check_name = 'non_finite'),
+	(SELECT 'error | 1 | ' || min(customer_id) || '@2025-05-01' FROM clientele.customer WHERE closed_on IS NULL),
+	'check_sources reports the NaN line of the mapped source as an input check failure');
 SELECT throws_ok($$SELECT * FROM clientele.profit_contribution('2025-01-01', '2025-06-30')$$, '22023', NULL,
 	'profit_contribution: a NaN income line is an error');
 SELECT throws_like($$SELECT * FROM clientele.value_classes('2025-01-01', '2025-06-30')$$,

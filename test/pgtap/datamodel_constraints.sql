@@ -1,6 +1,6 @@
 -- The canonical data model rejects impossible rows, naming the constraint.
 BEGIN;
-SELECT plan(45);
+SELECT plan(53);
 
 -- Runs a statement in a subtransaction and returns "SQLSTATE constraint: message".
 CREATE FUNCTION pg_temp.violation(p_sql text) RETURNS text
@@ -109,8 +109,19 @@ SELECT is(pg_temp.violation($$INSERT INTO clientele.balance VALUES (10, '2020-01
 SELECT is(pg_temp.violation($$INSERT INTO clientele.balance VALUES (99, '2020-01-31', 5)$$),
 	'23503 balance_account_fkey: insert or update on table "balance" violates foreign key constraint "balance_account_fkey"',
 	'balance: unknown account');
+SELECT is(pg_temp.violation($$INSERT INTO clientele.balance VALUES (10, '2020-03-31', 'NaN')$$),
+	'23514 balance_not_nan: new row for relation "balance" violates check constraint "balance_not_nan"',
+	'balance: NaN is rejected (numeric accepts it)');
+SELECT is(pg_temp.violation($$UPDATE clientele.balance SET balance = 'NaN' WHERE account_id = 10$$),
+	'23514 balance_not_nan: new row for relation "balance" violates check constraint "balance_not_nan"',
+	'balance: NaN is rejected on update too');
+SELECT is(pg_temp.violation($$INSERT INTO clientele.balance VALUES (10, '2020-03-31', 'Infinity')$$),
+	'22003 -: numeric field overflow', 'balance: an infinity does not fit numeric(18,2)');
 
 -- transaction
+SELECT is(pg_temp.violation($$INSERT INTO clientele.transaction (txn_id, customer_id, ts, amount, direction, channel, kind) VALUES (1, 1, '2020-02-01 10:00+00', 'NaN', 'out', 'atm', 'withdrawal')$$),
+	'23514 transaction_amount_not_nan: new row for relation "transaction" violates check constraint "transaction_amount_not_nan"',
+	'transaction: NaN amount (NaN >= 0 holds, so amount_not_negative lets it through)');
 SELECT is(pg_temp.violation($$INSERT INTO clientele.transaction (txn_id, customer_id, ts, amount, direction, channel, kind) VALUES (1, 1, '2020-02-01 10:00+00', -5, 'out', 'atm', 'withdrawal')$$),
 	'23514 transaction_amount_not_negative: new row for relation "transaction" violates check constraint "transaction_amount_not_negative"',
 	'transaction: negative amount');
@@ -153,6 +164,18 @@ SELECT is(pg_temp.violation($$INSERT INTO clientele.income (customer_id, month, 
 SELECT is(pg_temp.violation($$INSERT INTO clientele.income (customer_id, month) VALUES (99, '2020-02-01')$$),
 	'23503 income_customer_fkey: insert or update on table "income" violates foreign key constraint "income_customer_fkey"',
 	'income: unknown customer');
+SELECT is(pg_temp.violation($$INSERT INTO clientele.income (customer_id, month, ftp_income) VALUES (1, '2020-02-01', 'NaN')$$),
+	'23514 income_ftp_income_not_nan: new row for relation "income" violates check constraint "income_ftp_income_not_nan"',
+	'income: NaN ftp_income');
+SELECT is(pg_temp.violation($$INSERT INTO clientele.income (customer_id, month, fee_income) VALUES (1, '2020-02-01', 'NaN')$$),
+	'23514 income_fee_income_not_nan: new row for relation "income" violates check constraint "income_fee_income_not_nan"',
+	'income: NaN fee_income');
+SELECT is(pg_temp.violation($$INSERT INTO clientele.income (customer_id, month, loan_interest) VALUES (1, '2020-02-01', 'NaN')$$),
+	'23514 income_loan_interest_not_nan: new row for relation "income" violates check constraint "income_loan_interest_not_nan"',
+	'income: NaN loan_interest');
+SELECT is(pg_temp.violation($$INSERT INTO clientele.income (customer_id, month, cost) VALUES (1, '2020-02-01', 'NaN')$$),
+	'23514 income_cost_not_nan: new row for relation "income" violates check constraint "income_cost_not_nan"',
+	'income: NaN cost (NaN >= 0 holds, so cost_not_negative lets it through)');
 INSERT INTO clientele.income (customer_id, month, ftp_income) VALUES (1, '2020-02-01', -3);
 SELECT is(pg_temp.violation($$INSERT INTO clientele.income (customer_id, month) VALUES (1, '2020-02-01')$$),
 	'23505 income_pkey: duplicate key value violates unique constraint "income_pkey"',

@@ -23,7 +23,7 @@ n=0; failed=0
 ok() { n=$((n+1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else failed=1; echo "not ok $n - $3"; echo "#   got '$1', want '$2'"; fi; }
 q() { "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2" 2>&1; }
 tmp=$(mktemp -d /tmp/clientele-upgrade.XXXXXX)
-dbs="up_old up_new up_old_flat up_new_flat"
+dbs="up_old up_new up_old_flat up_new_flat up_nan"
 cleanup() { for d in $dbs; do q postgres "DROP DATABASE IF EXISTS $d" >/dev/null; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 # same_text NAME FILE_OLD FILE_NEW DESCRIPTION: passes when the files are equal, else prints the diff
@@ -185,6 +185,33 @@ ok "$(q up_old "SELECT count(*) FROM clientele.in_customer") $(q up_old "SELECT 
 	"the input view still reads the bank's source after the update"
 ok "$(q up_old "SELECT clientele.tier_of('deposit_class_abc', 250000, NULL, '2020-01-01')")" \
 	"$(q up_new "SELECT clientele.tier_of('deposit_class_abc', 250000, NULL, '2020-01-01')")" "shipped schemes classify as in a fresh install"
+
+# --- a 0.1.0 database holding NaN amounts (0.2.0 rejects them) ----------------------
+# the update stops with an error naming the table, the count and an example
+# (one transaction: the database stays at 0.1.0), and succeeds once they are fixed
+q postgres "CREATE DATABASE up_nan" >/dev/null
+q up_nan "CREATE EXTENSION clientele VERSION '$PREV'" >/dev/null
+q up_nan "INSERT INTO clientele.customer (customer_id, opened_on) VALUES (1, '2020-01-01');
+	INSERT INTO clientele.account (account_id, customer_id, product_type, opened_on) VALUES (10, 1, 'savings', '2020-01-01');
+	INSERT INTO clientele.balance VALUES (10, '2020-01-31', 'NaN'), (10, '2020-02-29', 5);
+	INSERT INTO clientele.transaction (txn_id, customer_id, ts, amount, direction, channel, kind) VALUES (7, 1, '2020-02-01', 'NaN', 'in', 'atm', 'deposit');
+	INSERT INTO clientele.income (customer_id, month, cost) VALUES (1, '2020-02-01', 'NaN')" >/dev/null
+ok "$(q up_nan "ALTER EXTENSION clientele UPDATE" | head -1)" \
+	"ERROR:  clientele.balance holds 1 balance(s) that are NaN (e.g. account 10 on 2020-01-31)" \
+	"updating a database with a NaN balance stops with an error naming the table, the count and the row"
+ok "$(q up_nan "SELECT extversion FROM pg_extension WHERE extname = 'clientele'")" "$PREV" "the failed update leaves $PREV in place"
+q up_nan "UPDATE clientele.balance SET balance = 0 WHERE balance = 'NaN'" >/dev/null
+ok "$(q up_nan "ALTER EXTENSION clientele UPDATE" | head -1)" \
+	"ERROR:  clientele.transaction holds 1 amount(s) that are NaN (e.g. txn_id 7)" "a NaN transaction amount: the same"
+q up_nan "DELETE FROM clientele.transaction WHERE amount = 'NaN'" >/dev/null
+ok "$(q up_nan "ALTER EXTENSION clientele UPDATE" | head -1)" \
+	"ERROR:  clientele.income holds 1 line(s) with a NaN amount (e.g. customer 1 of 2020-02-01)" "a NaN income amount: the same"
+q up_nan "UPDATE clientele.income SET cost = 0" >/dev/null
+out=$(q up_nan "ALTER EXTENSION clientele UPDATE"); rc=$?
+ok "$rc $(q up_nan "SELECT extversion FROM pg_extension WHERE extname = 'clientele'")" "0 $default" "once fixed, the update succeeds"
+[ -z "$out" ] || echo "$out" | sed 's/^/#   /'
+ok "$(q up_nan "INSERT INTO clientele.balance VALUES (10, '2020-03-31', 'NaN')" | head -1)" \
+	'ERROR:  new row for relation "balance" violates check constraint "balance_not_nan"' "and the updated database rejects NaN"
 
 echo "1..$n"
 exit $failed
