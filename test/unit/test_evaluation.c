@@ -200,7 +200,7 @@ test_lstep(void)
 
 	/* a constant zero feature: singular at it; huge features overflow */
 	{
-		double		z[3] = {0, 0, 0},
+		double		z[4] = {0, 0, 0, 0},	/* intercept and 3 features */
 					x[3];
 
 		s = malloc(len);
