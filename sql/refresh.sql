@@ -505,7 +505,7 @@ BEGIN
 	IF to_regclass('pg_temp.clientele_rf_result') IS NOT NULL THEN
 		DROP TABLE IF EXISTS pg_temp.clientele_rf_txn, pg_temp.clientele_rf_acct, pg_temp.clientele_rf_cust,
 			pg_temp.clientele_rf_result, pg_temp.clientele_rf_segment, pg_temp.clientele_rf_feat,
-			pg_temp.clientele_rf_known, pg_temp.clientele_rf_bal, pg_temp.clientele_rf_closed,
+			pg_temp.clientele_rf_known, pg_temp.clientele_rf_bal,
 			pg_temp.clientele_rf_inc, pg_temp.clientele_rf_hist;
 	END IF;
 
@@ -578,29 +578,15 @@ BEGIN
 		'a channel outside counter, atm, online, mobile, phone, pos (not costed)', v_d3);
 	v_t := clientele.refresh_stage_done(p_log, 'summary', v_n, v_t);
 
-	-- value: one scan of balances, two windows per account
-	-- (a closed account's balance is 0 from closed_on on, that day included,
-	-- as aum(), whether or not the bank supplies a closing zero snapshot)
-	CREATE TEMP TABLE clientele_rf_closed ON COMMIT DROP AS
-	SELECT a.account_id, min(a.closed_on) AS closed_on
-	FROM clientele.in_account a
-	WHERE a.closed_on <= p_as_of AND a.account_id IS NOT NULL
-	GROUP BY a.account_id;
+	-- value: one scan of balances, one aggregate per account for the average
+	-- daily balance over the period and the latest balance (a closed
+	-- account's balance is 0 from closed_on on, that day included, as aum(),
+	-- whether or not the bank supplies a closing zero snapshot:
+	-- clientele.account_balances, shared with customer_features and
+	-- value_lines)
 	CREATE TEMP TABLE clientele_rf_bal ON COMMIT DROP AS
-	SELECT b.account_id,
-	       clientele.avg_daily_balance(b.as_of, b.balance, v_from, p_as_of) AS adb,
-	       clientele.avg_daily_balance(b.as_of, b.balance, p_as_of, p_as_of) AS latest,
-	       count(*) AS n
-	FROM (
-		SELECT b.account_id, b.as_of, b.balance
-		FROM clientele.in_balance b LEFT JOIN clientele_rf_closed k ON k.account_id = b.account_id
-		WHERE b.as_of <= p_as_of AND (k.closed_on IS NULL OR b.as_of < k.closed_on)
-		UNION ALL
-		SELECT b.account_id, k.closed_on, 0::numeric
-		FROM clientele.in_balance b JOIN clientele_rf_closed k ON k.account_id = b.account_id
-		WHERE b.as_of < k.closed_on
-		GROUP BY b.account_id, k.closed_on) b
-	GROUP BY b.account_id;
+	SELECT x.account_id, x.adb_to_split AS adb, x.balance_on_split AS latest, x.snapshots AS n
+	FROM clientele.account_balances(p_as_of, v_from, p_as_of) x;
 	ANALYZE pg_temp.clientele_rf_bal;
 	CREATE TEMP TABLE clientele_rf_acct ON COMMIT DROP AS
 	SELECT a.customer_id,

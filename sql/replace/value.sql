@@ -484,27 +484,11 @@ BEGIN
 		SELECT a.account_id, a.customer_id, a.product_type, a.opened_on, a.closed_on FROM clientele.in_account a
 	), cust AS MATERIALIZED (
 		SELECT c.customer_id, c.opened_on, c.closed_on FROM clientele.in_customer c
-	), closed AS MATERIALIZED (
-		-- accounts closed on or before the period end: balance 0 from closed_on
-		-- on (that day included, as aum()), closing snapshot or not
-		SELECT a.account_id, min(a.closed_on) AS closed_on
-		FROM accounts a
-		WHERE a.closed_on <= p_to AND a.account_id IS NOT NULL
-		GROUP BY a.account_id
 	), acct AS (
-		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_from, p_to) AS adb, count(*) AS n
-		FROM (
-			-- the snapshots before closing, and a zero at closed_on (the
-			-- legs keep account_id first: Citus pushes them down together)
-			SELECT b.account_id, b.as_of, b.balance
-			FROM clientele.in_balance b LEFT JOIN closed k ON k.account_id = b.account_id
-			WHERE b.as_of <= p_to AND (k.closed_on IS NULL OR b.as_of < k.closed_on)
-			UNION ALL
-			SELECT b.account_id, k.closed_on, 0::numeric
-			FROM clientele.in_balance b JOIN closed k ON k.account_id = b.account_id
-			WHERE b.as_of < k.closed_on
-			GROUP BY b.account_id, k.closed_on) b
-		GROUP BY b.account_id
+		-- the balance input read once (a closed account's balance is 0 from
+		-- closed_on on, that day included, as aum(), closing snapshot or not)
+		SELECT x.account_id, x.adb_to_split AS adb, x.snapshots AS n
+		FROM clientele.account_balances(p_to, p_from, p_to) x
 	), acct_value AS (
 		SELECT a.customer_id, x.adb, r.category, r.ftp_spread, r.fee_rate, r.pd, r.lgd
 		FROM acct x
