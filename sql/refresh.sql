@@ -469,6 +469,7 @@ DECLARE
 	v_d2 bigint;
 	v_d3 bigint;
 	v_codes text;
+	v_types varbit;
 BEGIN
 	-- on Citus: the stage history's dates (a reference table) are written
 	-- after reads of distributed tables that refer to it, which Citus allows
@@ -588,6 +589,10 @@ BEGIN
 	SELECT x.account_id, x.adb_to_split AS adb, x.balance_on_split AS latest, x.snapshots AS n
 	FROM clientele.account_balances(p_as_of, v_from, p_as_of) x;
 	ANALYZE pg_temp.clientele_rf_bal;
+	-- products held: one bit per product type (its rank by name) ORed over
+	-- the open accounts and counted, as count(DISTINCT product_type) but
+	-- without sorting the accounts (a hash aggregate)
+	SELECT repeat('0', count(*)::integer)::varbit INTO v_types FROM clientele.product_type;
 	CREATE TEMP TABLE clientele_rf_acct ON COMMIT DROP AS
 	SELECT a.customer_id,
 	       sum(x.adb) FILTER (WHERE r.category <> 'credit') AS avg_balance,
@@ -601,10 +606,11 @@ BEGIN
 	       sum(greatest(x.latest, 0)) FILTER (WHERE o.open AND p.counts_in_aum AND r.category = 'insurance') AS ins,
 	       sum(greatest(x.latest, 0)) FILTER (WHERE o.open AND r.category = 'credit') AS loans,
 	       count(*) FILTER (WHERE o.open)::integer AS accounts,
-	       count(DISTINCT a.product_type) FILTER (WHERE o.open)::integer AS held
+	       coalesce(bit_count(bit_or(set_bit(v_types, p.type_bit, 1)) FILTER (WHERE o.open)), 0)::integer AS held
 	FROM clientele.in_account a
 	CROSS JOIN LATERAL (SELECT a.opened_on <= p_as_of AND (a.closed_on IS NULL OR a.closed_on > p_as_of) AS open) o
-	JOIN clientele.product_type p USING (product_type)
+	JOIN (SELECT t.product_type, t.counts_in_aum, (row_number() OVER (ORDER BY t.product_type) - 1)::integer AS type_bit
+	      FROM clientele.product_type t) p USING (product_type)
 	JOIN clientele.value_rates r USING (product_type)
 	LEFT JOIN clientele_rf_bal x USING (account_id)
 	WHERE a.opened_on <= p_as_of
@@ -684,21 +690,30 @@ BEGIN
 		LEFT JOIN clientele_rf_acct ac USING (customer_id)
 		LEFT JOIN clientele_rf_txn tx USING (customer_id)
 	), base AS MATERIALIZED (
-		SELECT l.*, l.ftp + l.fee + l.loan - l.ecl - l.cost AS contribution,
+		SELECT l.*, c.contribution, round(c.contribution * v_basis / v_days, 2) AS annualised,
+		       l.ftp + l.fee + l.loan AS revenue,
 		       coalesce(l.months_active, 0)::float8 / v_months AS act
 		FROM lines l
+		CROSS JOIN LATERAL (SELECT l.ftp + l.fee + l.loan - l.ecl - l.cost AS contribution) c
 	), ranks AS (
 		-- the window sorts on a narrow row (customer and sort keys only),
-		-- joined back by hash
+		-- joined back by hash.  row_number, ntile and value_index share one
+		-- sort (contribution descending): percent_rank over contribution
+		-- ascending (NULLS LAST) is (rows - rows at or above)/(rows - 1),
+		-- the rows at or above being count(*) over contribution descending
+		-- (NULLS FIRST, peers included), the same float8 division
 		SELECT b.customer_id,
-		       row_number() OVER (ORDER BY b.contribution DESC, b.customer_id) AS crank,
+		       row_number() OVER w AS crank,
 		       count(*) OVER () AS n,
-		       ntile(10) OVER (ORDER BY b.contribution DESC, b.customer_id) AS dec,
-		       percent_rank() OVER (ORDER BY b.contribution) AS vi,
+		       ntile(10) OVER w AS dec,
+		       CASE WHEN count(*) OVER () > 1
+		            THEN (count(*) OVER () - count(*) OVER (ORDER BY b.contribution DESC))::float8 / (count(*) OVER () - 1)::float8
+		            ELSE 0 END AS vi,
 		       (v_wt * percent_rank() OVER (ORDER BY b.tenure)
 		        + v_wp * percent_rank() OVER (ORDER BY b.held)
 		        + v_wa * percent_rank() OVER (ORDER BY b.act)) / (v_wt + v_wp + v_wa) AS li
 		FROM (SELECT customer_id, contribution, tenure, held, act FROM base) b
+		WINDOW w AS (ORDER BY b.contribution DESC, b.customer_id)
 	), ranked AS (
 		SELECT b.*, k.crank, k.n, k.dec, k.vi, k.li
 		FROM base b JOIN ranks k USING (customer_id)
@@ -708,14 +723,14 @@ BEGIN
 	       r.opened_on, r.closed_on, r.is_closed, r.tenure, r.accounts, r.held,
 	       coalesce(r.n_period, 0), r.last_ts::date, coalesce(r.active, false),
 	       r.complaints, r.dep + r.inv + r.ins, r.dep, r.inv, r.ins, r.loans, r.avg_deposit, r.src,
-	       r.ftp, r.fee, r.loan, r.ecl, r.cost, r.contribution, round(r.contribution * v_basis / v_days, 2),
-	       CASE WHEN r.ftp + r.fee + r.loan > 0 THEN (r.ftp / (r.ftp + r.fee + r.loan))::float8 END,
-	       CASE WHEN r.ftp + r.fee + r.loan > 0 THEN (r.loan / (r.ftp + r.fee + r.loan))::float8 END,
-	       CASE WHEN r.ftp + r.fee + r.loan > 0 THEN (r.fee / (r.ftp + r.fee + r.loan))::float8 END,
+	       r.ftp, r.fee, r.loan, r.ecl, r.cost, r.contribution, r.annualised,
+	       CASE WHEN r.revenue > 0 THEN (r.ftp / r.revenue)::float8 END,
+	       CASE WHEN r.revenue > 0 THEN (r.loan / r.revenue)::float8 END,
+	       CASE WHEN r.revenue > 0 THEN (r.fee / r.revenue)::float8 END,
 	       r.crank, r.crank::float8 / r.n, r.dec,
-	       CASE WHEN round(r.contribution * v_basis / v_days, 2) < 0 THEN 'negative'
-	            WHEN round(r.contribution * v_basis / v_days, 2) >= v_high THEN 'high'
-	            WHEN round(r.contribution * v_basis / v_days, 2) >= v_medium THEN 'medium'
+	       CASE WHEN r.annualised < 0 THEN 'negative'
+	            WHEN r.annualised >= v_high THEN 'high'
+	            WHEN r.annualised >= v_medium THEN 'medium'
 	            ELSE 'low' END,
 	       r.vi, r.act, r.li,
 	       CASE WHEN r.vi >= v_vcut AND r.li >= v_lcut THEN 'A'
