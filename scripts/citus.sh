@@ -304,10 +304,8 @@ gr=$(state_bytes 'clientele.gini(double precision)' "ROW(amount::float8)" client
 echo "# gini of raw inflow amounts (mostly distinct): partial states $gr bytes for $raw bytes of raw values"
 same "global top_share of payment amounts" "SELECT round(clientele.top_share(amount::float8, 0.1)::numeric, 12) FROM clientele.transaction"
 same "avg_daily_balance_split per account (md5)" "SELECT count(*) || ' ' || md5(string_agg(account_id || ':' || a::text, ',' ORDER BY account_id)) FROM (SELECT account_id, clientele.avg_daily_balance_split(as_of, balance, '2025-07-01', '2025-09-30', '2025-12-31') AS a FROM clientele.balance GROUP BY account_id) q"
-same "account_balances per account: three windows, closed accounts at 0 from closed_on (md5)" \
-	"SELECT count(*) || ' ' || md5(string_agg(b::text, ',' ORDER BY b.account_id)) FROM clientele.account_balances('2025-12-31', '2025-07-01', '2025-09-30') b"
-same "account_balances with split = as_of, the form of value_lines and refresh (md5)" \
-	"SELECT count(*) || ' ' || md5(string_agg(b::text, ',' ORDER BY b.account_id)) FROM clientele.account_balances('2025-12-31', '2025-01-01', '2025-12-31') b"
+same "balance_input (the shared balance input: snapshots before closing, zero rows at closed_on) per account (md5)" \
+	"SELECT count(*) || ' ' || md5(string_agg(account_id || ':' || a::text || ':' || n, ',' ORDER BY account_id)) FROM (SELECT account_id, clientele.avg_daily_balance_split(as_of, balance, '2025-07-01', '2025-09-30', '2025-12-31') AS a, count(*) FILTER (WHERE snapshot) AS n FROM clientele.balance_input WHERE as_of <= '2025-12-31' GROUP BY account_id HAVING bool_or(snapshot)) q"
 same "avg_daily_balance per account (md5)" "SELECT count(*) || ' ' || md5(string_agg(account_id || ':' || a::text, ',' ORDER BY account_id)) FROM (SELECT account_id, clientele.avg_daily_balance(as_of, balance, '2025-10-01', '2025-12-31') AS a FROM clientele.balance GROUP BY account_id) q"
 same "global gini of payment amounts" "SELECT round(clientele.gini(amount::float8)::numeric, 12) FROM clientele.transaction"
 

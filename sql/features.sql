@@ -241,54 +241,40 @@ COMMENT ON AGGREGATE clientele.avg_daily_balance_split(date, numeric, date, date
 	'One pass for three clientele.avg_daily_balance results of one account (clientele.customer_features): before_split = avg_daily_balance(day, balance, window_from, split), after_split = avg_daily_balance(day, balance, split + 1, window_to), on_split = avg_daily_balance(day, balance, split, split), equal to them exactly (same rules: carry, days before the first snapshot count as 0, cents, half away from zero). window_from <= split < window_to (ERROR 22023), window_to before the last valid date, the same for every row of a group (22023); one snapshot per day (22023); NULL day or balance rows are ignored; empty input gives NULL. Parallel safe with an exact combine and a portable state (clientele.adb_split_state).';
 
 -- The balance input of the value analyses (customer_features, value_lines,
--- refresh), in one place and with one read of the balances: the snapshots
--- on or before p_as_of, a closed account's only before its closed_on, and
--- for every account closed on or before p_as_of a zero row at closed_on (its
--- balance is 0 from that day on, that day included, as aum(), closing
--- snapshot or not), taken from the account input instead of a second pass
--- over the balances.  An account closed with no snapshot before its
--- closed_on has only that zero row: the outer WHERE leaves it out, as if it
--- had no balance at all (the former second pass emitted its zero row only
--- for accounts with an earlier snapshot).  Both windows and the balance on
--- split come from one avg_daily_balance_split per account; with p_split =
--- p_as_of the second window is the day after p_as_of, which holds no row
--- (adb_after_split is then NULL).
--- No SET clause, so that the planner inlines it into the caller's query
--- (its row estimates and joins, and on Citus its subqueries); every operator
--- and function is schema-qualified instead, since an inlined body is parsed
--- with the caller's search_path.
-CREATE FUNCTION clientele.account_balances(p_as_of date, p_from date, p_split date)
-RETURNS TABLE (account_id bigint, adb_to_split numeric, adb_after_split numeric, balance_on_split numeric,
-               snapshots bigint)
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-	SELECT w.account_id, (w.s).before_split,
-	       CASE WHEN p_split OPERATOR(pg_catalog.<) p_as_of THEN (w.s).after_split END,
-	       (w.s).on_split, w.n
-	FROM (
-		SELECT b.account_id,
-		       clientele.avg_daily_balance_split(b.as_of, b.balance, p_from, p_split,
-		           CASE WHEN p_split OPERATOR(pg_catalog.<) p_as_of THEN p_as_of
-		                ELSE p_split OPERATOR(pg_catalog.+) 1 END) AS s,
-		       pg_catalog.count(*) FILTER (WHERE b.snapshot) AS n
-		FROM (
-			SELECT b.account_id, b.as_of, b.balance, true AS snapshot
-			FROM clientele.in_balance b
-			LEFT JOIN (SELECT a.account_id, pg_catalog.min(a.closed_on) AS closed_on
-			           FROM clientele.in_account a
-			           WHERE a.closed_on OPERATOR(pg_catalog.<=) p_as_of AND a.account_id IS NOT NULL
-			           GROUP BY a.account_id) k ON k.account_id OPERATOR(pg_catalog.=) b.account_id
-			WHERE b.as_of OPERATOR(pg_catalog.<=) p_as_of
-			  AND (k.closed_on IS NULL OR b.as_of OPERATOR(pg_catalog.<) k.closed_on)
-			UNION ALL
-			SELECT a.account_id, pg_catalog.min(a.closed_on), 0::pg_catalog.numeric, false
-			FROM clientele.in_account a
-			WHERE a.closed_on OPERATOR(pg_catalog.<=) p_as_of AND a.account_id IS NOT NULL
-			GROUP BY a.account_id) b
-		GROUP BY b.account_id) w
-	WHERE w.n OPERATOR(pg_catalog.>) 0
-$$;
-COMMENT ON FUNCTION clientele.account_balances(date, date, date) IS
-	'Internal, inlined by the planner: the balance input of clientele.customer_features, clientele.value_lines and clientele.refresh, one row per account with a balance snapshot on or before p_as_of (before closed_on for an account closed by then), read once: adb_to_split = avg_daily_balance over [p_from, p_split], adb_after_split = over [p_split + 1, p_as_of] (NULL when p_split = p_as_of), balance_on_split = the balance on p_split (0.00 before the first snapshot), snapshots = the snapshots used; a closed account''s balance is 0 from its closed_on on (that day included, as clientele.aum), with or without a closing zero snapshot. p_from <= p_split <= p_as_of. Errors: those of clientele.avg_daily_balance_split (two snapshots on one day, a balance out of range: 22023).';
+-- refresh) in one place, reading the balances once: every snapshot of an
+-- account before its closed_on (all of them while it has none), and for
+-- every account with a closed_on a zero row at closed_on (its balance is 0
+-- from that day on, that day included, as aum(), closing snapshot or not),
+-- taken from the account input instead of a second pass over the balances.
+-- A snapshot on or after closed_on is never used, whatever the as_of: when
+-- closed_on <= as_of it is replaced by the zero, and otherwise it is after
+-- as_of.  So a caller only keeps the rows on or before its as_of (the zero
+-- row of an account closed after as_of goes with them: point in time) and
+-- aggregates per account with HAVING bool_or(snapshot): an account closed
+-- with no snapshot before its closed_on has only the zero row and is left
+-- out, as if it had no balance.
+-- A view (security_invoker: the caller's rights on the input views), not a
+-- function: Citus plans a view's subqueries over the distributed tables
+-- like the callers' own, where it cannot plan the queries of a SQL function.
+CREATE VIEW clientele.balance_input WITH (security_invoker = true) AS
+SELECT b.account_id, b.as_of, b.balance, true AS snapshot
+FROM clientele.in_balance b
+LEFT JOIN (SELECT a.account_id, pg_catalog.min(a.closed_on) AS closed_on
+           FROM clientele.in_account a
+           WHERE a.closed_on IS NOT NULL AND a.account_id IS NOT NULL
+           GROUP BY a.account_id) k ON k.account_id OPERATOR(pg_catalog.=) b.account_id
+WHERE k.closed_on IS NULL OR b.as_of OPERATOR(pg_catalog.<) k.closed_on
+UNION ALL
+SELECT a.account_id, pg_catalog.min(a.closed_on), 0::pg_catalog.numeric, false
+FROM clientele.in_account a
+WHERE a.closed_on IS NOT NULL AND a.account_id IS NOT NULL
+GROUP BY a.account_id;
+COMMENT ON VIEW clientele.balance_input IS
+	'Internal: the balance input of clientele.customer_features, clientele.value_lines and clientele.refresh, read once: the snapshots of clientele.in_balance dated before their account''s closed_on (every snapshot of an account without one), and a zero row at closed_on for every account of clientele.in_account with a closed_on (the earliest when the input repeats the account), so that a closed account''s balance is 0 from its closed_on on (that day included, as clientele.aum), with or without a closing zero snapshot. Callers keep the rows on or before their as_of and aggregate per account with HAVING bool_or(snapshot) (an account with no snapshot before its closing has no balance). security_invoker.';
+COMMENT ON COLUMN clientele.balance_input.account_id IS 'Account (NULL when the balance input has a NULL account_id).';
+COMMENT ON COLUMN clientele.balance_input.as_of IS 'Day of the snapshot; closed_on for a zero row.';
+COMMENT ON COLUMN clientele.balance_input.balance IS 'Balance at the end of the day; 0 for a zero row.';
+COMMENT ON COLUMN clientele.balance_input.snapshot IS 'true for a snapshot of the balance input, false for the zero row at closed_on.';
 
 CREATE TYPE clientele.customer_features AS (
 	customer_id                 bigint,
@@ -436,10 +422,15 @@ BEGIN
 		-- one pass over the balances, one aggregate for the three windows of an
 		-- account: the last 3 months, the 3 before, the balance 3 months ago
 		-- (aggregated before the join, which then touches one row per account;
-		-- a closed account's balance is 0 from closed_on on: account_balances)
-		SELECT x.account_id, x.adb_after_split AS adb_3m, x.adb_to_split AS adb_prev_3m,
-		       x.balance_on_split AS bal_3m_ago
-		FROM clientele.account_balances(as_of, d6 + 1, d3) x
+		-- a closed account's balance is 0 from closed_on on: balance_input)
+		SELECT w.account_id, (w.s).after_split AS adb_3m, (w.s).before_split AS adb_prev_3m,
+		       (w.s).on_split AS bal_3m_ago
+		FROM (
+			SELECT b.account_id, clientele.avg_daily_balance_split(b.as_of, b.balance, d6 + 1, d3, as_of) AS s
+			FROM clientele.balance_input b
+			WHERE b.as_of <= as_of
+			GROUP BY b.account_id
+			HAVING bool_or(b.snapshot)) w
 	), aum AS (
 		-- the accounts whose product type counts in AUM
 		SELECT a.customer_id,
@@ -502,11 +493,11 @@ REVOKE ALL ON FUNCTION clientele.customer_features(date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.avg_daily_balance_split(date, numeric, date, date, date) FROM PUBLIC;
-REVOKE ALL ON FUNCTION clientele.account_balances(date, date, date) FROM PUBLIC;
+REVOKE ALL ON clientele.balance_input FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clientele.check_as_of(date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.activity_gap(bit varying, date, date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.customer_features(date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date, text) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.avg_daily_balance_split(date, numeric, date, date, date) TO clientele_admin, clientele_analyst;
-GRANT EXECUTE ON FUNCTION clientele.account_balances(date, date, date) TO clientele_admin, clientele_analyst;
+GRANT SELECT ON clientele.balance_input TO clientele_admin, clientele_analyst;

@@ -583,11 +583,17 @@ BEGIN
 	-- daily balance over the period and the latest balance (a closed
 	-- account's balance is 0 from closed_on on, that day included, as aum(),
 	-- whether or not the bank supplies a closing zero snapshot:
-	-- clientele.account_balances, shared with customer_features and
-	-- value_lines)
+	-- clientele.balance_input, shared with customer_features and value_lines)
 	CREATE TEMP TABLE clientele_rf_bal ON COMMIT DROP AS
-	SELECT x.account_id, x.adb_to_split AS adb, x.balance_on_split AS latest, x.snapshots AS n
-	FROM clientele.account_balances(p_as_of, v_from, p_as_of) x;
+	SELECT x.account_id, (x.s).before_split AS adb, (x.s).on_split AS latest, x.n
+	FROM (
+		SELECT b.account_id,
+		       clientele.avg_daily_balance_split(b.as_of, b.balance, v_from, p_as_of, p_as_of + 1) AS s,
+		       count(*) FILTER (WHERE b.snapshot) AS n
+		FROM clientele.balance_input b
+		WHERE b.as_of <= p_as_of
+		GROUP BY b.account_id
+		HAVING bool_or(b.snapshot)) x;
 	ANALYZE pg_temp.clientele_rf_bal;
 	-- products held: one bit per product type (its rank by name) ORed over
 	-- the open accounts and counted, as count(DISTINCT product_type) but

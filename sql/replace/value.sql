@@ -487,8 +487,12 @@ BEGIN
 	), acct AS (
 		-- the balance input read once (a closed account's balance is 0 from
 		-- closed_on on, that day included, as aum(), closing snapshot or not)
-		SELECT x.account_id, x.adb_to_split AS adb, x.snapshots AS n
-		FROM clientele.account_balances(p_to, p_from, p_to) x
+		SELECT b.account_id, clientele.avg_daily_balance(b.as_of, b.balance, p_from, p_to) AS adb,
+		       count(*) FILTER (WHERE b.snapshot) AS n
+		FROM clientele.balance_input b
+		WHERE b.as_of <= p_to
+		GROUP BY b.account_id
+		HAVING bool_or(b.snapshot)
 	), acct_value AS (
 		SELECT a.customer_id, x.adb, r.category, r.ftp_spread, r.fee_rate, r.pd, r.lgd
 		FROM acct x
