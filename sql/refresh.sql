@@ -593,7 +593,7 @@ BEGIN
 		FROM clientele.balance_input b
 		WHERE b.as_of <= p_as_of
 		GROUP BY b.account_id
-		HAVING bool_or(b.snapshot)) x;
+		HAVING count(*) FILTER (WHERE b.snapshot) > 0) x;
 	ANALYZE pg_temp.clientele_rf_bal;
 	-- products held: one bit per product type (its rank by name) ORed over
 	-- the open accounts and counted, as count(DISTINCT product_type) but

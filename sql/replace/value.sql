@@ -492,7 +492,7 @@ BEGIN
 		FROM clientele.balance_input b
 		WHERE b.as_of <= p_to
 		GROUP BY b.account_id
-		HAVING bool_or(b.snapshot)
+		HAVING count(*) FILTER (WHERE b.snapshot) > 0
 	), acct_value AS (
 		SELECT a.customer_id, x.adb, r.category, r.ftp_spread, r.fee_rate, r.pd, r.lgd
 		FROM acct x
