@@ -615,8 +615,11 @@ BEGIN
 	       l.held, l.months
 	FROM lines l
 	LEFT JOIN cust c USING (customer_id)
-	CROSS JOIN dropped d CROSS JOIN dropped_bal db CROSS JOIN dropped_inc di CROSS JOIN income_finite fi
-	WHERE d.reported AND db.reported AND di.reported AND fi.ok
+	-- the reports in this order (transactions, balances, income, then the
+	-- finite check), whatever the join order the planner picks: one-row
+	-- uncorrelated subqueries, evaluated left to right once
+	WHERE (SELECT d.reported FROM dropped d) AND (SELECT db.reported FROM dropped_bal db)
+	  AND (SELECT di.reported FROM dropped_inc di) AND (SELECT fi.ok FROM income_finite fi)
 	ORDER BY l.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.value_lines(date, date) IS
