@@ -475,11 +475,12 @@ END $$;
 COMMENT ON FUNCTION clientele.customer_features_from(date, regclass, regclass) IS
 	'Internal: clientele.customer_features(as_of), with the results of its two large passes optionally read from relations the caller computed in its own scans (the refresh): activity (columns customer_id, activity = clientele.activity_summary(ts, customer_initiated, kind, direction, counterparty_bank, amount, as_of, TimeZone) over the rows of clientele.in_transaction with ts before as_of + 1, grouped by customer_id) and balances (columns account_id, adb_split = clientele.avg_daily_balance_split(as_of, balance, as_of - 6 months + 1, as_of - 3 months, as_of) over the balance input of customer_features, grouped by account_id); NULL: computed here.';
 
+-- plain SQL without SET clauses, so that the planner inlines it: the caller
+-- scans customer_features_from's result directly (one materialisation)
 CREATE FUNCTION clientele.customer_features(as_of date) RETURNS SETOF clientele.customer_features
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 100000 SET search_path = pg_catalog, pg_temp SET jit = off AS $$
-BEGIN
-	RETURN QUERY SELECT * FROM clientele.customer_features_from(as_of, NULL, NULL);
-END $$;
+LANGUAGE sql STABLE PARALLEL SAFE ROWS 100000 AS $$
+	SELECT * FROM clientele.customer_features_from(as_of, NULL, NULL)
+$$;
 COMMENT ON FUNCTION clientele.customer_features(date) IS
 	'Behavioural features of every customer opened on or before as_of (see the columns of type clientele.customer_features and docs/lifecycle.md), from the input views clientele.in_* with one aggregation pass per input and no row dated after as_of; a closing date after as_of is not known yet. A closed account''s balance is 0 from its closed_on on (that day included, as clientele.aum), with or without a closing zero snapshot. Runs clientele.check_as_of(as_of) first. Rows in no particular order.';
 
