@@ -352,7 +352,8 @@ COMMENT ON COLUMN clientele.customer_features.td_matured_3m IS 'Time deposits (p
 COMMENT ON COLUMN clientele.customer_features.td_not_rolled_3m IS 'Those of td_matured_3m with no other time deposit of the customer opened within 14 days of the maturity date (before or after, on or before as_of).';
 COMMENT ON COLUMN clientele.customer_features.td_not_rolled_on IS 'Latest maturity date among td_not_rolled_3m; NULL when none.';
 
-CREATE FUNCTION clientele.customer_features(as_of date) RETURNS SETOF clientele.customer_features
+CREATE FUNCTION clientele.customer_features_from(as_of date, activity regclass, balances regclass)
+RETURNS SETOF clientele.customer_features
 LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 100000 SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 #variable_conflict use_variable
 DECLARE
@@ -371,12 +372,16 @@ BEGIN
 	ts_end := (as_of + 1)::timestamptz;
 	t3 := (d3 + 1)::timestamptz;
 	t6 := (d6 + 1)::timestamptz;
-	RETURN QUERY
+	-- the pass over the transactions and the one over the balances, or the
+	-- relations that hold their results (the refresh: its summary and value
+	-- stages compute them in their own scans); parameters $1..$7 are as_of,
+	-- d3, d6, ts_end, t3, t6, v_zone
+	RETURN QUERY EXECUTE format($q$
 	WITH cust AS (
 		SELECT c.customer_id, c.relationship_manager, c.region, c.branch, c.opened_on,
-		       CASE WHEN c.closed_on <= as_of THEN c.closed_on END AS closed_on
+		       CASE WHEN c.closed_on <= $1 THEN c.closed_on END AS closed_on
 		FROM clientele.in_customer c
-		WHERE c.opened_on <= as_of
+		WHERE c.opened_on <= $1
 	), acct AS (
 		-- per customer and product type first, so that counting products needs no per-group sort
 		SELECT k.customer_id,
@@ -391,10 +396,10 @@ BEGIN
 			       min(a.opened_on) AS first_opened,
 			       -- integers: sum(integer) adds in a plain int8, sum(bigint) allocates a 128-bit state per group
 			       count(*)::integer AS n_ever,
-			       count(*) FILTER (WHERE a.closed_on IS NULL OR a.closed_on > as_of)::integer AS n_open,
-			       count(*) FILTER (WHERE a.opened_on <= d6 AND (a.closed_on IS NULL OR a.closed_on > d6))::integer AS n_open_6m
+			       count(*) FILTER (WHERE a.closed_on IS NULL OR a.closed_on > $1)::integer AS n_open,
+			       count(*) FILTER (WHERE a.opened_on <= $3 AND (a.closed_on IS NULL OR a.closed_on > $3))::integer AS n_open_6m
 			FROM clientele.in_account a
-			WHERE a.opened_on <= as_of
+			WHERE a.opened_on <= $1
 			GROUP BY a.customer_id, a.product_type) k
 		GROUP BY k.customer_id
 	), td AS (
@@ -409,14 +414,14 @@ BEGIN
 			               WHERE r.customer_id = a.customer_id
 			                 AND r.product_type = 'time_deposit'
 			                 AND r.account_id <> a.account_id
-			                 AND r.opened_on <= as_of
+			                 AND r.opened_on <= $1
 			                 AND r.opened_on >= a.maturity_date - 14
 			                 AND r.opened_on <= a.maturity_date + 14) AS rolled
 			FROM clientele.in_account a
 			WHERE a.product_type = 'time_deposit'
-			  AND a.maturity_date > d3 AND a.maturity_date <= as_of
-			  AND a.closed_on <= as_of
-			  AND a.opened_on <= as_of) m
+			  AND a.maturity_date > $2 AND a.maturity_date <= $1
+			  AND a.closed_on <= $1
+			  AND a.opened_on <= $1) m
 		GROUP BY m.customer_id
 	), bal AS (
 		-- one pass over the balances, one aggregate for the three windows of an
@@ -425,46 +430,34 @@ BEGIN
 		-- a closed account's balance is 0 from closed_on on: balance_input)
 		SELECT w.account_id, (w.s).after_split AS adb_3m, (w.s).before_split AS adb_prev_3m,
 		       (w.s).on_split AS bal_3m_ago
-		FROM (
-			SELECT b.account_id, clientele.avg_daily_balance_split(b.as_of, b.balance, d6 + 1, d3, as_of) AS s
-			FROM clientele.balance_input b
-			WHERE b.as_of <= as_of
-			GROUP BY b.account_id
-			HAVING bool_or(b.snapshot)) w
+		FROM (%2$s) w
 	), aum AS (
 		-- the accounts whose product type counts in AUM
 		SELECT a.customer_id,
 		       sum(greatest(x.adb_3m, 0)) AS aum_3m,
 		       sum(greatest(x.adb_prev_3m, 0)) AS aum_prev_3m,
-		       sum(greatest(x.bal_3m_ago, 0)) FILTER (WHERE a.opened_on <= d3
-		           AND (a.closed_on IS NULL OR a.closed_on > d3)) AS aum_3m_ago
+		       sum(greatest(x.bal_3m_ago, 0)) FILTER (WHERE a.opened_on <= $2
+		           AND (a.closed_on IS NULL OR a.closed_on > $2)) AS aum_3m_ago
 		FROM bal x
 		JOIN clientele.in_account a ON a.account_id = x.account_id
 		JOIN clientele.product_type p ON p.product_type = a.product_type
-		WHERE p.counts_in_aum AND a.opened_on <= as_of
+		WHERE p.counts_in_aum AND a.opened_on <= $1
 		GROUP BY a.customer_id
 	), txn AS (
 		-- one pass over the transactions
-		SELECT t.customer_id,
-		       -- counts, last transaction, activity gap and transfer sums in one C aggregate (parallel, exact combine)
-		       clientele.activity_summary(t.ts, t.customer_initiated, t.kind, t.direction, t.counterparty_bank,
-		                                  t.amount, as_of, v_zone) AS act
-		FROM clientele.in_transaction t
-		WHERE t.ts < ts_end
-		GROUP BY t.customer_id
-	), inter AS (
+%1$s	), inter AS (
 		SELECT i.customer_id,
 		       count(*) FILTER (WHERE i.kind = 'address_change'
-		                        AND i.ts >= t3)::integer AS addr_3m,
+		                        AND i.ts >= $5)::integer AS addr_3m,
 		       count(*) FILTER (WHERE i.kind IN ('complaint', 'service_failure'))::integer AS compl_6m,
 		       count(*) FILTER (WHERE i.kind = 'rm_contact')::integer AS rm_6m
 		FROM clientele.in_interaction i
-		WHERE i.ts < ts_end AND i.ts >= t6
+		WHERE i.ts < $4 AND i.ts >= $6
 		GROUP BY i.customer_id
 	)
-	SELECT c.customer_id, as_of, c.relationship_manager, c.region, c.branch, c.opened_on,
+	SELECT c.customer_id, $1, c.relationship_manager, c.region, c.branch, c.opened_on,
 	       c.closed_on IS NOT NULL, c.closed_on,
-	       a.first_opened, as_of - a.first_opened,
+	       a.first_opened, $1 - a.first_opened,
 	       coalesce(a.n_ever, 0), coalesce(a.n_open, 0), coalesce(a.n_open_6m, 0),
 	       coalesce(a.p_open, 0), coalesce(a.p_open_6m, 0),
 	       (x.act).last_txn_on,
@@ -482,14 +475,42 @@ BEGIN
 	LEFT JOIN txn x ON x.customer_id = c.customer_id
 	LEFT JOIN aum m ON m.customer_id = c.customer_id
 	LEFT JOIN inter i ON i.customer_id = c.customer_id
-	LEFT JOIN td d ON d.customer_id = c.customer_id;
+	LEFT JOIN td d ON d.customer_id = c.customer_id
+	$q$,
+	CASE WHEN activity IS NULL THEN $q$
+		SELECT t.customer_id,
+		       -- counts, last transaction, activity gap and transfer sums in one C aggregate (parallel, exact combine)
+		       clientele.activity_summary(t.ts, t.customer_initiated, t.kind, t.direction, t.counterparty_bank,
+		                                  t.amount, $1, $7) AS act
+		FROM clientele.in_transaction t
+		WHERE t.ts < $4
+		GROUP BY t.customer_id
+	$q$ ELSE format('SELECT g.customer_id, g.activity AS act FROM %s g', activity) END,
+	CASE WHEN balances IS NULL THEN $q$
+			SELECT b.account_id, clientele.avg_daily_balance_split(b.as_of, b.balance, $3 + 1, $2, $1) AS s
+			FROM clientele.balance_input b
+			WHERE b.as_of <= $1
+			GROUP BY b.account_id
+			HAVING bool_or(b.snapshot)
+			$q$ ELSE format('SELECT g.account_id, g.adb_split AS s FROM %s g', balances) END)
+	USING as_of, d3, d6, ts_end, t3, t6, v_zone;
 END $$;
+COMMENT ON FUNCTION clientele.customer_features_from(date, regclass, regclass) IS
+	'Internal: clientele.customer_features(as_of), with the results of its two large passes optionally read from relations the caller computed in its own scans (the refresh): activity (columns customer_id, activity = clientele.activity_summary(ts, customer_initiated, kind, direction, counterparty_bank, amount, as_of, TimeZone) over the rows of clientele.in_transaction with ts before as_of + 1, grouped by customer_id) and balances (columns account_id, adb_split = clientele.avg_daily_balance_split(as_of, balance, as_of - 6 months + 1, as_of - 3 months, as_of) over the balance input of customer_features, grouped by account_id); NULL: computed here.';
+
+-- plain SQL without SET clauses, so that the planner inlines it: the caller
+-- scans customer_features_from's result directly (one materialisation)
+CREATE FUNCTION clientele.customer_features(as_of date) RETURNS SETOF clientele.customer_features
+LANGUAGE sql STABLE PARALLEL SAFE ROWS 100000 AS $$
+	SELECT * FROM clientele.customer_features_from(as_of, NULL, NULL)
+$$;
 COMMENT ON FUNCTION clientele.customer_features(date) IS
 	'Behavioural features of every customer opened on or before as_of (see the columns of type clientele.customer_features and docs/lifecycle.md), from the input views clientele.in_* with one aggregation pass per input and no row dated after as_of; a closing date after as_of is not known yet. A closed account''s balance is 0 from its closed_on on (that day included, as clientele.aum), with or without a closing zero snapshot. Runs clientele.check_as_of(as_of) first. Rows in no particular order.';
 
 REVOKE ALL ON FUNCTION clientele.check_as_of(date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.activity_gap(bit varying, date, date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.customer_features(date) FROM PUBLIC;
+REVOKE ALL ON FUNCTION clientele.customer_features_from(date, regclass, regclass) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.avg_daily_balance_split(date, numeric, date, date, date) FROM PUBLIC;
@@ -497,6 +518,7 @@ REVOKE ALL ON clientele.balance_input FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clientele.check_as_of(date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.activity_gap(bit varying, date, date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.customer_features(date) TO clientele_admin, clientele_analyst;
+GRANT EXECUTE ON FUNCTION clientele.customer_features_from(date, regclass, regclass) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date, text) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.avg_daily_balance_split(date, numeric, date, date, date) TO clientele_admin, clientele_analyst;

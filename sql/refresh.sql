@@ -446,6 +446,10 @@ DECLARE
 	-- months of the coordinator's session zone on every node (Citus does not pass TimeZone on)
 	v_zone text := pg_catalog.current_setting('TimeZone');
 	v_as_of_ts timestamptz := p_as_of::timestamptz;
+	-- the balance windows of clientele.customer_features (the lifecycle stage
+	-- reads them from the value stage's pass): the last 3 months and the 3 before
+	v_f3 date := (p_as_of - interval '3 months')::date;
+	v_f6 date := (p_as_of - interval '6 months')::date;
 	v_from_ts timestamptz;
 	v_recent_ts timestamptz;
 	v_act_ts timestamptz;
@@ -519,7 +523,7 @@ BEGIN
 	-- computed only for the rows that need it; the cost by channel is a
 	-- count per channel (x its cost below) instead of a numeric sum per row.
 	CREATE TEMP TABLE clientele_rf_txn ON COMMIT DROP AS
-	SELECT x.customer_id, x.days, x.n_period, x.last_ts, x.active, x.n_all, x.n_uncosted,
+	SELECT x.customer_id, x.days, x.n_period, x.last_ts, x.active, x.n_all, x.n_uncosted, x.activity,
 	       x.n_counter * v_counter + x.n_atm * v_atm + x.n_online * v_online + x.n_mobile * v_mobile
 	           + x.n_phone * v_phone + x.n_pos * v_pos AS txn_cost,
 	       (bit_count(coalesce(x.m_lo, 0)::bit(64)) + bit_count(coalesce(x.m_hi, 0)::bit(64)))::integer AS months_active
@@ -543,7 +547,11 @@ BEGIN
 		       count(*) FILTER (WHERE t.ts >= v_from_ts AND t.channel = 'pos') AS n_pos,
 		       count(*) FILTER (WHERE t.ts >= v_from_ts AND (t.channel IS NULL OR t.channel NOT IN
 		                        ('counter', 'atm', 'online', 'mobile', 'phone', 'pos'))) AS n_uncosted,
-		       count(*) AS n_all
+		       count(*) AS n_all,
+		       -- the transaction features of clientele.customer_features (lifecycle
+		       -- and churn stages), from this same scan
+		       clientele.activity_summary(t.ts, t.customer_initiated, t.kind, t.direction, t.counterparty_bank,
+		                                  t.amount, p_as_of, v_zone) AS activity
 		FROM clientele.in_transaction t
 		WHERE t.ts < v_end
 		GROUP BY t.customer_id) x;
@@ -585,11 +593,13 @@ BEGIN
 	-- whether or not the bank supplies a closing zero snapshot:
 	-- clientele.balance_input, shared with customer_features and value_lines)
 	CREATE TEMP TABLE clientele_rf_bal ON COMMIT DROP AS
-	SELECT x.account_id, (x.s).before_split AS adb, (x.s).on_split AS latest, x.n
+	SELECT x.account_id, (x.s).before_split AS adb, (x.s).on_split AS latest, x.n, x.adb_split
 	FROM (
 		SELECT b.account_id,
 		       clientele.avg_daily_balance_split(b.as_of, b.balance, v_from, p_as_of, p_as_of + 1) AS s,
-		       count(*) FILTER (WHERE b.snapshot) AS n
+		       count(*) FILTER (WHERE b.snapshot) AS n,
+		       -- the balance windows of clientele.customer_features (lifecycle and churn stages)
+		       clientele.avg_daily_balance_split(b.as_of, b.balance, v_f6 + 1, v_f3, p_as_of) AS adb_split
 		FROM clientele.balance_input b
 		WHERE b.as_of <= p_as_of
 		GROUP BY b.account_id
@@ -819,7 +829,8 @@ BEGIN
 		CREATE TEMP TABLE clientele_rf_feat ON COMMIT DROP AS
 		SELECT (x.f).customer_id AS customer_id, (x.d).stage AS stage, (x.d).rule AS rule, x.f
 		FROM (SELECT f, clientele.lifecycle_classify(f, v_rules) AS d
-		      FROM clientele.customer_features(p_as_of) f OFFSET 0) x;
+		      FROM clientele.customer_features_from(p_as_of, 'pg_temp.clientele_rf_txn'::regclass,
+		                                            'pg_temp.clientele_rf_bal'::regclass) f OFFSET 0) x;
 		ANALYZE pg_temp.clientele_rf_feat;
 		-- recorded in the stage history when as_of is the newest date (dates
 		-- are recorded in order), as clientele.record_lifecycle(as_of) does

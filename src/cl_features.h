@@ -24,18 +24,25 @@ typedef struct ClFeaturesRow
 	int32		tupTypmod;
 	TupleDesc	desc;			/* in the FmgrInfo's memory context */
 	int			attno[CL_FEATURES_MAX_FIELDS];	/* 1-based */
+	Datum	   *values;			/* every column of the current row, deformed */
+	bool	   *isnull;			/* once by cl_features_bind (in fn_mcxt) */
 	/* the current row */
 	HeapTupleData tuple;
 } ClFeaturesRow;
 
-/* Points r at the row th (composite datum), (re)mapping the columns if needed. */
+/*
+ * Points r at the row th (composite datum), (re)mapping the columns if needed,
+ * and deforms it once (a column read is then an array access, not a walk
+ * over the varlena columns before it).
+ */
 extern void cl_features_bind(ClFeaturesRow *r, FmgrInfo *flinfo, HeapTupleHeader th);
 
 /* Column f (index into names) of the bound row. */
 static inline Datum
 cl_features_get(ClFeaturesRow *r, int f, bool *isnull)
 {
-	return heap_getattr(&r->tuple, r->attno[f], r->desc, isnull);
+	*isnull = r->isnull[r->attno[f] - 1];
+	return r->values[r->attno[f] - 1];
 }
 
 /* Integer column: NULL reads 0, a negative count is an ERROR (22023). */

@@ -618,8 +618,16 @@ cl_features_bind(ClFeaturesRow *r, FmgrInfo *flinfo, HeapTupleHeader th)
 		Assert(r->nfields <= CL_FEATURES_MAX_FIELDS);
 		if (r->desc)
 			FreeTupleDesc(r->desc);
+		if (r->values)
+			pfree(r->values);
+		if (r->isnull)
+			pfree(r->isnull);
 		r->desc = NULL;
+		r->values = NULL;
+		r->isnull = NULL;
 		td = lookup_rowtype_tupdesc_copy(tupType, tupTypmod);
+		r->values = palloc(Max(td->natts, 1) * sizeof(Datum));
+		r->isnull = palloc(Max(td->natts, 1) * sizeof(bool));
 		MemoryContextSwitchTo(old);
 		for (f = 0; f < r->nfields; f++)
 		{
@@ -648,6 +656,7 @@ cl_features_bind(ClFeaturesRow *r, FmgrInfo *flinfo, HeapTupleHeader th)
 	ItemPointerSetInvalid(&r->tuple.t_self);
 	r->tuple.t_tableOid = InvalidOid;
 	r->tuple.t_data = th;
+	heap_deform_tuple(&r->tuple, r->desc, r->values, r->isnull);
 }
 
 int
