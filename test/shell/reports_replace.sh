@@ -103,6 +103,10 @@ ok "$(q "SELECT string_agg(r || '=' || has_function_privilege(r, 'clientele.matv
 	"clientele_admin=false clientele_analyst=false clientele_rm=false reports_replace_other=false" \
 	"no role and not PUBLIC may execute it (refresh_reports runs it as the owner)"
 ok "$(q "SELECT clientele.refresh_reports()")" "" "refresh_reports still runs after all that"
+tm=$(view_md5 tier_migration)
+q "REFRESH MATERIALIZED VIEW clientele.tier_migration WITH NO DATA" >/dev/null
+ok "$(q "SELECT clientele.refresh_reports()") $(view_md5 tier_migration)" " $tm" \
+	"a view left unpopulated (WITH NO DATA) is populated again by refresh_reports (plain REFRESH)"
 ok "$(view_md5 customer_scorecard)" "$sc" "(same scorecard)"
 
 echo "1..$n"
