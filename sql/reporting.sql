@@ -382,7 +382,7 @@ DROP FUNCTION clientele.kpi_comments_tmp(text);
 CREATE FUNCTION clientele.matview_replace(view regclass) RETURNS bigint
 LANGUAGE c VOLATILE STRICT PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'clientele_matview_replace';
 COMMENT ON FUNCTION clientele.matview_replace(regclass) IS
-	'Internal: replaces the rows of a populated materialized view by the rows of its query in the current transaction (every current row deleted, the new ones inserted with their index entries), under the lock of REFRESH ... CONCURRENTLY: readers are not blocked and see the previous contents until commit; the unique index rejects duplicate keys (23505). Owner only, as REFRESH; returns the rows inserted. ERROR 42809 for another kind of relation, 55000 when the view has not been populated.';
+	'Internal: replaces the rows of a populated materialized view by the rows of its query in the current transaction (every current row deleted, the new ones inserted with their index entries), under the lock of REFRESH ... CONCURRENTLY: readers are not blocked and see the previous contents until commit; the unique index rejects duplicate keys (23505). Owner only, as REFRESH; returns the rows inserted. ERROR 42809 for another kind of relation, 55000 when the view has not been populated, 25006 in a read-only transaction.';
 
 -- default_statistics_target = 10: the views' statistics are taken with a
 -- sample of 3,000 rows, enough for readers' plans; jit = off: compiling the

@@ -44,6 +44,7 @@
 #include "rewrite/rewriteHandler.h"
 #include "tcop/dest.h"
 #include "tcop/tcopprot.h"
+#include "tcop/utility.h"
 #include "utils/acl.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -126,6 +127,10 @@ clientele_matview_replace(PG_FUNCTION_ARGS)
 	MatviewReplaceReceiver *dest;
 	const char *qstring = "clientele.matview_replace";
 	uint64		rows;
+
+	/* as REFRESH: it writes */
+	PreventCommandIfReadOnly("clientele.matview_replace()");
+	PreventCommandIfParallelMode("clientele.matview_replace()");
 
 	relkind = get_rel_relkind(relid);
 	if (relkind == '\0')
