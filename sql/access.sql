@@ -19,7 +19,7 @@ DECLARE
 		'use_source', 'reapply_sources', 'generate_demo_bank', 'tier_validate', 'record_lifecycle', 'lifecycle_store', 'train_churn_model',
 		'use_schema', 'map_column', 'map_code', 'sync_keys', 'check_sources', 'check_sources_status', 'bank_key'];
 	-- internal routines (triggers, compilers) no role calls directly
-	c_internal_routines constant text[] := ARRAY['source_compile', 'sources_changed', 'sources_on_drop',
+	c_internal_routines constant text[] := ARRAY['source_compile', 'sources_changed', 'sources_on_drop', 'matview_replace',
 		-- distributing needs the tables' owner (a superuser, usually): no role gets it
 		'distribute', 'distribute_ddl'];
 	-- bank data: read by analysts, written by the bank's loaders (owner)

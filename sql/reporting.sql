@@ -1,8 +1,9 @@
 -- area: reporting
 -- ===========================================================================
 -- Materialized views for reporting tools, over the results of the latest
--- refreshes.  Each has a unique index, so clientele.refresh refreshes them
--- CONCURRENTLY: readers keep answering from the previous contents.  The KPI
+-- refreshes.  Each has a unique index; clientele.refresh replaces their rows
+-- under REFRESH ... CONCURRENTLY's lock (clientele.matview_replace): readers
+-- keep answering from the previous contents until it commits.  The KPI
 -- table is filled per refresh date (clientele.kpi_compute) so that the KPI
 -- view does not recompute the whole history.  See docs/reporting.md.
 -- ===========================================================================
@@ -138,17 +139,15 @@ COMMENT ON FUNCTION clientele.kpi_compute(date) IS
 -- The materialized views
 -- ---------------------------------------------------------------------------
 CREATE MATERIALIZED VIEW clientele.customer_scorecard AS
-WITH latest AS (
-	SELECT max(x.as_of) AS d FROM clientele.customer_result x
-), seg AS (
-	SELECT m.customer_id, array_agg(m.segment ORDER BY m.segment) AS segments
-	FROM clientele.segment_membership m, latest WHERE m.as_of = latest.d
-	GROUP BY m.customer_id
-)
+-- the latest date is an InitPlan parameter: index range scans of that date's
+-- rows of the results and memberships, not a join with their whole history
 SELECT r.*, coalesce(seg.segments, '{}') AS segments
-FROM latest
-JOIN clientele.customer_result r ON r.as_of = latest.d
-LEFT JOIN seg ON seg.customer_id = r.customer_id;
+FROM clientele.customer_result r
+LEFT JOIN (SELECT m.customer_id, array_agg(m.segment ORDER BY m.segment) AS segments
+           FROM clientele.segment_membership m
+           WHERE m.as_of = (SELECT max(x.as_of) FROM clientele.customer_result x)
+           GROUP BY m.customer_id) seg ON seg.customer_id = r.customer_id
+WHERE r.as_of = (SELECT max(x.as_of) FROM clientele.customer_result x);
 CREATE UNIQUE INDEX customer_scorecard_customer_idx ON clientele.customer_scorecard (customer_id);
 CREATE INDEX customer_scorecard_rm_idx ON clientele.customer_scorecard (relationship_manager);
 COMMENT ON MATERIALIZED VIEW clientele.customer_scorecard IS
@@ -195,25 +194,36 @@ COMMENT ON COLUMN clientele.tier_distribution.contribution IS 'Profit contributi
 COMMENT ON COLUMN clientele.tier_distribution.avg_clv IS 'Mean CLV per customer.';
 
 CREATE MATERIALIZED VIEW clientele.segment_summary AS
--- one scan of the latest refresh's rows (the scorecard): each customer gives
--- a row per defined segment, its RFM segment and its quadrant
+-- one scan of the latest refresh's rows (the scorecard), summed first per
+-- combination of (defined segments, RFM segment, quadrant): a few thousand
+-- combinations, each then giving a row per defined segment, its RFM segment
+-- and its quadrant.  Exact: sums of numeric are exact, and an average is
+-- that sum / that count, as avg computes it.
+WITH g AS (
+	SELECT r.segments, r.rfm_segment, r.quadrant, max(r.as_of) AS as_of, count(*) AS n,
+	       sum(r.aum) AS aum, sum(r.contribution) AS contribution,
+	       sum(r.clv) AS clv, count(r.clv) AS n_clv,
+	       sum(r.churn_score) AS churn_score, count(r.churn_score) AS n_churn_score,
+	       sum(r.active::int) AS active, count(r.active) AS n_active
+	FROM clientele.customer_scorecard r
+	GROUP BY r.segments, r.rfm_segment, r.quadrant
+)
 SELECT max(s.as_of) AS as_of, s.kind, s.family, s.segment,
-       count(*) AS customers,
+       sum(s.n)::bigint AS customers,
        -- members are every customer of the latest date (closed ones included,
        -- as in the quadrants and deciles), so the share is of those too: the
        -- shares of a partition (quadrants, RFM segments) add up to 1
-       round(count(*)::numeric / nullif((SELECT count(*) FROM clientele.customer_scorecard o), 0), 4) AS customer_share,
+       round(sum(s.n) / nullif((SELECT sum(o.n) FROM g o), 0), 4) AS customer_share,
        sum(s.aum) AS aum,
        sum(s.contribution) AS contribution,
-       round(avg(s.clv), 2) AS avg_clv,
-       round(avg(s.churn_score), 2) AS avg_churn_score,
-       round(avg(s.active::int), 4) AS active_share
-FROM (SELECT x.kind, coalesce(d.family, '') AS family, x.segment,
-             r.as_of, r.aum, r.contribution, r.clv, r.churn_score, r.active
-      FROM clientele.customer_scorecard r
-      CROSS JOIN LATERAL (SELECT 'defined'::text, m.segment FROM unnest(r.segments) AS m(segment)
-                          UNION ALL SELECT 'rfm', r.rfm_segment WHERE r.rfm_segment IS NOT NULL
-                          UNION ALL SELECT 'quadrant', r.quadrant) x(kind, segment)
+       round(sum(s.clv) / sum(s.n_clv), 2) AS avg_clv,
+       round(sum(s.churn_score) / sum(s.n_churn_score), 2) AS avg_churn_score,
+       round(sum(s.active) / sum(s.n_active), 4) AS active_share
+FROM (SELECT x.kind, coalesce(d.family, '') AS family, x.segment, g.*
+      FROM g
+      CROSS JOIN LATERAL (SELECT 'defined'::text, m.segment FROM unnest(g.segments) AS m(segment)
+                          UNION ALL SELECT 'rfm', g.rfm_segment WHERE g.rfm_segment IS NOT NULL
+                          UNION ALL SELECT 'quadrant', g.quadrant) x(kind, segment)
       LEFT JOIN clientele.segment_definition d ON x.kind = 'defined' AND d.segment = x.segment) s
 GROUP BY s.kind, s.family, s.segment;
 CREATE UNIQUE INDEX segment_summary_segment_idx ON clientele.segment_summary (kind, segment);
@@ -364,28 +374,42 @@ DROP FUNCTION clientele.kpi_comments_tmp(text);
 -- ---------------------------------------------------------------------------
 -- Refreshing the views (the owner's right; clientele_admin may call it)
 -- ---------------------------------------------------------------------------
--- default_statistics_target = 10: REFRESH ... CONCURRENTLY analyses its
--- temporary copy of each view (with the default of 100, that ANALYZE was
--- two thirds of the scorecard's refresh time); the views' own statistics
--- are taken with the same sample (3,000 rows), enough for readers' plans.
+-- clientele.matview_replace (C, src/refresh.c): the contents of a populated
+-- materialized view replaced by its query's rows under REFRESH ... CONCURRENTLY's
+-- lock (ExclusiveLock: readers go on and see the previous contents until
+-- commit), without CONCURRENTLY's copy, duplicate check and full-row diff
+-- (every scorecard row changes at each refresh: as_of is a column).
+CREATE FUNCTION clientele.matview_replace(view regclass) RETURNS bigint
+LANGUAGE c VOLATILE STRICT PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'clientele_matview_replace';
+COMMENT ON FUNCTION clientele.matview_replace(regclass) IS
+	'Internal: replaces the rows of a populated materialized view by the rows of its query in the current transaction (every current row deleted, the new ones inserted with their index entries), under the lock of REFRESH ... CONCURRENTLY: readers are not blocked and see the previous contents until commit; the unique index rejects duplicate keys (23505). Owner only, as REFRESH; returns the rows inserted. ERROR 42809 for another kind of relation, 55000 when the view has not been populated, 25006 in a read-only transaction.';
+
+-- default_statistics_target = 10: the views' statistics are taken with a
+-- sample of 3,000 rows, enough for readers' plans; jit = off: compiling the
+-- expressions of these one-off queries costs more than it saves.
 CREATE FUNCTION clientele.refresh_reports() RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp SET default_statistics_target = 10 AS $$
+SET search_path = pg_catalog, pg_temp SET default_statistics_target = 10 SET jit = off AS $$
+DECLARE
+	v regclass;
 BEGIN
-	REFRESH MATERIALIZED VIEW CONCURRENTLY clientele.customer_scorecard;
-	REFRESH MATERIALIZED VIEW CONCURRENTLY clientele.tier_distribution;
-	REFRESH MATERIALIZED VIEW CONCURRENTLY clientele.segment_summary;
-	REFRESH MATERIALIZED VIEW CONCURRENTLY clientele.lifecycle_flow;
-	REFRESH MATERIALIZED VIEW CONCURRENTLY clientele.churn_watchlist;
-	REFRESH MATERIALIZED VIEW CONCURRENTLY clientele.value_concentration;
-	REFRESH MATERIALIZED VIEW CONCURRENTLY clientele.tier_migration;
-	REFRESH MATERIALIZED VIEW CONCURRENTLY clientele.kpi_summary;
+	-- in dependency order (the scorecard first: the next four read it)
+	FOREACH v IN ARRAY ARRAY['clientele.customer_scorecard', 'clientele.tier_distribution', 'clientele.segment_summary',
+	                         'clientele.lifecycle_flow', 'clientele.churn_watchlist', 'clientele.value_concentration',
+	                         'clientele.tier_migration', 'clientele.kpi_summary']::regclass[] LOOP
+		IF (SELECT c.relispopulated FROM pg_class c WHERE c.oid OPERATOR(pg_catalog.=) v) THEN
+			PERFORM clientele.matview_replace(v);
+		ELSE
+			-- never populated (nobody can read it yet): the plain refresh
+			EXECUTE format('REFRESH MATERIALIZED VIEW %s', v);
+		END IF;
+	END LOOP;
 	-- fresh statistics for the readers' plans (the per-customer views)
 	ANALYZE clientele.customer_scorecard;
 	ANALYZE clientele.churn_watchlist;
 END $$;
 COMMENT ON FUNCTION clientele.refresh_reports() IS
-	'Refreshes the reporting materialized views concurrently (readers keep the previous contents until commit) and analyses the per-customer ones. SECURITY DEFINER (refreshing needs the owner; fixed search_path); run by clientele.refresh, or after a restore.';
+	'Refreshes the reporting materialized views without blocking readers (clientele.matview_replace: readers keep the previous contents until commit) and analyses the per-customer ones. SECURITY DEFINER (refreshing needs the owner; fixed search_path); run by clientele.refresh, or after a restore.';
 
 -- ---------------------------------------------------------------------------
 -- Row-filtered paths for relationship managers (RLS does not apply to
