@@ -71,55 +71,81 @@ SELECT pg_catalog.pg_extension_config_dump('clientele.kpi_history', '');
 
 CREATE FUNCTION clientele.kpi_compute(p_as_of date)
 RETURNS SETOF clientele.kpi_history
-LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-	-- one row per customer and one aggregation over grouping sets (the
-	-- bank, each region, branch and relationship manager) instead of four
-	-- copies of every row; the group columns are never NULL in cur, so
-	-- the set a row belongs to is the one whose column is not NULL
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp SET enable_nestloop = off AS $$
+	-- enable_nestloop = off: the refresh calls it right after writing the
+	-- date's rows, which the table's statistics do not know yet (estimated
+	-- at a row or so, a nested loop over them would be quadratic).
+	-- One read of the date's rows (cur, narrow) and one of the previous
+	-- date's; the date's open customers are first summed per (region,
+	-- branch, relationship manager, tier) and the grouping sets (the bank,
+	-- each region, branch and relationship manager) run over those few
+	-- rows: sums and counts of sums and counts, then the same divisions as
+	-- avg() (exact: the numbers are those of one aggregation over every
+	-- row).  The group columns are never NULL in cur, so the set a row
+	-- belongs to is the one whose column is not NULL
 	WITH prev AS (
 		SELECT max(r.as_of) AS d FROM clientele.customer_result r WHERE r.as_of < p_as_of
-	), cur AS (
-		SELECT coalesce(r.region, '(unknown)') AS region, coalesce(r.branch, '(unknown)') AS branch,
-		       coalesce(r.relationship_manager, '(unknown)') AS rm,
+	), cur AS MATERIALIZED (
+		SELECT r.customer_id, r.is_closed, r.lifecycle_stage,
+		       coalesce(r.region, '(unknown)') AS region, coalesce(r.branch, '(unknown)') AS branch,
+		       coalesce(r.relationship_manager, '(unknown)') AS rm, coalesce(r.tier, '(none)') AS tier,
 		       r.active, r.profit_class, r.products_held, r.avg_daily_deposit, r.aum,
-		       r.complaints, r.contribution, r.clv, coalesce(r.tier, '(none)') AS tier
+		       r.complaints, r.contribution, r.clv
 		FROM clientele.customer_result r
-		WHERE r.as_of = p_as_of AND NOT r.is_closed
-	), base AS (
-		SELECT CASE WHEN c.region IS NOT NULL THEN 'region' WHEN c.branch IS NOT NULL THEN 'branch'
-		            WHEN c.rm IS NOT NULL THEN 'relationship_manager' ELSE 'bank' END AS level,
-		       coalesce(c.region, c.branch, c.rm, '(all)') AS group_value, count(*) AS n,
-		       round(avg(c.active::int), 4) AS active_share,
-		       round(avg((c.profit_class = 'high')::int), 4) AS high_share,
-		       round(avg(c.products_held), 3) AS products,
-		       round(avg(c.avg_daily_deposit), 2) AS add,
+		WHERE r.as_of = p_as_of
+	), g AS MATERIALIZED (
+		SELECT c.region, c.branch, c.rm, c.tier, count(*) AS n,
+		       count(*) FILTER (WHERE c.active) AS n_active,
+		       count(*) FILTER (WHERE c.profit_class = 'high') AS n_high,
+		       sum(c.products_held) AS products,
+		       sum(c.avg_daily_deposit) AS add,
 		       sum(c.aum) AS aum,
-		       round(avg((c.complaints > 0)::int), 4) AS complaint_rate,
+		       count(*) FILTER (WHERE c.complaints > 0) AS n_complaint,
 		       sum(c.contribution) AS contribution,
 		       sum(c.clv) AS clv
-		FROM cur c GROUP BY GROUPING SETS ((), (c.region), (c.branch), (c.rm))
+		FROM cur c WHERE NOT c.is_closed
+		GROUP BY c.region, c.branch, c.rm, c.tier
+	), base AS (
+		SELECT CASE WHEN g.region IS NOT NULL THEN 'region' WHEN g.branch IS NOT NULL THEN 'branch'
+		            WHEN g.rm IS NOT NULL THEN 'relationship_manager' ELSE 'bank' END AS level,
+		       coalesce(g.region, g.branch, g.rm, '(all)') AS group_value, sum(g.n)::bigint AS n,
+		       round(sum(g.n_active)::numeric / sum(g.n)::numeric, 4) AS active_share,
+		       round(sum(g.n_high)::numeric / sum(g.n)::numeric, 4) AS high_share,
+		       round(sum(g.products)::numeric / sum(g.n)::numeric, 3) AS products,
+		       round(sum(g.add) / sum(g.n)::numeric, 2) AS add,
+		       sum(g.aum) AS aum,
+		       round(sum(g.n_complaint)::numeric / sum(g.n)::numeric, 4) AS complaint_rate,
+		       sum(g.contribution) AS contribution,
+		       sum(g.clv) AS clv
+		FROM g GROUP BY GROUPING SETS ((), (g.region), (g.branch), (g.rm))
 	), tiers AS (
 		SELECT t.level, t.group_value, jsonb_object_agg(t.tier, t.aum) AS by_tier
-		FROM (SELECT CASE WHEN c.region IS NOT NULL THEN 'region' WHEN c.branch IS NOT NULL THEN 'branch'
-		                  WHEN c.rm IS NOT NULL THEN 'relationship_manager' ELSE 'bank' END AS level,
-		             coalesce(c.region, c.branch, c.rm, '(all)') AS group_value, c.tier, sum(c.aum) AS aum
-		      FROM cur c GROUP BY GROUPING SETS ((c.tier), (c.region, c.tier), (c.branch, c.tier), (c.rm, c.tier))) t
+		FROM (SELECT CASE WHEN g.region IS NOT NULL THEN 'region' WHEN g.branch IS NOT NULL THEN 'branch'
+		                  WHEN g.rm IS NOT NULL THEN 'relationship_manager' ELSE 'bank' END AS level,
+		             coalesce(g.region, g.branch, g.rm, '(all)') AS group_value, g.tier, sum(g.aum) AS aum
+		      FROM g GROUP BY GROUPING SETS ((g.tier), (g.region, g.tier), (g.branch, g.tier), (g.rm, g.tier))) t
 		GROUP BY t.level, t.group_value
-	), churn AS (
-		SELECT CASE WHEN x.region IS NOT NULL THEN 'region' WHEN x.branch IS NOT NULL THEN 'branch'
-		            WHEN x.rm IS NOT NULL THEN 'relationship_manager' ELSE 'bank' END AS level,
-		       coalesce(x.region, x.branch, x.rm, '(all)') AS group_value, count(*) AS n,
-		       count(*) FILTER (WHERE x.churned) AS churned
+	), pg AS (
+		-- the previous date's open, not churned customers per (region, branch,
+		-- relationship manager) then, and how many of them churned since
+		SELECT x.region, x.branch, x.rm, count(*) AS n, count(*) FILTER (WHERE x.churned) AS churned
 		FROM (SELECT coalesce(p.region, '(unknown)') AS region, coalesce(p.branch, '(unknown)') AS branch,
 		             coalesce(p.relationship_manager, '(unknown)') AS rm,
 		             (c.customer_id IS NULL OR c.is_closed OR c.lifecycle_stage = 'churned') AS churned
 		      FROM clientele.customer_result p
-		      LEFT JOIN clientele.customer_result c ON c.as_of = p_as_of AND c.customer_id = p.customer_id
+		      LEFT JOIN cur c ON c.customer_id = p.customer_id
 		      WHERE p.as_of = (SELECT d FROM prev)
 		        AND NOT p.is_closed AND p.lifecycle_stage IS DISTINCT FROM 'churned') x
+		GROUP BY x.region, x.branch, x.rm
+	), churn AS (
+		SELECT CASE WHEN x.region IS NOT NULL THEN 'region' WHEN x.branch IS NOT NULL THEN 'branch'
+		            WHEN x.rm IS NOT NULL THEN 'relationship_manager' ELSE 'bank' END AS level,
+		       coalesce(x.region, x.branch, x.rm, '(all)') AS group_value, sum(x.n)::bigint AS n,
+		       sum(x.churned)::bigint AS churned
+		FROM pg x
 		GROUP BY GROUPING SETS ((), (x.region), (x.branch), (x.rm))
 		-- no row without a previous refresh (the aggregate over () would give one)
-		HAVING count(*) > 0
+		HAVING sum(x.n) > 0
 	)
 	SELECT p_as_of, b.level, b.group_value, b.n, b.active_share, (SELECT d FROM prev),
 	       coalesce(ch.n, CASE WHEN (SELECT d FROM prev) IS NOT NULL THEN 0 END), ch.churned,
