@@ -100,14 +100,10 @@ BEGIN
 	-- a holdout period the data has not reached would count the purchases
 	-- not loaded yet as none: the guard of clientele.check_as_of (its
 	-- setting, its wording) against the newest day of this relation
-	IF v_setting IS NULL OR v_setting = '' THEN
-		v_lag := 31;
-	ELSIF v_setting !~ '^\s*[0-9]{1,6}\s*$' THEN
+	v_lag := coalesce(nullif(btrim(v_setting), ''), '31')::integer;	-- the setting of check_as_of (malformed: 22P02)
+	IF v_lag < 0 THEN
 		RAISE EXCEPTION 'setting clientele.as_of_max_lag_days must be a whole number of days between 0 and 999999, got "%"', v_setting
-			USING ERRCODE = 'invalid_parameter_value',
-			      HINT = 'SET clientele.as_of_max_lag_days = 31 (the default), or RESET it.';
-	ELSE
-		v_lag := v_setting::integer;
+			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	EXECUTE format('SELECT max((%I)::date) FROM %s', time_column, transactions) INTO v_newest;
 	IF v_newest IS NOT NULL AND holdout_end - v_newest > v_lag THEN

@@ -2,7 +2,7 @@
 -- a small constructed transaction table), and the CDNOW validation table of
 -- Fader, Hardie & Lee (2005) for both models (skipped without the dataset).
 BEGIN;
-SELECT plan(30);
+SELECT plan(31);
 
 -- a small transaction table with the default column names (customer_id, ts)
 SELECT setseed(0.5);
@@ -50,6 +50,9 @@ SELECT throws_ok($$SELECT * FROM (SELECT max(ts::date) + 32 AS h FROM public.ho_
 SELECT ok((SELECT count(*) FROM (SELECT max(ts::date) + 31 AS h FROM public.ho_tx) m,
                   LATERAL clientele.calibration_holdout('public.ho_tx', '2024-12-31', m.h, 'bgnbd', '1 day', penalizer => 0.05) x) > 0,
 	'31 days after (clientele.as_of_max_lag_days, default 31): allowed');
+SET LOCAL clientele.as_of_max_lag_days = -1;
+SELECT throws_ok($$SELECT * FROM clientele.calibration_holdout('public.ho_tx', '2024-12-31', '2025-12-31')$$, '22023',
+	'setting clientele.as_of_max_lag_days must be a whole number of days between 0 and 999999, got "-1"', 'a negative setting: 22023');
 SET LOCAL clientele.as_of_max_lag_days = 400;
 SELECT ok((SELECT count(*) FROM clientele.calibration_holdout('public.ho_tx', '2024-12-31', '2026-06-30', 'bgnbd', '1 day', penalizer => 0.05)) > 0,
 	'the setting raised: allowed');
