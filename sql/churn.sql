@@ -189,6 +189,7 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 100000 SET search_path = pg_catalog, 
 DECLARE
 	m clientele.churn_model;
 	v_zone text := pg_catalog.current_setting('TimeZone');  -- calendar days of this session on every node
+	v_penalizer float8;
 BEGIN
 	IF method IS NULL THEN
 		RAISE EXCEPTION 'method must not be NULL' USING ERRCODE = 'null_value_not_allowed';
@@ -207,6 +208,11 @@ BEGIN
 	END IF;
 
 	IF method = 'p_alive' THEN
+		-- the refresh's BG/NBD fit (its models stage): purchases are the
+		-- customer-initiated, non-enquiry transactions (one per day, weeks),
+		-- fitted over the customers open on as_of with at least one, with
+		-- the refresh's penalizer; no P(alive) when the fit did not converge
+		v_penalizer := (SELECT rc.model_penalizer FROM clientele.refresh_config rc);
 		RETURN QUERY
 		WITH f AS MATERIALIZED (
 			SELECT x AS f FROM clientele.customer_features(churn_scores.as_of) x
@@ -214,18 +220,22 @@ BEGIN
 			SELECT (f).customer_id AS customer_id, (f).customer_closed AS closed FROM f
 			WHERE ((clientele.lifecycle_classify(f)).stage) OPERATOR(pg_catalog.<>) 'churned'::clientele.lifecycle_stage
 		), s AS MATERIALIZED (
-			-- customer-initiated transactions, weeks
+			-- customer-initiated, non-enquiry transactions, weeks
 			SELECT t.customer_id,
 			       clientele.rfm_summary((t.ts AT TIME ZONE v_zone)::date, t.amount::float8, churn_scores.as_of, interval '7 days') AS r
 			FROM clientele.in_transaction t
-			WHERE t.customer_initiated AND t.ts OPERATOR(pg_catalog.<) (churn_scores.as_of + 1)::timestamptz
+			WHERE t.customer_initiated AND t.kind OPERATOR(pg_catalog.<>) 'enquiry'
+			  AND t.ts OPERATOR(pg_catalog.<) (churn_scores.as_of + 1)::timestamptz
 			GROUP BY t.customer_id
 		), fit AS (
-			SELECT clientele.bgnbd_fit((s.r).frequency, (s.r).recency, (s.r).t) AS p FROM s WHERE s.r IS NOT NULL
+			SELECT clientele.bgnbd_fit((s.r).frequency, (s.r).recency, (s.r).t, coalesce(v_penalizer, 0.001)) AS p
+			FROM s JOIN f ON (f.f).customer_id OPERATOR(pg_catalog.=) s.customer_id
+			WHERE s.r IS NOT NULL AND NOT (f.f).customer_closed
 		), scored AS (
 			SELECT l.customer_id, s.r,
 			       CASE WHEN l.closed THEN 0::float8
 			            WHEN s.r IS NULL THEN 1::float8
+			            WHEN NOT coalesce((fit.p).converged, false) THEN NULL::float8
 			            ELSE clientele.bgnbd_p_alive(fit.p, (s.r).frequency, (s.r).recency, (s.r).t) END AS pa
 			FROM live l LEFT JOIN s ON s.customer_id OPERATOR(pg_catalog.=) l.customer_id CROSS JOIN fit
 		)
@@ -262,7 +272,7 @@ BEGIN
 	ORDER BY 1;
 END $$;
 COMMENT ON FUNCTION clientele.churn_scores(date, text) IS
-	'Churn score 0..100 with reasons for every customer opened on or before as_of and not churned then (lifecycle stage other than churned; no row dated after as_of). method: ''scorecard'' (the sum of the points of the signals fired for the customer, clientele.churn_signals_of, mapped by clientele.churn_scorecard_score; reasons = the signals, largest points first), ''p_alive'' (100 (1 - P(alive)) of a BG/NBD fit on the customer-initiated transactions up to as_of, in weeks; 0 without any transaction; closed customers are not alive), or the name of a trained model (100 x its probability; reasons = coefficient x standardised value per feature, largest first). reasons: a jsonb array of {"signal", "points", "evidence"}. ERROR 22023 naming the known methods for an unknown one. Ordered by customer_id.';
+	'Churn score 0..100 with reasons for every customer opened on or before as_of and not churned then (lifecycle stage other than churned; no row dated after as_of). method: ''scorecard'' (the sum of the points of the signals fired for the customer, clientele.churn_signals_of, mapped by clientele.churn_scorecard_score; reasons = the signals, largest points first), ''p_alive'' (100 (1 - P(alive)) of the BG/NBD fit of the refresh (clientele.refresh_config.model_penalizer): purchases are the customer-initiated, non-enquiry transactions up to as_of, one per day, in weeks, fitted over the customers open on as_of with at least one; 0 without any purchase; closed customers are not alive (100); NULL scores for customers with purchases when the fit does not converge, as the refresh leaves their P(alive) NULL), or the name of a trained model (100 x its probability; reasons = coefficient x standardised value per feature, largest first). reasons: a jsonb array of {"signal", "points", "evidence"}. ERROR 22023 naming the known methods for an unknown one. Ordered by customer_id.';
 
 -- ---------------------------------------------------------------------------
 -- training

@@ -57,7 +57,7 @@ BEGIN
 	RETURN v_newest;
 END $$;
 COMMENT ON FUNCTION clientele.check_as_of(date) IS
-	'As-of guard of the lifecycle, signal and churn analyses: ERROR 22004 for a NULL date, 22023 for an infinite one, and 22023 with a hint when as_of is more than clientele.as_of_max_lag_days (a setting, default 31) days after the newest row of the inputs (balance snapshot, customer or account opened/closed, transaction, interaction), so that a refresh run before the day''s load works while a date far beyond the data is rejected. Returns the newest input date it found (NULL for empty inputs; when the newest balance snapshot alone is close enough, that date).';
+	'As-of guard of the lifecycle, signal, churn, value (clientele.aum, clientele.value_lines and the analyses over it) and RFM (clientele.rfm_scores) analyses: ERROR 22004 for a NULL date, 22023 for an infinite one, and 22023 with a hint when as_of is more than clientele.as_of_max_lag_days (a setting, default 31) days after the newest row of the inputs (balance snapshot, customer or account opened/closed, transaction, interaction), so that a refresh run before the day''s load works while a date far beyond the data is rejected. Returns the newest input date it found (NULL for empty inputs; when the newest balance snapshot alone is close enough, that date).';
 
 -- the longest gap between customer-initiated transaction days that ended in a window
 CREATE FUNCTION clientele.activity_gap(days bit varying, first_day date, last_before date,
@@ -109,7 +109,8 @@ CREATE TYPE clientele.activity_summary AS (
 	gap_ended_on    date,
 	transfer_out_3m       numeric,
 	transfer_out_prev_3m  numeric,
-	other_bank_out_3m     numeric
+	other_bank_out_3m     numeric,
+	gaps                  daterange[]
 );
 COMMENT ON TYPE clientele.activity_summary IS 'Result of clientele.activity_summary: the transaction-window features of one customer (columns of the same name in clientele.customer_features).';
 COMMENT ON COLUMN clientele.activity_summary.last_txn_on IS 'As clientele.customer_features.last_txn_on.';
@@ -123,6 +124,7 @@ COMMENT ON COLUMN clientele.activity_summary.gap_ended_on IS 'As clientele.custo
 COMMENT ON COLUMN clientele.activity_summary.transfer_out_3m IS 'As clientele.customer_features.transfer_out_3m, but NULL when there is none; the exact sum, with as many decimals as the amounts (as sum(numeric)).';
 COMMENT ON COLUMN clientele.activity_summary.transfer_out_prev_3m IS 'As clientele.customer_features.transfer_out_prev_3m, NULL when there is none.';
 COMMENT ON COLUMN clientele.activity_summary.other_bank_out_3m IS 'As clientele.customer_features.other_bank_out_3m, NULL when there is none.';
+COMMENT ON COLUMN clientele.activity_summary.gaps IS 'As clientele.customer_features.gaps.';
 
 CREATE FUNCTION clientele.activity_trans(clientele.activity_state, timestamptz, boolean, text, text, text, numeric, date)
 RETURNS clientele.activity_state
@@ -137,7 +139,7 @@ COMMENT ON FUNCTION clientele.activity_combine(clientele.activity_state, cliente
 CREATE FUNCTION clientele.activity_final(clientele.activity_state) RETURNS clientele.activity_summary
 LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_activity_final';
 COMMENT ON FUNCTION clientele.activity_final(clientele.activity_state) IS
-	'Final function of clientele.activity_summary: the counts, the day of the last transaction and the longest gap ended in the last 12 months (STABLE: session time zone).';
+	'Final function of clientele.activity_summary: the counts, the day of the last transaction, the longest gap ended in the last 12 months and every gap of at least 28 days ended in them (STABLE: session time zone).';
 
 CREATE AGGREGATE clientele.activity_summary(ts timestamptz, customer_initiated boolean, kind text, direction text,
                                            counterparty_bank text, amount numeric, as_of date) (
@@ -148,7 +150,7 @@ CREATE AGGREGATE clientele.activity_summary(ts timestamptz, customer_initiated b
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date) IS
-	'The transaction-window features of one customer as of a date, in one pass over its transactions (clientele.customer_features): customer-initiated transactions (customer_initiated true; NULL counts as false) on or before as_of counted in the last 3 months, the 3 before, the last 6 and the 6 before (windows as in docs/lifecycle.md, days in the session time zone), the day of the last one, the longest gap between them that ended in the last 12 months, and the exact sums of the outgoing transfers (kind ''transfer'', direction ''out''): customer-initiated ones of the last 3 months and the 3 before, those with a counterparty_bank of the last 3 months (ERROR 22003 for an amount with more than 18 decimals or a sum beyond 128 bits). Rows after as_of or with a NULL ts are ignored. as_of must be the same for every row of a group (ERROR 22023). Parallel safe with an exact combine function and a portable state type (clientele.activity_state). Empty input gives NULL; a group without customer-initiated transactions gives zero counts and NULL dates.';
+	'The transaction-window features of one customer as of a date, in one pass over its transactions (clientele.customer_features): customer-initiated transactions (customer_initiated true; NULL counts as false) on or before as_of counted in the last 3 months, the 3 before, the last 6 and the 6 before (windows as in docs/lifecycle.md, days in the session time zone), the day of the last one, the longest gap between them that ended in the last 12 months and every gap of at least 28 days that did (gaps), and the exact sums of the outgoing transfers (kind ''transfer'', direction ''out''): customer-initiated ones of the last 3 months and the 3 before, those with a counterparty_bank of the last 3 months (ERROR 22003 for an amount with more than 18 decimals or a sum beyond 128 bits). Rows after as_of or with a NULL ts are ignored. as_of must be the same for every row of a group (ERROR 22023). Parallel safe with an exact combine function and a portable state type (clientele.activity_state). Empty input gives NULL; a group without customer-initiated transactions gives zero counts and NULL dates.';
 
 -- the same with calendar days in a named zone (the same answer on every Citus node)
 CREATE FUNCTION clientele.activity_trans(clientele.activity_state, timestamptz, boolean, text, text, text, numeric, date, text)
@@ -312,7 +314,8 @@ CREATE TYPE clientele.customer_features AS (
 	has_rm                      boolean,
 	td_matured_3m               integer,
 	td_not_rolled_3m            integer,
-	td_not_rolled_on            date
+	td_not_rolled_on            date,
+	gaps                        daterange[]
 );
 COMMENT ON TYPE clientele.customer_features IS 'One customer''s behavioural features as of a date (clientele.customer_features); windows as described in docs/lifecycle.md.';
 COMMENT ON COLUMN clientele.customer_features.customer_id IS 'Customer.';
@@ -351,6 +354,7 @@ COMMENT ON COLUMN clientele.customer_features.has_rm IS 'Whether the customer ha
 COMMENT ON COLUMN clientele.customer_features.td_matured_3m IS 'Time deposits (product type time_deposit) whose maturity date is in the last 3 months and that were closed on or before as_of (not renewed in the same account).';
 COMMENT ON COLUMN clientele.customer_features.td_not_rolled_3m IS 'Those of td_matured_3m with no other time deposit of the customer opened within 14 days of the maturity date (before or after, on or before as_of).';
 COMMENT ON COLUMN clientele.customer_features.td_not_rolled_on IS 'Latest maturity date among td_not_rolled_3m; NULL when none.';
+COMMENT ON COLUMN clientele.customer_features.gaps IS 'Every gap of at least 28 days (so every gap that can last a calendar month) without a customer-initiated transaction that ended with one in the last 12 months, oldest first, each as the range of the days without one: [day after the transaction before it, day of the transaction that ended it), so upper(r) is its gap_ended_on and upper(r) - lower(r) + 1 its gap_days; NULL when none. The reactivation rule of clientele.lifecycle_classify tests every one of them (exact for any reactivation_window_months).';
 
 CREATE FUNCTION clientele.customer_features_from(as_of date, activity regclass, balances regclass)
 RETURNS SETOF clientele.customer_features
@@ -469,7 +473,8 @@ BEGIN
 	       coalesce((x.act).other_bank_out_3m, 0),
 	       coalesce(i.addr_3m, 0), coalesce(i.compl_6m, 0), coalesce(i.rm_6m, 0),
 	       c.relationship_manager IS NOT NULL,
-	       coalesce(d.matured, 0), coalesce(d.not_rolled, 0), d.not_rolled_on
+	       coalesce(d.matured, 0), coalesce(d.not_rolled, 0), d.not_rolled_on,
+	       (x.act).gaps
 	FROM cust c
 	LEFT JOIN acct a ON a.customer_id = c.customer_id
 	LEFT JOIN txn x ON x.customer_id = c.customer_id

@@ -31,6 +31,9 @@ DECLARE
 	v_type   oid;
 	v_src    text;
 	c        name;
+	v_setting text := current_setting('clientele.as_of_max_lag_days', true);
+	v_lag    integer;
+	v_newest date;
 BEGIN
 	IF transactions IS NULL OR calibration_end IS NULL OR holdout_end IS NULL OR model IS NULL
 	   OR time_unit IS NULL OR customer_column IS NULL OR time_column IS NULL
@@ -41,6 +44,10 @@ BEGIN
 			     WHEN customer_column IS NULL THEN 'customer_column' WHEN time_column IS NULL THEN 'time_column'
 			     WHEN max_frequency IS NULL THEN 'max_frequency' ELSE 'penalizer' END
 			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT isfinite(calibration_end) OR NOT isfinite(holdout_end) THEN
+		RAISE EXCEPTION 'calibration_end and holdout_end must be finite dates, got % and %', calibration_end, holdout_end
+			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	IF holdout_end <= calibration_end THEN
 		RAISE EXCEPTION 'holdout_end must be after calibration_end, got % and %', holdout_end, calibration_end
@@ -90,6 +97,23 @@ BEGIN
 			USING ERRCODE = 'datatype_mismatch';
 	END IF;
 
+	-- a holdout period the data has not reached would count the purchases
+	-- not loaded yet as none: the guard of clientele.check_as_of (its
+	-- setting, its wording) against the newest day of this relation
+	v_lag := coalesce(nullif(btrim(v_setting), ''), '31')::integer;	-- the setting of check_as_of (malformed: 22P02)
+	IF v_lag < 0 THEN
+		RAISE EXCEPTION 'setting clientele.as_of_max_lag_days must be a whole number of days between 0 and 999999, got "%"', v_setting
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	EXECUTE format('SELECT max((%I)::date) FROM %s', time_column, transactions) INTO v_newest;
+	IF v_newest IS NOT NULL AND holdout_end - v_newest > v_lag THEN
+		RAISE EXCEPTION 'holdout_end % is % days after the newest row of % (%), more than % days',
+			holdout_end, holdout_end - v_newest, transactions, v_newest, v_lag
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'A holdout period the data has not reached would count the purchases not loaded yet as none.',
+			      HINT = 'Load the data up to the date, pick an earlier holdout_end, or raise the setting clientele.as_of_max_lag_days.';
+	END IF;
+
 	v_src := format('SELECT %I AS cust, (%I)::date AS day FROM %s', customer_column, time_column, transactions);
 	-- purchase days (same-day purchases are one), calibration summary of the
 	-- customers whose first purchase is in the calibration period, holdout
@@ -121,4 +145,4 @@ BEGIN
 	USING calibration_end, holdout_end, v_unit, max_frequency, penalizer;
 END $$;
 COMMENT ON FUNCTION clientele.calibration_holdout(regclass, date, date, text, interval, name, name, integer, float8) IS
-	'Calibration/holdout check of a non-contractual model (''pareto_nbd'', ''bgnbd'' or ''mbgnbd''): from the (customer, time) rows of a relation, fits the model on the customers whose first purchase is on or before calibration_end (repeat purchase days up to calibration_end, in units of time_unit), and returns per calibration frequency (0 .. max_frequency-1, then max_frequency+) the customers, the actual mean number of repeat purchase days in (calibration_end, holdout_end], the model''s conditional expectation, and whether the fit converged.';
+	'Calibration/holdout check of a non-contractual model (''pareto_nbd'', ''bgnbd'' or ''mbgnbd''): from the (customer, time) rows of a relation, fits the model on the customers whose first purchase is on or before calibration_end (repeat purchase days up to calibration_end, in units of time_unit), and returns per calibration frequency (0 .. max_frequency-1, then max_frequency+) the customers, the actual mean number of repeat purchase days in (calibration_end, holdout_end], the model''s conditional expectation, and whether the fit converged. ERROR 22023 for infinite dates, and when holdout_end is more than clientele.as_of_max_lag_days (the setting of clientele.check_as_of, default 31) days after the newest day of the relation (a holdout the data has not reached).';

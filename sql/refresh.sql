@@ -874,7 +874,8 @@ BEGIN
 	-- churn (area churn, when installed; else from P(alive)): customers
 	-- not churned on as_of, as clientele.churn_scores(as_of, method)
 	IF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL AND cfg.churn_method = 'p_alive' THEN
-		-- its own BG/NBD fit (days, unpenalised): not a row-level score
+		-- 100 x (1 - P(alive)) of the fit of the models stage above (the same
+		-- purchases, customers and penalizer), not a row-level score
 		UPDATE clientele_rf_result r SET churn_score = s.score, churn_reasons = s.reasons
 		FROM clientele.churn_scores(p_as_of, cfg.churn_method) s WHERE s.customer_id = r.customer_id AND NOT r.is_closed;
 	ELSIF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL AND cfg.churn_method = 'scorecard' THEN

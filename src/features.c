@@ -12,9 +12,11 @@
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "pgtime.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/numeric.h"
+#include "utils/rangetypes.h"
 #include "utils/datetime.h"
 #include "utils/timestamp.h"
 #include "utils/varbit.h"
@@ -444,17 +446,51 @@ clientele_activity_final_zone(PG_FUNCTION_ARGS)
 PG_FUNCTION_INFO_V1(clientele_activity_final);
 
 /*
+ * The gaps of at least CL_ACT_GAP_MIN_DAYS days as daterange[]: each the
+ * days without activity, [started + 1, ended) (canonical: ended, the day
+ * of the transaction that ended the gap, is the exclusive upper bound)
+ */
+static Datum
+act_gaps_array(int n, const int32 *started, const int32 *ended)
+{
+	TypeCacheEntry *typcache = lookup_type_cache(DATERANGEOID, TYPECACHE_RANGE_INFO);
+	Datum		elems[CL_ACT_MAX_GAPS];
+	int			i;
+
+	Assert(n > 0 && n <= CL_ACT_MAX_GAPS);
+	for (i = 0; i < n; i++)
+	{
+		RangeBound	lower,
+					upper;
+
+		lower.val = DateADTGetDatum(started[i] + 1);
+		lower.infinite = false;
+		lower.inclusive = true;
+		lower.lower = true;
+		upper.val = DateADTGetDatum(ended[i]);
+		upper.infinite = false;
+		upper.inclusive = false;
+		upper.lower = false;
+		elems[i] = RangeTypePGetDatum(make_range(typcache, &lower, &upper, false));
+	}
+	return PointerGetDatum(construct_array(elems, n, DATERANGEOID, -1, false, TYPALIGN_INT));
+}
+
+/*
  * -> clientele.activity_summary (last_txn_on, txn_3m, txn_prev_3m, txn_6m,
  * txn_prev_6m, gap_days, gap_started_on, gap_ended_on, transfer_out_3m,
- * transfer_out_prev_3m, other_bank_out_3m)
+ * transfer_out_prev_3m, other_bank_out_3m, gaps)
  */
 Datum
 clientele_activity_final(PG_FUNCTION_ARGS)
 {
 	ActivityState *st;
 	TupleDesc	tupdesc;
-	Datum		values[11];
-	bool		nulls[11] = {false, false, false, false, false, true, true, true, true, true, true};
+	Datum		values[12];
+	bool		nulls[12] = {false, false, false, false, false, true, true, true, true, true, true, true};
+	int32		gap_started[CL_ACT_MAX_GAPS],
+				gap_ended[CL_ACT_MAX_GAPS];
+	int			ngaps;
 	int			k;
 	DateADT		first_day;
 	int			ndays;
@@ -498,6 +534,16 @@ clientele_activity_final(PG_FUNCTION_ARGS)
 		values[6] = DateADTGetDatum(started);
 		values[7] = DateADTGetDatum(ended);
 		nulls[5] = nulls[6] = nulls[7] = false;
+		/* every gap that could last a calendar month (the longest among them) */
+		if (gap >= CL_ACT_GAP_MIN_DAYS)
+		{
+			ngaps = cl_act_gaps(st->a.bits, ndays, first_day, has_before, before, gap_started, gap_ended);
+			if (ngaps > 0)
+			{
+				values[11] = act_gaps_array(ngaps, gap_started, gap_ended);
+				nulls[11] = false;
+			}
+		}
 	}
 	for (k = 0; k < CL_ACT_NSUMS; k++)
 	{

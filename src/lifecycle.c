@@ -9,10 +9,14 @@
 #include "clientele.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
 #include "utils/numeric.h"
+#include "utils/rangetypes.h"
 #include "utils/typcache.h"
 
 #include "config_cache.h"
@@ -142,12 +146,13 @@ lc_rule_set(const LcConfig *cfg, const char *name)
 enum
 {
 	F_AS_OF, F_CLOSED, F_ACCOUNTS_EVER, F_ACCOUNTS_OPEN, F_FIRST_OPENED, F_LAST_TXN,
-	F_GAP_STARTED, F_GAP_ENDED, F_TXN_3M, F_TXN_PREV_3M, F_AUM_3M, F_AUM_PREV_3M, F_NFIELDS
+	F_GAP_STARTED, F_GAP_ENDED, F_TXN_3M, F_TXN_PREV_3M, F_AUM_3M, F_AUM_PREV_3M, F_GAPS, F_NFIELDS
 };
 
 static const char *const lc_field_names[F_NFIELDS] = {
 	"as_of", "customer_closed", "accounts_ever", "accounts_open", "first_account_opened_on",
-	"last_txn_on", "gap_started_on", "gap_ended_on", "txn_3m", "txn_prev_3m", "aum_3m", "aum_prev_3m"
+	"last_txn_on", "gap_started_on", "gap_ended_on", "txn_3m", "txn_prev_3m", "aum_3m", "aum_prev_3m",
+	"gaps"
 };
 
 typedef struct LcCallCache
@@ -206,6 +211,69 @@ lc_num(ClFeaturesRow *r, int f)
 }
 
 /*
+ * The gaps column (daterange[], [day after the gap started, day it ended)
+ * each) into f->ngaps, f->gaps_started, f->gaps_ended; NULL: none
+ */
+static void
+lc_gaps(ClFeaturesRow *r, ClLcFeatures *f)
+{
+	bool		isnull;
+	Datum		d = cl_features_get(r, F_GAPS, &isnull);
+	ArrayType  *arr;
+	TypeCacheEntry *typcache;
+	Datum	   *elems;
+	bool	   *enulls;
+	int			n,
+				i;
+	int32	   *started,
+			   *ended;
+
+	f->ngaps = 0;
+	f->gaps_started = f->gaps_ended = NULL;
+	if (isnull)
+		return;
+	arr = DatumGetArrayTypeP(d);
+	if (ARR_ELEMTYPE(arr) != DATERANGEOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("feature gaps must be an array of daterange")));
+	deconstruct_array(arr, DATERANGEOID, -1, false, TYPALIGN_INT, &elems, &enulls, &n);
+	if (n == 0)
+		return;
+	typcache = lookup_type_cache(DATERANGEOID, TYPECACHE_RANGE_INFO);
+	started = palloc(sizeof(int32) * n);
+	ended = palloc(sizeof(int32) * n);
+	for (i = 0; i < n; i++)
+	{
+		RangeBound	lower,
+					upper;
+		bool		empty;
+
+		if (enulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("feature gaps must not hold NULL elements")));
+		range_deserialize(typcache, DatumGetRangeTypeP(elems[i]), &lower, &upper, &empty);
+		if (empty || lower.infinite || upper.infinite
+			|| DATE_NOT_FINITE(DatumGetDateADT(lower.val)) || DATE_NOT_FINITE(DatumGetDateADT(upper.val)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("feature gaps must hold non-empty ranges of finite dates")));
+		/* canonical daterange: lower inclusive, upper exclusive */
+		started[i] = DatumGetDateADT(lower.val) - 1;
+		ended[i] = DatumGetDateADT(upper.val);
+		if (ended[i] > f->as_of)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("features dated after their as_of"),
+					 errdetail("A gap of feature gaps ends after as_of.")));
+	}
+	f->ngaps = n;
+	f->gaps_started = started;
+	f->gaps_ended = ended;
+}
+
+/*
  * lifecycle_classify(features clientele.customer_features, rules text)
  *		-> clientele.lifecycle_decision
  */
@@ -258,6 +326,8 @@ clientele_lifecycle_classify(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("features dated after their as_of"),
 				 errdetail("first_account_opened_on, last_txn_on and gap_ended_on must not be after as_of.")));
+
+	lc_gaps(row, &f);
 
 	stage = cl_lc_classify(&f, &set->rules, rule, sizeof(rule));
 	values[0] = cc->stage_oid[stage];

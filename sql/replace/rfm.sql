@@ -251,6 +251,9 @@ BEGIN
 			                                                 FROM clientele.rfm_segment_scheme s) || '.',
 			      HINT = 'The schemes are the rows of clientele.rfm_segment_scheme.';
 	END IF;
+	-- as of a date the inputs have not reached: an error with a hint, not a
+	-- silent extrapolation (every recency would grow by the same days)
+	PERFORM clientele.check_as_of(p_as_of);
 	-- PL/pgSQL rather than SQL: Citus cannot plan a SQL function's parameters
 	RETURN QUERY
 	WITH s AS (
@@ -284,4 +287,4 @@ BEGIN
 	ORDER BY scored.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.rfm_scores(date, integer, text) IS
-	'RFM scores and segment of every customer with a customer-initiated, non-enquiry transaction on or before p_as_of (read from clientele.in_transaction): r scores days_since_last reversed (most recent = p_ntiles), f scores periods (purchase days), m scores total_amount; score = 1 + floor(p_ntiles * (customers strictly worse) / customers), so ties share a score. Transactions with a NULL customer_id are left out and reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on). ERROR 22004 for a NULL argument, 22023 for an infinite p_as_of, p_ntiles outside 1..100 or an unknown scheme (checked before any row is read, so also on an empty bank).';
+	'RFM scores and segment of every customer with a customer-initiated, non-enquiry transaction on or before p_as_of (read from clientele.in_transaction): r scores days_since_last reversed (most recent = p_ntiles), f scores periods (purchase days), m scores total_amount; score = 1 + floor(p_ntiles * (customers strictly worse) / customers), so ties share a score. Transactions with a NULL customer_id are left out and reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on). ERROR 22004 for a NULL argument, 22023 for an infinite p_as_of, p_ntiles outside 1..100 or an unknown scheme (checked before any row is read, so also on an empty bank); then clientele.check_as_of(p_as_of): ERROR 22023 with a hint when p_as_of is more than clientele.as_of_max_lag_days (a setting, default 31) days after the newest row of the inputs.';

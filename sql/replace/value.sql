@@ -387,6 +387,8 @@ BEGIN
 				      HINT = 'Product types are: ' || (SELECT string_agg(product_type, ', ' ORDER BY product_type) FROM clientele.product_type) || '.';
 		END IF;
 	END IF;
+	-- as of a date the inputs have not reached: an error with a hint, not a silent extrapolation
+	PERFORM clientele.check_as_of(p_as_of);
 	PERFORM clientele.report_account_drops('aum');
 	RETURN QUERY
 	WITH counting AS (
@@ -427,7 +429,7 @@ BEGIN
 	ORDER BY c.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.aum(date, text[]) IS
-	'Assets under management / total relationship balance (全面理财总值, source 003:194) per customer as of a date: the latest end-of-day balance on or before the date of every account open on that date whose product type counts (clientele.product_type.counts_in_aum, or the explicit list), negative balances (overdrafts) counted as 0. Every customer open on the date appears (0 when nothing counts). Credit products in an explicit list are added to investments. Accounts it cannot use (NULL keys, product types outside the catalogue) and balance snapshots of accounts not in the account input (or without an account_id) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
+	'Assets under management / total relationship balance (全面理财总值, source 003:194) per customer as of a date: the latest end-of-day balance on or before the date of every account open on that date whose product type counts (clientele.product_type.counts_in_aum, or the explicit list), negative balances (overdrafts) counted as 0. Every customer open on the date appears (0 when nothing counts). Credit products in an explicit list are added to investments. Accounts it cannot use (NULL keys, product types outside the catalogue) and balance snapshots of accounts not in the account input (or without an account_id) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on). Runs clientele.check_as_of(p_as_of) first: ERROR 22023 with a hint when the date is more than clientele.as_of_max_lag_days (a setting, default 31) days after the newest row of the inputs, instead of a silent extrapolation.';
 
 -- An income line that is not a finite number (NaN, or an infinity from a
 -- mapped source) would make a contribution NaN, which sorts above every number:
@@ -478,6 +480,8 @@ DECLARE
 	-- months of the coordinator's session zone on every node (Citus does not pass TimeZone on)
 	v_zone text := pg_catalog.current_setting('TimeZone');
 BEGIN
+	-- as of a date the inputs have not reached: an error with a hint, not a silent extrapolation
+	PERFORM clientele.check_as_of(p_to);
 	PERFORM clientele.report_account_drops('profit_contribution');
 	RETURN QUERY
 	WITH accounts AS MATERIALIZED (
@@ -623,7 +627,7 @@ BEGIN
 	ORDER BY l.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.value_lines(date, date) IS
-	'Internal: the one pass behind clientele.profit_contribution and clientele.value_classes over the inclusive period: each input read once (balances, accounts, transactions, income, customers; hash joins): the contribution lines of profit_contribution, plus tenure_days (opening to the period end or closing), products_held (distinct product types open at the period end) and months_active (of the last activity_months calendar months ending with the month of p_to, those with a customer-initiated transaction). Reports the rows it leaves out as profit_contribution does.';
+	'Internal: the one pass behind clientele.profit_contribution and clientele.value_classes over the inclusive period: each input read once (balances, accounts, transactions, income, customers; hash joins): the contribution lines of profit_contribution, plus tenure_days (opening to the period end or closing), products_held (distinct product types open at the period end) and months_active (of the last activity_months calendar months ending with the month of p_to, those with a customer-initiated transaction). Reports the rows it leaves out as profit_contribution does. Runs clientele.check_as_of(p_to) first: ERROR 22023 with a hint when the period end is more than clientele.as_of_max_lag_days (a setting, default 31) days after the newest row of the inputs, instead of a silent extrapolation.';
 
 -- ---------------------------------------------------------------------------
 -- Profit contribution per customer and period
@@ -644,7 +648,7 @@ BEGIN
 	ORDER BY v.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.profit_contribution(date, date) IS
-	'Profit contribution (贡献度) per customer over the inclusive period: ftp_income + fee_income + loan_interest - expected_loss - cost, each rounded to the cent; negative contribution is reported as such. source = income: the bank''s monthly lines from clientele.in_income (prorated by the days of each month inside the period) when the customer has any for the period; source = computed otherwise: account average daily balance x FTP spread (deposits, investments) / net interest margin (credit) / fee rate x days / day_count_basis, cost = fixed cost per customer-month x active months + per-transaction cost by channel. expected_loss = ADB x PD x LGD x days / basis on credit products in both cases (income lines are before expected loss). Rates: clientele.value_rates; parameters: clientele.value_settings. avg_balance is the summed ADB of non-credit accounts. A closed account''s balance is 0 from its closed_on on (that day included, as clientele.aum), with or without a closing zero snapshot; snapshots dated on or after closed_on are ignored. Accounts it cannot use (NULL keys, unknown product types), balance snapshots of accounts not in the account input, income lines of customers not in the customer input (or without a customer_id: left out) and transactions it cannot cost (NULL customer, channel outside the vocabulary) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on).';
+	'Profit contribution (贡献度) per customer over the inclusive period: ftp_income + fee_income + loan_interest - expected_loss - cost, each rounded to the cent; negative contribution is reported as such. source = income: the bank''s monthly lines from clientele.in_income (prorated by the days of each month inside the period) when the customer has any for the period; source = computed otherwise: account average daily balance x FTP spread (deposits, investments) / net interest margin (credit) / fee rate x days / day_count_basis, cost = fixed cost per customer-month x active months + per-transaction cost by channel. expected_loss = ADB x PD x LGD x days / basis on credit products in both cases (income lines are before expected loss). Rates: clientele.value_rates; parameters: clientele.value_settings. avg_balance is the summed ADB of non-credit accounts. A closed account''s balance is 0 from its closed_on on (that day included, as clientele.aum), with or without a closing zero snapshot; snapshots dated on or after closed_on are ignored. Accounts it cannot use (NULL keys, unknown product types), balance snapshots of accounts not in the account input, income lines of customers not in the customer input (or without a customer_id: left out) and transactions it cannot cost (NULL customer, channel outside the vocabulary) are reported by a WARNING with the count (an ERROR under clientele.strict_inputs = on). The period end must pass clientele.check_as_of (through clientele.value_lines): ERROR 22023 with a hint when it is more than clientele.as_of_max_lag_days (default 31) days after the newest row of the inputs.';
 
 -- ---------------------------------------------------------------------------
 -- Value classes: deciles, profit classes, loyalty x value quadrant
@@ -699,7 +703,7 @@ BEGIN
 	ORDER BY r.customer_id;
 END $$;
 COMMENT ON FUNCTION clientele.value_classes(date, date) IS
-	'Per customer over the period: contribution (clientele.profit_contribution), annualised contribution (x day_count_basis / days), profitability decile (1 = most profitable tenth, source 000:255), profit class high / medium / low / negative (annualised against profit_high_min and profit_medium_min, source 000:263, 003:226-230), value index = percentile rank of contribution (0..1), loyalty index = weighted mean of the percentile ranks of tenure (days from opening to the period end or closing), products held (distinct product types open at the period end) and activity regularity (share of the last activity_months calendar months with a customer-initiated transaction), and the loyalty x value quadrant (source 000:377-395): A high loyalty & high value, B low loyalty & high value, C high loyalty & low value, D low & low (cuts value_index_cut, loyalty_index_cut).';
+	'Per customer over the period: contribution (clientele.profit_contribution), annualised contribution (x day_count_basis / days), profitability decile (1 = most profitable tenth, source 000:255), profit class high / medium / low / negative (annualised against profit_high_min and profit_medium_min, source 000:263, 003:226-230), value index = percentile rank of contribution (0..1), loyalty index = weighted mean of the percentile ranks of tenure (days from opening to the period end or closing), products held (distinct product types open at the period end) and activity regularity (share of the last activity_months calendar months with a customer-initiated transaction), and the loyalty x value quadrant (source 000:377-395): A high loyalty & high value, B low loyalty & high value, C high loyalty & low value, D low & low (cuts value_index_cut, loyalty_index_cut). The period end must pass clientele.check_as_of (ERROR 22023 with a hint beyond the data, as clientele.profit_contribution).';
 
 CREATE OR REPLACE FUNCTION clientele.profit_deciles(p_from date, p_to date)
 RETURNS TABLE (decile integer, customers bigint, contribution numeric, contribution_share numeric,
@@ -719,4 +723,4 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 	FROM g ORDER BY g.d;
 $$;
 COMMENT ON FUNCTION clientele.profit_deciles(date, date) IS
-	'Profitability deciles (source 000:255) of clientele.profit_contribution over the period: customers, total contribution, share of the total and cumulative share (3 decimals; NULL when the total is 0), range. Decile 1 is the most profitable tenth; with negative contributions the cumulative share can exceed 1 before falling back to 1.';
+	'Profitability deciles (source 000:255) of clientele.profit_contribution over the period: customers, total contribution, share of the total and cumulative share (3 decimals; NULL when the total is 0), range. Decile 1 is the most profitable tenth; with negative contributions the cumulative share can exceed 1 before falling back to 1. The period end must pass clientele.check_as_of (ERROR 22023 with a hint beyond the data, as clientele.profit_contribution).';

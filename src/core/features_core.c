@@ -254,28 +254,42 @@ cl_act_check(const ClActivity *s, int ndays)
 	return NULL;
 }
 
+/*
+ * The offset of the first activity day at or after *i (bits of nbits days),
+ * -1 when none; *i is left after it.  Skips bytes without activity days and
+ * polls cl_optim_interrupt every 1024 days.
+ */
+static int
+act_next_day(const uint8_t *bits, int nbits, int *i)
+{
+	for (; *i < nbits; (*i)++)
+	{
+		if ((*i & 1023) == 0 && cl_optim_interrupt)
+			cl_optim_interrupt();
+		if ((*i & 7) == 0 && bits[*i >> 3] == 0)
+		{
+			*i += 7;			/* a byte without activity days */
+			continue;
+		}
+		if (bits[*i >> 3] & (0x80 >> (*i & 7)))
+			return (*i)++;
+	}
+	return -1;
+}
+
 int
 cl_act_longest_gap(const uint8_t *bits, int nbits, int32_t first_day,
 				   int has_prev, int32_t prev,
 				   int32_t *gap, int32_t *started, int32_t *ended)
 {
 	int64_t		best = -1;
-	int			i;
+	int			i = 0,
+				k;
 
-	for (i = 0; i < nbits; i++)
+	while ((k = act_next_day(bits, nbits, &i)) >= 0)
 	{
-		int32_t		d;
+		int32_t		d = first_day + k;
 
-		if ((i & 1023) == 0 && cl_optim_interrupt)
-			cl_optim_interrupt();
-		if ((i & 7) == 0 && bits[i >> 3] == 0)
-		{
-			i += 7;				/* a byte without activity days */
-			continue;
-		}
-		if (!(bits[i >> 3] & (0x80 >> (i & 7))))
-			continue;
-		d = first_day + i;
 		if (has_prev && (int64_t) d - prev >= best)	/* the latest gap wins a tie */
 		{
 			best = (int64_t) d - prev;
@@ -289,6 +303,30 @@ cl_act_longest_gap(const uint8_t *bits, int nbits, int32_t first_day,
 		return 0;
 	*gap = (int32_t) best;
 	return 1;
+}
+
+int
+cl_act_gaps(const uint8_t *bits, int nbits, int32_t first_day, int has_prev, int32_t prev,
+			int32_t *started, int32_t *ended)
+{
+	int			n = 0;
+	int			i = 0,
+				k;
+
+	while ((k = act_next_day(bits, nbits, &i)) >= 0)
+	{
+		int32_t		d = first_day + k;
+
+		if (has_prev && (int64_t) d - prev >= CL_ACT_GAP_MIN_DAYS && n < CL_ACT_MAX_GAPS)
+		{
+			started[n] = prev;
+			ended[n] = d;
+			n++;
+		}
+		prev = d;
+		has_prev = 1;
+	}
+	return n;
 }
 
 /* --- the calendar of the 12 months ---------------------------------------- */

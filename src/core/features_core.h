@@ -191,6 +191,20 @@ extern int	cl_act_longest_gap(const uint8_t *bits, int nbits, int32_t first_day,
 							   int32_t *gap, int32_t *started, int32_t *ended);
 
 /*
+ * Every gap of at least CL_ACT_GAP_MIN_DAYS days (the shortest month: no
+ * shorter gap lasts a whole calendar month) between consecutive activity
+ * days that ended on a day of the window, oldest first: arguments as
+ * cl_act_longest_gap, the gaps into started[] and ended[] (room for
+ * CL_ACT_MAX_GAPS; consecutive ones end at least CL_ACT_GAP_MIN_DAYS days
+ * apart, so no window of CL_ACT_MAX_DAYS days has more).  Returns their
+ * number.  Polls cl_optim_interrupt every 1024 days.
+ */
+#define CL_ACT_GAP_MIN_DAYS 28
+#define CL_ACT_MAX_GAPS (1 + (CL_ACT_MAX_DAYS - 1) / CL_ACT_GAP_MIN_DAYS)
+extern int	cl_act_gaps(const uint8_t *bits, int nbits, int32_t first_day,
+						int has_prev, int32_t prev, int32_t *started, int32_t *ended);
+
+/*
  * The calendar of the 12 months (PostgreSQL's date arithmetic, in plain C):
  * day numbers from 2000-01-01 on the proleptic Gregorian calendar.
  * cl_act_months_before(d, m) is (d - interval 'm months')::date: the same

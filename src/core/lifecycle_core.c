@@ -57,6 +57,41 @@ pct(double now, double before)
 	return (int) lround((now - before) / before * 100.0);
 }
 
+/* does the gap (started, ended) satisfy the reactivation rule? */
+static int
+lc_gap_qualifies(const ClLcFeatures *f, const ClLcRules *r, int32_t started, int32_t ended)
+{
+	return started != CL_LC_NO_DATE && ended != CL_LC_NO_DATE
+		&& ended > cl_add_months(f->as_of, -r->reactivation_window_months)
+		&& ended <= f->as_of
+		&& ended >= cl_add_months(started, r->reactivation_gap_months);
+}
+
+/*
+ * The longest gap (the latest of equal ones) among those that satisfy the
+ * reactivation rule, in *days; 0 when none does
+ */
+static int
+lc_reactivation_gap(const ClLcFeatures *f, const ClLcRules *r, int64_t *days)
+{
+	int64_t		best = -1;
+	int			i;
+
+	if (lc_gap_qualifies(f, r, f->gap_started, f->gap_ended))
+		best = (int64_t) f->gap_ended - f->gap_started;
+	for (i = 0; i < f->ngaps; i++)
+	{
+		int64_t		d = (int64_t) f->gaps_ended[i] - f->gaps_started[i];
+
+		if (lc_gap_qualifies(f, r, f->gaps_started[i], f->gaps_ended[i]) && d >= best)
+			best = d;
+	}
+	if (best < 0)
+		return 0;
+	*days = best;
+	return 1;
+}
+
 ClLcStage
 cl_lc_classify(const ClLcFeatures *f, const ClLcRules *r, char *rule, size_t rulelen)
 {
@@ -65,6 +100,7 @@ cl_lc_classify(const ClLcFeatures *f, const ClLcRules *r, char *rule, size_t rul
 	int			aum_fell,
 				txn_fell,
 				aum_rose;
+	int64_t		gap_days = 0;
 
 	if (f->accounts_ever <= 0 || f->first_opened == CL_LC_NO_DATE)
 	{
@@ -94,12 +130,9 @@ cl_lc_classify(const ClLcFeatures *f, const ClLcRules *r, char *rule, size_t rul
 	}
 	if (f->last_txn != CL_LC_NO_DATE
 		&& f->last_txn > cl_add_months(f->as_of, -r->reactivation_recent_months)
-		&& f->gap_ended != CL_LC_NO_DATE && f->gap_started != CL_LC_NO_DATE
-		&& f->gap_ended > cl_add_months(f->as_of, -r->reactivation_window_months)
-		&& f->gap_ended <= f->as_of
-		&& f->gap_ended >= cl_add_months(f->gap_started, r->reactivation_gap_months))
+		&& lc_reactivation_gap(f, r, &gap_days))
 	{
-		snprintf(rule, rulelen, "active again after a %d-day gap", (int) (f->gap_ended - f->gap_started));
+		snprintf(rule, rulelen, "active again after a %lld-day gap", (long long) gap_days);
 		return CL_LC_REACTIVATED;
 	}
 	tenure = (int) (f->as_of - f->first_opened);

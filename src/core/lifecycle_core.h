@@ -11,7 +11,9 @@
  *	 dormant	 no activity for dormant_inactive_months
  *	 reactivated activity in the last reactivation_recent_months, and a gap
  *				 of at least reactivation_gap_months without activity ended
- *				 within the last reactivation_window_months
+ *				 within the last reactivation_window_months (any of the gaps
+ *				 given: the longest one and the list; the rule text names the
+ *				 longest qualifying one, the latest of equal ones)
  *	 new		 tenure below new_days
  *	 declining	 AUM fell by decline_aum_drop or more, or transactions fell by
  *				 decline_txn_drop or more with at least decline_min_txn before
@@ -70,6 +72,10 @@ typedef struct ClLcFeatures
 	int32_t		last_txn;		/* CL_LC_NO_DATE if none */
 	int32_t		gap_started;	/* longest gap ended in the last 12 months */
 	int32_t		gap_ended;
+	/* more gaps ended in the last 12 months (those of 28 days or more) */
+	int			ngaps;
+	const int32_t *gaps_started;
+	const int32_t *gaps_ended;
 	int			txn_3m;
 	int			txn_prev_3m;
 	double		aum_3m;

@@ -39,7 +39,10 @@ check_state(const ClActivity *s, const char *what)
 				gap,
 				started,
 				ended;
+	int32_t		gs[CL_ACT_MAX_GAPS],
+				ge[CL_ACT_MAX_GAPS];
 	int			ndays,
+				ngaps,
 				k;
 
 	FUZZ_CHECK(s->as_of >= CL_ACT_AS_OF_MIN && s->as_of < CL_ACT_AS_OF_END, what);
@@ -62,9 +65,29 @@ check_state(const ClActivity *s, const char *what)
 		FUZZ_CHECK(s->before_ts >= CL_ACT_TS_MIN && s->before_ts < CL_ACT_TS_END, "earlier transaction a timestamp");
 
 	/* what the final function reads off the state */
+	ngaps = cl_act_gaps(s->bits, ndays, first_day, 1, first_day - 1000, gs, ge);
+	FUZZ_CHECK(ngaps >= 0 && ngaps <= CL_ACT_MAX_GAPS, "at most CL_ACT_MAX_GAPS gaps of 28 days or more");
+	for (k = 0; k < ngaps; k++)
+		FUZZ_CHECK(ge[k] - gs[k] >= CL_ACT_GAP_MIN_DAYS && ge[k] >= first_day && ge[k] <= s->as_of &&
+				   (k == 0 ? gs[k] >= first_day - 1000 : gs[k] >= ge[k - 1]), "gaps of 28 days or more, in order, in the window");
 	if (cl_act_longest_gap(s->bits, ndays, first_day, 1, first_day - 1000, &gap, &started, &ended))
+	{
 		FUZZ_CHECK(gap > 0 && gap == ended - started && ended >= first_day && ended <= s->as_of &&
 				   started >= first_day - 1000, "the longest gap ends in the window");
+		if (gap >= CL_ACT_GAP_MIN_DAYS)
+		{
+			int			found = 0;
+
+			for (k = 0; k < ngaps; k++)
+			{
+				FUZZ_CHECK(ge[k] - gs[k] <= gap, "no listed gap is longer than the longest");
+				found |= ge[k] == ended && gs[k] == started;
+			}
+			FUZZ_CHECK(found, "the longest gap is listed");
+		}
+		else
+			FUZZ_CHECK(ngaps == 0, "no gap of 28 days when the longest is shorter");
+	}
 	else
 		FUZZ_CHECK(s->n[CL_ACT_LAST_3M] + s->n[CL_ACT_PREV_3M] + s->n[CL_ACT_PREV_6M] == 0,
 				   "an activity day in the window has a predecessor before it");

@@ -49,10 +49,19 @@ LANGUAGE sql AS $$
 		FROM test_act t CROSS JOIN b
 		WHERE t.ts < (p_as_of + 1)::timestamptz
 		GROUP BY t.customer_id
+	), gp AS (
+		-- every gap of 28 days or more ended in the 12 months, from the activity days and lag()
+		SELECT y.customer_id, array_agg(daterange(y.prev + 1, y.d) ORDER BY y.d) AS gaps
+		FROM (SELECT z.customer_id, z.d, lag(z.d) OVER (PARTITION BY z.customer_id ORDER BY z.d) AS prev
+		      FROM (SELECT DISTINCT t.customer_id, t.ts::date AS d FROM test_act t
+		            WHERE t.customer_initiated AND t.ts < (p_as_of + 1)::timestamptz) z) y CROSS JOIN b
+		WHERE y.d >= b.d12 + 1 AND y.d - y.prev >= 28
+		GROUP BY y.customer_id
 	)
 	SELECT x.customer_id, ROW(x.last_ts::date, x.n_3m, x.n_prev_3m, x.n_6m, x.n_prev_6m, g.gap_days, g.gap_started_on,
-	                          g.gap_ended_on, x.tr_3m, x.tr_prev_3m, x.ob_3m)::clientele.activity_summary
-	FROM x, LATERAL clientele.activity_gap(x.days, x.d12 + 1, x.before_ts::date) g
+	                          g.gap_ended_on, x.tr_3m, x.tr_prev_3m, x.ob_3m, gp.gaps)::clientele.activity_summary
+	FROM x LEFT JOIN gp ON gp.customer_id = x.customer_id
+	CROSS JOIN LATERAL clientele.activity_gap(x.days, x.d12 + 1, x.before_ts::date) g
 $$;
 CREATE FUNCTION pg_temp.summary(p_as_of date) RETURNS TABLE (customer_id bigint, s clientele.activity_summary)
 LANGUAGE sql AS $$
@@ -71,10 +80,11 @@ SELECT set_eq('SELECT * FROM pg_temp.summary(''2025-11-02'')', 'SELECT * FROM pg
 	'... in a time zone with daylight saving (days in the session time zone)');
 SET LOCAL timezone = 'UTC';
 SELECT is((SELECT s FROM pg_temp.summary('2025-12-31') WHERE customer_id = 900001),
-	ROW('2025-11-30', 2, 1, 3, 0, 970, '2023-01-01', '2025-08-28', 19.345, NULL, 7)::clientele.activity_summary,
-	'hand-checked customer: counts, last day, the gap from before the 12 months, exact sums with 3 decimals');
+	ROW('2025-11-30', 2, 1, 3, 0, 970, '2023-01-01', '2025-08-28', 19.345, NULL, 7,
+	    '{"[2023-01-02,2025-08-28)","[2025-08-29,2025-11-29)"}')::clientele.activity_summary,
+	'hand-checked customer: counts, last day, the gap from before the 12 months, exact sums with 3 decimals, every gap of 28 days or more');
 SELECT is((SELECT s FROM pg_temp.summary('2025-12-31') WHERE customer_id = 900002),
-	ROW(NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 100.10)::clientele.activity_summary,
+	ROW(NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 100.10, NULL)::clientele.activity_summary,
 	'no customer-initiated transaction: zero counts, NULL dates; the other-bank outflow still counts');
 SELECT is((SELECT (s).other_bank_out_3m::text FROM pg_temp.summary('2025-12-31') WHERE customer_id = 900002), '100.10',
 	'a sum keeps the decimals of its amounts (as sum(numeric))');
@@ -83,9 +93,9 @@ SELECT is((SELECT (s).other_bank_out_3m::text FROM pg_temp.summary('2025-12-31')
 SELECT is((SELECT clientele.activity_summary(ts, true, 'x', 'y', NULL, 1, '2025-12-31') FROM test_act WHERE false), NULL,
 	'empty input gives NULL');
 SELECT is((SELECT clientele.activity_summary(NULL, true, NULL, NULL, NULL, NULL, '2025-12-31')),
-	ROW(NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.activity_summary, 'a NULL ts is ignored');
+	ROW(NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.activity_summary, 'a NULL ts is ignored');
 SELECT is((SELECT clientele.activity_summary('2026-01-01 00:00+00', true, 'transfer', 'out', 'B', 1, '2025-12-31')),
-	ROW(NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.activity_summary, 'a transaction after as_of is ignored');
+	ROW(NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::clientele.activity_summary, 'a transaction after as_of is ignored');
 SELECT throws_ok($$SELECT clientele.activity_summary('-infinity', true, NULL, NULL, NULL, NULL, '2025-12-31')$$, '22023',
 	'the transaction before the 12 months must be a finite date, got -infinity', 'a -infinity transaction: 22023 (as activity_gap)');
 

@@ -280,7 +280,8 @@ BEGIN
 	       coalesce((x.act).other_bank_out_3m, 0),
 	       coalesce(i.addr_3m, 0), coalesce(i.compl_6m, 0), coalesce(i.rm_6m, 0),
 	       c.relationship_manager IS NOT NULL,
-	       coalesce(d.matured, 0), coalesce(d.not_rolled, 0), d.not_rolled_on
+	       coalesce(d.matured, 0), coalesce(d.not_rolled, 0), d.not_rolled_on,
+	       (x.act).gaps
 	FROM cust c
 	LEFT JOIN acct a ON a.customer_id = c.customer_id
 	LEFT JOIN txn x ON x.customer_id = c.customer_id

@@ -2,7 +2,7 @@
 -- a small constructed transaction table), and the CDNOW validation table of
 -- Fader, Hardie & Lee (2005) for both models (skipped without the dataset).
 BEGIN;
-SELECT plan(25);
+SELECT plan(31);
 
 -- a small transaction table with the default column names (customer_id, ts)
 SELECT setseed(0.5);
@@ -37,6 +37,26 @@ SELECT throws_ok($$SELECT * FROM clientele.calibration_holdout('public.ho_tx', '
 	'column "note" of relation public.ho_tx has type text, but a date or timestamp is needed', 'time column of the wrong type');
 SELECT throws_ok($$SELECT * FROM clientele.calibration_holdout('public.no_such_table', '2024-12-31', '2025-12-31')$$, '42P01',
 	NULL, 'unknown relation');
+SELECT throws_ok($$SELECT * FROM clientele.calibration_holdout('public.ho_tx', '2024-12-31', 'infinity')$$, '22023',
+	'calibration_end and holdout_end must be finite dates, got 2024-12-31 and infinity', 'an infinite holdout end');
+SELECT throws_ok($$SELECT * FROM clientele.calibration_holdout('public.ho_tx', '-infinity', '2025-12-31')$$, '22023',
+	'calibration_end and holdout_end must be finite dates, got -infinity and 2025-12-31', 'an infinite calibration end');
+-- a holdout the data has not reached (the guard of check_as_of, its setting)
+SELECT throws_ok($$SELECT * FROM (SELECT max(ts::date) + 32 AS h FROM public.ho_tx) m,
+                         LATERAL clientele.calibration_holdout('public.ho_tx', '2024-12-31', m.h) x$$, '22023',
+	(SELECT format('holdout_end %s is 32 days after the newest row of public.ho_tx (%s), more than 31 days',
+	               max(ts::date) + 32, max(ts::date)) FROM public.ho_tx),
+	'a holdout end 32 days after the newest row: error, not purchases counted as none');
+SELECT ok((SELECT count(*) FROM (SELECT max(ts::date) + 31 AS h FROM public.ho_tx) m,
+                  LATERAL clientele.calibration_holdout('public.ho_tx', '2024-12-31', m.h, 'bgnbd', '1 day', penalizer => 0.05) x) > 0,
+	'31 days after (clientele.as_of_max_lag_days, default 31): allowed');
+SET LOCAL clientele.as_of_max_lag_days = -1;
+SELECT throws_ok($$SELECT * FROM clientele.calibration_holdout('public.ho_tx', '2024-12-31', '2025-12-31')$$, '22023',
+	'setting clientele.as_of_max_lag_days must be a whole number of days between 0 and 999999, got "-1"', 'a negative setting: 22023');
+SET LOCAL clientele.as_of_max_lag_days = 400;
+SELECT ok((SELECT count(*) FROM clientele.calibration_holdout('public.ho_tx', '2024-12-31', '2026-06-30', 'bgnbd', '1 day', penalizer => 0.05)) > 0,
+	'the setting raised: allowed');
+RESET clientele.as_of_max_lag_days;
 
 -- ---- the table on the constructed data --------------------------------------------
 -- (uniform purchase days do not identify a dropout process: a small penalizer keeps the fit finite)

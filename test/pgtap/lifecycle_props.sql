@@ -128,16 +128,16 @@ SELECT throws_ok($$SELECT clientele.lifecycle_classify(f, 'nope') FROM clientele
 -- --- the classifier's own checks
 SELECT is(clientele.lifecycle_classify(NULL), NULL, 'lifecycle_classify: NULL features give NULL');
 SELECT throws_ok($$SELECT clientele.lifecycle_classify(ROW(1, '2025-01-01', NULL, NULL, NULL, '2020-01-01', false, NULL, '2020-01-01', 1827,
-	1, 1, 1, 1, 1, '2025-02-01', 1, 1, 2, 2, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, NULL)::clientele.customer_features)$$,
+	1, 1, 1, 1, 1, '2025-02-01', 1, 1, 2, 2, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, NULL, NULL)::clientele.customer_features)$$,
 	'22023', 'features dated after their as_of', 'lifecycle_classify: a transaction after as_of');
 SELECT throws_ok($$SELECT clientele.lifecycle_classify(ROW(1, '2025-01-01', NULL, NULL, NULL, '2020-01-01', false, NULL, '2020-01-01', 1827,
-	1, -1, 1, 1, 1, '2024-12-01', 1, 1, 2, 2, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, NULL)::clientele.customer_features)$$,
+	1, -1, 1, 1, 1, '2024-12-01', 1, 1, 2, 2, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, NULL, NULL)::clientele.customer_features)$$,
 	'22023', 'feature accounts_open must not be negative, got -1', 'lifecycle_classify: a negative count');
 SELECT throws_ok($$SELECT clientele.lifecycle_classify(ROW(1, '2025-01-01', NULL, NULL, NULL, '2020-01-01', false, NULL, '2020-01-01', 1827,
-	1, 1, 1, 1, 1, '2024-12-01', 1, 1, 2, 2, NULL, NULL, NULL, 'NaN', 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, NULL)::clientele.customer_features)$$,
+	1, 1, 1, 1, 1, '2024-12-01', 1, 1, 2, 2, NULL, NULL, NULL, 'NaN', 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, NULL, NULL)::clientele.customer_features)$$,
 	'22023', 'aum_3m must be a finite number, got NaN', 'lifecycle_classify: NaN AUM');
 SELECT throws_ok($$SELECT clientele.lifecycle_classify(ROW(1, NULL, NULL, NULL, NULL, '2020-01-01', false, NULL, '2020-01-01', 1827,
-	1, 1, 1, 1, 1, '2024-12-01', 1, 1, 2, 2, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, NULL)::clientele.customer_features)$$,
+	1, 1, 1, 1, 1, '2024-12-01', 1, 1, 2, 2, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, NULL, NULL)::clientele.customer_features)$$,
 	'22004', 'feature as_of must not be NULL', 'lifecycle_classify: NULL as_of');
 SELECT is((clientele.activity_gap(set_bit(set_bit(repeat('0', 90)::varbit, 59, 1), 0, 1), '2025-01-01', '2024-06-01')).gap_days, 214,
 	'activity_gap: the first gap runs from last_before');
@@ -153,13 +153,13 @@ SELECT is((SELECT count(*) FROM clientele.churn_signals_of(NULL)), 0::bigint, 'c
 SELECT set_eq($$SELECT f.customer_id, s.* FROM clientele.customer_features('2025-12-31') f, clientele.churn_signals_of(f) s$$,
 	$$SELECT * FROM clientele.churn_signals('2025-12-31')$$, 'churn_signals is churn_signals_of over the features');
 SELECT is((SELECT count(*) FROM clientele.churn_signals_of(ROW(1, '2025-01-01', NULL, NULL, NULL, '2020-01-01', true, '2024-01-01', '2020-01-01', 1827,
-	1, 0, 1, 1, 2, '2024-12-01', 0, 0, 0, 9, NULL, NULL, NULL, 0, 100, 0, 0, 0, 0, 5, 5, 0, true, 0, 0, NULL)::clientele.customer_features)),
+	1, 0, 1, 1, 2, '2024-12-01', 0, 0, 0, 9, NULL, NULL, NULL, 0, 100, 0, 0, 0, 0, 5, 5, 0, true, 0, 0, NULL, NULL)::clientele.customer_features)),
 	0::bigint, 'churn_signals_of: a closed customer fires nothing');
 SELECT throws_ok($$SELECT * FROM clientele.churn_signals_of(ROW(1, '2025-01-01', NULL, NULL, NULL, '2020-01-01', false, NULL, '2020-01-01', 1827,
-	1, 1, 1, 1, 1, '2024-12-01', 1, 1, 2, 2, NULL, NULL, NULL, 'NaN', 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, NULL)::clientele.customer_features)$$,
+	1, 1, 1, 1, 1, '2024-12-01', 1, 1, 2, 2, NULL, NULL, NULL, 'NaN', 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, NULL, NULL)::clientele.customer_features)$$,
 	'22023', 'feature aum_3m must be a finite number >= 0, got NaN', 'churn_signals_of: NaN AUM');
 SELECT throws_ok($$SELECT * FROM clientele.churn_signals_of(ROW(1, '2025-01-01', NULL, NULL, NULL, '2020-01-01', false, NULL, '2020-01-01', 1827,
-	1, 1, 1, 1, 1, '2024-12-01', 1, -4, 2, 2, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, NULL)::clientele.customer_features)$$,
+	1, 1, 1, 1, 1, '2024-12-01', 1, -4, 2, 2, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, NULL, NULL)::clientele.customer_features)$$,
 	'22023', 'feature txn_prev_3m must not be negative, got -4', 'churn_signals_of: a negative count');
 
 -- --- signal settings: validation and protection

@@ -88,7 +88,7 @@ ok "$(q od_dst "SELECT count(*) FROM pg_extension WHERE extname = 'clientele'") 
 	"DROP SCHEMA core CASCADE leaves the extension alone"
 ok "$(grep -c 'input "transaction" read relation core.txn_journal, which was dropped' "$tmp/drop.err")" "1" "... and warns per input"
 ok "$(q od_dst "SELECT count(*) FROM clientele.aum('2025-12-31')" | head -1)" \
-	'ERROR:  input "account" reads relation core.acct_master, which does not exist' "an analysis then names the input and the missing relation"
+	'ERROR:  input "balance" reads relation core.eod_bal, which does not exist' "an analysis then names the input and the missing relation (aum's as-of guard reads the balances first)"
 ok "$(q od_dst "SELECT count(*) FROM clientele.code_map") $(q od_dst "SELECT clientele.use_source(i, NULL) FROM (VALUES ('customer'), ('account'), ('balance'), ('transaction')) v(i)" | wc -l) $(q od_dst "SELECT count(*) FROM clientele.aum('2025-12-31')")" \
 	"20 4 0" "the configuration survives; use_source(input, NULL) goes back to the (empty) canonical tables"
 

@@ -152,6 +152,37 @@ test_activity(void)
 	ok(!cl_act_longest_gap(y.bits, 365, 1000, 1, 900, &gap, &from, &to), "no activity day: no gap");
 	cl_act_set_day(&y, 7);
 	ok(!cl_act_longest_gap(y.bits, 365, 1000, 0, 0, &gap, &from, &to), "one activity day without a predecessor: no gap");
+
+	/* every gap of 28 days or more: days 3, 5, 100, 200, 300, 364; before: day 900 */
+	{
+		int32_t		gs[CL_ACT_MAX_GAPS],
+					ge[CL_ACT_MAX_GAPS];
+		int			n;
+		ClActivity	z;
+		int			k;
+
+		n = cl_act_gaps(x.bits, 365, 1000, 1, 900, gs, ge);
+		ok(n == 5 && gs[0] == 900 && ge[0] == 1003 && gs[1] == 1005 && ge[1] == 1100 && gs[2] == 1100
+		   && ge[2] == 1200 && gs[3] == 1200 && ge[3] == 1300 && gs[4] == 1300 && ge[4] == 1364,
+		   "every gap of 28 days or more, oldest first, the first from before the window (%d)", n);
+		n = cl_act_gaps(x.bits, 365, 1000, 0, 0, gs, ge);
+		ok(n == 4 && gs[0] == 1005 && ge[0] == 1100, "without a day before the window: from the first activity day");
+		cl_act_init(&z, 9000);
+		cl_act_set_day(&z, 0);
+		cl_act_set_day(&z, 27);
+		cl_act_set_day(&z, 55);
+		n = cl_act_gaps(z.bits, 365, 1000, 1, 972, gs, ge);
+		ok(n == 2 && gs[0] == 972 && ge[0] == 1000 && gs[1] == 1027 && ge[1] == 1055,
+		   "28 days is a gap, 27 days is not (%d)", n);
+		cl_act_init(&z, 9000);
+		for (k = 0; k < 366; k += 28)
+			cl_act_set_day(&z, k);
+		n = cl_act_gaps(z.bits, 366, 1000, 1, 1000 - 28, gs, ge);
+		ok(n == CL_ACT_MAX_GAPS && ge[n - 1] == 1000 + 13 * 28,
+		   "the most gaps a year can hold: every 28 days, %d of them", n);
+		cl_act_init(&z, 9000);
+		ok(cl_act_gaps(z.bits, 365, 1000, 1, 900, gs, ge) == 0, "no activity day: no gap");
+	}
 }
 
 /* (d - interval 'k months')::date by counting days: an independent calendar */

@@ -138,6 +138,61 @@ main(void)
 	ok(cl_lc_add_months(day(2024, 2, 29), 12) == day(2025, 2, 28), "29 February plus 12 months is 28 February");
 	ok(strcmp(cl_lc_stage_name[CL_LC_REACTIVATED], "reactivated") == 0 && CL_LC_NSTAGES == 8, "eight stages in enum order");
 
+	/*
+	 * every gap is tested, not only the longest: as of 2025-06-30, a gap of
+	 * 9 months ended 2024-09-01 (the longest) and one of 6 months ended
+	 * 2025-04-01
+	 */
+	{
+		int32_t		gs[2],
+					ge[2];
+
+		gs[0] = day(2023, 12, 1);
+		ge[0] = day(2024, 9, 1);
+		gs[1] = day(2024, 10, 1);
+		ge[1] = day(2025, 4, 1);
+		cl_lc_default_rules(&r);
+		f = base(); f.last_txn = day(2025, 6, 1);
+		f.gap_started = gs[0]; f.gap_ended = ge[0];
+		r.reactivation_window_months = 6;
+		ok(cls(&f, &r, rule) != CL_LC_REACTIVATED, "window 6: the longest gap alone ended before it");
+		f.ngaps = 2; f.gaps_started = gs; f.gaps_ended = ge;
+		ok(cls(&f, &r, rule) == CL_LC_REACTIVATED && strcmp(rule, "active again after a 182-day gap") == 0,
+		   "window 6: the later gap of 6 months qualifies (%s)", rule);
+		r.reactivation_window_months = 3;
+		ok(cls(&f, &r, rule) == CL_LC_REACTIVATED, "window 3: 2025-04-01 is after 2025-03-30");
+		ge[1] = day(2025, 3, 30); gs[1] = day(2024, 9, 30);
+		ok(cls(&f, &r, rule) != CL_LC_REACTIVATED, "window 3: a gap ended exactly 3 months ago is outside");
+		ge[1] = day(2025, 3, 31); gs[1] = day(2024, 9, 30);
+		ok(cls(&f, &r, rule) == CL_LC_REACTIVATED, "window 3: a day later is inside");
+		gs[1] = day(2024, 10, 1);
+		ok(cls(&f, &r, rule) != CL_LC_REACTIVATED, "a day short of 6 months: not reactivated");
+		r.reactivation_window_months = 12;
+		ok(cls(&f, &r, rule) == CL_LC_REACTIVATED && strcmp(rule, "active again after a 275-day gap") == 0,
+		   "window 12: the longest qualifying gap is named (%s)", rule);
+		r.reactivation_gap_months = 9;
+		ok(cls(&f, &r, rule) == CL_LC_REACTIVATED, "gap threshold 9 months: the 9-month gap (exactly) qualifies");
+		gs[0] = day(2023, 12, 2);
+		f.gap_started = gs[0];
+		ok(cls(&f, &r, rule) != CL_LC_REACTIVATED, "a day short of 9 months: not reactivated");
+
+		/*
+		 * equal gaps of 181 days: the earlier one lasts 6 calendar months
+		 * (2023-02-28 .. 2023-08-28), the later one not (2023-08-31 ..
+		 * 2024-02-28, 6 months after the 31st is 2024-02-29)
+		 */
+		cl_lc_default_rules(&r);
+		f = base(); f.as_of = day(2024, 3, 31); f.last_txn = day(2024, 2, 28);
+		gs[0] = day(2023, 2, 28); ge[0] = day(2023, 8, 28);
+		gs[1] = day(2023, 8, 31); ge[1] = day(2024, 2, 28);
+		f.gap_started = gs[1]; f.gap_ended = ge[1];
+		ok(cls(&f, &r, rule) != CL_LC_REACTIVATED, "the latest of the longest gaps alone does not qualify");
+		f.ngaps = 2; f.gaps_started = gs; f.gaps_ended = ge;
+		ok(cls(&f, &r, rule) == CL_LC_REACTIVATED && strcmp(rule, "active again after a 181-day gap") == 0,
+		   "an equally long earlier gap of 6 calendar months does (%s)", rule);
+		cl_lc_default_rules(&r);
+	}
+
 	/* the rule text is truncated, never overrun */
 	f = base(); f.aum_3m = 700;
 	cl_lc_classify(&f, &r, rule, 8);
