@@ -89,7 +89,7 @@ like "$(qv "SELECT clientele.matview_replace(0)")" "ERROR:  42P01: relation with
 out=$(qv "SELECT clientele.matview_replace('rr.empty')")
 like "$out" 'ERROR:  55000: materialized view "empty" has not been populated' "a view never populated is refused (55000)"
 like "$out" "HINT:  Use REFRESH MATERIALIZED VIEW once first." "with a hint"
-like "$(qv "SET default_transaction_read_only = on; SELECT clientele.matview_replace('rr.mv')")" \
+like "$(qv "BEGIN READ ONLY; SELECT clientele.matview_replace('rr.mv')")" \
 	"ERROR:  25006: cannot execute clientele.matview_replace() in a read-only transaction" "it writes: refused in a read-only transaction (25006), as REFRESH"
 like "$(qv "BEGIN; DECLARE c CURSOR FOR SELECT * FROM rr.mv; FETCH 1 FROM c; SELECT clientele.matview_replace('rr.mv')")" \
 	'ERROR:  55006: cannot REFRESH MATERIALIZED VIEW "mv" because it is being used by active queries in this session' \
