@@ -86,7 +86,12 @@ ok "$(q "SELECT md5(string_agg(r::text, '|' ORDER BY as_of, customer_id)) FROM c
 ok "$(q -U qa6_adm "CALL clientele.refresh('2025-12-31')")" "" "another session refreshes right after"
 out=$(q -U qa6_adm "SELECT pg_advisory_lock(1668050548, 1)" "CALL clientele.refresh('2025-12-31')" "$held")
 ok "$(echo "$out" | tail -1)" "0" "a session-level refresh lock left over in a session is dropped by its next refresh"
-out=$(q -U qa6_adm "SET statement_timeout = '150ms'" "CALL clientele.refresh('2025-12-31')" "RESET statement_timeout" "$held")
+# The refresh is slowed down deterministically (a statement trigger sleeping while the
+# refresh stores its results, lock held): a bare short timeout raced a small, fast refresh.
+q "CREATE FUNCTION public.qa6_slow() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN PERFORM pg_sleep(30); RETURN NULL; END \$\$" \
+	"CREATE TRIGGER qa6_slow BEFORE INSERT ON clientele.customer_result FOR EACH STATEMENT EXECUTE FUNCTION public.qa6_slow()" >/dev/null
+out=$(q -U qa6_adm "SET statement_timeout = '300ms'" "CALL clientele.refresh('2025-12-31')" "RESET statement_timeout" "$held")
+q "DROP TRIGGER qa6_slow ON clientele.customer_result" "DROP FUNCTION public.qa6_slow()" >/dev/null
 like "$out" "57014" "a refresh cancelled by statement_timeout fails with 57014"
 ok "$(echo "$out" | tail -1)" "0" "and leaves no lock in its session"
 ok "$(q "SELECT md5(string_agg(r::text, '|' ORDER BY as_of, customer_id)) FROM clientele.customer_result r")" "$before" \
