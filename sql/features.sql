@@ -17,25 +17,11 @@
 CREATE FUNCTION clientele.check_as_of(as_of date) RETURNS date
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-	v_setting text := current_setting('clientele.as_of_max_lag_days', true);
 	v_lag integer;
 	v_newest date;
 BEGIN
-	IF as_of IS NULL THEN
-		RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	IF NOT isfinite(as_of) THEN
-		RAISE EXCEPTION 'as_of must be a finite date, got %', as_of USING ERRCODE = 'invalid_parameter_value';
-	END IF;
-	IF v_setting IS NULL OR v_setting = '' THEN
-		v_lag := 31;
-	ELSIF v_setting !~ '^\s*[0-9]{1,6}\s*$' THEN
-		RAISE EXCEPTION 'setting clientele.as_of_max_lag_days must be a whole number of days between 0 and 999999, got "%"', v_setting
-			USING ERRCODE = 'invalid_parameter_value',
-			      HINT = 'SET clientele.as_of_max_lag_days = 31 (the default), or RESET it.';
-	ELSE
-		v_lag := v_setting::integer;
-	END IF;
+	PERFORM clientele.check_date(as_of, 'as_of');
+	v_lag := clientele.as_of_max_lag_days();
 	-- cheapest first: the newest balance snapshot (indexed); the other inputs
 	-- are only read when that one alone would reject the date
 	SELECT max(b.as_of) INTO v_newest FROM clientele.in_balance b;
@@ -57,7 +43,7 @@ BEGIN
 	RETURN v_newest;
 END $$;
 COMMENT ON FUNCTION clientele.check_as_of(date) IS
-	'As-of guard of the lifecycle, signal, churn, value (clientele.aum, clientele.value_lines and the analyses over it) and RFM (clientele.rfm_scores) analyses: ERROR 22004 for a NULL date, 22023 for an infinite one, and 22023 with a hint when as_of is more than clientele.as_of_max_lag_days (a setting, default 31) days after the newest row of the inputs (balance snapshot, customer or account opened/closed, transaction, interaction), so that a refresh run before the day''s load works while a date far beyond the data is rejected. Returns the newest input date it found (NULL for empty inputs; when the newest balance snapshot alone is close enough, that date).';
+	'As-of guard of the lifecycle, signal, churn, value (clientele.aum, clientele.value_lines and the analyses over it) and RFM (clientele.rfm_scores) analyses: the checks of clientele.check_date (ERROR 22004 for a NULL date, 22023 for an infinite one or one outside 0001-01-01 .. 9999-12-31), then 22023 with a hint when as_of is more than clientele.as_of_max_lag_days (a setting, default 31, read by clientele.as_of_max_lag_days()) days after the newest row of the inputs (balance snapshot, customer or account opened/closed, transaction, interaction), so that a refresh run before the day''s load works while a date far beyond the data is rejected. Returns the newest input date it found (NULL for empty inputs; when the newest balance snapshot alone is close enough, that date).';
 
 -- the longest gap between customer-initiated transaction days that ended in a window
 CREATE FUNCTION clientele.activity_gap(days bit varying, first_day date, last_before date,

@@ -31,9 +31,9 @@ DECLARE
 	v_type   oid;
 	v_src    text;
 	c        name;
-	v_setting text := current_setting('clientele.as_of_max_lag_days', true);
 	v_lag    integer;
-	v_newest date;
+	v_guarded boolean := false;
+	r        record;
 BEGIN
 	IF transactions IS NULL OR calibration_end IS NULL OR holdout_end IS NULL OR model IS NULL
 	   OR time_unit IS NULL OR customer_column IS NULL OR time_column IS NULL
@@ -45,10 +45,8 @@ BEGIN
 			     WHEN max_frequency IS NULL THEN 'max_frequency' ELSE 'penalizer' END
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	IF NOT isfinite(calibration_end) OR NOT isfinite(holdout_end) THEN
-		RAISE EXCEPTION 'calibration_end and holdout_end must be finite dates, got % and %', calibration_end, holdout_end
-			USING ERRCODE = 'invalid_parameter_value';
-	END IF;
+	PERFORM clientele.check_date(calibration_end, 'calibration_end');
+	PERFORM clientele.check_date(holdout_end, 'holdout_end');
 	IF holdout_end <= calibration_end THEN
 		RAISE EXCEPTION 'holdout_end must be after calibration_end, got % and %', holdout_end, calibration_end
 			USING ERRCODE = 'invalid_parameter_value';
@@ -97,52 +95,72 @@ BEGIN
 			USING ERRCODE = 'datatype_mismatch';
 	END IF;
 
-	-- a holdout period the data has not reached would count the purchases
-	-- not loaded yet as none: the guard of clientele.check_as_of (its
-	-- setting, its wording) against the newest day of this relation
-	v_lag := coalesce(nullif(btrim(v_setting), ''), '31')::integer;	-- the setting of check_as_of (malformed: 22P02)
-	IF v_lag < 0 THEN
-		RAISE EXCEPTION 'setting clientele.as_of_max_lag_days must be a whole number of days between 0 and 999999, got "%"', v_setting
-			USING ERRCODE = 'invalid_parameter_value';
-	END IF;
-	EXECUTE format('SELECT max((%I)::date) FROM %s', time_column, transactions) INTO v_newest;
-	IF v_newest IS NOT NULL AND holdout_end - v_newest > v_lag THEN
-		RAISE EXCEPTION 'holdout_end % is % days after the newest row of % (%), more than % days',
-			holdout_end, holdout_end - v_newest, transactions, v_newest, v_lag
-			USING ERRCODE = 'invalid_parameter_value',
-			      DETAIL = 'A holdout period the data has not reached would count the purchases not loaded yet as none.',
-			      HINT = 'Load the data up to the date, pick an earlier holdout_end, or raise the setting clientele.as_of_max_lag_days.';
-	END IF;
+	-- the setting of clientele.check_as_of, read and validated by the same function
+	v_lag := clientele.as_of_max_lag_days();
 
 	v_src := format('SELECT %I AS cust, (%I)::date AS day FROM %s', customer_column, time_column, transactions);
-	-- purchase days (same-day purchases are one), calibration summary of the
-	-- customers whose first purchase is in the calibration period, holdout
-	-- repeat purchases, the fit and the conditional expectation
-	RETURN QUERY EXECUTE format($q$
+	-- purchase days (same-day purchases are one), per customer: the
+	-- calibration summary, the holdout repeat purchases and the last day;
+	-- the customers whose first purchase is in the calibration period, the
+	-- fit and the conditional expectation.  The newest day of the relation
+	-- (for the guard below) comes out of the same scan: every row of the
+	-- result carries it, and one row with a NULL frequency stands for an
+	-- empty table.
+	FOR r IN EXECUTE format($q$
 		WITH days AS (
 			SELECT DISTINCT cust, day FROM (%1$s) s
-			WHERE cust IS NOT NULL AND day IS NOT NULL AND day <= $2
-		), summary AS (
+			WHERE day IS NOT NULL
+		), per AS (
 			SELECT cust,
+			       min(day) AS first_day,
+			       max(day) AS last_day,
 			       (count(*) FILTER (WHERE day <= $1) - 1)::float8 AS x,
 			       (max(day) FILTER (WHERE day <= $1) - min(day))::float8 / $3 AS t_x,
 			       ($1 - min(day))::float8 / $3 AS t_cal,
-			       count(*) FILTER (WHERE day > $1)::float8 AS holdout
+			       count(*) FILTER (WHERE day > $1 AND day <= $2)::float8 AS holdout
 			FROM days GROUP BY cust
-			HAVING min(day) <= $1
+		), summary AS (
+			SELECT cust, x, t_x, t_cal, holdout FROM per
+			WHERE cust IS NOT NULL AND first_day <= $1
 		), fit AS (
 			SELECT %2$s(x, t_x, t_cal, $5) AS p FROM summary
+		), tab AS (
+			SELECT least(s.x, $4)::integer AS freq,
+			       CASE WHEN s.x >= $4 THEN $4 || '+' ELSE s.x::integer::text END AS label,
+			       count(*) AS n,
+			       avg(s.holdout) AS actual,
+			       avg(%3$s(f.p, ($2 - $1)::float8 / $3, s.x, s.t_x, s.t_cal)) AS predicted,
+			       bool_and((f.p).converged) AS conv
+			FROM summary s CROSS JOIN fit f
+			GROUP BY 1, 2
 		)
-		SELECT least(s.x, $4)::integer,
-		       CASE WHEN s.x >= $4 THEN $4 || '+' ELSE s.x::integer::text END,
-		       count(*),
-		       avg(s.holdout),
-		       avg(%3$s(f.p, ($2 - $1)::float8 / $3, s.x, s.t_x, s.t_cal)),
-		       bool_and((f.p).converged)
-		FROM summary s CROSS JOIN fit f
-		GROUP BY 1, 2 ORDER BY 1
+		SELECT g.newest, tab.* FROM (SELECT max(last_day) AS newest FROM per) g LEFT JOIN tab ON true
+		ORDER BY tab.freq
 	$q$, v_src, v_fit, v_pred)
-	USING calibration_end, holdout_end, v_unit, max_frequency, penalizer;
+	USING calibration_end, holdout_end, v_unit, max_frequency, penalizer LOOP
+		IF NOT v_guarded THEN
+			-- a holdout period the data has not reached would count the
+			-- purchases not loaded yet as none: the guard of
+			-- clientele.check_as_of (its setting, its wording) against the
+			-- newest day of this relation
+			IF r.newest IS NOT NULL AND holdout_end - r.newest > v_lag THEN
+				RAISE EXCEPTION 'holdout_end % is % days after the newest row of % (%), more than % days',
+					holdout_end, holdout_end - r.newest, transactions, r.newest, v_lag
+					USING ERRCODE = 'invalid_parameter_value',
+					      DETAIL = 'A holdout period the data has not reached would count the purchases not loaded yet as none.',
+					      HINT = 'Load the data up to the date, pick an earlier holdout_end, or raise the setting clientele.as_of_max_lag_days.';
+			END IF;
+			v_guarded := true;
+		END IF;
+		CONTINUE WHEN r.freq IS NULL;
+		frequency := r.freq;
+		frequency_label := r.label;
+		customers := r.n;
+		actual_mean := r.actual;
+		predicted_mean := r.predicted;
+		converged := r.conv;
+		RETURN NEXT;
+	END LOOP;
 END $$;
 COMMENT ON FUNCTION clientele.calibration_holdout(regclass, date, date, text, interval, name, name, integer, float8) IS
-	'Calibration/holdout check of a non-contractual model (''pareto_nbd'', ''bgnbd'' or ''mbgnbd''): from the (customer, time) rows of a relation, fits the model on the customers whose first purchase is on or before calibration_end (repeat purchase days up to calibration_end, in units of time_unit), and returns per calibration frequency (0 .. max_frequency-1, then max_frequency+) the customers, the actual mean number of repeat purchase days in (calibration_end, holdout_end], the model''s conditional expectation, and whether the fit converged. ERROR 22023 for infinite dates, and when holdout_end is more than clientele.as_of_max_lag_days (the setting of clientele.check_as_of, default 31) days after the newest day of the relation (a holdout the data has not reached).';
+	'Calibration/holdout check of a non-contractual model (''pareto_nbd'', ''bgnbd'' or ''mbgnbd''): from the (customer, time) rows of a relation, fits the model on the customers whose first purchase is on or before calibration_end (repeat purchase days up to calibration_end, in units of time_unit), and returns per calibration frequency (0 .. max_frequency-1, then max_frequency+) the customers, the actual mean number of repeat purchase days in (calibration_end, holdout_end], the model''s conditional expectation, and whether the fit converged. ERROR 22004 for a NULL argument, 22023 for dates clientele.check_date refuses (infinite, outside 0001-01-01 .. 9999-12-31), and when holdout_end is more than clientele.as_of_max_lag_days (the setting of clientele.check_as_of, default 31) days after the newest day of the relation (a holdout the data has not reached; the newest day comes from the same scan as the summary, no second read of the relation).';

@@ -195,6 +195,10 @@ DECLARE
 	v_n bigint;
 	v_opened bigint;
 BEGIN
+	PERFORM clientele.check_date(p_as_of, 'p_as_of');
+	IF p_stages IS NULL THEN
+		RAISE EXCEPTION 'p_stages must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
 	EXECUTE format('SELECT count(*) FROM %s', p_stages) INTO v_n;
 	INSERT INTO clientele.lifecycle_recorded (as_of, rules, customers) VALUES (p_as_of, p_rules, v_n);
 	-- periods whose stage changed (or whose customer is no longer
@@ -281,9 +285,8 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $
 DECLARE
 	d date;
 BEGIN
-	IF from_date IS NULL OR to_date IS NULL THEN
-		RAISE EXCEPTION 'from_date and to_date must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
+	PERFORM clientele.check_date(from_date, 'from_date');
+	PERFORM clientele.check_date(to_date, 'to_date');
 	FOREACH d IN ARRAY ARRAY[from_date, to_date] LOOP
 		IF NOT EXISTS (SELECT FROM clientele.lifecycle_recorded r WHERE r.as_of = d) THEN
 			RAISE EXCEPTION 'lifecycle stages were not recorded on %', d
@@ -307,7 +310,7 @@ BEGIN
 	ORDER BY a.stage NULLS FIRST, b.stage NULLS FIRST;
 END $$;
 COMMENT ON FUNCTION clientele.lifecycle_transitions(date, date) IS
-	'Flow matrix between two recorded dates: how many customers went from each stage on from_date to each stage on to_date (each customer once; NULL on the side of a date on which the customer was not classified). Either order of the dates works. ERROR 22023 listing the recorded dates when one was not recorded.';
+	'Flow matrix between two recorded dates: how many customers went from each stage on from_date to each stage on to_date (each customer once; NULL on the side of a date on which the customer was not classified). Either order of the dates works. ERROR 22004 for a NULL date, 22023 for an infinite one or one outside 0001-01-01 .. 9999-12-31 (clientele.check_date), 22023 listing the recorded dates when one was not recorded.';
 
 REVOKE ALL ON TABLE clientele.lifecycle_rules, clientele.lifecycle_recorded, clientele.lifecycle_history FROM PUBLIC;
 GRANT SELECT ON TABLE clientele.lifecycle_rules, clientele.lifecycle_recorded, clientele.lifecycle_history TO clientele_analyst;

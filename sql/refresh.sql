@@ -334,28 +334,9 @@ SELECT pg_catalog.pg_extension_config_dump('clientele.refresh_model', '');
 CREATE FUNCTION clientele.refresh_check_as_of(p_as_of date) RETURNS date
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-	v_newest date;
-	v_setting text := current_setting('clientele.as_of_max_lag_days', true);
-	v_lag integer := CASE WHEN v_setting ~ '^\s*[0-9]{1,6}\s*$' THEN v_setting::integer ELSE 31 END;
+	-- the guard of the lifecycle functions (area features), same setting
+	v_newest date := clientele.check_as_of(p_as_of);
 BEGIN
-	IF to_regprocedure('clientele.check_as_of(date)') IS NOT NULL THEN
-		-- the guard of the lifecycle functions (area features), same setting
-		EXECUTE 'SELECT clientele.check_as_of($1)' INTO v_newest USING p_as_of;
-	ELSE
-		IF p_as_of IS NULL THEN
-			RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-		END IF;
-		IF NOT isfinite(p_as_of) THEN
-			RAISE EXCEPTION 'as_of must be a finite date, got %', p_as_of USING ERRCODE = 'invalid_parameter_value';
-		END IF;
-		v_newest := greatest((SELECT max(b.as_of) FROM clientele.in_balance b),
-		                     (SELECT max(t.ts)::date FROM clientele.in_transaction t));
-		IF p_as_of - v_newest > v_lag THEN
-			RAISE EXCEPTION 'as_of % is % days after the newest input row (%), more than % days', p_as_of, p_as_of - v_newest, v_newest, v_lag
-				USING ERRCODE = 'invalid_parameter_value',
-				      HINT = 'Load the inputs up to the date, pick an earlier as_of, or raise the setting clientele.as_of_max_lag_days.';
-		END IF;
-	END IF;
 	IF v_newest IS NULL THEN
 		RAISE EXCEPTION 'there is no data to refresh: the input views are empty'
 			USING ERRCODE = 'no_data_found',
@@ -364,7 +345,7 @@ BEGIN
 	RETURN v_newest;
 END $$;
 COMMENT ON FUNCTION clientele.refresh_check_as_of(date) IS
-	'Checks a refresh date with the guard of the lifecycle functions (clientele.check_as_of: not NULL, finite, at most the setting clientele.as_of_max_lag_days, default 31, days after the newest input row; ERROR 22004 / 22023 with a hint) and that there is data at all (ERROR P0002); returns the newest data date.';
+	'Checks a refresh date with the guard of the lifecycle functions (clientele.check_as_of: not NULL, finite, between 0001-01-01 and 9999-12-31, at most the setting clientele.as_of_max_lag_days, default 31, days after the newest input row; ERROR 22004 / 22023 with a hint) and that there is data at all (ERROR P0002); returns the newest data date.';
 
 -- ---------------------------------------------------------------------------
 -- The computation (one transaction): builds the date's rows in temporary
@@ -420,6 +401,8 @@ CREATE FUNCTION clientele.refresh_compute(p_as_of date, p_log bigint) RETURNS bi
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp SET jit = off
 SET default_statistics_target = 10 AS $$
 DECLARE
+	-- first: the date arithmetic below needs a date (clientele.refresh has run check_as_of)
+	v_checked date := clientele.check_date(p_as_of, 'p_as_of');
 	cfg clientele.refresh_config;
 	v_from date;
 	v_days integer;

@@ -71,7 +71,10 @@ SELECT pg_catalog.pg_extension_config_dump('clientele.kpi_history', '');
 
 CREATE FUNCTION clientele.kpi_compute(p_as_of date)
 RETURNS SETOF clientele.kpi_history
-LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp SET enable_nestloop = off AS $$
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp SET enable_nestloop = off AS $$
+BEGIN
+	-- a NULL, infinite or out-of-range date is an error, not an empty result
+	PERFORM clientele.check_date(p_as_of, 'p_as_of');
 	-- enable_nestloop = off: the refresh calls it right after writing the
 	-- date's rows, which the table's statistics do not know yet (estimated
 	-- at a row or so, a nested loop over them would be quadratic).
@@ -83,6 +86,7 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp SET enab
 	-- avg() (exact: the numbers are those of one aggregation over every
 	-- row).  The group columns are never NULL in cur, so the set a row
 	-- belongs to is the one whose column is not NULL
+	RETURN QUERY
 	WITH prev AS (
 		SELECT max(r.as_of) AS d FROM clientele.customer_result r WHERE r.as_of < p_as_of
 	), cur AS MATERIALIZED (
@@ -156,10 +160,10 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp SET enab
 	LEFT JOIN tiers t USING (level, group_value)
 	LEFT JOIN churn ch USING (level, group_value)
 	-- no bank row when nobody is open (the aggregate over () would give one)
-	WHERE b.n > 0
-$$;
+	WHERE b.n > 0;
+END $$;
 COMMENT ON FUNCTION clientele.kpi_compute(date) IS
-	'Internal: the KPI rows of one refresh date (bank, and per region, branch and relationship manager) from clientele.customer_result; churn and retention against the previous refresh date.';
+	'Internal: the KPI rows of one refresh date (bank, and per region, branch and relationship manager) from clientele.customer_result; churn and retention against the previous refresh date. No rows for a date without refresh results; ERROR 22004 for a NULL date, 22023 for an infinite one or one outside 0001-01-01 .. 9999-12-31 (clientele.check_date).';
 
 -- ---------------------------------------------------------------------------
 -- The materialized views

@@ -85,8 +85,9 @@ demo_check_args(int64 first_id, int64 last_id, DateADT as_of)
 	if (y < DEMO_MIN_AS_OF_YEAR || y > DEMO_MAX_AS_OF_YEAR)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("as_of must be between %d-01-01 and %d-12-31, got year %d",
-						DEMO_MIN_AS_OF_YEAR, DEMO_MAX_AS_OF_YEAR, y)));
+				 errmsg("as_of must be a date between %d-01-01 and %d-12-31, got %s",
+						DEMO_MIN_AS_OF_YEAR, DEMO_MAX_AS_OF_YEAR,
+						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(as_of))))));
 }
 
 /*

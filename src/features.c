@@ -142,18 +142,17 @@ act_day_start(DateADT d)
 	return DatumGetTimestampTz(DirectFunctionCall1(date_timestamptz, DateADTGetDatum(d)));
 }
 
+StaticAssertDecl(CL_ACT_AS_OF_MIN <= CL_DATE_ARG_MIN && CL_DATE_ARG_MAX < CL_ACT_AS_OF_END,
+				 "the as_of range of an argument lies within the range of activity_summary's state");
+
 static DateADT
 act_check_as_of(FunctionCallInfo fcinfo, int argno)
 {
 	DateADT		as_of;
 
 	CL_ARG_NOT_NULL(argno, "as_of");
-	as_of = cl_check_finite_date(PG_GETARG_DATEADT(argno), "as_of");
-	/* keep the 12 months and the day after as_of within the date range */
-	if (as_of < CL_ACT_AS_OF_MIN || as_of >= CL_ACT_AS_OF_END)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("as_of is out of range for activity_summary")));
+	/* within the dates of an argument, so the 12 months and the day after too */
+	as_of = cl_check_date_arg(PG_GETARG_DATEADT(argno), "as_of");
 	return as_of;
 }
 

@@ -540,16 +540,10 @@ rfm_trans_common(FunctionCallInfo fcinfo, int kind)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(s);
 	}
-	if (PG_ARGISNULL(3))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("as_of must not be NULL")));
+	CL_ARG_NOT_NULL(3, "as_of");
 	if (PG_NARGS() > 4)
 	{
-		if (PG_ARGISNULL(4))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unit must not be NULL")));
+		CL_ARG_NOT_NULL(4, "unit");
 		if (s == NULL)
 			unit_days = rfm_check_unit(PG_GETARG_INTERVAL_P(4));
 		else
@@ -582,6 +576,8 @@ rfm_trans_common(FunctionCallInfo fcinfo, int kind)
 			as_of_day = kind == RFM_KIND_TIMESTAMPTZ
 				? rfm_tstz_day(tzc, (TimestampTz) as_of_raw, "as_of")
 				: (int32) cl_check_finite_date((DateADT) as_of_raw, "as_of");
+			/* the dates of an argument (the day of a timestamp, too) */
+			cl_check_date_arg((DateADT) as_of_day, "as_of");
 			cc->as_of_raw = as_of_raw;
 			cc->as_of_day = as_of_day;
 			cc->as_of_known = true;

@@ -526,7 +526,7 @@ tier_resolve(FunctionCallInfo fcinfo)
 		fcinfo->flinfo->fn_extra = cc;
 	}
 	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
-		as_of = PG_GETARG_DATEADT(3);
+		as_of = cl_check_date_arg(PG_GETARG_DATEADT(3), "as_of");
 	else
 	{
 		/* current_date, computed once per transaction (it is the start date) */
@@ -766,7 +766,7 @@ clientele_tier_version(PG_FUNCTION_ARGS)
 	DateADT		as_of;
 
 	CL_ARG_NOT_NULL(0, "scheme");
-	as_of = PG_ARGISNULL(1) ? GetSQLCurrentDate() : PG_GETARG_DATEADT(1);
+	as_of = PG_ARGISNULL(1) ? GetSQLCurrentDate() : cl_check_date_arg(PG_GETARG_DATEADT(1), "as_of");
 	cfg = cl_config_get(&tier_cache, tier_build, NULL);
 	s = tier_scheme_or_error(cfg, text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	PG_RETURN_INT32(tier_version_at(s, as_of)->version);

@@ -11,6 +11,32 @@ LANGUAGE c AS 'MODULE_PATHNAME', 'clientele_config_changed';
 COMMENT ON FUNCTION clientele.config_changed() IS
 	'Statement trigger of every configuration table: tells all backends to recompile their cached copy at commit.';
 
+-- ---------------------------------------------------------------------------
+-- Argument checks shared by the SQL functions (one wording per kind of error)
+-- ---------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION clientele.check_date(d date, what text) RETURNS date
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_check_date';
+COMMENT ON FUNCTION clientele.check_date(date, text) IS
+	'Internal: the checks of a date argument named what (an as-of date, a period bound), the same as the C functions'' (cl_check_date_arg): ERROR 22004 "<what> must not be NULL", 22023 "<what> must be a finite date, got infinity", 22023 "<what> must be a date between 0001-01-01 and 9999-12-31, got <d>" (so that every window and horizon around it stays within the range of timestamps). Returns d.';
+
+CREATE OR REPLACE FUNCTION clientele.as_of_max_lag_days() RETURNS integer
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	v_setting text := pg_catalog.current_setting('clientele.as_of_max_lag_days', true);
+BEGIN
+	IF v_setting IS NULL OR v_setting OPERATOR(pg_catalog.=) '' THEN
+		RETURN 31;
+	END IF;
+	IF v_setting OPERATOR(pg_catalog.!~) '^\s*[0-9]{1,6}\s*$' THEN
+		RAISE EXCEPTION 'setting clientele.as_of_max_lag_days must be a whole number of days between 0 and 999999, got "%"', v_setting
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'SET clientele.as_of_max_lag_days = 31 (the default), or RESET it.';
+	END IF;
+	RETURN v_setting::integer;
+END $$;
+COMMENT ON FUNCTION clientele.as_of_max_lag_days() IS
+	'Internal: the setting clientele.as_of_max_lag_days (a custom GUC: how many days an as-of date may lie after the newest input row; default 31 when unset or empty), validated for every reader (clientele.check_as_of, clientele.calibration_holdout): anything but a whole number 0..999999 is ERROR 22023 with a hint.';
+
 -- ===========================================================================
 -- The config-table recipe (docs/DEVELOPING.md, "Configuration tables"):
 --   * a table in schema clientele with a column builtin boolean NOT NULL

@@ -225,6 +225,10 @@ DECLARE
 	v_op text;
 	i int;
 BEGIN
+	-- as_of: NULL is current_date; otherwise the checks of a date argument
+	IF as_of IS NOT NULL THEN
+		PERFORM clientele.check_date(as_of, 'as_of');
+	END IF;
 	-- every amount must be a finite number (NULL = unknown: that criterion is not met)
 	FOREACH v_name IN ARRAY ARRAY['net_financial_assets', 'max_single_subscription', 'household_net_financial_assets'] LOOP
 		v := CASE v_name WHEN 'net_financial_assets' THEN net_financial_assets

@@ -346,13 +346,8 @@ COMMENT ON VIEW clientele.value_rates IS
 CREATE OR REPLACE FUNCTION clientele.value_check_period(p_from date, p_to date) RETURNS integer
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-	IF p_from IS NULL OR p_to IS NULL THEN
-		RAISE EXCEPTION 'period bounds must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	IF NOT isfinite(p_from) OR NOT isfinite(p_to) THEN
-		RAISE EXCEPTION 'period bounds must be finite dates, got % .. %', p_from, p_to
-			USING ERRCODE = 'invalid_parameter_value';
-	END IF;
+	PERFORM clientele.check_date(p_from, 'p_from');
+	PERFORM clientele.check_date(p_to, 'p_to');
 	IF p_from > p_to THEN
 		RAISE EXCEPTION 'period start % is after its end %', p_from, p_to
 			USING ERRCODE = 'invalid_parameter_value';
@@ -360,7 +355,7 @@ BEGIN
 	RETURN p_to - p_from + 1;
 END $$;
 COMMENT ON FUNCTION clientele.value_check_period(date, date) IS
-	'Internal: checks an inclusive period (not NULL, finite, start <= end) and returns its number of days.';
+	'Internal: checks an inclusive period (each bound passes clientele.check_date: ERROR 22004 "p_from must not be NULL", 22023 for an infinite bound or one outside 0001-01-01 .. 9999-12-31; then start <= end) and returns its number of days.';
 
 -- ---------------------------------------------------------------------------
 -- AUM / total relationship balance as of a date
@@ -372,7 +367,7 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $
 DECLARE
 	v_unknown text;
 BEGIN
-	PERFORM clientele.value_check_period(p_as_of, p_as_of);
+	PERFORM clientele.check_date(p_as_of, 'p_as_of');
 	IF p_product_types IS NOT NULL THEN
 		IF cardinality(p_product_types) = 0 OR array_position(p_product_types, NULL) IS NOT NULL THEN
 			RAISE EXCEPTION 'product type list must be NULL (the catalogue''s counts_in_aum) or non-empty without NULLs'

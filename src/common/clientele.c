@@ -67,6 +67,42 @@ clientele_version(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(CLIENTELE_VERSION));
 }
 
+/*
+ * A date argument: finite (22023 "<what> must be a finite date, got
+ * infinity") and within 0001-01-01 .. 9999-12-31 (22023 "<what> must be a
+ * date between 0001-01-01 and 9999-12-31, got <d>").
+ */
+DateADT
+cl_check_date_arg(DateADT d, const char *what)
+{
+	cl_check_finite_date(d, what);
+	if (d < CL_DATE_ARG_MIN || d > CL_DATE_ARG_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a date between " CL_DATE_ARG_MIN_TEXT " and " CL_DATE_ARG_MAX_TEXT ", got %s",
+						what, DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(d))))));
+	return d;
+}
+
+PG_FUNCTION_INFO_V1(clientele_check_date);
+
+/*
+ * check_date(d date, what text) -> d: the checks of a date argument for the
+ * SQL functions (NULL: 22004 "<what> must not be NULL"; then
+ * cl_check_date_arg).
+ */
+Datum
+clientele_check_date(PG_FUNCTION_ARGS)
+{
+	const char *what = PG_ARGISNULL(1) ? "date" : text_to_cstring(PG_GETARG_TEXT_PP(1));
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be NULL", what)));
+	PG_RETURN_DATEADT(cl_check_date_arg(PG_GETARG_DATEADT(0), what));
+}
+
 MemoryContext
 cl_agg_context(FunctionCallInfo fcinfo)
 {

@@ -93,6 +93,18 @@ cl_check_finite_date(DateADT d, const char *what)
 }
 
 /*
+ * The dates an argument (an as-of date, a period bound) may take: 0001-01-01
+ * to 9999-12-31, so that every window and horizon around it stays inside the
+ * range of timestamps.  One wording per kind of error, shared with SQL
+ * through clientele.check_date (src/common/clientele.c).
+ */
+#define CL_DATE_ARG_MIN (-730119)	/* 0001-01-01, days since 2000-01-01 */
+#define CL_DATE_ARG_MAX 2921939	/* 9999-12-31 */
+#define CL_DATE_ARG_MIN_TEXT "0001-01-01"
+#define CL_DATE_ARG_MAX_TEXT "9999-12-31"
+extern DateADT cl_check_date_arg(DateADT d, const char *what);
+
+/*
  * The aggregate memory context of a transition / combine / final function,
  * or the one error (0A000) when it is called directly.  The message names
  * the function that was called.
