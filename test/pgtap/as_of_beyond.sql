@@ -71,7 +71,7 @@ SELECT is((SELECT string_agg(customer_id || ':' || aum, ',' ORDER BY customer_id
 SELECT is(pg_temp.err($$SELECT * FROM clientele.aum('2026-02-01', '{savings}')$$), pg_temp.beyond('2026-02-01', 31),
 	'aum with a product list: the same guard');
 -- 18-21 argument checks come first (NULL, infinite, reversed periods), also on an empty bank
-SELECT is(pg_temp.err($$SELECT * FROM clientele.aum('infinity')$$), '22023: period bounds must be finite dates, got infinity .. infinity / <NULL>', 'aum infinity: 22023');
+SELECT is(pg_temp.err($$SELECT * FROM clientele.aum('infinity')$$), '22023: p_as_of must be a finite date, got infinity / <NULL>', 'aum infinity: 22023');
 SELECT is(pg_temp.err($$SELECT * FROM clientele.profit_contribution('2026-03-01', '2026-02-01')$$),
 	'22023: period start 2026-03-01 is after its end 2026-02-01 / <NULL>', 'a reversed period: its own error first');
 TRUNCATE clientele.customer CASCADE;

@@ -51,7 +51,7 @@ SELECT throws_ok($$SELECT * FROM clientele.demo_transactions(1, 1, 100000001, '2
 SELECT throws_ok($$SELECT * FROM clientele.demo_balances(1, 1, 10, '-infinity')$$, '22023',
 	'as_of must be a finite date, got -infinity', 'generator functions refuse an infinite as_of');
 SELECT throws_ok($$SELECT * FROM clientele.demo_income(1, 1, 10, '1949-12-31')$$, '22023',
-	'as_of must be between 1950-01-01 and 2200-12-31, got year 1949', 'generator functions refuse an early as_of');
+	'as_of must be a date between 1950-01-01 and 2200-12-31, got 1949-12-31', 'generator functions refuse an early as_of');
 SELECT is((SELECT count(*) FROM clientele.customer), 0::bigint, 'bad input loaded nothing');
 
 -- --- a bank of 2,000 customers -------------------------------------------------

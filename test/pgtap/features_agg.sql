@@ -104,8 +104,8 @@ SELECT throws_ok($$SELECT clientele.activity_summary(ts, true, NULL, NULL, NULL,
 	'as_of must not be NULL', 'NULL as_of: 22004');
 SELECT throws_ok($$SELECT clientele.activity_summary(ts, true, NULL, NULL, NULL, NULL, 'infinity') FROM test_act$$, '22023',
 	'as_of must be a finite date, got infinity', 'infinite as_of: 22023');
-SELECT throws_ok($$SELECT clientele.activity_summary(now(), true, NULL, NULL, NULL, NULL, '4713-01-01 BC')$$, '22008',
-	'as_of is out of range for activity_summary', 'as_of too early for its 12 months: 22008');
+SELECT throws_ok($$SELECT clientele.activity_summary(now(), true, NULL, NULL, NULL, NULL, '4713-01-01 BC')$$, '22023',
+	'as_of must be a date between 0001-01-01 and 9999-12-31, got 4713-01-01 BC', 'as_of out of range (the dates of an argument): 22023');
 SELECT throws_ok($$SELECT clientele.activity_summary(ts, true, NULL, NULL, NULL, NULL, ts::date) FROM test_act WHERE customer_id = 900001$$,
 	'22023', NULL, 'as_of changing within a group: 22023');
 SELECT throws_ok($$SELECT clientele.activity_summary('2025-12-01', true, 'transfer', 'out', NULL, 1.0000000000000000001, '2025-12-31')$$,

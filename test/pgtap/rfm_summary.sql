@@ -147,7 +147,7 @@ SELECT throws_ok($$SELECT clientele.rfm_summary(d, 1, date '2200-01-01') FROM (V
 SELECT throws_ok($$SELECT clientele.rfm_summary(ts, 'NaN', now()) FROM (VALUES (now())) v(ts)$$,
 	'22023', 'amount must be a finite number, got NaN', 'NaN amount: 22023');
 SELECT throws_ok($$SELECT clientele.rfm_summary(ts, 1, NULL::timestamptz) FROM (VALUES (now())) v(ts)$$,
-	'22023', 'as_of must not be NULL', 'NULL as_of: 22023');
+	'22004', 'as_of must not be NULL', 'NULL as_of: 22004');
 SELECT throws_ok($$SELECT clientele.rfm_summary(ts, 1, now(), '-1 day') FROM (VALUES (now())) v(ts)$$,
 	'22023', NULL, 'negative unit: 22023');
 SELECT throws_ok($$SELECT clientele.rfm_summary(ts, 1, e) FROM (VALUES (now(), now()), (now(), now() + interval '1 s')) v(ts, e)$$,
