@@ -32,18 +32,18 @@ SELECT throws_ok($$SELECT clientele.generate_demo_bank(-5, 1)$$, '22023',
 	'customers must be between 1 and 10000000, got -5', 'negative customers are refused');
 SELECT throws_ok($$SELECT clientele.generate_demo_bank(10000001, 1)$$, '22023',
 	'customers must be between 1 and 10000000, got 10000001', 'absurdly many customers are refused');
-SELECT throws_ok($$SELECT clientele.generate_demo_bank(NULL, 1)$$, '22023',
-	'customers must be between 1 and 10000000, got NULL', 'NULL customers is refused');
-SELECT throws_ok($$SELECT clientele.generate_demo_bank(10, NULL)$$, '22023',
+SELECT throws_ok($$SELECT clientele.generate_demo_bank(NULL, 1)$$, '22004',
+	'customers must not be NULL', 'NULL customers is refused');
+SELECT throws_ok($$SELECT clientele.generate_demo_bank(10, NULL)$$, '22004',
 	'seed must not be NULL', 'NULL seed is refused');
-SELECT throws_ok($$SELECT clientele.generate_demo_bank(10, 1, NULL)$$, '22023',
-	'as_of must be a date between 1950-01-01 and 2200-12-31, got NULL', 'NULL as_of is refused');
+SELECT throws_ok($$SELECT clientele.generate_demo_bank(10, 1, NULL)$$, '22004',
+	'as_of must not be NULL', 'NULL as_of is refused (22004, as every date argument)');
 SELECT throws_ok($$SELECT clientele.generate_demo_bank(10, 1, 'infinity')$$, '22023',
-	'as_of must be a date between 1950-01-01 and 2200-12-31, got infinity', 'infinite as_of is refused');
+	'as_of must be a finite date, got infinity', 'infinite as_of is refused (the wording of every date argument)');
 SELECT throws_ok($$SELECT clientele.generate_demo_bank(10, 1, '1900-06-30')$$, '22023',
 	'as_of must be a date between 1950-01-01 and 2200-12-31, got 1900-06-30', 'as_of out of range is refused');
-SELECT throws_ok($$SELECT clientele.generate_demo_bank(10, 1, replace => NULL)$$, '22023',
-	'replace must be true or false, got NULL', 'NULL replace is refused');
+SELECT throws_ok($$SELECT clientele.generate_demo_bank(10, 1, replace => NULL)$$, '22004',
+	'replace must not be NULL', 'NULL replace is refused');
 SELECT throws_ok($$SELECT * FROM clientele.demo_customers(1, 0, 10, '2025-12-31')$$, '22023',
 	'customer ids must be between 1 and 100000000, got 0 to 10', 'generator functions refuse id 0');
 SELECT throws_ok($$SELECT * FROM clientele.demo_transactions(1, 1, 100000001, '2025-12-31')$$, '22023',
