@@ -4,6 +4,22 @@
 -- period, compare the conditional expectation of holdout repeat purchases
 -- with the actual ones, by calibration frequency.
 
+CREATE OR REPLACE FUNCTION clientele.holdout_guard(newest date, holdout_end date, max_lag_days integer, relation regclass)
+RETURNS boolean
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF newest IS NOT NULL AND holdout_end OPERATOR(pg_catalog.-) newest OPERATOR(pg_catalog.>) max_lag_days THEN
+		RAISE EXCEPTION 'holdout_end % is % days after the newest row of % (%), more than % days',
+			holdout_end, holdout_end OPERATOR(pg_catalog.-) newest, relation, newest, max_lag_days
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'A holdout period the data has not reached would count the purchases not loaded yet as none.',
+			      HINT = 'Load the data up to the date, pick an earlier holdout_end, or raise the setting clientele.as_of_max_lag_days.';
+	END IF;
+	RETURN true;
+END $$;
+COMMENT ON FUNCTION clientele.holdout_guard(date, date, integer, regclass) IS
+	'Internal: the holdout guard of clientele.calibration_holdout, evaluated inside its query before the fit: ERROR 22023 with a hint when holdout_end is more than max_lag_days (the setting clientele.as_of_max_lag_days) days after newest, the newest day of the relation; true otherwise (also for a NULL newest: an empty relation).';
+
 CREATE OR REPLACE FUNCTION clientele.calibration_holdout(
 	transactions     regclass,
 	calibration_end  date,
@@ -32,7 +48,6 @@ DECLARE
 	v_src    text;
 	c        name;
 	v_lag    integer;
-	v_guarded boolean := false;
 	r        record;
 BEGIN
 	IF transactions IS NULL OR calibration_end IS NULL OR holdout_end IS NULL OR model IS NULL
@@ -102,10 +117,8 @@ BEGIN
 	-- purchase days (same-day purchases are one), per customer: the
 	-- calibration summary, the holdout repeat purchases and the last day;
 	-- the customers whose first purchase is in the calibration period, the
-	-- fit and the conditional expectation.  The newest day of the relation
-	-- (for the guard below) comes out of the same scan: every row of the
-	-- result carries it, and one row with a NULL frequency stands for an
-	-- empty table.
+	-- fit and the conditional expectation.  The newest day of the relation,
+	-- for the guard (clientele.holdout_guard), comes out of the same scan.
 	FOR r IN EXECUTE format($q$
 		WITH days AS (
 			SELECT DISTINCT cust, day FROM (%1$s) s
@@ -123,7 +136,12 @@ BEGIN
 			SELECT cust, x, t_x, t_cal, holdout FROM per
 			WHERE cust IS NOT NULL AND first_day <= $1
 		), fit AS (
-			SELECT %2$s(x, t_x, t_cal, $5) AS p FROM summary
+			-- the guard first (its WHERE, on the one row of the newest
+			-- day), then the fit (its target list): no fit for a holdout
+			-- the data has not reached
+			SELECT (SELECT %2$s(x, t_x, t_cal, $5) FROM summary) AS p
+			FROM (SELECT max(last_day) AS newest FROM per) g
+			WHERE clientele.holdout_guard(g.newest, $2, $6, $7)
 		), tab AS (
 			SELECT least(s.x, $4)::integer AS freq,
 			       CASE WHEN s.x >= $4 THEN $4 || '+' ELSE s.x::integer::text END AS label,
@@ -134,24 +152,12 @@ BEGIN
 			FROM summary s CROSS JOIN fit f
 			GROUP BY 1, 2
 		)
-		SELECT g.newest, tab.* FROM (SELECT max(last_day) AS newest FROM per) g LEFT JOIN tab ON true
+		-- fit is read even when tab is empty (so the guard always runs);
+		-- an empty summary gives one row of NULLs, skipped below
+		SELECT tab.* FROM fit f LEFT JOIN tab ON true
 		ORDER BY tab.freq
 	$q$, v_src, v_fit, v_pred)
-	USING calibration_end, holdout_end, v_unit, max_frequency, penalizer LOOP
-		IF NOT v_guarded THEN
-			-- a holdout period the data has not reached would count the
-			-- purchases not loaded yet as none: the guard of
-			-- clientele.check_as_of (its setting, its wording) against the
-			-- newest day of this relation
-			IF r.newest IS NOT NULL AND holdout_end - r.newest > v_lag THEN
-				RAISE EXCEPTION 'holdout_end % is % days after the newest row of % (%), more than % days',
-					holdout_end, holdout_end - r.newest, transactions, r.newest, v_lag
-					USING ERRCODE = 'invalid_parameter_value',
-					      DETAIL = 'A holdout period the data has not reached would count the purchases not loaded yet as none.',
-					      HINT = 'Load the data up to the date, pick an earlier holdout_end, or raise the setting clientele.as_of_max_lag_days.';
-			END IF;
-			v_guarded := true;
-		END IF;
+	USING calibration_end, holdout_end, v_unit, max_frequency, penalizer, v_lag, transactions LOOP
 		CONTINUE WHEN r.freq IS NULL;
 		frequency := r.freq;
 		frequency_label := r.label;
