@@ -2,7 +2,7 @@
 -- and the messages of bad input.  Everything is rolled back.
 SET client_min_messages = warning;
 \set SHOW_CONTEXT never
--- bad input: SQLSTATE 22023, saying what is allowed
+-- bad input: SQLSTATE 22023 saying what is allowed (22004 for NULL)
 SELECT * FROM clientele.generate_demo_bank(0, 1);
 SELECT * FROM clientele.generate_demo_bank(20000000, 1);
 SELECT * FROM clientele.generate_demo_bank(10, NULL);
