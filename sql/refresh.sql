@@ -34,6 +34,8 @@ CREATE TABLE clientele.refresh_config (
 		CONSTRAINT refresh_config_retention_valid CHECK (retention_days IS NULL OR retention_days >= 1),
 	model_penalizer      float8 NOT NULL DEFAULT 0.001
 		CONSTRAINT refresh_config_penalizer_valid CHECK (model_penalizer >= 0 AND model_penalizer < 'Infinity'),
+	max_parallel_workers_per_gather integer DEFAULT NULL
+		CONSTRAINT refresh_config_parallel_valid CHECK (max_parallel_workers_per_gather IS NULL OR max_parallel_workers_per_gather BETWEEN 0 AND 1024),
 	-- foreign keys, beside the trigger's friendlier check: a scheme in use
 	-- cannot be deleted, a renamed one is followed, and pg_dump, which orders
 	-- the data of configuration tables by their foreign keys, restores the
@@ -58,6 +60,7 @@ COMMENT ON COLUMN clientele.refresh_config.clv_months IS 'CLV horizon in months 
 COMMENT ON COLUMN clientele.refresh_config.discount_rate_monthly IS 'Monthly discount rate of the CLV.';
 COMMENT ON COLUMN clientele.refresh_config.churn_method IS 'Method passed to clientele.churn_scores when it is installed: scorecard, p_alive or the name of a trained model (clientele.churn_model), checked on write (a restored dump is checked for the form only: its models may come later).';
 COMMENT ON COLUMN clientele.refresh_config.model_penalizer IS 'Penalizer (L2 on the log-parameters, as clientele.bgnbd_fit''s fourth argument) of the refresh''s BG/NBD fit. The default 0.001 keeps the fit identified when the data cannot pin down dropout (a, b running off to infinity); 0 gives the unpenalised maximum-likelihood fit.';
+COMMENT ON COLUMN clientele.refresh_config.max_parallel_workers_per_gather IS 'Upper bound of the parallel workers per Gather of the refresh''s own statements: they run with max_parallel_workers_per_gather = the smaller of this and the calling session''s setting (set for the refresh''s work only; the session''s setting is back when it ends, failed or not). 0: serial plans, which leave the CPUs to the reporting tools reading during a refresh on a small server; NULL: the session''s (server''s) setting. 0 to 1024 (the range of the server setting).';
 COMMENT ON COLUMN clientele.refresh_config.retention_days IS 'Result history older than this many days before the newest refresh is purged at the end of each refresh (NULL: keep everything). The newest date is always kept.';
 INSERT INTO clientele.refresh_config DEFAULT VALUES;
 SELECT pg_catalog.pg_extension_config_dump('clientele.refresh_config', '');
@@ -79,7 +82,8 @@ BEGIN
 		    tier_scheme = NEW.tier_scheme, deposit_class_scheme = NEW.deposit_class_scheme,
 		    rfm_scheme = NEW.rfm_scheme, rfm_ntiles = NEW.rfm_ntiles, clv_months = NEW.clv_months,
 		    discount_rate_monthly = NEW.discount_rate_monthly, churn_method = NEW.churn_method,
-		    retention_days = NEW.retention_days, model_penalizer = NEW.model_penalizer;
+		    retention_days = NEW.retention_days, model_penalizer = NEW.model_penalizer,
+		    max_parallel_workers_per_gather = NEW.max_parallel_workers_per_gather;
 		PERFORM pg_catalog.set_config('clientele.refresh_config_restoring', 'off', true);
 		RETURN NULL;
 	END IF;
@@ -474,6 +478,9 @@ DECLARE
 	v_d3 bigint;
 	v_codes text;
 	v_types varbit;
+	-- the caller's settings, given back on return
+	v_work_mem text := pg_catalog.current_setting('work_mem');
+	v_parallel text := pg_catalog.current_setting('max_parallel_workers_per_gather');
 BEGIN
 	-- on Citus: the stage history's dates (a reference table) are written
 	-- after reads of distributed tables that refer to it, which Citus allows
@@ -481,12 +488,18 @@ BEGIN
 	IF pg_catalog.current_setting('citus.multi_shard_modify_mode', true) IS NOT NULL THEN
 		PERFORM pg_catalog.set_config('citus.multi_shard_modify_mode', 'sequential', true);
 	END IF;
-	-- at least 64MB of work_mem for this function's statements (reverted on
-	-- return, as the SET clauses above; a larger session setting is kept)
-	IF pg_catalog.pg_size_bytes(pg_catalog.current_setting('work_mem')) < 64 * 1024 * 1024 THEN
+	-- at least 64MB of work_mem for this function's statements (a larger
+	-- session setting is kept), given back on return (below)
+	IF pg_catalog.pg_size_bytes(v_work_mem) < 64 * 1024 * 1024 THEN
 		PERFORM pg_catalog.set_config('work_mem', '64MB', true);
 	END IF;
 	SELECT * INTO cfg FROM clientele.refresh_config;
+	-- the parallel workers per Gather of this function's statements: at most
+	-- the settings' cap (never more than the session's setting), given back
+	-- on return (below)
+	IF cfg.max_parallel_workers_per_gather < v_parallel::integer THEN
+		PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', cfg.max_parallel_workers_per_gather::text, true);
+	END IF;
 	-- inputs that translate bank keys (area sources): register new keys first
 	IF to_regprocedure('clientele.sync_keys()') IS NOT NULL THEN
 		EXECUTE 'SELECT clientele.sync_keys()';
@@ -946,6 +959,16 @@ BEGIN
 
 	v_n := clientele.purge_history();
 	v_t := clientele.refresh_stage_done(p_log, 'purge', v_n, v_t);
+	-- the caller's work_mem and max_parallel_workers_per_gather back: a
+	-- set_config(..., true) in a function lasts to the end of the
+	-- transaction (only the settings of the function's SET clauses are
+	-- restored on return; an error rolls them all back)
+	IF pg_catalog.current_setting('work_mem') <> v_work_mem THEN
+		PERFORM pg_catalog.set_config('work_mem', v_work_mem, true);
+	END IF;
+	IF pg_catalog.current_setting('max_parallel_workers_per_gather') <> v_parallel THEN
+		PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', v_parallel, true);
+	END IF;
 	RETURN v_customers;
 END $$;
 COMMENT ON FUNCTION clientele.refresh_compute(date, bigint) IS
