@@ -66,7 +66,7 @@ SQL
 reader() {
 	psqld "$1" <<SQL >"$2"
 \\timing off
-CREATE TEMP TABLE lat (i int, ms float8);
+CREATE TEMP TABLE lat (i int, at timestamptz, ms float8);
 DO \$\$
 DECLARE t0 timestamptz; i int := 0;
 BEGIN
@@ -78,7 +78,7 @@ BEGIN
 		t0 := clock_timestamp();
 		PERFORM count(*) FROM clientele.customer_scorecard WHERE customer_id = 1 + (random() * ($CUSTOMERS - 1))::int;
 		PERFORM count(*) FROM clientele.customer_scorecard WHERE tier = 'ordinary' AND customer_id < 1000;
-		INSERT INTO lat VALUES (i, extract(epoch FROM clock_timestamp() - t0) * 1000);
+		INSERT INTO lat VALUES (i, t0, extract(epoch FROM clock_timestamp() - t0) * 1000);
 		PERFORM pg_sleep(0.005);
 	END LOOP;
 END \$\$;
@@ -87,6 +87,7 @@ SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE i <= 
        count(*) FILTER (WHERE i <= $NQ) || ' ' ||
        round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 3) || ' ' ||
        round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)::numeric, 3) || ' ' || count(*) FROM lat;
+INSERT INTO public.bench_lat SELECT '$3', i, at, ms FROM lat;
 SQL
 }
 
@@ -116,6 +117,7 @@ run_setting() {
 	printf '  %-28s %12s %8s\n' "total (CALL, client side)" "$total" "$(ratio "$total" "$base")"
 	out="$out total=$(ratio "$total" "$base")"
 
+	psqld "$db" -c "DROP TABLE IF EXISTS public.bench_lat" -c "CREATE UNLOGGED TABLE public.bench_lat (phase text, i int, at timestamptz, ms float8)"
 	reader "$db" "$TMPD/rest" rest	# warm-up
 	reader "$db" "$TMPD/rest" rest
 	local p50r p99r nr a b c p50b p99b nb p50a p99a na tb0 tb1
@@ -128,6 +130,19 @@ run_setting() {
 	wait $refresher
 	tb1=$(ms_now)
 	read -r p50b p99b nb p50a p99a na < "$TMPD/busy"
+	# the busy readers' latency per stage of the refresh they overlapped
+	# (stage windows from its refresh_log row: started_at + the stages' ms)
+	local perstage
+	perstage=$(psqld "$db" -F ' ' -c "
+		WITH g AS (SELECT started_at, stages FROM clientele.refresh_log ORDER BY refresh_id DESC LIMIT 1),
+		st AS (SELECT s.ord, s.e->>'stage' AS stage,
+		              g.started_at + coalesce(sum((s.e->>'ms')::float8) OVER (ORDER BY s.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) * interval '1 ms' AS t0,
+		              g.started_at + sum((s.e->>'ms')::float8) OVER (ORDER BY s.ord) * interval '1 ms' AS t1
+		       FROM g, jsonb_array_elements(g.stages) WITH ORDINALITY s(e, ord))
+		SELECT st.stage || ':' || count(l.ms) || ':' || coalesce(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY l.ms)::numeric, 1)::text, '-')
+		       || '/' || coalesce(round(percentile_cont(0.99) WITHIN GROUP (ORDER BY l.ms)::numeric, 1)::text, '-')
+		FROM st LEFT JOIN public.bench_lat l ON l.phase = 'busy' AND l.at >= st.t0 AND l.at < st.t1
+		GROUP BY st.ord, st.stage ORDER BY st.ord" | tr '\n' ' ')
 	printf '# reader: customer_scorecard lookups                              p50 ms   p99 ms  queries\n'
 	printf '  at rest                                                      %8s %8s %8s\n' "$p50r" "$p99r" "$nr"
 	printf '  during a refresh, first %-5s queries                         %8s %8s %8s\n' "$NQ" "$p50b" "$p99b" "$nb"
@@ -135,6 +150,8 @@ run_setting() {
 		"$(awk -v a="$tb0" -v b="$tb1" 'BEGIN { print (b - a) / 1000 }')" "$p50a" "$p99a" "$na"
 	printf '  ratio during / at rest, first %-5s queries                   %8s %8s\n' "$NQ" "$(ratio "$p50b" "$p50r")" "$(ratio "$p99b" "$p99r")"
 	printf '  ratio during / at rest, whole refresh                         %8s %8s\n' "$(ratio "$p50a" "$p50r")" "$(ratio "$p99a" "$p99r")"
+	echo "# reader during the refresh, per stage (stage:queries:p50/p99 ms): $perstage"
+	echo "$out | per stage: $perstage" >>"$TMPD/stages"
 	echo "$out | reader p50/p99 ms: rest $p50r/$p99r, first $NQ $p50b/$p99b ($(ratio "$p50b" "$p50r")/$(ratio "$p99b" "$p99r")x), whole $p50a/$p99a ($(ratio "$p50a" "$p50r")/$(ratio "$p99a" "$p99r")x, $na queries)" >>"$TMPD/summary"
 }
 
@@ -151,5 +168,7 @@ else
 fi
 echo "# summary: setting, baseline ms, x count(*) per stage; reader p50/p99 at rest, during the first $NQ queries of a refresh and during the whole refresh (ratio to rest)"
 sed 's/^/  /' "$TMPD/summary"
+echo "# reader p50/p99 ms during the refresh, per stage it overlapped (stage:queries:p50/p99)"
+sed 's/^\([^ ]*\) .*| per stage: /  \1: /' "$TMPD/stages"
 echo "# load at end: $(uptime | sed 's/.*load average/load average/')"
 echo "# goals: each stage <= 4x count(*) at 1,000,000 customers; reader p99 during a refresh <= 2x at rest"
