@@ -478,8 +478,6 @@ DECLARE
 	v_d3 bigint;
 	v_codes text;
 	v_types varbit;
-	v_tiers boolean;
-	v_classes boolean;
 	-- the caller's settings, given back on return
 	v_work_mem text := pg_catalog.current_setting('work_mem');
 	v_parallel text := pg_catalog.current_setting('max_parallel_workers_per_gather');
@@ -523,13 +521,10 @@ BEGIN
 
 	-- (a second refresh in the same transaction)
 	IF to_regclass('pg_temp.clientele_rf_result') IS NOT NULL THEN
-		DROP VIEW IF EXISTS pg_temp.clientele_rf_full;
 		DROP TABLE IF EXISTS pg_temp.clientele_rf_txn, pg_temp.clientele_rf_acct, pg_temp.clientele_rf_cust,
 			pg_temp.clientele_rf_result, pg_temp.clientele_rf_segment, pg_temp.clientele_rf_feat,
 			pg_temp.clientele_rf_known, pg_temp.clientele_rf_bal,
-			pg_temp.clientele_rf_inc, pg_temp.clientele_rf_hist,
-			pg_temp.clientele_rf_tier, pg_temp.clientele_rf_rfm, pg_temp.clientele_rf_model,
-			pg_temp.clientele_rf_life, pg_temp.clientele_rf_churn;
+			pg_temp.clientele_rf_inc, pg_temp.clientele_rf_hist;
 	END IF;
 
 	-- summary: one scan of transactions and of interactions per refresh
@@ -777,27 +772,19 @@ BEGIN
 	ANALYZE pg_temp.clientele_rf_result;
 	v_t := clientele.refresh_stage_done(p_log, 'value', v_customers, v_t);
 
-	-- The stages from tiers to churn each write their columns into a narrow
-	-- temporary table keyed by customer (an UPDATE of clientele_rf_result
-	-- would write a new version of every 60-column row, once per stage);
-	-- clientele_rf_full joins them to the value stage's rows, read by the
-	-- segments and store stages.
 	-- tiers (only when the scheme has a version on as_of)
-	CREATE TEMP TABLE clientele_rf_tier (customer_id bigint, tier text, tier_rank integer, deposit_class text) ON COMMIT DROP;
-	v_tiers := EXISTS (SELECT 1 FROM clientele.tier_version WHERE scheme = cfg.tier_scheme AND valid_from <= p_as_of);
-	v_classes := EXISTS (SELECT 1 FROM clientele.tier_version WHERE scheme = cfg.deposit_class_scheme AND valid_from <= p_as_of);
-	IF v_tiers OR v_classes THEN
-		INSERT INTO clientele_rf_tier (customer_id, tier, tier_rank, deposit_class)
-		SELECT r.customer_id,
-		       CASE WHEN v_tiers THEN clientele.tier_of(cfg.tier_scheme, r.aum, r.region, p_as_of) END,
-		       CASE WHEN v_tiers THEN clientele.tier_rank(cfg.tier_scheme, r.aum, r.region, p_as_of) END,
-		       CASE WHEN v_classes THEN clientele.tier_of(cfg.deposit_class_scheme, r.deposits, r.region, p_as_of) END
-		FROM clientele_rf_result r;
+	IF EXISTS (SELECT 1 FROM clientele.tier_version WHERE scheme = cfg.tier_scheme AND valid_from <= p_as_of) THEN
+		UPDATE clientele_rf_result r
+		SET tier = clientele.tier_of(cfg.tier_scheme, r.aum, r.region, p_as_of),
+		    tier_rank = clientele.tier_rank(cfg.tier_scheme, r.aum, r.region, p_as_of);
+	END IF;
+	IF EXISTS (SELECT 1 FROM clientele.tier_version WHERE scheme = cfg.deposit_class_scheme AND valid_from <= p_as_of) THEN
+		UPDATE clientele_rf_result r
+		SET deposit_class = clientele.tier_of(cfg.deposit_class_scheme, r.deposits, r.region, p_as_of);
 	END IF;
 	v_t := clientele.refresh_stage_done(p_log, 'tiers', v_customers, v_t);
 
 	-- rfm: scores over the customers with a transaction (the population of clientele.rfm_scores)
-	CREATE TEMP TABLE clientele_rf_rfm (customer_id bigint, rfm_r integer, rfm_f integer, rfm_m integer, rfm_segment text) ON COMMIT DROP;
 	WITH s AS (
 		SELECT x.customer_id, x.days
 		FROM clientele_rf_txn x WHERE x.days IS NOT NULL
@@ -814,10 +801,10 @@ BEGIN
 		       clientele.rfm_ntile_score(m_below, n, cfg.rfm_ntiles) AS m
 		FROM ranked
 	)
-	-- (the customers of the results only)
-	INSERT INTO clientele_rf_rfm (customer_id, rfm_r, rfm_f, rfm_m, rfm_segment)
-	SELECT scored.customer_id, scored.r, scored.f, scored.m, clientele.rfm_segment(cfg.rfm_scheme, scored.r, scored.f, scored.m)
-	FROM scored WHERE EXISTS (SELECT 1 FROM clientele_rf_result res WHERE res.customer_id = scored.customer_id);
+	UPDATE clientele_rf_result res
+	SET rfm_r = scored.r, rfm_f = scored.f, rfm_m = scored.m,
+	    rfm_segment = clientele.rfm_segment(cfg.rfm_scheme, scored.r, scored.f, scored.m)
+	FROM scored WHERE scored.customer_id = res.customer_id;
 	GET DIAGNOSTICS v_n = ROW_COUNT;
 	v_t := clientele.refresh_stage_done(p_log, 'rfm', v_n, v_t);
 
@@ -829,20 +816,22 @@ BEGIN
 		v_bg := NULL;
 	END IF;
 	v_disc := (SELECT sum(power(1 + cfg.discount_rate_monthly, -i)) FROM generate_series(1, cfg.clv_months) i);
-	CREATE TEMP TABLE clientele_rf_model ON COMMIT DROP AS
-	SELECT x.customer_id, x.p_alive,
-	       CASE WHEN x.is_closed THEN 0
-	            WHEN x.frequency IS NULL OR v_bg IS NULL THEN NULL
-	            ELSE clientele.bgnbd_expected_purchases(v_bg, cfg.clv_months * 30.4375 / 7, x.frequency, x.recency, x.t) END
-	           AS expected_transactions,
-	       CASE WHEN x.is_closed THEN 0
-	            ELSE round((x.annualised / 12 * x.p_alive::numeric * v_disc::numeric), 2) END AS clv
-	FROM (SELECT r.customer_id, r.is_closed, r.frequency, r.recency, r.t, r.annualised,
-	             CASE WHEN r.is_closed THEN 0
-	                  WHEN r.frequency IS NULL THEN 1
-	                  WHEN v_bg IS NULL THEN NULL
-	                  ELSE clientele.bgnbd_p_alive(v_bg, r.frequency, r.recency, r.t) END::float8 AS p_alive
-	      FROM clientele_rf_result r OFFSET 0) x;
+	-- one UPDATE (each one writes a new version of every 60-column row):
+	-- the CLV repeats the P(alive) expression
+	UPDATE clientele_rf_result r
+	SET p_alive = CASE WHEN r.is_closed THEN 0
+	                   WHEN r.frequency IS NULL THEN 1
+	                   WHEN v_bg IS NULL THEN NULL
+	                   ELSE clientele.bgnbd_p_alive(v_bg, r.frequency, r.recency, r.t) END,
+	    expected_transactions = CASE WHEN r.is_closed THEN 0
+	                   WHEN r.frequency IS NULL OR v_bg IS NULL THEN NULL
+	                   ELSE clientele.bgnbd_expected_purchases(v_bg, cfg.clv_months * 30.4375 / 7, r.frequency, r.recency, r.t) END,
+	    clv = CASE WHEN r.is_closed THEN 0
+	               ELSE round((r.annualised / 12
+	                           * (CASE WHEN r.frequency IS NULL THEN 1
+	                                   WHEN v_bg IS NULL THEN NULL
+	                                   ELSE clientele.bgnbd_p_alive(v_bg, r.frequency, r.recency, r.t) END)::numeric
+	                           * v_disc::numeric), 2) END;
 	DELETE FROM clientele.refresh_model WHERE as_of = p_as_of;
 	INSERT INTO clientele.refresh_model (as_of, bgnbd, customers)
 	VALUES (p_as_of, v_bg, (SELECT count(*) FROM clientele_rf_result WHERE frequency IS NOT NULL AND NOT is_closed));
@@ -853,7 +842,6 @@ BEGIN
 	-- customer features are computed ONCE (clientele_rf_feat); the lifecycle
 	-- stage and the churn score with reasons are both derived from that one
 	-- relation through the row-level entry points
-	CREATE TEMP TABLE clientele_rf_life (customer_id bigint, lifecycle_stage text) ON COMMIT DROP;
 	IF to_regprocedure('clientele.lifecycle_classify(clientele.customer_features, text)') IS NOT NULL THEN
 		v_rules := coalesce((SELECT lr.rules FROM clientele.lifecycle_rules lr WHERE lr.in_use), 'standard');
 		CREATE TEMP TABLE clientele_rf_feat ON COMMIT DROP AS
@@ -874,9 +862,8 @@ BEGIN
 		END IF;
 		IF v_stored THEN
 			-- recorded now: the history holds these very stages
-			INSERT INTO clientele_rf_life (customer_id, lifecycle_stage)
-			SELECT l.customer_id, l.stage::text FROM clientele_rf_feat l
-			WHERE EXISTS (SELECT 1 FROM clientele_rf_result r WHERE r.customer_id = l.customer_id);
+			UPDATE clientele_rf_result r SET lifecycle_stage = l.stage::text
+			FROM clientele_rf_feat l WHERE l.customer_id = r.customer_id;
 		ELSIF EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of = p_as_of) THEN
 			-- recorded before (record_lifecycle, an earlier refresh): the
 			-- recorded stages, read into a temporary table first (Citus
@@ -884,14 +871,12 @@ BEGIN
 			CREATE TEMP TABLE clientele_rf_hist ON COMMIT DROP AS
 			SELECT h.customer_id, h.stage FROM clientele.lifecycle_history h
 			WHERE h.valid_from <= p_as_of AND (h.valid_to IS NULL OR h.valid_to > p_as_of);
-			INSERT INTO clientele_rf_life (customer_id, lifecycle_stage)
-			SELECT h.customer_id, h.stage::text FROM clientele_rf_hist h
-			WHERE EXISTS (SELECT 1 FROM clientele_rf_result r WHERE r.customer_id = h.customer_id);
+			UPDATE clientele_rf_result r SET lifecycle_stage = h.stage::text
+			FROM clientele_rf_hist h WHERE h.customer_id = r.customer_id;
 		ELSE
 			RAISE NOTICE 'refresh: lifecycle stages as of % are computed but not recorded in the stage history (a later date is recorded already)', p_as_of;
-			INSERT INTO clientele_rf_life (customer_id, lifecycle_stage)
-			SELECT l.customer_id, l.stage::text FROM clientele_rf_feat l
-			WHERE EXISTS (SELECT 1 FROM clientele_rf_result r WHERE r.customer_id = l.customer_id);
+			UPDATE clientele_rf_result r SET lifecycle_stage = l.stage::text
+			FROM clientele_rf_feat l WHERE l.customer_id = r.customer_id;
 		END IF;
 		GET DIAGNOSTICS v_n = ROW_COUNT;
 		v_t := clientele.refresh_stage_done(p_log, 'lifecycle', v_n, v_t);
@@ -901,7 +886,6 @@ BEGIN
 
 	-- churn (area churn, when installed; else from P(alive)): customers
 	-- not churned on as_of, as clientele.churn_scores(as_of, method)
-	CREATE TEMP TABLE clientele_rf_churn (customer_id bigint, churn_score numeric, churn_reasons jsonb) ON COMMIT DROP;
 	IF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL AND cfg.churn_method = 'p_alive' THEN
 		-- clientele.churn_scores(as_of, 'p_alive') without its second
 		-- features pass and BG/NBD fit: its fit is the models stage's (the
@@ -911,76 +895,49 @@ BEGIN
 		-- frequency, recency and t; the customers are those not churned
 		-- (the lifecycle stage's rows, as the scorecard below; churn_scores
 		-- needs the lifecycle area).  Tested equal to churn_scores.
-		INSERT INTO clientele_rf_churn (customer_id, churn_score, churn_reasons)
-		SELECT r.customer_id, round((100 * (1 - m.p_alive))::numeric, 2),
-		       jsonb_build_array(jsonb_build_object(
-		           'signal', 'p_alive',
-		           'points', round((100 * (1 - m.p_alive))::numeric, 2),
-		           'evidence', CASE WHEN x.days IS NULL
-		                            THEN jsonb_build_object('p_alive', round(m.p_alive::numeric, 4), 'transactions', 0)
-		                            ELSE jsonb_build_object('p_alive', round(m.p_alive::numeric, 4),
-		                                                    'repeat_days', (x.days).frequency,
-		                                                    'weeks_first_to_last', round(r.recency::numeric, 2),
-		                                                    'weeks_observed', round(r.t::numeric, 2),
-		                                                    'last_txn_on', (x.days).last_at) END))
-		FROM clientele_rf_result r
-		JOIN clientele_rf_model m ON m.customer_id = r.customer_id
-		JOIN clientele_rf_feat l ON l.customer_id = r.customer_id
-		LEFT JOIN clientele_rf_txn x ON x.customer_id = r.customer_id
-		WHERE l.stage <> 'churned' AND NOT r.is_closed;
+		UPDATE clientele_rf_result r
+		SET churn_score = round((100 * (1 - r.p_alive))::numeric, 2),
+		    churn_reasons = jsonb_build_array(jsonb_build_object(
+		        'signal', 'p_alive',
+		        'points', round((100 * (1 - r.p_alive))::numeric, 2),
+		        'evidence', CASE WHEN x.days IS NULL
+		                         THEN jsonb_build_object('p_alive', round(r.p_alive::numeric, 4), 'transactions', 0)
+		                         ELSE jsonb_build_object('p_alive', round(r.p_alive::numeric, 4),
+		                                                 'repeat_days', (x.days).frequency,
+		                                                 'weeks_first_to_last', round(r.recency::numeric, 2),
+		                                                 'weeks_observed', round(r.t::numeric, 2),
+		                                                 'last_txn_on', (x.days).last_at) END))
+		FROM clientele_rf_feat l LEFT JOIN clientele_rf_txn x ON x.customer_id = l.customer_id
+		WHERE l.customer_id = r.customer_id AND l.stage <> 'churned' AND NOT r.is_closed;
 	ELSIF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL AND cfg.churn_method = 'scorecard' THEN
 		-- the row-level scorecard over the one features pass
-		INSERT INTO clientele_rf_churn (customer_id, churn_score, churn_reasons)
-		SELECT s.customer_id, (s.sc).score, (s.sc).reasons
+		UPDATE clientele_rf_result r SET churn_score = (s.sc).score, churn_reasons = (s.sc).reasons
 		FROM (SELECT l.customer_id, clientele.churn_scorecard_of(l.f) AS sc
 		      FROM clientele_rf_feat l WHERE l.stage <> 'churned' OFFSET 0) s
-		WHERE EXISTS (SELECT 1 FROM clientele_rf_result r WHERE r.customer_id = s.customer_id AND NOT r.is_closed);
+		WHERE s.customer_id = r.customer_id AND NOT r.is_closed;
 	ELSIF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL THEN
 		SELECT * INTO v_model FROM clientele.churn_model cm WHERE cm.name = cfg.churn_method ORDER BY cm.version DESC LIMIT 1;
 		IF NOT FOUND THEN
 			-- the error of clientele.churn_scores naming the known methods
 			PERFORM clientele.churn_scores(p_as_of, cfg.churn_method);
 		END IF;
-		INSERT INTO clientele_rf_churn (customer_id, churn_score, churn_reasons)
-		SELECT s.customer_id, (s.sc).score, (s.sc).reasons
+		UPDATE clientele_rf_result r SET churn_score = (s.sc).score, churn_reasons = (s.sc).reasons
 		FROM (SELECT l.customer_id,
 		             clientele.churn_model_score(v_model.coefficients, v_model.means, v_model.scales, v_model.features,
 		                                         clientele.churn_model_features(l.f)) AS sc
 		      FROM clientele_rf_feat l WHERE l.stage <> 'churned' OFFSET 0) s
-		WHERE EXISTS (SELECT 1 FROM clientele_rf_result r WHERE r.customer_id = s.customer_id AND NOT r.is_closed);
+		WHERE s.customer_id = r.customer_id AND NOT r.is_closed;
 	ELSE
-		INSERT INTO clientele_rf_churn (customer_id, churn_score, churn_reasons)
-		SELECT r.customer_id, round((100 * (1 - m.p_alive))::numeric, 2),
-		       jsonb_build_array(jsonb_build_object('signal', 'p_alive',
-		           'points', round((100 * (1 - m.p_alive))::numeric, 2),
-		           'evidence', jsonb_build_object('p_alive', round(m.p_alive::numeric, 4), 'frequency', r.frequency,
-		                                          'recency_weeks', round(r.recency::numeric, 2), 't_weeks', round(r.t::numeric, 2))))
-		FROM clientele_rf_result r JOIN clientele_rf_model m ON m.customer_id = r.customer_id
-		WHERE NOT r.is_closed AND m.p_alive IS NOT NULL;
+		UPDATE clientele_rf_result r
+		SET churn_score = round((100 * (1 - r.p_alive))::numeric, 2),
+		    churn_reasons = jsonb_build_array(jsonb_build_object('signal', 'p_alive',
+		        'points', round((100 * (1 - r.p_alive))::numeric, 2),
+		        'evidence', jsonb_build_object('p_alive', round(r.p_alive::numeric, 4), 'frequency', r.frequency,
+		                                       'recency_weeks', round(r.recency::numeric, 2), 't_weeks', round(r.t::numeric, 2))))
+		WHERE NOT r.is_closed AND r.p_alive IS NOT NULL;
 	END IF;
 	GET DIAGNOSTICS v_n = ROW_COUNT;
 	v_t := clientele.refresh_stage_done(p_log, 'churn', v_n, v_t);
-
-	-- the result rows: the value stage's columns and those of the later
-	-- stages (read twice, by the segments and the store stages: the narrow
-	-- tables are joined by hash, cheaper than writing the rows once more)
-	CREATE TEMP VIEW clientele_rf_full AS
-	SELECT r.as_of, r.customer_id, r.customer_type, r.region, r.branch, r.relationship_manager, r.age,
-	       r.opened_on, r.closed_on, r.is_closed, r.tenure_days, r.accounts, r.products_held, r.transactions,
-	       r.last_activity, r.active, r.complaints, r.aum, r.deposits, r.investments, r.insurance, r.loans,
-	       r.avg_daily_deposit, r.contribution_source, r.ftp_income, r.fee_income, r.loan_interest, r.expected_loss,
-	       r.cost, r.contribution, r.annualised, r.deposit_revenue_share, r.loan_revenue_share, r.fee_revenue_share,
-	       r.contribution_rank, r.contribution_top_share, r.decile, r.profit_class, r.value_index,
-	       r.activity_regularity, r.loyalty_index, r.quadrant,
-	       t.tier, t.tier_rank, t.deposit_class, f.rfm_r, f.rfm_f, f.rfm_m, f.rfm_segment,
-	       r.frequency, r.recency, r.t, r.monetary, m.p_alive, m.expected_transactions, m.clv,
-	       l.lifecycle_stage, c.churn_score, c.churn_reasons
-	FROM pg_temp.clientele_rf_result r
-	LEFT JOIN pg_temp.clientele_rf_tier t ON t.customer_id OPERATOR(pg_catalog.=) r.customer_id
-	LEFT JOIN pg_temp.clientele_rf_rfm f ON f.customer_id OPERATOR(pg_catalog.=) r.customer_id
-	LEFT JOIN pg_temp.clientele_rf_model m ON m.customer_id OPERATOR(pg_catalog.=) r.customer_id
-	LEFT JOIN pg_temp.clientele_rf_life l ON l.customer_id OPERATOR(pg_catalog.=) r.customer_id
-	LEFT JOIN pg_temp.clientele_rf_churn c ON c.customer_id OPERATOR(pg_catalog.=) r.customer_id;
 
 	-- segments: the active definitions, evaluated as the refresher
 	CREATE TEMP TABLE clientele_rf_segment (customer_id bigint NOT NULL, segment text NOT NULL) ON COMMIT DROP;
@@ -995,7 +952,7 @@ BEGIN
 		-- unnest of one array per customer: half the time of a VALUES list
 		-- (a scan node re-evaluated per customer, row by row)
 		EXECUTE format('INSERT INTO pg_temp.clientele_rf_segment (customer_id, segment)
-		                SELECT r.customer_id, s.segment FROM pg_temp.clientele_rf_full r
+		                SELECT r.customer_id, s.segment FROM pg_temp.clientele_rf_result r
 		                CROSS JOIN LATERAL pg_catalog.unnest(ARRAY[%s]) s(segment) WHERE s.segment IS NOT NULL', v_cases);
 	END IF;
 	SELECT count(*) INTO v_n FROM clientele_rf_segment;
@@ -1008,7 +965,7 @@ BEGIN
 	-- customers' order, kept by the stages), and a new date's keys (as_of,
 	-- customer_id, ...) then go to the right edge of the primary keys; a
 	-- sort of the 60-column rows spilled to disk and cost more than it saved
-	INSERT INTO clientele.customer_result SELECT * FROM clientele_rf_full;
+	INSERT INTO clientele.customer_result SELECT * FROM clientele_rf_result;
 	INSERT INTO clientele.segment_membership (as_of, customer_id, segment)
 	SELECT p_as_of, s.customer_id, s.segment FROM clientele_rf_segment s;
 	DELETE FROM clientele.kpi_history WHERE as_of = p_as_of;
