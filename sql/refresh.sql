@@ -34,7 +34,7 @@ CREATE TABLE clientele.refresh_config (
 		CONSTRAINT refresh_config_retention_valid CHECK (retention_days IS NULL OR retention_days >= 1),
 	model_penalizer      float8 NOT NULL DEFAULT 0.001
 		CONSTRAINT refresh_config_penalizer_valid CHECK (model_penalizer >= 0 AND model_penalizer < 'Infinity'),
-	max_parallel_workers_per_gather integer DEFAULT NULL
+	max_parallel_workers_per_gather integer DEFAULT 1
 		CONSTRAINT refresh_config_parallel_valid CHECK (max_parallel_workers_per_gather IS NULL OR max_parallel_workers_per_gather BETWEEN 0 AND 1024),
 	-- foreign keys, beside the trigger's friendlier check: a scheme in use
 	-- cannot be deleted, a renamed one is followed, and pg_dump, which orders
@@ -60,7 +60,7 @@ COMMENT ON COLUMN clientele.refresh_config.clv_months IS 'CLV horizon in months 
 COMMENT ON COLUMN clientele.refresh_config.discount_rate_monthly IS 'Monthly discount rate of the CLV.';
 COMMENT ON COLUMN clientele.refresh_config.churn_method IS 'Method passed to clientele.churn_scores when it is installed: scorecard, p_alive or the name of a trained model (clientele.churn_model), checked on write (a restored dump is checked for the form only: its models may come later).';
 COMMENT ON COLUMN clientele.refresh_config.model_penalizer IS 'Penalizer (L2 on the log-parameters, as clientele.bgnbd_fit''s fourth argument) of the refresh''s BG/NBD fit. The default 0.001 keeps the fit identified when the data cannot pin down dropout (a, b running off to infinity); 0 gives the unpenalised maximum-likelihood fit.';
-COMMENT ON COLUMN clientele.refresh_config.max_parallel_workers_per_gather IS 'Upper bound of the parallel workers per Gather of the refresh''s own statements: they run with max_parallel_workers_per_gather = the smaller of this and the calling session''s setting (set for the refresh''s work only; the session''s setting is back when it ends, failed or not). 0: serial plans, which leave the CPUs to the reporting tools reading during a refresh on a small server; NULL: the session''s (server''s) setting. 0 to 1024 (the range of the server setting).';
+COMMENT ON COLUMN clientele.refresh_config.max_parallel_workers_per_gather IS 'Upper bound of the parallel workers per Gather of the refresh''s own statements: they run with max_parallel_workers_per_gather = the smaller of this and the calling session''s setting (set for the refresh''s work only; the session''s setting is back when it ends, failed or not). Default 1 (a leader and one worker: on a 2-core server the refresh was no slower than with the server''s 2 workers, and the reporting tools reading during it kept more CPU; docs/operations.md); 0: serial plans; NULL: the session''s (server''s) setting. 0 to 1024 (the range of the server setting).';
 COMMENT ON COLUMN clientele.refresh_config.retention_days IS 'Result history older than this many days before the newest refresh is purged at the end of each refresh (NULL: keep everything). The newest date is always kept.';
 INSERT INTO clientele.refresh_config DEFAULT VALUES;
 SELECT pg_catalog.pg_extension_config_dump('clientele.refresh_config', '');

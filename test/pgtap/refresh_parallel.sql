@@ -19,10 +19,10 @@ END $$;
 -- the setting
 SELECT col_type_is('clientele', 'refresh_config', 'max_parallel_workers_per_gather', 'integer',
 	'refresh_config.max_parallel_workers_per_gather is an integer');
-SELECT col_default_is('clientele', 'refresh_config', 'max_parallel_workers_per_gather', 'NULL::integer',
-	'its default is NULL (the session''s setting)');
-SELECT is((SELECT max_parallel_workers_per_gather FROM clientele.refresh_config), NULL,
-	'the shipped row leaves the server''s setting');
+SELECT col_default_is('clientele', 'refresh_config', 'max_parallel_workers_per_gather', '1',
+	'its default is 1 (a leader and one worker)');
+SELECT is((SELECT max_parallel_workers_per_gather FROM clientele.refresh_config), 1,
+	'the shipped row caps the refresh at one worker');
 SELECT isnt(col_description('clientele.refresh_config'::regclass,
 	(SELECT attnum FROM pg_attribute WHERE attrelid = 'clientele.refresh_config'::regclass
 	 AND attname = 'max_parallel_workers_per_gather')), NULL, 'the column is commented');
