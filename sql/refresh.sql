@@ -5,8 +5,8 @@
 --   CALL clientele.refresh(as_of, wait)
 -- Stages (clientele.refresh_stage): summary (one scan of each input), value,
 -- tiers, rfm, models, segments, lifecycle and churn (when their functions
--- are installed), store (swap the date's rows), reports (materialized
--- views), purge.  See docs/reporting.md and docs/operations.md.
+-- are installed), store (swap the date's rows), reports (the rows of the
+-- materialized views replaced), purge.  See docs/reporting.md and docs/operations.md.
 -- ===========================================================================
 
 -- ---------------------------------------------------------------------------
@@ -34,6 +34,8 @@ CREATE TABLE clientele.refresh_config (
 		CONSTRAINT refresh_config_retention_valid CHECK (retention_days IS NULL OR retention_days >= 1),
 	model_penalizer      float8 NOT NULL DEFAULT 0.001
 		CONSTRAINT refresh_config_penalizer_valid CHECK (model_penalizer >= 0 AND model_penalizer < 'Infinity'),
+	max_parallel_workers_per_gather integer DEFAULT 1
+		CONSTRAINT refresh_config_parallel_valid CHECK (max_parallel_workers_per_gather IS NULL OR max_parallel_workers_per_gather BETWEEN 0 AND 1024),
 	-- foreign keys, beside the trigger's friendlier check: a scheme in use
 	-- cannot be deleted, a renamed one is followed, and pg_dump, which orders
 	-- the data of configuration tables by their foreign keys, restores the
@@ -58,6 +60,7 @@ COMMENT ON COLUMN clientele.refresh_config.clv_months IS 'CLV horizon in months 
 COMMENT ON COLUMN clientele.refresh_config.discount_rate_monthly IS 'Monthly discount rate of the CLV.';
 COMMENT ON COLUMN clientele.refresh_config.churn_method IS 'Method passed to clientele.churn_scores when it is installed: scorecard, p_alive or the name of a trained model (clientele.churn_model), checked on write (a restored dump is checked for the form only: its models may come later).';
 COMMENT ON COLUMN clientele.refresh_config.model_penalizer IS 'Penalizer (L2 on the log-parameters, as clientele.bgnbd_fit''s fourth argument) of the refresh''s BG/NBD fit. The default 0.001 keeps the fit identified when the data cannot pin down dropout (a, b running off to infinity); 0 gives the unpenalised maximum-likelihood fit.';
+COMMENT ON COLUMN clientele.refresh_config.max_parallel_workers_per_gather IS 'Upper bound of the parallel workers per Gather of the refresh''s own statements: they run with max_parallel_workers_per_gather = the smaller of this and the calling session''s setting (set for the refresh''s work only; the session''s setting is back when it ends, failed or not). Default 1 (a leader and one worker: on a 2-core server the refresh was no slower than with the server''s 2 workers, and the reporting tools reading during it kept more CPU; docs/operations.md); 0: serial plans; NULL: the session''s (server''s) setting. 0 to 1024 (the range of the server setting).';
 COMMENT ON COLUMN clientele.refresh_config.retention_days IS 'Result history older than this many days before the newest refresh is purged at the end of each refresh (NULL: keep everything). The newest date is always kept.';
 INSERT INTO clientele.refresh_config DEFAULT VALUES;
 SELECT pg_catalog.pg_extension_config_dump('clientele.refresh_config', '');
@@ -79,7 +82,8 @@ BEGIN
 		    tier_scheme = NEW.tier_scheme, deposit_class_scheme = NEW.deposit_class_scheme,
 		    rfm_scheme = NEW.rfm_scheme, rfm_ntiles = NEW.rfm_ntiles, clv_months = NEW.clv_months,
 		    discount_rate_monthly = NEW.discount_rate_monthly, churn_method = NEW.churn_method,
-		    retention_days = NEW.retention_days, model_penalizer = NEW.model_penalizer;
+		    retention_days = NEW.retention_days, model_penalizer = NEW.model_penalizer,
+		    max_parallel_workers_per_gather = NEW.max_parallel_workers_per_gather;
 		PERFORM pg_catalog.set_config('clientele.refresh_config_restoring', 'off', true);
 		RETURN NULL;
 	END IF;
@@ -146,7 +150,7 @@ INSERT INTO clientele.refresh_stage (stage, position, description) VALUES
 	('churn',     7, 'churn score with reasons (clientele.churn_scores), when installed; otherwise 100 x (1 - P(alive))'),
 	('segments',  8, 'membership of the active user-defined segments (clientele.segment_definition)'),
 	('store',     9, 'replaces the date''s rows of clientele.customer_result and clientele.segment_membership'),
-	('reports',  10, 'refreshes the reporting materialized views (concurrently: readers are not blocked)'),
+	('reports',  10, 'replaces the rows of the reporting materialized views in the refresh''s transaction (clientele.matview_replace, under the lock of REFRESH ... CONCURRENTLY: readers are not blocked and see the previous rows until commit)'),
 	('purge',    11, 'purges result history older than clientele.refresh_config.retention_days');
 
 -- ---------------------------------------------------------------------------
@@ -457,6 +461,9 @@ DECLARE
 	v_d3 bigint;
 	v_codes text;
 	v_types varbit;
+	-- the caller's settings, given back on return
+	v_work_mem text := pg_catalog.current_setting('work_mem');
+	v_parallel text := pg_catalog.current_setting('max_parallel_workers_per_gather');
 BEGIN
 	-- on Citus: the stage history's dates (a reference table) are written
 	-- after reads of distributed tables that refer to it, which Citus allows
@@ -464,12 +471,18 @@ BEGIN
 	IF pg_catalog.current_setting('citus.multi_shard_modify_mode', true) IS NOT NULL THEN
 		PERFORM pg_catalog.set_config('citus.multi_shard_modify_mode', 'sequential', true);
 	END IF;
-	-- at least 64MB of work_mem for this function's statements (reverted on
-	-- return, as the SET clauses above; a larger session setting is kept)
-	IF pg_catalog.pg_size_bytes(pg_catalog.current_setting('work_mem')) < 64 * 1024 * 1024 THEN
+	-- at least 64MB of work_mem for this function's statements (a larger
+	-- session setting is kept), given back on return (below)
+	IF pg_catalog.pg_size_bytes(v_work_mem) < 64 * 1024 * 1024 THEN
 		PERFORM pg_catalog.set_config('work_mem', '64MB', true);
 	END IF;
 	SELECT * INTO cfg FROM clientele.refresh_config;
+	-- the parallel workers per Gather of this function's statements: at most
+	-- the settings' cap (never more than the session's setting), given back
+	-- on return (below)
+	IF cfg.max_parallel_workers_per_gather < v_parallel::integer THEN
+		PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', cfg.max_parallel_workers_per_gather::text, true);
+	END IF;
 	-- inputs that translate bank keys (area sources): register new keys first
 	IF to_regprocedure('clientele.sync_keys()') IS NOT NULL THEN
 		EXECUTE 'SELECT clientele.sync_keys()';
@@ -857,10 +870,28 @@ BEGIN
 	-- churn (area churn, when installed; else from P(alive)): customers
 	-- not churned on as_of, as clientele.churn_scores(as_of, method)
 	IF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL AND cfg.churn_method = 'p_alive' THEN
-		-- 100 x (1 - P(alive)) of the fit of the models stage above (the same
-		-- purchases, customers and penalizer), not a row-level score
-		UPDATE clientele_rf_result r SET churn_score = s.score, churn_reasons = s.reasons
-		FROM clientele.churn_scores(p_as_of, cfg.churn_method) s WHERE s.customer_id = r.customer_id AND NOT r.is_closed;
+		-- clientele.churn_scores(as_of, 'p_alive') without its second
+		-- features pass and BG/NBD fit: its fit is the models stage's (the
+		-- same purchases, customers and penalizer), so its P(alive) is this
+		-- row's p_alive (0 when closed: those rows are not scored), and its
+		-- purchase summary in weeks (one purchase per day) is this row's,
+		-- frequency, recency and t; the customers are those not churned
+		-- (the lifecycle stage's rows, as the scorecard below; churn_scores
+		-- needs the lifecycle area).  Tested equal to churn_scores.
+		UPDATE clientele_rf_result r
+		SET churn_score = round((100 * (1 - r.p_alive))::numeric, 2),
+		    churn_reasons = jsonb_build_array(jsonb_build_object(
+		        'signal', 'p_alive',
+		        'points', round((100 * (1 - r.p_alive))::numeric, 2),
+		        'evidence', CASE WHEN x.days IS NULL
+		                         THEN jsonb_build_object('p_alive', round(r.p_alive::numeric, 4), 'transactions', 0)
+		                         ELSE jsonb_build_object('p_alive', round(r.p_alive::numeric, 4),
+		                                                 'repeat_days', (x.days).frequency,
+		                                                 'weeks_first_to_last', round(r.recency::numeric, 2),
+		                                                 'weeks_observed', round(r.t::numeric, 2),
+		                                                 'last_txn_on', (x.days).last_at) END))
+		FROM clientele_rf_feat l LEFT JOIN clientele_rf_txn x ON x.customer_id = l.customer_id
+		WHERE l.customer_id = r.customer_id AND l.stage <> 'churned' AND NOT r.is_closed;
 	ELSIF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL AND cfg.churn_method = 'scorecard' THEN
 		-- the row-level scorecard over the one features pass
 		UPDATE clientele_rf_result r SET churn_score = (s.sc).score, churn_reasons = (s.sc).reasons
@@ -929,6 +960,16 @@ BEGIN
 
 	v_n := clientele.purge_history();
 	v_t := clientele.refresh_stage_done(p_log, 'purge', v_n, v_t);
+	-- the caller's work_mem and max_parallel_workers_per_gather back: a
+	-- set_config(..., true) in a function lasts to the end of the
+	-- transaction (only the settings of the function's SET clauses are
+	-- restored on return; an error rolls them all back)
+	IF pg_catalog.current_setting('work_mem') <> v_work_mem THEN
+		PERFORM pg_catalog.set_config('work_mem', v_work_mem, true);
+	END IF;
+	IF pg_catalog.current_setting('max_parallel_workers_per_gather') <> v_parallel THEN
+		PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', v_parallel, true);
+	END IF;
 	RETURN v_customers;
 END $$;
 COMMENT ON FUNCTION clientele.refresh_compute(date, bigint) IS

@@ -6,7 +6,7 @@
 -- counted enquiries as purchases, fitted closed customers too and did not
 -- penalise.
 BEGIN;
-SELECT plan(9);
+SELECT plan(10);
 SET LOCAL timezone = 'UTC';
 SET LOCAL client_min_messages = warning;
 
@@ -70,17 +70,24 @@ SELECT is((SELECT (s.reasons -> 0 -> 'evidence' ->> 'repeat_days')::integer FROM
 	'repeat purchase days count no enquiry');
 -- 7: the refresh with churn_method p_alive stores the same scores
 UPDATE clientele.refresh_config SET churn_method = 'p_alive';
+SET LOCAL track_functions = 'all';
+CREATE TEMP TABLE calls_before AS
+SELECT coalesce(sum(calls), 0) AS n FROM pg_stat_xact_user_functions WHERE funcid = 'clientele.churn_scores(date, text)'::regprocedure;
 CALL clientele.refresh('2025-06-30');
 SELECT is((SELECT count(*) FROM clientele.customer_result r JOIN scores s USING (customer_id)
            WHERE r.as_of = '2025-06-30' AND r.churn_score = s.score AND r.churn_reasons = s.reasons
              AND r.churn_score = round((100 * (1 - r.p_alive))::numeric, 2)), 21::bigint,
 	'refresh with churn_method p_alive: churn_score = 100 (1 - p_alive) = churn_scores, every customer');
+SELECT is((SELECT coalesce(sum(calls), 0) FROM pg_stat_xact_user_functions WHERE funcid = 'clientele.churn_scores(date, text)'::regprocedure)
+          - (SELECT n FROM calls_before), 0::numeric,
+	'without calling churn_scores (no second features pass and fit: the models stage''s P(alive) and summary)');
 -- 8-9: the penalizer is the refresh's
 UPDATE clientele.refresh_config SET model_penalizer = 0.5;
 CALL clientele.refresh('2025-06-30');
 SELECT is((SELECT count(*) FROM clientele.customer_result r JOIN clientele.churn_scores('2025-06-30', 'p_alive') s USING (customer_id)
-           WHERE r.as_of = '2025-06-30' AND s.score = round((100 * (1 - r.p_alive))::numeric, 2)), 21::bigint,
-	'model_penalizer 0.5: still the same scores in both');
+           WHERE r.as_of = '2025-06-30' AND s.score = round((100 * (1 - r.p_alive))::numeric, 2)
+             AND r.churn_score = s.score AND r.churn_reasons = s.reasons), 21::bigint,
+	'model_penalizer 0.5: still the same scores in both (and the same stored scores and reasons)');
 SELECT isnt((SELECT sum(score) FROM clientele.churn_scores('2025-06-30', 'p_alive')), (SELECT sum(score) FROM scores),
 	'and they differ from those under the default penalizer');
 
