@@ -494,6 +494,13 @@ CREATE AGGREGATE clientele.refresh_txn_counts(ts timestamptz, customer_initiated
 COMMENT ON AGGREGATE clientele.refresh_txn_counts(timestamptz, boolean, text, text, date, timestamptz, timestamptz, timestamptz, text) IS
 	'Internal (the summary stage of clientele.refresh): one customer''s transaction counts in one pass, each equal to the SQL aggregate named in the column comments of clientele.refresh_txn_counts (NULLs by SQL''s three-valued logic; text compared as = compares it; months as extract(year/month FROM ts AT TIME ZONE time_zone) gives them, only those from months_from to the month of as_of, at most 128 months: ERROR 22023 for an earlier months_from). as_of, period_from, recent_from and months_from must be the same for every row of a group (ERROR 22023); NULL or infinite ones are refused (22004, 22023), as a NULL or unknown time_zone. Parallel safe with an exact combine function and a portable state type (clientele.refresh_txn_state). Empty input gives NULL.';
 
+-- numeric::float8 goes through the numeric's text form and strtod: for an
+-- amount with at most 2 decimals the same double is cents / 100.0
+CREATE FUNCTION clientele.amount_float8(amount numeric) RETURNS double precision
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_amount_float8';
+COMMENT ON FUNCTION clientele.amount_float8(numeric) IS
+	'Internal (the summary stage of clientele.refresh): amount::float8, the same double in every case (NaN and infinities included), computed as cents / 100.0 (exact: IEEE division rounds correctly) when the amount has at most 2 decimals and at most 2^53 cents, else by the cast itself.';
+
 -- jit = off: the plans are cheap to run but look expensive before the
 -- temporary tables are analysed; compiling them cost seconds.
 -- default_statistics_target = 10: the temporary tables are analysed only
@@ -617,7 +624,7 @@ BEGIN
 	       (x.c).months_active
 	FROM (
 		SELECT t.customer_id,
-		       clientele.rfm_summary(t.ts, t.amount::float8, v_as_of_ts, interval '1 day', v_zone)
+		       clientele.rfm_summary(t.ts, clientele.amount_float8(t.amount), v_as_of_ts, interval '1 day', v_zone)
 		           FILTER (WHERE t.customer_initiated AND t.kind <> 'enquiry') AS days,
 		       clientele.refresh_txn_counts(t.ts, t.customer_initiated, t.kind, t.channel, p_as_of,
 		                                    v_from_ts, v_recent_ts, v_act_ts, v_zone) AS c,

@@ -40,11 +40,13 @@
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/lsyscache.h"
+#include "utils/numeric.h"
 #include "utils/pg_locale.h"
 #include "utils/timestamp.h"
 
 #include "features_core.h"
 #include "txn_counts.h"
+#include "value_core.h"
 
 #define TXC_STATE_VERSION 1		/* of the in-memory form */
 
@@ -561,4 +563,29 @@ clientele_refresh_txn_state_in(PG_FUNCTION_ARGS)
 	char	   *bytes = cl_hex_parse(PG_GETARG_CSTRING(0), "txc1:", "clientele.refresh_txn_state", &n);
 
 	PG_RETURN_POINTER(txc_recv_bytes((const unsigned char *) bytes, n));
+}
+
+/* --- amount_float8(numeric): numeric::float8 without the text round trip --- */
+
+PG_FUNCTION_INFO_V1(clientele_amount_float8);
+
+/*
+ * The float8 nearest the numeric, as numeric_float8 gives it (numeric_out,
+ * then float8in's strtod: the correctly rounded value).  An amount with at
+ * most 2 decimals whose cents fit in 53 bits is cents / 100.0: both
+ * operands are exact doubles and IEEE division rounds the exact quotient
+ * correctly, so it is the same double.  Anything else (more decimals,
+ * larger values, NaN, infinities) goes through numeric_float8 itself.
+ */
+Datum
+clientele_amount_float8(PG_FUNCTION_ARGS)
+{
+	Numeric		num = PG_GETARG_NUMERIC(0);
+	int64		cents;
+
+	if (cl_numeric_to_cents((const unsigned char *) VARDATA_ANY(num), VARSIZE_ANY_EXHDR(num), &cents) == CL_NUM_OK &&
+		cents <= (INT64CONST(1) << 53) && cents >= -(INT64CONST(1) << 53) &&
+		DatumGetInt32(DirectFunctionCall1(numeric_scale, NumericGetDatum(num))) <= 2)
+		PG_RETURN_FLOAT8((double) cents / 100.0);
+	return DirectFunctionCall1(numeric_float8, NumericGetDatum(num));
 }
