@@ -458,6 +458,7 @@ DECLARE
 	v_month1 date := date_trunc('month', p_as_of::timestamp)::date;
 	v_share0 numeric;
 	v_share1 numeric;
+	v_month_starts date[];
 	v_t timestamptz := clock_timestamp();
 	v_n bigint;
 	v_customers bigint;
@@ -645,7 +646,10 @@ BEGIN
 	-- computed once (v_share0, v_share1) and every other month counts whole
 	-- (its share is exactly 1), so each line is read, filtered to the
 	-- period's months and summed without a join (the sums are exact, the
-	-- same as line x share summed)
+	-- same as line x share summed).  The period's months are the first days
+	-- of month from v_month0 to v_month1, one array (a hashed = ANY: the
+	-- range test and date_trunc of every line cost twice as much)
+	v_month_starts := ARRAY(SELECT pg_catalog.generate_series(v_month0::timestamp, v_month1::timestamp, interval '1 month')::date);
 	CREATE TEMP TABLE clientele_rf_inc ON COMMIT DROP AS
 	SELECT i.customer_id, count(*) AS n,
 	       sum(CASE WHEN i.month = v_month0 THEN i.ftp_income * v_share0
@@ -657,8 +661,7 @@ BEGIN
 	       sum(CASE WHEN i.month = v_month0 THEN i.cost * v_share0
 	                WHEN i.month = v_month1 THEN i.cost * v_share1 ELSE i.cost END) AS cost
 	FROM clientele.in_income i
-	WHERE i.month >= v_month0 AND i.month <= v_month1
-	  AND i.month = date_trunc('month', i.month::timestamp)::date
+	WHERE i.month = ANY (v_month_starts)
 	GROUP BY i.customer_id;
 	ANALYZE pg_temp.clientele_rf_inc;
 	-- a NaN or infinite income line: an error naming the customer, not a NaN contribution
