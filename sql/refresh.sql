@@ -648,7 +648,10 @@ BEGIN
 	-- period's months and summed without a join (the sums are exact, the
 	-- same as line x share summed).  The period's months are the first days
 	-- of month from v_month0 to v_month1, one array (a hashed = ANY: the
-	-- range test and date_trunc of every line cost twice as much)
+	-- range test and date_trunc of every line cost twice as much).  Summed
+	-- by a group aggregate over the lines sorted by customer, as the
+	-- account roll-up: a hash aggregate keeps four numeric sums of every
+	-- customer alive at once
 	v_month_starts := ARRAY(SELECT pg_catalog.generate_series(v_month0::timestamp, v_month1::timestamp, interval '1 month')::date);
 	CREATE TEMP TABLE clientele_rf_inc ON COMMIT DROP AS
 	SELECT i.customer_id, count(*) AS n,
@@ -660,8 +663,10 @@ BEGIN
 	                WHEN i.month = v_month1 THEN i.loan_interest * v_share1 ELSE i.loan_interest END) AS loan,
 	       sum(CASE WHEN i.month = v_month0 THEN i.cost * v_share0
 	                WHEN i.month = v_month1 THEN i.cost * v_share1 ELSE i.cost END) AS cost
-	FROM clientele.in_income i
-	WHERE i.month = ANY (v_month_starts)
+	FROM (SELECT i.customer_id, i.month, i.ftp_income, i.fee_income, i.loan_interest, i.cost
+	      FROM clientele.in_income i
+	      WHERE i.month = ANY (v_month_starts)
+	      ORDER BY i.customer_id) i
 	GROUP BY i.customer_id;
 	ANALYZE pg_temp.clientele_rf_inc;
 	-- a NaN or infinite income line: an error naming the customer, not a NaN contribution
