@@ -537,6 +537,7 @@ DECLARE
 	v_month1 date := date_trunc('month', p_as_of::timestamp)::date;
 	v_share0 numeric;
 	v_share1 numeric;
+	v_month_starts date[];
 	v_t timestamptz := clock_timestamp();
 	v_n bigint;
 	v_customers bigint;
@@ -684,30 +685,37 @@ BEGIN
 	ANALYZE pg_temp.clientele_rf_bal;
 	-- products held: one bit per product type (its rank by name) ORed over
 	-- the open accounts and counted, as count(DISTINCT product_type) but
-	-- without sorting the accounts (a hash aggregate)
+	-- without sorting the accounts.  The accounts are sorted by customer
+	-- first (a narrow sort of one row per account) and summed by a group
+	-- aggregate: a hash aggregate kept the ten numeric sums of every
+	-- customer alive at once (over 100MB at 50,000 customers) and cost
+	-- about 1.7x as much CPU; the sums are exact, whatever the order
 	SELECT repeat('0', count(*)::integer)::varbit INTO v_types FROM clientele.product_type;
 	CREATE TEMP TABLE clientele_rf_acct ON COMMIT DROP AS
-	SELECT a.customer_id,
-	       sum(x.adb) FILTER (WHERE r.category <> 'credit') AS avg_balance,
-	       sum(x.adb) FILTER (WHERE r.category = 'deposit') AS avg_deposit,
-	       sum(x.adb * r.ftp_spread) FILTER (WHERE r.category <> 'credit') * v_days / v_basis AS ftp,
-	       sum(x.adb * r.fee_rate) * v_days / v_basis AS fee,
-	       sum(x.adb * r.ftp_spread) FILTER (WHERE r.category = 'credit') * v_days / v_basis AS loan,
-	       sum(x.adb * r.pd * r.lgd) FILTER (WHERE r.category = 'credit') * v_days / v_basis AS ecl,
-	       sum(greatest(x.latest, 0)) FILTER (WHERE o.open AND p.counts_in_aum AND r.category = 'deposit') AS dep,
-	       sum(greatest(x.latest, 0)) FILTER (WHERE o.open AND p.counts_in_aum AND r.category = 'investment') AS inv,
-	       sum(greatest(x.latest, 0)) FILTER (WHERE o.open AND p.counts_in_aum AND r.category = 'insurance') AS ins,
-	       sum(greatest(x.latest, 0)) FILTER (WHERE o.open AND r.category = 'credit') AS loans,
-	       count(*) FILTER (WHERE o.open)::integer AS accounts,
-	       coalesce(bit_count(bit_or(set_bit(v_types, p.type_bit, 1)) FILTER (WHERE o.open)), 0)::integer AS held
-	FROM clientele.in_account a
-	CROSS JOIN LATERAL (SELECT a.opened_on <= p_as_of AND (a.closed_on IS NULL OR a.closed_on > p_as_of) AS open) o
-	JOIN (SELECT t.product_type, t.counts_in_aum, (row_number() OVER (ORDER BY t.product_type) - 1)::integer AS type_bit
-	      FROM clientele.product_type t) p USING (product_type)
-	JOIN clientele.value_rates r USING (product_type)
-	LEFT JOIN clientele_rf_bal x USING (account_id)
-	WHERE a.opened_on <= p_as_of
-	GROUP BY a.customer_id;
+	SELECT y.customer_id,
+	       sum(y.adb) FILTER (WHERE y.category <> 'credit') AS avg_balance,
+	       sum(y.adb) FILTER (WHERE y.category = 'deposit') AS avg_deposit,
+	       sum(y.adb * y.ftp_spread) FILTER (WHERE y.category <> 'credit') * v_days / v_basis AS ftp,
+	       sum(y.adb * y.fee_rate) * v_days / v_basis AS fee,
+	       sum(y.adb * y.ftp_spread) FILTER (WHERE y.category = 'credit') * v_days / v_basis AS loan,
+	       sum(y.adb * y.pd * y.lgd) FILTER (WHERE y.category = 'credit') * v_days / v_basis AS ecl,
+	       sum(greatest(y.latest, 0)) FILTER (WHERE y.open AND y.counts_in_aum AND y.category = 'deposit') AS dep,
+	       sum(greatest(y.latest, 0)) FILTER (WHERE y.open AND y.counts_in_aum AND y.category = 'investment') AS inv,
+	       sum(greatest(y.latest, 0)) FILTER (WHERE y.open AND y.counts_in_aum AND y.category = 'insurance') AS ins,
+	       sum(greatest(y.latest, 0)) FILTER (WHERE y.open AND y.category = 'credit') AS loans,
+	       count(*) FILTER (WHERE y.open)::integer AS accounts,
+	       coalesce(bit_count(bit_or(set_bit(v_types, y.type_bit, 1)) FILTER (WHERE y.open)), 0)::integer AS held
+	FROM (SELECT a.customer_id, x.adb, x.latest, o.open, p.counts_in_aum, p.type_bit,
+	             r.category, r.ftp_spread, r.fee_rate, r.pd, r.lgd
+	      FROM clientele.in_account a
+	      CROSS JOIN LATERAL (SELECT a.opened_on <= p_as_of AND (a.closed_on IS NULL OR a.closed_on > p_as_of) AS open) o
+	      JOIN (SELECT t.product_type, t.counts_in_aum, (row_number() OVER (ORDER BY t.product_type) - 1)::integer AS type_bit
+	            FROM clientele.product_type t) p USING (product_type)
+	      JOIN clientele.value_rates r USING (product_type)
+	      LEFT JOIN clientele_rf_bal x USING (account_id)
+	      WHERE a.opened_on <= p_as_of
+	      ORDER BY a.customer_id) y
+	GROUP BY y.customer_id;
 	ANALYZE pg_temp.clientele_rf_acct;
 	-- bank-supplied monthly lines, prorated by the share of each month's
 	-- days inside the period (as clientele.profit_contribution).  Only the
@@ -715,7 +723,13 @@ BEGIN
 	-- computed once (v_share0, v_share1) and every other month counts whole
 	-- (its share is exactly 1), so each line is read, filtered to the
 	-- period's months and summed without a join (the sums are exact, the
-	-- same as line x share summed)
+	-- same as line x share summed).  The period's months are the first days
+	-- of month from v_month0 to v_month1, one array (a hashed = ANY: the
+	-- range test and date_trunc of every line cost twice as much).  Summed
+	-- by a group aggregate over the lines sorted by customer, as the
+	-- account roll-up: a hash aggregate keeps four numeric sums of every
+	-- customer alive at once
+	v_month_starts := ARRAY(SELECT pg_catalog.generate_series(v_month0::timestamp, v_month1::timestamp, interval '1 month')::date);
 	CREATE TEMP TABLE clientele_rf_inc ON COMMIT DROP AS
 	SELECT i.customer_id, count(*) AS n,
 	       sum(CASE WHEN i.month = v_month0 THEN i.ftp_income * v_share0
@@ -726,9 +740,10 @@ BEGIN
 	                WHEN i.month = v_month1 THEN i.loan_interest * v_share1 ELSE i.loan_interest END) AS loan,
 	       sum(CASE WHEN i.month = v_month0 THEN i.cost * v_share0
 	                WHEN i.month = v_month1 THEN i.cost * v_share1 ELSE i.cost END) AS cost
-	FROM clientele.in_income i
-	WHERE i.month >= v_month0 AND i.month <= v_month1
-	  AND i.month = date_trunc('month', i.month::timestamp)::date
+	FROM (SELECT i.customer_id, i.month, i.ftp_income, i.fee_income, i.loan_interest, i.cost
+	      FROM clientele.in_income i
+	      WHERE i.month = ANY (v_month_starts)
+	      ORDER BY i.customer_id) i
 	GROUP BY i.customer_id;
 	ANALYZE pg_temp.clientele_rf_inc;
 	-- a NaN or infinite income line: an error naming the customer, not a NaN contribution

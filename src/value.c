@@ -570,18 +570,15 @@ adb_combine_common(FunctionCallInfo fcinfo, bool legacy, int32 split)
 	PG_RETURN_POINTER(r);
 }
 
-/* cents as a numeric with two decimals */
+/*
+ * cents as a numeric with two decimals: cents / 10^2 with dscale 2, built
+ * directly (the same canonical numeric bytes as numeric_in of the decimal
+ * text, without formatting and parsing it)
+ */
 static Datum
 adb_cents_numeric(int64 cents)
 {
-	char		buf[64];
-	uint64		mag;
-
-	mag = cents < 0 ? (uint64) (-(cents + 1)) + 1 : (uint64) cents;
-	snprintf(buf, sizeof(buf), "%s" UINT64_FORMAT ".%02d", cents < 0 ? "-" : "",
-			 mag / 100, (int) (mag % 100));
-	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
-							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	return NumericGetDatum(int64_div_fast_to_numeric(cents, 2));
 }
 
 /* The average rounded half away from zero to the cent, as numeric(…, 2). */
