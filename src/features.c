@@ -121,6 +121,10 @@ typedef struct ActWindows
 	TimestampTz t12;			/* start of first_day */
 	bool		fixed_tz;		/* the session time zone has a fixed offset */
 	int64		tz_offset;		/* its offset east of UTC, microseconds */
+	/* the zone form (activity_trans_zone) only: its time_zone argument */
+	pg_tz	   *zone;			/* NULL until looked at */
+	bool		zone_fixed;		/* it has a fixed offset */
+	int64		zone_offset;	/* that offset east of UTC, microseconds */
 } ActWindows;
 
 /*
@@ -168,7 +172,7 @@ act_windows(FunctionCallInfo fcinfo, DateADT as_of)
 		long		gmtoff = 0;
 
 		if (w == NULL)
-			w = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(ActWindows));
+			w = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ActWindows));
 		w->as_of = as_of;
 		act_days(as_of, &w->first_day, &w->ndays);
 		w->ts_end = act_day_start(as_of + 1);
@@ -428,9 +432,42 @@ Datum
 clientele_activity_trans_zone(PG_FUNCTION_ARGS)
 {
 	pg_tz	   *tz = cl_zone_arg(fcinfo, 8);
+	ActWindows *w = (ActWindows *) fcinfo->flinfo->fn_extra;
 
 	if (!PG_ARGISNULL(1))
-		fcinfo->args[1].value = TimestampTzGetDatum(cl_local_time(PG_GETARG_TIMESTAMPTZ(1), tz));
+	{
+		TimestampTz ts = PG_GETARG_TIMESTAMPTZ(1);
+
+		if (w != NULL && w->zone != tz)
+		{
+			long		gmtoff = 0;
+
+			w->zone = tz;
+			w->zone_fixed = pg_get_timezone_offset(tz, &gmtoff);
+			w->zone_offset = (int64) gmtoff * USECS_PER_SEC;
+		}
+		if (w != NULL && w->zone_fixed && !TIMESTAMP_NOT_FINITE(ts))
+		{
+			/* cl_local_time's answer for a zone of one offset, without its calendar round trip */
+			Timestamp	local = ts + w->zone_offset;
+
+			if (!IS_VALID_TIMESTAMP(local))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+						 errmsg("timestamp out of range")));
+			fcinfo->args[1].value = TimestampTzGetDatum(local);
+		}
+		else
+			fcinfo->args[1].value = TimestampTzGetDatum(cl_local_time(ts, tz));
+	}
+
+	/*
+	 * The transition reads the session time zone only to draw the windows of
+	 * a new as_of (act_windows, kept in fn_extra, here always drawn in UTC):
+	 * once they are drawn for this as_of, no zone switch is needed.
+	 */
+	if (w != NULL && !PG_ARGISNULL(7) && w->as_of == PG_GETARG_DATEADT(7))
+		return clientele_activity_trans(fcinfo);
 	return cl_call_in_zone(clientele_activity_trans, fcinfo, cl_utc_zone());
 }
 
