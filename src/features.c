@@ -125,6 +125,8 @@ typedef struct ActWindows
 	pg_tz	   *zone;			/* NULL until looked at */
 	bool		zone_fixed;		/* it has a fixed offset */
 	int64		zone_offset;	/* that offset east of UTC, microseconds */
+	int			zone_len;		/* the argument's text, zone_name[zone_len] */
+	char		zone_name[TZ_STRLEN_MAX + 1];
 } ActWindows;
 
 /*
@@ -431,8 +433,16 @@ PG_FUNCTION_INFO_V1(clientele_activity_trans_zone);
 Datum
 clientele_activity_trans_zone(PG_FUNCTION_ARGS)
 {
-	pg_tz	   *tz = cl_zone_arg(fcinfo, 8);
 	ActWindows *w = (ActWindows *) fcinfo->flinfo->fn_extra;
+	pg_tz	   *tz;
+
+	/* the zone of the previous row when the argument is the same text */
+	if (w != NULL && w->zone != NULL && !PG_ARGISNULL(8) &&
+		VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(8)) == (Size) w->zone_len &&
+		memcmp(VARDATA_ANY(PG_GETARG_TEXT_PP(8)), w->zone_name, w->zone_len) == 0)
+		tz = w->zone;
+	else
+		tz = cl_zone_arg(fcinfo, 8);
 
 	if (!PG_ARGISNULL(1))
 	{
@@ -441,12 +451,19 @@ clientele_activity_trans_zone(PG_FUNCTION_ARGS)
 		if (w != NULL && w->zone != tz)
 		{
 			long		gmtoff = 0;
+			text	   *name = PG_GETARG_TEXT_PP(8);
 
-			w->zone = tz;
+			w->zone = NULL;
+			if (VARSIZE_ANY_EXHDR(name) <= TZ_STRLEN_MAX)
+			{
+				w->zone_len = VARSIZE_ANY_EXHDR(name);
+				memcpy(w->zone_name, VARDATA_ANY(name), w->zone_len);
+				w->zone = tz;
+			}
 			w->zone_fixed = pg_get_timezone_offset(tz, &gmtoff);
 			w->zone_offset = (int64) gmtoff * USECS_PER_SEC;
 		}
-		if (w != NULL && w->zone_fixed && !TIMESTAMP_NOT_FINITE(ts))
+		if (w != NULL && w->zone == tz && w->zone_fixed && !TIMESTAMP_NOT_FINITE(ts))
 		{
 			/* cl_local_time's answer for a zone of one offset, without its calendar round trip */
 			Timestamp	local = ts + w->zone_offset;
@@ -540,9 +557,19 @@ clientele_activity_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	st = DatumGetActivityState(PG_GETARG_DATUM(0));
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "activity_final must return a composite");
-	tupdesc = BlessTupleDesc(tupdesc);
+	/* the result's descriptor, looked up once per call site */
+	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
+	if (tupdesc == NULL)
+	{
+		MemoryContext old;
+
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "activity_final must return a composite");
+		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = tupdesc;
+	}
 	act_days(st->a.as_of, &first_day, &ndays);
 
 	if (st->a.flags & CL_ACT_HAS_LAST)

@@ -524,13 +524,58 @@ typedef struct ScoreCollect
 	ScoreReason r[S_N];
 } ScoreCollect;
 
+#define SCORE_MEMO 16
+
 typedef struct ScoreCallCache
 {
 	SigCallCache sig;			/* first: shares sig_evaluate's cache layout */
 	TupleDesc	tupdesc;
 	char	   *scale_text;		/* the setting the scale was read from */
 	double		scale;
+	/* the scores of the last sums of points seen, under memo_scale */
+	double		memo_scale;
+	int			memo_n;
+	int			memo_next;
+	Datum		memo_total[SCORE_MEMO];	/* numeric, in fn_mcxt */
+	Datum		memo_score[SCORE_MEMO];	/* numeric, in fn_mcxt */
 } ScoreCallCache;
+
+/*
+ * The score of a sum of points under a scale: a customer's sum is one of few
+ * (sums of the signals' points), and the mapping goes through numeric and
+ * float8 text conversions, so the last ones are kept per call site.
+ */
+static Datum
+score_of(FunctionCallInfo fcinfo, ScoreCallCache *cc, Datum total, double scale)
+{
+	MemoryContext old;
+	Datum		score;
+	int			k;
+
+	if (cc->memo_n > 0 && cc->memo_scale != scale)
+		cc->memo_n = cc->memo_next = 0;
+	for (k = 0; k < cc->memo_n; k++)
+		if (datumIsEqual(total, cc->memo_total[k], false, -1))
+			return cc->memo_score[k];
+	score = DirectFunctionCall2(numeric_round,
+								DirectFunctionCall1(float8_numeric,
+													Float8GetDatum(cl_churn_scorecard(DatumGetFloat8(DirectFunctionCall1(numeric_float8, total)), scale))),
+								Int32GetDatum(2));
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	if (cc->memo_n == SCORE_MEMO)
+	{
+		pfree(DatumGetPointer(cc->memo_total[cc->memo_next]));
+		pfree(DatumGetPointer(cc->memo_score[cc->memo_next]));
+	}
+	else
+		cc->memo_n++;
+	cc->memo_total[cc->memo_next] = datumCopy(total, false, -1);
+	cc->memo_score[cc->memo_next] = datumCopy(score, false, -1);
+	cc->memo_next = (cc->memo_next + 1) % SCORE_MEMO;
+	cc->memo_scale = scale;
+	MemoryContextSwitchTo(old);
+	return score;
+}
 
 static void
 emit_collect(void *arg, const SigSetting *s, int code, const SigEvidence *ev)
@@ -665,10 +710,7 @@ clientele_churn_scorecard_of(PG_FUNCTION_ARGS)
 	}
 	reasons = pushJsonbValue(&ps, WJB_END_ARRAY, NULL);
 
-	values[0] = DirectFunctionCall2(numeric_round,
-									DirectFunctionCall1(float8_numeric,
-														Float8GetDatum(cl_churn_scorecard(DatumGetFloat8(DirectFunctionCall1(numeric_float8, total)), scale))),
-									Int32GetDatum(2));
+	values[0] = score_of(fcinfo, cc, total, scale);
 	values[1] = JsonbPGetDatum(JsonbValueToJsonb(reasons));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cc->tupdesc, values, nulls)));
 }
