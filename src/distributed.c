@@ -19,6 +19,7 @@
 #include "clientele.h"
 
 #include "catalog/namespace.h"
+#include "common/int.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "nodes/makefuncs.h"
@@ -183,6 +184,8 @@ static pg_tz *cl_last_tz = NULL;
 pg_tz *
 cl_zone_arg(FunctionCallInfo fcinfo, int argno)
 {
+	text	   *arg;
+	int			len;
 	char	   *zone;
 	pg_tz	   *tz;
 
@@ -190,27 +193,50 @@ cl_zone_arg(FunctionCallInfo fcinfo, int argno)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("time_zone must not be NULL")));
-	zone = text_to_cstring(PG_GETARG_TEXT_PP(argno));
-	if (cl_last_tz != NULL && strcmp(zone, cl_last_zone) == 0)
-		tz = cl_last_tz;
-	else
-	{
-		tz = strlen(zone) <= TZ_STRLEN_MAX ? pg_tzset(zone) : NULL;
-		if (tz == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("time zone \"%s\" not recognized", zone),
-					 errhint("Use a name from pg_timezone_names, e.g. Asia/Shanghai.")));
-		strlcpy(cl_last_zone, zone, sizeof(cl_last_zone));
-		cl_last_tz = tz;
-	}
+	arg = PG_GETARG_TEXT_PP(argno);
+	len = VARSIZE_ANY_EXHDR(arg);
+	/* the same name as the last call's (every row of a group): no copy */
+	if (cl_last_tz != NULL && len <= TZ_STRLEN_MAX && cl_last_zone[len] == '\0' &&
+		memcmp(VARDATA_ANY(arg), cl_last_zone, len) == 0)
+		return cl_last_tz;
+	zone = text_to_cstring(arg);
+	tz = strlen(zone) <= TZ_STRLEN_MAX ? pg_tzset(zone) : NULL;
+	if (tz == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("time zone \"%s\" not recognized", zone),
+				 errhint("Use a name from pg_timezone_names, e.g. Asia/Shanghai.")));
+	strlcpy(cl_last_zone, zone, sizeof(cl_last_zone));
+	cl_last_tz = tz;
 	pfree(zone);
 	return tz;
 }
 
+/* whether tz has a fixed UTC offset (and which), cached for the last zone asked */
+static bool
+cl_zone_fixed(pg_tz *tz, int64 *offset_usecs)
+{
+	static pg_tz *last = NULL;
+	static bool last_fixed = false;
+	static int64 last_offset = 0;
+
+	if (tz != last)
+	{
+		long		gmtoff = 0;
+
+		last_fixed = pg_get_timezone_offset(tz, &gmtoff);
+		last_offset = (int64) gmtoff * USECS_PER_SEC;
+		last = tz;
+	}
+	*offset_usecs = last_offset;
+	return last_fixed;
+}
+
 /*
  * The wall-clock time of tz at ts, as a timestamptz read in UTC (the value
- * of ts AT TIME ZONE tz); infinities stay as they are.
+ * of ts AT TIME ZONE tz); infinities stay as they are.  In a zone with a
+ * fixed offset that is ts + offset (what timestamp2tm and tm2timestamp
+ * compute there), without the calendar conversion.
  */
 TimestampTz
 cl_local_time(TimestampTz ts, pg_tz *tz)
@@ -219,9 +245,12 @@ cl_local_time(TimestampTz ts, pg_tz *tz)
 	fsec_t		fsec;
 	int			tzoff;
 	Timestamp	local;
+	int64		offset;
 
 	if (TIMESTAMP_NOT_FINITE(ts))
 		return ts;
+	if (cl_zone_fixed(tz, &offset) && !pg_add_s64_overflow(ts, offset, &local) && IS_VALID_TIMESTAMP(local))
+		return (TimestampTz) local;
 	if (timestamp2tm(ts, &tzoff, &tm, &fsec, NULL, tz) != 0 ||
 		tm2timestamp(&tm, fsec, NULL, &local) != 0 || !IS_VALID_TIMESTAMP(local))
 		ereport(ERROR,
@@ -252,6 +281,9 @@ cl_call_in_zone(PGFunction fn, FunctionCallInfo fcinfo, pg_tz *tz)
 	pg_tz	   *saved = session_timezone;
 	Datum		result;
 
+	/* already the session's zone: nothing to set (or to restore) */
+	if (tz == saved)
+		return fn(fcinfo);
 	session_timezone = tz;
 	PG_TRY();
 	{
