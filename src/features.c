@@ -121,12 +121,6 @@ typedef struct ActWindows
 	TimestampTz t12;			/* start of first_day */
 	bool		fixed_tz;		/* the session time zone has a fixed offset */
 	int64		tz_offset;		/* its offset east of UTC, microseconds */
-	/* the zone form (activity_trans_zone) only: its time_zone argument */
-	pg_tz	   *zone;			/* NULL until looked at */
-	bool		zone_fixed;		/* it has a fixed offset */
-	int64		zone_offset;	/* that offset east of UTC, microseconds */
-	int			zone_len;		/* the argument's text, zone_name[zone_len] */
-	char		zone_name[TZ_STRLEN_MAX + 1];
 } ActWindows;
 
 /*
@@ -174,7 +168,7 @@ act_windows(FunctionCallInfo fcinfo, DateADT as_of)
 		long		gmtoff = 0;
 
 		if (w == NULL)
-			w = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ActWindows));
+			w = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(ActWindows));
 		w->as_of = as_of;
 		act_days(as_of, &w->first_day, &w->ndays);
 		w->ts_end = act_day_start(as_of + 1);
@@ -433,55 +427,17 @@ PG_FUNCTION_INFO_V1(clientele_activity_trans_zone);
 Datum
 clientele_activity_trans_zone(PG_FUNCTION_ARGS)
 {
-	ActWindows *w = (ActWindows *) fcinfo->flinfo->fn_extra;
-	pg_tz	   *tz;
-
-	/* the zone of the previous row when the argument is the same text */
-	if (w != NULL && w->zone != NULL && !PG_ARGISNULL(8) &&
-		VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(8)) == (Size) w->zone_len &&
-		memcmp(VARDATA_ANY(PG_GETARG_TEXT_PP(8)), w->zone_name, w->zone_len) == 0)
-		tz = w->zone;
-	else
-		tz = cl_zone_arg(fcinfo, 8);
+	pg_tz	   *tz = cl_zone_arg(fcinfo, 8);
+	const ActWindows *w = (const ActWindows *) fcinfo->flinfo->fn_extra;
 
 	if (!PG_ARGISNULL(1))
-	{
-		TimestampTz ts = PG_GETARG_TIMESTAMPTZ(1);
-
-		if (w != NULL && w->zone != tz)
-		{
-			long		gmtoff = 0;
-			text	   *name = PG_GETARG_TEXT_PP(8);
-
-			w->zone = NULL;
-			if (VARSIZE_ANY_EXHDR(name) <= TZ_STRLEN_MAX)
-			{
-				w->zone_len = VARSIZE_ANY_EXHDR(name);
-				memcpy(w->zone_name, VARDATA_ANY(name), w->zone_len);
-				w->zone = tz;
-			}
-			w->zone_fixed = pg_get_timezone_offset(tz, &gmtoff);
-			w->zone_offset = (int64) gmtoff * USECS_PER_SEC;
-		}
-		if (w != NULL && w->zone == tz && w->zone_fixed && !TIMESTAMP_NOT_FINITE(ts))
-		{
-			/* cl_local_time's answer for a zone of one offset, without its calendar round trip */
-			Timestamp	local = ts + w->zone_offset;
-
-			if (!IS_VALID_TIMESTAMP(local))
-				ereport(ERROR,
-						(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-						 errmsg("timestamp out of range")));
-			fcinfo->args[1].value = TimestampTzGetDatum(local);
-		}
-		else
-			fcinfo->args[1].value = TimestampTzGetDatum(cl_local_time(ts, tz));
-	}
+		fcinfo->args[1].value = TimestampTzGetDatum(cl_local_time(PG_GETARG_TIMESTAMPTZ(1), tz));
 
 	/*
 	 * The transition reads the session time zone only to draw the windows of
 	 * a new as_of (act_windows, kept in fn_extra, here always drawn in UTC):
-	 * once they are drawn for this as_of, no zone switch is needed.
+	 * once they are drawn for this as_of, no zone switch is needed, whatever
+	 * the session's zone.
 	 */
 	if (w != NULL && !PG_ARGISNULL(7) && w->as_of == PG_GETARG_DATEADT(7))
 		return clientele_activity_trans(fcinfo);
