@@ -291,6 +291,14 @@ same "churn_scores with the trained model: same rows as one node (md5)" \
 	"SELECT count(*) || ' ' || md5(string_agg(x::text, ',' ORDER BY x::text)) FROM clientele.churn_scores('2025-12-31', 'citus_check') x"
 same "activity_summary per customer (md5)" \
 	"SELECT count(*) || ' ' || md5(string_agg(customer_id || ':' || a::text, ',' ORDER BY customer_id)) FROM (SELECT customer_id, clientele.activity_summary(ts, customer_initiated, kind, direction, counterparty_bank, amount, '2025-12-31') AS a FROM clientele.transaction GROUP BY customer_id) q"
+# the refresh's summary-stage counts: split over the workers, per customer as one node
+TXC="clientele.refresh_txn_counts(ts, customer_initiated, kind, channel, '2025-12-31', '2025-01-01', '2025-07-01', '2025-01-01', 'Asia/Shanghai')"
+ok "$(agg_split "$TXC")" "1" "refresh_txn_counts is split (worker_partial_agg)"
+same "global refresh_txn_counts equals one node's" "SELECT $TXC::text FROM clientele.transaction"
+same "refresh_txn_counts per customer (md5)" \
+	"SELECT count(*) || ' ' || md5(string_agg(customer_id || ':' || c::text, ',' ORDER BY customer_id)) FROM (SELECT customer_id, $TXC AS c FROM clientele.transaction GROUP BY customer_id) q"
+ok "$(q $C dist "SELECT count(*) FROM clientele.transaction WHERE float8send(clientele.amount_float8(amount)) <> float8send(amount::float8)")" "0" \
+	"amount_float8 on the shards = amount::float8 bit for bit"
 p=$(plan "SELECT clientele.mbgnbd_fit((s).frequency, (s).recency, (s).t) FROM ($RFM) q")
 ok "$(printf '%s' "$p" | grep 'Query:' | grep -o 'worker_partial_agg' | wc -l)" "1" "mbgnbd_fit over per-customer rfm_summary is split (worker_partial_agg)"
 same "global mbgnbd_fit over rfm_summary" "SELECT (SELECT clientele.mbgnbd_fit((s).frequency, (s).recency, (s).t) FROM ($RFM) q)::text"

@@ -616,7 +616,8 @@ BEGIN
 	-- activity_summary.  Every bound is a timestamptz variable (a date
 	-- variable cast in the query is converted again for every row); the cost
 	-- by channel is a count per channel (x its cost below) instead of a
-	-- numeric sum per row.
+	-- numeric sum per row; amounts reach rfm_summary through amount_float8
+	-- (the double of ::float8 without its text round trip).
 	CREATE TEMP TABLE clientele_rf_txn ON COMMIT DROP AS
 	SELECT x.customer_id, x.days, (x.c).n_period, (x.c).last_ts, (x.c).active, (x.c).n_all, (x.c).n_uncosted, x.activity,
 	       (x.c).n_counter * v_counter + (x.c).n_atm * v_atm + (x.c).n_online * v_online + (x.c).n_mobile * v_mobile

@@ -65,6 +65,7 @@ typedef struct TxcState
 /* per call site (fn_extra): the constants last checked and the zone */
 typedef struct TxcCache
 {
+	bool		agg_checked;	/* the call site is an aggregate's */
 	bool		known;
 	DateADT		as_of;
 	TimestampTz period_from;
@@ -290,7 +291,13 @@ txc_text_is(FunctionCallInfo fcinfo, TxcCache *c, text *t, const char *s, int le
 static inline TxcState *
 txc_state_arg(Datum d)
 {
-	TxcState   *st = (TxcState *) PG_DETOAST_DATUM(d);
+	struct varlena *p = (struct varlena *) DatumGetPointer(d);
+	TxcState   *st;
+
+	/* detoast only when needed: the transition value is always plain */
+	if (unlikely(VARATT_IS_EXTENDED(p)))
+		p = pg_detoast_datum(p);
+	st = (TxcState *) p;
 
 	if (VARSIZE(st) != sizeof(TxcState) || st->version != TXC_STATE_VERSION)
 		ereport(ERROR,
@@ -336,8 +343,7 @@ PG_FUNCTION_INFO_V1(clientele_refresh_txn_trans);
 Datum
 clientele_refresh_txn_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = cl_agg_context(fcinfo);
-	TxcCache   *c = txc_constants(fcinfo);
+	TxcCache   *c;
 	TxcState   *st;
 	ClTxnCounts *s;
 	bool		ts_null = PG_ARGISNULL(1);
@@ -348,6 +354,15 @@ clientele_refresh_txn_trans(PG_FUNCTION_ARGS)
 				in_period,
 				v;
 
+	/* an aggregate's call site (checked once): the state is updated in place */
+	if (unlikely(fcinfo->flinfo->fn_extra == NULL || !((TxcCache *) fcinfo->flinfo->fn_extra)->agg_checked))
+	{
+		(void) cl_agg_context(fcinfo);
+		c = txc_constants(fcinfo);
+		c->agg_checked = true;
+	}
+	else
+		c = txc_constants(fcinfo);
 	if (unlikely(!c->coll_known))
 	{
 		c->collid = PG_GET_COLLATION();
@@ -355,7 +370,7 @@ clientele_refresh_txn_trans(PG_FUNCTION_ARGS)
 		c->coll_known = true;
 	}
 	if (PG_ARGISNULL(0))
-		st = txc_new(aggcxt, c);
+		st = txc_new(cl_agg_context(fcinfo), c);
 	else
 	{
 		st = txc_state_arg(PG_GETARG_DATUM(0));

@@ -17,6 +17,7 @@
 #include "features_core.h"
 #include "fitstate.h"
 #include "rfm_core.h"
+#include "txn_counts.h"
 #include "value_core.h"
 
 static const char *outdir;
@@ -598,6 +599,85 @@ seeds_activity(void)
 	}
 }
 
+/*
+ * fuzz_txn_counts: selector 0 and binary forms of states as
+ * refresh_txn_counts builds them (also as "txc1:" text), selector 1 and
+ * bytes driving the rows of fuzz_build
+ */
+static void
+seeds_txn_counts(void)
+{
+	static const char hexd[] = "0123456789abcdef";
+	const int64_t day = INT64_C(86400000000);
+	int			s;
+
+	for (s = 0; s < 4; s++)
+	{
+		ClTxnCounts c;
+		unsigned char buf[1 + CL_TXC_WIRE_SIZE];
+		char		text[1 + 5 + 2 * CL_TXC_WIRE_SIZE];
+		ClTxnCounts back;
+		const char *err;
+		int			i;
+
+		/* 2025-12-31 with its windows, then other dates */
+		int32_t		as_of = 9496 - 400 * s;
+
+		cl_txc_init(&c, as_of, (int64_t) (as_of - 364) * day, (int64_t) (as_of - 183) * day, (int64_t) (as_of - 364) * day);
+		if (s > 0)
+		{
+			c.n_all = 10 * s;
+			c.n_period = s;
+			c.last_ts = (int64_t) as_of * day + 3600;
+			c.flags = CL_TXC_HAS_LAST | CL_TXC_ACTIVE_SEEN | (s % 2 ? CL_TXC_ACTIVE : 0);
+			c.n_channel[s % CL_TXC_NCHANNELS] = s;
+			c.n_uncosted = 1;
+			c.months[0] = (UINT64_C(1) << s) - 1;
+		}
+		if (s == 3)
+			c.last_ts = INT64_MAX;
+		buf[0] = 0;
+		cl_txc_wire_encode(&c, buf + 1);
+		err = cl_txc_wire_decode(buf + 1, CL_TXC_WIRE_SIZE, &back);
+		if (err != NULL)
+		{
+			fprintf(stderr, "txn_counts seed %d refused: %s\n", s, err);
+			exit(1);
+		}
+		put("fuzz_txn_counts", s, buf, sizeof(buf));
+		text[0] = 0;
+		memcpy(text + 1, "txc1:", 5);
+		for (i = 0; i < CL_TXC_WIRE_SIZE; i++)
+		{
+			text[6 + 2 * i] = hexd[buf[1 + i] >> 4];
+			text[7 + 2 * i] = hexd[buf[1 + i] & 15];
+		}
+		put("fuzz_txn_counts", 10 + s, text, sizeof(text));
+	}
+	for (s = 0; s < 4; s++)
+	{
+		unsigned char rows[1 + 2 + 4 + 2 + 2 + 2 + 1 + 16 * 8];
+		int			i;
+
+		memset(rows, 0, sizeof(rows));
+		rows[0] = 1;
+		rows[1] = (unsigned char) (s * 37);
+		rows[3] = (unsigned char) (s * 11);
+		rows[7] = 100;
+		rows[9] = 50;
+		rows[11] = 200;
+		rows[13] = 16;
+		for (i = 0; i < 16; i++)
+		{
+			rows[14 + 8 * i] = (unsigned char) (i * 13 + s);
+			rows[15 + 8 * i] = (unsigned char) (i * 7);
+			rows[18 + 8 * i] = (unsigned char) (i * 29);
+			rows[20 + 8 * i] = (unsigned char) i;
+		}
+		put("fuzz_txn_counts", 20 + s, rows, sizeof(rows));
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -620,5 +700,6 @@ main(int argc, char **argv)
 	seeds_rfm();
 	seeds_rfm_state();
 	seeds_activity();
+	seeds_txn_counts();
 	return 0;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# State types through COPY ... (FORMAT binary): fit_state and rfm_state
+# State types through COPY ... (FORMAT binary): fit_state, rfm_state and refresh_txn_state
 # values (from the aggregates' transition functions) are written with their
 # send functions and read back with their receive functions unchanged; a
 # corrupted binary fit_state is refused (22P03).  Prints TAP.
@@ -42,5 +42,19 @@ open(p, 'wb').write(b)
 PY
 out=$(q -c "\\copy states3 FROM '$tmp/states.bin' WITH (FORMAT binary)")
 case "$out" in *"invalid fit_state: unsupported version"*) ok 1 1 "a corrupted binary fit_state is refused";; *) ok "$out" "invalid fit_state: unsupported version" "a corrupted binary fit_state is refused";; esac
+# refresh_txn_state (the refresh's summary counts) through COPY (FORMAT binary) as well
+q -c "CREATE AGGREGATE txc_state(timestamptz, boolean, text, text, date, timestamptz, timestamptz, timestamptz, text) (
+		SFUNC = clientele.refresh_txn_trans, STYPE = clientele.refresh_txn_state);
+	CREATE TABLE txc AS
+	SELECT g AS id, txc_state(TIMESTAMPTZ '2025-01-01 12:00+00' + (i * 37 % 365) * interval '1 day', i % 3 <> 0,
+	                          (ARRAY['enquiry', 'deposit', 'payment', NULL])[1 + i % 4], (ARRAY['atm', 'pos', 'branch', NULL])[1 + i % 4],
+	                          '2025-12-31', '2025-01-01', '2025-07-01', '2025-01-01', 'UTC') AS st
+	FROM generate_series(1, 200) i, generate_series(1, 3) g WHERE i % 3 + 1 = g GROUP BY g;
+	CREATE TABLE txc2 (LIKE txc);" >/dev/null
+out=$(q -c "\\copy txc TO '$tmp/txc.bin' WITH (FORMAT binary)" && q -c "\\copy txc2 FROM '$tmp/txc.bin' WITH (FORMAT binary)")
+ok "$?" "0" "refresh_txn_state through COPY (FORMAT binary), out and in${out:+ ($out)}"
+ok "$(q -c "SELECT count(*) FROM txc a JOIN txc2 b USING (id) WHERE a.st::text = b.st::text
+	AND clientele.refresh_txn_final(a.st)::text = clientele.refresh_txn_final(b.st)::text")" "3" \
+	"the refresh_txn_state values read back are the values written and give the same counts"
 echo "1..$n"
 exit $failed
