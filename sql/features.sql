@@ -344,7 +344,11 @@ COMMENT ON COLUMN clientele.customer_features.gaps IS 'Every gap of at least 28 
 
 CREATE FUNCTION clientele.customer_features_from(as_of date, activity regclass, balances regclass)
 RETURNS SETOF clientele.customer_features
-LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 100000 SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 100000 SET search_path = pg_catalog, pg_temp SET jit = off
+-- no nested loop: the planner cannot estimate the balance pass (a grouped
+-- UNION ALL view, 100 rows for one per account) and probed the accounts'
+-- index once per account instead of hashing them
+SET enable_nestloop = off AS $$
 #variable_conflict use_variable
 DECLARE
 	d3 date;      -- as_of - 3 months: last day of the window before the last 3 months

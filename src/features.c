@@ -427,9 +427,19 @@ Datum
 clientele_activity_trans_zone(PG_FUNCTION_ARGS)
 {
 	pg_tz	   *tz = cl_zone_arg(fcinfo, 8);
+	const ActWindows *w = (const ActWindows *) fcinfo->flinfo->fn_extra;
 
 	if (!PG_ARGISNULL(1))
 		fcinfo->args[1].value = TimestampTzGetDatum(cl_local_time(PG_GETARG_TIMESTAMPTZ(1), tz));
+
+	/*
+	 * The transition reads the session time zone only to draw the windows of
+	 * a new as_of (act_windows, kept in fn_extra, here always drawn in UTC):
+	 * once they are drawn for this as_of, no zone switch is needed, whatever
+	 * the session's zone.
+	 */
+	if (w != NULL && !PG_ARGISNULL(7) && w->as_of == PG_GETARG_DATEADT(7))
+		return clientele_activity_trans(fcinfo);
 	return cl_call_in_zone(clientele_activity_trans, fcinfo, cl_utc_zone());
 }
 
@@ -502,9 +512,19 @@ clientele_activity_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	st = DatumGetActivityState(PG_GETARG_DATUM(0));
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "activity_final must return a composite");
-	tupdesc = BlessTupleDesc(tupdesc);
+	/* the result's descriptor, looked up once per call site */
+	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
+	if (tupdesc == NULL)
+	{
+		MemoryContext old;
+
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "activity_final must return a composite");
+		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = tupdesc;
+	}
 	act_days(st->a.as_of, &first_day, &ndays);
 
 	if (st->a.flags & CL_ACT_HAS_LAST)

@@ -189,70 +189,117 @@ nchange(Datum now, Datum before)
 							   Int32GetDatum(4));
 }
 
-/* --- evidence: a JSON object built as text, stored as jsonb ---------------- */
+/* --- evidence: a JSON object built as jsonb values (no text round trip) --- */
 
-static void
-ev_key(StringInfo b, const char *key)
+#define SIG_EV_MAX 4
+
+/* the keys and values of one signal's evidence object, in the order given */
+typedef struct SigEvidence
 {
-	appendStringInfoString(b, b->len > 1 ? ", " : "");
-	escape_json(b, key);
-	appendStringInfoString(b, ": ");
+	int			n;
+	JsonbValue	key[SIG_EV_MAX];
+	JsonbValue	val[SIG_EV_MAX];
+} SigEvidence;
+
+static JsonbValue *
+ev_key(SigEvidence *e, const char *key)
+{
+	if (e->n >= SIG_EV_MAX)
+		elog(ERROR, "too many evidence keys");
+	e->key[e->n].type = jbvString;
+	e->key[e->n].val.string.val = unconstify(char *, key);
+	e->key[e->n].val.string.len = strlen(key);
+	return &e->val[e->n++];
 }
 
 static void
-ev_num(StringInfo b, const char *key, Datum n)
+ev_numeric(JsonbValue *v, Datum n)
 {
-	ev_key(b, key);
-	appendStringInfoString(b, DatumGetCString(DirectFunctionCall1(numeric_out, n)));
+	/* as jsonb_in would have refused the text of a NaN or an infinity */
+	if (numeric_is_nan(DatumGetNumeric(n)) || numeric_is_inf(DatumGetNumeric(n)))
+		elog(ERROR, "evidence number is not finite");
+	v->type = jbvNumeric;
+	v->val.numeric = DatumGetNumeric(n);
 }
 
 static void
-ev_int(StringInfo b, const char *key, int64 v)
+ev_num(SigEvidence *e, const char *key, Datum n)
 {
-	ev_key(b, key);
-	appendStringInfo(b, INT64_FORMAT, v);
+	ev_numeric(ev_key(e, key), n);
 }
 
 static void
-ev_date(StringInfo b, const char *key, DateADT d, bool isnull)
+ev_int(SigEvidence *e, const char *key, int64 v)
+{
+	ev_numeric(ev_key(e, key), DirectFunctionCall1(int8_numeric, Int64GetDatum(v)));
+}
+
+static void
+ev_string(JsonbValue *v, const char *s)
+{
+	if (s == NULL)
+	{
+		v->type = jbvNull;
+		return;
+	}
+	v->type = jbvString;
+	v->val.string.val = unconstify(char *, s);
+	v->val.string.len = strlen(s);
+}
+
+static void
+ev_date(SigEvidence *e, const char *key, DateADT d, bool isnull)
 {
 	int			y,
 				m,
 				dd;
 
-	ev_key(b, key);
 	if (isnull)
 	{
-		appendStringInfoString(b, "null");
+		ev_string(ev_key(e, key), NULL);
 		return;
 	}
 	j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &dd);
-	appendStringInfo(b, "\"%04d-%02d-%02d\"", y, m, dd);
+	ev_string(ev_key(e, key), psprintf("%04d-%02d-%02d", y, m, dd));
 }
 
 static void
-ev_text(StringInfo b, const char *key, const char *v)
+ev_text(SigEvidence *e, const char *key, char *v)
 {
-	ev_key(b, key);
-	if (v == NULL)
-		appendStringInfoString(b, "null");
-	else
-		escape_json(b, v);
+	ev_string(ev_key(e, key), v);
+}
+
+/* pushes the evidence object (keys sorted and checked as jsonb_in does) */
+static JsonbValue *
+ev_push(JsonbParseState **ps, SigEvidence *e)
+{
+	JsonbValue *r;
+	int			k;
+
+	pushJsonbValue(ps, WJB_BEGIN_OBJECT, NULL);
+	for (k = 0; k < e->n; k++)
+	{
+		pushJsonbValue(ps, WJB_KEY, &e->key[k]);
+		pushJsonbValue(ps, WJB_VALUE, &e->val[k]);
+	}
+	r = pushJsonbValue(ps, WJB_END_OBJECT, NULL);
+	return r;
 }
 
 /* where the signals a customer fires go (a tuplestore, or a score) */
-typedef void (*SigEmit) (void *arg, const SigSetting *s, int code, StringInfo ev);
+typedef void (*SigEmit) (void *arg, const SigSetting *s, int code, const SigEvidence *ev);
 
 static void
-emit_row(void *arg, const SigSetting *s, int code, StringInfo ev)
+emit_row(void *arg, const SigSetting *s, int code, const SigEvidence *ev)
 {
 	ReturnSetInfo *rsi = (ReturnSetInfo *) arg;
+	JsonbParseState *ps = NULL;
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
 
 	values[0] = CStringGetTextDatum(sig_code[code]);
 	values[1] = s->points;
-	values[2] = DirectFunctionCall1(jsonb_in, CStringGetDatum(ev->data));
+	values[2] = JsonbPGetDatum(JsonbValueToJsonb(ev_push(&ps, unconstify(SigEvidence *, ev))));
 	tuplestore_putvalues(rsi->setResult, rsi->setDesc, values, nulls);
 }
 
@@ -278,14 +325,14 @@ sig_call_cache(FunctionCallInfo fcinfo)
 /*
  * Evaluates every enabled signal on the features row th, in the fixed order
  * of sig_code; each one that fires goes to emit with its evidence (a JSON
- * object as text).
+ * object).
  */
 static void
 sig_evaluate(FunctionCallInfo fcinfo, SigCallCache *cc, HeapTupleHeader th, SigEmit emit, void *arg)
 {
 	const SigConfig *cfg;
 	const SigSetting *s;
-	StringInfoData ev;
+	SigEvidence ev;
 	bool		isnull;
 	int			i;
 
@@ -297,14 +344,12 @@ sig_evaluate(FunctionCallInfo fcinfo, SigCallCache *cc, HeapTupleHeader th, SigE
 		cl_features_count(&cc->row, G_ACCOUNTS_OPEN) == 0)
 		return;
 
-	initStringInfo(&ev);
 	for (i = 0; i < S_N; i++)
 	{
 		s = &cfg->s[i];
 		if (!s->enabled)
 			continue;
-		resetStringInfo(&ev);
-		appendStringInfoChar(&ev, '{');
+		ev.n = 0;
 		switch (i)
 		{
 			case S_BALANCE_DOWN:
@@ -320,7 +365,6 @@ sig_evaluate(FunctionCallInfo fcinfo, SigCallCache *cc, HeapTupleHeader th, SigE
 						ev_num(&ev, bal ? "aum_before" : "transfer_out_before", before);
 						ev_num(&ev, bal ? "aum_now" : "transfer_out_now", now);
 						ev_num(&ev, "change", nchange(now, before));
-						appendStringInfoChar(&ev, '}');
 						emit(arg, s, i, &ev);
 					}
 					break;
@@ -336,7 +380,6 @@ sig_evaluate(FunctionCallInfo fcinfo, SigCallCache *cc, HeapTupleHeader th, SigE
 						ev_int(&ev, "txn_before", before);
 						ev_int(&ev, "txn_now", now);
 						ev_num(&ev, "change", nchange(nint(now), nint(before)));
-						appendStringInfoChar(&ev, '}');
 						emit(arg, s, i, &ev);
 					}
 					break;
@@ -350,7 +393,6 @@ sig_evaluate(FunctionCallInfo fcinfo, SigCallCache *cc, HeapTupleHeader th, SigE
 					{
 						ev_int(&ev, "products_6m_ago", before);
 						ev_int(&ev, "products_now", now);
-						appendStringInfoChar(&ev, '}');
 						emit(arg, s, i, &ev);
 					}
 					break;
@@ -367,7 +409,6 @@ sig_evaluate(FunctionCallInfo fcinfo, SigCallCache *cc, HeapTupleHeader th, SigE
 						ev_int(&ev, "txn_last_6m", now);
 						ev_int(&ev, "txn_6m_before", before);
 						ev_date(&ev, "last_txn_on", last, isnull);
-						appendStringInfoChar(&ev, '}');
 						emit(arg, s, i, &ev);
 					}
 					break;
@@ -381,7 +422,6 @@ sig_evaluate(FunctionCallInfo fcinfo, SigCallCache *cc, HeapTupleHeader th, SigE
 					if (n >= s->count)
 					{
 						ev_int(&ev, sig_field_names[g], n);
-						appendStringInfoChar(&ev, '}');
 						emit(arg, s, i, &ev);
 					}
 					break;
@@ -397,7 +437,6 @@ sig_evaluate(FunctionCallInfo fcinfo, SigCallCache *cc, HeapTupleHeader th, SigE
 
 						ev_text(&ev, "relationship_manager", isnull ? NULL : TextDatumGetCString(rm));
 						ev_int(&ev, "rm_contacts_6m", n);
-						appendStringInfoChar(&ev, '}');
 						emit(arg, s, i, &ev);
 					}
 					break;
@@ -415,7 +454,6 @@ sig_evaluate(FunctionCallInfo fcinfo, SigCallCache *cc, HeapTupleHeader th, SigE
 						ev_num(&ev, "share", DirectFunctionCall2(numeric_round,
 																 DirectFunctionCall2(numeric_div, out, base),
 																 Int32GetDatum(4)));
-						appendStringInfoChar(&ev, '}');
 						emit(arg, s, i, &ev);
 					}
 					break;
@@ -431,7 +469,6 @@ sig_evaluate(FunctionCallInfo fcinfo, SigCallCache *cc, HeapTupleHeader th, SigE
 						ev_int(&ev, "matured_3m", cl_features_count(&cc->row, G_TD_MATURED));
 						ev_int(&ev, "not_rolled", n);
 						ev_date(&ev, "matured_on", on, isnull);
-						appendStringInfoChar(&ev, '}');
 						emit(arg, s, i, &ev);
 					}
 					break;
@@ -443,7 +480,6 @@ sig_evaluate(FunctionCallInfo fcinfo, SigCallCache *cc, HeapTupleHeader th, SigE
 					if (n >= 1 && n <= s->count)
 					{
 						ev_int(&ev, "products_open", n);
-						appendStringInfoChar(&ev, '}');
 						emit(arg, s, i, &ev);
 					}
 					break;
@@ -479,7 +515,7 @@ typedef struct ScoreReason
 {
 	int			code;
 	Datum		points;			/* numeric */
-	char	   *evidence;		/* JSON object */
+	SigEvidence evidence;
 } ScoreReason;
 
 typedef struct ScoreCollect
@@ -488,22 +524,67 @@ typedef struct ScoreCollect
 	ScoreReason r[S_N];
 } ScoreCollect;
 
+#define SCORE_MEMO 16
+
 typedef struct ScoreCallCache
 {
 	SigCallCache sig;			/* first: shares sig_evaluate's cache layout */
 	TupleDesc	tupdesc;
 	char	   *scale_text;		/* the setting the scale was read from */
 	double		scale;
+	/* the scores of the last sums of points seen, under memo_scale */
+	double		memo_scale;
+	int			memo_n;
+	int			memo_next;
+	Datum		memo_total[SCORE_MEMO];	/* numeric, in fn_mcxt */
+	Datum		memo_score[SCORE_MEMO];	/* numeric, in fn_mcxt */
 } ScoreCallCache;
 
+/*
+ * The score of a sum of points under a scale: a customer's sum is one of few
+ * (sums of the signals' points), and the mapping goes through numeric and
+ * float8 text conversions, so the last ones are kept per call site.
+ */
+static Datum
+score_of(FunctionCallInfo fcinfo, ScoreCallCache *cc, Datum total, double scale)
+{
+	MemoryContext old;
+	Datum		score;
+	int			k;
+
+	if (cc->memo_n > 0 && cc->memo_scale != scale)
+		cc->memo_n = cc->memo_next = 0;
+	for (k = 0; k < cc->memo_n; k++)
+		if (datumIsEqual(total, cc->memo_total[k], false, -1))
+			return cc->memo_score[k];
+	score = DirectFunctionCall2(numeric_round,
+								DirectFunctionCall1(float8_numeric,
+													Float8GetDatum(cl_churn_scorecard(DatumGetFloat8(DirectFunctionCall1(numeric_float8, total)), scale))),
+								Int32GetDatum(2));
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	if (cc->memo_n == SCORE_MEMO)
+	{
+		pfree(DatumGetPointer(cc->memo_total[cc->memo_next]));
+		pfree(DatumGetPointer(cc->memo_score[cc->memo_next]));
+	}
+	else
+		cc->memo_n++;
+	cc->memo_total[cc->memo_next] = datumCopy(total, false, -1);
+	cc->memo_score[cc->memo_next] = datumCopy(score, false, -1);
+	cc->memo_next = (cc->memo_next + 1) % SCORE_MEMO;
+	cc->memo_scale = scale;
+	MemoryContextSwitchTo(old);
+	return score;
+}
+
 static void
-emit_collect(void *arg, const SigSetting *s, int code, StringInfo ev)
+emit_collect(void *arg, const SigSetting *s, int code, const SigEvidence *ev)
 {
 	ScoreCollect *c = (ScoreCollect *) arg;
 
 	c->r[c->n].code = code;
 	c->r[c->n].points = s->points;
-	c->r[c->n].evidence = pstrdup(ev->data);
+	c->r[c->n].evidence = *ev;	/* its values are not reused */
 	c->n++;
 }
 
@@ -575,7 +656,8 @@ clientele_churn_scorecard_of(PG_FUNCTION_ARGS)
 {
 	ScoreCallCache *cc = (ScoreCallCache *) fcinfo->flinfo->fn_extra;
 	ScoreCollect c;
-	StringInfoData buf;
+	JsonbParseState *ps = NULL;
+	JsonbValue *reasons;
 	Datum		total;
 	Datum		values[2];
 	bool		nulls[2] = {false, false};
@@ -604,25 +686,31 @@ clientele_churn_scorecard_of(PG_FUNCTION_ARGS)
 	if (c.n > 1)
 		qsort(c.r, c.n, sizeof(ScoreReason), reason_cmp);
 
+	/* [{"signal": .., "points": .., "evidence": {..}}, ..] */
 	total = cc->sig.zero;
-	initStringInfo(&buf);
-	appendStringInfoChar(&buf, '[');
+	pushJsonbValue(&ps, WJB_BEGIN_ARRAY, NULL);
 	for (k = 0; k < c.n; k++)
 	{
-		total = DirectFunctionCall2(numeric_add, total, c.r[k].points);
-		if (k > 0)
-			appendStringInfoString(&buf, ", ");
-		appendStringInfo(&buf, "{\"signal\": \"%s\", \"points\": %s, \"evidence\": %s}",
-						 sig_code[c.r[k].code],
-						 DatumGetCString(DirectFunctionCall1(numeric_out, c.r[k].points)),
-						 c.r[k].evidence);
-	}
-	appendStringInfoChar(&buf, ']');
+		JsonbValue	v;
 
-	values[0] = DirectFunctionCall2(numeric_round,
-									DirectFunctionCall1(float8_numeric,
-														Float8GetDatum(cl_churn_scorecard(DatumGetFloat8(DirectFunctionCall1(numeric_float8, total)), scale))),
-									Int32GetDatum(2));
-	values[1] = DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+		total = DirectFunctionCall2(numeric_add, total, c.r[k].points);
+		pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
+		ev_string(&v, "signal");
+		pushJsonbValue(&ps, WJB_KEY, &v);
+		ev_string(&v, sig_code[c.r[k].code]);
+		pushJsonbValue(&ps, WJB_VALUE, &v);
+		ev_string(&v, "points");
+		pushJsonbValue(&ps, WJB_KEY, &v);
+		ev_numeric(&v, c.r[k].points);
+		pushJsonbValue(&ps, WJB_VALUE, &v);
+		ev_string(&v, "evidence");
+		pushJsonbValue(&ps, WJB_KEY, &v);
+		ev_push(&ps, &c.r[k].evidence);
+		pushJsonbValue(&ps, WJB_END_OBJECT, NULL);
+	}
+	reasons = pushJsonbValue(&ps, WJB_END_ARRAY, NULL);
+
+	values[0] = score_of(fcinfo, cc, total, scale);
+	values[1] = JsonbPGetDatum(JsonbValueToJsonb(reasons));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cc->tupdesc, values, nulls)));
 }

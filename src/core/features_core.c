@@ -256,24 +256,33 @@ cl_act_check(const ClActivity *s, int ndays)
 
 /*
  * The offset of the first activity day at or after *i (bits of nbits days),
- * -1 when none; *i is left after it.  Skips bytes without activity days and
- * polls cl_optim_interrupt every 1024 days.
+ * -1 when none; *i is left after it.  A byte at a time: the days of *i's
+ * byte from *i on, the first of them by counting leading zeros.  Polls
+ * cl_optim_interrupt every 1024 days.
  */
 static int
 act_next_day(const uint8_t *bits, int nbits, int *i)
 {
-	for (; *i < nbits; (*i)++)
+	while (*i < nbits)
 	{
+		unsigned int v;
+		int			k;
+
 		if ((*i & 1023) == 0 && cl_optim_interrupt)
 			cl_optim_interrupt();
-		if ((*i & 7) == 0 && bits[*i >> 3] == 0)
+		v = bits[*i >> 3] & (0xFFu >> (*i & 7));
+		if (v == 0)
 		{
-			*i += 7;			/* a byte without activity days */
+			*i = (*i | 7) + 1;	/* the next byte */
 			continue;
 		}
-		if (bits[*i >> 3] & (0x80 >> (*i & 7)))
-			return (*i)++;
+		k = (*i & ~7) + (__builtin_clz(v) - 24);	/* bit 0x80 is the byte's first day */
+		if (k >= nbits)
+			break;
+		*i = k + 1;
+		return k;
 	}
+	*i = nbits;
 	return -1;
 }
 
