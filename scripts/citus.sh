@@ -369,6 +369,7 @@ for f in "customer_features('2025-12-31')" "lifecycle('2025-12-31')" "churn_scor
 	same "session TimeZone Asia/Shanghai: clientele.$f: same rows as one node (md5)" \
 		"$SH SELECT count(*) || ' ' || md5(string_agg(x::text, ',' ORDER BY x::text)) FROM clientele.$f x"
 done
+# (churn_scores(..., 'p_alive') runs clientele.churn_p_alive_reasons inlined, so it is named here)
 # (a literal zone: current_setting('TimeZone') in the query would run on the workers and read theirs)
 same "session TimeZone Asia/Shanghai: activity_summary(..., 'Asia/Shanghai') per customer (md5)" \
 	"$SH SELECT count(*) || ' ' || md5(string_agg(customer_id || ':' || a::text, ',' ORDER BY customer_id)) FROM (SELECT customer_id, clientele.activity_summary(ts, customer_initiated, kind, direction, counterparty_bank, amount, '2025-12-31', 'Asia/Shanghai') AS a FROM clientele.transaction GROUP BY customer_id) q"

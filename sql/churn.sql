@@ -70,6 +70,28 @@ $$;
 COMMENT ON FUNCTION clientele.churn_model_features(clientele.customer_features) IS
 	'The 12 features of a trained churn model from a row of clientele.customer_features: tenure in years; days since the last customer-initiated transaction (capped at 730; tenure when none); transactions in the last 3 months; their relative change against the 3 months before (-1..10); ln(1 + AUM of the last 3 months); the relative change of AUM (-1..10); open products; change of open products over 6 months; complaints (6 months); address changes (3 months); outflow to other banks over AUM 3 months ago (0..10); time deposits matured and not rolled (3 months).';
 
+-- The reasons of a 'p_alive' churn score, written once for
+-- clientele.churn_scores(as_of, 'p_alive') and the refresh's churn stage
+-- (which takes P(alive) from its models stage).  Inlinable, like
+-- clientele.churn_model_features: no SET clause, everything schema-qualified.
+CREATE FUNCTION clientele.churn_p_alive_reasons(p_alive double precision, repeat_days integer,
+	weeks_first_to_last double precision, weeks_observed double precision, last_txn_on date)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+		'signal', 'p_alive',
+		'points', pg_catalog.round((100 OPERATOR(pg_catalog.*) (1 OPERATOR(pg_catalog.-) p_alive))::numeric, 2),
+		'evidence', CASE WHEN repeat_days IS NULL
+		                 THEN pg_catalog.jsonb_build_object('p_alive', pg_catalog.round(p_alive::numeric, 4), 'transactions', 0)
+		                 ELSE pg_catalog.jsonb_build_object('p_alive', pg_catalog.round(p_alive::numeric, 4),
+		                                                    'repeat_days', repeat_days,
+		                                                    'weeks_first_to_last', pg_catalog.round(weeks_first_to_last::numeric, 2),
+		                                                    'weeks_observed', pg_catalog.round(weeks_observed::numeric, 2),
+		                                                    'last_txn_on', last_txn_on) END))
+$$;
+COMMENT ON FUNCTION clientele.churn_p_alive_reasons(double precision, integer, double precision, double precision, date) IS
+	'Reasons of a churn score by P(alive) (churn_scores(as_of, ''p_alive'') and the refresh): a one-element jsonb array {"signal": "p_alive", "points": 100 (1 - p_alive) to 2 decimals, "evidence": {p_alive to 4 decimals, and either "transactions": 0 when repeat_days is NULL (no purchase) or repeat_days, weeks_first_to_last, weeks_observed (2 decimals) and last_txn_on}}.';
+
 CREATE TABLE clientele.churn_model (
 	name            text NOT NULL
 		CONSTRAINT churn_model_name_valid CHECK (name ~ '^[a-z][a-z0-9_]*$' AND name NOT IN ('scorecard', 'p_alive')),
@@ -240,16 +262,7 @@ BEGIN
 			FROM live l LEFT JOIN s ON s.customer_id OPERATOR(pg_catalog.=) l.customer_id CROSS JOIN fit
 		)
 		SELECT c.customer_id, round((100 * (1 - c.pa))::numeric, 2),
-		       jsonb_build_array(jsonb_build_object(
-		           'signal', 'p_alive',
-		           'points', round((100 * (1 - c.pa))::numeric, 2),
-		           'evidence', CASE WHEN c.r IS NULL
-		                            THEN jsonb_build_object('p_alive', round(c.pa::numeric, 4), 'transactions', 0)
-		                            ELSE jsonb_build_object('p_alive', round(c.pa::numeric, 4),
-		                                                    'repeat_days', (c.r).frequency,
-		                                                    'weeks_first_to_last', round((c.r).recency::numeric, 2),
-		                                                    'weeks_observed', round((c.r).t::numeric, 2),
-		                                                    'last_txn_on', (c.r).last_at) END))
+		       clientele.churn_p_alive_reasons(c.pa, (c.r).frequency, (c.r).recency, (c.r).t, (c.r).last_at)
 		FROM scored c
 		ORDER BY c.customer_id;
 		RETURN;
@@ -456,6 +469,7 @@ REVOKE ALL ON FUNCTION
 	clientele.churn_scorecard_of(clientele.customer_features),
 	clientele.churn_scorecard_scale(),
 	clientele.churn_model_feature_names(),
+	clientele.churn_p_alive_reasons(double precision, integer, double precision, double precision, date),
 	clientele.churn_model_features(clientele.customer_features),
 	clientele.churn_model_score(double precision[], double precision[], double precision[], text[], double precision[]),
 	clientele.churn_check_horizon(date, interval),
@@ -469,6 +483,7 @@ GRANT EXECUTE ON FUNCTION
 	clientele.churn_scorecard_of(clientele.customer_features),
 	clientele.churn_scorecard_scale(),
 	clientele.churn_model_feature_names(),
+	clientele.churn_p_alive_reasons(double precision, integer, double precision, double precision, date),
 	clientele.churn_model_features(clientele.customer_features),
 	clientele.churn_model_score(double precision[], double precision[], double precision[], text[], double precision[]),
 	clientele.churn_check_horizon(date, interval),

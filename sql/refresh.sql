@@ -976,16 +976,7 @@ BEGIN
 		-- needs the lifecycle area).  Tested equal to churn_scores.
 		UPDATE clientele_rf_result r
 		SET churn_score = round((100 * (1 - r.p_alive))::numeric, 2),
-		    churn_reasons = jsonb_build_array(jsonb_build_object(
-		        'signal', 'p_alive',
-		        'points', round((100 * (1 - r.p_alive))::numeric, 2),
-		        'evidence', CASE WHEN x.days IS NULL
-		                         THEN jsonb_build_object('p_alive', round(r.p_alive::numeric, 4), 'transactions', 0)
-		                         ELSE jsonb_build_object('p_alive', round(r.p_alive::numeric, 4),
-		                                                 'repeat_days', (x.days).frequency,
-		                                                 'weeks_first_to_last', round(r.recency::numeric, 2),
-		                                                 'weeks_observed', round(r.t::numeric, 2),
-		                                                 'last_txn_on', (x.days).last_at) END))
+		    churn_reasons = clientele.churn_p_alive_reasons(r.p_alive, (x.days).frequency, r.recency, r.t, (x.days).last_at)
 		FROM clientele_rf_feat l LEFT JOIN clientele_rf_txn x ON x.customer_id = l.customer_id
 		WHERE l.customer_id = r.customer_id AND l.stage <> 'churned' AND NOT r.is_closed;
 	ELSIF to_regprocedure('clientele.churn_scores(date, text)') IS NOT NULL AND cfg.churn_method = 'scorecard' THEN

@@ -6,7 +6,7 @@
 -- counted enquiries as purchases, fitted closed customers too and did not
 -- penalise.
 BEGIN;
-SELECT plan(10);
+SELECT plan(12);
 SET LOCAL timezone = 'UTC';
 SET LOCAL client_min_messages = warning;
 
@@ -90,6 +90,14 @@ SELECT is((SELECT count(*) FROM clientele.customer_result r JOIN clientele.churn
 	'model_penalizer 0.5: still the same scores in both (and the same stored scores and reasons)');
 SELECT isnt((SELECT sum(score) FROM clientele.churn_scores('2025-06-30', 'p_alive')), (SELECT sum(score) FROM scores),
 	'and they differ from those under the default penalizer');
+
+-- 11-12: the reasons, written once (clientele.churn_p_alive_reasons) for both
+SELECT is(clientele.churn_p_alive_reasons(0.123456, NULL, NULL, NULL, NULL),
+          '[{"signal": "p_alive", "points": 87.65, "evidence": {"p_alive": 0.1235, "transactions": 0}}]'::jsonb,
+	'p_alive reasons without a purchase: points 100 (1 - p), p to 4 decimals, 0 transactions');
+SELECT is(clientele.churn_p_alive_reasons(0.5, 3, 10.123, 52.5, '2025-05-01'),
+          '[{"signal": "p_alive", "points": 50.00, "evidence": {"p_alive": 0.5000, "repeat_days": 3, "weeks_first_to_last": 10.12, "weeks_observed": 52.50, "last_txn_on": "2025-05-01"}}]'::jsonb,
+	'p_alive reasons with purchases: repeat days, weeks (2 decimals) and the last purchase day');
 
 SELECT * FROM finish();
 ROLLBACK;
