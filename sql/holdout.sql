@@ -119,9 +119,14 @@ BEGIN
 	-- the customers whose first purchase is in the calibration period, the
 	-- fit and the conditional expectation.  The newest day of the relation,
 	-- for the guard (clientele.holdout_guard), comes out of the same scan.
+	-- Only the days up to holdout_end are grouped one by one: a customer's
+	-- days after it fold into one, holdout_end + 1, which no count or
+	-- recency below reads.  The guard's outcome is the same as with the
+	-- true newest day: a row after holdout_end passes it either way, and
+	-- without one nothing was folded.
 	FOR r IN EXECUTE format($q$
 		WITH days AS (
-			SELECT DISTINCT cust, day FROM (%1$s) s
+			SELECT DISTINCT cust, LEAST(day, $2 OPERATOR(pg_catalog.+) 1) AS day FROM (%1$s) s
 			WHERE day IS NOT NULL
 		), per AS (
 			SELECT cust,
@@ -169,4 +174,4 @@ BEGIN
 	END LOOP;
 END $$;
 COMMENT ON FUNCTION clientele.calibration_holdout(regclass, date, date, text, interval, name, name, integer, float8) IS
-	'Calibration/holdout check of a non-contractual model (''pareto_nbd'', ''bgnbd'' or ''mbgnbd''): from the (customer, time) rows of a relation, fits the model on the customers whose first purchase is on or before calibration_end (repeat purchase days up to calibration_end, in units of time_unit), and returns per calibration frequency (0 .. max_frequency-1, then max_frequency+) the customers, the actual mean number of repeat purchase days in (calibration_end, holdout_end], the model''s conditional expectation, and whether the fit converged. ERROR 22004 for a NULL argument, 22023 for dates clientele.check_date refuses (infinite, outside 0001-01-01 .. 9999-12-31), and when holdout_end is more than clientele.as_of_max_lag_days (the setting of clientele.check_as_of, default 31) days after the newest day of the relation (a holdout the data has not reached; the newest day comes from the same scan as the summary, no second read of the relation).';
+	'Calibration/holdout check of a non-contractual model (''pareto_nbd'', ''bgnbd'' or ''mbgnbd''): from the (customer, time) rows of a relation, fits the model on the customers whose first purchase is on or before calibration_end (repeat purchase days up to calibration_end, in units of time_unit), and returns per calibration frequency (0 .. max_frequency-1, then max_frequency+) the customers, the actual mean number of repeat purchase days in (calibration_end, holdout_end], the model''s conditional expectation, and whether the fit converged. ERROR 22004 for a NULL argument, 22023 for dates clientele.check_date refuses (infinite, outside 0001-01-01 .. 9999-12-31), and when holdout_end is more than clientele.as_of_max_lag_days (the setting of clientele.check_as_of, default 31) days after the newest day of the relation (a holdout the data has not reached; the newest day comes from the same scan as the summary, no second read of the relation; the days after holdout_end are not grouped one by one).';

@@ -2,7 +2,7 @@
 -- a small constructed transaction table), and the CDNOW validation table of
 -- Fader, Hardie & Lee (2005) for both models (skipped without the dataset).
 BEGIN;
-SELECT plan(31);
+SELECT plan(33);
 
 -- a small transaction table with the default column names (customer_id, ts)
 SELECT setseed(0.5);
@@ -76,6 +76,20 @@ SELECT ok((SELECT bool_and(h.customers = c.customers AND abs(h.actual_mean - c.a
 SELECT ok((SELECT bool_and(predicted_mean >= 0 AND predicted_mean < 'Infinity') FROM ho), 'predicted means are finite and >= 0');
 SELECT is((SELECT count(*) FROM clientele.calibration_holdout('public.ho_tx', '2024-12-31', '2025-12-31', 'bgnbd', '1 day', max_frequency => 3, penalizer => 0.05)),
 	4::bigint, 'max_frequency 3 gives bins 0, 1, 2, 3+');
+-- rows after holdout_end change nothing (they only give the guard the newest day)
+CREATE TEMP TABLE ho_cut AS SELECT * FROM public.ho_tx WHERE ts::date <= '2025-06-30';
+SELECT results_eq(
+	$$SELECT frequency, frequency_label, customers, actual_mean, predicted_mean, converged
+	  FROM clientele.calibration_holdout('public.ho_tx', '2024-12-31', '2025-06-30', 'bgnbd', '1 day', penalizer => 0.05)$$,
+	$$SELECT frequency, frequency_label, customers, actual_mean, predicted_mean, converged
+	  FROM clientele.calibration_holdout('ho_cut', '2024-12-31', '2025-06-30', 'bgnbd', '1 day', penalizer => 0.05)$$,
+	'the same table, to the last bit, with and without the rows after holdout_end');
+-- the newest day of the guard may be a row after holdout_end: rows up to
+-- 2025-03-31 and one on 2025-06-01, holdout_end 2025-05-15 (45 days after
+-- the newest row up to it, 17 days before the newest row)
+CREATE TEMP TABLE ho_gap AS SELECT * FROM public.ho_tx WHERE ts::date <= '2025-03-31' OR customer_id = 9999;
+SELECT is((SELECT sum(customers) FROM clientele.calibration_holdout('ho_gap', '2024-12-31', '2025-05-15', 'bgnbd', '1 day', penalizer => 0.05)),
+	400::numeric, 'the guard sees the newest day among the rows after holdout_end');
 
 -- ---- CDNOW (Fader, Hardie & Lee 2005) ----------------------------------------------
 CREATE FUNCTION pg_temp.ho_cdnow_tests() RETURNS SETOF text
