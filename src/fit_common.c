@@ -231,7 +231,16 @@ fit_state_combine(PG_FUNCTION_ARGS)
 	 * it does not hold yet: no allocation and no copy by nodeAgg.  Else one
 	 * new table sized for exactly the union.
 	 */
-	nnew = cl_fitstate_count_new(a, b);
+	/*
+	 * b's rows all fit when a has room for every one of them (the usual case
+	 * from the second partial state on: the first was copied into a table
+	 * with room for twice its rows): no counting pass.
+	 */
+	if (!a->compact && a->capacity >= (b->compact ? 0 : b->capacity) &&
+		(uint64) (a->nentries + b->nentries) * 2 <= a->capacity)
+		nnew = b->nentries;
+	else
+		nnew = cl_fitstate_count_new(a, b);
 	if (!a->compact && a->capacity >= (b->compact ? 0 : b->capacity) &&
 		(uint64) (a->nentries + nnew) * 2 <= a->capacity)
 	{
