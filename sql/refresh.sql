@@ -557,6 +557,7 @@ DECLARE
 	-- the caller's settings, given back on return
 	v_work_mem text := pg_catalog.current_setting('work_mem');
 	v_parallel text := pg_catalog.current_setting('max_parallel_workers_per_gather');
+	v_redo boolean;
 BEGIN
 	-- on Citus: the stage history's dates (a reference table) are written
 	-- after reads of distributed tables that refer to it, which Citus allows
@@ -1028,9 +1029,16 @@ BEGIN
 	SELECT count(*) INTO v_n FROM clientele_rf_segment;
 	v_t := clientele.refresh_stage_done(p_log, 'segments', v_n, v_t);
 
-	-- store: replace the date's rows (readers see the old rows until commit)
-	DELETE FROM clientele.segment_membership WHERE as_of = p_as_of;
-	DELETE FROM clientele.customer_result WHERE as_of = p_as_of;
+	-- store: replace the date's rows (readers see the old rows until commit).
+	-- A new date (the usual case) has no rows to delete: one probe of the
+	-- primary key instead of the deletes' scans of the whole history (their
+	-- plans cannot know the date's rows are absent)
+	v_redo := EXISTS (SELECT 1 FROM clientele.customer_result WHERE as_of = p_as_of)
+	          OR EXISTS (SELECT 1 FROM clientele.segment_membership WHERE as_of = p_as_of);
+	IF v_redo THEN
+		DELETE FROM clientele.segment_membership WHERE as_of = p_as_of;
+		DELETE FROM clientele.customer_result WHERE as_of = p_as_of;
+	END IF;
 	-- no sort: the rows come in about customer order already (the
 	-- customers' order, kept by the stages), and a new date's keys (as_of,
 	-- customer_id, ...) then go to the right edge of the primary keys; a
@@ -1043,7 +1051,10 @@ BEGIN
 	v_t := clientele.refresh_stage_done(p_log, 'store', v_customers, v_t);
 
 	PERFORM clientele.refresh_reports();
-	v_t := clientele.refresh_stage_done(p_log, 'reports', (SELECT count(*) FROM clientele.customer_scorecard), v_t);
+	-- the scorecard's rows: this date's when it is the latest (no scan to count them)
+	v_t := clientele.refresh_stage_done(p_log, 'reports',
+		CASE WHEN EXISTS (SELECT 1 FROM clientele.customer_result WHERE as_of > p_as_of)
+		     THEN (SELECT count(*) FROM clientele.customer_scorecard) ELSE v_customers END, v_t);
 
 	v_n := clientele.purge_history();
 	v_t := clientele.refresh_stage_done(p_log, 'purge', v_n, v_t);
