@@ -560,6 +560,7 @@ DECLARE
 	v_redo boolean;
 	v_tiers boolean;
 	v_deposit_classes boolean;
+	v_fit record;
 BEGIN
 	-- on Citus: the stage history's dates (a reference table) are written
 	-- after reads of distributed tables that refer to it, which Citus allows
@@ -899,8 +900,11 @@ BEGIN
 	v_t := clientele.refresh_stage_done(p_log, 'rfm', v_n, v_t);
 
 	-- models: BG/NBD in weeks; CLV = expected future profit contribution
-	v_bg := (SELECT clientele.bgnbd_fit(r.frequency, r.recency, r.t, cfg.model_penalizer)
-	         FROM clientele_rf_result r WHERE r.frequency IS NOT NULL AND NOT r.is_closed);
+	-- the fit and its customers (for refresh_model) in one scan of the results
+	SELECT clientele.bgnbd_fit(r.frequency, r.recency, r.t, cfg.model_penalizer) AS bg, count(*) AS customers
+	INTO v_fit
+	FROM clientele_rf_result r WHERE r.frequency IS NOT NULL AND NOT r.is_closed;
+	v_bg := v_fit.bg;
 	IF v_bg IS NOT NULL AND NOT coalesce(v_bg.converged, false) THEN
 		RAISE NOTICE 'refresh: the BG/NBD fit as of % did not converge; P(alive) and CLV are left NULL for customers with transactions', p_as_of;
 		v_bg := NULL;
@@ -924,7 +928,7 @@ BEGIN
 	                           * v_disc::numeric), 2) END;
 	DELETE FROM clientele.refresh_model WHERE as_of = p_as_of;
 	INSERT INTO clientele.refresh_model (as_of, bgnbd, customers)
-	VALUES (p_as_of, v_bg, (SELECT count(*) FROM clientele_rf_result WHERE frequency IS NOT NULL AND NOT is_closed));
+	VALUES (p_as_of, v_bg, v_fit.customers);
 	GET DIAGNOSTICS v_n = ROW_COUNT;
 	v_t := clientele.refresh_stage_done(p_log, 'models', v_customers, v_t);
 
