@@ -2,8 +2,9 @@
 # bench/refresh.sh: a full CALL clientele.refresh of a demo bank, total and per
 # stage, against one sequential count(*) over its transactions measured in
 # the same run (the issue's goal at 1,000,000 customers: <= 4x per stage);
-# and the latency (p50 / p99) of a customer_scorecard query in a loop at rest
-# and while a refresh runs (goal: p99 within 2x).
+# and the latency (p50 / p99) of customer_scorecard readers in a loop at rest
+# and while a refresh runs (goal: p99 within 2x): lookups (by key) and,
+# apart, the full-scan reader measured by sessions 7-8 (see reader below).
 # Environment (from scripts/bench.sh): PGHOST PGPORT PGUSER BENCH_DB;
 # BENCH_SCALE (default 1 = 1,000,000 customers; 0.02 = 20,000),
 # BENCH_QUERIES (default 400 reader queries per phase),
@@ -59,16 +60,24 @@ SELECT round(min(ms)::numeric, 1) FROM t;
 SQL
 }
 
-# reader: a scorecard lookup of a random customer in a loop.  $1 = database,
-# $2 = output file, $3 = busy (keep reading while a refresh holds its lock,
-# at least $NQ queries) or another phase name ($NQ queries).  Prints p50 p99 n of the first
-# $NQ queries, then p50 p99 n of every query (the same at rest).
+# reader: in a loop, (1) a scorecard lookup: one random customer by its key
+# and the ordinary-tier customers among the first 1,000 ids (two index
+# scans), timed as "ms"; then (2) the scan reader of sessions 7-8, timed
+# apart as "ms_scan": its customer_id = <expression with random()> is a
+# filter evaluated per row (random() is volatile, so it is no index key):
+# an index-only scan of the whole scorecard, whose time grows with the
+# scorecard's index entries and heap visits (its old rows and new ones
+# while the refresh replaces it, the dead ones until a vacuum).
+# $1 = database, $2 = output file, $3 = busy (keep reading while a refresh
+# holds its lock, at least $NQ queries) or another phase name ($NQ queries).
+# Prints p50 p99 n of the first $NQ lookups, then p50 p99 n of every lookup
+# (the same at rest), then p50 p99 of the first $NQ scans and of every scan.
 reader() {
 	psqld "$1" <<SQL >"$2"
 \\timing off
-CREATE TEMP TABLE lat (i int, at timestamptz, ms float8);
+CREATE TEMP TABLE lat (i int, at timestamptz, ms float8, ms_scan float8);
 DO \$\$
-DECLARE t0 timestamptz; i int := 0;
+DECLARE t0 timestamptz; t1 timestamptz; i int := 0; id int;
 BEGIN
 	LOOP
 		i := i + 1;
@@ -76,9 +85,12 @@ BEGIN
 			SELECT 1 FROM pg_catalog.pg_locks l WHERE l.locktype = 'advisory' AND l.classid = 1668050548 AND l.objid = 1
 			  AND l.objsubid = 2 AND l.granted AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())));
 		t0 := clock_timestamp();
-		PERFORM count(*) FROM clientele.customer_scorecard WHERE customer_id = 1 + (random() * ($CUSTOMERS - 1))::int;
+		id := 1 + (random() * ($CUSTOMERS - 1))::int;
+		PERFORM count(*) FROM clientele.customer_scorecard WHERE customer_id = id;
 		PERFORM count(*) FROM clientele.customer_scorecard WHERE tier = 'ordinary' AND customer_id < 1000;
-		INSERT INTO lat VALUES (i, t0, extract(epoch FROM clock_timestamp() - t0) * 1000);
+		t1 := clock_timestamp();
+		PERFORM count(*) FROM clientele.customer_scorecard WHERE customer_id = 1 + (random() * ($CUSTOMERS - 1))::int;
+		INSERT INTO lat VALUES (i, t0, extract(epoch FROM t1 - t0) * 1000, extract(epoch FROM clock_timestamp() - t1) * 1000);
 		PERFORM pg_sleep(0.005);
 	END LOOP;
 END \$\$;
@@ -87,7 +99,11 @@ SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE i <= 
        count(*) FILTER (WHERE i <= $NQ) || ' ' ||
        round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 3) || ' ' ||
        round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)::numeric, 3) || ' ' || count(*) FROM lat;
-INSERT INTO public.bench_lat SELECT '$3', i, at, ms FROM lat;
+SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms_scan) FILTER (WHERE i <= $NQ)::numeric, 3) || ' ' ||
+       round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms_scan) FILTER (WHERE i <= $NQ)::numeric, 3) || ' ' ||
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms_scan)::numeric, 3) || ' ' ||
+       round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms_scan)::numeric, 3) FROM lat;
+INSERT INTO public.bench_lat SELECT '$3', i, at, ms, ms_scan FROM lat;
 SQL
 }
 
@@ -117,7 +133,7 @@ run_setting() {
 	printf '  %-28s %12s %8s\n' "total (CALL, client side)" "$total" "$(ratio "$total" "$base")"
 	out="$out total=$(ratio "$total" "$base")"
 
-	psqld "$db" -c "DROP TABLE IF EXISTS public.bench_lat" -c "CREATE UNLOGGED TABLE public.bench_lat (phase text, i int, at timestamptz, ms float8)"
+	psqld "$db" -c "DROP TABLE IF EXISTS public.bench_lat" -c "CREATE UNLOGGED TABLE public.bench_lat (phase text, i int, at timestamptz, ms float8, ms_scan float8)"
 	reader "$db" "$TMPD/rest" warm-up
 	reader "$db" "$TMPD/rest" rest
 	local d p50r p99r nr a b c p50b p99b nb p50a p99a na tb0 tb1 p50r1 p99r1 p50r2 p99r2
@@ -136,6 +152,11 @@ run_setting() {
 	read -r p50r p99r nr < <(psqld "$db" -F ' ' -c "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 3),
 		round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)::numeric, 3), count(*) FROM public.bench_lat WHERE phase = 'rest'")
 	read -r p50b p99b nb p50a p99a na < "$TMPD/busy"
+	# the scan reader (second line of each file; rest pooled from the table)
+	local s50r s99r s50b s99b s50a s99a
+	read -r s50r s99r < <(psqld "$db" -F ' ' -c "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms_scan)::numeric, 3),
+		round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms_scan)::numeric, 3) FROM public.bench_lat WHERE phase = 'rest'")
+	read -r s50b s99b s50a s99a < <(sed -n 2p "$TMPD/busy")
 	# the busy readers' latency per stage of the refresh they overlapped
 	# (stage windows from its refresh_log row: started_at + the stages' ms)
 	local perstage
@@ -147,6 +168,8 @@ run_setting() {
 		       FROM g, jsonb_array_elements(g.stages) WITH ORDINALITY s(e, ord))
 		SELECT st.stage || ':' || count(l.ms) || ':' || coalesce(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY l.ms)::numeric, 1)::text, '-')
 		       || '/' || coalesce(round(percentile_cont(0.99) WITHIN GROUP (ORDER BY l.ms)::numeric, 1)::text, '-')
+		       || ':scan:' || coalesce(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY l.ms_scan)::numeric, 1)::text, '-')
+		       || '/' || coalesce(round(percentile_cont(0.99) WITHIN GROUP (ORDER BY l.ms_scan)::numeric, 1)::text, '-')
 		FROM st LEFT JOIN public.bench_lat l ON l.phase = 'busy' AND l.at >= st.t0 AND l.at < st.t1
 		GROUP BY st.ord, st.stage ORDER BY st.ord" | tr '\n' ' ')
 	printf '# reader: customer_scorecard lookups                              p50 ms   p99 ms  queries\n'
@@ -158,9 +181,15 @@ run_setting() {
 		"$(awk -v a="$tb0" -v b="$tb1" 'BEGIN { print (b - a) / 1000 }')" "$p50a" "$p99a" "$na"
 	printf '  ratio during / at rest, first %-5s queries                   %8s %8s\n' "$NQ" "$(ratio "$p50b" "$p50r")" "$(ratio "$p99b" "$p99r")"
 	printf '  ratio during / at rest, whole refresh                         %8s %8s\n' "$(ratio "$p50a" "$p50r")" "$(ratio "$p99a" "$p99r")"
-	echo "# reader during the refresh, per stage (stage:queries:p50/p99 ms): $perstage"
+	printf '# scan reader (sessions 7-8 figure: a full index-only scan)     p50 ms   p99 ms\n'
+	printf '  at rest, both                                                %8s %8s\n' "$s50r" "$s99r"
+	printf '  during a refresh, first %-5s queries                         %8s %8s\n' "$NQ" "$s50b" "$s99b"
+	printf '  during a refresh, every query                                %8s %8s\n' "$s50a" "$s99a"
+	printf '  ratio during / at rest, first %-5s queries                   %8s %8s\n' "$NQ" "$(ratio "$s50b" "$s50r")" "$(ratio "$s99b" "$s99r")"
+	printf '  ratio during / at rest, whole refresh                         %8s %8s\n' "$(ratio "$s50a" "$s50r")" "$(ratio "$s99a" "$s99r")"
+	echo "# reader during the refresh, per stage (stage:queries:lookup p50/p99 ms:scan:scan p50/p99 ms): $perstage"
 	echo "$out | per stage: $perstage" >>"$TMPD/stages"
-	echo "$out | reader p50/p99 ms: rest $p50r/$p99r, first $NQ $p50b/$p99b ($(ratio "$p50b" "$p50r")/$(ratio "$p99b" "$p99r")x), whole $p50a/$p99a ($(ratio "$p50a" "$p50r")/$(ratio "$p99a" "$p99r")x, $na queries)" >>"$TMPD/summary"
+	echo "$out | lookup p50/p99 ms: rest $p50r/$p99r, first $NQ $p50b/$p99b ($(ratio "$p50b" "$p50r")/$(ratio "$p99b" "$p99r")x), whole $p50a/$p99a ($(ratio "$p50a" "$p50r")/$(ratio "$p99a" "$p99r")x, $na queries) | scan p50/p99 ms: rest $s50r/$s99r, first $NQ $s50b/$s99b ($(ratio "$s50b" "$s50r")/$(ratio "$s99b" "$s99r")x), whole $s50a/$s99a ($(ratio "$s50a" "$s50r")/$(ratio "$s99a" "$s99r")x)" >>"$TMPD/summary"
 }
 
 if [ ${#SETTINGS[@]} -eq 1 ]; then
@@ -174,7 +203,7 @@ else
 		psqld postgres -c "DROP DATABASE $copy" >/dev/null
 	done
 fi
-echo "# summary: setting, baseline ms, x count(*) per stage; reader p50/p99 at rest, during the first $NQ queries of a refresh and during the whole refresh (ratio to rest)"
+echo "# summary: setting, baseline ms, x count(*) per stage; reader (lookup, scan) p50/p99 at rest, during the first $NQ queries of a refresh and during the whole refresh (ratio to rest)"
 sed 's/^/  /' "$TMPD/summary"
 echo "# reader p50/p99 ms during the refresh, per stage it overlapped (stage:queries:p50/p99)"
 sed 's/^\([^ ]*\) .*| per stage: /  \1: /' "$TMPD/stages"

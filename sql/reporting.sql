@@ -71,13 +71,19 @@ SELECT pg_catalog.pg_extension_config_dump('clientele.kpi_history', '');
 
 CREATE FUNCTION clientele.kpi_compute(p_as_of date)
 RETURNS SETOF clientele.kpi_history
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp SET enable_nestloop = off AS $$
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp SET enable_nestloop = off
+SET enable_seqscan = off AS $$
 BEGIN
 	-- a NULL, infinite or out-of-range date is an error, not an empty result
 	PERFORM clientele.check_date(p_as_of, 'p_as_of');
 	-- enable_nestloop = off: the refresh calls it right after writing the
 	-- date's rows, which the table's statistics do not know yet (estimated
 	-- at a row or so, a nested loop over them would be quadratic).
+	-- enable_seqscan = off: the two dates' rows are read through the
+	-- primary key (as_of leads; a date's rows are written together, so
+	-- they lie together), not by scans of the whole result history, which
+	-- the plans chose on the statistics' few dates (at 50,000 customers
+	-- and two dates a quarter faster; more with a longer history).
 	-- One read of the date's rows (cur, narrow) and one of the previous
 	-- date's; the date's open customers are first summed per (region,
 	-- branch, relationship manager, tier) and the grouping sets (the bank,
@@ -281,8 +287,10 @@ WITH d AS (
 	SELECT r.customer_id, coalesce(r.lifecycle_stage, '(unknown)') AS stage
 	FROM clientele.customer_result r WHERE r.as_of = (SELECT prev FROM d)
 ), c AS (
+	-- the latest date's rows are the scorecard (refreshed first): one scan
+	-- of the result history fewer
 	SELECT r.customer_id, coalesce(r.lifecycle_stage, '(unknown)') AS stage
-	FROM clientele.customer_result r WHERE r.as_of = (SELECT cur FROM d)
+	FROM clientele.customer_scorecard r
 )
 SELECT (SELECT prev FROM d) AS from_as_of, (SELECT cur FROM d) AS to_as_of,
        coalesce(p.stage, '(absent)') AS from_stage, coalesce(c.stage, '(absent)') AS to_stage,
@@ -324,17 +332,18 @@ COMMENT ON COLUMN clientele.churn_watchlist.watch_rank IS '1 = first to call: by
 COMMENT ON COLUMN clientele.churn_watchlist.reasons IS 'JSON array of {"signal", "points", "evidence"}, largest first.';
 
 CREATE MATERIALIZED VIEW clientele.value_concentration AS
+-- one scan of the scorecard (its date taken with the totals)
 WITH r AS (
-	SELECT contribution, decile FROM clientele.customer_scorecard
+	SELECT as_of, contribution, decile FROM clientele.customer_scorecard
 ), tot AS (
-	SELECT sum(contribution) AS s, clientele.gini(contribution::float8) AS gini,
+	SELECT max(as_of) AS as_of, sum(contribution) AS s, clientele.gini(contribution::float8) AS gini,
 	       clientele.top_share(contribution::float8, 0.2) AS top20 FROM r
 ), d AS (
 	SELECT decile, count(*) AS customers, sum(contribution) AS contribution,
 	       min(contribution) AS min_contribution, max(contribution) AS max_contribution
 	FROM r GROUP BY decile
 )
-SELECT (SELECT max(as_of) FROM clientele.customer_scorecard) AS as_of,
+SELECT tot.as_of,
        d.decile, d.customers, d.contribution,
        round(d.contribution / nullif(tot.s, 0), 4) AS contribution_share,
        round(sum(d.contribution) OVER (ORDER BY d.decile) / nullif(tot.s, 0), 4) AS cumulative_share,
@@ -360,7 +369,8 @@ COMMENT ON COLUMN clientele.value_concentration.top20_share IS 'Share of the tot
 COMMENT ON COLUMN clientele.value_concentration.gini IS 'Gini coefficient of contribution (clientele.gini; NULL when the total is <= 0; same on every row).';
 
 CREATE MATERIALIZED VIEW clientele.tier_migration AS
--- the two dates are also InitPlan parameters (index scans of their rows only)
+-- the two dates are also InitPlan parameters (index scans of their rows
+-- only); the latest date's rows are the scorecard (refreshed first)
 WITH d AS (
 	SELECT max(as_of) AS cur, (SELECT max(as_of) FROM clientele.customer_result
 	                           WHERE as_of < (SELECT max(as_of) FROM clientele.customer_result)) AS prev
@@ -375,8 +385,8 @@ SELECT d.prev AS from_as_of, d.cur AS to_as_of,
        count(*) AS customers, sum(p.aum) AS aum_before, sum(c.aum) AS aum_after
 FROM d
 JOIN clientele.customer_result p ON p.as_of = d.prev
-JOIN clientele.customer_result c ON c.as_of = d.cur AND c.customer_id = p.customer_id
-WHERE p.as_of = (SELECT prev FROM d) AND c.as_of = (SELECT cur FROM d)
+JOIN clientele.customer_scorecard c ON c.customer_id = p.customer_id
+WHERE p.as_of = (SELECT prev FROM d)
   AND p.tier IS DISTINCT FROM c.tier AND NOT c.is_closed
 GROUP BY d.prev, d.cur, coalesce(p.tier, '(none)'), p.tier_rank, coalesce(c.tier, '(none)'), c.tier_rank;
 -- the ranks too: a region's own bands may give a label another rank
