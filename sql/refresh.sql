@@ -701,11 +701,15 @@ BEGIN
 	CREATE TEMP TABLE clientele_rf_known ON COMMIT DROP AS
 	SELECT DISTINCT c.customer_id FROM clientele.in_customer c WHERE c.customer_id IS NOT NULL;
 	ANALYZE pg_temp.clientele_rf_known;
+	-- (one scan probing a hash of the known keys; unknown is NULL for a NULL
+	-- customer_id, and rf_known holds no NULL)
 	SELECT coalesce(sum(x.n_all) FILTER (WHERE x.customer_id IS NULL), 0),
-	       coalesce(sum(x.n_all) FILTER (WHERE x.customer_id IS NOT NULL AND k.customer_id IS NULL), 0),
-	       coalesce(sum(x.n_uncosted) FILTER (WHERE k.customer_id IS NOT NULL), 0)
+	       coalesce(sum(x.n_all) FILTER (WHERE x.unknown), 0),
+	       coalesce(sum(x.n_uncosted) FILTER (WHERE NOT x.unknown), 0)
 	INTO v_d1, v_d2, v_d3
-	FROM clientele_rf_txn x LEFT JOIN clientele_rf_known k ON k.customer_id = x.customer_id;
+	FROM (SELECT x.customer_id, x.n_all, x.n_uncosted,
+	             x.customer_id NOT IN (SELECT k.customer_id FROM clientele_rf_known k) AS unknown
+	      FROM clientele_rf_txn x OFFSET 0) x;
 	PERFORM clientele.refresh_dropped(p_log, 'summary', 'transaction', 'a NULL customer_id', v_d1);
 	PERFORM clientele.refresh_dropped(p_log, 'summary', 'transaction', 'a customer_id not in input customer', v_d2);
 	PERFORM clientele.refresh_dropped(p_log, 'summary', 'transaction',
