@@ -326,8 +326,13 @@ clientele_activity_trans(PG_FUNCTION_ARGS)
 		elog(ERROR, "activity_trans called in non-aggregate context");
 	as_of = act_check_as_of(fcinfo, 7);
 	w = act_windows(fcinfo, as_of);
+	/*
+	 * A new state is made in the per-row context: nodeAgg copies a returned
+	 * new pointer into the aggregate's context (one made there would stay
+	 * behind as a second copy of every group's state)
+	 */
 	if (PG_ARGISNULL(0))
-		st = act_new(aggcxt, as_of);
+		st = act_new(CurrentMemoryContext, as_of);
 	else
 	{
 		st = DatumGetActivityState(PG_GETARG_DATUM(0));
@@ -386,12 +391,9 @@ clientele_activity_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
 	b = DatumGetActivityState(PG_GETARG_DATUM(1));
+	/* b becomes the state: nodeAgg copies it into the aggregate's context */
 	if (PG_ARGISNULL(0))
-	{
-		a = MemoryContextAlloc(aggcxt, sizeof(ActivityState));
-		memcpy(a, b, sizeof(ActivityState));
-		PG_RETURN_POINTER(a);
-	}
+		PG_RETURN_POINTER(b);
 	a = DatumGetActivityState(PG_GETARG_DATUM(0));
 	act_same_as_of(a->a.as_of, b->a.as_of);
 	if (!cl_act_merge(&a->a, &b->a))

@@ -34,6 +34,7 @@
 #include "catalog/pg_collation.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "nodes/primnodes.h"
 #include "parser/scansup.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
@@ -82,6 +83,8 @@ typedef struct TxcCache
 	int64		day_lo;
 	int64		day_hi;
 	int32		month;
+	/* the constants are Consts or Params (the same on every row) */
+	bool		stable;
 	/* text comparison */
 	bool		coll_known;
 	bool		bytewise;
@@ -89,6 +92,7 @@ typedef struct TxcCache
 } TxcCache;
 
 static const char *const txc_channels[CL_TXC_NCHANNELS] = {"counter", "atm", "online", "mobile", "phone", "pos"};
+static const int txc_channel_len[CL_TXC_NCHANNELS] = {7, 3, 6, 6, 5, 3};
 
 /* year * 12 + month as extract() numbers them (no year 0: 1 BC is -1) */
 static inline int32
@@ -233,6 +237,30 @@ txc_bound(FunctionCallInfo fcinfo, int argno, const char *what)
 	return ts;
 }
 
+/*
+ * Whether the transition function's arguments first..last (1 = the first
+ * aggregated argument) are the same on every row of this execution: Consts,
+ * or parameters of the statement (a PL/pgSQL variable, as in the refresh).
+ * The aggregate's own call (AggGetAggref) carries the expressions; the
+ * transition function's fn_expr has placeholders instead.
+ */
+static bool
+txc_args_constant(FunctionCallInfo fcinfo, int first, int last)
+{
+	Aggref	   *agg = AggGetAggref(fcinfo);
+
+	if (agg == NULL || list_length(agg->args) < last)
+		return false;
+	for (int i = first; i <= last; i++)
+	{
+		Node	   *e = (Node *) ((TargetEntry *) list_nth(agg->args, i - 1))->expr;
+
+		if (!(IsA(e, Const) || (IsA(e, Param) && ((Param *) e)->paramkind == PARAM_EXTERN)))
+			return false;
+	}
+	return true;
+}
+
 /* the constants of this row: checked and cached when they change */
 static TxcCache *
 txc_constants(FunctionCallInfo fcinfo)
@@ -243,8 +271,12 @@ txc_constants(FunctionCallInfo fcinfo)
 	if (unlikely(c == NULL))
 	{
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(TxcCache));
+		c->stable = txc_args_constant(fcinfo, 5, 9);
 		fcinfo->flinfo->fn_extra = c;
 	}
+	/* constant arguments (as in the refresh) were checked on the first row */
+	if (likely(c->known && c->stable))
+		return c;
 	CL_ARG_NOT_NULL(5, "as_of");
 	CL_ARG_NOT_NULL(6, "period_from");
 	CL_ARG_NOT_NULL(7, "recent_from");
@@ -369,8 +401,13 @@ clientele_refresh_txn_trans(PG_FUNCTION_ARGS)
 		c->bytewise = !OidIsValid(c->collid) || get_collation_isdeterministic(c->collid);
 		c->coll_known = true;
 	}
+	/*
+	 * A new state is made in the per-row context: nodeAgg copies a returned
+	 * new pointer into the aggregate's context (one made there would stay
+	 * behind as a second copy of every group's state)
+	 */
 	if (PG_ARGISNULL(0))
-		st = txc_new(cl_agg_context(fcinfo), c);
+		st = txc_new(CurrentMemoryContext, c);
 	else
 	{
 		st = txc_state_arg(PG_GETARG_DATUM(0));
@@ -437,7 +474,7 @@ clientele_refresh_txn_trans(PG_FUNCTION_ARGS)
 			text	   *ch = PG_GETARG_TEXT_PP(4);
 
 			for (i = 0; i < CL_TXC_NCHANNELS; i++)
-				if (txc_text_is(fcinfo, c, ch, txc_channels[i], (int) strlen(txc_channels[i])))
+				if (txc_text_is(fcinfo, c, ch, txc_channels[i], txc_channel_len[i]))
 					break;
 		}
 		if (i < CL_TXC_NCHANNELS)
@@ -454,10 +491,10 @@ PG_FUNCTION_INFO_V1(clientele_refresh_txn_combine);
 Datum
 clientele_refresh_txn_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = cl_agg_context(fcinfo);
 	TxcState   *a;
 	TxcState   *b;
 
+	(void) cl_agg_context(fcinfo);
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
@@ -465,12 +502,9 @@ clientele_refresh_txn_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
 	b = txc_state_arg(PG_GETARG_DATUM(1));
+	/* b becomes the state: nodeAgg copies it into the aggregate's context */
 	if (PG_ARGISNULL(0))
-	{
-		a = MemoryContextAlloc(aggcxt, sizeof(TxcState));
-		memcpy(a, b, sizeof(TxcState));
-		PG_RETURN_POINTER(a);
-	}
+		PG_RETURN_POINTER(b);
 	a = txc_state_arg(PG_GETARG_DATUM(0));
 	txc_same_group(&a->c, &b->c);
 	if (!cl_txc_merge(&a->c, &b->c))
@@ -497,9 +531,19 @@ clientele_refresh_txn_final(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	st = txc_state_arg(PG_GETARG_DATUM(0));
 	s = &st->c;
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "refresh_txn_final must return a composite");
-	tupdesc = BlessTupleDesc(tupdesc);
+	/* the blessed result descriptor, once per call site */
+	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
+	if (unlikely(tupdesc == NULL))
+	{
+		MemoryContext old;
+
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "refresh_txn_final must return a composite");
+		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = tupdesc;
+	}
 	values[0] = Int64GetDatum(s->n_all);
 	values[1] = Int64GetDatum(s->n_period);
 	values[2] = TimestampTzGetDatum(s->last_ts);
@@ -582,6 +626,24 @@ clientele_refresh_txn_state_in(PG_FUNCTION_ARGS)
 
 /* --- amount_float8(numeric): numeric::float8 without the text round trip --- */
 
+/*
+ * The display scale of a finite numeric, as numeric_scale() reads it
+ * (NUMERIC_DSCALE of utils/adt/numeric.c): the first 16-bit word of the body
+ * is the short header (sign bits 10, scale in bits 7..12) or the long form's
+ * sign and scale word (scale in bits 0..13).  The layout is the on-disk
+ * format, fixed since PostgreSQL 9.1.
+ */
+static inline int
+txc_numeric_dscale(const unsigned char *body)
+{
+	uint16		word;
+
+	memcpy(&word, body, sizeof(word));
+	if ((word & 0xC000) == 0x8000)
+		return (word & 0x1F80) >> 7;
+	return word & 0x3FFF;
+}
+
 PG_FUNCTION_INFO_V1(clientele_amount_float8);
 
 /*
@@ -595,12 +657,16 @@ PG_FUNCTION_INFO_V1(clientele_amount_float8);
 Datum
 clientele_amount_float8(PG_FUNCTION_ARGS)
 {
-	Numeric		num = PG_GETARG_NUMERIC(0);
+	/* a short header is read in place (PG_GETARG_NUMERIC would copy it) */
+	struct varlena *num = pg_detoast_datum_packed((struct varlena *) PG_GETARG_POINTER(0));
+	const unsigned char *body = (const unsigned char *) VARDATA_ANY(num);
+	Size		len = VARSIZE_ANY_EXHDR(num);
 	int64		cents;
 
-	if (cl_numeric_to_cents((const unsigned char *) VARDATA_ANY(num), VARSIZE_ANY_EXHDR(num), &cents) == CL_NUM_OK &&
+	/* cl_numeric_to_cents refuses the special values (NaN, infinities) */
+	if (cl_numeric_to_cents(body, len, &cents) == CL_NUM_OK &&
 		cents <= (INT64CONST(1) << 53) && cents >= -(INT64CONST(1) << 53) &&
-		DatumGetInt32(DirectFunctionCall1(numeric_scale, NumericGetDatum(num))) <= 2)
+		txc_numeric_dscale(body) <= 2)
 		PG_RETURN_FLOAT8((double) cents / 100.0);
-	return DirectFunctionCall1(numeric_float8, NumericGetDatum(num));
+	return DirectFunctionCall1(numeric_float8, PG_GETARG_DATUM(0));
 }
