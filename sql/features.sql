@@ -377,7 +377,10 @@ BEGIN
 		FROM clientele.in_customer c
 		WHERE c.opened_on <= $1
 	), acct AS (
-		-- per customer and product type first, so that counting products needs no per-group sort
+		-- per customer and product type first, so that counting products
+		-- needs no per-group sort; the accounts sorted once by customer and
+		-- product type feed both levels as group aggregates (two hash
+		-- aggregates cost more: their groups are almost one per account)
 		SELECT k.customer_id,
 		       min(k.first_opened) AS first_opened,
 		       sum(k.n_ever)::integer AS n_ever,
@@ -392,8 +395,10 @@ BEGIN
 			       count(*)::integer AS n_ever,
 			       count(*) FILTER (WHERE a.closed_on IS NULL OR a.closed_on > $1)::integer AS n_open,
 			       count(*) FILTER (WHERE a.opened_on <= $3 AND (a.closed_on IS NULL OR a.closed_on > $3))::integer AS n_open_6m
-			FROM clientele.in_account a
-			WHERE a.opened_on <= $1
+			FROM (SELECT s.customer_id, s.product_type, s.opened_on, s.closed_on
+			      FROM clientele.in_account s
+			      WHERE s.opened_on <= $1
+			      ORDER BY s.customer_id, s.product_type) a
 			GROUP BY a.customer_id, a.product_type) k
 		GROUP BY k.customer_id
 	), td AS (
@@ -426,17 +431,22 @@ BEGIN
 		       (w.s).on_split AS bal_3m_ago
 		FROM (%2$s) w
 	), aum AS (
-		-- the accounts whose product type counts in AUM
-		SELECT a.customer_id,
-		       sum(greatest(x.adb_3m, 0)) AS aum_3m,
-		       sum(greatest(x.adb_prev_3m, 0)) AS aum_prev_3m,
-		       sum(greatest(x.bal_3m_ago, 0)) FILTER (WHERE a.opened_on <= $2
-		           AND (a.closed_on IS NULL OR a.closed_on > $2)) AS aum_3m_ago
-		FROM bal x
-		JOIN clientele.in_account a ON a.account_id = x.account_id
-		JOIN clientele.product_type p ON p.product_type = a.product_type
-		WHERE p.counts_in_aum AND a.opened_on <= $1
-		GROUP BY a.customer_id
+		-- the accounts whose product type counts in AUM, sorted by customer
+		-- and summed by a group aggregate: a hash aggregate keeps the three
+		-- numeric sums of every customer alive at once (the sums are exact,
+		-- whatever the order)
+		SELECT y.customer_id,
+		       sum(greatest(y.adb_3m, 0)) AS aum_3m,
+		       sum(greatest(y.adb_prev_3m, 0)) AS aum_prev_3m,
+		       sum(greatest(y.bal_3m_ago, 0)) FILTER (WHERE y.opened_on <= $2
+		           AND (y.closed_on IS NULL OR y.closed_on > $2)) AS aum_3m_ago
+		FROM (SELECT a.customer_id, x.adb_3m, x.adb_prev_3m, x.bal_3m_ago, a.opened_on, a.closed_on
+		      FROM bal x
+		      JOIN clientele.in_account a ON a.account_id = x.account_id
+		      JOIN clientele.product_type p ON p.product_type = a.product_type
+		      WHERE p.counts_in_aum AND a.opened_on <= $1
+		      ORDER BY a.customer_id) y
+		GROUP BY y.customer_id
 	), txn AS (
 		-- one pass over the transactions
 %1$s	), inter AS (

@@ -194,6 +194,8 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp 
 DECLARE
 	v_n bigint;
 	v_opened bigint;
+	v_closing bigint;
+	v_closed bigint;
 BEGIN
 	PERFORM clientele.check_date(p_as_of, 'p_as_of');
 	IF p_stages IS NULL THEN
@@ -202,36 +204,55 @@ BEGIN
 	EXECUTE format('SELECT count(*) FROM %s', p_stages) INTO v_n;
 	INSERT INTO clientele.lifecycle_recorded (as_of, rules, customers) VALUES (p_as_of, p_rules, v_n);
 	-- periods whose stage changed (or whose customer is no longer
-	-- classified) end on as_of; new periods start on it.  Joins, not
-	-- correlated subqueries: Citus plans them with the history distributed.
-	IF pg_catalog.to_regclass('pg_temp.clientele_lc_close') IS NOT NULL THEN
-		DROP TABLE pg_temp.clientele_lc_close;
+	-- classified) end on as_of; new periods start on it.  The open periods
+	-- are read once: a full join of them with the new stages keeps the
+	-- unmatched rows of both sides, the open periods to end (closing: their
+	-- customer) and the stages to open.  Joins, not correlated subqueries:
+	-- Citus plans them with the history distributed.  The periods to open
+	-- are collected before any write: an INSERT that anti-joins the table it
+	-- writes to re-reads its own new rows (quadratic when the planner, on a
+	-- history without statistics, picks a nested loop; 1 million customers
+	-- did not finish in 45 minutes).  Hash joins only (SET enable_nestloop =
+	-- off above): the history's statistics are stale right after a recording.
+	IF pg_catalog.to_regclass('pg_temp.clientele_lc_diff') IS NOT NULL THEN
+		DROP TABLE pg_temp.clientele_lc_diff;
 	END IF;
-	EXECUTE format('CREATE TEMP TABLE clientele_lc_close ON COMMIT DROP AS
-		SELECT h.customer_id FROM clientele.lifecycle_history h
-		LEFT JOIN %s n ON n.customer_id OPERATOR(pg_catalog.=) h.customer_id AND n.stage OPERATOR(pg_catalog.=) h.stage
-		WHERE h.valid_to IS NULL AND n.customer_id IS NULL', p_stages);
+	EXECUTE format('CREATE TEMP TABLE clientele_lc_diff ON COMMIT DROP AS
+		SELECT h.customer_id AS closing, n.customer_id, n.stage, n.rule
+		FROM (SELECT o.customer_id, o.stage FROM clientele.lifecycle_history o WHERE o.valid_to IS NULL) h
+		FULL JOIN %s n ON n.customer_id OPERATOR(pg_catalog.=) h.customer_id AND n.stage OPERATOR(pg_catalog.=) h.stage
+		WHERE h.customer_id IS NULL OR n.customer_id IS NULL', p_stages);
+	SELECT count(*) INTO v_closing FROM pg_temp.clientele_lc_diff d WHERE d.closing IS NOT NULL;
+	-- every open period of a customer with an unmatched one ends
 	UPDATE clientele.lifecycle_history h SET valid_to = p_as_of
-	WHERE h.valid_to IS NULL AND h.customer_id IN (SELECT c.customer_id FROM pg_temp.clientele_lc_close c);
-	DROP TABLE pg_temp.clientele_lc_close;
-	-- the periods to open are collected first and inserted afterwards: an
-	-- INSERT that anti-joins the table it writes to re-reads its own new
-	-- rows (quadratic when the planner, on a history without statistics,
-	-- picks a nested loop; 1 million customers did not finish in 45
-	-- minutes).  Hash joins only (SET enable_nestloop = off above): the
-	-- history's statistics are stale right after a recording.
-	IF pg_catalog.to_regclass('pg_temp.clientele_lc_open') IS NOT NULL THEN
+	WHERE h.valid_to IS NULL AND h.customer_id IN (SELECT d.closing FROM pg_temp.clientele_lc_diff d WHERE d.closing IS NOT NULL);
+	GET DIAGNOSTICS v_closed = ROW_COUNT;
+	IF v_closed = v_closing THEN
+		-- no period that matched its new stage was ended (each customer had
+		-- at most one open period, as the recording keeps it): the stages
+		-- to open are the unmatched ones
+		INSERT INTO clientele.lifecycle_history (customer_id, stage, valid_from, valid_to, rule)
+		SELECT d.customer_id, d.stage, p_as_of, NULL, d.rule FROM pg_temp.clientele_lc_diff d
+		WHERE d.closing IS NULL ORDER BY d.customer_id;
+		GET DIAGNOSTICS v_opened = ROW_COUNT;
+	ELSE
+		-- a customer had several open periods (a history edited by hand) and
+		-- one that matched was ended with the others: every stage without an
+		-- open period now opens one, as before
+		IF pg_catalog.to_regclass('pg_temp.clientele_lc_open') IS NOT NULL THEN
+			DROP TABLE pg_temp.clientele_lc_open;
+		END IF;
+		EXECUTE format('CREATE TEMP TABLE clientele_lc_open ON COMMIT DROP AS
+			SELECT n.customer_id, n.stage, n.rule FROM %s n
+			LEFT JOIN clientele.lifecycle_history h ON h.customer_id OPERATOR(pg_catalog.=) n.customer_id
+			     AND h.valid_to IS NULL AND h.stage OPERATOR(pg_catalog.=) n.stage
+			WHERE h.customer_id IS NULL', p_stages);
+		INSERT INTO clientele.lifecycle_history (customer_id, stage, valid_from, valid_to, rule)
+		SELECT o.customer_id, o.stage, p_as_of, NULL, o.rule FROM pg_temp.clientele_lc_open o ORDER BY o.customer_id;
+		GET DIAGNOSTICS v_opened = ROW_COUNT;
 		DROP TABLE pg_temp.clientele_lc_open;
 	END IF;
-	EXECUTE format('CREATE TEMP TABLE clientele_lc_open ON COMMIT DROP AS
-		SELECT n.customer_id, n.stage, n.rule FROM %s n
-		LEFT JOIN clientele.lifecycle_history h ON h.customer_id OPERATOR(pg_catalog.=) n.customer_id
-		     AND h.valid_to IS NULL AND h.stage OPERATOR(pg_catalog.=) n.stage
-		WHERE h.customer_id IS NULL', p_stages);
-	INSERT INTO clientele.lifecycle_history (customer_id, stage, valid_from, valid_to, rule)
-	SELECT o.customer_id, o.stage, p_as_of, NULL, o.rule FROM pg_temp.clientele_lc_open o ORDER BY o.customer_id;
-	GET DIAGNOSTICS v_opened = ROW_COUNT;
-	DROP TABLE pg_temp.clientele_lc_open;
+	DROP TABLE pg_temp.clientele_lc_diff;
 	RETURN v_opened;
 END $$;
 COMMENT ON FUNCTION clientele.lifecycle_store(date, text, regclass) IS

@@ -54,6 +54,12 @@ ok "$(q "SELECT c.reltuples = 0 AND EXISTS (SELECT 1 FROM clientele.lifecycle_hi
 	"the history's statistics are stale (0 rows) although it holds rows"
 out=$(plans 2025-06-30)
 ok "$(echo "$out" | nested)" "0" "second recording on stale statistics: no nested loop over lifecycle_history"
+# the open periods are read twice, not three times: once joined with the new
+# stages (the periods to end and the stages to open in one full join), once
+# by the UPDATE that ends periods (scan nodes on the table itself, not on
+# its indexes)
+ok "$(echo "$out" | grep -cE 'Scan (using [^ ]+ )?on lifecycle_history( |$)')" "2" \
+	"second recording: two scans of lifecycle_history (the full join, the UPDATE)"
 
 # and the history is what it should be: one open period per classified customer
 ok "$(q "SELECT count(*) FROM clientele.lifecycle_history WHERE valid_to IS NULL")" \
