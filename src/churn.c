@@ -141,15 +141,12 @@ clientele_churn_model_score(PG_FUNCTION_ARGS)
 	if (cache == NULL || cache->p != p)
 	{
 		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-		TupleDesc	td;
 		Datum	   *names;
 		bool	   *nn;
 		int			nnames;
 
-		if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "churn_model_score must return a composite type");
 		cache = palloc0(sizeof(ChurnModelCache));
-		cache->tupdesc = BlessTupleDesc(CreateTupleDescCopy(td));
+		cache->tupdesc = cl_call_result_desc(fcinfo);
 		cache->p = p;
 		cache->z = palloc(sizeof(double) * Max(p, 1));
 		cache->contrib = palloc(sizeof(double) * Max(p, 1));

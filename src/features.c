@@ -518,13 +518,7 @@ clientele_activity_final(PG_FUNCTION_ARGS)
 	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
 	if (tupdesc == NULL)
 	{
-		MemoryContext old;
-
-		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "activity_final must return a composite");
-		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-		tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
-		MemoryContextSwitchTo(old);
+		tupdesc = cl_call_result_desc(fcinfo);
 		fcinfo->flinfo->fn_extra = tupdesc;
 	}
 	act_days(st->a.as_of, &first_day, &ndays);

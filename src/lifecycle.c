@@ -170,16 +170,13 @@ lc_call_cache(FunctionCallInfo fcinfo)
 	if (cc == NULL)
 	{
 		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-		TupleDesc	rd;
 		Oid			enumtype;
 		int			i;
 
 		cc = palloc0(sizeof(LcCallCache));
 		cc->row.names = lc_field_names;
 		cc->row.nfields = F_NFIELDS;
-		if (get_call_result_type(fcinfo, NULL, &rd) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "lifecycle_classify must return a composite");
-		cc->result_desc = BlessTupleDesc(CreateTupleDescCopy(rd));
+		cc->result_desc = cl_call_result_desc(fcinfo);
 		enumtype = TupleDescAttr(cc->result_desc, 0)->atttypid;
 		for (i = 0; i < CL_LC_NSTAGES; i++)
 			cc->stage_oid[i] = DirectFunctionCall2(enum_in, CStringGetDatum(cl_lc_stage_name[i]),

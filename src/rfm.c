@@ -781,14 +781,13 @@ rfm_result_cache(FunctionCallInfo fcinfo)
 	Size		off = 0;
 	bool		fixed = true;
 
-	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "rfm_summary final function must return a composite type");
+	td = cl_call_result_desc(fcinfo);
 	if (td->natts != RFM_SUMMARY_NATTS)
 		elog(ERROR, "clientele.rfm_summary has %d columns, expected %d",
 			 td->natts, RFM_SUMMARY_NATTS);
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	c = palloc0(sizeof(RfmResultCache));
-	c->tupdesc = BlessTupleDesc(CreateTupleDescCopy(td));
+	c->tupdesc = td;
 	for (int i = 0; i < RFM_SUMMARY_NATTS && fixed; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(c->tupdesc, i);

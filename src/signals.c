@@ -667,15 +667,11 @@ clientele_churn_scorecard_of(PG_FUNCTION_ARGS)
 	if (cc == NULL)
 	{
 		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-		TupleDesc	td;
-
 		cc = palloc0(sizeof(ScoreCallCache));
 		cc->sig.row.names = sig_field_names;
 		cc->sig.row.nfields = G_NFIELDS;
 		cc->sig.zero = nint(0);
-		if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "churn_scorecard_of must return a composite type");
-		cc->tupdesc = BlessTupleDesc(CreateTupleDescCopy(td));
+		cc->tupdesc = cl_call_result_desc(fcinfo);
 		MemoryContextSwitchTo(old);
 		fcinfo->flinfo->fn_extra = cc;
 	}

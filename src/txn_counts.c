@@ -535,13 +535,7 @@ clientele_refresh_txn_final(PG_FUNCTION_ARGS)
 	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
 	if (unlikely(tupdesc == NULL))
 	{
-		MemoryContext old;
-
-		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "refresh_txn_final must return a composite");
-		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-		tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
-		MemoryContextSwitchTo(old);
+		tupdesc = cl_call_result_desc(fcinfo);
 		fcinfo->flinfo->fn_extra = tupdesc;
 	}
 	values[0] = Int64GetDatum(s->n_all);

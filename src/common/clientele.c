@@ -7,6 +7,7 @@
  */
 #include "clientele.h"
 
+#include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -119,6 +120,23 @@ cl_agg_context(FunctionCallInfo fcinfo)
 						name ? name : "(unknown)")));
 	}
 	return aggcxt;
+}
+
+TupleDesc
+cl_call_result_desc(FunctionCallInfo fcinfo)
+{
+	TupleDesc	td;
+	TupleDesc	copy;
+	MemoryContext old;
+
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "function %s must return a composite type",
+			 (fcinfo->flinfo && OidIsValid(fcinfo->flinfo->fn_oid)) ?
+			 get_func_name(fcinfo->flinfo->fn_oid) : "(unknown)");
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	copy = BlessTupleDesc(CreateTupleDescCopy(td));
+	MemoryContextSwitchTo(old);
+	return copy;
 }
 
 bytea *

@@ -12,6 +12,7 @@
 
 #include <math.h>
 
+#include "access/tupdesc.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -110,6 +111,14 @@ extern DateADT cl_check_date_arg(DateADT d, const char *what);
  * the function that was called.
  */
 extern MemoryContext cl_agg_context(FunctionCallInfo fcinfo);
+
+/*
+ * The composite result type of the function being called, as a blessed
+ * descriptor copied into the call site's memory (fcinfo->flinfo->fn_mcxt),
+ * for callers that cache it across calls (e.g. in fn_extra).  A function
+ * declared without a composite result is a can't-happen error.
+ */
+extern TupleDesc cl_call_result_desc(FunctionCallInfo fcinfo);
 
 /*
  * Text form of binary aggregate states: prefix + lower-case hex of the bytes.
