@@ -23,6 +23,9 @@ ensure_deps() {
 	command -v pg_prove >/dev/null || need+=(libtap-parser-sourcehandler-pgtap-perl)
 	# the reference values of the model predictions are checked against mpmath
 	python3 -c 'import mpmath' 2>/dev/null || need+=(python3-mpmath)
+	# logistic_fit is checked against statsmodels' Logit (test/shell/logistic_statsmodels.sh)
+	python3 -c 'import statsmodels' 2>/dev/null || /usr/bin/python3 -c 'import statsmodels' 2>/dev/null \
+		|| need+=(python3-statsmodels)
 	[ ${#need[@]} -eq 0 ] && return 0
 	[ "$(id -u)" -eq 0 ] || die "missing packages: ${need[*]} (run as root, or install them)"
 	log "installing ${need[*]}"

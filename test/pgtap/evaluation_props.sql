@@ -3,7 +3,7 @@
 -- order invariance, state round trips (text and binary), optimality of the
 -- logistic fit (zero gradient), and the non-aggregate-context errors.
 BEGIN;
-SELECT plan(28);
+SELECT plan(29);
 SET LOCAL extra_float_digits = 3;
 
 -- 6000 rows, scores rounded to 2 decimals (many ties), labels correlated with the score
@@ -32,6 +32,16 @@ SELECT is((SELECT round(clientele.lift(score, label, k::float8 / 600)::numeric, 
           (SELECT round(((count(*) FILTER (WHERE label AND score >= 0.9))::numeric / count(*) FILTER (WHERE score >= 0.9))
                   / ((SELECT count(*) FILTER (WHERE label) FROM ev_small)::numeric / 600), 12) FROM ev_small),
           'lift at a cut between scores is the top-rows rate over the base rate');
+-- cuts through groups of tied scores: a straddling group counts its positives pro rata
+SELECT is((SELECT count(*) FROM unnest(ARRAY[0.01, 0.1, 0.123, 0.25, 1.0 / 3, 0.5, 0.77, 0.999, 1]) f
+           WHERE abs((SELECT clientele.lift(score, label, f) FROM ev_small)
+                     - (WITH g AS (SELECT score, count(*) AS n, count(*) FILTER (WHERE label) AS p FROM ev_small GROUP BY score),
+                             c AS (SELECT n, p, coalesce(sum(n) OVER (ORDER BY score DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS above
+                                   FROM g)
+                        SELECT (sum(CASE WHEN above + n <= f * 600 THEN p WHEN above < f * 600 THEN p * (f * 600 - above) / n ELSE 0 END)
+                                / (f * 600)) / ((SELECT count(*) FILTER (WHERE label) FROM ev_small) / 600.0)
+                        FROM c)::float8) > 1e-12),
+          0::bigint, 'lift equals the brute-force top-fraction rate with tied groups pro rata, at nine fractions');
 SELECT is((SELECT clientele.auc(-score, NOT label) FROM ev_small), (SELECT clientele.auc(score, label) FROM ev_small),
           'auc is symmetric under reversing score and label');
 SELECT is((SELECT round((clientele.auc(score, label) + clientele.auc(-score, label))::numeric, 12) FROM ev_small), 1.0::numeric,

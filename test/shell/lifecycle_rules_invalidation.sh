@@ -28,6 +28,7 @@ q "$db" "SET timezone = 'UTC';
 stage="SELECT stage || ' / ' || rule FROM clientele.lifecycle('2025-06-30', 'bank')"
 inuse="SELECT stage::text FROM clientele.lifecycle('2025-06-30')"
 sig="SELECT count(*)::text FROM clientele.churn_signals('2025-06-30') WHERE signal = 'single_product'"
+score="SELECT score::text FROM clientele.churn_scores('2025-06-30')"
 out=$("$BIN/psql" -X -q -At -F '|' -d "$db" 2>&1 <<SQL
 \set VERBOSITY terse
 \o /dev/null
@@ -61,6 +62,9 @@ SELECT 'deleted_named', pg_temp.b(\$\$$stage\$\$), 'ERROR: unknown lifecycle rul
 SELECT 'signal_before', pg_temp.b(\$\$$sig\$\$), '1';
 INSERT INTO clientele.churn_signal_setting (code, enabled) VALUES ('single_product', false);
 SELECT 'signal_disabled', pg_temp.b(\$\$$sig\$\$), '0';
+SELECT 'score_before', pg_temp.b(\$\$$score\$\$), '0.00';
+UPDATE clientele.churn_signal_setting SET enabled = NULL, points = 40 WHERE code = 'single_product';
+SELECT 'signal_points', pg_temp.b(\$\$$score\$\$), '55.07';
 SQL
 )
 while IFS='|' read -r name got want; do
@@ -83,7 +87,7 @@ sed 's/^/#   /' /tmp/lifecycle_restore.$$ | head -5; rm -f /tmp/lifecycle_restor
 ok "$(q "${db}_restored" "SELECT string_agg(rules || ':' || in_use || ':' || builtin, ',' ORDER BY rules) FROM clientele.lifecycle_rules")" \
 	"bank2:true:false,standard:false:true" "rule sets restored once each, the bank's still in use"
 ok "$(q "${db}_restored" "SELECT count(*) FROM clientele.churn_signal")" "11" "signal definitions not duplicated"
-ok "$(q "${db}_restored" "SELECT code || ':' || enabled FROM clientele.churn_signal_setting")" "single_product:false" "signal settings restored"
+ok "$(q "${db}_restored" "SELECT code || ':' || coalesce(enabled::text, 'default') || ':' || points FROM clientele.churn_signal_setting")" "single_product:default:40" "signal settings restored"
 ok "$(q "${db}_restored" "SELECT string_agg(from_stage || '>' || to_stage || ':' || customers, ',') FROM clientele.lifecycle_transitions('2025-04-30', '2025-06-30')")" \
 	"mature>dormant:1" "stage history restored (transitions between the recorded dates)"
 
