@@ -738,7 +738,11 @@ BEGIN
 		WHERE b.as_of <= p_as_of
 		GROUP BY b.account_id
 		HAVING count(*) FILTER (WHERE b.snapshot) > 0) x;
-	ANALYZE pg_temp.clientele_rf_bal;
+	-- the key column only (as the summary stage's tables): the later
+	-- statements join these tables on it and filter on no other column, and
+	-- the sample of every column (the adb_split composites, the numeric
+	-- sums) cost more than the key's
+	ANALYZE pg_temp.clientele_rf_bal (account_id);
 	-- products held: one bit per product type (its rank by name) ORed over
 	-- the open accounts and counted, as count(DISTINCT product_type) but
 	-- without sorting the accounts.  The accounts are sorted by customer
@@ -787,7 +791,7 @@ BEGIN
 	      WHERE a.opened_on <= p_as_of
 	      ORDER BY a.customer_id) y
 	GROUP BY y.customer_id;
-	ANALYZE pg_temp.clientele_rf_acct;
+	ANALYZE pg_temp.clientele_rf_acct (customer_id);
 	-- bank-supplied monthly lines, prorated by the share of each month's
 	-- days inside the period (as clientele.profit_contribution).  Only the
 	-- first and last months of the period can be partial: their shares are
@@ -816,7 +820,7 @@ BEGIN
 	      WHERE i.month = ANY (v_month_starts)
 	      ORDER BY i.customer_id) i
 	GROUP BY i.customer_id;
-	ANALYZE pg_temp.clientele_rf_inc;
+	ANALYZE pg_temp.clientele_rf_inc (customer_id);
 	-- a NaN or infinite income line: an error naming the customer, not a NaN contribution
 	PERFORM clientele.value_income_finite('refresh', min(x.customer_id) FILTER (WHERE
 		NOT (x.ftp > '-Infinity' AND x.ftp < 'Infinity') OR NOT (x.fee > '-Infinity' AND x.fee < 'Infinity')
