@@ -472,7 +472,7 @@ BEGIN
 	       coalesce((x.act).txn_3m, 0), coalesce((x.act).txn_prev_3m, 0), coalesce((x.act).txn_6m, 0),
 	       coalesce((x.act).txn_prev_6m, 0),
 	       (x.act).gap_days, (x.act).gap_started_on, (x.act).gap_ended_on,
-	       coalesce(m.aum_3m, 0), coalesce(m.aum_prev_3m, 0), coalesce(m.aum_3m_ago, 0),
+	       coalesce(%5$s.aum_3m, 0), coalesce(%5$s.aum_prev_3m, 0), coalesce(%5$s.aum_3m_ago, 0),
 	       coalesce((x.act).transfer_out_3m, 0), coalesce((x.act).transfer_out_prev_3m, 0),
 	       coalesce((x.act).other_bank_out_3m, 0),
 	       coalesce(i.addr_3m, 0), coalesce(i.compl_6m, 0), coalesce(i.rm_6m, 0),
@@ -505,8 +505,8 @@ BEGIN
 	CASE WHEN accounts IS NULL THEN 'SELECT * FROM acct_own'
 	ELSE format('SELECT g.customer_id, g.first_opened, g.n_ever, g.accounts AS n_open, g.n_open_6m, g.held AS p_open,'
 	            ' g.held_6m AS p_open_6m, g.aum_3m, g.aum_prev_3m, g.aum_3m_ago FROM %s g', accounts) END,
-	CASE WHEN accounts IS NULL THEN 'LEFT JOIN aum m ON m.customer_id = c.customer_id'
-	ELSE 'CROSS JOIN LATERAL (SELECT a.aum_3m, a.aum_prev_3m, a.aum_3m_ago) m' END)
+	CASE WHEN accounts IS NULL THEN 'LEFT JOIN aum m ON m.customer_id = c.customer_id' ELSE '' END,
+	CASE WHEN accounts IS NULL THEN 'm' ELSE 'a' END)
 	USING as_of, d3, d6, ts_end, t3, t6, v_zone;
 END $$;
 COMMENT ON FUNCTION clientele.customer_features_from(date, regclass, regclass, regclass) IS
