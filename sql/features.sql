@@ -342,7 +342,8 @@ COMMENT ON COLUMN clientele.customer_features.td_not_rolled_3m IS 'Those of td_m
 COMMENT ON COLUMN clientele.customer_features.td_not_rolled_on IS 'Latest maturity date among td_not_rolled_3m; NULL when none.';
 COMMENT ON COLUMN clientele.customer_features.gaps IS 'Every gap of at least 28 days (so every gap that can last a calendar month) without a customer-initiated transaction that ended with one in the last 12 months, oldest first, each as the range of the days without one: [day after the transaction before it, day of the transaction that ended it), so upper(r) is its gap_ended_on and upper(r) - lower(r) + 1 its gap_days; NULL when none. The reactivation rule of clientele.lifecycle_classify tests every one of them (exact for any reactivation_window_months).';
 
-CREATE FUNCTION clientele.customer_features_from(as_of date, activity regclass, balances regclass)
+CREATE FUNCTION clientele.customer_features_from(as_of date, activity regclass, balances regclass,
+                                                 accounts regclass DEFAULT NULL)
 RETURNS SETOF clientele.customer_features
 LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 100000 SET search_path = pg_catalog, pg_temp SET jit = off
 -- no nested loop: the planner cannot estimate the balance pass (a grouped
@@ -368,15 +369,17 @@ BEGIN
 	t6 := (d6 + 1)::timestamptz;
 	-- the pass over the transactions and the one over the balances, or the
 	-- relations that hold their results (the refresh: its summary and value
-	-- stages compute them in their own scans); parameters $1..$7 are as_of,
-	-- d3, d6, ts_end, t3, t6, v_zone
+	-- stages compute them in their own scans); the account counts and AUM
+	-- (acct, aum) likewise from the accounts relation when given (the
+	-- refresh: its value stage's account roll-up), one row per customer read
+	-- once.  Parameters $1..$7 are as_of, d3, d6, ts_end, t3, t6, v_zone
 	RETURN QUERY EXECUTE format($q$
 	WITH cust AS (
 		SELECT c.customer_id, c.relationship_manager, c.region, c.branch, c.opened_on,
 		       CASE WHEN c.closed_on <= $1 THEN c.closed_on END AS closed_on
 		FROM clientele.in_customer c
 		WHERE c.opened_on <= $1
-	), acct AS (
+	), acct_own AS (
 		-- per customer and product type first, so that counting products
 		-- needs no per-group sort; the accounts sorted once by customer and
 		-- product type feed both levels as group aggregates (two hash
@@ -401,6 +404,7 @@ BEGIN
 			      ORDER BY s.customer_id, s.product_type) a
 			GROUP BY a.customer_id, a.product_type) k
 		GROUP BY k.customer_id
+	), acct AS (%3$s
 	), td AS (
 		-- time deposits that matured in the last 3 months and were paid out
 		SELECT m.customer_id,
@@ -468,7 +472,7 @@ BEGIN
 	       coalesce((x.act).txn_3m, 0), coalesce((x.act).txn_prev_3m, 0), coalesce((x.act).txn_6m, 0),
 	       coalesce((x.act).txn_prev_6m, 0),
 	       (x.act).gap_days, (x.act).gap_started_on, (x.act).gap_ended_on,
-	       coalesce(m.aum_3m, 0), coalesce(m.aum_prev_3m, 0), coalesce(m.aum_3m_ago, 0),
+	       coalesce(%5$s.aum_3m, 0), coalesce(%5$s.aum_prev_3m, 0), coalesce(%5$s.aum_3m_ago, 0),
 	       coalesce((x.act).transfer_out_3m, 0), coalesce((x.act).transfer_out_prev_3m, 0),
 	       coalesce((x.act).other_bank_out_3m, 0),
 	       coalesce(i.addr_3m, 0), coalesce(i.compl_6m, 0), coalesce(i.rm_6m, 0),
@@ -478,7 +482,7 @@ BEGIN
 	FROM cust c
 	LEFT JOIN acct a ON a.customer_id = c.customer_id
 	LEFT JOIN txn x ON x.customer_id = c.customer_id
-	LEFT JOIN aum m ON m.customer_id = c.customer_id
+	%4$s
 	LEFT JOIN inter i ON i.customer_id = c.customer_id
 	LEFT JOIN td d ON d.customer_id = c.customer_id
 	$q$,
@@ -497,11 +501,16 @@ BEGIN
 			WHERE b.as_of <= $1
 			GROUP BY b.account_id
 			HAVING bool_or(b.snapshot)
-			$q$ ELSE format('SELECT g.account_id, g.adb_split AS s FROM %s g', balances) END)
+			$q$ ELSE format('SELECT g.account_id, g.adb_split AS s FROM %s g', balances) END,
+	CASE WHEN accounts IS NULL THEN 'SELECT * FROM acct_own'
+	ELSE format('SELECT g.customer_id, g.first_opened, g.n_ever, g.accounts AS n_open, g.n_open_6m, g.held AS p_open,'
+	            ' g.held_6m AS p_open_6m, g.aum_3m, g.aum_prev_3m, g.aum_3m_ago FROM %s g', accounts) END,
+	CASE WHEN accounts IS NULL THEN 'LEFT JOIN aum m ON m.customer_id = c.customer_id' ELSE '' END,
+	CASE WHEN accounts IS NULL THEN 'm' ELSE 'a' END)
 	USING as_of, d3, d6, ts_end, t3, t6, v_zone;
 END $$;
-COMMENT ON FUNCTION clientele.customer_features_from(date, regclass, regclass) IS
-	'Internal: clientele.customer_features(as_of), with the results of its two large passes optionally read from relations the caller computed in its own scans (the refresh): activity (columns customer_id, activity = clientele.activity_summary(ts, customer_initiated, kind, direction, counterparty_bank, amount, as_of, TimeZone) over the rows of clientele.in_transaction with ts before as_of + 1, grouped by customer_id) and balances (columns account_id, adb_split = clientele.avg_daily_balance_split(as_of, balance, as_of - 6 months + 1, as_of - 3 months, as_of) over the balance input of customer_features, grouped by account_id); NULL: computed here.';
+COMMENT ON FUNCTION clientele.customer_features_from(date, regclass, regclass, regclass) IS
+	'Internal: clientele.customer_features(as_of), with the results of its large passes optionally read from relations the caller computed in its own scans (the refresh): activity (columns customer_id, activity = clientele.activity_summary(ts, customer_initiated, kind, direction, counterparty_bank, amount, as_of, TimeZone) over the rows of clientele.in_transaction with ts before as_of + 1, grouped by customer_id) and balances (columns account_id, adb_split = clientele.avg_daily_balance_split(as_of, balance, as_of - 6 months + 1, as_of - 3 months, as_of) over the balance input of customer_features, grouped by account_id) and accounts (one row per customer with an account opened on or before as_of, columns customer_id, first_opened, n_ever, accounts, n_open_6m, held, held_6m, aum_3m, aum_prev_3m, aum_3m_ago: first_opened_account_on, accounts_ever, accounts_open, accounts_open_6m_ago, products_open, products_open_6m_ago, aum_3m, aum_prev_3m and aum_3m_ago of the features before coalescing NULLs to 0, the refresh''s clientele_rf_acct; it must count every account of clientele.in_account, so the refresh passes it only when no account has a product type outside clientele.product_type; balances is then not read); NULL: computed here.';
 
 -- plain SQL without SET clauses, so that the planner inlines it: the caller
 -- scans customer_features_from's result directly (one materialisation)
@@ -515,7 +524,7 @@ COMMENT ON FUNCTION clientele.customer_features(date) IS
 REVOKE ALL ON FUNCTION clientele.check_as_of(date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.activity_gap(bit varying, date, date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.customer_features(date) FROM PUBLIC;
-REVOKE ALL ON FUNCTION clientele.customer_features_from(date, regclass, regclass) FROM PUBLIC;
+REVOKE ALL ON FUNCTION clientele.customer_features_from(date, regclass, regclass, regclass) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION clientele.avg_daily_balance_split(date, numeric, date, date, date) FROM PUBLIC;
@@ -523,7 +532,7 @@ REVOKE ALL ON clientele.balance_input FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clientele.check_as_of(date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.activity_gap(bit varying, date, date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.customer_features(date) TO clientele_admin, clientele_analyst;
-GRANT EXECUTE ON FUNCTION clientele.customer_features_from(date, regclass, regclass) TO clientele_admin, clientele_analyst;
+GRANT EXECUTE ON FUNCTION clientele.customer_features_from(date, regclass, regclass, regclass) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.activity_summary(timestamptz, boolean, text, text, text, numeric, date, text) TO clientele_admin, clientele_analyst;
 GRANT EXECUTE ON FUNCTION clientele.avg_daily_balance_split(date, numeric, date, date, date) TO clientele_admin, clientele_analyst;

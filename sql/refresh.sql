@@ -562,6 +562,7 @@ DECLARE
 	v_cases text;
 	v_d1 bigint;
 	v_d2 bigint;
+	v_acct_features boolean;
 	v_d3 bigint;
 	v_codes text;
 	v_types varbit;
@@ -737,7 +738,11 @@ BEGIN
 		WHERE b.as_of <= p_as_of
 		GROUP BY b.account_id
 		HAVING count(*) FILTER (WHERE b.snapshot) > 0) x;
-	ANALYZE pg_temp.clientele_rf_bal;
+	-- the key column only (as the summary stage's tables): the later
+	-- statements join these tables on it and filter on no other column, and
+	-- the sample of every column (the adb_split composites, the numeric
+	-- sums) cost more than the key's
+	ANALYZE pg_temp.clientele_rf_bal (account_id);
 	-- products held: one bit per product type (its rank by name) ORed over
 	-- the open accounts and counted, as count(DISTINCT product_type) but
 	-- without sorting the accounts.  The accounts are sorted by customer
@@ -759,9 +764,24 @@ BEGIN
 	       sum(greatest(y.latest, 0)) FILTER (WHERE y.open AND y.counts_in_aum AND y.category = 'insurance') AS ins,
 	       sum(greatest(y.latest, 0)) FILTER (WHERE y.open AND y.category = 'credit') AS loans,
 	       count(*) FILTER (WHERE y.open)::integer AS accounts,
-	       coalesce(bit_count(bit_or(set_bit(v_types, y.type_bit, 1)) FILTER (WHERE y.open)), 0)::integer AS held
+	       coalesce(bit_count(bit_or(set_bit(v_types, y.type_bit, 1)) FILTER (WHERE y.open)), 0)::integer AS held,
+	       -- the account features of clientele.customer_features (lifecycle
+	       -- and churn stages: customer_features_from's accounts relation),
+	       -- from this same roll-up
+	       min(y.opened_on) AS first_opened,
+	       count(*)::integer AS n_ever,
+	       count(*) FILTER (WHERE y.open_6m)::integer AS n_open_6m,
+	       coalesce(bit_count(bit_or(set_bit(v_types, y.type_bit, 1)) FILTER (WHERE y.open_6m)), 0)::integer AS held_6m,
+	       sum(greatest(y.adb_3m, 0)) FILTER (WHERE y.counts_in_aum AND y.has_bal) AS aum_3m,
+	       sum(greatest(y.adb_prev_3m, 0)) FILTER (WHERE y.counts_in_aum AND y.has_bal) AS aum_prev_3m,
+	       sum(greatest(y.bal_3m_ago, 0)) FILTER (WHERE y.counts_in_aum AND y.has_bal AND y.open_3m) AS aum_3m_ago
 	FROM (SELECT a.customer_id, x.adb, x.latest, o.open, p.counts_in_aum, p.type_bit,
-	             r.category, r.ftp_spread, r.fee_rate, r.pd, r.lgd
+	             r.category, r.ftp_spread, r.fee_rate, r.pd, r.lgd,
+	             a.opened_on, x.account_id IS NOT NULL AS has_bal,
+	             a.opened_on <= v_f6 AND (a.closed_on IS NULL OR a.closed_on > v_f6) AS open_6m,
+	             a.opened_on <= v_f3 AND (a.closed_on IS NULL OR a.closed_on > v_f3) AS open_3m,
+	             (x.adb_split).after_split AS adb_3m, (x.adb_split).before_split AS adb_prev_3m,
+	             (x.adb_split).on_split AS bal_3m_ago
 	      FROM clientele.in_account a
 	      CROSS JOIN LATERAL (SELECT a.opened_on <= p_as_of AND (a.closed_on IS NULL OR a.closed_on > p_as_of) AS open) o
 	      JOIN (SELECT t.product_type, t.counts_in_aum, (row_number() OVER (ORDER BY t.product_type) - 1)::integer AS type_bit
@@ -771,7 +791,7 @@ BEGIN
 	      WHERE a.opened_on <= p_as_of
 	      ORDER BY a.customer_id) y
 	GROUP BY y.customer_id;
-	ANALYZE pg_temp.clientele_rf_acct;
+	ANALYZE pg_temp.clientele_rf_acct (customer_id);
 	-- bank-supplied monthly lines, prorated by the share of each month's
 	-- days inside the period (as clientele.profit_contribution).  Only the
 	-- first and last months of the period can be partial: their shares are
@@ -800,7 +820,7 @@ BEGIN
 	      WHERE i.month = ANY (v_month_starts)
 	      ORDER BY i.customer_id) i
 	GROUP BY i.customer_id;
-	ANALYZE pg_temp.clientele_rf_inc;
+	ANALYZE pg_temp.clientele_rf_inc (customer_id);
 	-- a NaN or infinite income line: an error naming the customer, not a NaN contribution
 	PERFORM clientele.value_income_finite('refresh', min(x.customer_id) FILTER (WHERE
 		NOT (x.ftp > '-Infinity' AND x.ftp < 'Infinity') OR NOT (x.fee > '-Infinity' AND x.fee < 'Infinity')
@@ -820,6 +840,11 @@ BEGIN
 	PERFORM clientele.refresh_dropped(p_log, 'value', 'account',
 		format('product type not in clientele.product_type (%s)', left(v_codes, 200)), v_d2);
 	PERFORM clientele.refresh_dropped(p_log, 'value', 'account', 'a customer_id not in input customer', v_d3);
+	-- clientele_rf_acct holds every account of a customer (the account
+	-- features of the lifecycle stage) unless some has a product type
+	-- outside clientele.product_type: customer_features_from then counts
+	-- the accounts itself
+	v_acct_features := v_d2 = 0;
 	SELECT coalesce(sum(x.n) FILTER (WHERE a.account_id IS NULL), 0) INTO v_d1
 	FROM clientele_rf_bal x
 	LEFT JOIN (SELECT DISTINCT a.account_id FROM clientele.in_account a) a ON a.account_id = x.account_id;
@@ -998,7 +1023,9 @@ BEGIN
 		SELECT (x.f).customer_id AS customer_id, (x.d).stage AS stage, (x.d).rule AS rule, x.f
 		FROM (SELECT f, clientele.lifecycle_classify(f, v_rules) AS d
 		      FROM clientele.customer_features_from(p_as_of, 'pg_temp.clientele_rf_txn'::regclass,
-		                                            'pg_temp.clientele_rf_bal'::regclass) f OFFSET 0) x;
+		                                            'pg_temp.clientele_rf_bal'::regclass,
+		                                            CASE WHEN v_acct_features THEN 'pg_temp.clientele_rf_acct'::regclass END) f
+		      OFFSET 0) x;
 		-- statistics of the columns the joins and filters below use: the
 		-- whole table's ANALYZE sorted the sampled features composites (f)
 		-- and cost about 3x a scan of the transactions

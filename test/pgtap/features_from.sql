@@ -5,7 +5,7 @@
 -- gets that way must be customer_features(as_of) exactly, row for row and
 -- text for text, also with closed accounts without their zero snapshot.
 BEGIN;
-SELECT plan(9);
+SELECT plan(14);
 
 CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
 LANGUAGE plpgsql AS $$
@@ -16,15 +16,24 @@ EXCEPTION WHEN OTHERS THEN
 	RETURN SQLSTATE;
 END $$;
 -- rows of customer_features_from(as_of, txn, bal) not in customer_features(as_of), and the other way round
-CREATE FUNCTION pg_temp.diff(d date, txn regclass, bal regclass) RETURNS bigint
+CREATE FUNCTION pg_temp.diff(d date, txn regclass, bal regclass, acct regclass DEFAULT NULL) RETURNS bigint
 LANGUAGE sql AS $$
 	SELECT count(*) FROM (
-		(SELECT f::text FROM clientele.customer_features_from(d, txn, bal) f
+		(SELECT f::text FROM clientele.customer_features_from(d, txn, bal, acct) f
 		 EXCEPT ALL SELECT f::text FROM clientele.customer_features(d) f)
 		UNION ALL
 		(SELECT f::text FROM clientele.customer_features(d) f
-		 EXCEPT ALL SELECT f::text FROM clientele.customer_features_from(d, txn, bal) f)) x
+		 EXCEPT ALL SELECT f::text FROM clientele.customer_features_from(d, txn, bal, acct) f)) x
 $$;
+-- the refresh's own features (clientele_rf_feat) not in customer_features(as_of), and the other way round
+CREATE FUNCTION pg_temp.diff_feat(d date) RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN (SELECT count(*) FROM (
+		(SELECT l.f::text FROM pg_temp.clientele_rf_feat l EXCEPT ALL SELECT f::text FROM clientele.customer_features(d) f)
+		UNION ALL
+		(SELECT f::text FROM clientele.customer_features(d) f EXCEPT ALL SELECT l.f::text FROM pg_temp.clientele_rf_feat l)) x);
+END $$;
 
 SET client_min_messages = warning;
 DO $$ BEGIN PERFORM clientele.generate_demo_bank(400, 11); END $$;
@@ -47,11 +56,33 @@ SELECT is(pg_temp.diff('2025-12-31', 'pg_temp.clientele_rf_txn', NULL), 0::bigin
 SELECT is(pg_temp.diff('2025-12-31', NULL, 'pg_temp.clientele_rf_bal'), 0::bigint,
 	'... with only the balance pass given');
 SELECT is(pg_temp.diff('2025-12-31', NULL, NULL), 0::bigint, '... and with neither (customer_features itself)');
+SELECT is(pg_temp.diff('2025-12-31', 'pg_temp.clientele_rf_txn', 'pg_temp.clientele_rf_bal', 'pg_temp.clientele_rf_acct'), 0::bigint,
+	'... and with the account roll-up of the value stage (account counts, products, AUM)');
+SELECT is(pg_temp.diff_feat('2025-12-31'), 0::bigint, 'the refresh''s lifecycle features = customer_features (2025-12-31)');
 
 -- an earlier date (refreshed, not recorded: a later one is): its own windows
 CALL clientele.refresh('2025-08-31');
 SELECT is(pg_temp.diff('2025-08-31', 'pg_temp.clientele_rf_txn', 'pg_temp.clientele_rf_bal'), 0::bigint,
 	'customer_features_from over the refresh''s relations = customer_features (2025-08-31, windows over a month end)');
+SELECT is(pg_temp.diff('2025-08-31', 'pg_temp.clientele_rf_txn', 'pg_temp.clientele_rf_bal', 'pg_temp.clientele_rf_acct'), 0::bigint,
+	'... with the account roll-up too (2025-08-31)');
+
+-- an account whose product type is not in clientele.product_type: the value
+-- stage leaves it out of its roll-up, the features count it (accounts_ever,
+-- products), so the refresh counts the accounts in customer_features_from
+SET LOCAL client_min_messages = error;  -- the source checks' and the refresh's warnings about that account
+CREATE SCHEMA bank;
+CREATE TABLE bank.acct AS SELECT * FROM clientele.account;
+UPDATE bank.acct SET product_type = 'SAV'
+WHERE account_id = (SELECT min(account_id) FROM clientele.account WHERE opened_on <= '2025-06-30' AND customer_id IS NOT NULL);
+SELECT clientele.use_source('account', 'bank.acct');
+CALL clientele.refresh('2025-08-31');
+SELECT cmp_ok(pg_temp.diff('2025-08-31', 'pg_temp.clientele_rf_txn', 'pg_temp.clientele_rf_bal', 'pg_temp.clientele_rf_acct'), '>', 0::bigint,
+	'with an unknown product type the account roll-up misses an account of the features');
+SELECT is(pg_temp.diff_feat('2025-08-31'), 0::bigint,
+	'... and the refresh''s lifecycle features are still customer_features (2025-08-31)');
+SELECT clientele.use_source('account', NULL);
+SET LOCAL client_min_messages = warning;
 
 -- a relation without the expected columns is an error, not a silent NULL
 SELECT is(pg_temp.err($$SELECT count(*) FROM clientele.customer_features_from('2025-12-31', 'clientele.customer', NULL)$$),
