@@ -2,10 +2,11 @@
 -- analyst writes them (IN lists, NOT (...), parenthesised AND / OR), a
 -- refresh run again for the same date (nothing changes) and run before the
 -- day's load then again after it (the figures and the lifecycle stage follow
--- the loaded rows, the stage history is recorded again), and PUBLIC on
--- every type; every sequence of a dumped table is dumped.
+-- the loaded rows, the stage history is recorded again), point in time for
+-- every input (later interactions, income lines, customers, accounts), and
+-- PUBLIC on every type; every sequence of a dumped table is dumped.
 BEGIN;
-SELECT plan(25);
+SELECT plan(26);
 
 CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
 LANGUAGE plpgsql AS $$
@@ -105,6 +106,30 @@ SELECT is((SELECT string_agg(customer_id || ':' || lifecycle_stage, ',' ORDER BY
            FROM clientele.customer_result WHERE as_of = '2025-12-31'), :'day1_before',
 	'the previous date keeps its stages');
 SELECT is((SELECT count(*) FROM clientele.my_customer_scorecard), 0::bigint, '(a superuser is nobody''s manager)');
+
+-- --- point in time: rows dated after as_of, of every input ----------------------
+CALL clientele.refresh('2025-06-30');
+SELECT md5(string_agg(r::text, '|' ORDER BY customer_id)) AS pit_before
+FROM clientele.customer_result r WHERE as_of = '2025-06-30' \gset
+SAVEPOINT later_rows;
+-- complaints and address changes, income lines of a later month, a customer
+-- and accounts opened later with large balances
+INSERT INTO clientele.interaction (customer_id, ts, kind)
+SELECT customer_id, '2025-07-01 09:00+00', k FROM clientele.customer, unnest(ARRAY['complaint', 'address_change', 'rm_contact']) k
+WHERE opened_on <= '2025-06-30';
+INSERT INTO clientele.income (customer_id, month, ftp_income, fee_income, loan_interest, cost)
+SELECT customer_id, '2025-07-01', 1000, 1000, 1000, 1 FROM clientele.customer WHERE opened_on <= '2025-06-30'
+ON CONFLICT DO NOTHING;
+INSERT INTO clientele.customer (customer_id, customer_type, branch, region, relationship_manager, opened_on)
+SELECT 987654, 'individual', branch, region, relationship_manager, '2025-07-05' FROM clientele.customer ORDER BY customer_id LIMIT 1;
+INSERT INTO clientele.account (account_id, customer_id, product_type, opened_on)
+SELECT 98765400, 987654, 'savings', '2025-07-05'::date
+UNION ALL SELECT 98765401, min(customer_id), 'savings', '2025-07-05'::date FROM clientele.customer WHERE opened_on <= '2025-06-30' AND closed_on IS NULL;
+INSERT INTO clientele.balance (account_id, as_of, balance) VALUES (98765400, '2025-07-05', 5000000), (98765401, '2025-07-05', 5000000);
+CALL clientele.refresh('2025-06-30');
+SELECT is((SELECT md5(string_agg(r::text, '|' ORDER BY customer_id)) FROM clientele.customer_result r WHERE as_of = '2025-06-30'),
+	:'pit_before', 'interactions, income lines, customers and accounts dated after as_of change nothing');
+ROLLBACK TO SAVEPOINT later_rows;
 
 -- --- PUBLIC and the dumps ------------------------------------------------------
 CREATE ROLE cl_audit_nobody LOGIN;
