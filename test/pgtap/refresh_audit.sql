@@ -4,9 +4,10 @@
 -- day's load then again after it (the figures and the lifecycle stage follow
 -- the loaded rows, the stage history is recorded again), point in time for
 -- every input (later interactions, income lines, customers, accounts), and
--- PUBLIC on every type; every sequence of a dumped table is dumped.
+-- PUBLIC on every type; every sequence of a dumped table is dumped; every
+-- column has a COMMENT.
 BEGIN;
-SELECT plan(26);
+SELECT plan(27);
 
 CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
 LANGUAGE plpgsql AS $$
@@ -142,6 +143,12 @@ SELECT is((SELECT count(*) FROM pg_depend d
            WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
              AND NOT (s.oid = ANY (e.extconfig))), 0::bigint,
 	'every sequence of a table pg_dump keeps is kept too (pg_extension_config_dump)');
+
+SELECT is((SELECT string_agg(c.relname || '.' || a.attname, ', ' ORDER BY c.relname, a.attnum)
+           FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+           WHERE c.relnamespace = 'clientele'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'c')
+             AND col_description(c.oid, a.attnum) IS NULL), NULL,
+	'every column of every table, view, materialized view and composite type of the extension has a COMMENT');
 
 SELECT * FROM finish();
 ROLLBACK;
