@@ -35,9 +35,10 @@ BEGIN
 	REVOKE ALL ON ALL TABLES IN SCHEMA clientele FROM PUBLIC;
 	REVOKE ALL ON ALL SEQUENCES IN SCHEMA clientele FROM PUBLIC;
 	REVOKE ALL ON ALL ROUTINES IN SCHEMA clientele FROM PUBLIC;
+	-- every type, the row types of tables and views included (their arrays
+	-- follow them: an array type has no privileges of its own)
 	FOR r IN SELECT t.oid::regtype AS typ FROM pg_type t
-	         WHERE t.typnamespace = 'clientele'::regnamespace AND t.typtype IN ('b', 'c', 'd', 'e', 'r') AND t.typcategory <> 'A'
-	           AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind <> 'c') LOOP
+	         WHERE t.typnamespace = 'clientele'::regnamespace AND t.typtype IN ('b', 'c', 'd', 'e', 'r') AND t.typcategory <> 'A' LOOP
 		EXECUTE format('REVOKE ALL ON TYPE %s FROM PUBLIC', r.typ);
 		EXECUTE format('GRANT USAGE ON TYPE %s TO clientele_admin, clientele_analyst, clientele_rm', r.typ);
 	END LOOP;

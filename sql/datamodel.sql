@@ -223,4 +223,7 @@ SELECT pg_catalog.pg_extension_config_dump('clientele.account', '');
 SELECT pg_catalog.pg_extension_config_dump('clientele.balance', '');
 SELECT pg_catalog.pg_extension_config_dump('clientele.transaction', '');
 SELECT pg_catalog.pg_extension_config_dump('clientele.interaction', '');
+-- and its identity: a restored database numbers new interactions after the
+-- restored ones (otherwise the sequence starts again at 1: duplicate keys)
+SELECT pg_catalog.pg_extension_config_dump('clientele.interaction_interaction_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('clientele.income', '');

@@ -1031,10 +1031,20 @@ BEGIN
 		-- and cost about 3x a scan of the transactions
 		ANALYZE pg_temp.clientele_rf_feat (customer_id, stage);
 		-- recorded in the stage history when as_of is the newest date (dates
-		-- are recorded in order), as clientele.record_lifecycle(as_of) does
-		IF NOT EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of >= p_as_of) THEN
+		-- are recorded in order), as clientele.record_lifecycle(as_of) does.
+		-- A refresh of the newest recorded date again (e.g. after the day's
+		-- load, when the nightly run had refreshed that date before it)
+		-- records it again: its recording is undone first, which gives back
+		-- the history as it was before that date (no later date is recorded)
+		IF NOT EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of > p_as_of) THEN
 			-- one recorder at a time (as clientele.record_lifecycle); readers are not blocked
 			LOCK TABLE clientele.lifecycle_recorded IN SHARE ROW EXCLUSIVE MODE;
+			IF EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of = p_as_of)
+			   AND NOT EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of > p_as_of) THEN
+				DELETE FROM clientele.lifecycle_history WHERE valid_from = p_as_of;
+				UPDATE clientele.lifecycle_history SET valid_to = NULL WHERE valid_to = p_as_of;
+				DELETE FROM clientele.lifecycle_recorded WHERE as_of = p_as_of;
+			END IF;
 			IF NOT EXISTS (SELECT 1 FROM clientele.lifecycle_recorded WHERE as_of >= p_as_of) THEN
 				PERFORM clientele.lifecycle_store(p_as_of, v_rules, 'pg_temp.clientele_rf_feat'::regclass);
 				v_stored := true;

@@ -88,7 +88,10 @@ BEGIN
 			END IF;
 		ELSIF v_tok ~ '^[A-Za-z_]' THEN
 			v_low := lower(v_tok);
-			IF v_next = '(' THEN
+			-- a keyword before "(" is the keyword (x IN (...), NOT (...),
+			-- a AND (b OR c)), except is, like and ilike, which SQL also
+			-- reads as function names there
+			IF v_next = '(' AND NOT (v_low = ANY (c_keywords) AND v_low NOT IN ('is', 'like', 'ilike')) THEN
 				IF NOT EXISTS (SELECT 1 FROM clientele.segment_function f WHERE f.name = v_low) THEN
 					RAISE EXCEPTION 'function "%" is not allowed in a segment predicate', v_tok
 						USING ERRCODE = 'invalid_parameter_value',

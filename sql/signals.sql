@@ -115,6 +115,14 @@ SELECT s.code, s.description,
        b.code IS NOT NULL AS set_by_bank, b.note
 FROM clientele.churn_signal s LEFT JOIN clientele.churn_signal_setting b USING (code);
 COMMENT ON VIEW clientele.churn_signal_settings IS 'Every churn signal with its effective points, threshold, min_base and enabled flag (the bank''s value, else the default).';
+COMMENT ON COLUMN clientele.churn_signal_settings.code IS 'Signal code (clientele.churn_signal).';
+COMMENT ON COLUMN clientele.churn_signal_settings.description IS 'What the signal detects.';
+COMMENT ON COLUMN clientele.churn_signal_settings.points IS 'Effective points added to the churn score when the signal fires.';
+COMMENT ON COLUMN clientele.churn_signal_settings.threshold IS 'Effective threshold of the signal.';
+COMMENT ON COLUMN clientele.churn_signal_settings.min_base IS 'Effective minimum of the earlier-window amount or count the comparison needs (0: any positive base).';
+COMMENT ON COLUMN clientele.churn_signal_settings.enabled IS 'Whether the signal is evaluated.';
+COMMENT ON COLUMN clientele.churn_signal_settings.set_by_bank IS 'Whether the bank set the signal in clientele.churn_signal_setting.';
+COMMENT ON COLUMN clientele.churn_signal_settings.note IS 'Why / who decided (clientele.churn_signal_setting.note).';
 
 CREATE FUNCTION clientele.churn_signals_of(features clientele.customer_features)
 RETURNS TABLE (signal text, points numeric, evidence jsonb)

@@ -254,6 +254,23 @@ COMMENT ON TRIGGER code_map_code_valid ON clientele.code_map IS 'Checks the targ
 -- The input functions and views (canonical at install)
 -- ---------------------------------------------------------------------------
 SELECT clientele.source_compile(i) FROM (VALUES ('customer'), ('account'), ('balance'), ('transaction'), ('interaction'), ('income')) v(i);
+-- the input views' columns mean what the canonical tables' columns mean
+-- (CREATE OR REPLACE VIEW of a later clientele.use_source keeps them)
+DO $comments$
+DECLARE
+	c record;
+BEGIN
+	FOR c IN SELECT i.input, i.column_name,
+	                coalesce(pg_catalog.col_description(('clientele.' OPERATOR(pg_catalog.||) i.input)::regclass, a.attnum),
+	                         'Column ' OPERATOR(pg_catalog.||) i.column_name OPERATOR(pg_catalog.||) ' of the input.') AS txt
+	         FROM clientele.input_column i
+	         LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) ('clientele.' OPERATOR(pg_catalog.||) i.input)::regclass
+	              AND a.attname OPERATOR(pg_catalog.=) i.column_name AND NOT a.attisdropped LOOP
+		EXECUTE pg_catalog.format('COMMENT ON COLUMN clientele.%I.%I IS %L', 'in_' OPERATOR(pg_catalog.||) c.input, c.column_name,
+		                          c.txt OPERATOR(pg_catalog.||) ' (Input view: the bank''s source after clientele.use_source.)');
+	END LOOP;
+END
+$comments$;
 COMMENT ON FUNCTION clientele.source_customer() IS 'Internal, inlined by the planner: the rows of input customer (compiled by clientele.source_compile).';
 COMMENT ON FUNCTION clientele.source_account() IS 'Internal, inlined by the planner: the rows of input account (compiled by clientele.source_compile).';
 COMMENT ON FUNCTION clientele.source_balance() IS 'Internal, inlined by the planner: the rows of input balance (compiled by clientele.source_compile).';

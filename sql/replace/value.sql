@@ -290,6 +290,14 @@ SELECT s.name, coalesce(p.value, s.default_value) AS value, p.name IS NOT NULL A
        s.default_value, s.min_value, s.max_value, s.description, p.note
 FROM clientele.value_param_spec s LEFT JOIN clientele.value_param p USING (name);
 COMMENT ON VIEW clientele.value_settings IS 'Every value parameter with its effective value, whether the bank set it, its default and range.';
+COMMENT ON COLUMN clientele.value_settings.name IS 'Parameter name (clientele.value_param_spec).';
+COMMENT ON COLUMN clientele.value_settings.value IS 'Effective value: the bank''s (clientele.value_param), else the default.';
+COMMENT ON COLUMN clientele.value_settings.set_by_bank IS 'Whether the bank set the parameter in clientele.value_param.';
+COMMENT ON COLUMN clientele.value_settings.default_value IS 'Shipped default.';
+COMMENT ON COLUMN clientele.value_settings.min_value IS 'Smallest allowed value.';
+COMMENT ON COLUMN clientele.value_settings.max_value IS 'Largest allowed value.';
+COMMENT ON COLUMN clientele.value_settings.description IS 'What the parameter means.';
+COMMENT ON COLUMN clientele.value_settings.note IS 'Why / source of the bank''s value (clientele.value_param.note).';
 
 -- ---------------------------------------------------------------------------
 -- Configuration: rates per product type (FTP spread, fee rate, PD, LGD)
@@ -339,6 +347,13 @@ LEFT JOIN clientele.value_product_rate r USING (product_type)
 LEFT JOIN clientele.value_rate_default d USING (product_type);
 COMMENT ON VIEW clientele.value_rates IS
 	'Effective rates per product type: the bank''s row of clientele.value_product_rate, else the illustrative default, else 0 (rate_source says which).';
+COMMENT ON COLUMN clientele.value_rates.product_type IS 'Product type (clientele.product_type).';
+COMMENT ON COLUMN clientele.value_rates.category IS 'Its category: deposit, investment, insurance or credit.';
+COMMENT ON COLUMN clientele.value_rates.ftp_spread IS 'Effective annual FTP spread (deposits, investments) or net interest margin (credit products) on the average daily balance.';
+COMMENT ON COLUMN clientele.value_rates.fee_rate IS 'Effective annual fee income as a rate on the average daily balance.';
+COMMENT ON COLUMN clientele.value_rates.pd IS 'Effective probability of default (credit products; 0 otherwise).';
+COMMENT ON COLUMN clientele.value_rates.lgd IS 'Effective loss given default (credit products; 0 otherwise).';
+COMMENT ON COLUMN clientele.value_rates.rate_source IS 'bank (clientele.value_product_rate), default (the illustrative default) or none (0).';
 
 -- ---------------------------------------------------------------------------
 -- Shared argument checks

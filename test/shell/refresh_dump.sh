@@ -3,7 +3,8 @@
 # configuration (refresh settings, bank and edited shipped segment
 # definitions) and the results (customer_result, segment_membership,
 # kpi_history, refresh_model, refresh_log) come back; the reporting views are
-# rebuilt by clientele.refresh_reports(); the next refresh works.  Prints TAP.
+# rebuilt by clientele.refresh_reports(); the next refresh works; the
+# interactions' identity goes on after the restored rows.  Prints TAP.
 set -uo pipefail
 BIN=$("${PG_CONFIG:-pg_config}" --bindir)
 n=0; failed=0
@@ -49,5 +50,10 @@ ok "$(q rd_dst "SELECT md5(string_agg(s::text, '|' ORDER BY customer_id)) FROM c
 ok "$(q rd_dst "CALL clientele.refresh('2025-12-31')")" "" "the restored database refreshes"
 ok "$(q rd_dst "SELECT count(*) FROM clientele.refresh_log")" "3" "its log continues the restored one (identity restored)"
 ok "$(q rd_dst "SELECT relrowsecurity FROM pg_class WHERE oid = 'clientele.customer_result'::regclass")" "t" "row-level security is still on"
+seq="SELECT last_value || ' ' || is_called FROM clientele.interaction_interaction_id_seq"
+ok "$(q rd_dst "$seq")" "$(q rd_src "$seq")" "the identity of the interactions is restored"
+ok "$(q rd_dst "INSERT INTO clientele.interaction (customer_id, ts, kind)
+	SELECT customer_id, '2025-12-31 12:00+00', 'rm_contact' FROM clientele.customer, generate_series(1, 2)")" "" \
+	"the bank's loader adds interactions to the restored database (new ids after the restored ones)"
 echo "1..$n"
 exit $failed

@@ -52,3 +52,7 @@ ALTER TABLE clientele.income
 	ADD CONSTRAINT income_cost_not_nan CHECK (cost <> 'NaN');
 COMMENT ON TABLE clientele.balance IS
 	'End-of-day balance snapshots, possibly sparse: a missing day means the last known balance still holds (until the account''s closed_on, from which it is 0). NaN is rejected (balance_not_nan; numeric(18,2) cannot hold an infinity).';
+
+-- The identity of clientele.interaction was not registered in 0.1.0: a
+-- restored database numbered new interactions from 1 again (duplicate keys).
+SELECT pg_catalog.pg_extension_config_dump('clientele.interaction_interaction_id_seq', '');
