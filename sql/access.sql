@@ -15,7 +15,7 @@ DO $access$
 DECLARE
 	-- routines only the admin role runs (they write or schedule)
 	c_admin_routines constant text[] := ARRAY['refresh', 'refresh_compute', 'refresh_lock', 'refresh_unlock', 'refresh_in_transaction',
-		'refresh_stage_done', 'refresh_dropped', 'refresh_reports', 'purge_history', 'schedule_refresh', 'unschedule_refresh',
+		'refresh_stage_done', 'refresh_dropped', 'refresh_reports', 'purge_history', 'purge_lifecycle_history', 'schedule_refresh', 'unschedule_refresh',
 		'use_source', 'reapply_sources', 'generate_demo_bank', 'tier_validate', 'record_lifecycle', 'lifecycle_store', 'train_churn_model',
 		'use_schema', 'map_column', 'map_code', 'sync_keys', 'check_sources', 'check_sources_status', 'bank_key'];
 	-- internal routines (triggers, compilers) no role calls directly

@@ -333,6 +333,38 @@ END $$;
 COMMENT ON FUNCTION clientele.lifecycle_transitions(date, date) IS
 	'Flow matrix between two recorded dates: how many customers went from each stage on from_date to each stage on to_date (each customer once; NULL on the side of a date on which the customer was not classified). Either order of the dates works. ERROR 22004 for a NULL date, 22023 for an infinite one or one outside 0001-01-01 .. 9999-12-31 (clientele.check_date), 22023 listing the recorded dates when one was not recorded.';
 
+-- Retention (called by clientele.purge_history, hence at the end of every
+-- refresh): the recorded dates before the cutoff go, with the periods that
+-- ended by the first date kept; a period still held on that date starts on it.
+CREATE FUNCTION clientele.purge_lifecycle_history(cutoff date) RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+	v_keep date;	-- the first recorded date kept
+	v_n bigint;
+	v_total bigint := 0;
+BEGIN
+	PERFORM clientele.check_date(cutoff, 'cutoff');
+	IF NOT EXISTS (SELECT FROM clientele.lifecycle_recorded r WHERE r.as_of OPERATOR(pg_catalog.<) cutoff) THEN
+		RETURN 0;
+	END IF;
+	SELECT min(r.as_of) INTO v_keep FROM clientele.lifecycle_recorded r WHERE r.as_of OPERATOR(pg_catalog.>=) cutoff;
+	-- the periods that cover no kept date (all of them when no date is kept)
+	DELETE FROM clientele.lifecycle_history h
+	WHERE h.valid_from OPERATOR(pg_catalog.<) cutoff
+	  AND (v_keep IS NULL OR h.valid_to OPERATOR(pg_catalog.<=) v_keep);
+	GET DIAGNOSTICS v_n = ROW_COUNT; v_total := v_total + v_n;
+	-- the others cover v_keep: they start there now (no customer has another
+	-- period starting on v_keep, periods do not overlap)
+	UPDATE clientele.lifecycle_history h SET valid_from = v_keep
+	WHERE h.valid_from OPERATOR(pg_catalog.<) cutoff;
+	DELETE FROM clientele.lifecycle_recorded r WHERE r.as_of OPERATOR(pg_catalog.<) cutoff;
+	GET DIAGNOSTICS v_n = ROW_COUNT; v_total := v_total + v_n;
+	RETURN v_total;
+END $$;
+COMMENT ON FUNCTION clientele.purge_lifecycle_history(date) IS
+	'Retention of the stage history (called by clientele.purge_history with its cutoff): deletes the recorded dates before cutoff (clientele.lifecycle_recorded) and the periods of clientele.lifecycle_history that ended on or before the first recorded date kept (every period when none is kept); a period that began before cutoff and is still held on the first date kept starts on that date afterwards, so the stage of every customer on every kept date, and lifecycle_transitions between kept dates, are unchanged, while a purged date is no longer recorded (lifecycle_transitions: 22023). Returns the rows deleted (periods and dates). ERROR 22004 for a NULL cutoff, 22023 for an infinite one.';
+
 REVOKE ALL ON TABLE clientele.lifecycle_rules, clientele.lifecycle_recorded, clientele.lifecycle_history FROM PUBLIC;
 GRANT SELECT ON TABLE clientele.lifecycle_rules, clientele.lifecycle_recorded, clientele.lifecycle_history TO clientele_analyst;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE clientele.lifecycle_rules, clientele.lifecycle_recorded, clientele.lifecycle_history TO clientele_admin;
@@ -342,3 +374,5 @@ REVOKE ALL ON FUNCTION clientele.lifecycle_classify(clientele.customer_features,
 GRANT EXECUTE ON FUNCTION clientele.lifecycle_classify(clientele.customer_features, text), clientele.lifecycle(date, text),
 	clientele.lifecycle_transitions(date, date) TO clientele_analyst, clientele_admin;
 GRANT EXECUTE ON FUNCTION clientele.record_lifecycle(date, text) TO clientele_admin;
+REVOKE ALL ON FUNCTION clientele.purge_lifecycle_history(date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION clientele.purge_lifecycle_history(date) TO clientele_admin;

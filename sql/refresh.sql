@@ -1381,9 +1381,10 @@ BEGIN
 	DELETE FROM clientele.refresh_log WHERE as_of < v_cut AND status <> 'running';
 	GET DIAGNOSTICS v_n = ROW_COUNT; v_total := v_total + v_n;
 	IF to_regprocedure('clientele.purge_lifecycle_history(date)') IS NOT NULL THEN
-		EXECUTE 'SELECT clientele.purge_lifecycle_history($1)' USING v_cut;
+		EXECUTE 'SELECT clientele.purge_lifecycle_history($1)' INTO v_n USING v_cut;
+		v_total := v_total + v_n;
 	END IF;
 	RETURN v_total;
 END $$;
 COMMENT ON FUNCTION clientele.purge_history(integer) IS
-	'Deletes result history (customer_result, segment_membership, kpi_history, refresh_model, refresh_log) of refresh dates more than retention_days (default: clientele.refresh_config.retention_days; NULL there = keep everything) before the newest refresh date, which is always kept. Returns the rows deleted. Run at the end of every refresh.';
+	'Deletes result history (customer_result, segment_membership, kpi_history, refresh_model, refresh_log; and the lifecycle stage history of those dates, clientele.purge_lifecycle_history) of refresh dates more than retention_days (default: clientele.refresh_config.retention_days; NULL there = keep everything) before the newest refresh date, which is always kept. Returns the rows deleted. Run at the end of every refresh.';

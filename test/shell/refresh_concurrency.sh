@@ -106,6 +106,9 @@ like "$(qv "SELECT clientele.purge_history(0)")" "ERROR:  22023: retention_days 
 q "UPDATE clientele.refresh_config SET retention_days = 100" >/dev/null
 ok "$(q "SELECT clientele.purge_history() > 0")" "t" "purge_history removes history older than the retention"
 ok "$(q "SELECT string_agg(DISTINCT as_of::text, ',') FROM clientele.customer_result")" "2025-12-31" "keeping the newest date"
+ok "$(q "SELECT string_agg(as_of::text, ',') FROM clientele.lifecycle_recorded")" "2025-12-31" "and the stage history's recorded dates before the cutoff (purge_lifecycle_history)"
+ok "$(q "SELECT count(*) FILTER (WHERE valid_from < '2025-12-31') || ',' || (count(*) FILTER (WHERE valid_to IS NULL) = (SELECT customers FROM clientele.lifecycle_recorded)) FROM clientele.lifecycle_history")" "0,true" \
+	"whose periods still held on the kept date start on it: every customer classified then keeps one open period"
 
 echo "1..$n"
 exit $failed
