@@ -207,6 +207,15 @@ typedef struct RfmTzCache
 	bool		as_of_known;
 	int32		as_of_day;
 	int64		as_of_raw;
+
+	/*
+	 * Where a new group's state is built (fn_mcxt, room for the full form):
+	 * the caller (nodeAgg, WindowAgg, Citus' worker_partial_agg) copies a
+	 * returned state that is not its current one into its aggregate context,
+	 * so this memory is free again at the next new group, and a new group
+	 * costs no allocation in, and no reset of, the per-row context.
+	 */
+	RfmState   *scratch;
 } RfmTzCache;
 
 /*
@@ -242,6 +251,8 @@ rfm_call_cache(FunctionCallInfo fcinfo)
 		/* the first call of this call site */
 		(void) cl_agg_context(fcinfo);
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(RfmTzCache));
+		c->scratch = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+											RFM_STATE_SIZE(RFM_FULL_INITIAL_CAP));
 		c->agg_checked = true;
 		c->start_full = !rfm_expect_single_rows(fcinfo);
 		fcinfo->flinfo->fn_extra = c;
@@ -337,6 +348,36 @@ rfm_state_new(int kind, int64 as_of_raw, int32 as_of_day, double unit_days,
 	RfmState   *s = palloc0(size);
 
 	SET_VARSIZE(s, size);
+	s->version = RFM_STATE_VERSION;
+	s->kind = (uint8) kind;
+	s->flags = RFM_FLAG_SORTED;
+	s->as_of_raw = as_of_raw;
+	s->as_of_day = as_of_day;
+	s->unit_days = unit_days;
+	return s;
+}
+
+/*
+ * A new empty state built in the call site's scratch memory (a transition
+ * function's new group only: see RfmTzCache.scratch).
+ */
+static inline RfmState *
+rfm_state_new_scratch(RfmTzCache *cc, int kind, int64 as_of_raw, int32 as_of_day,
+					  double unit_days, bool full)
+{
+	RfmState   *s = cc->scratch;
+
+	/* the bytes of each form zeroed, as palloc0 did (constant sizes: inline stores) */
+	if (full)
+	{
+		memset(s, 0, RFM_STATE_SIZE(RFM_FULL_INITIAL_CAP));
+		SET_VARSIZE(s, RFM_STATE_SIZE(RFM_FULL_INITIAL_CAP));
+	}
+	else
+	{
+		memset(s, 0, RFM_SMALL_SIZE);
+		SET_VARSIZE(s, RFM_SMALL_SIZE);
+	}
 	s->version = RFM_STATE_VERSION;
 	s->kind = (uint8) kind;
 	s->flags = RFM_FLAG_SORTED;
@@ -598,7 +639,7 @@ rfm_trans_common(FunctionCallInfo fcinfo, int kind)
 		 * small form only pays for itself when most customers buy on a
 		 * single day.
 		 */
-		s = rfm_state_new(kind, as_of_raw, as_of_day, unit_days, cc->start_full);
+		s = rfm_state_new_scratch(cc, kind, as_of_raw, as_of_day, unit_days, cc->start_full);
 		if (!cc->start_full)
 			cc->ngroups++;
 	}
