@@ -686,12 +686,11 @@ rfm_trans_common(FunctionCallInfo fcinfo, int kind)
 
 /*
  * The common row, without the general path's set-up: a full state of this
- * call site (checked by an earlier call), every argument given, the 1-day
- * unit (the 4-argument forms), as_of the group's, and the purchase on the
- * day appended last or on a later day with room left in days[].  Adds it
- * exactly as rfm_state_add_key does and returns true; returns false, having
- * changed nothing, for anything else (including an overflow, whose error
- * the general path then raises).
+ * call site (checked by an earlier call), every argument given, as_of and
+ * unit the group's, and the purchase on the day appended last or on a later
+ * day with room left in days[].  Adds it exactly as rfm_state_add_key does
+ * and returns true; returns false, having changed nothing, for anything
+ * else (including an overflow, whose error the general path then raises).
  */
 static pg_attribute_always_inline bool
 rfm_trans_fast(FunctionCallInfo fcinfo, int kind, int32 day)
@@ -703,11 +702,24 @@ rfm_trans_fast(FunctionCallInfo fcinfo, int kind, int32 day)
 				total,
 				first;
 
+	double		unit_days = 1.0;
+
+	if (PG_NARGS() > 4)
+	{
+		Interval   *u = PG_GETARG_INTERVAL_P(4);
+
+		/* as rfm_trans_common's cheap path: the unit is the group's constant */
+		unit_days = (double) u->month * DAYS_PER_MONTH + (double) u->day
+			+ (double) u->time / (double) USECS_PER_DAY;
+	}
+
 	/*
-	 * The state is this call site's (its kind, version and unit are the call
-	 * site's: only rfm_trans_common makes one); as_of must be the group's.
+	 * The state is this call site's (its kind and version are the call
+	 * site's: only rfm_trans_common makes one); as_of and unit must be the
+	 * group's.
 	 */
 	if (unlikely(VARATT_IS_EXTENDED(s)) || RFM_IS_SMALL(s) || s->ndays == 0 ||
+		s->unit_days != unit_days ||
 		s->as_of_raw != (kind == RFM_KIND_DATE ? (int64) PG_GETARG_DATEADT(3)
 						 : PG_GETARG_TIMESTAMPTZ(3)) ||
 		day > s->as_of_day || day < s->as_of_day - RFM_DAY_SPAN ||
@@ -747,10 +759,11 @@ rfm_trans_fast(FunctionCallInfo fcinfo, int kind, int32 day)
 	return true;
 }
 
-/* the 4-argument forms with every argument given (fn_extra: set by an earlier call) */
+/* every argument given (fn_extra: set by an earlier call) */
 #define RFM_FAST_ARGS(fcinfo) \
-	((fcinfo)->flinfo->fn_extra != NULL && PG_NARGS() == 4 && \
-	 !PG_ARGISNULL(0) && !PG_ARGISNULL(1) && !PG_ARGISNULL(2) && !PG_ARGISNULL(3))
+	((fcinfo)->flinfo->fn_extra != NULL && \
+	 !PG_ARGISNULL(0) && !PG_ARGISNULL(1) && !PG_ARGISNULL(2) && !PG_ARGISNULL(3) && \
+	 (PG_NARGS() == 4 || (PG_NARGS() == 5 && !PG_ARGISNULL(4))))
 
 PG_FUNCTION_INFO_V1(clientele_rfm_trans_tstz);
 

@@ -6,7 +6,7 @@
 -- summary equals a plain-SQL reference and the one computed row by row in
 -- another order, serial and parallel, and the errors are the general path's.
 BEGIN;
-SELECT plan(14);
+SELECT plan(16);
 SET LOCAL client_min_messages = warning;
 SET LOCAL TimeZone = 'UTC';
 
@@ -59,6 +59,16 @@ SELECT is((SELECT clientele.rfm_summary(ts, a, timestamptz '2024-01-15 00:00+00'
                         ('2024-01-02 12:00+00', 2.0), ('2024-01-03 12:00+00', 4.0)) v(ts, a)),
 	ROW(1, 1.0, 13.0, 4.0, date '2024-01-02', date '2024-01-03', 2, 7.5, 12.0, 4::bigint, date '2024-01-15')::clientele.rfm_summary,
 	'a NULL amount is counted and adds nothing');
+
+-- the unit forms: recency and T in weeks, everything else as in days
+SELECT is((SELECT count(*) FROM fwd f JOIN (
+	SELECT c, clientele.rfm_summary(ts, amount, timestamptz '2024-01-15 12:00+00', '7 days') AS s FROM (SELECT * FROM tx ORDER BY ts, c) t GROUP BY c) w USING (c)
+	WHERE (w.s).recency = (f.s).recency / 7 AND (w.s).t = (f.s).t / 7 AND (w.s).monetary = (f.s).monetary
+	  AND (w.s).total_amount = (f.s).total_amount AND (w.s).transactions = (f.s).transactions AND (w.s).frequency = (f.s).frequency),
+	(SELECT count(*) FROM fwd), 'the unit form (7 days) gives recency and T in weeks, the rest unchanged');
+SELECT throws_ok($$SELECT clientele.rfm_summary(d, 1, date '2024-01-15', u) FROM (VALUES (date '2024-01-02', interval '7 days'),
+	('2024-01-03', '7 days'), ('2024-01-03', '1 day')) v(d, u)$$,
+	'22023', 'unit must be the same for every row of a group', 'another unit on a same-day row is refused');
 
 -- parallel plans give the same summaries as the serial one
 CREATE TEMP TABLE big AS SELECT (i % 500) AS c, timestamptz '2023-01-01 00:00+00' + (i * interval '37 minutes') AS ts,
