@@ -701,7 +701,6 @@ rfm_trans_fast(FunctionCallInfo fcinfo, int kind, int32 day)
 	RfmFixed	famount,
 				total,
 				first;
-
 	double		unit_days = 1.0;
 
 	if (PG_NARGS() > 4)
