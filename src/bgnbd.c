@@ -40,10 +40,15 @@ static const char *const bgnbd_names[4] = {"r", "alpha", "a", "b"};
 ClBgnbdPre *
 cl_bgnbd_pre(FunctionCallInfo fcinfo, int argno, int slotno)
 {
-	const double *p = cl_pred_params(fcinfo, argno, slotno, 4, bgnbd_names, "BG/NBD");
+	const double *p;
 	bool		fresh;
-	ClBgnbdPre *pre = cl_pred_aux(fcinfo, slotno, sizeof(ClBgnbdPre), &fresh);
+	ClBgnbdPre *pre = cl_pred_aux_same(fcinfo, argno, slotno, sizeof(ClBgnbdPre));
 
+	/* the parameters of the call before, already derived */
+	if (likely(pre != NULL))
+		return pre;
+	p = cl_pred_params(fcinfo, argno, slotno, 4, bgnbd_names, "BG/NBD");
+	pre = cl_pred_aux(fcinfo, slotno, sizeof(ClBgnbdPre), &fresh);
 	if (fresh)
 		cl_bgnbd_pre_init(pre, p);
 	return pre;

@@ -609,6 +609,27 @@ cl_pred_aux(FunctionCallInfo fcinfo, int slotno, Size size, bool *fresh)
 	return slot->aux;
 }
 
+void *
+cl_pred_aux_same(FunctionCallInfo fcinfo, int argno, int slotno, Size size)
+{
+	ClPredCache *cache = (ClPredCache *) fcinfo->flinfo->fn_extra;
+	ParamsSlot *slot;
+	struct varlena *v;
+
+	if (unlikely(cache == NULL))
+		return NULL;
+	slot = &cache->slot[slotno];
+	v = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(argno));
+	/* a compressed or out-of-line composite: the general path detoasts it */
+	if (unlikely(VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v)))
+		return NULL;
+	if (likely(slot->aux_ok && slot->aux_size == size && slot->len > 0 &&
+			   slot->len == VARSIZE_ANY_EXHDR(v) &&
+			   memcmp(slot->data, VARDATA_ANY(v), slot->len) == 0))
+		return slot->aux;
+	return NULL;
+}
+
 ClGenMemo *
 cl_pred_memo(FunctionCallInfo fcinfo, uint32 max_slots)
 {

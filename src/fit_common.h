@@ -137,6 +137,16 @@ extern void *cl_pred_aux(FunctionCallInfo fcinfo, int slotno, Size size,
 						 bool *fresh);
 
 /*
+ * The derived values of slot slotno (cl_pred_aux, size bytes) when argument
+ * argno holds the same parameters as the call before and the values were
+ * derived from them: the usual case (a fit passed as a constant or an
+ * InitPlan parameter) in one call; NULL otherwise (then cl_pred_params and
+ * cl_pred_aux).
+ */
+extern void *cl_pred_aux_same(FunctionCallInfo fcinfo, int argno, int slotno,
+							  Size size);
+
+/*
  * The call site's memo (src/core/memo.h), forgotten whenever a parameter set
  * of the call site changes, so that what it holds may depend on the current
  * parameters without keying on them.  It starts with CL_PRED_MEMO_MIN slots

@@ -207,6 +207,15 @@ typedef struct RfmTzCache
 	bool		as_of_known;
 	int32		as_of_day;
 	int64		as_of_raw;
+
+	/*
+	 * Where a new group's state is built (fn_mcxt, room for the full form):
+	 * the caller (nodeAgg, WindowAgg, Citus' worker_partial_agg) copies a
+	 * returned state that is not its current one into its aggregate context,
+	 * so this memory is free again at the next new group, and a new group
+	 * costs no allocation in, and no reset of, the per-row context.
+	 */
+	RfmState   *scratch;
 } RfmTzCache;
 
 /*
@@ -242,6 +251,8 @@ rfm_call_cache(FunctionCallInfo fcinfo)
 		/* the first call of this call site */
 		(void) cl_agg_context(fcinfo);
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(RfmTzCache));
+		c->scratch = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+											RFM_STATE_SIZE(RFM_FULL_INITIAL_CAP));
 		c->agg_checked = true;
 		c->start_full = !rfm_expect_single_rows(fcinfo);
 		fcinfo->flinfo->fn_extra = c;
@@ -347,6 +358,36 @@ rfm_state_new(int kind, int64 as_of_raw, int32 as_of_day, double unit_days,
 }
 
 /*
+ * A new empty state built in the call site's scratch memory (a transition
+ * function's new group only: see RfmTzCache.scratch).
+ */
+static inline RfmState *
+rfm_state_new_scratch(RfmTzCache *cc, int kind, int64 as_of_raw, int32 as_of_day,
+					  double unit_days, bool full)
+{
+	RfmState   *s = cc->scratch;
+
+	/* the bytes of each form zeroed, as palloc0 did (constant sizes: inline stores) */
+	if (full)
+	{
+		memset(s, 0, RFM_STATE_SIZE(RFM_FULL_INITIAL_CAP));
+		SET_VARSIZE(s, RFM_STATE_SIZE(RFM_FULL_INITIAL_CAP));
+	}
+	else
+	{
+		memset(s, 0, RFM_SMALL_SIZE);
+		SET_VARSIZE(s, RFM_SMALL_SIZE);
+	}
+	s->version = RFM_STATE_VERSION;
+	s->kind = (uint8) kind;
+	s->flags = RFM_FLAG_SORTED;
+	s->as_of_raw = as_of_raw;
+	s->as_of_day = as_of_day;
+	s->unit_days = unit_days;
+	return s;
+}
+
+/*
  * A full copy of s with room for cap days (cap >= s->ndays), in
  * CurrentMemoryContext; a small s gets its first-day sum and day array.
  */
@@ -397,6 +438,13 @@ rfm_check_same_group(const RfmState *s, int kind, int64 as_of_raw, double unit_d
 				 errmsg("unit must be the same for every row of a group"),
 				 errdetail("Found %g and %g days.", s->unit_days, unit_days)));
 }
+
+/*
+ * A sum whose high word lies in (-2^62, 2^62), so strictly inside the
+ * (-2^126, 2^126) range rfm_fixed_add keeps: one comparison.
+ */
+#define RFM_FIXED_SAFE(v) \
+	((uint64) (int64) ((v) >> 64) + ((UINT64CONST(1) << 62) - 1) < (UINT64CONST(1) << 63) - 1)
 
 static inline void
 rfm_fixed_accumulate(uint64 *lo, int64 *hi, RfmFixed v)
@@ -519,7 +567,7 @@ rfm_state_sorted_days(const RfmState *s, int *n)
  * transition functions
  * ------------------------------------------------------------------------- */
 
-static Datum
+static pg_noinline Datum
 rfm_trans_common(FunctionCallInfo fcinfo, int kind)
 {
 	RfmState   *s = PG_ARGISNULL(0) ? NULL : DatumGetRfmState(PG_GETARG_DATUM(0));
@@ -591,7 +639,7 @@ rfm_trans_common(FunctionCallInfo fcinfo, int kind)
 		 * small form only pays for itself when most customers buy on a
 		 * single day.
 		 */
-		s = rfm_state_new(kind, as_of_raw, as_of_day, unit_days, cc->start_full);
+		s = rfm_state_new_scratch(cc, kind, as_of_raw, as_of_day, unit_days, cc->start_full);
 		if (!cc->start_full)
 			cc->ngroups++;
 	}
@@ -636,12 +684,102 @@ rfm_trans_common(FunctionCallInfo fcinfo, int kind)
 	PG_RETURN_POINTER(s);
 }
 
+/*
+ * The common row, without the general path's set-up: a full state of this
+ * call site (checked by an earlier call), every argument given, as_of and
+ * unit the group's, and the purchase on the day appended last or on a later
+ * day with room left in days[].  Adds it exactly as rfm_state_add_key does
+ * and returns true; returns false, having changed nothing, for anything
+ * else (including an overflow, whose error the general path then raises).
+ */
+static pg_attribute_always_inline bool
+rfm_trans_fast(FunctionCallInfo fcinfo, int kind, int32 day)
+{
+	RfmState   *s = (RfmState *) DatumGetPointer(PG_GETARG_DATUM(0));
+	RfmDayKey	key,
+				prev;
+	RfmFixed	famount,
+				total,
+				first;
+	double		unit_days = 1.0;
+
+	if (PG_NARGS() > 4)
+	{
+		Interval   *u = PG_GETARG_INTERVAL_P(4);
+
+		/* as rfm_trans_common's cheap path: the unit is the group's constant */
+		unit_days = (double) u->month * DAYS_PER_MONTH + (double) u->day
+			+ (double) u->time / (double) USECS_PER_DAY;
+	}
+
+	/*
+	 * The state is this call site's (its kind and version are the call
+	 * site's: only rfm_trans_common makes one); as_of and unit must be the
+	 * group's.
+	 */
+	if (unlikely(VARATT_IS_EXTENDED(s)) || RFM_IS_SMALL(s) || s->ndays == 0 ||
+		s->unit_days != unit_days ||
+		s->as_of_raw != (kind == RFM_KIND_DATE ? (int64) PG_GETARG_DATEADT(3)
+						 : PG_GETARG_TIMESTAMPTZ(3)) ||
+		day > s->as_of_day || day < s->as_of_day - RFM_DAY_SPAN ||
+		!rfm_fixed_from_double(PG_GETARG_FLOAT8(2), &famount) ||
+		s->nrows == PG_INT64_MAX)
+		return false;
+	key = rfm_day_key(s->as_of_day, day);
+	prev = s->days[s->ndays - 1];
+	if (key != prev && (key < prev || s->ndays >= RFM_CAP(s)))
+		return false;
+
+	/*
+	 * Both terms are below 2^126 in magnitude (rfm_fixed_from_double and
+	 * rfm_fixed_add keep them so), so the int128 sum cannot overflow; it is
+	 * kept only when its high word shows it well inside the limit (else the
+	 * general path decides).
+	 */
+	total = rfm_total(s) + famount;
+	if (!RFM_FIXED_SAFE(total))
+		return false;
+	if (key == s->first_key)
+	{
+		first = rfm_fixed_join(s->first_lo, s->first_hi) + famount;
+		if (!RFM_FIXED_SAFE(first))
+			return false;
+		rfm_fixed_split(first, &s->first_lo, &s->first_hi);
+	}
+	s->nrows++;
+	rfm_fixed_split(total, &s->total_lo, &s->total_hi);
+	if (key != prev)
+	{
+		/* key > prev >= first_key: a new latest-appended day */
+		if (key > s->last_key)
+			s->last_key = key;
+		s->days[s->ndays++] = key;
+	}
+	return true;
+}
+
+/* every argument given (fn_extra: set by an earlier call) */
+#define RFM_FAST_ARGS(fcinfo) \
+	((fcinfo)->flinfo->fn_extra != NULL && \
+	 !PG_ARGISNULL(0) && !PG_ARGISNULL(1) && !PG_ARGISNULL(2) && !PG_ARGISNULL(3) && \
+	 (PG_NARGS() == 4 || (PG_NARGS() == 5 && !PG_ARGISNULL(4))))
+
 PG_FUNCTION_INFO_V1(clientele_rfm_trans_tstz);
 
 /* rfm_state_trans(state, ts timestamptz, amount float8, as_of timestamptz [, unit interval]) */
 Datum
 clientele_rfm_trans_tstz(PG_FUNCTION_ARGS)
 {
+	if (likely(RFM_FAST_ARGS(fcinfo)))
+	{
+		RfmTzCache *c = (RfmTzCache *) fcinfo->flinfo->fn_extra;
+		TimestampTz ts = PG_GETARG_TIMESTAMPTZ(1);
+
+		/* the day of the row before (fixed-offset zones only: else empty) */
+		if (ts >= c->day_lo && ts < c->day_hi &&
+			rfm_trans_fast(fcinfo, RFM_KIND_TIMESTAMPTZ, c->day))
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
 	return rfm_trans_common(fcinfo, RFM_KIND_TIMESTAMPTZ);
 }
 
@@ -651,6 +789,13 @@ PG_FUNCTION_INFO_V1(clientele_rfm_trans_date);
 Datum
 clientele_rfm_trans_date(PG_FUNCTION_ARGS)
 {
+	if (likely(RFM_FAST_ARGS(fcinfo)))
+	{
+		DateADT		d = PG_GETARG_DATEADT(1);
+
+		if (!DATE_NOT_FINITE(d) && rfm_trans_fast(fcinfo, RFM_KIND_DATE, (int32) d))
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
 	return rfm_trans_common(fcinfo, RFM_KIND_DATE);
 }
 
@@ -756,15 +901,37 @@ typedef struct RfmResultCache
 	int16		attlen[RFM_SUMMARY_NATTS];
 } RfmResultCache;
 
-/* the result tuple of values, copied from the template */
-static HeapTupleHeader
-rfm_result_copy(const RfmResultCache *c, const Datum *values)
+/* the widths of clientele.rfm_summary's columns: int4, 3 float8, 3 int4/date, 2 float8, int8, date */
+static const int16 rfm_summary_attlen[RFM_SUMMARY_NATTS] = {4, 8, 8, 8, 4, 4, 4, 8, 8, 8, 4};
+
+/* store v at byte offset off of the tuple d (unaligned-safe; the compiler makes it one move) */
+#define RFM_PUT(d, off, type, v) \
+	do { type v_ = (v); memcpy((char *) (d) + (off), &v_, sizeof(type)); } while (0)
+
+/*
+ * The result tuple, copied from the template with the column values stored
+ * over its own (the widths of rfm_summary_attlen, checked when the template
+ * was made), in the order of clientele.rfm_summary's columns.
+ */
+static inline HeapTupleHeader
+rfm_result_copy(const RfmResultCache *c, int32 frequency, double recency, double t,
+				double monetary, int32 first_at, int32 last_at, int32 periods,
+				double total, double days_since_last, int64 transactions, int32 as_of)
 {
 	HeapTupleHeader td = palloc(c->len);
 
 	memcpy(td, c->tmpl, c->len);
-	for (int i = 0; i < RFM_SUMMARY_NATTS; i++)
-		store_att_byval((char *) td + c->off[i], values[i], c->attlen[i]);
+	RFM_PUT(td, c->off[0], int32, frequency);
+	RFM_PUT(td, c->off[1], double, recency);
+	RFM_PUT(td, c->off[2], double, t);
+	RFM_PUT(td, c->off[3], double, monetary);
+	RFM_PUT(td, c->off[4], int32, first_at);
+	RFM_PUT(td, c->off[5], int32, last_at);
+	RFM_PUT(td, c->off[6], int32, periods);
+	RFM_PUT(td, c->off[7], double, total);
+	RFM_PUT(td, c->off[8], double, days_since_last);
+	RFM_PUT(td, c->off[9], int64, transactions);
+	RFM_PUT(td, c->off[10], int32, as_of);
 	return td;
 }
 
@@ -807,6 +974,10 @@ rfm_result_cache(FunctionCallInfo fcinfo)
 		probe[1][i] = (Datum) UINT64CONST(0x1122334455667788);
 		nulls[i] = false;
 	}
+	/* the column widths the final function writes (rfm_summary's types) */
+	for (int i = 0; i < RFM_SUMMARY_NATTS && fixed; i++)
+		if (c->attlen[i] != rfm_summary_attlen[i])
+			fixed = false;
 	if (fixed)
 	{
 		t = heap_form_tuple(c->tupdesc, probe[0], nulls);
@@ -816,7 +987,11 @@ rfm_result_cache(FunctionCallInfo fcinfo)
 			c->off[i] += c->tmpl->t_hoff;
 		/* use the copy only if it is heap_form_tuple's tuple byte for byte */
 		t = heap_form_tuple(c->tupdesc, probe[1], nulls);
-		cand = rfm_result_copy(c, probe[1]);
+		cand = rfm_result_copy(c, (int32) probe[1][0], DatumGetFloat8(probe[1][1]),
+							   DatumGetFloat8(probe[1][2]), DatumGetFloat8(probe[1][3]),
+							   (int32) probe[1][4], (int32) probe[1][5], (int32) probe[1][6],
+							   DatumGetFloat8(probe[1][7]), DatumGetFloat8(probe[1][8]),
+							   DatumGetInt64(probe[1][9]), (int32) probe[1][10]);
 		if (HeapTupleHeaderHasExternal(c->tmpl) || t->t_len != c->len ||
 			c->tmpl->t_hoff + off > c->len || memcmp(t->t_data, cand, c->len) != 0)
 			c->tmpl = NULL;
@@ -845,7 +1020,11 @@ clientele_rfm_final(PG_FUNCTION_ARGS)
 	int32		first_day,
 				last_day;
 	double		total,
-				unit;
+				unit,
+				recency,
+				t,
+				monetary,
+				days_since_last;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -867,30 +1046,32 @@ clientele_rfm_final(PG_FUNCTION_ARGS)
 	total = rfm_fixed_to_double(rfm_total(s));
 	first_day = rfm_key_day(s->as_of_day, s->first_key);
 	last_day = rfm_key_day(s->as_of_day, s->last_key);
+	recency = (double) (last_day - first_day) / unit;
+	t = (double) (s->as_of_day - first_day) / unit;
+	/* repeat purchases: everything but the first day, summed exactly */
+	monetary = frequency > 0
+		? rfm_fixed_to_double(rfm_total(s) - rfm_first(s)) / frequency
+		: 0.0;
+	days_since_last = (double) (s->as_of_day - last_day);
+
+	if (likely(rc->tmpl != NULL))
+		PG_RETURN_DATUM(HeapTupleHeaderGetDatum(rfm_result_copy(rc, frequency, recency, t, monetary,
+																first_day, last_day, ndays, total,
+																days_since_last, s->nrows,
+																s->as_of_day)));
 
 	memset(nulls, 0, sizeof(nulls));
 	values[0] = Int32GetDatum(frequency);
-	values[1] = Float8GetDatum((double) (last_day - first_day) / unit);
-	values[2] = Float8GetDatum((double) (s->as_of_day - first_day) / unit);
-	if (frequency > 0)
-	{
-		/* repeat purchases: everything but the first day, summed exactly */
-		RfmFixed	rep = rfm_total(s) - rfm_first(s);
-
-		values[3] = Float8GetDatum(rfm_fixed_to_double(rep) / frequency);
-	}
-	else
-		values[3] = Float8GetDatum(0.0);
+	values[1] = Float8GetDatum(recency);
+	values[2] = Float8GetDatum(t);
+	values[3] = Float8GetDatum(monetary);
 	values[4] = DateADTGetDatum((DateADT) first_day);
 	values[5] = DateADTGetDatum((DateADT) last_day);
 	values[6] = Int32GetDatum(ndays);
 	values[7] = Float8GetDatum(total);
-	values[8] = Float8GetDatum((double) (s->as_of_day - last_day));
+	values[8] = Float8GetDatum(days_since_last);
 	values[9] = Int64GetDatum(s->nrows);
 	values[10] = DateADTGetDatum((DateADT) s->as_of_day);
-
-	if (rc->tmpl != NULL)
-		PG_RETURN_DATUM(HeapTupleHeaderGetDatum(rfm_result_copy(rc, values)));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(rc->tupdesc, values, nulls)));
 }
 

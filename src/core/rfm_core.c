@@ -9,14 +9,6 @@
 #include <string.h>
 
 
-double
-rfm_fixed_to_double(RfmFixed v)
-{
-	/* int128 -> double rounds to nearest; the scaling is exact */
-	return ldexp((double) v, -RFM_FIXED_SHIFT);
-}
-
-
 static int
 cmp_daykey(const void *a, const void *b)
 {

@@ -68,6 +68,24 @@ main(void)
 	ok(rfm_fixed_from_double(-ldexp(3.0, -61), &v) && v == -2, "negative values round symmetrically");
 	ok(rfm_fixed_from_double(5e-324, &v) && v == 0, "subnormals round to zero");
 
+	/* the inline fixed -> double (a multiplication) is ldexp's result, bit for bit */
+	n = 0;
+	for (i = 0; i < 100000; i++)
+	{
+		int			bits = (int) (xorshift() % 127);
+		RfmFixed	f = (RfmFixed) (((unsigned __int128) xorshift() << 64) | xorshift());
+		double		got,
+					want;
+
+		f = bits == 0 ? 0 : (f >> (127 - bits));	/* magnitudes of every width */
+		if (xorshift() & 1)
+			f = -f;
+		got = rfm_fixed_to_double(f);
+		want = ldexp((double) f, -RFM_FIXED_SHIFT);
+		n += memcmp(&got, &want, sizeof(got)) != 0;
+	}
+	ok(n == 0, "rfm_fixed_to_double equals ldexp((double) v, -60) on 100000 values (%d differ)", n);
+
 	/* order independence of sums: forward and backward give identical bits */
 	for (i = 0; i < 1000; i++)
 		amounts[i] = (double) (xorshift() % 1000000) / 100.0 * ((i % 7 == 0) ? -1 : 1) * (1 + (double) (i % 13) * 1e6);
