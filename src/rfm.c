@@ -340,6 +340,18 @@ rfm_first(const RfmState *s)
  * A new empty state, in CurrentMemoryContext: small, or full with room for
  * RFM_FULL_INITIAL_CAP days.
  */
+/* The header of a new, zeroed state: what rfm_state_new and rfm_state_new_scratch share. */
+static inline void
+rfm_state_header(RfmState *s, int kind, int64 as_of_raw, int32 as_of_day, double unit_days)
+{
+	s->version = RFM_STATE_VERSION;
+	s->kind = (uint8) kind;
+	s->flags = RFM_FLAG_SORTED;
+	s->as_of_raw = as_of_raw;
+	s->as_of_day = as_of_day;
+	s->unit_days = unit_days;
+}
+
 static RfmState *
 rfm_state_new(int kind, int64 as_of_raw, int32 as_of_day, double unit_days,
 			  bool full)
@@ -348,12 +360,7 @@ rfm_state_new(int kind, int64 as_of_raw, int32 as_of_day, double unit_days,
 	RfmState   *s = palloc0(size);
 
 	SET_VARSIZE(s, size);
-	s->version = RFM_STATE_VERSION;
-	s->kind = (uint8) kind;
-	s->flags = RFM_FLAG_SORTED;
-	s->as_of_raw = as_of_raw;
-	s->as_of_day = as_of_day;
-	s->unit_days = unit_days;
+	rfm_state_header(s, kind, as_of_raw, as_of_day, unit_days);
 	return s;
 }
 
@@ -378,12 +385,7 @@ rfm_state_new_scratch(RfmTzCache *cc, int kind, int64 as_of_raw, int32 as_of_day
 		memset(s, 0, RFM_SMALL_SIZE);
 		SET_VARSIZE(s, RFM_SMALL_SIZE);
 	}
-	s->version = RFM_STATE_VERSION;
-	s->kind = (uint8) kind;
-	s->flags = RFM_FLAG_SORTED;
-	s->as_of_raw = as_of_raw;
-	s->as_of_day = as_of_day;
-	s->unit_days = unit_days;
+	rfm_state_header(s, kind, as_of_raw, as_of_day, unit_days);
 	return s;
 }
 
