@@ -15,23 +15,13 @@
 # workers for either) and once parallel.  BENCH_KEEP=1 reuses the bank and
 # the rows already in BENCH_DB when they have the sizes asked for.
 set -euo pipefail
-SCALE=${BENCH_SCALE:-1}
-REPS=${BENCH_REPS:-3}
-DB=${BENCH_DB:?BENCH_DB must name a database with the clientele extension}
-PSQL=${PSQL:-psql}
-q() { "$PSQL" -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+. "$(dirname "$0")/../scripts/bench_bank.sh"
 
-N=$(awk -v s="$SCALE" 'BEGIN { n = int(1000000 * s + 0.5); if (n < 1000) n = 1000; print n }')
+N=$(bench_customers 1000)
 FIT_ROWS=${BENCH_FIT_ROWS:-$N}
 echo "# bench/churn.sh: BENCH_SCALE=$SCALE, demo bank of $N customers (as of 2025-12-31, scored as of 2025-06-30), logistic_fit on $FIT_ROWS rows x 12 features, best of $REPS"
 
-if [ "${BENCH_KEEP:-0}" != 1 ] || [ "$(q -c "SELECT count(*) FROM clientele.customer")" != "$N" ]; then
-	q <<SQL >/dev/null
-SET client_min_messages = warning;
-SELECT * FROM clientele.generate_demo_bank($N, 42, replace => true);
-VACUUM ANALYZE;
-SQL
-fi
+bench_bank "$N"
 if [ "${BENCH_KEEP:-0}" != 1 ] || [ "$(q -c "SELECT count(*) FROM pg_class WHERE relname = 'bench_churn_rows'")" != 1 ] \
 	|| [ "$(q -c "SELECT count(*) FROM bench_churn_rows")" != "$FIT_ROWS" ]; then
 	q <<SQL >/dev/null

@@ -29,18 +29,11 @@
 # customers).  BENCH_KEEP=1 reuses the bank in BENCH_DB when it has that many
 # customers.
 set -euo pipefail
-SCALE=${BENCH_SCALE:-1}
-REPS=${BENCH_REPS:-3}
-DB=${BENCH_DB:?BENCH_DB must name a database with the clientele extension}
-PSQL=${PSQL:-psql}
-q() { "$PSQL" -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+. "$(dirname "$0")/../scripts/bench_bank.sh"
 
-CUSTOMERS=$(awk -v s="$SCALE" 'BEGIN { n = int(1000000 * s + 0.5); if (n < 100) n = 100; print n }')
+CUSTOMERS=$(bench_customers 100)
 echo "# bench/floor.sh: BENCH_SCALE=$SCALE, $CUSTOMERS demo customers, as of 2025-12-31, serial, best of $REPS"
-if [ "${BENCH_KEEP:-0}" != 1 ] || [ "$(q -c "SELECT count(*) FROM clientele.customer")" != "$CUSTOMERS" ]; then
-	q -c "SELECT count(*) FROM clientele.generate_demo_bank($CUSTOMERS, 42, replace => true)" >/dev/null
-	q -c "VACUUM ANALYZE clientele.customer, clientele.account, clientele.balance, clientele.transaction, clientele.income, clientele.interaction" >/dev/null
-fi
+bench_bank "$CUSTOMERS" customer account balance transaction income interaction
 q -F ' ' -c "SELECT '# rows:', (SELECT count(*) FROM clientele.transaction) || ' transactions,',
 	(SELECT count(*) FROM clientele.balance) || ' balance snapshots,', (SELECT count(*) FROM clientele.income) || ' income lines'"
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

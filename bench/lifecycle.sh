@@ -14,18 +14,11 @@
 # input sizes and the load average.  BENCH_KEEP=1 reuses the bank already in
 # BENCH_DB when it has that many customers.
 set -euo pipefail
-SCALE=${BENCH_SCALE:-1}
-REPS=${BENCH_REPS:-3}
-DB=${BENCH_DB:?BENCH_DB must name a database with the clientele extension}
-PSQL=${PSQL:-psql}
-q() { "$PSQL" -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+. "$(dirname "$0")/../scripts/bench_bank.sh"
 
-CUSTOMERS=$(awk -v s="$SCALE" 'BEGIN { n = int(1000000 * s + 0.5); if (n < 100) n = 100; print n }')
+CUSTOMERS=$(bench_customers 100)
 echo "# bench/lifecycle.sh: BENCH_SCALE=$SCALE, $CUSTOMERS demo customers, as of 2025-12-31, best of $REPS"
-if [ "${BENCH_KEEP:-0}" != 1 ] || [ "$(q -c "SELECT count(*) FROM clientele.customer")" != "$CUSTOMERS" ]; then
-	q -c "SELECT count(*) FROM clientele.generate_demo_bank($CUSTOMERS, 42, replace => true)" >/dev/null
-	q -c "VACUUM ANALYZE clientele.customer, clientele.account, clientele.balance, clientele.transaction, clientele.interaction" >/dev/null
-fi
+bench_bank "$CUSTOMERS" customer account balance transaction interaction
 q -F ' ' -c "SELECT '# rows:', (SELECT count(*) FROM clientele.transaction) || ' transactions,',
 	(SELECT count(*) FROM clientele.balance) || ' balance snapshots,', (SELECT count(*) FROM clientele.account) || ' accounts,',
 	(SELECT count(*) FROM clientele.interaction) || ' interactions'"

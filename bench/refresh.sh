@@ -17,11 +17,11 @@
 #   timed refresh starts from the same state, and a summary compares them.
 set -euo pipefail
 BIN=$("${PG_CONFIG:-pg_config}" --bindir)
-DB=${BENCH_DB:?BENCH_DB must name a database with clientele installed}
-SCALE=${BENCH_SCALE:-1}
+PSQL=${PSQL:-$BIN/psql}
+. "$(dirname "$0")/../scripts/bench_bank.sh"
 NQ=${BENCH_QUERIES:-400}
 read -r -a SETTINGS <<<"${BENCH_REFRESH_PARALLEL:-shipped}"
-CUSTOMERS=$(awk -v s="$SCALE" 'BEGIN { n = int(1000000 * s); if (n < 100) n = 100; print n }')
+CUSTOMERS=$(bench_customers 100 0)
 psqld() { local d=$1; shift; "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$d" "$@"; }
 ms_now() { date +%s%N | awk '{ printf "%.1f", $1 / 1e6 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "skipped" || a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }'; }
@@ -36,8 +36,8 @@ done
 echo "# bench/refresh.sh: BENCH_SCALE=$SCALE ($CUSTOMERS customers), $NQ reader queries per phase, refresh_config.max_parallel_workers_per_gather: ${SETTINGS[*]}"
 echo "# load at start: $(uptime | sed 's/.*load average/load average/')"
 echo "# server: max_parallel_workers_per_gather = $(psqld "$DB" -c "SHOW max_parallel_workers_per_gather"), max_parallel_workers = $(psqld "$DB" -c "SHOW max_parallel_workers"), $(nproc) CPUs"
-psqld "$DB" -c "SELECT count(*) FROM clientele.generate_demo_bank($CUSTOMERS, 42)" >/dev/null
-psqld "$DB" -c "VACUUM ANALYZE" >/dev/null
+# always a new bank (BENCH_KEEP is not honoured): the refreshes below need one without refresh history
+BENCH_KEEP=0 bench_bank "$CUSTOMERS"
 echo "# transactions: $(psqld "$DB" -c "SELECT count(*) FROM clientele.transaction"), balances: $(psqld "$DB" -c "SELECT count(*) FROM clientele.balance")"
 # a first refresh: history for the migration and flow views
 psqld "$DB" -c "CALL clientele.refresh('2025-06-30')" >/dev/null 2>&1
