@@ -4,14 +4,7 @@ BEGIN;
 SELECT plan(27);
 SET LOCAL timezone = 'UTC';
 SET LOCAL client_min_messages = warning;
-CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\ir include/err.sql
 -- a count, or NULL when the query fails (the test fails instead of the file)
 CREATE FUNCTION pg_temp.cnt(p_sql text) RETURNS bigint
 LANGUAGE plpgsql AS $$

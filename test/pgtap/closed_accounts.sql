@@ -5,14 +5,7 @@ BEGIN;
 SELECT plan(16);
 SET LOCAL timezone = 'UTC';
 SET LOCAL client_min_messages = warning;
-CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\ir include/err.sql
 
 TRUNCATE clientele.customer, clientele.lifecycle_history, clientele.lifecycle_recorded CASCADE;
 --   customer 1: 10 savings 1,000 open; 11 savings 3,000 closed on 2025-11-01

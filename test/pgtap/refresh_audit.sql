@@ -9,14 +9,7 @@
 BEGIN;
 SELECT plan(27);
 
-CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\ir include/err.sql
 CREATE FUNCTION pg_temp.state_md5() RETURNS text
 LANGUAGE sql AS $$
 	SELECT md5(concat_ws('/',

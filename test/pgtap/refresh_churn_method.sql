@@ -3,14 +3,7 @@
 BEGIN;
 SELECT plan(12);
 SET LOCAL client_min_messages = warning;
-CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\ir include/err.sql
 
 SELECT is(pg_temp.err($$UPDATE clientele.refresh_config SET churn_method = 'nope'$$),
 	'22023: unknown churn scoring method "nope" in clientele.refresh_config.churn_method',

@@ -7,14 +7,7 @@
 BEGIN;
 SELECT plan(21);
 SET LOCAL client_min_messages = warning;
-CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\ir include/err.sql
 
 -- the setting
 SELECT col_type_is('clientele', 'refresh_config', 'max_parallel_workers_per_gather', 'integer',

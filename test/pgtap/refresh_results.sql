@@ -4,14 +4,7 @@
 BEGIN;
 SELECT plan(63);
 
-CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\ir include/err.sql
 CREATE FUNCTION pg_temp.results_md5(d date) RETURNS text
 LANGUAGE sql AS $$
 	SELECT md5(string_agg(r::text, '|' ORDER BY customer_id)) FROM clientele.customer_result r WHERE as_of = d
