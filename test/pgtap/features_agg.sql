@@ -121,19 +121,10 @@ SELECT is((SELECT clientele.activity_summary('2025-12-01', true, 'transfer', 'ou
 
 -- parallel = serial (partial aggregates combined)
 CREATE TEMP TABLE serial_result ON COMMIT DROP AS SELECT * FROM pg_temp.summary('2025-12-31');
-SET LOCAL parallel_setup_cost = 0;
-SET LOCAL parallel_tuple_cost = 0;
-SET LOCAL min_parallel_table_scan_size = 0;
-SET LOCAL max_parallel_workers_per_gather = 2;
+\ir include/parallel_plans.sql
 -- parallel workers do not read temporary tables
 CREATE TABLE public.features_agg_par WITH (parallel_workers = 2) AS SELECT * FROM test_act;
 ANALYZE public.features_agg_par;
-CREATE FUNCTION pg_temp.plan_of(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE r record; s text := '';
-BEGIN
-	FOR r IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP s := s || r."QUERY PLAN" || E'\n'; END LOOP;
-	RETURN s;
-END $$;
 SELECT ok(pg_temp.plan_of($$SELECT t.customer_id, clientele.activity_summary(t.ts, t.customer_initiated, t.kind, t.direction, t.counterparty_bank, t.amount, '2025-12-31') FROM public.features_agg_par t GROUP BY 1$$) ~ 'Partial (Hash)?Aggregate',
 	'the plan aggregates in parallel workers');
 SELECT set_eq('SELECT t.customer_id, clientele.activity_summary(t.ts, t.customer_initiated, t.kind, t.direction, t.counterparty_bank, t.amount, ''2025-12-31'') FROM public.features_agg_par t WHERE t.ts < ''2026-01-01'' GROUP BY 1',

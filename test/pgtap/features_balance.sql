@@ -96,19 +96,10 @@ SELECT throws_ok($$SELECT clientele.adb_split_trans(NULL, '2025-08-01', 1, '2025
 	NULL, 'the transition function refuses to run outside an aggregate');
 
 -- parallel = serial (partial aggregates combined)
-SET LOCAL parallel_setup_cost = 0;
-SET LOCAL parallel_tuple_cost = 0;
-SET LOCAL min_parallel_table_scan_size = 0;
-SET LOCAL max_parallel_workers_per_gather = 2;
+\ir include/parallel_plans.sql
 -- parallel workers do not read temporary tables
 CREATE TABLE public.features_balance_par WITH (parallel_workers = 2) AS SELECT * FROM test_bal;
 ANALYZE public.features_balance_par;
-CREATE FUNCTION pg_temp.plan_of(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE r record; s text := '';
-BEGIN
-	FOR r IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP s := s || r."QUERY PLAN" || E'\n'; END LOOP;
-	RETURN s;
-END $$;
 SELECT ok(pg_temp.plan_of($$SELECT b.account_id, clientele.avg_daily_balance_split(b.day, b.balance, '2025-07-01', '2025-09-30', '2025-12-31') FROM public.features_balance_par b GROUP BY 1$$) ~ 'Partial (Hash)?Aggregate',
 	'the plan aggregates in parallel workers');
 SELECT set_eq($$SELECT b.account_id, clientele.avg_daily_balance_split(b.day, b.balance, '2025-07-01', '2025-09-30', '2025-12-31')::text FROM public.features_balance_par b GROUP BY 1$$,

@@ -81,16 +81,7 @@ SELECT ok((SELECT abs((f).r - 1) < 3 * (f).se_r AND abs((f).alpha - 10) < 3 * (f
 	               round((f).r::numeric, 3), round((f).alpha::numeric, 2), round((f).s::numeric, 3), round((f).beta::numeric, 2))
 	 FROM pnbd_serial));
 ALTER FUNCTION clientele.fit_state_combine(clientele.fit_state, clientele.fit_state) COST 1;  -- forced parallel plan: its planner cost keeps small fits serial (rolled back)
-SET LOCAL max_parallel_workers_per_gather = 2;
-SET LOCAL parallel_setup_cost = 0;
-SET LOCAL parallel_tuple_cost = 0;
-SET LOCAL min_parallel_table_scan_size = 0;
-CREATE FUNCTION pg_temp.plan_of(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE r record; s text := '';
-BEGIN
-	FOR r IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP s := s || r."QUERY PLAN" || E'\n'; END LOOP;
-	RETURN s;
-END $$;
+\ir include/parallel_plans.sql
 SELECT ok(pg_temp.plan_of('SELECT clientele.pareto_nbd_fit(x, tx, t) FROM public.pnbd_syn') LIKE '%Partial Aggregate%',
 	'the planner uses a partial (parallel) aggregate');
 SELECT ok((SELECT (p.f).n = (s.f).n AND abs((p.f).r - (s.f).r) < 1e-12 AND abs((p.f).beta - (s.f).beta) < 1e-12

@@ -99,19 +99,10 @@ SELECT is((SELECT clientele.refresh_txn_counts(ts, customer_initiated, kind, cha
 
 -- parallel = serial (partial aggregates combined)
 CREATE TEMP TABLE serial_result ON COMMIT DROP AS SELECT * FROM pg_temp.counts('2025-12-31');
-SET LOCAL parallel_setup_cost = 0;
-SET LOCAL parallel_tuple_cost = 0;
-SET LOCAL min_parallel_table_scan_size = 0;
-SET LOCAL max_parallel_workers_per_gather = 2;
+\ir include/parallel_plans.sql
 -- parallel workers do not read temporary tables
 CREATE TABLE public.txn_counts_par WITH (parallel_workers = 2) AS SELECT * FROM test_txn;
 ANALYZE public.txn_counts_par;
-CREATE FUNCTION pg_temp.plan_of(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE r record; s text := '';
-BEGIN
-	FOR r IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP s := s || r."QUERY PLAN" || E'\n'; END LOOP;
-	RETURN s;
-END $$;
 SELECT ok(pg_temp.plan_of($$SELECT clientele.refresh_txn_counts(ts, customer_initiated, kind, channel, '2025-12-31', '2025-01-01', '2025-07-01', '2025-01-01', 'UTC') FROM public.txn_counts_par$$) ~ 'Partial Aggregate',
 	'the plan aggregates in parallel workers');
 SELECT is((SELECT clientele.refresh_txn_counts(ts, customer_initiated, kind, channel, '2025-12-31', '2025-01-01', '2025-07-01', '2025-01-01', 'UTC') FROM public.txn_counts_par),
