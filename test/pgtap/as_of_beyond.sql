@@ -9,31 +9,9 @@ SELECT plan(21);
 SET LOCAL timezone = 'UTC';
 SET LOCAL client_min_messages = warning;
 
-TRUNCATE clientele.customer, clientele.lifecycle_history, clientele.lifecycle_recorded CASCADE;
-INSERT INTO clientele.customer (customer_id, opened_on) VALUES (1, '2024-01-01'), (2, '2024-01-01');
-INSERT INTO clientele.account (account_id, customer_id, product_type, opened_on, status) VALUES
-	(10, 1, 'savings', '2024-01-01', 'active'), (20, 2, 'current', '2024-01-01', 'active');
-INSERT INTO clientele.balance (account_id, as_of, balance) VALUES
-	(10, '2024-01-01', 5000), (10, '2025-12-31', 6000), (20, '2024-01-01', 100), (20, '2025-12-31', 100);
-INSERT INTO clientele.transaction (txn_id, customer_id, account_id, ts, amount, direction, channel, kind) VALUES
-	(1, 1, 10, '2025-06-01 10:00', 100, 'in', 'mobile', 'deposit'),
-	(2, 1, 10, '2025-12-01 10:00', 100, 'in', 'mobile', 'deposit'),
-	(3, 2, 20, '2025-11-01 10:00', 50, 'out', 'atm', 'withdrawal');
+\ir include/two_customer_bank.sql
 
--- the error and its hint (SQLSTATE: message / hint)
-CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-	v_state text;
-	v_msg text;
-	v_hint text;
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_hint = PG_EXCEPTION_HINT;
-	RETURN v_state || ': ' || v_msg || ' / ' || coalesce(nullif(v_hint, ''), '<NULL>');
-END $$;
+\ir include/err_hint.sql
 CREATE FUNCTION pg_temp.beyond(p_as_of date, p_days integer) RETURNS text
 LANGUAGE sql AS $$
 	SELECT format('22023: as_of %s is %s days after the newest input row (2025-12-31), more than %s days / '
