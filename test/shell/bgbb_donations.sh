@@ -7,12 +7,10 @@
 # form, one row per donor and a parallel plan give the same fit.  Skipped
 # (reported as skips) when the tarball is absent.  Prints TAP.
 set -uo pipefail
-BIN=$("${PG_CONFIG:-pg_config}" --bindir)
+. "$(dirname "$0")/lib/tap.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TARBALL="${CLIENTELE_VENDOR:-$ROOT/../shared/vendor}/lifetimes-4f2833f.tar.gz"
 PLAN=9
-n=0; failed=0
-ok() { n=$((n+1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else failed=1; echo "not ok $n - $3"; echo "#   got '$1', want '$2'"; fi; }
 q() { "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2" 2>&1; }
 
 if [ ! -r "$TARBALL" ]; then

@@ -8,10 +8,7 @@
 # mapping and results back, shipped rows not duplicated, managers still see
 # only their customers, an admin login refreshes.  Prints TAP.
 set -uo pipefail
-BIN=$("${PG_CONFIG:-pg_config}" --bindir)
-n=0; failed=0
-ok() { n=$((n+1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else failed=1; echo "not ok $n - $3"; echo "#   got '$1', want '$2'"; fi; }
-like() { n=$((n+1)); case "$1" in *$2*) echo "ok $n - $3";; *) failed=1; echo "not ok $n - $3"; echo "#   got '$1', want *$2*";; esac; }
+. "$(dirname "$0")/lib/tap.sh"
 export PGOPTIONS="-c client_min_messages=warning"
 q() { local u=${PGUSER:-postgres}; if [ "$1" = -U ]; then u=$2; shift 2; fi
 	"$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -U "$u" -d "$1" -c "$2" 2>&1; }

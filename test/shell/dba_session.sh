@@ -14,11 +14,8 @@
 #     each logged in, see what docs/reporting.md says and nothing more.
 # Prints TAP.
 set -uo pipefail
-BIN=$("${PG_CONFIG:-pg_config}" --bindir)
+. "$(dirname "$0")/lib/tap.sh"
 DB=dba_session
-n=0; failed=0
-ok() { n=$((n+1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else failed=1; echo "not ok $n - $3"; echo "#   got '$1', want '$2'"; fi; }
-like() { n=$((n+1)); case "$1" in *$2*) echo "ok $n - $3";; *) failed=1; echo "not ok $n - $3"; echo "#   got '$1', want *$2*";; esac; }
 export PGOPTIONS="-c client_min_messages=warning"
 # q [-U role] [-d db] SQL...: one session, each SQL one -c
 q() {

@@ -7,10 +7,8 @@
 # working with the same answers, 0.1.0's internal support functions are
 # gone, and dropping the bank's views never takes the extension.  Prints TAP.
 set -uo pipefail
-BIN=$("${PG_CONFIG:-pg_config}" --bindir)
+. "$(dirname "$0")/lib/tap.sh"
 DB=dba_upgrade
-n=0; failed=0
-ok() { n=$((n+1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else failed=1; echo "not ok $n - $3"; echo "#   got '$1', want '$2'"; fi; }
 export PGOPTIONS="-c client_min_messages=warning"
 q() { "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d $DB -c "$1" 2>&1; }
 cleanup() { "$BIN/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1; }

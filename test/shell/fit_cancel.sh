@@ -6,9 +6,7 @@
 # must stop with 57014 within the timeout.  And (fit(...)).* versus the
 # sub-select form of the docs.  Prints TAP.
 set -uo pipefail
-BIN=$("${PG_CONFIG:-pg_config}" --bindir)
-n=0; failed=0
-ok() { n=$((n+1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else failed=1; echo "not ok $n - $3"; echo "#   got '$1', want '$2'"; fi; }
+. "$(dirname "$0")/lib/tap.sh"
 q() { "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2" 2>&1; }
 
 db=fit_cancel_sh

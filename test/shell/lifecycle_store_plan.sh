@@ -11,10 +11,8 @@
 # minutes).  Plans are read with auto_explain (nested statements), so the
 # test sees the plans the function really runs.  Prints TAP.
 set -uo pipefail
-BIN=$("${PG_CONFIG:-pg_config}" --bindir)
+. "$(dirname "$0")/lib/tap.sh"
 DB=lc_store_plan
-n=0; failed=0
-ok() { n=$((n+1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else failed=1; echo "not ok $n - $3"; echo "#   got '$1', want '$2'"; fi; }
 q() { "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d $DB -c "$1" 2>&1; }
 cleanup() { "$BIN/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1; }
 trap cleanup EXIT

@@ -5,10 +5,7 @@
 # removes the job; without pg_cron in the database, a clear error with a hint.
 # Prints TAP.
 set -uo pipefail
-BIN=$("${PG_CONFIG:-pg_config}" --bindir)
-n=0; failed=0
-ok() { n=$((n+1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else failed=1; echo "not ok $n - $3"; echo "#   got '$1', want '$2'"; fi; }
-like() { n=$((n+1)); case "$1" in *$2*) echo "ok $n - $3";; *) failed=1; echo "not ok $n - $3"; echo "#   got '$1', want *$2*";; esac; }
+. "$(dirname "$0")/lib/tap.sh"
 q() { PGOPTIONS="-c client_min_messages=warning" "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d "$1" -c "$2" 2>&1; }
 cleanup() {
 	q postgres "SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname LIKE 'clientele_refresh_%'" >/dev/null 2>&1

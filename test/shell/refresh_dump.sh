@@ -6,9 +6,7 @@
 # rebuilt by clientele.refresh_reports(); the next refresh works; the
 # interactions' identity goes on after the restored rows.  Prints TAP.
 set -uo pipefail
-BIN=$("${PG_CONFIG:-pg_config}" --bindir)
-n=0; failed=0
-ok() { n=$((n+1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else failed=1; echo "not ok $n - $3"; echo "#   got '$1', want '$2'"; fi; }
+. "$(dirname "$0")/lib/tap.sh"
 q() { PGOPTIONS="-c client_min_messages=warning" "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2" 2>&1; }
 DUMP=$(mktemp /tmp/refresh_dump.XXXXXX)
 cleanup() { rm -f "$DUMP"; for db in rd_src rd_dst; do q postgres "DROP DATABASE IF EXISTS $db" >/dev/null; done; }

@@ -4,9 +4,7 @@
 # and the library's version.  Prints TAP.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=$("${PG_CONFIG:-pg_config}" --bindir)
-n=0; failed=0
-ok() { n=$((n+1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else failed=1; echo "not ok $n - $3"; echo "#   got '$1', want '$2'"; fi; }
+. "$(dirname "$0")/lib/tap.sh"
 cd "$ROOT"
 
 version=$(sed -n "s/^default_version *= *'\(.*\)'/\1/p" clientele.control)

@@ -4,11 +4,8 @@
 # seeing the previous contents until commit, an error leaving the previous
 # contents, and its error paths.  Prints TAP.
 set -uo pipefail
-BIN=$("${PG_CONFIG:-pg_config}" --bindir)
+. "$(dirname "$0")/lib/tap.sh"
 DB=reports_replace
-n=0; failed=0
-ok() { n=$((n+1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else failed=1; echo "not ok $n - $3"; echo "#   got '$1', want '$2'"; fi; }
-like() { n=$((n+1)); case "$1" in *$2*) echo "ok $n - $3";; *) failed=1; echo "not ok $n - $3"; echo "#   got '$1', want *$2*";; esac; }
 q() { "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d $DB -c "$1" 2>&1; }
 qv() { PGOPTIONS="-c client_min_messages=warning" "$BIN/psql" -X -q -At -v VERBOSITY=verbose -d $DB -c "$1" 2>&1; }
 bg_pids=()

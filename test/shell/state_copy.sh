@@ -4,9 +4,7 @@
 # send functions and read back with their receive functions unchanged; a
 # corrupted binary fit_state is refused (22P03).  Prints TAP.
 set -uo pipefail
-BIN=$("${PG_CONFIG:-pg_config}" --bindir)
-n=0; failed=0
-ok() { n=$((n+1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else failed=1; echo "not ok $n - $3"; echo "#   got '$1', want '$2'"; fi; }
+. "$(dirname "$0")/lib/tap.sh"
 q() { "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@" 2>&1; }
 
 db=state_copy

@@ -5,10 +5,8 @@
 # before ALTER EXTENSION clientele UPDATE).  The 0.2.0 SQL names prefixed
 # symbols only, and every symbol either script names is exported.  Prints TAP.
 set -uo pipefail
-BIN=$("${PG_CONFIG:-pg_config}" --bindir)
+. "$(dirname "$0")/lib/tap.sh"
 LIB=$("${PG_CONFIG:-pg_config}" --pkglibdir)/clientele.so
-n=0; failed=0
-ok() { n=$((n+1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else failed=1; echo "not ok $n - $3"; echo "#   got '$1', want '$2'"; fi; }
 
 if ! command -v nm >/dev/null; then
 	echo "ok 1 # SKIP nm (binutils) is not installed: the exported symbols cannot be listed"

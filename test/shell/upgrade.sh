@@ -16,11 +16,9 @@
 # test only), or against a running server: PGHOST=... PGPORT=... bash test/shell/upgrade.sh
 # Prints TAP.
 set -uo pipefail
-BIN=$("${PG_CONFIG:-pg_config}" --bindir)
+. "$(dirname "$0")/lib/tap.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PREV=0.1.0
-n=0; failed=0
-ok() { n=$((n+1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else failed=1; echo "not ok $n - $3"; echo "#   got '$1', want '$2'"; fi; }
 q() { "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2" 2>&1; }
 tmp=$(mktemp -d /tmp/clientele-upgrade.XXXXXX)
 dbs="up_old up_new up_old_flat up_new_flat up_nan"
