@@ -41,25 +41,8 @@ VACUUM ANALYZE bench_value_snap_rand;
 SQL
 
 bench_sql() {
+	cat "$(dirname "$0")/../scripts/bench_pairs.sql"
 	cat <<SQL
-CREATE OR REPLACE FUNCTION pg_temp.pair_ms(p_base text, p_cand text, p_reps int, OUT base numeric, OUT cand numeric)
-LANGUAGE plpgsql AS \$f\$
-DECLARE t0 timestamptz; ms numeric;
-BEGIN
-	-- alternate baseline and candidate so that load from other processes hits both alike
-	FOR i IN 1 .. p_reps LOOP
-		t0 := clock_timestamp();
-		EXECUTE p_base;
-		ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
-		base := least(coalesce(base, ms), ms);
-		t0 := clock_timestamp();
-		EXECUTE p_cand;
-		ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
-		cand := least(coalesce(cand, ms), ms);
-	END LOOP;
-	base := round(base, 1);
-	cand := round(cand, 1);
-END \$f\$;
 SET work_mem = '256MB';
 SQL
 	for layout in "day-major:bench_value_snap" "account-major:bench_value_snap_acct" "random-order:bench_value_snap_rand"; do

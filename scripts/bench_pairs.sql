@@ -1,4 +1,5 @@
--- Timing helpers of the benchmarks (bench/lifecycle.sh, bench/churn.sh),
+-- Timing helpers of the benchmarks (bench/lifecycle.sh, bench/churn.sh,
+-- bench/models.sh, bench/value.sh),
 -- fed to psql before their measurements (elapsed times, best of reps):
 --   pg_temp.pair_ms(baseline, candidate, reps): best of reps runs of each
 --     (alternating), in milliseconds;
