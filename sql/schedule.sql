@@ -40,14 +40,18 @@ BEGIN
 		               ELSE 'pg_cron keeps its jobs in the database named by the setting cron.database_name (readable by superusers and members of pg_read_all_settings).' END,
 		      HINT = CASE WHEN v_cron_db = current_database() THEN 'Run CREATE EXTENSION pg_cron.'
 		             WHEN v_readable THEN format('In database %L run: SELECT cron.schedule_in_database(%L, %L, %L, %L); or set cron.database_name = %L.',
-		                         v_cron_db, clientele.refresh_job_name(), '0 2 * * *', 'CALL clientele.refresh()',
+		                         v_cron_db, clientele.refresh_job_name(), '0 2 * * *', 'CALL clientele.refresh(current_date - 1)',
 		                         current_database(), current_database())
 		             ELSE 'Ask a superuser to load pg_cron (shared_preload_libraries, cron.database_name) and run CREATE EXTENSION pg_cron in the database where it keeps its jobs.' END;
 END $$;
 COMMENT ON FUNCTION clientele.cron_check() IS
 	'Internal: ERROR 55000 with a hint saying how to enable pg_cron when it is not loaded or not installed in this database.';
 
-CREATE FUNCTION clientele.schedule_refresh(schedule text DEFAULT '0 2 * * *', as_of date DEFAULT NULL) RETURNS bigint
+-- days_back: the nightly job refreshes the day that has just closed (a job at
+-- 02:00 on day D computes as of D - 1, whose rows the bank's overnight load
+-- has completed), not the few hours of the day it runs in
+CREATE FUNCTION clientele.schedule_refresh(schedule text DEFAULT '0 2 * * *', as_of date DEFAULT NULL,
+                                           days_back integer DEFAULT 1) RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	v_command text;
@@ -56,6 +60,11 @@ BEGIN
 	IF schedule IS NULL OR btrim(schedule) = '' THEN
 		RAISE EXCEPTION 'schedule must not be empty' USING ERRCODE = 'invalid_parameter_value',
 			HINT = 'A cron expression such as ''0 2 * * *'' (02:00 every day) or ''30 seconds''.';
+	END IF;
+	IF days_back IS NULL OR days_back < 0 OR days_back > 366 THEN
+		RAISE EXCEPTION 'days_back must be between 0 and 366, got %', coalesce(days_back::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'The job refreshes as of its run date minus days_back: 1 (the default) for a job after midnight, 0 for a job late on the day itself.';
 	END IF;
 	IF as_of IS NOT NULL THEN
 		PERFORM clientele.refresh_check_as_of(as_of);
@@ -70,8 +79,9 @@ BEGIN
 			      DETAIL = format('Role %I needs USAGE on schema cron and EXECUTE on cron.schedule_in_database, which pg_cron does not grant to PUBLIC.', current_user),
 			      HINT = 'As a superuser: GRANT USAGE ON SCHEMA cron TO clientele_admin; GRANT EXECUTE ON FUNCTION cron.schedule_in_database(text, text, text, text, text, boolean) TO clientele_admin;';
 	END IF;
-	v_command := CASE WHEN as_of IS NULL THEN 'CALL clientele.refresh()'
-	                  ELSE format('CALL clientele.refresh(%L::date)', as_of) END;
+	v_command := CASE WHEN as_of IS NOT NULL THEN format('CALL clientele.refresh(%L::date)', as_of)
+	                  WHEN days_back = 0 THEN 'CALL clientele.refresh()'
+	                  ELSE format('CALL clientele.refresh(current_date - %s)', days_back) END;
 	-- one job per database: a job of that name scheduled by another role (which
 	-- only a superuser sees: pg_cron shows each role its own jobs) is updated,
 	-- not doubled (pg_cron names jobs per role)
@@ -85,8 +95,8 @@ BEGIN
 		INTO v_job USING clientele.refresh_job_name(), schedule, v_command, current_database();
 	RETURN v_job;
 END $$;
-COMMENT ON FUNCTION clientele.schedule_refresh(text, date) IS
-	'Schedules CALL clientele.refresh() (as of the run date, or of the fixed as_of) with pg_cron under the job name clientele.refresh_job_name(); calling it again updates the job (idempotent; a superuser updates the job an admin role scheduled instead of adding a second one). Returns the pg_cron job id. Needs pg_cron installed in this database and EXECUTE on cron.schedule_in_database; otherwise ERROR 55000 with a hint.';
+COMMENT ON FUNCTION clientele.schedule_refresh(text, date, integer) IS
+	'Schedules CALL clientele.refresh() as of the run date minus days_back (default 1: a nightly job refreshes the day that has just closed; 0: the run date itself), or as of the fixed as_of, with pg_cron under the job name clientele.refresh_job_name(); calling it again updates the job (idempotent; a superuser updates the job an admin role scheduled instead of adding a second one). Returns the pg_cron job id. Needs pg_cron installed in this database and EXECUTE on cron.schedule_in_database; otherwise ERROR 55000 with a hint.';
 
 CREATE FUNCTION clientele.unschedule_refresh() RETURNS boolean
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp AS $$

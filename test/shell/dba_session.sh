@@ -111,7 +111,7 @@ else
 		"GRANT EXECUTE ON FUNCTION cron.schedule_in_database(text, text, text, text, text, boolean) TO clientele_admin" >/dev/null
 	job=$(q -U qa6_adm -d postgres "SELECT clientele.schedule_refresh('0 3 * * *')")
 	ok "$(q -d postgres "SELECT username || ' ' || schedule || ' ' || command FROM cron.job WHERE jobid = '$job'")" \
-		"qa6_adm 0 3 * * * CALL clientele.refresh()" "an admin login schedules the refresh (the job runs as that login)"
+		"qa6_adm 0 3 * * * CALL clientele.refresh(current_date - 1)" "an admin login schedules the refresh (the job runs as that login)"
 	ok "$(q -U qa6_adm -d postgres "SELECT clientele.schedule_refresh('0 4 * * *')")" "$job" "rescheduling updates the same job"
 	ok "$(q -U qa6_adm -d postgres "SELECT clientele.unschedule_refresh()")/$(q -d postgres "SELECT count(*) FROM cron.job")" "t/0" \
 		"and unschedules it"

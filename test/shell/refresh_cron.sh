@@ -34,6 +34,25 @@ q postgres "CREATE EXTENSION clientele" >/dev/null
 q postgres "SELECT count(*) FROM clientele.generate_demo_bank(300, 5)" >/dev/null
 like "$(q postgres "SELECT clientele.schedule_refresh('')")" "ERROR:  22023: schedule must not be empty" "an empty schedule is rejected"
 like "$(q postgres "SELECT clientele.schedule_refresh('2 seconds', '2030-01-01')")" "ERROR:  22023: as_of 2030-01-01" "a fixed as_of beyond the data is rejected when scheduling"
+like "$(q postgres "SELECT clientele.schedule_refresh('0 2 * * *', days_back => -1)")" \
+	"ERROR:  22023: days_back must be between 0 and 366, got -1" "a negative days_back is rejected"
+like "$(q postgres "SELECT clientele.schedule_refresh('0 2 * * *', days_back => NULL)")" \
+	"ERROR:  22023: days_back must be between 0 and 366, got NULL" "a NULL days_back is rejected"
+ok "$(q postgres "SELECT count(*) FROM cron.job")" "0" "a rejected call schedules nothing"
+# the default job refreshes the day that has just closed (a job after midnight)
+job=$(q postgres "SELECT clientele.schedule_refresh()")
+ok "$(q postgres "SELECT schedule || ' | ' || command FROM cron.job WHERE jobid = $job")" \
+	"0 2 * * * | CALL clientele.refresh(current_date - 1)" "by default the nightly job refreshes as of the day before its run"
+# the job's command, run as pg_cron runs it: as of yesterday (the demo data end in 2025, so the refresh
+# stops at its as-of check, which names the date the expression gave)
+like "$(q postgres "$(q postgres "SELECT command FROM cron.job WHERE jobid = $job")")" \
+	"ERROR:  22023: as_of $(q postgres "SELECT current_date - 1")" "the command refreshes as of the day before the run date"
+q postgres "SELECT clientele.schedule_refresh('45 23 * * *', days_back => 0)" >/dev/null
+ok "$(q postgres "SELECT count(*) || ' | ' || min(schedule) || ' | ' || min(command) FROM cron.job")" \
+	"1 | 45 23 * * * | CALL clientele.refresh()" "days_back => 0: as of the run date (the same job, updated)"
+q postgres "SELECT clientele.schedule_refresh(days_back => 7)" >/dev/null
+ok "$(q postgres "SELECT min(command) FROM cron.job")" "CALL clientele.refresh(current_date - 7)" "days_back => 7"
+ok "$(q postgres "SELECT clientele.unschedule_refresh()")" "t" "unscheduled again"
 # pg_cron >= 1.5 runs '[1-59] seconds' schedules; 1.4 (Debian 12) has minutes only
 every='2 seconds'; wait_s=30
 job=$(q postgres "SELECT clientele.schedule_refresh('$every', '2025-12-31')")
