@@ -297,6 +297,9 @@ ok "$(agg_split "$TXC")" "1" "refresh_txn_counts is split (worker_partial_agg)"
 same "global refresh_txn_counts equals one node's" "SELECT $TXC::text FROM clientele.transaction"
 same "refresh_txn_counts per customer (md5)" \
 	"SELECT count(*) || ' ' || md5(string_agg(customer_id || ':' || c::text, ',' ORDER BY customer_id)) FROM (SELECT customer_id, $TXC AS c FROM clientele.transaction GROUP BY customer_id) q"
+# the refresh's value-stage balance pass: per account (grouped on the balances' distribution column), as one node
+same "refresh_balances per account (md5)" \
+	"SELECT count(*) || ' ' || md5(string_agg(account_id || ':' || r::text, ',' ORDER BY account_id)) FROM (SELECT account_id, clientele.refresh_balances(account_id, as_of, balance, (SELECT array_agg(account_id ORDER BY account_id) FROM clientele.account WHERE closed_on <= '2025-12-31'), (SELECT array_agg(closed_on ORDER BY account_id) FROM clientele.account WHERE closed_on <= '2025-12-31'), '2025-01-01', '2025-07-01', '2025-09-30', '2025-12-31') AS r FROM clientele.balance WHERE as_of <= '2025-12-31' GROUP BY account_id) q"
 ok "$(q $C dist "SELECT count(*) FROM clientele.transaction WHERE float8send(clientele.amount_float8(amount)) <> float8send(amount::float8)")" "0" \
 	"amount_float8 on the shards = amount::float8 bit for bit"
 p=$(plan "SELECT clientele.mbgnbd_fit((s).frequency, (s).recency, (s).t) FROM ($RFM) q")

@@ -264,6 +264,66 @@ COMMENT ON COLUMN clientele.balance_input.as_of IS 'Day of the snapshot; closed_
 COMMENT ON COLUMN clientele.balance_input.balance IS 'Balance at the end of the day; 0 for a zero row.';
 COMMENT ON COLUMN clientele.balance_input.snapshot IS 'true for a snapshot of the balance input, false for the zero row at closed_on.';
 
+-- The balance pass of clientele.refresh's value stage in one aggregate per
+-- account (src/value.c): both balance windows from one set of runs, and the
+-- account's closed_on applied per account instead of per snapshot (the
+-- rows of in_balance with their account's closed_on give what
+-- balance_input gives).
+CREATE TYPE clientele.refresh_balances AS (
+	adb           numeric,
+	latest        numeric,
+	snapshots     bigint,
+	before_split  numeric,
+	after_split   numeric,
+	on_split      numeric
+);
+COMMENT ON TYPE clientele.refresh_balances IS 'Result of clientele.refresh_balances: one account''s balance figures of the refresh''s value stage.';
+COMMENT ON COLUMN clientele.refresh_balances.adb IS 'avg_daily_balance over [period_from, as_of] (before_split of avg_daily_balance_split(day, balance, period_from, as_of, as_of + 1)).';
+COMMENT ON COLUMN clientele.refresh_balances.latest IS 'The balance on as_of: the latest snapshot on or before it (0 from closed_on on), to the cent; 0.00 when none.';
+COMMENT ON COLUMN clientele.refresh_balances.snapshots IS 'Rows with a day on or before as_of and before closed_on (NULL balances included): count(*) FILTER (WHERE snapshot) over clientele.balance_input.';
+COMMENT ON COLUMN clientele.refresh_balances.before_split IS 'avg_daily_balance over [window_from, split].';
+COMMENT ON COLUMN clientele.refresh_balances.after_split IS 'avg_daily_balance over [split + 1, as_of].';
+COMMENT ON COLUMN clientele.refresh_balances.on_split IS 'The balance on split (the latest snapshot on or before it, to the cent; 0.00 when none).';
+
+CREATE FUNCTION clientele.refresh_balances_trans(internal, bigint, date, numeric, bigint[], date[], date, date, date, date)
+RETURNS internal
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_refresh_balances_trans';
+COMMENT ON FUNCTION clientele.refresh_balances_trans(internal, bigint, date, numeric, bigint[], date[], date, date, date, date) IS
+	'Transition function of clientele.refresh_balances (aggregate use only): looks up the account''s closed_on once per group, then keeps the snapshots before it and on or before as_of as runs of consecutive days that never cross a window boundary, and the latest one before both windows.';
+CREATE FUNCTION clientele.refresh_balances_combine(internal, internal)
+RETURNS internal
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_refresh_balances_combine';
+COMMENT ON FUNCTION clientele.refresh_balances_combine(internal, internal) IS
+	'Combine function of clientele.refresh_balances (aggregate use only): merges the runs of two partial states in day order, exactly.';
+CREATE FUNCTION clientele.refresh_balances_serial(internal)
+RETURNS bytea
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_refresh_balances_serial';
+COMMENT ON FUNCTION clientele.refresh_balances_serial(internal) IS
+	'Serial function of clientele.refresh_balances (between parallel workers of one server): the windows, the carry, the row count and the packed runs.';
+CREATE FUNCTION clientele.refresh_balances_deserial(bytea, internal)
+RETURNS internal
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_refresh_balances_deserial';
+COMMENT ON FUNCTION clientele.refresh_balances_deserial(bytea, internal) IS
+	'Deserial function of clientele.refresh_balances: the state of clientele.refresh_balances_serial, sizes checked.';
+CREATE FUNCTION clientele.refresh_balances_final(internal)
+RETURNS clientele.refresh_balances
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'clientele_refresh_balances_final';
+COMMENT ON FUNCTION clientele.refresh_balances_final(internal) IS
+	'Final function of clientele.refresh_balances: the zero from closed_on on, then the two windows'' averages and balances, each rounded half away from zero to the cent.';
+CREATE AGGREGATE clientele.refresh_balances(account_id bigint, day date, balance numeric, closed_accounts bigint[],
+                                           closed_on date[], period_from date, window_from date, split date, as_of date) (
+	SFUNC = clientele.refresh_balances_trans,
+	STYPE = internal,
+	SSPACE = 160,
+	FINALFUNC = clientele.refresh_balances_final,
+	COMBINEFUNC = clientele.refresh_balances_combine,
+	SERIALFUNC = clientele.refresh_balances_serial,
+	DESERIALFUNC = clientele.refresh_balances_deserial,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clientele.refresh_balances(bigint, date, numeric, bigint[], date[], date, date, date, date) IS
+	'Internal (the value stage of clientele.refresh): one account''s balance figures in one pass over its rows of clientele.in_balance (GROUP BY account_id), equal to avg_daily_balance_split(as_of, balance, period_from, as_of, as_of + 1) (adb = before_split, latest = on_split), count(*) FILTER (WHERE snapshot) and avg_daily_balance_split(as_of, balance, window_from, split, as_of) over the rows of clientele.balance_input of that account with as_of on or before as_of. The account''s closed_on is the element of closed_on at the position of account_id in closed_accounts (strictly increasing, no NULLs, one-dimensional, as long as closed_on: ERROR 22023 / 22004 otherwise; the same arrays for every row), looked up once per group: a row on or after closed_on is left out and the balance is 0 from closed_on on (that day included) when closed_on <= as_of; an account not in closed_accounts, or a NULL account_id, is open. period_from <= as_of, window_from <= split < as_of (ERROR 22023), all finite and, with account_id, the same for every row of a group (22023); one snapshot per day (22023); rows with a NULL day are ignored, rows with a NULL balance only counted; empty input gives NULL. Parallel safe (combine, serial and deserial functions; the state is internal).';
+
 CREATE TYPE clientele.customer_features AS (
 	customer_id                 bigint,
 	as_of                       date,

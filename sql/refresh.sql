@@ -549,6 +549,8 @@ DECLARE
 	v_share0 numeric;
 	v_share1 numeric;
 	v_month_starts date[];
+	v_closed_ids bigint[];
+	v_closed_ons date[];
 	v_t timestamptz := clock_timestamp();
 	v_n bigint;
 	v_customers bigint;
@@ -722,22 +724,35 @@ BEGIN
 	v_t := clientele.refresh_stage_done(p_log, 'summary', v_n, v_t);
 
 	-- value: one scan of balances, one aggregate per account for the average
-	-- daily balance over the period and the latest balance (a closed
-	-- account's balance is 0 from closed_on on, that day included, as aum(),
-	-- whether or not the bank supplies a closing zero snapshot:
-	-- clientele.balance_input, shared with customer_features and value_lines)
+	-- daily balance over the period, the latest balance and the balance
+	-- windows of clientele.customer_features (lifecycle and churn stages),
+	-- from one set of runs per account (clientele.refresh_balances).  A
+	-- closed account's balance is 0 from closed_on on, that day included, as
+	-- aum(), whether or not the bank supplies a closing zero snapshot: the
+	-- aggregate does per account what clientele.balance_input (shared with
+	-- customer_features and value_lines) does per snapshot, looking the
+	-- account's closed_on up once per group in two sorted arrays.  Only the
+	-- accounts closed on or before as_of need it (a later closed_on leaves
+	-- out rows after as_of only); joining them to every snapshot cost more
+	-- than a fifth of the pass
+	SELECT coalesce(array_agg(k.account_id ORDER BY k.account_id), '{}'),
+	       coalesce(array_agg(k.closed_on ORDER BY k.account_id), '{}')
+	INTO v_closed_ids, v_closed_ons
+	FROM (SELECT a.account_id, min(a.closed_on) AS closed_on
+	      FROM clientele.in_account a
+	      WHERE a.closed_on <= p_as_of AND a.account_id IS NOT NULL
+	      GROUP BY a.account_id) k;
 	CREATE TEMP TABLE clientele_rf_bal ON COMMIT DROP AS
-	SELECT x.account_id, (x.s).before_split AS adb, (x.s).on_split AS latest, x.n, x.adb_split
+	SELECT x.account_id, (x.r).adb, (x.r).latest, (x.r).snapshots AS n,
+	       ROW((x.r).before_split, (x.r).after_split, (x.r).on_split)::clientele.adb_split AS adb_split
 	FROM (
 		SELECT b.account_id,
-		       clientele.avg_daily_balance_split(b.as_of, b.balance, v_from, p_as_of, p_as_of + 1) AS s,
-		       count(*) FILTER (WHERE b.snapshot) AS n,
-		       -- the balance windows of clientele.customer_features (lifecycle and churn stages)
-		       clientele.avg_daily_balance_split(b.as_of, b.balance, v_f6 + 1, v_f3, p_as_of) AS adb_split
-		FROM clientele.balance_input b
+		       clientele.refresh_balances(b.account_id, b.as_of, b.balance, v_closed_ids, v_closed_ons,
+		                                  v_from, v_f6 + 1, v_f3, p_as_of) AS r
+		FROM clientele.in_balance b
 		WHERE b.as_of <= p_as_of
-		GROUP BY b.account_id
-		HAVING count(*) FILTER (WHERE b.snapshot) > 0) x;
+		GROUP BY b.account_id) x
+	WHERE (x.r).snapshots > 0;
 	-- the key column only (as the summary stage's tables): the later
 	-- statements join these tables on it and filter on no other column, and
 	-- the sample of every column (the adb_split composites, the numeric

@@ -30,6 +30,8 @@
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "port/pg_bswap.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/memutils.h"
@@ -1454,4 +1456,597 @@ clientele_value_setting(PG_FUNCTION_ARGS)
 			 errmsg("unknown value parameter \"%s\"", name),
 			 errhint("Parameters are: %s.", vs->known)));
 	PG_RETURN_NULL();
+}
+
+/* ----------------------------------------------------------------------
+ * refresh_balances(account_id bigint, day date, balance numeric,
+ *					closed_accounts bigint[], closed_on date[],
+ *					period_from date, window_from date, split date,
+ *					as_of date)
+ *
+ * The value stage's balance pass of clientele.refresh in one aggregate per
+ * account: what avg_daily_balance_split(day, balance, period_from, as_of,
+ * as_of + 1) and avg_daily_balance_split(day, balance, window_from, split,
+ * as_of) give over clientele.balance_input, from one set of runs.  The
+ * account's closed_on is looked up once per group (a binary search of the
+ * sorted closed_accounts, constant arrays read once per query) instead of
+ * joined to every snapshot: a row on or after it is left out, and a zero
+ * balance holds from it on (added by the final function when closed_on <=
+ * as_of).
+ *
+ * State (internal, in the aggregate context; serialized only between
+ * parallel workers): the runs of the snapshots of [lo, as_of] (lo = the
+ * earlier window start) in internal days, and the latest snapshot before lo
+ * (the carry).  The internal day of day d is d + the number of window
+ * boundaries b <= d (b in {period_from, window_from, split + 1}, distinct),
+ * so that the internal day before each boundary is never a snapshot and no
+ * run crosses a boundary: every window is then a set of whole runs, exact
+ * as in avg_daily_balance_split.  The runs are kept with cl_seg_insert (any
+ * row order), merged with cl_seg_merge and packed with cl_seg_pack.
+ * ---------------------------------------------------------------------- */
+
+#define RFB_NAME "refresh_balances"
+#define RFB_NO_CLOSE PG_INT32_MAX
+
+typedef struct RfbState
+{
+	bool		has_account;	/* false: a NULL account_id */
+	int64		account_id;
+	int32		period_from;
+	int32		window_from;
+	int32		split;
+	int32		as_of;
+	int32		closed_on;		/* RFB_NO_CLOSE when NULL */
+	int32		nb;				/* distinct boundaries */
+	int32		bound[3];		/* sorted user days */
+	int32		lo;				/* min(period_from, window_from) */
+	bool		has_carry;
+	int32		carry_day;
+	int64		carry_cents;
+	int64		snapshots;		/* rows on or before as_of and before closed_on */
+	int32		n;				/* runs */
+	int32		cap;
+	ClSeg		runs[FLEXIBLE_ARRAY_MEMBER];	/* sorted, disjoint, internal days */
+} RfbState;
+
+/*
+ * One allocation per state (the runs after the header), a power of two from
+ * 64 bytes (what the allocator hands out anyway) filled with runs: about
+ * 500 bytes for the demo bank's monthly snapshots over two years
+ */
+#define RFB_SIZE(cap) (offsetof(RfbState, runs) + (Size) (cap) * sizeof(ClSeg))
+
+/*
+ * serialized header: 11 int32, the carry cents, the row count and the
+ * account, then the packed runs
+ */
+#define RFB_WIRE_HDR (11 * 4 + 8 + 8 + 8)
+
+/*
+ * The closed accounts of a query (fn_extra of the transition): the arrays'
+ * datums they were read from, and their elements.
+ */
+typedef struct RfbClosed
+{
+	Datum		ids_datum;
+	Datum		ons_datum;
+	Size		ids_size;
+	int			n;
+	int64	   *ids;			/* strictly increasing */
+	int32	   *ons;
+} RfbClosed;
+
+static inline int32
+rfb_internal(const RfbState *st, int32 day)
+{
+	int32		k = 0;
+
+	for (int32 i = 0; i < st->nb; i++)
+		if (day >= st->bound[i])
+			k++;
+	return day + k;
+}
+
+/* the user day of internal day x (x is never a gap day) */
+static inline int32
+rfb_user(const RfbState *st, int32 x)
+{
+	int32		k = 0;
+
+	for (int32 i = 0; i < st->nb; i++)
+		if ((int64) x >= (int64) st->bound[i] + i + 1)
+			k++;
+	return x - k;
+}
+
+static void
+rfb_set_bounds(RfbState *st)
+{
+	int32		b[3] = {st->period_from, st->window_from, st->split + 1};
+	int32		n = 0;
+
+	/* sort three, drop duplicates */
+	for (int i = 0; i < 3; i++)
+		for (int j = i + 1; j < 3; j++)
+			if (b[j] < b[i])
+			{
+				int32		t = b[i];
+
+				b[i] = b[j];
+				b[j] = t;
+			}
+	for (int i = 0; i < 3; i++)
+		if (n == 0 || b[i] != st->bound[n - 1])
+			st->bound[n++] = b[i];
+	st->nb = n;
+	st->lo = Min(st->period_from, st->window_from);
+}
+
+static pg_noinline void
+rfb_window_error(const RfbState *st, bool has_account, int64 account, int32 period_from,
+				 int32 window_from, int32 split, int32 as_of)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg(RFB_NAME " account_id, period_from, window_from, split and as_of must be the same for every row of a group"),
+			 errdetail("Got %s / %s / %s / %s / %s after %s / %s / %s / %s / %s.",
+					   has_account ? psprintf(INT64_FORMAT, account) : "NULL",
+					   value_date_str(period_from), value_date_str(window_from),
+					   value_date_str(split), value_date_str(as_of),
+					   st->has_account ? psprintf(INT64_FORMAT, st->account_id) : "NULL",
+					   value_date_str(st->period_from), value_date_str(st->window_from),
+					   value_date_str(st->split), value_date_str(st->as_of)),
+			 errhint("Aggregate one account per group (GROUP BY account_id).")));
+}
+
+static RfbState *
+rfb_new(MemoryContext aggcxt, int64 min_cap)
+{
+	Size		size;
+	RfbState   *st;
+
+	if (min_cap > CL_ADB_MAX_RUNS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many balance runs in one " RFB_NAME " group"),
+				 errhint("Aggregate one account per group (GROUP BY account_id).")));
+	size = state_pow2(RFB_SIZE(min_cap));
+	st = MemoryContextAllocZero(aggcxt, size);
+	st->cap = (int32) ((size - offsetof(RfbState, runs)) / sizeof(ClSeg));
+	return st;
+}
+
+static void
+rfb_carry(RfbState *st, int32 day, int64 cents)
+{
+	if (st->has_carry && st->carry_day == day)
+		adb_duplicate_error(day);
+	if (!st->has_carry || day > st->carry_day)
+	{
+		st->has_carry = true;
+		st->carry_day = day;
+		st->carry_cents = cents;
+	}
+}
+
+/*
+ * The closed accounts of arguments 4 and 5, read (and checked) on the first
+ * call of a query and whenever the datums change.
+ */
+static RfbClosed *
+rfb_closed(FunctionCallInfo fcinfo)
+{
+	RfbClosed  *c = (RfbClosed *) fcinfo->flinfo->fn_extra;
+	Datum		ids_d,
+				ons_d;
+	ArrayType  *ids,
+			   *ons;
+	Datum	   *iv,
+			   *ov;
+	bool	   *in,
+			   *on;
+	int			ni,
+				no;
+	MemoryContext old;
+
+	CL_ARG_NOT_NULL(4, RFB_NAME " closed_accounts");
+	CL_ARG_NOT_NULL(5, RFB_NAME " closed_on");
+	ids_d = PG_GETARG_DATUM(4);
+	ons_d = PG_GETARG_DATUM(5);
+	if (c != NULL && c->ids_datum == ids_d && c->ons_datum == ons_d &&
+		c->ids_size == VARSIZE_ANY(DatumGetPointer(ids_d)))
+		return c;
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	if (c == NULL)
+		c = palloc0(sizeof(RfbClosed));
+	else
+	{
+		if (c->ids)
+			pfree(c->ids);
+		if (c->ons)
+			pfree(c->ons);
+	}
+	ids = DatumGetArrayTypeP(ids_d);
+	ons = DatumGetArrayTypeP(ons_d);
+	deconstruct_array(ids, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &iv, &in, &ni);
+	deconstruct_array(ons, DATEOID, 4, true, TYPALIGN_INT, &ov, &on, &no);
+	if (ARR_NDIM(ids) > 1 || ARR_NDIM(ons) > 1 || ni != no)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg(RFB_NAME " closed_accounts and closed_on must be one-dimensional arrays of the same length"),
+				 errdetail("Got %d and %d elements.", ni, no)));
+	c->ids = palloc(sizeof(int64) * (Size) Max(ni, 1));
+	c->ons = palloc(sizeof(int32) * (Size) Max(ni, 1));
+	for (int i = 0; i < ni; i++)
+	{
+		if (in[i] || on[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg(RFB_NAME " closed_accounts and closed_on must not contain NULLs")));
+		c->ids[i] = DatumGetInt64(iv[i]);
+		c->ons[i] = DatumGetDateADT(ov[i]);
+		cl_check_finite_date(c->ons[i], RFB_NAME " closed_on");
+		if (i > 0 && c->ids[i] <= c->ids[i - 1])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg(RFB_NAME " closed_accounts must be strictly increasing"),
+					 errdetail("Account %lld follows account %lld.",
+							   (long long) c->ids[i], (long long) c->ids[i - 1])));
+	}
+	c->n = ni;
+	c->ids_datum = ids_d;
+	c->ons_datum = ons_d;
+	c->ids_size = VARSIZE_ANY(DatumGetPointer(ids_d));
+	pfree(iv);
+	pfree(ov);
+	pfree(in);
+	pfree(on);
+	MemoryContextSwitchTo(old);
+	fcinfo->flinfo->fn_extra = c;
+	return c;
+}
+
+/* the closed_on of an account (binary search), RFB_NO_CLOSE when open */
+static int32
+rfb_closed_on(const RfbClosed *c, int64 account)
+{
+	int			lo = 0,
+				hi = c->n - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (c->ids[mid] == account)
+			return c->ons[mid];
+		if (c->ids[mid] < account)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return RFB_NO_CLOSE;
+}
+
+PG_FUNCTION_INFO_V1(clientele_refresh_balances_trans);
+Datum
+clientele_refresh_balances_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = cl_agg_context(fcinfo);
+	RfbState   *st = PG_ARGISNULL(0) ? NULL : (RfbState *) PG_GETARG_POINTER(0);
+	bool		has_account = !PG_ARGISNULL(1);
+	int64		account = has_account ? PG_GETARG_INT64(1) : 0;
+	DateADT		period_from,
+				window_from,
+				split,
+				as_of,
+				day;
+	int64		cents;
+	int32		x;
+	size_t		n;
+
+	CL_ARG_NOT_NULL(6, RFB_NAME " period_from");
+	CL_ARG_NOT_NULL(7, RFB_NAME " window_from");
+	CL_ARG_NOT_NULL(8, RFB_NAME " split");
+	CL_ARG_NOT_NULL(9, RFB_NAME " as_of");
+	period_from = PG_GETARG_DATEADT(6);
+	window_from = PG_GETARG_DATEADT(7);
+	split = PG_GETARG_DATEADT(8);
+	as_of = PG_GETARG_DATEADT(9);
+	if (st == NULL)
+	{
+		RfbClosed  *c = rfb_closed(fcinfo);
+
+		cl_check_finite_date(period_from, RFB_NAME " period_from");
+		cl_check_finite_date(window_from, RFB_NAME " window_from");
+		cl_check_finite_date(split, RFB_NAME " split");
+		cl_check_finite_date(as_of, RFB_NAME " as_of");
+		if (period_from > as_of)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg(RFB_NAME " period_from %s is after as_of %s",
+							value_date_str(period_from), value_date_str(as_of))));
+		if (split < window_from || split >= as_of)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg(RFB_NAME " split %s must lie in [window_from, as_of - 1] = [%s, %s]",
+							value_date_str(split), value_date_str(window_from),
+							value_date_str(window_from > as_of ? window_from : as_of - 1)),
+					 errdetail("Both windows [window_from, split] and [split + 1, as_of] must hold a day.")));
+		if ((int64) as_of + 3 >= CL_DAY_END)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg(RFB_NAME " as_of %s must be before the last valid date",
+							value_date_str(as_of))));
+		st = rfb_new(aggcxt, 1);
+		st->has_account = has_account;
+		st->account_id = account;
+		st->period_from = period_from;
+		st->window_from = window_from;
+		st->split = split;
+		st->as_of = as_of;
+		/* a NULL account_id has no closed_on (balance_input) */
+		st->closed_on = has_account ? rfb_closed_on(c, account) : RFB_NO_CLOSE;
+		rfb_set_bounds(st);
+	}
+	else if (unlikely(has_account != st->has_account || account != st->account_id ||
+					  period_from != st->period_from || window_from != st->window_from ||
+					  split != st->split || as_of != st->as_of))
+		rfb_window_error(st, has_account, account, period_from, window_from, split, as_of);
+
+	if (PG_ARGISNULL(2))
+		PG_RETURN_POINTER(st);
+	day = PG_GETARG_DATEADT(2);
+	/* after as_of, or on or after closed_on (replaced by the zero): not used */
+	if (day > as_of || day >= st->closed_on)
+		PG_RETURN_POINTER(st);
+	st->snapshots++;
+	if (PG_ARGISNULL(3))
+		PG_RETURN_POINTER(st);
+	cl_check_finite_date(day, RFB_NAME " day");
+	cents = adb_cents_of((Numeric) PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(3)));
+	if (day < st->lo)
+	{
+		rfb_carry(st, day, cents);
+		PG_RETURN_POINTER(st);
+	}
+	x = rfb_internal(st, day);
+	n = (size_t) st->n;
+	for (;;)
+	{
+		ClSegStatus rc = cl_seg_insert(st->runs, &n, (size_t) st->cap, x, cents);
+
+		if (likely(rc == CL_SEG_OK))
+			break;
+		if (rc == CL_SEG_DUPLICATE)
+			adb_duplicate_error(day);
+		/* full: the next power of two */
+		{
+			RfbState   *g = rfb_new(aggcxt, (int64) st->cap + 1);
+			int32		cap = g->cap;
+
+			memcpy(g, st, RFB_SIZE(st->n));
+			g->cap = cap;
+			pfree(st);
+			st = g;
+		}
+	}
+	st->n = (int32) n;
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(clientele_refresh_balances_combine);
+Datum
+clientele_refresh_balances_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = cl_agg_context(fcinfo);
+	RfbState   *a = PG_ARGISNULL(0) ? NULL : (RfbState *) PG_GETARG_POINTER(0);
+	RfbState   *b = PG_ARGISNULL(1) ? NULL : (RfbState *) PG_GETARG_POINTER(1);
+	RfbState   *r;
+	size_t		n,
+				dup;
+
+	if (b == NULL)
+	{
+		if (a == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(a);
+	}
+	if (a == NULL)
+	{
+		r = rfb_new(aggcxt, b->n);
+		memcpy(r, b, offsetof(RfbState, cap));
+		memcpy(r->runs, b->runs, sizeof(ClSeg) * (Size) b->n);
+		PG_RETURN_POINTER(r);
+	}
+	if (a->has_account != b->has_account || a->account_id != b->account_id ||
+		a->closed_on != b->closed_on || a->period_from != b->period_from ||
+		a->window_from != b->window_from || a->split != b->split || a->as_of != b->as_of)
+		rfb_window_error(a, b->has_account, b->account_id, b->period_from, b->window_from, b->split, b->as_of);
+	if (b->has_carry)
+		rfb_carry(a, b->carry_day, b->carry_cents);
+	a->snapshots += b->snapshots;
+	if (b->n == 0)
+		PG_RETURN_POINTER(a);
+	r = rfb_new(aggcxt, (int64) a->n + b->n);
+	{
+		int32		cap = r->cap;
+
+		memcpy(r, a, offsetof(RfbState, cap));
+		r->cap = cap;
+	}
+	n = cl_seg_merge(a->runs, (size_t) a->n, b->runs, (size_t) b->n, r->runs);
+	dup = cl_seg_overlap(r->runs, n);
+	if (dup > 0)
+		adb_duplicate_error(rfb_user(a, r->runs[dup].first));
+	r->n = (int32) n;
+	pfree(a);
+	PG_RETURN_POINTER(r);
+}
+
+PG_FUNCTION_INFO_V1(clientele_refresh_balances_serial);
+Datum
+clientele_refresh_balances_serial(PG_FUNCTION_ARGS)
+{
+	RfbState   *st;
+	bytea	   *out;
+	char	   *p;
+	int32		h[11];
+	size_t		len;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "aggregate function called in non-aggregate context");
+	st = (RfbState *) PG_GETARG_POINTER(0);
+	out = palloc(VARHDRSZ + RFB_WIRE_HDR + sizeof(ClSeg) * (Size) st->n);
+	p = VARDATA(out);
+	h[0] = st->period_from;
+	h[1] = st->window_from;
+	h[2] = st->split;
+	h[3] = st->as_of;
+	h[4] = st->closed_on;
+	h[5] = st->has_carry ? 1 : 0;
+	h[6] = st->carry_day;
+	h[7] = st->n;
+	h[8] = st->has_account ? 1 : 0;
+	h[9] = h[10] = 0;
+	memcpy(p, h, sizeof(h));
+	memcpy(p + 44, &st->carry_cents, 8);
+	memcpy(p + 52, &st->snapshots, 8);
+	memcpy(p + 60, &st->account_id, 8);
+	len = cl_seg_pack(st->runs, (size_t) st->n, (unsigned char *) p + RFB_WIRE_HDR);
+	SET_VARSIZE(out, VARHDRSZ + RFB_WIRE_HDR + len);
+	PG_RETURN_BYTEA_P(out);
+}
+
+PG_FUNCTION_INFO_V1(clientele_refresh_balances_deserial);
+Datum
+clientele_refresh_balances_deserial(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = cl_agg_context(fcinfo);
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	const char *p = VARDATA_ANY(in);
+	size_t		len = VARSIZE_ANY_EXHDR(in);
+	int32		h[11];
+	RfbState   *st;
+
+	if (len < RFB_WIRE_HDR)
+		elog(ERROR, "invalid " RFB_NAME " state: %zu bytes", len);
+	memcpy(h, p, sizeof(h));
+	/* a run packs into at least 16 bytes */
+	if (h[7] < 0 || (size_t) h[7] > (len - RFB_WIRE_HDR) / 16)
+		elog(ERROR, "invalid " RFB_NAME " state: %d runs in %zu bytes", h[7], len);
+	st = rfb_new(aggcxt, h[7]);
+	st->period_from = h[0];
+	st->window_from = h[1];
+	st->split = h[2];
+	st->as_of = h[3];
+	st->closed_on = h[4];
+	st->has_carry = h[5] != 0;
+	st->carry_day = h[6];
+	st->n = h[7];
+	st->has_account = h[8] != 0;
+	memcpy(&st->carry_cents, p + 44, 8);
+	memcpy(&st->snapshots, p + 52, 8);
+	memcpy(&st->account_id, p + 60, 8);
+	if (!cl_seg_unpack((const unsigned char *) p + RFB_WIRE_HDR, len - RFB_WIRE_HDR, st->runs, (size_t) st->n))
+		elog(ERROR, "invalid " RFB_NAME " state: malformed runs");
+	rfb_set_bounds(st);
+	PG_RETURN_POINTER(st);
+}
+
+/*
+ * The average daily balance over the user days [from, to] of runs[0..n)
+ * (user days, sorted, none crossing from or to + 1), with the carry before
+ * from: the last run ending before from, else the state's carry.
+ */
+static int64
+rfb_window(const RfbState *st, ClSeg *runs, size_t n, int32 from, int32 to, ClSeg *scratch)
+{
+	bool		has_carry = st->has_carry;
+	int64		carry = st->carry_cents;
+	size_t		k = 0;
+	int64		cents = 0;
+	int32		dup = 0;
+
+	for (size_t i = 0; i < n; i++)
+	{
+		if (runs[i].last < from)
+		{
+			has_carry = true;
+			carry = runs[i].last_cents;
+		}
+		else if (runs[i].first <= to)
+			scratch[k++] = runs[i];
+	}
+	switch (cl_adb_compute(scratch, k, 1, has_carry, carry, from, to, &cents, &dup))
+	{
+		case CL_ADB_OK:
+			break;
+		case CL_ADB_DUPLICATE:
+			adb_duplicate_error(dup);
+			break;
+		case CL_ADB_OVERFLOW:
+			elog(ERROR, RFB_NAME " average out of range");
+	}
+	return cents;
+}
+
+/* the balance on day: the latest snapshot on or before it, 0 when none */
+static int64
+rfb_on(const RfbState *st, const ClSeg *runs, size_t n, int32 day)
+{
+	int64		cents = st->has_carry ? st->carry_cents : 0;
+
+	for (size_t i = 0; i < n && runs[i].first <= day; i++)
+		cents = runs[i].last_cents;
+	return cents;
+}
+
+PG_FUNCTION_INFO_V1(clientele_refresh_balances_final);
+Datum
+clientele_refresh_balances_final(PG_FUNCTION_ARGS)
+{
+	RfbState   *st;
+	RfbState	s;
+	ClSeg	   *runs;
+	ClSeg	   *scratch;
+	size_t		n;
+	TupleDesc	tupdesc;
+	Datum		values[6];
+	bool		nulls[6] = {false, false, false, false, false, false};
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = (RfbState *) PG_GETARG_POINTER(0);
+	s = *st;					/* the state is read only: the carry may change below */
+	runs = palloc(sizeof(ClSeg) * ((Size) st->n + 1));
+	scratch = palloc(sizeof(ClSeg) * ((Size) st->n + 1));
+	n = (size_t) st->n;
+	for (size_t i = 0; i < n; i++)
+	{
+		runs[i] = st->runs[i];
+		runs[i].first = rfb_user(st, st->runs[i].first);
+		runs[i].last = rfb_user(st, st->runs[i].last);
+	}
+	/* closed on or before as_of: 0 from closed_on on (every row kept is before it) */
+	if (s.closed_on <= s.as_of)
+	{
+		if (s.closed_on < s.lo)
+		{
+			s.has_carry = true;
+			s.carry_day = s.closed_on;
+			s.carry_cents = 0;
+		}
+		else
+			runs[n++] = cl_seg_one(s.closed_on, 0);
+	}
+	values[0] = adb_cents_numeric(rfb_window(&s, runs, n, s.period_from, s.as_of, scratch));
+	values[1] = adb_cents_numeric(rfb_on(&s, runs, n, s.as_of));
+	values[2] = Int64GetDatum(s.snapshots);
+	values[3] = adb_cents_numeric(rfb_window(&s, runs, n, s.window_from, s.split, scratch));
+	values[4] = adb_cents_numeric(rfb_window(&s, runs, n, s.split + 1, s.as_of, scratch));
+	values[5] = adb_cents_numeric(rfb_on(&s, runs, n, s.split));
+	if (fcinfo->flinfo->fn_extra == NULL)
+		fcinfo->flinfo->fn_extra = cl_call_result_desc(fcinfo);
+	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
