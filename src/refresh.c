@@ -23,17 +23,29 @@
  * every row changes at each refresh, as in the scorecard whose as_of is a
  * column, all of that is overhead.  Here, under the same ExclusiveLock
  * (readers go on, with AccessShareLock, and see the previous contents until
- * the transaction commits), every current row is deleted and the query's
- * rows are inserted straight from the executor, with their index entries
- * (the unique index still rejects duplicate keys).  The query runs as the
- * view's owner in a restricted operation, as in REFRESH.  An error rolls it
- * all back with the transaction.
+ * the transaction commits), the query's rows are written straight from the
+ * executor.  When the view leaves room on its pages (a fillfactor below 100:
+ * the scorecard) and has one unique btree index on plain columns, each new
+ * row looks up the old row of its key in that index: an identical old row is
+ * left as it is, a different one is updated in place (a heap update: HOT,
+ * with no new index entries, when no indexed column changes and the page has
+ * room), and a new key is inserted; the old rows no new row claimed are
+ * deleted last.  Otherwise (a full fillfactor: most updates would not be
+ * HOT, and an update with its index entries and the lookup costs more than a
+ * delete and an insert), every old row is deleted first and the new ones are
+ * inserted.  Either way the unique index still rejects duplicate keys (a
+ * second new row of a key is inserted, and fails its unique check).
+ * The query runs as the view's owner in a restricted operation, as in
+ * REFRESH.  An error rolls it all back with the transaction.
  */
 #include "clientele.h"
 
+#include "access/genam.h"
 #include "access/heapam.h"
+#include "access/nbtree.h"
 #include "access/tableam.h"
 #include "access/xact.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_class.h"
 #include "commands/tablecmds.h"
 #include "executor/executor.h"
@@ -46,7 +58,9 @@
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
 #include "utils/acl.h"
+#include "utils/datum.h"
 #include "utils/guc.h"
+#include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -72,6 +86,19 @@ typedef struct MatviewReplaceReceiver
 	BulkInsertState bistate;
 	CommandId	cid;
 	uint64		rows;
+	/* by key (keyidx != NULL): the old rows, found by their unique index */
+	Relation	keyidx;
+	int			nkeys;
+	AttrNumber	keyatt[INDEX_MAX_KEYS];
+	ScanKeyData keys[INDEX_MAX_KEYS];
+	IndexScanDesc iscan;
+	TupleTableSlot *oldslot;
+	Snapshot	snap;			/* the old contents */
+	HTAB	   *kept;			/* old rows claimed by a new row (their TIDs) */
+	MemoryContext cxt;			/* the index scan's (not the executor's) */
+	uint64		updated;
+	uint64		unchanged;
+	uint64		inserted;
 } MatviewReplaceReceiver;
 
 static void
@@ -79,19 +106,181 @@ mvr_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 {
 }
 
+/*
+ * The old row of the new row's (slot's) key not yet claimed by another new
+ * row, into r->oldslot; false when there is none (or a key column is NULL:
+ * NULLs are distinct in the index, so such a row never replaces another).
+ */
+static bool
+mvr_find_old(MatviewReplaceReceiver *r, TupleTableSlot *slot)
+{
+	int			i;
+
+	for (i = 0; i < r->nkeys; i++)
+	{
+		bool		isnull;
+
+		r->keys[i].sk_argument = slot_getattr(slot, r->keyatt[i], &isnull);
+		if (isnull)
+			return false;
+	}
+	index_rescan(r->iscan, r->keys, r->nkeys, NULL, 0);
+	while (index_getnext_slot(r->iscan, ForwardScanDirection, r->oldslot))
+	{
+		bool		found;
+
+		(void) hash_search(r->kept, &r->oldslot->tts_tid, HASH_ENTER, &found);
+		if (!found)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether two rows of the view are the same, column by column, bit for bit.
+ * The first column alone first: a changed row of a new date differs there
+ * (as_of, the scorecard's first column), and deforming all of both rows
+ * would cost more than the rest of the comparison.
+ */
+static bool
+mvr_same(TupleTableSlot *a, TupleTableSlot *b)
+{
+	TupleDesc	desc = a->tts_tupleDescriptor;
+	int			i;
+
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (i == 1)
+		{
+			slot_getallattrs(a);
+			slot_getallattrs(b);
+		}
+		else if (i == 0)
+		{
+			slot_getsomeattrs(a, 1);
+			slot_getsomeattrs(b, 1);
+		}
+		if (att->attisdropped)
+			continue;
+		if (a->tts_isnull[i] != b->tts_isnull[i])
+			return false;
+		if (!a->tts_isnull[i] &&
+			!datum_image_eq(a->tts_values[i], b->tts_values[i], att->attbyval, att->attlen))
+			return false;
+	}
+	return true;
+}
+
 static bool
 mvr_receive(TupleTableSlot *slot, DestReceiver *self)
 {
 	MatviewReplaceReceiver *r = (MatviewReplaceReceiver *) self;
 	List	   *recheck;
+	MemoryContext oldcxt;
+	bool		found = false;
+	bool		same = false;
 
-	ExecCopySlot(r->slot, slot);
-	table_tuple_insert(r->rel, r->slot, r->cid, 0, r->bistate);
-	recheck = ExecInsertIndexTuples(r->rri, r->slot, r->estate, false, false, NULL, NIL);
-	list_free(recheck);
-	ResetPerTupleExprContext(r->estate);
 	r->rows++;
+	if (r->keyidx != NULL)
+	{
+		/*
+		 * The index scan's memory outlives the executor's (this runs in its
+		 * per-query context); the comparison's (detoasted values) lasts a
+		 * row
+		 */
+		oldcxt = MemoryContextSwitchTo(r->cxt);
+		found = mvr_find_old(r, slot);
+		MemoryContextSwitchTo(GetPerTupleMemoryContext(r->estate));
+		same = found && mvr_same(r->oldslot, slot);
+		MemoryContextSwitchTo(oldcxt);
+	}
+	if (found)
+	{
+		ItemPointerData otid = r->oldslot->tts_tid;
+		bool		update_indexes;
+
+		if (same)
+			r->unchanged++;
+		else
+		{
+			ExecCopySlot(r->slot, slot);
+			simple_table_tuple_update(r->rel, &otid, r->slot, r->snap, &update_indexes);
+			if (update_indexes)
+			{
+				recheck = ExecInsertIndexTuples(r->rri, r->slot, r->estate, false, false, NULL, NIL);
+				list_free(recheck);
+			}
+			r->updated++;
+		}
+	}
+	else
+	{
+		ExecCopySlot(r->slot, slot);
+		table_tuple_insert(r->rel, r->slot, r->cid, 0, r->bistate);
+		recheck = ExecInsertIndexTuples(r->rri, r->slot, r->estate, false, false, NULL, NIL);
+		list_free(recheck);
+		r->inserted++;
+	}
+	ResetPerTupleExprContext(r->estate);
 	return true;
+}
+
+/*
+ * The view's unique index to find old rows by, when the view leaves room on
+ * its pages for updates in place (a fillfactor below 100): the only unique
+ * index, a btree on plain columns, immediate, NULLS DISTINCT.  Sets up r's
+ * keys and returns the index, or NULL (a full fillfactor: updates would not
+ * be HOT and cost more than a delete and an insert, with a lookup more; more
+ * than one unique index, or none usable): then the old rows are all deleted
+ * first.
+ */
+static Relation
+mvr_key_index(MatviewReplaceReceiver *r)
+{
+	ResultRelInfo *rri = r->rri;
+	Relation	found = NULL;
+	IndexInfo  *fii = NULL;
+	int			nunique = 0;
+	int			i;
+
+	if (RelationGetFillFactor(r->rel, HEAP_DEFAULT_FILLFACTOR) >= HEAP_DEFAULT_FILLFACTOR)
+		return NULL;
+	for (i = 0; i < rri->ri_NumIndices; i++)
+	{
+		Relation	ir = rri->ri_IndexRelationDescs[i];
+		IndexInfo  *ii = rri->ri_IndexRelationInfo[i];
+
+		if (ir == NULL || !ii->ii_Unique)
+			continue;
+		nunique++;
+		if (ir->rd_rel->relam == BTREE_AM_OID && ii->ii_Expressions == NIL && ii->ii_Predicate == NIL &&
+			!ii->ii_NullsNotDistinct && ir->rd_index->indimmediate && ir->rd_index->indisvalid &&
+			ir->rd_index->indisready)
+		{
+			found = ir;
+			fii = ii;
+		}
+	}
+	if (nunique != 1 || found == NULL)
+		return NULL;
+	for (i = 0; i < fii->ii_NumIndexKeyAttrs; i++)
+	{
+		Oid			op;
+
+		if (fii->ii_IndexAttrNumbers[i] <= 0)
+			return NULL;
+		op = get_opfamily_member(found->rd_opfamily[i], found->rd_opcintype[i], found->rd_opcintype[i],
+								 BTEqualStrategyNumber);
+		if (!OidIsValid(op))
+			return NULL;
+		r->keyatt[i] = fii->ii_IndexAttrNumbers[i];
+		ScanKeyEntryInitialize(&r->keys[i], 0, i + 1, BTEqualStrategyNumber, InvalidOid,
+							   found->rd_indcollation[i], get_opcode(op), (Datum) 0);
+	}
+	r->nkeys = fii->ii_NumIndexKeyAttrs;
+	return found;
 }
 
 static void
@@ -102,6 +291,27 @@ mvr_shutdown(DestReceiver *self)
 static void
 mvr_destroy(DestReceiver *self)
 {
+}
+
+/* deletes the old rows (visible to snap) whose TIDs are not in kept */
+static uint64
+mvr_delete_old(Relation rel, Snapshot snap, HTAB *kept)
+{
+	TupleTableSlot *oldslot = table_slot_create(rel, NULL);
+	TableScanDesc scan = table_beginscan(rel, snap, 0, NULL);
+	uint64		n = 0;
+
+	while (table_scan_getnextslot(scan, ForwardScanDirection, oldslot))
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (kept != NULL && hash_search(kept, &oldslot->tts_tid, HASH_FIND, NULL) != NULL)
+			continue;
+		simple_table_tuple_delete(rel, &oldslot->tts_tid, snap);
+		n++;
+	}
+	table_endscan(scan);
+	ExecDropSingleTupleTableSlot(oldslot);
+	return n;
 }
 
 PG_FUNCTION_INFO_V1(clientele_matview_replace);
@@ -122,9 +332,8 @@ clientele_matview_replace(PG_FUNCTION_ARGS)
 	int			save_sec_context;
 	int			save_nestlevel;
 	Snapshot	snap;
-	TableScanDesc scan;
-	TupleTableSlot *oldslot;
 	MatviewReplaceReceiver *dest;
+	uint64		deleted = 0;
 	const char *qstring = "clientele.matview_replace";
 	uint64		rows;
 
@@ -170,22 +379,9 @@ clientele_matview_replace(PG_FUNCTION_ARGS)
 	SetUserIdAndSecContext(rel->rd_rel->relowner, save_sec_context | SECURITY_RESTRICTED_OPERATION);
 	save_nestlevel = NewGUCNestLevel();
 
-	/* 1. delete every row visible now (also ones of this transaction) */
+	/* the old contents: every row visible now (also ones of this transaction) */
 	CommandCounterIncrement();
 	snap = RegisterSnapshot(GetLatestSnapshot());
-	oldslot = table_slot_create(rel, NULL);
-	scan = table_beginscan(rel, snap, 0, NULL);
-	while (table_scan_getnextslot(scan, ForwardScanDirection, oldslot))
-	{
-		CHECK_FOR_INTERRUPTS();
-		simple_table_tuple_delete(rel, &oldslot->tts_tid, snap);
-	}
-	table_endscan(scan);
-	ExecDropSingleTupleTableSlot(oldslot);
-	UnregisterSnapshot(snap);
-	CommandCounterIncrement();
-
-	/* 2. the query's rows, inserted with their index entries */
 	dest = palloc0(sizeof(MatviewReplaceReceiver));
 	dest->pub.receiveSlot = mvr_receive;
 	dest->pub.rStartup = mvr_startup;
@@ -198,6 +394,28 @@ clientele_matview_replace(PG_FUNCTION_ARGS)
 	InitResultRelInfo(dest->rri, rel, 1, NULL, 0);
 	ExecOpenIndices(dest->rri, false);
 	dest->slot = table_slot_create(rel, NULL);
+	dest->keyidx = mvr_key_index(dest);
+	if (dest->keyidx == NULL)
+	{
+		/* no key to find the old rows by: all deleted first */
+		deleted = mvr_delete_old(rel, snap, NULL);
+		CommandCounterIncrement();
+	}
+	else
+	{
+		HASHCTL		ctl;
+
+		/* each new row finds its old row by key (below, mvr_receive) */
+		ctl.keysize = sizeof(ItemPointerData);
+		ctl.entrysize = sizeof(ItemPointerData);
+		ctl.hcxt = CurrentMemoryContext;
+		dest->kept = hash_create("clientele.matview_replace old rows kept", 1024, &ctl,
+								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		dest->snap = snap;
+		dest->cxt = CurrentMemoryContext;
+		dest->oldslot = table_slot_create(rel, NULL);
+		dest->iscan = index_beginscan(rel, dest->keyidx, snap, dest->nkeys, 0);
+	}
 	dest->bistate = GetBulkInsertState();
 	dest->cid = GetCurrentCommandId(true);
 
@@ -221,7 +439,19 @@ clientele_matview_replace(PG_FUNCTION_ARGS)
 	FreeQueryDesc(qdesc);
 	PopActiveSnapshot();
 
+	if (dest->keyidx != NULL)
+	{
+		/* the old rows no new row claimed */
+		index_endscan(dest->iscan);
+		ExecDropSingleTupleTableSlot(dest->oldslot);
+		deleted = mvr_delete_old(rel, snap, dest->kept);
+		hash_destroy(dest->kept);
+	}
+	UnregisterSnapshot(snap);
 	rows = dest->rows;
+	elog(DEBUG1, "clientele.matview_replace(%s): " UINT64_FORMAT " rows: " UINT64_FORMAT " unchanged, "
+		 UINT64_FORMAT " updated, " UINT64_FORMAT " inserted, " UINT64_FORMAT " old rows deleted",
+		 RelationGetRelationName(rel), rows, dest->unchanged, dest->updated, dest->inserted, deleted);
 	ExecCloseIndices(dest->rri);
 	ExecDropSingleTupleTableSlot(dest->slot);
 	FreeBulkInsertState(dest->bistate);

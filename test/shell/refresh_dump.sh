@@ -41,6 +41,8 @@ ok "$(digest rd_dst)" "$(digest rd_src)" "configuration and results are identica
 ok "$(q rd_dst "SELECT count(*) FROM clientele.segment_definition WHERE segment = 'key'")" "1" "an edited shipped segment is restored once, with its edit"
 ok "$(q rd_dst "SELECT clv_months || ' ' || max_parallel_workers_per_gather FROM clientele.refresh_config")" "24 0" "refresh settings restored"
 ok "$(q rd_dst "SELECT count(*) FROM clientele.customer_scorecard")" "0" "the materialized views come back empty"
+ok "$(q rd_dst "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = 'clientele.customer_scorecard'::regclass")" "fillfactor=50" \
+	"the scorecard keeps its fillfactor (room for its rows' updates in place)"
 q rd_dst "SELECT clientele.refresh_reports()" >/dev/null
 ok "$(q rd_dst "SELECT md5(string_agg(s::text, '|' ORDER BY customer_id)) FROM clientele.customer_scorecard s")" \
 	"$(q rd_src "SELECT md5(string_agg(s::text, '|' ORDER BY customer_id)) FROM clientele.customer_scorecard s")" \

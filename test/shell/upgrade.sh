@@ -98,6 +98,8 @@ out=$(q up_old "ALTER EXTENSION clientele UPDATE"); rc=$?
 ok "$rc" "0" "ALTER EXTENSION clientele UPDATE succeeds"
 [ -z "$out" ] || echo "$out" | sed 's/^/#   /'
 ok "$(q up_old "SELECT extversion FROM pg_extension WHERE extname = 'clientele'")" "$default" "the extension is at $default after the update"
+ok "$(q up_old "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = 'clientele.customer_scorecard'::regclass")" "fillfactor=50" \
+	"the updated scorecard has the fillfactor of a fresh install (room for its rows' updates in place)"
 
 # --- catalogue comparisons -----------------------------------------------------
 # every member object, with its ACL, comment and initial privileges
