@@ -169,6 +169,22 @@ adb_dense_swap(char *s)
 #endif
 }
 
+/* the compact dense form (CL_ADB_DENSE32): W int32 balances from offset 40 */
+#define A_VAL32(s) ((int32 *) ((s) + CL_ADB_HDR))
+#define A_IS_DENSE(s) ((A_FLAGS(s) & (CL_ADB_DENSE | CL_ADB_DENSE32)) != 0)
+
+/* the balances of a compact dense state in native order and back (big-endian hosts) */
+static inline void
+adb_dense32_swap(char *s)
+{
+#ifdef WORDS_BIGENDIAN
+	int32	   *v = A_VAL32(s);
+
+	for (int64 i = 0; i < A_W(s); i++)
+		v[i] = (int32) pg_bswap32((uint32) v[i]);
+#endif
+}
+
 static inline int64
 adb_cents_of(Numeric num)
 {
@@ -304,8 +320,29 @@ adb_to_dense(char *s, MemoryContext aggcxt, bool legacy, int32 split)
 	memcpy(d, s, CL_ADB_HDR);
 	SET_VARSIZE(d, size);
 	A_FLAGS(d) |= CL_ADB_DENSE;
+	A_FLAGS(d) &= ~CL_ADB_DENSE32;
 	cl_put_i32(d + 20, 0);
 	cl_put_i32(d + 24, 0);
+	if (A_FLAGS(s) & CL_ADB_DENSE32)
+	{
+		/* from the compact dense form: every present slot as it is */
+		unsigned char *bm = A_BM(d);
+		int64	   *val = A_VAL(d);
+
+		for (int64 k = 0; k < A_W(s); k++)
+		{
+			int32		v = cl_get_i32((const char *) &A_VAL32(s)[k]);
+
+			if (v == CL_ADB_ABSENT32)
+				continue;
+			bm[k >> 3] |= (unsigned char) (1 << (k & 7));
+			val[k] = v;
+		}
+		adb_dense_swap(d);
+		if (legacy)
+			pfree(s);
+		return d;
+	}
 	adb_runs_swap(s, n);
 	for (int32 i = 0; i < n; i++)
 		if (cl_adb_dense_put_run(A_BM(d), A_VAL(d), A_FROM(d), &A_RUNS(s)[i]))
@@ -317,6 +354,68 @@ adb_to_dense(char *s, MemoryContext aggcxt, bool legacy, int32 split)
 	return d;
 }
 
+/*
+ * The compact dense form of runs state s (a 0.1.0 internal state frees s),
+ * or NULL (s unchanged) when a balance does not fit in it.
+ */
+static char *
+adb_to_dense32(char *s, MemoryContext aggcxt, bool legacy, int32 split)
+{
+	Size		size = CL_ADB_DENSE32_SIZE(A_W(s));
+	char	   *d = state_alloc(aggcxt, legacy, size);
+	int32		n = A_N(s);
+	int32	   *val = A_VAL32(d);
+	int			rc = 0;
+
+	memcpy(d, s, CL_ADB_HDR);
+	SET_VARSIZE(d, size);
+	A_FLAGS(d) |= CL_ADB_DENSE32;
+	cl_put_i32(d + 20, 0);
+	cl_put_i32(d + 24, 0);
+	for (int64 k = 0; k < A_W(d); k++)
+		val[k] = CL_ADB_ABSENT32;
+	adb_runs_swap(s, n);
+	for (int32 i = 0; i < n && rc == 0; i++)
+	{
+		rc = cl_adb_dense32_put_run(val, A_FROM(d), &A_RUNS(s)[i]);
+		if (rc == 1)
+		{
+			int32		day = adb_user_day(A_RUNS(s)[i].first, split);
+
+			adb_runs_swap(s, n);
+			adb_duplicate_error(day);
+		}
+	}
+	adb_runs_swap(s, n);
+	if (rc != 0)
+	{
+		pfree(d);
+		return NULL;
+	}
+	adb_dense32_swap(d);
+	if (legacy)
+		pfree(s);
+	return d;
+}
+
+/*
+ * s in a dense form: the compact one unless want64 or a balance does not fit
+ * in it (a 0.1.0 internal state frees s when it moves)
+ */
+static char *
+adb_make_dense(char *s, MemoryContext aggcxt, bool legacy, int32 split, bool want64)
+{
+	char	   *d;
+
+	if (A_FLAGS(s) & CL_ADB_DENSE)
+		return s;
+	if (A_FLAGS(s) & CL_ADB_DENSE32)
+		return want64 ? adb_to_dense(s, aggcxt, legacy, split) : s;
+	if (!want64 && (d = adb_to_dense32(s, aggcxt, legacy, split)) != NULL)
+		return d;
+	return adb_to_dense(s, aggcxt, legacy, split);
+}
+
 /* a runs-form copy of s (capacity = n), in CurrentMemoryContext */
 static char *
 adb_runs_copy(const char *s)
@@ -325,7 +424,7 @@ adb_runs_copy(const char *s)
 	ClSeg	   *runs;
 	size_t		n;
 
-	if (!(A_FLAGS(s) & CL_ADB_DENSE))
+	if (!A_IS_DENSE(s))
 	{
 		r = palloc(A_SIZE(A_N(s)));
 		memcpy(r, s, A_SIZE(A_N(s)));
@@ -339,15 +438,21 @@ adb_runs_copy(const char *s)
 		char	   *c = palloc(VARSIZE(s));
 
 		memcpy(c, s, VARSIZE(s));
-		adb_dense_swap(c);
+		if (A_FLAGS(c) & CL_ADB_DENSE32)
+			adb_dense32_swap(c);
+		else
+			adb_dense_swap(c);
 		s = c;
 	}
 #endif
-	n = cl_adb_dense_runs(A_BM(s), A_VAL(s), A_FROM(s), (int32) A_W(s), runs);
+	if (A_FLAGS(s) & CL_ADB_DENSE32)
+		n = cl_adb_dense32_runs(A_VAL32(s), A_FROM(s), (int32) A_W(s), runs);
+	else
+		n = cl_adb_dense_runs(A_BM(s), A_VAL(s), A_FROM(s), (int32) A_W(s), runs);
 	r = palloc0(A_SIZE(n));
 	memcpy(r, s, CL_ADB_HDR);
 	SET_VARSIZE(r, A_SIZE(n));
-	A_FLAGS(r) &= ~CL_ADB_DENSE;
+	A_FLAGS(r) &= ~(CL_ADB_DENSE | CL_ADB_DENSE32);
 	cl_put_i32(r + 20, (int32) n);
 	cl_put_i32(r + 24, (int32) n);
 	memcpy(A_RUNS(r), runs, sizeof(ClSeg) * n);
@@ -376,6 +481,24 @@ adb_dense_merge(char *a, const char *b, int32 split)
 		for (int j = 0; j < 8; j++)
 			if (bb[i] & (1 << j))
 				va[8 * i + j] = vb[8 * i + j];	/* both little-endian */
+	}
+}
+
+/* adds the days of compact dense state b to compact dense state a */
+static void
+adb_dense32_merge(char *a, const char *b, int32 split)
+{
+	int32	   *va = A_VAL32(a);
+	const int32 *vb = A_VAL32((char *) b);
+	int64		w = A_W(a);
+
+	for (int64 k = 0; k < w; k++)
+	{
+		if (cl_get_i32((const char *) &vb[k]) == CL_ADB_ABSENT32)
+			continue;
+		if (cl_get_i32((const char *) &va[k]) != CL_ADB_ABSENT32)
+			adb_duplicate_error(adb_user_day(A_FROM(a) + (int32) k, split));
+		va[k] = vb[k];			/* both little-endian */
 	}
 }
 
@@ -414,7 +537,10 @@ adb_add(char *s, MemoryContext aggcxt, bool legacy, DateADT day, int64 cents, in
 		adb_add_carry(s, day, cents);
 		return s;
 	}
-	if (!(A_FLAGS(s) & CL_ADB_DENSE))
+	if (A_FLAGS(s) & CL_ADB_DENSE32)
+		goto dense32;
+	if (A_FLAGS(s) & CL_ADB_DENSE)
+		goto dense;
 	{
 		n = (size_t) A_N(s);
 		adb_runs_swap(s, (int32) n);
@@ -427,9 +553,22 @@ adb_add(char *s, MemoryContext aggcxt, bool legacy, DateADT day, int64 cents, in
 				break;
 			if (st == CL_SEG_DUPLICATE)
 				adb_duplicate_error(adb_user_day(day, split));
-			/* full: double the allocation, or go dense when that is as small */
+			/*
+			 * full: double the allocation, or go dense when that is as small
+			 * (the compact dense form when every balance fits in it)
+			 */
 			adb_runs_swap(s, (int32) n);
 			grown = state_pow2(A_SIZE(A_CAP(s))) * 2;
+			if (CL_ADB_DENSE32_SIZE(A_W(s)) <= 2 * grown && cl_adb_fits32(cents))
+			{
+				char	   *d = adb_to_dense32(s, aggcxt, legacy, split);
+
+				if (d != NULL)
+				{
+					s = d;
+					goto dense32;
+				}
+			}
 			if (CL_ADB_DENSE_SIZE(A_W(s)) <= 2 * grown)
 			{
 				s = adb_to_dense(s, aggcxt, legacy, split);
@@ -441,6 +580,21 @@ adb_add(char *s, MemoryContext aggcxt, bool legacy, DateADT day, int64 cents, in
 		cl_put_i32(s + 20, (int32) n);
 		adb_runs_swap(s, (int32) n);
 		return s;
+	}
+dense32:
+	{
+		int64		k = (int64) day - A_FROM(s);
+		char	   *slot = (char *) &A_VAL32(s)[k];
+
+		if (unlikely(cl_get_i32(slot) != CL_ADB_ABSENT32))
+			adb_duplicate_error(adb_user_day(day, split));
+		if (likely(cl_adb_fits32(cents)))
+		{
+			cl_put_i32(slot, (int32) cents);
+			return s;
+		}
+		/* a balance the compact form cannot hold: the dense form */
+		s = adb_to_dense(s, aggcxt, legacy, split);
 	}
 dense:
 	{
@@ -455,11 +609,29 @@ dense:
 	return s;
 }
 
+/*
+ * Prefetches the slot of (internal) day in the compact dense form of the
+ * state at p, not read yet, of the window [from, to]: in random day order
+ * the state's header and the day's slot are two cache misses, which overlap
+ * when the slot is fetched before the header is read.  Harmless for a state
+ * in another form (a prefetch never faults nor changes anything).  Always
+ * inlined: GCC finds a function made of a prefetch alone pure and drops its
+ * calls.
+ */
+static pg_attribute_always_inline void
+adb_prefetch_slot(const void *p, int64 from, int64 to, int64 day)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	if (day >= from && day <= to)
+		__builtin_prefetch((const char *) p + CL_ADB_HDR + 4 * (day - from));
+#endif
+}
+
 static Datum
 adb_trans_common(FunctionCallInfo fcinfo, bool legacy)
 {
 	MemoryContext aggcxt = cl_agg_context(fcinfo);
-	char	   *s = PG_ARGISNULL(0) ? NULL : state_arg(fcinfo, 0);
+	char	   *s;
 	DateADT		from;
 	DateADT		to;
 	DateADT		day;
@@ -469,6 +641,9 @@ adb_trans_common(FunctionCallInfo fcinfo, bool legacy)
 	CL_ARG_NOT_NULL(4, "avg_daily_balance to date");
 	from = PG_GETARG_DATEADT(3);
 	to = PG_GETARG_DATEADT(4);
+	if (!PG_ARGISNULL(0) && !PG_ARGISNULL(1))
+		adb_prefetch_slot(DatumGetPointer(PG_GETARG_DATUM(0)), from, to, PG_GETARG_DATEADT(1));
+	s = PG_ARGISNULL(0) ? NULL : state_arg(fcinfo, 0);
 	if (s == NULL)
 	{
 		adb_check_new_window(from, to);
@@ -489,12 +664,12 @@ adb_trans_common(FunctionCallInfo fcinfo, bool legacy)
 static char *
 adb_copy(const char *b, MemoryContext aggcxt, bool legacy)
 {
-	Size		size = (A_FLAGS(b) & CL_ADB_DENSE) ? VARSIZE(b) : A_SIZE(A_N(b));
+	Size		size = A_IS_DENSE(b) ? VARSIZE(b) : A_SIZE(A_N(b));
 	char	   *r = state_alloc(aggcxt, legacy, size);
 
 	memcpy(r, b, size);
 	SET_VARSIZE(r, size);
-	if (!(A_FLAGS(b) & CL_ADB_DENSE))
+	if (!A_IS_DENSE(b))
 		cl_put_i32(r + 24, A_N(b));
 	return r;
 }
@@ -530,14 +705,25 @@ adb_combine_common(FunctionCallInfo fcinfo, bool legacy, int32 split)
 		adb_window_error(A_FROM(b), A_TO(b), A_FROM(a), A_TO(a));
 	if (A_FLAGS(b) & CL_ADB_HAS_CARRY)
 		adb_add_carry(a, A_CDAY(b), A_CCENTS(b));
-	if ((A_FLAGS(a) | A_FLAGS(b)) & CL_ADB_DENSE)
+	if (A_IS_DENSE(a) || A_IS_DENSE(b))
 	{
-		/* one of them is dense: the union in the dense form */
-		if (!(A_FLAGS(a) & CL_ADB_DENSE))
+		/*
+		 * one of them is dense: the union in a dense form, the compact one
+		 * when both fit in it
+		 */
+		bool		want64 = ((A_FLAGS(a) | A_FLAGS(b)) & CL_ADB_DENSE) != 0;
+
+		a = adb_make_dense(a, aggcxt, legacy, split, want64);
+		if (!A_IS_DENSE(b))
+			b = adb_copy(b, CurrentMemoryContext, false);
+		b = adb_make_dense((char *) b, CurrentMemoryContext, false, split,
+						   (A_FLAGS(a) & CL_ADB_DENSE) != 0);
+		if ((A_FLAGS(b) & CL_ADB_DENSE) && (A_FLAGS(a) & CL_ADB_DENSE32))
 			a = adb_to_dense(a, aggcxt, legacy, split);
-		if (!(A_FLAGS(b) & CL_ADB_DENSE))
-			b = adb_to_dense(adb_copy(b, CurrentMemoryContext, false), CurrentMemoryContext, false, split);
-		adb_dense_merge(a, b, split);
+		if (A_FLAGS(a) & CL_ADB_DENSE32)
+			adb_dense32_merge(a, b, split);
+		else
+			adb_dense_merge(a, b, split);
 		PG_RETURN_POINTER(a);
 	}
 	na = A_N(a);
@@ -595,7 +781,7 @@ adb_final_common(FunctionCallInfo fcinfo)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	s = state_arg_ro(fcinfo, 0);
-	if (A_FLAGS(s) & CL_ADB_DENSE)
+	if (A_IS_DENSE(s))
 		s = adb_runs_copy(s);
 #ifdef WORDS_BIGENDIAN
 	{
@@ -796,7 +982,7 @@ Datum
 clientele_adbs_trans(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcxt = cl_agg_context(fcinfo);
-	char	   *s = PG_ARGISNULL(0) ? NULL : state_arg(fcinfo, 0);
+	char	   *s;
 	DateADT		from;
 	DateADT		split;
 	DateADT		to;
@@ -809,6 +995,13 @@ clientele_adbs_trans(PG_FUNCTION_ARGS)
 	from = PG_GETARG_DATEADT(3);
 	split = PG_GETARG_DATEADT(4);
 	to = PG_GETARG_DATEADT(5);
+	if (!PG_ARGISNULL(0) && !PG_ARGISNULL(1))
+	{
+		int64		d = PG_GETARG_DATEADT(1);
+
+		adb_prefetch_slot(DatumGetPointer(PG_GETARG_DATUM(0)), from, (int64) to + 1, d > split ? d + 1 : d);
+	}
+	s = PG_ARGISNULL(0) ? NULL : state_arg(fcinfo, 0);
 	if (s == NULL)
 	{
 		cl_check_finite_date(from, "avg_daily_balance_split window_from");

@@ -691,6 +691,61 @@ cl_adb_dense_runs(const unsigned char *bm, const int64_t *val, int32_t from, int
 	return n;
 }
 
+int
+cl_adb_dense32_put_run(int32_t *val, int32_t from, const ClSeg *r)
+{
+	int64_t		k,
+				k0 = (int64_t) r->first - from,
+				k1 = (int64_t) r->last - from,
+				q = 0,
+				extra = 0;
+
+	if (!cl_adb_fits32(r->last_cents))
+		return 2;
+	if (k1 > k0)
+	{
+		/* the rest of the sum over the other k1 - k0 days: q or q + 1 each */
+		ClInt128	rest = (ClInt128) r->sum - r->last_cents;
+		ClInt128	m = k1 - k0;
+		ClInt128	qq = rest / m;
+
+		if (qq * m > rest)
+			qq -= 1;			/* floor */
+		if (qq < (ClInt128) INT32_MIN + 1 || qq > (ClInt128) INT32_MAX)
+			return 2;
+		q = (int64_t) qq;
+		extra = (int64_t) (rest - qq * m);	/* 0 <= extra < m */
+		if (extra > 0 && q + 1 > INT32_MAX)
+			return 2;
+	}
+	for (k = k0; k <= k1; k++)
+	{
+		if (val[k] != CL_ADB_ABSENT32)
+			return 1;
+		if (k == k1)
+			val[k] = (int32_t) r->last_cents;
+		else
+			val[k] = (int32_t) (k - k0 < extra ? q + 1 : q);
+	}
+	return 0;
+}
+
+size_t
+cl_adb_dense32_runs(const int32_t *val, int32_t from, int32_t w, ClSeg *out)
+{
+	size_t		n = 0;
+	int32_t		k;
+
+	for (k = 0; k < w; k++)
+	{
+		if (val[k] == CL_ADB_ABSENT32)
+			continue;
+		if (n == 0 || !cl_seg_extend(&out[n - 1], from + k, val[k]))
+			out[n++] = cl_seg_one(from + k, val[k]);
+	}
+	return n;
+}
+
 /* ------------------------------------------------------------------------
  * clientele.gini_state / top_share_state binary form
  * ------------------------------------------------------------------------ */

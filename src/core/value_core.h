@@ -296,6 +296,41 @@ extern ClAdbStatus cl_adbs_compute(ClSeg *runs, size_t n, int has_carry, int64_t
 								   int64_t *before, int64_t *after, int64_t *on_split,
 								   int32_t *dup_day);
 
+/*
+ * Compact dense form (CL_ADB_DENSE32, in memory only): while every balance
+ * fits in an int32 other than INT32_MIN (+-21,474,836.47), the state holds,
+ * from offset 40, W int32 balances (little-endian), INT32_MIN for a day
+ * without a snapshot: half the memory of the dense form and no bitmap, so
+ * that a snapshot in random day order touches one slot.  A run moved into it
+ * keeps its exact sum (its last day holds its last balance, its other days
+ * share the rest evenly); a balance that does not fit moves the state to the
+ * dense form.
+ */
+#define CL_ADB_DENSE32 0x04		/* in memory only, never in the binary form */
+#define CL_ADB_ABSENT32 INT32_MIN
+#define CL_ADB_DENSE32_SIZE(w) ((size_t) CL_ADB_HDR + 4 * (size_t) (w))
+
+/* 1 when cents can be a slot of the compact dense form */
+static inline int
+cl_adb_fits32(int64_t cents)
+{
+	return cents > (int64_t) INT32_MIN && cents <= (int64_t) INT32_MAX;
+}
+
+/*
+ * Puts run r into the compact dense form val (native order, CL_ADB_ABSENT32
+ * for an absent day) of the window starting at day from.  Returns 0; 1 when
+ * a day of r is already present; 2 (val unchanged) when a slot would not fit
+ * (a balance outside cl_adb_fits32).  After 1 nothing is guaranteed about val.
+ */
+extern int	cl_adb_dense32_put_run(int32_t *val, int32_t from, const ClSeg *r);
+
+/*
+ * The runs of a compact dense form of w days (out: room for w runs), as
+ * cl_adb_dense_runs: consecutive present days form a run.
+ */
+extern size_t cl_adb_dense32_runs(const int32_t *val, int32_t from, int32_t w, ClSeg *out);
+
 /* bytes of the bitmap of the dense form of a window of w days (a multiple of 8) */
 #define CL_ADB_DENSE_BITMAP(w) ((((size_t) (w) + 63) / 64) * 8)
 /* bytes of the dense form, header included */

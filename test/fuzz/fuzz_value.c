@@ -9,7 +9,8 @@
  *		  snapshot is inserted (cl_seg_insert, the transition), after a
  *		  merge with a second state (cl_seg_merge, the combine) and through
  *		  the dense form (cl_adb_dense_put_run / cl_adb_dense_runs: same
- *		  average);
+ *		  average) and the compact dense form when it fits
+ *		  (cl_adb_dense32_put_run / cl_adb_dense32_runs: the same runs);
  *		- clientele.adb_split_state (avg_daily_balance_split): the binary form
  *		  read by cl_adbs_state_decode(); an accepted state must encode back
  *		  to the same bytes, have its three results (cl_adbs_compute) with the
@@ -96,6 +97,24 @@ fuzz_adb(const uint8_t *b, size_t len, FuzzIn *extra)
 			h.n = (int32_t) dn;
 			check_adb_valid(&h, dr, "the runs of the dense form are a valid state");
 			h.n = (int32_t) n;
+			{
+				/* the compact dense form, when every run fits in it: the same runs */
+				int32_t    *v32 = malloc(sizeof(int32_t) * (size_t) wdays);
+				ClSeg	   *dr32 = malloc(sizeof(ClSeg) * (size_t) wdays);
+				int			rc = 0;
+
+				for (i = 0; i < (size_t) wdays; i++)
+					v32[i] = CL_ADB_ABSENT32;
+				for (i = 0; i < n && rc == 0; i++)
+					rc = cl_adb_dense32_put_run(v32, h.from, &runs[i]);
+				FUZZ_CHECK(rc != 1, "disjoint runs go compact dense without a duplicate");
+				if (rc == 0)
+					FUZZ_CHECK(cl_adb_dense32_runs(v32, h.from, wdays, dr32) == dn &&
+							   memcmp(dr32, dr, sizeof(ClSeg) * dn) == 0,
+							   "the compact dense form gives the runs of the dense form");
+				free(v32);
+				free(dr32);
+			}
 			free(bm);
 			free(val);
 			free(dr);

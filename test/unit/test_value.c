@@ -685,6 +685,82 @@ test_split(void)
 	}
 }
 
+/* the compact dense form: runs in, the same runs out; slots that do not fit */
+static void
+test_dense32(void)
+{
+	int32_t		val[64];
+	ClSeg		out[64];
+	size_t		n;
+	int			k;
+
+	for (k = 0; k < 64; k++)
+		val[k] = CL_ADB_ABSENT32;
+	{
+		/* a 5-day run whose sum does not split evenly, a one-day run, a negative run */
+		ClSeg		r1 = {102, 106, 1003, 200},
+					r2 = {110, 110, -7, -7},
+					r3 = {111, 113, -2147483647LL * 2 - 5, -5};
+
+		ok(cl_adb_dense32_put_run(val, 100, &r1) == 0 && cl_adb_dense32_put_run(val, 100, &r2) == 0 &&
+		   cl_adb_dense32_put_run(val, 100, &r3) == 0, "compact dense form: three runs put");
+		ok(val[2] + val[3] + val[4] + val[5] == 803 && val[6] == 200 && val[0] == CL_ADB_ABSENT32 &&
+		   val[2] - val[5] <= 1 && val[2] >= val[5], "compact dense form: a run's rest shared evenly, its last balance last");
+		n = cl_adb_dense32_runs(val, 100, 64, out);
+		/* 110 and 111..113 meet: one run, the exact sum */
+		ok(n == 2 && out[0].first == 102 && out[0].last == 106 && out[0].sum == 1003 && out[0].last_cents == 200 &&
+		   out[1].first == 110 && out[1].last == 113 && out[1].sum == -7 - 2147483647LL * 2 - 5 &&
+		   out[1].last_cents == -5, "compact dense form: the runs read back, joined where they meet, exact sums");
+		ok(cl_adb_dense32_put_run(val, 100, &r2) == 1, "compact dense form: a day already present is a duplicate");
+	}
+	{
+		ClSeg		big = {120, 120, 2147483648LL, 2147483648LL},
+					min = {121, 121, INT32_MIN, INT32_MIN},
+					edge = {122, 122, INT32_MAX, INT32_MAX},
+					rest = {123, 125, 3LL * INT32_MAX + 1, INT32_MAX};
+
+		ok(cl_adb_dense32_put_run(val, 100, &big) == 2 && val[20] == CL_ADB_ABSENT32,
+		   "compact dense form: a balance over 2^31 - 1 cents does not fit (nothing written)");
+		ok(cl_adb_dense32_put_run(val, 100, &min) == 2, "compact dense form: -2^31 cents (the absent mark) does not fit");
+		ok(cl_adb_dense32_put_run(val, 100, &edge) == 0 && val[22] == INT32_MAX, "compact dense form: 2^31 - 1 cents fits");
+		ok(cl_adb_dense32_put_run(val, 100, &rest) == 2 && val[23] == CL_ADB_ABSENT32,
+		   "compact dense form: a run whose other days cannot share its rest within int32 does not fit");
+		ok(cl_adb_fits32(-2147483647LL) && !cl_adb_fits32(INT32_MIN) && !cl_adb_fits32(2147483648LL),
+		   "cl_adb_fits32 bounds");
+	}
+	{
+		/* random sparse runs through the compact form = the runs of the dense form */
+		unsigned char bm[CL_ADB_DENSE_BITMAP(64)];
+		int64_t		v64[64];
+		ClSeg		o64[64];
+		int			same = 1;
+
+		for (int t = 0; t < 100; t++)
+		{
+			ClSeg		runs[64];
+			size_t		nr = 0,
+						n64;
+
+			memset(bm, 0, sizeof(bm));
+			for (k = 0; k < 64; k++)
+				val[k] = CL_ADB_ABSENT32;
+			for (k = 0; k < 64; k++)
+				if (rng() % 4 != 0)
+					(void) cl_seg_insert(runs, &nr, 64, 1000 + k, (int64_t) (rng() % 2000001) - 1000000);
+			for (size_t i = 0; i < nr; i++)
+			{
+				same &= cl_adb_dense32_put_run(val, 1000, &runs[i]) == 0;
+				same &= cl_adb_dense_put_run(bm, v64, 1000, &runs[i]) == 0;
+			}
+			n = cl_adb_dense32_runs(val, 1000, 64, out);
+			n64 = cl_adb_dense_runs(bm, v64, 1000, 64, o64);
+			same &= n == nr && n64 == nr && memcmp(out, runs, nr * sizeof(ClSeg)) == 0 &&
+				memcmp(o64, runs, nr * sizeof(ClSeg)) == 0;
+		}
+		ok(same, "compact dense form = dense form = the runs (100 random trials)");
+	}
+}
+
 int
 main(void)
 {
@@ -693,5 +769,6 @@ main(void)
 	test_concentration();
 	test_states();
 	test_split();
+	test_dense32();
 	return tap_done();
 }
