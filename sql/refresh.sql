@@ -36,6 +36,8 @@ CREATE TABLE clientele.refresh_config (
 		CONSTRAINT refresh_config_penalizer_valid CHECK (model_penalizer >= 0 AND model_penalizer < 'Infinity'),
 	max_parallel_workers_per_gather integer DEFAULT 1
 		CONSTRAINT refresh_config_parallel_valid CHECK (max_parallel_workers_per_gather IS NULL OR max_parallel_workers_per_gather BETWEEN 0 AND 1024),
+	summary_memory_mb    integer DEFAULT 1024
+		CONSTRAINT refresh_config_summary_memory_valid CHECK (summary_memory_mb IS NULL OR summary_memory_mb BETWEEN 1 AND 1048576),
 	-- foreign keys, beside the trigger's friendlier check: a scheme in use
 	-- cannot be deleted, a renamed one is followed, and pg_dump, which orders
 	-- the data of configuration tables by their foreign keys, restores the
@@ -61,6 +63,7 @@ COMMENT ON COLUMN clientele.refresh_config.discount_rate_monthly IS 'Monthly dis
 COMMENT ON COLUMN clientele.refresh_config.churn_method IS 'Method passed to clientele.churn_scores when it is installed: scorecard, p_alive or the name of a trained model (clientele.churn_model), checked on write (a restored dump is checked for the form only: its models may come later).';
 COMMENT ON COLUMN clientele.refresh_config.model_penalizer IS 'Penalizer (L2 on the log-parameters, as clientele.bgnbd_fit''s fourth argument) of the refresh''s BG/NBD fit. The default 0.001 keeps the fit identified when the data cannot pin down dropout (a, b running off to infinity); 0 gives the unpenalised maximum-likelihood fit.';
 COMMENT ON COLUMN clientele.refresh_config.max_parallel_workers_per_gather IS 'Upper bound of the parallel workers per Gather of the refresh''s own statements: they run with max_parallel_workers_per_gather = the smaller of this and the calling session''s setting (set for the refresh''s work only; the session''s setting is back when it ends, failed or not). Default 1 (a leader and one worker: on a 2-core server the refresh was no slower than with the server''s 2 workers, and the reporting tools reading during it kept more CPU; docs/operations.md); 0: serial plans; NULL: the session''s (server''s) setting. 0 to 1024 (the range of the server setting).';
+COMMENT ON COLUMN clientele.refresh_config.summary_memory_mb IS 'Memory, in megabytes, of the hash aggregate of the refresh''s summary stage (one group of about 0.9 KB per customer with transactions): that statement alone runs with hash_mem_multiplier = this / work_mem (the refresh''s work_mem, at least 64MB), at least 1 and at most 1000, so that each of its hash tables takes at most this much (never less than work_mem) and spills the rest to temporary files (the limit is per hash table: a parallel plan has one per process and the leader''s final one); the other statements keep the session''s hash_mem_multiplier. Default 1024 (1 GB: about 1.1 million customers in memory); NULL: the session''s hash_mem_multiplier (work_mem x 2 by default: about 140,000 customers at 64MB). 1 to 1048576 (1 TB). docs/operations.md, memory sizing.';
 COMMENT ON COLUMN clientele.refresh_config.retention_days IS 'Result history older than this many days before the newest refresh is purged at the end of each refresh (NULL: keep everything). The newest date is always kept.';
 INSERT INTO clientele.refresh_config DEFAULT VALUES;
 SELECT pg_catalog.pg_extension_config_dump('clientele.refresh_config', '');
@@ -83,7 +86,8 @@ BEGIN
 		    rfm_scheme = NEW.rfm_scheme, rfm_ntiles = NEW.rfm_ntiles, clv_months = NEW.clv_months,
 		    discount_rate_monthly = NEW.discount_rate_monthly, churn_method = NEW.churn_method,
 		    retention_days = NEW.retention_days, model_penalizer = NEW.model_penalizer,
-		    max_parallel_workers_per_gather = NEW.max_parallel_workers_per_gather;
+		    max_parallel_workers_per_gather = NEW.max_parallel_workers_per_gather,
+		    summary_memory_mb = NEW.summary_memory_mb;
 		PERFORM pg_catalog.set_config('clientele.refresh_config_restoring', 'off', true);
 		RETURN NULL;
 	END IF;
@@ -571,6 +575,7 @@ DECLARE
 	-- the caller's settings, given back on return
 	v_work_mem text := pg_catalog.current_setting('work_mem');
 	v_parallel text := pg_catalog.current_setting('max_parallel_workers_per_gather');
+	v_hash_mem text := pg_catalog.current_setting('hash_mem_multiplier');
 	v_redo boolean;
 	v_tiers boolean;
 	v_deposit_classes boolean;
@@ -659,6 +664,18 @@ BEGIN
 			                                                 + abs(v_k_mobile) + abs(v_k_phone) + abs(v_k_pos));
 		END IF;
 	END IF;
+	-- the hash aggregate's memory (about 0.9 KB per customer: the three
+	-- states and their results) for this statement only: hash_mem_multiplier
+	-- = refresh_config.summary_memory_mb / work_mem, in 1..1000 (the server
+	-- setting's range); a spilled aggregate writes the transactions of the
+	-- groups that did not fit to temporary files and aggregates them again
+	-- (at 1 million customers and 128MB, most of them)
+	IF cfg.summary_memory_mb IS NOT NULL THEN
+		PERFORM pg_catalog.set_config('hash_mem_multiplier',
+			least(1000, greatest(1, cfg.summary_memory_mb * 1048576.0
+			                        / pg_catalog.pg_size_bytes(pg_catalog.current_setting('work_mem'))))::float8::text,
+			true);
+	END IF;
 	CREATE TEMP TABLE clientele_rf_txn ON COMMIT DROP AS
 	SELECT x.customer_id, x.days, (x.c).n_period, (x.c).last_ts, (x.c).active, (x.c).n_all, (x.c).n_uncosted, x.activity,
 	       CASE WHEN (x.c).n_all <= v_cost_safe
@@ -681,6 +698,9 @@ BEGIN
 		FROM clientele.in_transaction t
 		WHERE t.ts < v_end
 		GROUP BY t.customer_id) x;
+	IF pg_catalog.current_setting('hash_mem_multiplier') <> v_hash_mem THEN
+		PERFORM pg_catalog.set_config('hash_mem_multiplier', v_hash_mem, true);
+	END IF;
 
 	CREATE TEMP TABLE clientele_rf_cust ON COMMIT DROP AS
 	SELECT c.customer_id, c.customer_type, c.region, c.branch, c.relationship_manager, c.birth_date,

@@ -15,7 +15,7 @@ for db in rd_src rd_dst; do q postgres "DROP DATABASE IF EXISTS $db" >/dev/null;
 q postgres "CREATE DATABASE rd_src" >/dev/null
 q rd_src "CREATE EXTENSION clientele" >/dev/null
 q rd_src "SELECT count(*) FROM clientele.generate_demo_bank(300, 9)" >/dev/null
-q rd_src "UPDATE clientele.refresh_config SET clv_months = 24, retention_days = NULL, max_parallel_workers_per_gather = 0;
+q rd_src "UPDATE clientele.refresh_config SET clv_months = 24, retention_days = NULL, max_parallel_workers_per_gather = 0, summary_memory_mb = 256;
 	INSERT INTO clientele.segment_definition (segment, family, description, predicate) VALUES ('wealthy', 'bank', 'AUM of 50k or more', 'aum >= 50000');
 	UPDATE clientele.segment_definition SET predicate = 'contribution_top_share <= 0.05', description = 'Top 5 %' WHERE segment = 'key';
 	UPDATE clientele.segment_definition SET active = false WHERE segment = 'balanced'" >/dev/null
@@ -39,7 +39,7 @@ ok "$?" "0" "pg_restore restores it without error"
 sed 's/^/#   /' /tmp/refresh_dump_err.$$ | head -5; rm -f /tmp/refresh_dump_err.$$
 ok "$(digest rd_dst)" "$(digest rd_src)" "configuration and results are identical after the round trip"
 ok "$(q rd_dst "SELECT count(*) FROM clientele.segment_definition WHERE segment = 'key'")" "1" "an edited shipped segment is restored once, with its edit"
-ok "$(q rd_dst "SELECT clv_months || ' ' || max_parallel_workers_per_gather FROM clientele.refresh_config")" "24 0" "refresh settings restored"
+ok "$(q rd_dst "SELECT clv_months || ' ' || max_parallel_workers_per_gather || ' ' || summary_memory_mb FROM clientele.refresh_config")" "24 0 256" "refresh settings restored"
 ok "$(q rd_dst "SELECT count(*) FROM clientele.customer_scorecard")" "0" "the materialized views come back empty"
 ok "$(q rd_dst "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = 'clientele.customer_scorecard'::regclass")" "fillfactor=50" \
 	"the scorecard keeps its fillfactor (room for its rows' updates in place)"
