@@ -186,10 +186,7 @@ SELECT lives_ok($$SELECT clientele.refresh_balances(1, d, 1, '{1}', '{2025-05-01
 
 -- parallel = serial: partial states combined (runs of one account split
 -- across workers, merged back in day order), serialized and deserialized
-SET LOCAL parallel_setup_cost = 0;
-SET LOCAL parallel_tuple_cost = 0;
-SET LOCAL min_parallel_table_scan_size = 0;
-SET LOCAL max_parallel_workers_per_gather = 2;
+\ir include/parallel_plans.sql
 SET LOCAL enable_hashagg = off;
 CREATE TABLE public.rfb_par WITH (parallel_workers = 2) AS
 SELECT account_id, as_of, balance FROM clientele.in_balance
@@ -200,12 +197,6 @@ ORDER BY 1, 2;
 -- is a set of runs)
 UPDATE public.rfb_par SET balance = balance WHERE account_id = 800001 AND extract(day FROM as_of)::int % 3 = 0;
 ANALYZE public.rfb_par;
-CREATE FUNCTION pg_temp.plan_of(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE r record; s text := '';
-BEGIN
-	FOR r IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP s := s || r."QUERY PLAN" || E'\n'; END LOOP;
-	RETURN s;
-END $$;
 CREATE FUNCTION pg_temp.q() RETURNS text LANGUAGE sql AS $$
 	SELECT $q$SELECT account_id, clientele.refresh_balances(account_id, as_of, balance, '{800001}', '{2025-11-15}', '2025-01-01', '2025-07-01', '2025-09-30', '2025-12-31')::text AS r
 	FROM public.rfb_par WHERE as_of <= '2025-12-31' GROUP BY account_id$q$ $$;

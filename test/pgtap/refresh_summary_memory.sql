@@ -11,14 +11,7 @@
 BEGIN;
 SELECT plan(20);
 SET LOCAL client_min_messages = warning;
-CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE p_sql;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\ir include/err.sql
 
 -- the setting
 SELECT col_type_is('clientele', 'refresh_config', 'summary_memory_mb', 'integer',
